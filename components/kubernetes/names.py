@@ -1,0 +1,45 @@
+"""Kubernetes object names, label keys and label values, checked as the API server does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from components.errors import InvalidValueError
+
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
+
+
+def dns_label(field: str, value: str) -> str:
+    """A DNS-1123 label: the rule for namespace, service and most object names."""
+    if not _DNS_LABEL.fullmatch(value):
+        raise InvalidValueError(
+            field, value,
+            "a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending alphanumeric")
+    return value
+
+
+def label_key(field: str, key: str) -> str:
+    """A label or annotation key: optional DNS-subdomain prefix, '/', a 1-63 character name."""
+    prefix, _, name = key.rpartition("/")
+    if (prefix and not _DNS_SUBDOMAIN.fullmatch(prefix)) or not _LABEL_NAME.fullmatch(name):
+        raise InvalidValueError(
+            field, key,
+            "a label key: an optional DNS subdomain prefix and '/', then 1-63 letters, digits, "
+            "'-', '_' or '.', starting and ending alphanumeric")
+    return key
+
+
+def labels(field: str, values: Mapping[str, str]) -> dict[str, str]:
+    """A validated label map, sorted by key so renders are stable."""
+    for key, value in values.items():
+        label_key(f"{field}[{key!r}]", key)
+        if not _LABEL_VALUE.fullmatch(value):
+            raise InvalidValueError(
+                f"{field}[{key!r}]", value,
+                "a label value: empty or 1-63 letters, digits, '-', '_' or '.', "
+                "starting and ending alphanumeric")
+    return dict(sorted(values.items()))

@@ -1,0 +1,110 @@
+"""What the mock engine answers in place of Azure and Kubernetes: the one place to look.
+
+Resource ids and computed outputs are derived from names only, so renders are
+deterministic. Invokes return realistic shapes: the AKS credentials call returns a
+base64 kubeconfig just as Azure does, so code that decodes it runs unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pulumi
+
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "11111111-1111-1111-1111-111111111111"
+OBJECT_ID = "22222222-2222-2222-2222-222222222222"
+
+Props = dict[str, Any]
+
+
+def _arm_id(inputs: Mapping[str, Any], provider_path: str, name_key: str) -> str:
+    group = inputs.get("resourceGroupName", "rg")
+    return (f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+            f"{provider_path}/{inputs.get(name_key, 'unnamed')}")
+
+
+def _resource_group(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    name = inputs["resourceGroupName"]
+    rid = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}"
+    return rid, {"name": name, "id": rid}
+
+
+def _registry(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    rid = _arm_id(inputs, "Microsoft.ContainerRegistry/registries", "registryName")
+    return rid, {"name": inputs["registryName"], "loginServer": f"{inputs['registryName']}.azurecr.io"}
+
+
+def _managed_cluster(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    rid = _arm_id(inputs, "Microsoft.ContainerService/managedClusters", "resourceName")
+    name = inputs["resourceName"]
+    return rid, {
+        "name": name,
+        "fqdn": f"{inputs.get('dnsPrefix', name)}.hcp.{inputs.get('location', 'region')}.azmk8s.io",
+        "oidcIssuerProfile": {"issuerURL": f"https://oidc.example.invalid/{name}/"},
+        "identityProfile": {"kubeletidentity": {"objectId": OBJECT_ID, "clientId": OBJECT_ID,
+                                                "resourceId": rid + "/kubelet"}},
+        "identity": {"principalId": OBJECT_ID, "tenantId": TENANT_ID, "type": "SystemAssigned"},
+    }
+
+
+#: Computed state per resource type; anything else echoes its inputs with id ``<name>-id``.
+RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
+    "azure-native:resources:ResourceGroup": _resource_group,
+    "azure-native:containerregistry:Registry": _registry,
+    "azure-native:containerservice:ManagedCluster": _managed_cluster,
+}
+
+
+def fake_kubeconfig(cluster: str) -> str:
+    """A syntactically complete kubeconfig for ``cluster`` with no usable credential."""
+    return (
+        "apiVersion: v1\nkind: Config\n"
+        f"clusters:\n- name: {cluster}\n  cluster:\n    server: https://{cluster}.hcp.example.invalid:443\n"
+        f"contexts:\n- name: {cluster}\n  context:\n    cluster: {cluster}\n    user: {cluster}-user\n"
+        f"current-context: {cluster}\n"
+        f"users:\n- name: {cluster}-user\n  user:\n    token: offline-render-placeholder\n"
+    )
+
+
+def _user_credentials(args: Mapping[str, Any]) -> Props:
+    kubeconfig = fake_kubeconfig(str(args.get("resourceName", "cluster")))
+    value = base64.b64encode(kubeconfig.encode()).decode()
+    return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
+
+
+def _resource_group_lookup(args: Mapping[str, Any]) -> Props:
+    name = args["resourceGroupName"]
+    return {"name": name, "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}",
+            "location": "koreacentral", "tags": {}}
+
+
+#: Invoke results by function token.
+INVOKES: dict[str, Callable[[Mapping[str, Any]], Props]] = {
+    "azure-native:authorization:getClientConfig": lambda _: {
+        "clientId": OBJECT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION_ID,
+        "tenantId": TENANT_ID},
+    "azure-native:containerservice:listManagedClusterUserCredentials": _user_credentials,
+    "azure-native:containerservice:listManagedClusterAdminCredentials": _user_credentials,
+    "azure-native:resources:getResourceGroup": _resource_group_lookup,
+}
+
+
+class OfflineMocks(pulumi.runtime.Mocks):
+    """Mocks answering for Azure and Kubernetes with deterministic, realistic values."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        state_of = RESOURCE_STATE.get(args.typ)
+        if state_of is None:
+            return f"{args.name}-id", dict(args.inputs)
+        resource_id, computed = state_of(args.inputs)
+        return resource_id, {**args.inputs, **computed}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        answer = INVOKES.get(args.token)
+        if answer is None:
+            raise NotImplementedError(
+                f"offline render has no mock for invoke {args.token!r}; add one to offline/mocks.py")
+        return answer(args.args), None

@@ -1,0 +1,18 @@
+"""Stacks: components composed into one environment, driven by typed config."""
+
+from __future__ import annotations
+
+import pulumi
+
+from stacks.apps import build_apps, kubeconfig_provider
+from stacks.config import StackConfig
+from stacks.platform import build_platform
+
+
+def build(config: StackConfig) -> None:
+    """Register every resource of the environment described by ``config``."""
+    pulumi.export("environment", config.environment)
+    if config.azure is not None:
+        build_platform(config.azure, protect=config.protect)
+    if config.kubeconfig is not None:
+        build_apps(config, kubeconfig_provider(config.kubeconfig))

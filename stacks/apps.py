@@ -1,0 +1,21 @@
+"""Everything inside the cluster, deployed through the provider it is given."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.kubernetes.namespace import Namespace
+from stacks.config import KubeconfigTarget, StackConfig
+
+
+def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
+    """A provider for an existing cluster. The path stays relative to the project so renders
+    from two checkouts (offline diff) do not differ by where the repository lives."""
+    return k8s.Provider("cluster", kubeconfig=target.path, context=target.context)
+
+
+def build_apps(config: StackConfig, provider: k8s.Provider) -> None:
+    opts = pulumi.ResourceOptions(provider=provider)
+    namespaces = [Namespace(args.name, args, opts) for args in config.namespaces]
+    pulumi.export("namespaces", [namespace.name for namespace in namespaces])

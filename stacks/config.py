@@ -1,0 +1,224 @@
+"""The stack's configuration as frozen, typed objects, validated before anything is registered.
+
+``load()`` reads every ``pilothouse:*`` key of the running stack. A bad value raises one
+:class:`~components.errors.InvalidValueError` naming the config key, the value given and
+what is allowed; ``__main__`` turns it into a one-line Pulumi error, so no resource is
+registered and no provider traceback is shown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pulumi
+
+from components.azure.cluster_spec import ClusterSpec, ClusterTier, UpgradeChannel
+from components.azure.naming import Naming
+from components.azure.network_plan import (
+    LoadBalancerSku,
+    NetworkPlan,
+    NetworkPlugin,
+    NetworkPolicy,
+    OutboundType,
+)
+from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
+from components.azure.registry_spec import RegistrySku, RegistrySpec
+from components.errors import InvalidValueError
+from components.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
+from stacks.config_reader import Fields, build
+
+PROJECT = "pilothouse"
+#: Kubernetes minor versions whose API schemas the render is validated against.
+SUPPORTED_MINORS = range(30, 38)
+
+
+class Target(StrEnum):
+    """Where the workloads run."""
+
+    AKS = "aks"  # the Azure platform of this program: resource group, network, ACR, AKS
+    KUBECONFIG = "kubeconfig"  # any existing cluster reachable through a kubeconfig file (no Azure)
+
+
+@dataclass(frozen=True, kw_only=True)
+class KubeconfigTarget:
+    path: str
+    context: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureConfig:
+    naming: Naming
+    existing_resource_group: str | None
+    network: NetworkPlan
+    cluster: ClusterSpec
+    registry: RegistrySpec
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackConfig:
+    """One environment: everything the program builds is derived from this object."""
+
+    environment: str
+    target: Target
+    kubernetes_version: str
+    #: Protect stateful resources (resource group, registry, databases) from ``destroy``.
+    protect: bool
+    azure: AzureConfig | None
+    kubeconfig: KubeconfigTarget | None
+    namespaces: tuple[NamespaceArgs, ...]
+
+    @property
+    def kubernetes_minor(self) -> str:
+        """``1.34`` of ``1.34.2``: the schema version manifests are validated against."""
+        return ".".join(self.kubernetes_version.split(".")[:2])
+
+
+def load() -> StackConfig:
+    """The running stack's configuration (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``)."""
+    return parse(raw_config())
+
+
+def raw_config() -> dict[str, object]:
+    """Every ``pilothouse:*`` value of the running stack, JSON values decoded."""
+    prefix = f"{PROJECT}:"
+    values = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    config: dict[str, object] = {}
+    for key, value in sorted(values.items()):
+        if key.startswith(prefix):
+            config[key.removeprefix(prefix)] = _decode(value)
+    return config
+
+
+def _decode(value: object) -> object:
+    # The engine hands objects, lists and booleans over as JSON text and strings as they are;
+    # "1.34" must stay a string, so only those shapes are decoded.
+    if isinstance(value, str) and (value[:1] in ("{", "[") or value in ("true", "false")):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def parse(raw: Mapping[str, object]) -> StackConfig:
+    """Validate raw config values (already JSON-decoded) into a :class:`StackConfig`."""
+    fields = Fields(PROJECT, raw)
+    environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
+                                allowed="2-8 lowercase letters and digits, starting with a letter")
+    target = fields.choice("target", Target)
+    version = fields.string("kubernetesVersion", pattern=r"1\.\d+(\.\d+)?",
+                            allowed=_version_allowed())
+    if int(version.split(".")[1]) not in SUPPORTED_MINORS:
+        raise InvalidValueError(fields.key("kubernetesVersion"), version, _version_allowed())
+    protect = fields.boolean("protect", False)
+    workload = fields.string("workload", "pilothouse")
+    location = fields.string("location", "koreacentral")
+    azure = kubeconfig = None
+    if target is Target.AKS:
+        azure = _azure(fields, workload, environment, location)
+    else:
+        kubeconfig = KubeconfigTarget(path=fields.string("kubeconfig"),
+                                      context=fields.optional_string("kubeContext"))
+    namespaces = tuple(_namespace(section) for section in fields.sections("namespaces"))
+    _check_unique(fields.key("namespaces"), [namespace.name for namespace in namespaces])
+    for unused in ("network", "cluster", "registry", "nodePools", "existingResourceGroup"):
+        if target is not Target.AKS:
+            fields.forbid(unused, "no value: this key applies only to target 'aks'")
+    for unused in ("kubeconfig", "kubeContext"):
+        if target is Target.AKS:
+            fields.forbid(unused, "no value: target 'aks' builds its own kubeconfig")
+    fields.reject_unknown()
+    return StackConfig(environment=environment, target=target, kubernetes_version=version,
+                       protect=protect, azure=azure, kubeconfig=kubeconfig, namespaces=namespaces)
+
+
+def _version_allowed() -> str:
+    return (f"a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' with MINOR from "
+            f"{SUPPORTED_MINORS.start} to {SUPPORTED_MINORS.stop - 1}")
+
+
+def _check_unique(key: str, names: list[str]) -> None:
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise InvalidValueError(key, name, "names that are unique in the list")
+
+
+def _azure(fields: Fields, workload: str, environment: str, location: str) -> AzureConfig:
+    try:
+        naming = Naming(workload=workload, environment=environment, location=location)
+    except InvalidValueError as error:
+        raise InvalidValueError(fields.key(error.field), error.value, error.allowed) from None
+    return AzureConfig(
+        naming=naming,
+        existing_resource_group=fields.optional_string("existingResourceGroup"),
+        network=_network(fields.section("network")),
+        cluster=_cluster(fields.section("cluster", {}), fields.sections("nodePools")),
+        registry=_registry(fields.section("registry", {})),
+    )
+
+
+def _network(f: Fields) -> NetworkPlan:
+    plugin = f.choice("plugin", NetworkPlugin, NetworkPlugin.AZURE_OVERLAY)
+    overlay = plugin is not NetworkPlugin.AZURE
+    return build(f, lambda: NetworkPlan(
+        vnet_cidr=f.string("vnetCidr"),
+        node_subnet_cidr=f.string("nodeSubnetCidr"),
+        pod_subnet_cidr=f.optional_string("podSubnetCidr"),
+        api_server_subnet_cidr=f.optional_string("apiServerSubnetCidr"),
+        plugin=plugin,
+        policy=f.choice("policy", NetworkPolicy, NetworkPolicy.CILIUM),
+        service_cidr=f.string("serviceCidr", "10.0.0.0/16"),
+        dns_service_ip=f.string("dnsServiceIp", "10.0.0.10"),
+        pod_cidr=f.string("podCidr", "192.168.0.0/16") if overlay else f.optional_string("podCidr"),
+        outbound_type=f.choice("outboundType", OutboundType, OutboundType.LOAD_BALANCER),
+        load_balancer_sku=f.choice("loadBalancerSku", LoadBalancerSku, LoadBalancerSku.STANDARD),
+    ))
+
+
+def _node_pool(f: Fields, mode: PoolMode) -> NodePoolSpec:
+    return build(f, lambda: NodePoolSpec(
+        name=f.string("name"),
+        vm_size=f.string("vmSize", "Standard_D4ds_v5"),
+        min_count=f.integer("minCount", 1, minimum=0, maximum=1000),
+        max_count=f.integer("maxCount", 3, minimum=0, maximum=1000),
+        mode=mode,
+        os=f.choice("os", OsType, OsType.LINUX),
+        zones=f.string_list("zones"),
+        labels=f.string_map("labels"),
+        taints=f.string_list("taints"),
+        spot=f.boolean("spot", False),
+        max_pods=f.integer("maxPods", 110, minimum=10, maximum=250),
+    ))
+
+
+def _cluster(f: Fields, pools: list[Fields]) -> ClusterSpec:
+    return build(f, lambda: ClusterSpec(
+        system_pool=_node_pool(f.section("systemPool", {"name": "system"}), PoolMode.SYSTEM),
+        user_pools=tuple(_node_pool(pool, PoolMode.USER) for pool in pools),
+        tier=f.choice("tier", ClusterTier, ClusterTier.FREE),
+        private=f.boolean("private", False),
+        local_accounts_disabled=f.boolean("localAccountsDisabled", True),
+        workload_identity=f.boolean("workloadIdentity", True),
+        upgrade_channel=f.choice("upgradeChannel", UpgradeChannel, UpgradeChannel.STABLE),
+        authorized_ip_ranges=f.string_list("authorizedIpRanges"),
+    ))
+
+
+def _registry(f: Fields) -> RegistrySpec:
+    return build(f, lambda: RegistrySpec(
+        sku=f.choice("sku", RegistrySku, RegistrySku.BASIC),
+        admin_user_enabled=f.boolean("adminUserEnabled", False),
+        retention_days=f.optional_integer("retentionDays", minimum=0, maximum=365),
+        replica_locations=f.string_list("replicaLocations"),
+    ))
+
+
+def _namespace(f: Fields) -> NamespaceArgs:
+    return build(f, lambda: NamespaceArgs(
+        name=f.string("name"),
+        labels=f.string_map("labels"),
+        pod_security=f.choice("podSecurity", PodSecurityLevel, PodSecurityLevel.RESTRICTED),
+    ))

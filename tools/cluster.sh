@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# Local Kubernetes control plane for Pilothouse: etcd + kube-apiserver +
+# kube-controller-manager + kube-scheduler + kwok (fake nodes, simulated pods).
+# Everything listens on 127.0.0.1 only; state, logs and pid files live in
+# <repo>/.pilothouse/cluster/.
+#
+#   tools/cluster.sh up            start (idempotent) and wait until ready
+#   tools/cluster.sh down          stop every process, keep the state
+#   tools/cluster.sh down --purge  stop and remove the state dir
+#   tools/cluster.sh status        print what runs; exit 0 when all runs, 1 otherwise
+#   tools/cluster.sh kubeconfig    print the admin kubeconfig path
+#
+# Environment: PILOTHOUSE_NODES (number of fake nodes, default 2),
+# PILOTHOUSE_CLUSTER_TIMEOUT (seconds to wait for each step, default 120).
+set -euo pipefail
+
+TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(dirname "$TOOLS_DIR")
+STATE="$REPO_ROOT/.pilothouse/cluster"
+PKI="$STATE/pki"
+LOGS="$STATE/logs"
+PIDS="$STATE/pids"
+KUBECONFIG_FILE="$STATE/kubeconfig"
+
+ETCD_CLIENT_PORT=23790
+ETCD_PEER_PORT=23800
+APISERVER_PORT=16443
+CONTROLLER_MANAGER_PORT=16444
+SCHEDULER_PORT=16445
+KWOK_PORT=16446
+SERVICE_CIDR=10.96.0.0/16
+SERVICE_IP=10.96.0.1
+POD_CIDR=10.244.0.0/16
+NODES=${PILOTHOUSE_NODES:-2}
+TIMEOUT=${PILOTHOUSE_CLUSTER_TIMEOUT:-120}
+API="https://127.0.0.1:$APISERVER_PORT"
+
+# Start order; `down` stops in reverse.
+COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok"
+
+log() { printf 'cluster: %s\n' "$*" >&2; }
+die() { printf 'cluster: ERROR: %s\n' "$*" >&2; exit 1; }
+
+bin_dir() {
+    [ -n "${BIN:-}" ] && return 0
+    BIN=$("$TOOLS_DIR/bootstrap.sh") || die "tools/bootstrap.sh failed"
+}
+
+# ---------------------------------------------------------------- helpers
+pid_of() { cat "$PIDS/$1.pid" 2>/dev/null || true; }
+
+running() {
+    local pid
+    pid=$(pid_of "$1")
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+        # Guard against pid reuse: the process must still be ours.
+        tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$STATE"
+}
+
+kcurl() {
+    curl -sS --max-time 10 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$@"
+}
+
+fail_with_log() {
+    local name=$1 msg=$2
+    printf 'cluster: ERROR: %s\n--- last lines of %s ---\n' "$msg" "$LOGS/$name.log" >&2
+    tail -n 30 "$LOGS/$name.log" >&2 2>/dev/null || true
+    exit 1
+}
+
+# wait_for NAME DESCRIPTION COMMAND... : retries COMMAND until it succeeds.
+wait_for() {
+    local name=$1 what=$2 deadline
+    shift 2
+    deadline=$((SECONDS + TIMEOUT))
+    until "$@" >/dev/null 2>&1; do
+        running "$name" || fail_with_log "$name" "$name exited while waiting for $what"
+        [ $SECONDS -lt $deadline ] || fail_with_log "$name" "timed out after ${TIMEOUT}s waiting for $what"
+        sleep 0.5
+    done
+}
+
+start() {
+    local name=$1
+    shift
+    if running "$name"; then
+        return 0
+    fi
+    log "starting $name"
+    # setsid: own session, so the process survives this shell and can be stopped alone.
+    setsid "$BIN/$name" "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
+    echo $! > "$PIDS/$name.pid"
+}
+
+# ---------------------------------------------------------------- pki
+gen_pki() {
+    [ -f "$PKI/.complete" ] && return 0
+    command -v openssl >/dev/null 2>&1 || die "openssl is required"
+    log "generating certificates in $PKI"
+    rm -rf "$PKI"
+    mkdir -p "$PKI"
+    (
+        cd "$PKI"
+        umask 077
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 \
+            -subj "/CN=pilothouse-local-ca" 2>/dev/null
+        # kube-apiserver serving certificate.
+        cat > apiserver.ext <<EOF
+subjectAltName=IP:127.0.0.1,IP:$SERVICE_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+extendedKeyUsage=serverAuth
+keyUsage=digitalSignature,keyEncipherment
+EOF
+        openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr \
+            -subj "/CN=kube-apiserver" 2>/dev/null
+        openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+            -out apiserver.crt -days 3650 -extfile apiserver.ext 2>/dev/null
+        # Admin client certificate (group system:masters).
+        printf 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n' > client.ext
+        openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr \
+            -subj "/O=system:masters/CN=pilothouse-admin" 2>/dev/null
+        openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+            -out admin.crt -days 3650 -extfile client.ext 2>/dev/null
+        # Service-account token signing key pair.
+        openssl genrsa -out sa.key 2048 2>/dev/null
+        openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+        rm -f ./*.csr ./*.ext ./*.srl
+        touch .complete
+    )
+}
+
+write_kubeconfig() {
+    local ca crt key
+    ca=$(base64 -w0 < "$PKI/ca.crt")
+    crt=$(base64 -w0 < "$PKI/admin.crt")
+    key=$(base64 -w0 < "$PKI/admin.key")
+    (
+        umask 077
+        cat > "$KUBECONFIG_FILE.tmp" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: pilothouse
+  cluster:
+    server: $API
+    certificate-authority-data: $ca
+users:
+- name: pilothouse-admin
+  user:
+    client-certificate-data: $crt
+    client-key-data: $key
+contexts:
+- name: pilothouse
+  context:
+    cluster: pilothouse
+    user: pilothouse-admin
+    namespace: default
+current-context: pilothouse
+EOF
+    )
+    mv "$KUBECONFIG_FILE.tmp" "$KUBECONFIG_FILE"
+}
+
+# ---------------------------------------------------------------- nodes
+node_json() {
+    local name=$1
+    cat <<EOF
+{
+  "apiVersion": "v1",
+  "kind": "Node",
+  "metadata": {
+    "name": "$name",
+    "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
+    "labels": {
+      "kubernetes.io/hostname": "$name",
+      "kubernetes.io/os": "linux",
+      "kubernetes.io/arch": "amd64",
+      "type": "kwok",
+      "disktype": "ssd",
+      "pilothouse.dev/fake-node": "true"
+    }
+  },
+  "spec": {},
+  "status": {
+    "capacity": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
+    "allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
+    "nodeInfo": {
+      "architecture": "amd64", "operatingSystem": "linux",
+      "kubeletVersion": "fake", "kubeProxyVersion": "fake", "containerRuntimeVersion": "kwok"
+    }
+  }
+}
+EOF
+}
+
+ensure_nodes() {
+    local i name code
+    for i in $(seq 0 $((NODES - 1))); do
+        name="kwok-node-$i"
+        code=$(kcurl -o /dev/null -w '%{http_code}' "$API/api/v1/nodes/$name")
+        if [ "$code" = 404 ]; then
+            log "creating fake node $name (8 cpu, 32Gi, 110 pods, disktype=ssd)"
+            node_json "$name" | kcurl -f -o /dev/null -X POST -H 'Content-Type: application/json' \
+                --data-binary @- "$API/api/v1/nodes" || die "could not create node $name"
+        fi
+    done
+}
+
+nodes_ready() {
+    local i
+    for i in $(seq 0 $((NODES - 1))); do
+        kcurl -f "$API/api/v1/nodes/kwok-node-$i" | tr -d ' \n' |
+            grep -q '"type":"Ready","status":"True"' || return 1
+    done
+}
+
+# ---------------------------------------------------------------- commands
+cmd_up() {
+    local t0=$SECONDS
+    bin_dir
+    [ -f "$BIN/../share/kwok-stages.yaml" ] || die "kwok stages missing in $BIN/../share (rerun tools/bootstrap.sh)"
+    mkdir -p "$STATE" "$LOGS" "$PIDS"
+    gen_pki
+    write_kubeconfig
+
+    start etcd \
+        --name=pilothouse \
+        --data-dir="$STATE/etcd" \
+        --listen-client-urls="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+        --advertise-client-urls="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+        --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-cluster="pilothouse=http://127.0.0.1:$ETCD_PEER_PORT" \
+        --listen-metrics-urls="" \
+        --unsafe-no-fsync=true \
+        --quota-backend-bytes=4294967296
+    wait_for etcd "etcd health" curl -sf --max-time 2 "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
+
+    start kube-apiserver \
+        --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+        --bind-address=127.0.0.1 \
+        --advertise-address=127.0.0.1 \
+        --secure-port="$APISERVER_PORT" \
+        --tls-cert-file="$PKI/apiserver.crt" \
+        --tls-private-key-file="$PKI/apiserver.key" \
+        --client-ca-file="$PKI/ca.crt" \
+        --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+        --service-account-key-file="$PKI/sa.pub" \
+        --service-account-signing-key-file="$PKI/sa.key" \
+        --service-cluster-ip-range="$SERVICE_CIDR" \
+        --authorization-mode=Node,RBAC \
+        --allow-privileged=true \
+        --enable-priority-and-fairness=false \
+        --profiling=false \
+        --cert-dir="$STATE/apiserver-certs" \
+        --v=1
+    wait_for kube-apiserver "kube-apiserver /readyz on $API" kcurl -f "$API/readyz"
+
+    start kube-controller-manager \
+        --kubeconfig="$KUBECONFIG_FILE" \
+        --authentication-kubeconfig="$KUBECONFIG_FILE" \
+        --authorization-kubeconfig="$KUBECONFIG_FILE" \
+        --bind-address=127.0.0.1 \
+        --secure-port="$CONTROLLER_MANAGER_PORT" \
+        --cert-dir="$STATE/controller-manager-certs" \
+        --service-account-private-key-file="$PKI/sa.key" \
+        --root-ca-file="$PKI/ca.crt" \
+        --cluster-signing-cert-file="$PKI/ca.crt" \
+        --cluster-signing-key-file="$PKI/ca.key" \
+        --use-service-account-credentials=true \
+        --service-cluster-ip-range="$SERVICE_CIDR" \
+        --cluster-cidr="$POD_CIDR" \
+        --leader-elect=false \
+        --profiling=false \
+        --v=1
+    start kube-scheduler \
+        --kubeconfig="$KUBECONFIG_FILE" \
+        --authentication-kubeconfig="$KUBECONFIG_FILE" \
+        --authorization-kubeconfig="$KUBECONFIG_FILE" \
+        --bind-address=127.0.0.1 \
+        --secure-port="$SCHEDULER_PORT" \
+        --cert-dir="$STATE/scheduler-certs" \
+        --leader-elect=false \
+        --profiling=false \
+        --v=1
+    start kwok \
+        --kubeconfig="$KUBECONFIG_FILE" \
+        --config="$BIN/../share/kwok-stages.yaml" \
+        --manage-all-nodes=false \
+        --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+        --node-lease-duration-seconds=40 \
+        --cidr="$POD_CIDR" \
+        --node-ip=127.0.0.1 \
+        --server-address="127.0.0.1:$KWOK_PORT"
+
+    wait_for kube-controller-manager "kube-controller-manager /healthz" \
+        curl -skf --max-time 2 "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
+    wait_for kube-scheduler "kube-scheduler /healthz" \
+        curl -skf --max-time 2 "https://127.0.0.1:$SCHEDULER_PORT/healthz"
+    ensure_nodes
+    wait_for kwok "$NODES fake node(s) Ready" nodes_ready
+    wait_for kube-controller-manager "default ServiceAccount" \
+        kcurl -f "$API/api/v1/namespaces/default/serviceaccounts/default"
+    log "ready in $((SECONDS - t0))s: $API (kubeconfig: $KUBECONFIG_FILE)"
+}
+
+cmd_down() {
+    local purge=${1:-} c pid comps="" i
+    for c in $COMPONENTS; do comps="$c $comps"; done
+    for c in $comps; do
+        if running "$c"; then
+            pid=$(pid_of "$c")
+            log "stopping $c (pid $pid)"
+            kill -TERM "$pid" 2>/dev/null || true
+            for i in $(seq 1 100); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            if kill -0 "$pid" 2>/dev/null; then
+                log "$c did not stop in 10s; killing it"
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+        fi
+        rm -f "$PIDS/$c.pid"
+    done
+    # Verify: no process whose command line names our state dir may remain.
+    if pgrep -f -- "$STATE" >/dev/null 2>&1; then
+        die "processes still running: $(pgrep -f -a -- "$STATE" | cut -c1-120)"
+    fi
+    if [ "$purge" = --purge ]; then
+        log "removing $STATE"
+        rm -rf "$STATE"
+    fi
+    log "stopped"
+}
+
+cmd_status() {
+    local c rc=0
+    for c in $COMPONENTS; do
+        if running "$c"; then
+            printf '%-24s running (pid %s)\n' "$c" "$(pid_of "$c")"
+        else
+            printf '%-24s not running\n' "$c"
+            rc=1
+        fi
+    done
+    if [ $rc = 0 ] && kcurl -f "$API/readyz" >/dev/null 2>&1; then
+        printf '%-24s ready (%s)\n' "api" "$API"
+    else
+        printf '%-24s not ready\n' "api"
+        rc=1
+    fi
+    return $rc
+}
+
+case ${1:-} in
+    up) cmd_up ;;
+    down) cmd_down "${2:-}" ;;
+    status) cmd_status ;;
+    kubeconfig) echo "$KUBECONFIG_FILE" ;;
+    *) die "usage: $0 up|down [--purge]|status|kubeconfig" ;;
+esac

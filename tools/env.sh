@@ -1,0 +1,37 @@
+# Source this file (bash or zsh):  . tools/env.sh
+# Puts the pinned toolchain on PATH and points Pulumi at repo-local, offline state.
+# It does not build anything: run tools/bootstrap.sh first (it prints the same bin dir).
+
+if [ -n "${BASH_SOURCE:-}" ]; then
+    _ph_tools=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+else
+    _ph_tools=$(cd "$(dirname "$0")" && pwd)
+fi
+_ph_root=$(dirname "$_ph_tools")
+
+if _ph_bin=$("$_ph_tools/bootstrap.sh" --bin-dir); then
+    [ -x "$_ph_bin/pulumi" ] || echo "tools/env.sh: $_ph_bin is not built yet; run tools/bootstrap.sh" >&2
+    case ":$PATH:" in
+        *":$_ph_bin:"*) ;;
+        *) export PATH="$_ph_bin:$PATH" ;;
+    esac
+    export PILOTHOUSE_BIN_DIR="$_ph_bin"
+fi
+
+# Pulumi: local file backend and home inside the repo (.pilothouse/ is git-ignored),
+# so nothing is read from or written to ~/.pulumi, and nothing is downloaded.
+mkdir -p "$_ph_root/.pilothouse/state" "$_ph_root/.pilothouse/pulumi-home"
+export PULUMI_HOME="$_ph_root/.pilothouse/pulumi-home"
+export PULUMI_BACKEND_URL="file://$_ph_root/.pilothouse/state"
+# LOCAL-ONLY passphrase for the secrets of the local stacks: not a secret, never use it elsewhere.
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-pilothouse-local-only}"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+# Plugins are found on PATH (the bin dir above) first, then in $PULUMI_HOME/plugins.
+unset PULUMI_IGNORE_AMBIENT_PLUGINS
+
+# Local control plane started by tools/cluster.sh up.
+export PILOTHOUSE_KUBECONFIG="$_ph_root/.pilothouse/cluster/kubeconfig"
+export KUBECONFIG="$PILOTHOUSE_KUBECONFIG"
+
+unset _ph_tools _ph_root _ph_bin

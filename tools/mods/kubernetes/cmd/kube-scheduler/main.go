@@ -1,0 +1,14 @@
+// Command kube-scheduler is built by tools/bootstrap.sh from k8s.io/kubernetes (see tools/versions.env).
+package main
+
+import (
+	"os"
+	_ "time/tzdata" // time zones for CronJob without a system tz database
+
+	"k8s.io/component-base/cli"
+	"k8s.io/kubernetes/cmd/kube-scheduler/app"
+)
+
+func main() {
+	os.Exit(cli.Run(app.NewSchedulerCommand()))
+}

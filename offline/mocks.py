@@ -107,4 +107,4 @@ class OfflineMocks(pulumi.runtime.Mocks):
         if answer is None:
             raise NotImplementedError(
                 f"offline render has no mock for invoke {args.token!r}; add one to offline/mocks.py")
-        return answer(args.args), None
+        return answer(args.args), []

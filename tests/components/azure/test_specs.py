@@ -1,0 +1,86 @@
+"""Node pool, registry and cluster specs: the shapes checked before the platform registers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.azure.cluster_spec import ClusterSpec
+from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
+from components.azure.registry_spec import RegistrySku, RegistrySpec
+from components.errors import InvalidValueError
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"name": "Apps"}, "name: got 'Apps'; expected a valid Linux node pool name: "
+                           "1-12 lowercase letters and digits, starting with a letter"),
+        ({"name": "windows", "os": OsType.WINDOWS}, "name: got 'windows'; expected a valid Windows node pool name: "
+                                                    "1-6 lowercase letters and digits, starting with a letter"),
+        ({"vm_size": "D4ds_v5"}, "vm_size: got 'D4ds_v5'; expected an Azure VM size such as 'Standard_D4ds_v5'"),
+        ({"min_count": 0, "mode": PoolMode.SYSTEM},
+         "min_count: got 0; expected an integer from 1 to 1000 for a System pool"),
+        ({"min_count": 4, "max_count": 3}, "max_count: got 3; expected an integer from min_count (4) to 1000"),
+        ({"zones": ("1", "4")}, "zones: got ['1', '4']; expected distinct availability zones among '1', '2', '3'"),
+        ({"taints": ("gpu:Never",)}, "taints: got 'gpu:Never'; expected 'key=value:Effect' with Effect "
+                                     "NoSchedule, PreferNoSchedule or NoExecute"),
+        ({"spot": True, "mode": PoolMode.SYSTEM},
+         "spot: got True; expected false for a System pool (spot nodes can be evicted)"),
+        ({"labels": {"tier": "front end"}}, "labels['tier']: got 'front end'; expected a label value: empty or "
+                                            "1-63 letters, digits, '-', '_' or '.', starting and ending alphanumeric"),
+    ],
+)
+def test_bad_node_pools_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        NodePoolSpec(**{"name": "apps", **kwargs})
+    assert str(error.value) == message
+
+
+def test_a_spot_user_pool_with_taint_is_accepted() -> None:
+    pool = NodePoolSpec(name="spot", min_count=0, spot=True, zones=("1", "2"),
+                        taints=("kubernetes.azure.com/scalesetpriority=spot:NoSchedule",))
+    assert pool.mode is PoolMode.USER
+
+
+def test_registry_admin_user_is_off_by_default() -> None:
+    assert RegistrySpec().admin_user_enabled is False
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"retention_days": 7}, "retention_days: got 7; expected to be unset unless sku is 'Premium'"),
+        ({"replica_locations": ("koreasouth",)},
+         "replica_locations: got ('koreasouth',); expected to be unset unless sku is 'Premium'"),
+        ({"sku": RegistrySku.PREMIUM, "retention_days": 400}, "retention_days: got 400; expected an integer from 0 to 365"),
+    ],
+)
+def test_bad_registries_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        RegistrySpec(**kwargs)
+    assert str(error.value) == message
+
+
+def test_cluster_secure_posture_is_the_default() -> None:
+    cluster = ClusterSpec(system_pool=NodePoolSpec(name="system", mode=PoolMode.SYSTEM))
+    assert cluster.local_accounts_disabled
+    assert cluster.workload_identity
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"system_pool": NodePoolSpec(name="system")}, "system_pool.mode: got 'User'; expected 'System'"),
+        ({"user_pools": (NodePoolSpec(name="system"),)},
+         "user_pools: got 'system'; expected node pool names that are unique in the cluster"),
+        ({"private": True, "authorized_ip_ranges": ("1.2.3.0/24",)},
+         "authorized_ip_ranges: got ['1.2.3.0/24']; expected no ranges on a private cluster "
+         "(its API server has no public endpoint)"),
+    ],
+)
+def test_bad_clusters_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        ClusterSpec(**{"system_pool": NodePoolSpec(name="system", mode=PoolMode.SYSTEM), **kwargs})
+    assert str(error.value) == message

@@ -1,0 +1,47 @@
+"""Shared fixtures: the mock engine for component tests, offline renders of every stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from offline import engine
+from offline.engine import Render
+
+REPO = Path(__file__).resolve().parent.parent
+STACKS = ("local", "dev", "prod")
+
+RunProgram = Callable[[Callable[[], object]], Render]
+
+
+@pytest.fixture
+def run_program() -> RunProgram:
+    """Run a function that declares resources under the mock engine; return what it registered."""
+
+    def run(program: Callable[[], object]) -> Render:
+        return engine.run(program, stack="test")
+
+    return run
+
+
+def render_cli(stack: str, out: Path, project: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """``python -m offline render`` as ``make render`` runs it, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "offline", "render", "--project", str(project), "--stack", stack,
+         "--out", str(out)], cwd=REPO, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every stack of the repository rendered once per test session."""
+    folders = {}
+    for stack in STACKS:
+        out = tmp_path_factory.mktemp("render") / stack
+        result = render_cli(stack, out)
+        assert result.returncode == 0, result.stderr
+        folders[stack] = out
+    return folders

@@ -76,17 +76,26 @@ class Render:
         return iter(self.resources)
 
 
+def _masked(value: Any) -> Any:
+    """A secret's shape with every leaf masked: map keys stay (they name things), values never do."""
+    if isinstance(value, dict) and value.get(_SIG_KEY) is None:
+        return {key: _masked(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return SECRET
+
+
 def plain(value: Any) -> Any:
     """A wire-format property value as plain JSON: secrets masked, references as URNs."""
     if isinstance(value, dict):
         sig = value.get(_SIG_KEY)
         if sig == _SECRET_SIG:
-            return SECRET
+            return _masked(value.get("value"))
         if sig == _RESOURCE_SIG:
             return value.get("urn", "")
         if sig == _OUTPUT_SIG:
             if value.get("secret"):
-                return SECRET
+                return _masked(value.get("value"))
             return plain(value["value"]) if "value" in value else UNKNOWN
         return {key: plain(item) for key, item in sorted(value.items())}
     if isinstance(value, list):

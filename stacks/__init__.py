@@ -12,6 +12,7 @@ from stacks.platform import build_platform
 def build(config: StackConfig) -> None:
     """Register every resource of the environment described by ``config``."""
     pulumi.export("environment", config.environment)
+    pulumi.export("kubernetesVersion", config.kubernetes_version)
     if config.azure is not None:
         build_platform(config.azure, protect=config.protect)
     if config.kubeconfig is not None:

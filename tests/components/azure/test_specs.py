@@ -54,7 +54,8 @@ def test_registry_admin_user_is_off_by_default() -> None:
         ({"retention_days": 7}, "retention_days: got 7; expected to be unset unless sku is 'Premium'"),
         ({"replica_locations": ("koreasouth",)},
          "replica_locations: got ('koreasouth',); expected to be unset unless sku is 'Premium'"),
-        ({"sku": RegistrySku.PREMIUM, "retention_days": 400}, "retention_days: got 400; expected an integer from 0 to 365"),
+        ({"sku": RegistrySku.PREMIUM, "retention_days": 400},
+         "retention_days: got 400; expected an integer from 0 to 365"),
     ],
 )
 def test_bad_registries_are_rejected(kwargs: dict[str, Any], message: str) -> None:

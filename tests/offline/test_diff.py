@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from offline.diff import compare, to_markdown
+from tests.conftest import REPO
+
+
+def write_render(folder: Path, resources: list[dict[str, Any]], outputs: dict[str, Any] | None = None) -> Path:
+    folder.mkdir()
+    (folder / "resources.json").write_text(json.dumps(resources))
+    (folder / "outputs.json").write_text(json.dumps(outputs or {}))
+    return folder
+
+
+def resource(type_: str, name: str, inputs: dict[str, Any], **options: Any) -> dict[str, Any]:
+    return {"urn": f"urn:pulumi:dev::pilothouse::{type_}::{name}", "type": type_, "name": name,
+            "inputs": inputs, "protect": False, "replaceOnChanges": [], **options}
+
+
+DEPLOYMENT = "kubernetes:apps/v1:Deployment"
+
+
+def test_identical_renders_print_no_changes(tmp_path: Path) -> None:
+    items = [resource(DEPLOYMENT, "web", {"spec": {"replicas": 2}})]
+    base, head = write_render(tmp_path / "a", items), write_render(tmp_path / "b", items)
+    assert to_markdown(compare(base, head), "t") == "### t\n\nNo changes\n"
+
+
+def test_added_changed_removed_and_replacements(tmp_path: Path) -> None:
+    base = write_render(tmp_path / "a", [
+        resource(DEPLOYMENT, "web", {"spec": {"replicas": 2, "selector": {"app": "web"}}}),
+        resource(DEPLOYMENT, "api", {"spec": {"replicas": 1, "selector": {"app": "api"}}}),
+        resource("kubernetes:core/v1:Secret", "db", {"stringData": {"password": "[secret]"}}),
+        resource("azure-native:resources:ResourceGroup", "rg", {"resourceGroupName": "rg-a", "location": "x"}),
+        resource("kubernetes:core/v1:Namespace", "old", {}),
+    ], {"environment": "dev"})
+    head = write_render(tmp_path / "b", [
+        resource(DEPLOYMENT, "web", {"spec": {"replicas": 3, "selector": {"app": "web"}}}),
+        resource(DEPLOYMENT, "api", {"spec": {"replicas": 1, "selector": {"app": "api2"}}}),
+        resource("kubernetes:core/v1:Secret", "db", {"stringData": {"password": "[secret]", "user": "[secret]"}}),
+        resource("azure-native:resources:ResourceGroup", "rg", {"resourceGroupName": "rg-b", "location": "x"}),
+        resource("kubernetes:core/v1:Namespace", "new", {}),
+    ], {"environment": "dev"})
+    assert to_markdown(compare(base, head), "Offline diff") == """### Offline diff
+
+**1 to add, 4 to change (2 replaced), 1 to remove**
+
+#### Added
+- `kubernetes:core/v1:Namespace` **new**
+
+#### Changed
+- `azure-native:resources:ResourceGroup` **rg** ⚠️ **replaced**
+  - `inputs.resourceGroupName`: `"rg-a"` → `"rg-b"`
+- `kubernetes:apps/v1:Deployment` **api** ⚠️ **replaced**
+  - `inputs.spec.selector.app`: `"api"` → `"api2"`
+- `kubernetes:apps/v1:Deployment` **web**
+  - `inputs.spec.replicas`: `2` → `3`
+- `kubernetes:core/v1:Secret` **db**
+  - `inputs.stringData.user`: changed (secret)
+
+#### Removed
+- `kubernetes:core/v1:Namespace` **old**
+"""
+
+
+def test_diff_against_a_git_revision(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)], check=True)
+    stack_file = clone / "Pulumi.local.yaml"
+    stack_file.write_text(stack_file.read_text().replace("    - name: monitoring", "    - name: monitoring\n"
+                                                                                  "    - name: payments"))
+    result = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "local",
+                             "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
+    assert "**2 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
+    assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
+    assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
+    assert "#### Stack outputs\n  - `namespaces[2]`: (none) → `\"payments\"`" in result.stdout
+    unchanged = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(REPO), "--stack", "dev",
+                                "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
+    assert unchanged.stdout.endswith("No changes\n")

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+
+from offline import render
+from offline.engine import SECRET
+from tests.conftest import REPO, STACKS, RunProgram, render_cli
+
+
+def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str, Path]) -> None:
+    for stack in STACKS:
+        resources = json.loads((rendered[stack] / "resources.json").read_text())
+        assert resources == sorted(resources, key=lambda r: r["urn"])
+        assert json.loads((rendered[stack] / "outputs.json").read_text())["environment"] == stack
+        for resource in resources:
+            assert set(resource) == {"urn", "type", "name", "parent", "provider", "custom", "inputs", "protect",
+                                     "ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "dependencies",
+                                     "aliases"}
+    local = sorted(p.relative_to(rendered["local"]).as_posix() for p in rendered["local"].rglob("*.yaml"))
+    assert local == ["manifests/_cluster/Namespace-monitoring.yaml", "manifests/_cluster/Namespace-shop.yaml"]
+
+
+def test_aks_stacks_render_the_resource_group(rendered: dict[str, Path]) -> None:
+    for stack, protect in (("dev", False), ("prod", True)):
+        resources = json.loads((rendered[stack] / "resources.json").read_text())
+        [group] = [r for r in resources if r["type"] == "azure-native:resources:ResourceGroup"]
+        assert group["inputs"]["resourceGroupName"] == f"rg-pilothouse-{stack}-krc"
+        assert group["protect"] is protect
+
+
+def test_two_renders_are_byte_identical(rendered: dict[str, Path], tmp_path: Path) -> None:
+    for stack in STACKS:
+        again = tmp_path / stack
+        assert render_cli(stack, again).returncode == 0
+        first = {p.relative_to(rendered[stack]): p.read_bytes() for p in rendered[stack].rglob("*") if p.is_file()}
+        second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+        assert first == second
+
+
+def test_a_bad_config_value_renders_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", ".git", "build", ".pilothouse"))
+    stack_file = project / "Pulumi.local.yaml"
+    stack_file.write_text(stack_file.read_text().replace("- name: shop", "- name: Shop"))
+    out = tmp_path / "out"
+    result = render_cli("local", out, project)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: invalid stack config: pilothouse:namespaces[0].name: got 'Shop'; expected a DNS-1123 label: "
+        "1-63 lowercase letters, digits or '-', starting and ending alphanumeric\n")
+    assert not out.exists()
+
+
+def test_an_unknown_stack_is_named(tmp_path: Path) -> None:
+    result = render_cli("staging", tmp_path / "out")
+    assert result.returncode == 2
+    assert "no stack 'staging': Pulumi.staging.yaml does not exist (stacks: dev, local, prod)" in result.stderr
+
+
+def test_secrets_never_reach_the_render(run_program: RunProgram, tmp_path: Path) -> None:
+    def program() -> None:
+        k8s.core.v1.Secret("db", metadata={"name": "db", "namespace": "shop"},
+                           string_data={"password": "hunter2"})
+        k8s.core.v1.ConfigMap("settings", metadata={"name": "settings", "namespace": "shop"},
+                              data={"token": pulumi.Output.secret("s3cr3t"), "mode": "plain"})
+        pulumi.export("token", pulumi.Output.secret("s3cr3t"))
+
+    result = run_program(program)
+    render.write(result, tmp_path)
+    written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    assert "hunter2" not in written
+    assert "s3cr3t" not in written
+    assert result.one("kubernetes:core/v1:ConfigMap").inputs["data"] == {"mode": "plain", "token": SECRET}
+    assert result.outputs["token"] == SECRET
+    secret = yaml.safe_load((tmp_path / "manifests/shop/Secret-db.yaml").read_text())
+    assert secret["stringData"] == {"password": SECRET}
+
+
+def test_resource_options_are_recorded(run_program: RunProgram) -> None:
+    def program() -> None:
+        first = k8s.core.v1.ConfigMap("first", metadata={"name": "first", "namespace": "shop"})
+        k8s.core.v1.ConfigMap(
+            "second", metadata={"name": "second", "namespace": "shop"},
+            opts=pulumi.ResourceOptions(protect=True, ignore_changes=["data"], replace_on_changes=["metadata"],
+                                        delete_before_replace=True, depends_on=[first],
+                                        aliases=[pulumi.Alias(name="old-second")]))
+
+    result = run_program(program)
+    second = result.one("kubernetes:core/v1:ConfigMap", "second")
+    assert second.options["protect"] is True
+    assert second.options["ignoreChanges"] == ["data"]
+    assert second.options["replaceOnChanges"] == ["metadata"]
+    assert second.options["deleteBeforeReplace"] is True
+    assert second.options["dependencies"] == [result.one("kubernetes:core/v1:ConfigMap", "first").urn]
+    assert len(second.options["aliases"]) == 1

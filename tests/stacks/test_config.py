@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.errors import InvalidValueError
+from stacks.config import Target, parse
+
+LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
+                         "kubeconfig": ".pilothouse/cluster/kubeconfig",
+                         "namespaces": [{"name": "shop", "labels": {"team": "shop"}}]}
+DEV: dict[str, Any] = {"environment": "dev", "target": "aks", "kubernetesVersion": "1.34",
+                       "network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/20"},
+                       "nodePools": [{"name": "apps", "minCount": 0, "maxCount": 3, "spot": True}]}
+
+
+def test_local_config_needs_no_azure() -> None:
+    config = parse(LOCAL)
+    assert config.target is Target.KUBECONFIG
+    assert config.azure is None
+    assert config.kubeconfig is not None
+    assert config.kubeconfig.path == ".pilothouse/cluster/kubeconfig"
+    assert [namespace.name for namespace in config.namespaces] == ["shop"]
+
+
+def test_aks_config_builds_the_typed_platform() -> None:
+    config = parse(DEV)
+    assert config.azure is not None
+    assert config.azure.naming.workload == "pilothouse"
+    assert config.azure.cluster.system_pool.name == "system"
+    assert config.azure.cluster.user_pools[0].spot is True
+    assert config.azure.network.node_subnet_cidr == "10.10.0.0/20"
+    assert config.kubernetes_minor == "1.34"
+
+
+@pytest.mark.parametrize(
+    ("base", "changes", "message"),
+    [
+        (LOCAL, {"environment": "Local"},
+         "pilothouse:environment: got 'Local'; expected 2-8 lowercase letters and digits, starting with a letter"),
+        (LOCAL, {"environment": None}, "pilothouse:environment: got None; expected a value: this key is required"),
+        (LOCAL, {"target": "gke"}, "pilothouse:target: got 'gke'; expected one of 'aks', 'kubeconfig'"),
+        (LOCAL, {"kubernetesVersion": "1.29"},
+         "pilothouse:kubernetesVersion: got '1.29'; expected a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' "
+         "with MINOR from 30 to 37"),
+        (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
+        (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
+                                   "cluster, environment, existingResourceGroup, kubeContext, kubeconfig, "
+                                   "kubernetesVersion, location, namespaces, network, nodePools, protect, registry, "
+                                   "target, workload"),
+        (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
+         "pilothouse:namespaces: got 'shop'; expected names that are unique in the list"),
+        (LOCAL, {"namespaces": [{"name": "Shop"}]},
+         "pilothouse:namespaces[0].name: got 'Shop'; expected a DNS-1123 label: 1-63 lowercase letters, digits or "
+         "'-', starting and ending alphanumeric"),
+        (LOCAL, {"namespaces": [{"name": "shop", "podSecurity": "open"}]},
+         "pilothouse:namespaces[0].podSecurity: got 'open'; expected one of 'privileged', 'baseline', 'restricted'"),
+        (LOCAL, {"network": {"vnetCidr": "10.0.0.0/16"}},
+         "pilothouse:network: got {'vnetCidr': '10.0.0.0/16'}; expected no value: this key applies only to "
+         "target 'aks'"),
+        (DEV, {"kubeconfig": "~/.kube/config"},
+         "pilothouse:kubeconfig: got '~/.kube/config'; expected no value: target 'aks' builds its own kubeconfig"),
+        (DEV, {"location": "mars"}, None),
+        (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.11.0.0/20"}},
+         "pilothouse:network.nodeSubnetCidr: got '10.11.0.0/20'; expected a subnet inside vnet_cidr 10.10.0.0/16"),
+        (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/20", "vnetCIDR": "x"}},
+         "pilothouse:network.vnetCIDR: got 'x'; expected no such key here; known keys: apiServerSubnetCidr, "
+         "dnsServiceIp, loadBalancerSku, nodeSubnetCidr, outboundType, plugin, podCidr, podSubnetCidr, policy, "
+         "serviceCidr, vnetCidr"),
+        (DEV, {"nodePools": [{"name": "apps", "maxCount": "3"}]},
+         "pilothouse:nodePools[0].maxCount: got '3'; expected an integer from 0 to 1000"),
+        (DEV, {"nodePools": [{"name": "apps", "minCount": 2, "maxCount": 1}]},
+         "pilothouse:nodePools[0].maxCount: got 1; expected an integer from min_count (2) to 1000"),
+        (DEV, {"cluster": {"systemPool": {"name": "sys", "spot": True}}},
+         "pilothouse:cluster.systemPool.spot: got True; expected false for a System pool (spot nodes can be evicted)"),
+        (DEV, {"registry": {"sku": "Basic", "retentionDays": 7}},
+         "pilothouse:registry.retentionDays: got 7; expected to be unset unless sku is 'Premium'"),
+    ],
+)
+def test_each_bad_value_names_its_key(base: dict[str, Any], changes: dict[str, Any], message: str | None) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**base, **changes})
+    if message is None:  # the region list is long: check its start
+        assert str(error.value).startswith("pilothouse:location: got 'mars'; expected an Azure region name")
+    else:
+        assert str(error.value) == message

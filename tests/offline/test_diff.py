@@ -80,6 +80,6 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
     assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
     assert "#### Stack outputs\n  - `namespaces[2]`: (none) → `\"payments\"`" in result.stdout
-    unchanged = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(REPO), "--stack", "dev",
+    unchanged = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "dev",
                                 "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     assert unchanged.stdout.endswith("No changes\n")

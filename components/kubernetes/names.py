@@ -43,3 +43,12 @@ def labels(field: str, values: Mapping[str, str]) -> dict[str, str]:
                 "a label value: empty or 1-63 letters, digits, '-', '_' or '.', "
                 "starting and ending alphanumeric")
     return dict(sorted(values.items()))
+
+
+def dns_subdomain(field: str, value: str) -> str:
+    """A DNS-1123 subdomain: the rule for ConfigMap, Secret and most other object names."""
+    if not _DNS_SUBDOMAIN.fullmatch(value):
+        raise InvalidValueError(
+            field, value,
+            "a DNS-1123 subdomain: 1-253 lowercase letters, digits, '-' or '.', starting and ending alphanumeric")
+    return value

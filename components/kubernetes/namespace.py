@@ -41,6 +41,7 @@ class Namespace(pulumi.ComponentResource):
     def __init__(self, resource_name: str, args: NamespaceArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:kubernetes:Namespace", resource_name, None, opts)
+        self.args = args
         security = {
             f"pod-security.kubernetes.io/{mode}": str(args.pod_security)
             for mode in ("enforce", "audit", "warn")

@@ -1,0 +1,5 @@
+"""Container images: typed references."""
+
+from components.images.reference import ImageRef
+
+__all__ = ["ImageRef"]

@@ -1,0 +1,118 @@
+"""Deployments: replicated stateless pods with rolling updates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.errors import InvalidValueError
+from components.kubernetes.names import dns_label
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
+from components.kubernetes.workload import (
+    NamespaceRef,
+    check_admitted,
+    child_options,
+    object_metadata,
+    workload_labels,
+)
+
+CHANGE_CAUSE = "kubernetes.io/change-cause"
+
+
+@dataclass(frozen=True)
+class RollingUpdate:
+    """Replace pods gradually: at most ``max_surge`` extra and ``max_unavailable`` missing pods."""
+
+    max_surge: int | str = "25%"
+    max_unavailable: int | str = "25%"
+
+    def __post_init__(self) -> None:
+        for name in ("max_surge", "max_unavailable"):
+            value = getattr(self, name)
+            valid = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
+                isinstance(value, str) and value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) <= 100)
+            if not valid:
+                raise InvalidValueError(f"rolling_update.{name}", value, "a pod count (>= 0) or a percentage like '25%'")
+        if self.max_surge in (0, "0%") and self.max_unavailable in (0, "0%"):
+            raise InvalidValueError("rolling_update.max_unavailable", self.max_unavailable,
+                                    "a value above 0 when max_surge is 0 (or the rollout cannot progress)")
+
+
+@dataclass(frozen=True)
+class Recreate:
+    """Stop every old pod before starting new ones (for apps that cannot run two versions at once)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentArgs:
+    name: str
+    namespace: NamespaceRef
+    pod: PodSpec
+    #: ``None`` leaves the count to a HorizontalPodAutoscaler: Pulumi then never resets it.
+    replicas: int | None = 1
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    strategy: RollingUpdate | Recreate | None = None
+    #: Recorded as the ``kubernetes.io/change-cause`` annotation, shown by ``kubectl rollout history``.
+    change_cause: str | None = None
+    revision_history_limit: int | None = None
+    min_ready_seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        dns_label("deployment.name", self.name)
+        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "deployment.labels"))
+        if self.replicas is not None and (isinstance(self.replicas, bool) or not 0 <= self.replicas <= 10000):
+            raise InvalidValueError("deployment.replicas", self.replicas, "an integer from 0 to 10000, or None")
+        for name in ("revision_history_limit", "min_ready_seconds"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or value < 0):
+                raise InvalidValueError(f"deployment.{name}", value, "a non-negative integer")
+        check_admitted(self.namespace, self.pod, "deployment")
+
+
+class Deployment(pulumi.ComponentResource):
+    """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
+
+    def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:Deployment", resource_name, None, opts)
+        self.args = args
+        self._resource_name = resource_name
+        annotations = dict(args.annotations)
+        if args.change_cause is not None:
+            annotations[CHANGE_CAUSE] = args.change_cause
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
+                                "spec": self._spec()}
+        self.deployment = k8s.apps.v1.Deployment(resource_name, opts=child_options(self, args.namespace), **body)
+        self.name = args.name
+        self.register_outputs({"name": self.name})
+
+    def _spec(self) -> dict[str, Any]:
+        args = self.args
+        spec: dict[str, Any] = {
+            "selector": {"matchLabels": args.labels},
+            "template": {"metadata": {"labels": args.labels}, "spec": args.pod.to_manifest()},
+        }
+        if args.replicas is not None:
+            spec["replicas"] = args.replicas
+        if isinstance(args.strategy, RollingUpdate):
+            spec["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {
+                "maxSurge": args.strategy.max_surge, "maxUnavailable": args.strategy.max_unavailable}}
+        elif isinstance(args.strategy, Recreate):
+            spec["strategy"] = {"type": "Recreate"}
+        for key, value in (("revisionHistoryLimit", args.revision_history_limit),
+                           ("minReadySeconds", args.min_ready_seconds)):
+            if value is not None:
+                spec[key] = value
+        return spec
+
+    def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
+               type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None) -> Service:
+        """A Service for these pods: selector derived from the Deployment, target ports checked."""
+        args = ServiceArgs(name=name or self.args.name, namespace=self.args.namespace, selector=self.args.labels,
+                           ports=tuple(ports), type=type_, annotations=annotations or {}, pod=self.args.pod)
+        return Service(name or self._resource_name, args, pulumi.ResourceOptions(parent=self))

@@ -1,0 +1,40 @@
+"""A bare Pod: supported because the course uses them, not preferred (nothing restarts it elsewhere)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.kubernetes.names import dns_label, labels
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.workload import NamespaceRef, check_admitted, child_options, object_metadata
+
+
+@dataclass(frozen=True, kw_only=True)
+class PodArgs:
+    name: str
+    namespace: NamespaceRef
+    pod: PodSpec
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_label("pod.name", self.name)
+        object.__setattr__(self, "labels", labels("pod.labels", self.labels))
+        check_admitted(self.namespace, self.pod, "pod")
+
+
+class Pod(pulumi.ComponentResource):
+    """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
+
+    def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:Pod", resource_name, None, opts)
+        self.args = args
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
+                                "spec": args.pod.to_manifest()}
+        self.pod = k8s.core.v1.Pod(resource_name, opts=child_options(self, args.namespace), **body)
+        self.name = args.name
+        self.register_outputs({"name": self.name})

@@ -1,0 +1,106 @@
+"""Services in front of a workload's pods: ClusterIP, NodePort, LoadBalancer, headless."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.errors import InvalidValueError
+from components.kubernetes.names import dns_label
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.ports import Protocol, node_port, port_name, port_number
+from components.kubernetes.workload import NamespaceRef, child_options, object_metadata
+
+
+class ServiceType(StrEnum):
+    CLUSTER_IP = "ClusterIP"
+    NODE_PORT = "NodePort"
+    LOAD_BALANCER = "LoadBalancer"
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    """``port`` on the Service, forwarded to ``target`` (a container port number or name; default ``port``)."""
+
+    port: int
+    target: int | str | None = None
+    name: str | None = None
+    node_port: int | None = None
+    protocol: Protocol = Protocol.TCP
+
+    def __post_init__(self) -> None:
+        port_number("service.port", self.port)
+        if isinstance(self.target, int):
+            port_number("service.target", self.target)
+        elif self.target is not None:
+            port_name("service.target", self.target)
+        if self.name is not None:
+            port_name("service.name", self.name)
+        if self.node_port is not None:
+            node_port("service.node_port", self.node_port)
+
+    def to_manifest(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"port": self.port, "protocol": str(self.protocol),
+                                "targetPort": self.port if self.target is None else self.target}
+        if self.name is not None:
+            spec["name"] = self.name
+        if self.node_port is not None:
+            spec["nodePort"] = self.node_port
+        return spec
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceArgs:
+    name: str
+    namespace: NamespaceRef
+    #: The pods' labels: derived from the workload by ``expose()``, never retyped.
+    selector: dict[str, str]
+    ports: tuple[ServicePort, ...]
+    type: ServiceType = ServiceType.CLUSTER_IP
+    headless: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    #: The pods behind the Service, to check target ports against their containers.
+    pod: PodSpec | None = None
+
+    def __post_init__(self) -> None:
+        dns_label("service.name", self.name)
+        if not self.ports and not self.headless:
+            raise InvalidValueError("service.ports", [], "at least one port (only a headless Service may have none)")
+        names = [p.name for p in self.ports]
+        if len(self.ports) > 1 and (None in names or len(set(names)) != len(names)):
+            raise InvalidValueError("service.ports", names, "a unique name for every port of a multi-port Service")
+        for port in self.ports:
+            if port.node_port is not None and self.type is ServiceType.CLUSTER_IP:
+                raise InvalidValueError("service.node_port", port.node_port,
+                                        "no nodePort on a ClusterIP Service (use type NodePort or LoadBalancer)")
+            if self.pod is not None:
+                target = port.port if port.target is None else port.target
+                if not any(c.port(target) for c in self.pod.containers):
+                    declared = sorted({str(p.name or p.number) for c in self.pod.containers for p in c.ports})
+                    raise InvalidValueError("service.target", target,
+                                            f"a port the workload's containers declare ({', '.join(declared)})")
+        if self.headless and self.type is not ServiceType.CLUSTER_IP:
+            raise InvalidValueError("service.type", str(self.type), "'ClusterIP' for a headless Service")
+
+
+class Service(pulumi.ComponentResource):
+    """A Service selecting a workload's pods."""
+
+    def __init__(self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:Service", resource_name, None, opts)
+        self.args = args
+        spec: dict[str, Any] = {"selector": args.selector, "ports": [p.to_manifest() for p in args.ports]}
+        if args.type is not ServiceType.CLUSTER_IP:
+            spec["type"] = str(args.type)
+        if args.headless:
+            spec["clusterIP"] = "None"
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
+                                "spec": spec}
+        self.service = k8s.core.v1.Service(resource_name, opts=child_options(self, args.namespace), **body)
+        self.name = args.name
+        self.register_outputs({"name": self.name})

@@ -1,0 +1,66 @@
+"""What every workload component shares: its namespace, metadata, pod template and selector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+from components.errors import InvalidValueError
+from components.kubernetes.names import dns_label, labels
+from components.kubernetes.namespace import Namespace, PodSecurityLevel
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.security import SecurityProfile
+
+NamespaceRef = Namespace | str
+
+#: Which container profiles each Pod Security level admits.
+_ADMITS = {
+    PodSecurityLevel.RESTRICTED: {SecurityProfile.RESTRICTED},
+    PodSecurityLevel.BASELINE: {SecurityProfile.RESTRICTED, SecurityProfile.BASELINE},
+    PodSecurityLevel.PRIVILEGED: set(SecurityProfile),
+}
+
+
+def namespace_name(namespace: NamespaceRef) -> str:
+    return namespace.args.name if isinstance(namespace, Namespace) else dns_label("namespace", namespace)
+
+
+def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None:
+    """Fail now, not at admission, when the namespace's Pod Security level would reject the pod."""
+    if not isinstance(namespace, Namespace):
+        return
+    level = namespace.args.pod_security
+    if pod.weakest_security not in _ADMITS[level]:
+        raise InvalidValueError(
+            f"{workload}.pod.containers", str(pod.weakest_security),
+            f"containers the namespace '{namespace.args.name}' admits under Pod Security '{level}' "
+            f"(profiles {sorted(str(p) for p in _ADMITS[level])})")
+    host_paths = [v.name for v in pod.all_volumes() if v.host_path_of is not None]
+    if host_paths and level is not PodSecurityLevel.PRIVILEGED:
+        raise InvalidValueError(f"{workload}.pod.volumes", host_paths[0],
+                                f"no hostPath volume in namespace '{namespace.args.name}' "
+                                f"(Pod Security '{level}' forbids them)")
+
+
+def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],
+                    annotations: dict[str, str] | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace_name(namespace)}
+    if object_labels:
+        metadata["labels"] = object_labels
+    if annotations:
+        metadata["annotations"] = dict(sorted(annotations.items()))
+    return metadata
+
+
+def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
+                  extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+    """Children of a workload: parented to it, after their namespace when it is ours."""
+    depends = [namespace, *extra] if isinstance(namespace, Namespace) else list(extra)
+    return pulumi.ResourceOptions(parent=parent, depends_on=depends)
+
+
+def workload_labels(name: str, given: dict[str, str], field: str) -> dict[str, str]:
+    """The workload's labels, ``{"app": name}`` unless given; they also select its pods."""
+    return labels(field, given or {"app": name})

@@ -37,7 +37,8 @@ class RollingUpdate:
             valid = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
                 isinstance(value, str) and value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) <= 100)
             if not valid:
-                raise InvalidValueError(f"rolling_update.{name}", value, "a pod count (>= 0) or a percentage like '25%'")
+                raise InvalidValueError(f"rolling_update.{name}", value,
+                                        "a pod count (>= 0) or a percentage like '25%'")
         if self.max_surge in (0, "0%") and self.max_unavailable in (0, "0%"):
             raise InvalidValueError("rolling_update.max_unavailable", self.max_unavailable,
                                     "a value above 0 when max_surge is 0 (or the rollout cannot progress)")

@@ -71,7 +71,8 @@ class Probe:
     @classmethod
     def exec(cls, command: Sequence[str], *, timing: Timing | None = None) -> Probe:
         if isinstance(command, str) or not command:
-            raise InvalidValueError("probe.command", command, "a non-empty list of arguments such as ['cat', '/tmp/healthy']")
+            raise InvalidValueError("probe.command", command,
+                                    "a non-empty list of arguments such as ['cat', '/tmp/healthy']")
         return cls({"exec": {"command": list(command)}}, timing or Timing())
 
     @classmethod

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.errors import InvalidValueError
+from components.kubernetes.container import Container
+from components.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
+from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.ports import Port
+from components.kubernetes.security import SecurityProfile
+from components.kubernetes.service import ServiceArgs, ServicePort, ServiceType
+from components.kubernetes.volumes import HostPathType, Mount, Volume
+from tests.conftest import RunProgram
+
+WEB = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),)),))
+
+
+def test_deployment_and_service_are_children_with_derived_selector(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        web = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=WEB, replicas=2,
+                                               strategy=RollingUpdate(max_surge=1, max_unavailable=0),
+                                               revision_history_limit=5))
+        web.expose([ServicePort(80, target="http", name="http")])
+
+    render = run_program(program)
+    component = render.one("pilothouse:kubernetes:Deployment", "web")
+    deployment = render.one("kubernetes:apps/v1:Deployment", "web")
+    service = render.one("kubernetes:core/v1:Service", "web")
+    assert deployment.parent == component.urn
+    assert render.one("pilothouse:kubernetes:Service", "web").parent == component.urn
+    assert deployment.options["dependencies"] == [render.one("kubernetes:core/v1:Namespace").urn]
+    spec = deployment.inputs["spec"]
+    assert spec["selector"] == {"matchLabels": {"app": "web"}}
+    assert spec["template"]["metadata"]["labels"] == {"app": "web"}
+    assert spec["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+    assert spec["revisionHistoryLimit"] == 5
+    assert service.inputs["spec"] == {"selector": {"app": "web"}, "ports": [
+        {"name": "http", "port": 80, "protocol": "TCP", "targetPort": "http"}]}
+
+
+def test_autoscaled_deployment_leaves_replicas_alone(run_program: RunProgram) -> None:
+    render = run_program(lambda: Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=WEB,
+                                                                  replicas=None, strategy=Recreate())))
+    spec = render.one("kubernetes:apps/v1:Deployment").inputs["spec"]
+    assert "replicas" not in spec
+    assert spec["strategy"] == {"type": "Recreate"}
+
+
+def rejected_in(run_program: RunProgram, namespace: NamespaceArgs, pod: PodSpec) -> str:
+    def program() -> None:
+        DeploymentArgs(name="web", namespace=Namespace(namespace.name, namespace), pod=pod)
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    return str(error.value)
+
+
+def test_a_pod_the_namespace_would_reject_fails_before_registration(run_program: RunProgram) -> None:
+    nginx = PodSpec(containers=(Container(name="nginx", image="nginx:1.27", security=SecurityProfile.BASELINE),))
+    assert rejected_in(run_program, NamespaceArgs(name="shop"), nginx) == (
+        "deployment.pod.containers: got 'baseline'; expected containers the namespace 'shop' admits under "
+        "Pod Security 'restricted' (profiles ['restricted'])")
+
+
+def test_host_path_needs_a_privileged_namespace(run_program: RunProgram) -> None:
+    logs = Volume.host_path("logs", "/var/log", HostPathType.DIRECTORY)
+    agent = PodSpec(containers=(Container(name="agent", image="agent:1", security=SecurityProfile.UNCONFINED,
+                                          mounts=(Mount(logs, "/var/log", read_only=True),)),))
+    baseline = NamespaceArgs(name="ops", pod_security=PodSecurityLevel.BASELINE)
+    assert rejected_in(run_program, baseline, agent) == (
+        "deployment.pod.containers: got 'unconfined'; expected containers the namespace 'ops' admits under Pod "
+        "Security 'baseline' (profiles ['baseline', 'restricted'])")
+    privileged = NamespaceArgs(name="ops", pod_security=PodSecurityLevel.PRIVILEGED)
+    baseline_agent = PodSpec(containers=(Container(name="agent", image="agent:1", security=SecurityProfile.BASELINE,
+                                                   mounts=(Mount(logs, "/var/log", read_only=True),)),))
+    assert rejected_in(run_program, baseline, baseline_agent) == (
+        "deployment.pod.volumes: got 'logs'; expected no hostPath volume in namespace 'ops' (Pod Security "
+        "'baseline' forbids them)")
+    run_program(lambda: DeploymentArgs(name="agent", namespace=Namespace("ops", privileged), pod=agent))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"name": "Web"}, "deployment.name: got 'Web'; expected a DNS-1123 label: 1-63 lowercase letters, digits or "
+                      "'-', starting and ending alphanumeric"),
+    ({"replicas": -1}, "deployment.replicas: got -1; expected an integer from 0 to 10000, or None"),
+    ({"revision_history_limit": -1}, "deployment.revision_history_limit: got -1; expected a non-negative integer"),
+])
+def test_bad_deployments_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        DeploymentArgs(**{"name": "web", "namespace": "shop", "pod": WEB, **kwargs})
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: RollingUpdate(max_surge="150%"), "rolling_update.max_surge: got '150%'; expected a pod count (>= 0) "
+                                              "or a percentage like '25%'"),
+    (lambda: RollingUpdate(max_surge=0, max_unavailable=0), "rolling_update.max_unavailable: got 0; expected a "
+                                                            "value above 0 when max_surge is 0 (or the rollout "
+                                                            "cannot progress)"),
+])
+def test_bad_strategies_are_rejected(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"ports": (ServicePort(80, target=9090),)}, "service.target: got 9090; expected a port the workload's "
+                                                 "containers declare (http)"),
+    ({"ports": (ServicePort(80, target=8080, node_port=30036),)}, "service.node_port: got 30036; expected no "
+                                                                  "nodePort on a ClusterIP Service (use type "
+                                                                  "NodePort or LoadBalancer)"),
+    ({"ports": (ServicePort(80, target=8080), ServicePort(81, target=8080))},
+     "service.ports: got [None, None]; expected a unique name for every port of a multi-port Service"),
+    ({"ports": ()}, "service.ports: got []; expected at least one port (only a headless Service may have none)"),
+    ({"ports": (ServicePort(80, target=8080),), "headless": True, "type": ServiceType.NODE_PORT},
+     "service.type: got 'NodePort'; expected 'ClusterIP' for a headless Service"),
+])
+def test_bad_services_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        ServiceArgs(**{"name": "web", "namespace": "shop", "selector": {"app": "web"}, "pod": WEB, **kwargs})
+    assert str(error.value) == message
+
+
+def test_node_port_range_is_checked() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        ServicePort(80, node_port=8080)
+    assert str(error.value) == "service.node_port: got 8080; expected a NodePort from 30000 to 32767"

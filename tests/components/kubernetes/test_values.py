@@ -1,0 +1,150 @@
+"""Quantities, resources, ports, probes, env values and volumes: good and bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.errors import InvalidValueError
+from components.kubernetes.env import EnvValue, env_list
+from components.kubernetes.ports import Port
+from components.kubernetes.probes import Probe, Timing
+from components.kubernetes.quantity import Quantity
+from components.kubernetes.resources import Resources
+from components.kubernetes.volumes import HostPathType, Mount, Volume
+
+QUANTITY_RULE = ("a Kubernetes quantity: a non-negative number with an optional suffix (m, k, M, G, T, Ki, Mi, Gi, "
+                 "Ti...) such as '250m', '1', '64Mi' or '1Gi'")
+
+
+@pytest.mark.parametrize(("text", "value"), [("250m", Decimal("0.25")), ("1", Decimal(1)), ("64Mi", Decimal(2**26)),
+                                             ("1Gi", Decimal(2**30)), ("1e3", Decimal(1000)), ("0.5", Decimal("0.5")),
+                                             ("128974848", Decimal(128974848)), ("129M", Decimal(129_000_000))])
+def test_quantities_parse_to_their_value(text: str, value: Decimal) -> None:
+    assert Quantity.parse(text).value == value
+    assert str(Quantity.parse(text)) == text
+
+
+@pytest.mark.parametrize("text", ["-1", "1Mb", "abc", "", "1i", "1.5.2", "Mi"])
+def test_bad_quantities_are_rejected(text: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        Quantity.parse(text, "cpu")
+    assert str(error.value) == f"cpu: got {text!r}; expected {QUANTITY_RULE}"
+
+
+def test_quantities_from_numbers_and_factories() -> None:
+    assert str(Quantity.parse(2)) == "2"
+    assert str(Quantity.cpu_millis(250)) == "250m"
+    assert str(Quantity.mebibytes(64)) == "64Mi"
+    assert Quantity.gibibytes(1).value == Quantity.mebibytes(1024).value
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["m", "", "k", "Mi", "Gi"]))
+def test_any_well_formed_quantity_round_trips(number: int, suffix: str) -> None:
+    assert str(Quantity.parse(f"{number}{suffix}")) == f"{number}{suffix}"
+
+
+def test_resources_render_requests_and_limits() -> None:
+    resources = Resources.of(cpu="250m", memory="64Mi", cpu_limit="500m", memory_limit="128Mi")
+    assert resources.to_manifest() == {"requests": {"cpu": "250m", "memory": "64Mi"},
+                                       "limits": {"cpu": "500m", "memory": "128Mi"}}
+
+
+def test_a_limit_below_its_request_is_rejected() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        Resources.of(memory="1Gi", memory_limit="512Mi")
+    assert str(error.value) == "resources.memory_limit: got '512Mi'; expected a limit not below the memory request 1Gi"
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"number": 0}, "port: got 0; expected a port number from 1 to 65535"),
+    ({"number": 70000}, "port: got 70000; expected a port number from 1 to 65535"),
+    ({"number": 80, "name": "HTTP"}, "port.name: got 'HTTP'; expected a port name: 1-15 lowercase letters, digits "
+                                     "or '-', with a letter, starting and ending alphanumeric"),
+    ({"number": 80, "name": "a-very-long-port-name"}, "port.name: got 'a-very-long-port-name'; expected a port "
+                                                      "name: 1-15 lowercase letters, digits or '-', with a letter, "
+                                                      "starting and ending alphanumeric"),
+])
+def test_bad_ports_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        Port(**kwargs)
+    assert str(error.value) == message
+
+
+def test_probes_render_each_handler_with_the_timing_given() -> None:
+    timing = Timing(initial_delay_seconds=3, period_seconds=3)
+    assert Probe.http("/healthz", 8080, headers={"Custom-Header": "Awesome"}, timing=timing).to_manifest() == {
+        "httpGet": {"path": "/healthz", "port": 8080, "httpHeaders": [{"name": "Custom-Header", "value": "Awesome"}]},
+        "initialDelaySeconds": 3, "periodSeconds": 3}
+    assert Probe.exec(["cat", "/tmp/healthy"]).to_manifest() == {"exec": {"command": ["cat", "/tmp/healthy"]}}
+    assert Probe.tcp("http").to_manifest() == {"tcpSocket": {"port": "http"}}
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Probe.http("healthz"), "probe.path: got 'healthz'; expected an absolute HTTP path starting with '/'"),
+    (lambda: Probe.exec("cat /tmp/healthy"), "probe.command: got 'cat /tmp/healthy'; expected a non-empty list of "
+                                             "arguments such as ['cat', '/tmp/healthy']"),
+    (lambda: Probe.tcp(0), "probe.port: got 0; expected a port number from 1 to 65535"),
+    (lambda: Timing(period_seconds=0), "probe.period_seconds: got 0; expected an integer of at least 1"),
+])
+def test_bad_probes_are_rejected(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_env_values_from_literals_config_maps_secrets_and_fields() -> None:
+    assert env_list({"LOG_LEVEL": "info", "SPECIAL_LEVEL": EnvValue.from_config_map("special-config", "special.how"),
+                     "DB_PASSWORD": EnvValue.from_secret("db", "password"),
+                     "POD_NAME": EnvValue.from_field("metadata.name")}) == [
+        {"name": "LOG_LEVEL", "value": "info"},
+        {"name": "SPECIAL_LEVEL", "valueFrom": {"configMapKeyRef": {"name": "special-config", "key": "special.how"}}},
+        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},
+        {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+    ]
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: env_list({"1ST": "x"}), "env['1ST']: got '1ST'; expected an environment variable name: letters, "
+                                     "digits, '-', '_' or '.', not starting with a digit"),
+    (lambda: EnvValue.from_secret("db", "pass word"), "env.key: got 'pass word'; expected a data key: 1-253 "
+                                                      "letters, digits, '-', '_' or '.'"),
+    (lambda: EnvValue.from_config_map("Config", "k"), "env.config_map: got 'Config'; expected a DNS-1123 subdomain: "
+                                                      "1-253 lowercase letters, digits, '-' or '.', starting and "
+                                                      "ending alphanumeric"),
+])
+def test_bad_env_is_rejected(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_volume_sources() -> None:
+    assert Volume.host_path("logs", "/var/log", HostPathType.DIRECTORY).to_manifest() == {
+        "name": "logs", "hostPath": {"path": "/var/log", "type": "Directory"}}
+    assert Volume.empty_dir("cache", memory=True, size_limit="64Mi").to_manifest() == {
+        "name": "cache", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}}
+    assert Volume.claim("data", "azure-managed-disk").to_manifest() == {
+        "name": "data", "persistentVolumeClaim": {"claimName": "azure-managed-disk"}}
+    assert Volume.secret("certs", "tls").to_manifest() == {"name": "certs", "secret": {"secretName": "tls"}}
+    assert Volume.config_map("conf", "app", items={"a.conf": "a.conf"}).to_manifest() == {
+        "name": "conf", "configMap": {"name": "app", "items": [{"key": "a.conf", "path": "a.conf"}]}}
+    assert Volume.csi("kv", "secrets-store.csi.k8s.io", read_only=True).to_manifest() == {
+        "name": "kv", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True}}
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Volume.host_path("logs", "var/log"), "volume.path: got 'var/log'; expected an absolute path on the node"),
+    (lambda: Volume.empty_dir("Cache"), "volume.name: got 'Cache'; expected a DNS-1123 label: 1-63 lowercase "
+                                        "letters, digits or '-', starting and ending alphanumeric"),
+    (lambda: Mount(Volume.empty_dir("cache"), "cache"), "mount.path: got 'cache'; expected an absolute path in the "
+                                                        "container"),
+])
+def test_bad_volumes_are_rejected(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message

@@ -18,6 +18,7 @@ from components.kubernetes.workload import (
     check_admitted,
     child_options,
     object_metadata,
+    pod_template,
     workload_labels,
 )
 
@@ -96,7 +97,7 @@ class Deployment(pulumi.ComponentResource):
         args = self.args
         spec: dict[str, Any] = {
             "selector": {"matchLabels": args.labels},
-            "template": {"metadata": {"labels": args.labels}, "spec": args.pod.to_manifest()},
+            "template": pod_template(args.labels, args.pod),
         }
         if args.replicas is not None:
             spec["replicas"] = args.replicas

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+import pulumi
 
 from components.errors import InvalidValueError
 from components.kubernetes.names import dns_subdomain
@@ -26,6 +28,11 @@ class EnvValue:
     """Where an environment variable's value comes from."""
 
     source: Mapping[str, Any]
+    #: (label, checksum) of the ConfigMap/Secret behind the value: pods roll when it changes.
+    rollout: tuple[tuple[str, pulumi.Input[str]], ...] = field(default=(), compare=False)
+
+    def rolling_on(self, label: str, checksum: pulumi.Input[str]) -> EnvValue:
+        return replace(self, rollout=((label, checksum),))
 
     @classmethod
     def literal(cls, value: str) -> EnvValue:

@@ -8,6 +8,7 @@ from typing import Any
 
 from components.errors import InvalidValueError
 from components.kubernetes.container import Container
+from components.kubernetes.env import EnvValue
 from components.kubernetes.names import dns_subdomain, label_key, labels
 from components.kubernetes.security import SecurityProfile
 from components.kubernetes.volumes import Volume
@@ -85,6 +86,16 @@ class PodSpec:
                 raise InvalidValueError("pod.volumes", volume.name,
                                         "one definition per volume name (two different volumes share this name)")
         return tuple(found.values())
+
+    def rollout_annotations(self) -> dict[str, Any]:
+        """``checksum/<kind>-<name>`` of every ConfigMap/Secret the pods use, for the pod template:
+        a content change rolls the pods in place, nothing is deleted first."""
+        containers = (*self.init_containers, *self.containers)
+        sources: list[EnvValue | Volume] = [
+            *(value for c in containers for value in c.env.values() if isinstance(value, EnvValue)),
+            *self.all_volumes()]
+        return {f"checksum/{label}": checksum
+                for source in sources for label, checksum in sorted(source.rollout, key=lambda r: r[0])}
 
     @property
     def weakest_security(self) -> SecurityProfile:

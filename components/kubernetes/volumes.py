@@ -7,9 +7,11 @@ never declared twice and never forgotten.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+import pulumi
 
 from components.errors import InvalidValueError
 from components.kubernetes.names import dns_label, dns_subdomain
@@ -33,9 +35,14 @@ class Volume:
 
     name: str
     source: Mapping[str, Any]
+    #: (label, checksum) of the ConfigMap/Secret behind the volume: pods roll when it changes.
+    rollout: tuple[tuple[str, pulumi.Input[str]], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         dns_label("volume.name", self.name)
+
+    def rolling_on(self, label: str, checksum: pulumi.Input[str]) -> Volume:
+        return replace(self, rollout=((label, checksum),))
 
     @classmethod
     def empty_dir(cls, name: str, *, memory: bool = False, size_limit: QuantityInput | None = None) -> Volume:

@@ -61,6 +61,15 @@ def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
     return pulumi.ResourceOptions(parent=parent, depends_on=depends)
 
 
+def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:
+    """The pod template of a controller: labels, rollout checksums, spec."""
+    metadata: dict[str, Any] = {"labels": pod_labels} if pod_labels else {}
+    annotations = pod.rollout_annotations()
+    if annotations:
+        metadata["annotations"] = annotations
+    return {"metadata": metadata, "spec": pod.to_manifest()} if metadata else {"spec": pod.to_manifest()}
+
+
 def workload_labels(name: str, given: dict[str, str], field: str) -> dict[str, str]:
     """The workload's labels, ``{"app": name}`` unless given; they also select its pods."""
     return labels(field, given or {"app": name})

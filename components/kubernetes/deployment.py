@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,9 +9,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
+from components.kubernetes.exposable import Exposable
 from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from components.kubernetes.workload import (
     NamespaceRef,
     check_admitted,
@@ -77,13 +76,13 @@ class DeploymentArgs:
         check_admitted(self.namespace, self.pod, "deployment")
 
 
-class Deployment(pulumi.ComponentResource):
+class Deployment(Exposable):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:Deployment", resource_name, None, opts)
+        super().__init__("pilothouse:kubernetes:Deployment", resource_name, opts)
         self.args = args
-        self._resource_name = resource_name
+        self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod
         annotations = dict(args.annotations)
         if args.change_cause is not None:
             annotations[CHANGE_CAUSE] = args.change_cause
@@ -111,10 +110,3 @@ class Deployment(pulumi.ComponentResource):
             if value is not None:
                 spec[key] = value
         return spec
-
-    def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
-               type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None) -> Service:
-        """A Service for these pods: selector derived from the Deployment, target ports checked."""
-        args = ServiceArgs(name=name or self.args.name, namespace=self.args.namespace, selector=self.args.labels,
-                           ports=tuple(ports), type=type_, annotations=annotations or {}, pod=self.args.pod)
-        return Service(name or self._resource_name, args, pulumi.ResourceOptions(parent=self))

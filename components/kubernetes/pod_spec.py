@@ -106,7 +106,7 @@ class PodSpec:
         spec: dict[str, Any] = {"containers": [c.to_manifest() for c in self.containers]}
         optional: dict[str, Any] = {
             "initContainers": [c.to_manifest() for c in self.init_containers],
-            "volumes": [v.to_manifest() for v in self.all_volumes()],
+            "volumes": [v.to_manifest() for v in self.all_volumes() if not v.declared_by_controller],
             "nodeSelector": self.node_selector,
             "tolerations": [t.to_manifest() for t in self.tolerations],
             "affinity": self.affinity,

@@ -49,7 +49,8 @@ class SecretArgs:
         required = {SecretType.TLS: {"tls.crt", "tls.key"}, SecretType.DOCKER_CONFIG_JSON: {".dockerconfigjson"}}
         missing = required.get(self.type, set()) - set(self.data)
         if missing:
-            raise InvalidValueError("secret.data", sorted(self.data), f"the keys {sorted(missing)} for type '{self.type}'")
+            raise InvalidValueError("secret.data", sorted(self.data),
+                                    f"the keys {sorted(missing)} for type '{self.type}'")
 
     @classmethod
     def tls(cls, name: str, namespace: NamespaceRef, *, certificate: pulumi.Input[str],

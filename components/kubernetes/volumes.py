@@ -91,6 +91,15 @@ class Volume:
             spec["readOnly"] = True
         return cls(name, {"csi": spec})
 
+    @classmethod
+    def from_claim_template(cls, name: str) -> Volume:
+        """The volume a StatefulSet claim template gives each pod: declared by the controller, not the pod."""
+        return cls(name, {})
+
+    @property
+    def declared_by_controller(self) -> bool:
+        return not self.source
+
     @property
     def host_path_of(self) -> str | None:
         host = self.source.get("hostPath")

@@ -1,0 +1,33 @@
+"""The base of workloads whose pods serve traffic: ``expose()`` derives the Service from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
+from components.kubernetes.workload import NamespaceRef
+
+
+class Exposable(pulumi.ComponentResource):
+    """A workload component with named, labelled pods."""
+
+    workload_name: str
+    namespace: NamespaceRef
+    pod_labels: dict[str, str]
+    pod: PodSpec
+
+    def __init__(self, type_: str, resource_name: str, opts: pulumi.ResourceOptions | None) -> None:
+        super().__init__(type_, resource_name, None, opts)
+        self.resource_name = resource_name
+
+    def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
+               type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,
+               headless: bool = False) -> Service:
+        """A Service for these pods: its selector is the workload's labels, target ports are checked."""
+        args = ServiceArgs(name=name or self.workload_name, namespace=self.namespace, selector=self.pod_labels,
+                           ports=tuple(ports), type=type_, annotations=annotations or {}, pod=self.pod,
+                           headless=headless)
+        return Service(name or self.resource_name, args, pulumi.ResourceOptions(parent=self))

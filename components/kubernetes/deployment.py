@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.workload import (
     NamespaceRef,
+    admit,
     check_admitted,
     child_options,
     object_metadata,
@@ -75,11 +77,23 @@ class DeploymentArgs:
                 raise InvalidValueError(f"deployment.{name}", value, "a non-negative integer")
         check_admitted(self.namespace, self.pod, "deployment")
 
+    @property
+    def peak_pods(self) -> int:
+        """Pods alive at the peak of a rollout: replicas plus the surge (an autoscaled one counts 1)."""
+        replicas = 1 if self.replicas is None else self.replicas
+        if isinstance(self.strategy, Recreate):
+            return replicas
+        surge = (self.strategy or RollingUpdate()).max_surge
+        if isinstance(surge, str):
+            return replicas + math.ceil(replicas * int(surge[:-1]) / 100)
+        return replicas + surge
+
 
 class Deployment(Exposable):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "deployment", args.pod, args.peak_pods)
         super().__init__("pilothouse:kubernetes:Deployment", resource_name, opts)
         self.args = args
         self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod

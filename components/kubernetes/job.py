@@ -14,7 +14,14 @@ from components.kubernetes.names import dns_label, labels
 from components.kubernetes.pod_spec import PodSpec, RestartPolicy
 from components.kubernetes.schedule import cron_schedule
 from components.kubernetes.storage import SKIP_AWAIT
-from components.kubernetes.workload import NamespaceRef, check_admitted, child_options, object_metadata, pod_template
+from components.kubernetes.workload import (
+    NamespaceRef,
+    admit,
+    check_admitted,
+    child_options,
+    object_metadata,
+    pod_template,
+)
 
 
 def _non_negative(field_name: str, value: int | None) -> None:
@@ -75,6 +82,7 @@ class Job(pulumi.ComponentResource):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
     def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "job", args.job.pod, args.job.parallelism or 1)
         super().__init__("pilothouse:kubernetes:Job", resource_name, None, opts)
         self.args = args
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
@@ -123,6 +131,7 @@ class CronJob(pulumi.ComponentResource):
     """Runs its Job on a schedule."""
 
     def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "cron_job", args.job.pod, args.job.parallelism or 1)
         super().__init__("pilothouse:kubernetes:CronJob", resource_name, None, opts)
         self.args = args
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest()}}

@@ -10,7 +10,7 @@ import pulumi_kubernetes as k8s
 
 from components.kubernetes.names import dns_label, labels
 from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.workload import NamespaceRef, check_admitted, child_options, object_metadata
+from components.kubernetes.workload import NamespaceRef, admit, check_admitted, child_options, object_metadata
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +31,7 @@ class Pod(pulumi.ComponentResource):
     """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
 
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "pod", args.pod, 1)
         super().__init__("pilothouse:kubernetes:Pod", resource_name, None, opts)
         self.args = args
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),

@@ -19,6 +19,7 @@ from components.kubernetes.storage import AccessMode, StorageClass, StorageClass
 from components.kubernetes.volumes import Mount, Volume
 from components.kubernetes.workload import (
     NamespaceRef,
+    admit,
     check_admitted,
     child_options,
     object_metadata,
@@ -93,6 +94,7 @@ class StatefulSet(Exposable):
     """A StatefulSet with the headless Service it needs, created alongside it."""
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "stateful_set", args.pod, args.replicas)
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, opts)
         self.args = args
         self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod

@@ -44,6 +44,12 @@ def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None
                                 f"(Pod Security '{level}' forbids them)")
 
 
+def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int) -> None:
+    """Count ``copies`` pods against the namespace's quota, when the namespace is one of ours."""
+    if isinstance(namespace, Namespace):
+        namespace.account.admit(workload, pod, copies)
+
+
 def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],
                     annotations: dict[str, str] | None = None) -> dict[str, Any]:
     metadata: dict[str, Any] = {"name": name, "namespace": namespace_name(namespace)}

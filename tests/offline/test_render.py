@@ -23,7 +23,9 @@ def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str,
                                      "ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "dependencies",
                                      "aliases"}
     local = sorted(p.relative_to(rendered["local"]).as_posix() for p in rendered["local"].rglob("*.yaml"))
-    assert local == ["manifests/_cluster/Namespace-monitoring.yaml", "manifests/_cluster/Namespace-shop.yaml"]
+    assert local == ["manifests/_cluster/Namespace-monitoring.yaml", "manifests/_cluster/Namespace-shop.yaml",
+                     "manifests/monitoring/NetworkPolicy-default-deny.yaml",
+                     "manifests/shop/NetworkPolicy-default-deny.yaml"]
 
 
 def test_aks_stacks_render_the_resource_group(rendered: dict[str, Path]) -> None:

@@ -7,10 +7,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import kubernetes_validate
 import pytest
 
 from offline import engine
 from offline.engine import Render
+from offline.render import is_kubernetes_object, manifest
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = ("local", "dev", "prod")
@@ -18,12 +20,31 @@ STACKS = ("local", "dev", "prod")
 RunProgram = Callable[[Callable[[], object]], Render]
 
 
+#: The Kubernetes version component tests validate their manifests against.
+SCHEMA_VERSION = "1.34"
+
+
+def assert_schema_valid(render: Render, version: str = SCHEMA_VERSION) -> None:
+    """Every Kubernetes object of ``render`` is valid for ``version``, unknown fields rejected."""
+    for registration in filter(is_kubernetes_object, render):
+        obj = manifest(registration)
+        try:
+            kubernetes_validate.validate(obj, version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            pytest.fail(f"{obj['kind']} {registration.name} is not valid for Kubernetes {version}: {error.message}")
+
+
 @pytest.fixture
 def run_program() -> RunProgram:
-    """Run a function that declares resources under the mock engine; return what it registered."""
+    """Run a function that declares resources under the mock engine; return what it registered.
+
+    Every Kubernetes object the program registers is schema-checked on the way out.
+    """
 
     def run(program: Callable[[], object]) -> Render:
-        return engine.run(program, stack="test")
+        render = engine.run(program, stack="test")
+        assert_schema_valid(render)
+        return render
 
     return run
 

@@ -81,7 +81,7 @@ class Namespace(pulumi.ComponentResource):
         metadata = {"name": "", "namespace": args.name}
         governance: list[tuple[str, Any, dict[str, Any]]] = []
         if args.quota is not None:
-            governance.append(("quota", k8s.core.v1.ResourceQuota, {"spec": args.quota.to_manifest()}))
+            governance.append((args.quota.name, k8s.core.v1.ResourceQuota, {"spec": args.quota.to_manifest()}))
         if args.limits is not None:
             governance.append(("defaults", k8s.core.v1.LimitRange, {"spec": args.limits.to_manifest()}))
         if args.isolated:

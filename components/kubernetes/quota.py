@@ -14,6 +14,7 @@ from typing import Any
 
 from components.errors import InvalidValueError
 from components.kubernetes.container import Container
+from components.kubernetes.names import dns_subdomain
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.quantity import Quantity, QuantityInput, quantity
 
@@ -35,18 +36,21 @@ class Quota:
     requests_storage: Quantity | None = None
     #: Object counts such as ``pods``, ``services``, ``persistentvolumeclaims``, ``configmaps``, ``secrets``.
     counts: dict[str, int] = field(default_factory=dict)
+    #: Name of the ResourceQuota object.
+    name: str = "quota"
 
     @classmethod
     def of(cls, *, requests_cpu: QuantityInput | None = None, requests_memory: QuantityInput | None = None,
            limits_cpu: QuantityInput | None = None, limits_memory: QuantityInput | None = None,
-           requests_storage: QuantityInput | None = None, **counts: int) -> Quota:
+           requests_storage: QuantityInput | None = None, name: str = "quota", **counts: int) -> Quota:
         """``Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi", pods=10)``."""
         for name, count in counts.items():
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise InvalidValueError(f"quota.{name}", count, "a non-negative object count")
         return cls(_optional(requests_cpu, "quota.requests_cpu"), _optional(requests_memory, "quota.requests_memory"),
                    _optional(limits_cpu, "quota.limits_cpu"), _optional(limits_memory, "quota.limits_memory"),
-                   _optional(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())))
+                   _optional(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())),
+                   dns_subdomain("quota.name", name))
 
     def hard(self) -> dict[str, Quantity]:
         values = zip((*COMPUTE, "requests.storage"), (self.requests_cpu, self.requests_memory, self.limits_cpu,

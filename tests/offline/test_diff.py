@@ -76,7 +76,8 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
                                                                                   "    - name: payments"))
     result = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "local",
                              "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
-    assert "**2 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
+    assert "**3 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
+    assert "- `kubernetes:networking.k8s.io/v1:NetworkPolicy` **payments-default-deny**" in result.stdout
     assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
     assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
     assert "#### Stack outputs\n  - `namespaces[2]`: (none) → `\"payments\"`" in result.stdout

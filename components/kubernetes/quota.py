@@ -44,9 +44,9 @@ class Quota:
            limits_cpu: QuantityInput | None = None, limits_memory: QuantityInput | None = None,
            requests_storage: QuantityInput | None = None, name: str = "quota", **counts: int) -> Quota:
         """``Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi", pods=10)``."""
-        for name, count in counts.items():
+        for resource, count in counts.items():
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise InvalidValueError(f"quota.{name}", count, "a non-negative object count")
+                raise InvalidValueError(f"quota.{resource}", count, "a non-negative object count")
         return cls(_optional(requests_cpu, "quota.requests_cpu"), _optional(requests_memory, "quota.requests_memory"),
                    _optional(limits_cpu, "quota.limits_cpu"), _optional(limits_memory, "quota.limits_memory"),
                    _optional(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())),

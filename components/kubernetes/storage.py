@@ -96,13 +96,13 @@ class StorageClass(pulumi.ComponentResource):
         self.args = args
         body: dict[str, Any] = {
             "metadata": {"name": args.name}, "provisioner": args.provisioner,
-            "reclaimPolicy": str(args.reclaim_policy), "allowVolumeExpansion": args.allow_volume_expansion,
-            "volumeBindingMode": str(args.binding_mode),
+            "reclaim_policy": str(args.reclaim_policy), "allow_volume_expansion": args.allow_volume_expansion,
+            "volume_binding_mode": str(args.binding_mode),
         }
         if args.parameters:
             body["parameters"] = dict(sorted(args.parameters.items()))
         if args.mount_options:
-            body["mountOptions"] = list(args.mount_options)
+            body["mount_options"] = list(args.mount_options)
         self.storage_class = k8s.storage.v1.StorageClass(resource_name, opts=pulumi.ResourceOptions(parent=self),
                                                          **body)
         self.name = args.name

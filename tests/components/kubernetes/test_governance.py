@@ -1,0 +1,122 @@
+"""Namespace governance: quota, limit defaults, isolation, and admission of declared workloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.errors import InvalidValueError
+from components.kubernetes.container import Container
+from components.kubernetes.deployment import Deployment, DeploymentArgs, Recreate
+from components.kubernetes.namespace import Namespace, NamespaceArgs
+from components.kubernetes.network_policy import TrafficRule
+from components.kubernetes.pod_spec import PodSpec
+from components.kubernetes.quota import LimitDefaults, Quota
+from components.kubernetes.resources import Resources
+from offline.render import manifest
+from tests.conftest import RunProgram
+
+QUOTA = Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi", pods=10)
+DEFAULTS = LimitDefaults.of(request_cpu="100m", request_memory="128Mi", limit_cpu="200m", limit_memory="256Mi",
+                            max_cpu="1", max_memory="1Gi")
+
+
+def web(resources: Resources | None = None) -> PodSpec:
+    return PodSpec(containers=(Container(name="web", image="shop/web:1.0", resources=resources),))
+
+
+def deploy(run_program: RunProgram, namespace: NamespaceArgs, *deployments: DeploymentArgs) -> None:
+    def program() -> None:
+        shop = Namespace(namespace.name, namespace)
+        for args in deployments:
+            Deployment(args.name, DeploymentArgs(name=args.name, namespace=shop, pod=args.pod,
+                                                 replicas=args.replicas, strategy=args.strategy))
+
+    run_program(program)
+
+
+def test_governance_objects_render(run_program: RunProgram) -> None:
+    rule = TrafficRule.ingress_from_namespace("from-ingress", "ingress", ports=(8080,), pods={"app": "web"})
+    args = NamespaceArgs(name="shop", quota=QUOTA, limits=DEFAULTS, allow=(rule,))
+    render = run_program(lambda: Namespace("shop", args))
+    assert manifest(render.one("kubernetes:core/v1:ResourceQuota"))["spec"] == {"hard": {
+        "limits.cpu": "2", "limits.memory": "2Gi", "pods": "10", "requests.cpu": "1", "requests.memory": "1Gi"}}
+    assert manifest(render.one("kubernetes:core/v1:LimitRange"))["spec"] == {"limits": [{
+        "type": "Container", "defaultRequest": {"cpu": "100m", "memory": "128Mi"},
+        "default": {"cpu": "200m", "memory": "256Mi"}, "max": {"cpu": "1", "memory": "1Gi"}}]}
+    deny = manifest(render.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny"))
+    assert deny["metadata"] == {"name": "default-deny", "namespace": "shop"}
+    assert deny["spec"]["podSelector"] == {}
+    assert deny["spec"]["policyTypes"] == ["Ingress", "Egress"]
+    allow = manifest(render.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-allow-from-ingress"))
+    assert allow["spec"] == {"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"],
+                             "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {
+                                 "kubernetes.io/metadata.name": "ingress"}}}],
+                                 "ports": [{"port": 8080, "protocol": "TCP"}]}]}
+
+
+def test_workloads_within_quota_are_admitted(run_program: RunProgram) -> None:
+    # 3 replicas + 1 surge pod (25% rounded up) x 200m/256Mi limits from the defaults = 800m/1Gi.
+    deploy(run_program, NamespaceArgs(name="shop", quota=QUOTA, limits=DEFAULTS),
+           DeploymentArgs(name="web", namespace="shop", pod=web(), replicas=3))
+
+
+def test_exceeding_the_quota_fails_the_preview(run_program: RunProgram) -> None:
+    big = web(Resources.of(cpu="500m", memory="256Mi", cpu_limit="1", memory_limit="512Mi"))
+    with pytest.raises(InvalidValueError) as error:
+        deploy(run_program, NamespaceArgs(name="shop", quota=QUOTA, limits=DEFAULTS),
+               DeploymentArgs(name="web", namespace="shop", pod=big, replicas=2, strategy=Recreate()),
+               DeploymentArgs(name="api", namespace="shop", pod=big, replicas=1, strategy=Recreate()))
+    assert str(error.value) == (
+        "deployment.resources: got 'requests.cpu=1500m'; expected at most 1 in total for namespace 'shop' (its "
+        "ResourceQuota), counting 1 pod(s) of this workload, rolling-update surge included")
+
+
+def test_missing_requests_without_defaults_fail(run_program: RunProgram) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        deploy(run_program, NamespaceArgs(name="shop", quota=QUOTA),
+               DeploymentArgs(name="web", namespace="shop", pod=web()))
+    assert str(error.value) == (
+        "deployment.containers['web'].resources: got None; expected a requests cpu value: namespace 'shop' has a "
+        "quota on requests.cpu and its LimitRange gives no default")
+
+
+def test_limits_above_the_limit_range_maximum_fail(run_program: RunProgram) -> None:
+    greedy = web(Resources.of(cpu="100m", cpu_limit="2"))
+    with pytest.raises(InvalidValueError) as error:
+        deploy(run_program, NamespaceArgs(name="shop", limits=DEFAULTS),
+               DeploymentArgs(name="web", namespace="shop", pod=greedy))
+    assert str(error.value) == ("deployment.containers['web'].resources.cpu_limit: got '2'; expected a cpu limit of "
+                                "at most 1 (the LimitRange maximum of namespace 'shop')")
+
+
+def test_pod_count_quota(run_program: RunProgram) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        deploy(run_program, NamespaceArgs(name="shop", quota=Quota.of(pods=2)),
+               DeploymentArgs(name="web", namespace="shop", pod=web(), replicas=2))
+    assert str(error.value) == "deployment.replicas: got 3; expected at most 2 pods in namespace 'shop'"
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Quota.of(pods=-1), "quota.pods: got -1; expected a non-negative object count"),
+    (lambda: LimitDefaults.of(request_memory="1Gi", limit_memory="512Mi"),
+     "limits.limit_memory: got '512Mi'; expected a default limit not below the default request 1Gi"),
+    (lambda: TrafficRule.egress_to_cidr("db", "10.0.0.1/8"),
+     "traffic_rule.peer_cidr: got '10.0.0.1/8'; expected a network in CIDR notation such as '10.0.0.0/8'"),
+    (lambda: NamespaceArgs(name="shop", allow=(TrafficRule.ingress_within_namespace("a"),
+                                               TrafficRule.ingress_within_namespace("a"))),
+     "allow: got 'a'; expected traffic rule names unique in the namespace, not 'default-deny'"),
+    (lambda: NamespaceArgs(name="shop", isolated=False, allow=(TrafficRule.ingress_within_namespace("a"),)),
+     "allow: got ['a']; expected no rules on a namespace that is not isolated (all traffic is allowed there "
+     "already)"),
+])
+def test_bad_governance_is_rejected(build: object, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()  # type: ignore[operator]
+    assert str(error.value) == message
+
+
+def test_egress_rules_render_peers() -> None:
+    assert TrafficRule.egress_to_cidr("db", "10.20.0.0/16", ports=(5432,)).to_spec() == {
+        "podSelector": {}, "policyTypes": ["Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": "10.20.0.0/16"}}], "ports": [{"port": 5432, "protocol": "TCP"}]}]}
+    assert TrafficRule.ingress_within_namespace("peers").to_spec()["ingress"] == [{"from": [{"podSelector": {}}]}]

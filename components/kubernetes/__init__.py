@@ -23,6 +23,7 @@ from components.kubernetes.quota import LimitDefaults, Quota
 from components.kubernetes.resources import Resources
 from components.kubernetes.secret import Secret, SecretArgs, SecretType
 from components.kubernetes.security import SecurityProfile
+from components.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
 from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from components.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
 from components.kubernetes.storage import (

@@ -14,6 +14,7 @@ from components.kubernetes.exposable import Exposable
 from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.workload import (
+    SKIP_AWAIT,
     NamespaceRef,
     admit,
     check_admitted,
@@ -65,6 +66,8 @@ class DeploymentArgs:
     change_cause: str | None = None
     revision_history_limit: int | None = None
     min_ready_seconds: int | None = None
+    #: Make ``pulumi up`` wait until the rollout is complete and every replica is ready.
+    wait_until_ready: bool = True
 
     def __post_init__(self) -> None:
         dns_label("deployment.name", self.name)
@@ -98,6 +101,8 @@ class Deployment(Exposable):
         self.args = args
         self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod
         annotations = dict(args.annotations)
+        if not args.wait_until_ready:
+            annotations[SKIP_AWAIT] = "true"
         if args.change_cause is not None:
             annotations[CHANGE_CAUSE] = args.change_cause
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),

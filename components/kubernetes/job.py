@@ -13,8 +13,8 @@ from components.errors import InvalidValueError
 from components.kubernetes.names import dns_label, labels
 from components.kubernetes.pod_spec import PodSpec, RestartPolicy
 from components.kubernetes.schedule import cron_schedule
-from components.kubernetes.storage import SKIP_AWAIT
 from components.kubernetes.workload import (
+    SKIP_AWAIT,
     NamespaceRef,
     admit,
     check_admitted,

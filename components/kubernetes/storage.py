@@ -14,11 +14,9 @@ from components.errors import InvalidValueError
 from components.kubernetes.names import dns_subdomain
 from components.kubernetes.quantity import QuantityInput, quantity
 from components.kubernetes.volumes import Volume
-from components.kubernetes.workload import NamespaceRef, child_options, object_metadata
+from components.kubernetes.workload import SKIP_AWAIT, NamespaceRef, child_options, object_metadata
 
 AZURE_DISK_CSI = "disk.csi.azure.com"
-#: The pulumi-kubernetes annotation that turns its readiness wait off for one object.
-SKIP_AWAIT = "pulumi.com/skipAwait"
 AZURE_FILE_CSI = "file.csi.azure.com"
 
 

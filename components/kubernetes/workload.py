@@ -15,6 +15,10 @@ from components.kubernetes.security import SecurityProfile
 
 NamespaceRef = Namespace | str
 
+#: The pulumi-kubernetes annotation that turns its readiness wait off for one object; set only
+#: through typed options (``wait_until_ready``, ``wait_for_completion``, ``wait_until_bound``).
+SKIP_AWAIT = "pulumi.com/skipAwait"
+
 #: Which container profiles each Pod Security level admits.
 _ADMITS = {
     PodSecurityLevel.RESTRICTED: {SecurityProfile.RESTRICTED},

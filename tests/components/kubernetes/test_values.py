@@ -15,6 +15,7 @@ from components.kubernetes.ports import Port
 from components.kubernetes.probes import Probe, Timing
 from components.kubernetes.quantity import Quantity
 from components.kubernetes.resources import Resources
+from components.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
 from components.kubernetes.volumes import HostPathType, Mount, Volume
 
 QUANTITY_RULE = ("a Kubernetes quantity: a non-negative number with an optional suffix (m, k, M, G, T, Ki, Mi, Gi, "
@@ -145,6 +146,32 @@ def test_volume_sources() -> None:
                                                         "container"),
 ])
 def test_bad_volumes_are_rejected(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_selectors_equality_and_set_based() -> None:
+    selector = LabelSelector.where(app="web").with_in("env", "test", "prod").without_key("canary")
+    assert selector.to_manifest() == {"matchLabels": {"app": "web"}, "matchExpressions": [
+        {"key": "env", "operator": "In", "values": ["test", "prod"]}, {"key": "canary", "operator": "DoesNotExist"}]}
+    assert require_nodes(LabelSelector.where(disktype="ssd")) == {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+            {"key": "disktype", "operator": "In", "values": ["ssd"]}]}]}}}
+    assert spread_by({"app": "web"})["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0][
+        "podAffinityTerm"]["topologyKey"] == "topology.kubernetes.io/zone"
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Requirement("env", Operator.IN), "selector.values: got []; expected at least one value with operator "
+                                              "'In'"),
+    (lambda: Requirement("env", Operator.EXISTS, ("x",)), "selector.values: got ['x']; expected no values with "
+                                                          "operator 'Exists'"),
+    (lambda: LabelSelector.where(app="web app"), "selector.match_labels['app']: got 'web app'; expected a label "
+                                                 "value: empty or 1-63 letters, digits, '-', '_' or '.', starting "
+                                                 "and ending alphanumeric"),
+])
+def test_bad_selectors_are_rejected(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message

@@ -24,7 +24,7 @@ def test_readme_example_runs(example: str, run_program: RunProgram) -> None:
         # The names the examples leave to the reader's program.
         names = {"cluster_provider": k8s.Provider("cluster", kubeconfig="kubeconfig"),
                  "db_password": pulumi.Output.secret("example-password")}
-        exec(compile(example, "README.md", "exec"), names)  # noqa: S102 - the README is ours
+        exec(compile(example, "README.md", "exec"), names)
 
     render = run_program(program)
     assert render.resources

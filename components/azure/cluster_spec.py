@@ -36,6 +36,10 @@ class ClusterSpec:
     upgrade_channel: UpgradeChannel = UpgradeChannel.STABLE
     authorized_ip_ranges: tuple[str, ...] = ()
 
+    @property
+    def all_pools(self) -> tuple[NodePoolSpec, ...]:
+        return (self.system_pool, *self.user_pools)
+
     def __post_init__(self) -> None:
         if self.system_pool.mode is not PoolMode.SYSTEM:
             raise InvalidValueError("system_pool.mode", str(self.system_pool.mode), "'System'")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
 
+from components.azure.node_pool import NodePoolSpec
 from components.errors import InvalidValueError
 
 IPv4Network = ipaddress.IPv4Network
+#: Azure keeps five addresses of every subnet (network, gateway, two DNS, broadcast).
+AZURE_RESERVED_ADDRESSES = 5
 
 
 class NetworkPlugin(StrEnum):
@@ -84,6 +88,28 @@ class NetworkPlan:
                 raise InvalidValueError(field_b, str(b), f"a range not overlapping {field_a} {a}")
         self._check_cluster_ranges(vnet)
         self._check_plugin()
+
+    @property
+    def pods_on_node_subnet(self) -> bool:
+        """Azure CNI without a pod subnet gives every pod an address of the node subnet."""
+        return self.plugin is NetworkPlugin.AZURE and self.pod_subnet_cidr is None
+
+    def check_capacity(self, pools: Sequence[NodePoolSpec]) -> None:
+        """The subnets hold every node the pools may reach, upgrade surge included, and their pods."""
+        nodes = sum(pool.max_count + pool.surge_nodes for pool in pools)
+        pods = sum((pool.max_count + pool.surge_nodes) * pool.max_pods for pool in pools)
+        needs = {"node_subnet_cidr": nodes + (pods if self.pods_on_node_subnet else 0)}
+        if self.pod_subnet_cidr is not None:
+            needs["pod_subnet_cidr"] = pods
+        for field, needed in needs.items():
+            subnet = parse_cidr(field, getattr(self, field))
+            usable = subnet.num_addresses - AZURE_RESERVED_ADDRESSES
+            if usable < needed:
+                raise InvalidValueError(
+                    field, str(subnet),
+                    f"a subnet with at least {needed} usable addresses for {nodes} nodes (max counts plus upgrade "
+                    f"surge){' and their pods' if field != 'node_subnet_cidr' or self.pods_on_node_subnet else ''}; "
+                    f"it has {usable}")
 
     def _check_cluster_ranges(self, vnet: IPv4Network) -> None:
         service = parse_cidr("service_cidr", self.service_cidr)

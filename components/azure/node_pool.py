@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from components.azure.naming import ResourceKind, check_name
+from components.counts import CountOrPercent, count_or_percent
 from components.errors import InvalidValueError
 from components.kubernetes.names import labels
 
@@ -41,6 +43,8 @@ class NodePoolSpec:
     taints: tuple[str, ...] = ()
     spot: bool = False
     max_pods: int = 110
+    #: Extra nodes during an upgrade: a count, or a percentage of max_count (AKS defaults to 10%).
+    max_surge: CountOrPercent = "10%"
 
     def __post_init__(self) -> None:
         kind = ResourceKind.WINDOWS_NODE_POOL if self.os is OsType.WINDOWS else ResourceKind.LINUX_NODE_POOL
@@ -67,3 +71,11 @@ class NodePoolSpec:
             raise InvalidValueError("os", str(self.os), "'Linux' for a System pool")
         if not 10 <= self.max_pods <= 250:
             raise InvalidValueError("max_pods", self.max_pods, "an integer from 10 to 250")
+        count_or_percent("max_surge", self.max_surge, "a node count or a percentage like '33%'")
+
+    @property
+    def surge_nodes(self) -> int:
+        """Nodes added during an upgrade, as AKS rounds the percentage: up, at least one."""
+        if isinstance(self.max_surge, int):
+            return self.max_surge
+        return max(1, math.ceil(self.max_count * int(self.max_surge[:-1]) / 100))

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.counts import CountOrPercent, count_or_percent
 from components.errors import InvalidValueError
 from components.kubernetes.deployment import Deployment
 from components.kubernetes.exposable import Exposable
@@ -79,18 +80,15 @@ class PodDisruptionBudgetArgs:
     """Keep ``min_available`` pods (or lose at most ``max_unavailable``) during node drains and upgrades."""
 
     target: Exposable
-    min_available: int | str | None = None
-    max_unavailable: int | str | None = None
+    min_available: CountOrPercent | None = None
+    max_unavailable: CountOrPercent | None = None
 
     def __post_init__(self) -> None:
         given = [name for name in ("min_available", "max_unavailable") if getattr(self, name) is not None]
         if len(given) != 1:
             raise InvalidValueError("disruption_budget", given, "exactly one of min_available or max_unavailable")
-        value = getattr(self, given[0])
-        valid = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
-            isinstance(value, str) and value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) <= 100)
-        if not valid:
-            raise InvalidValueError(f"disruption_budget.{given[0]}", value, "a pod count or a percentage like '50%'")
+        count_or_percent(f"disruption_budget.{given[0]}", getattr(self, given[0]),
+                         "a pod count or a percentage like '50%'")
 
 
 class PodDisruptionBudget(pulumi.ComponentResource):

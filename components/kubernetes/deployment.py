@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.counts import CountOrPercent, count_or_percent
 from components.errors import InvalidValueError
 from components.kubernetes.exposable import Exposable
 from components.kubernetes.names import dns_label
@@ -31,17 +32,13 @@ CHANGE_CAUSE = "kubernetes.io/change-cause"
 class RollingUpdate:
     """Replace pods gradually: at most ``max_surge`` extra and ``max_unavailable`` missing pods."""
 
-    max_surge: int | str = "25%"
-    max_unavailable: int | str = "25%"
+    max_surge: CountOrPercent = "25%"
+    max_unavailable: CountOrPercent = "25%"
 
     def __post_init__(self) -> None:
         for name in ("max_surge", "max_unavailable"):
-            value = getattr(self, name)
-            valid = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
-                isinstance(value, str) and value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) <= 100)
-            if not valid:
-                raise InvalidValueError(f"rolling_update.{name}", value,
-                                        "a pod count (>= 0) or a percentage like '25%'")
+            count_or_percent(f"rolling_update.{name}", getattr(self, name),
+                             "a pod count (>= 0) or a percentage like '25%'")
         if self.max_surge in (0, "0%") and self.max_unavailable in (0, "0%"):
             raise InvalidValueError("rolling_update.max_unavailable", self.max_unavailable,
                                     "a value above 0 when max_surge is 0 (or the rollout cannot progress)")

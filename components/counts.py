@@ -1,0 +1,16 @@
+"""Counts that may be given as a number or as a percentage (surges, budgets)."""
+
+from __future__ import annotations
+
+from components.errors import InvalidValueError
+
+CountOrPercent = int | str
+
+
+def count_or_percent(field: str, value: CountOrPercent, allowed: str) -> CountOrPercent:
+    """``value`` if it is a non-negative count or a percentage ``'0%'``..``'100%'``."""
+    count_ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    percent_ok = isinstance(value, str) and value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) <= 100
+    if not (count_ok or percent_ok):
+        raise InvalidValueError(field, value, allowed)
+    return value

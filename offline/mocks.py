@@ -50,12 +50,32 @@ def _managed_cluster(inputs: Mapping[str, Any]) -> tuple[str, Props]:
     }
 
 
-#: Computed state per resource type; anything else echoes its inputs with id ``<name>-id``.
+def _identity(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    rid = _arm_id(inputs, "Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName")
+    return rid, {"principalId": OBJECT_ID, "clientId": OBJECT_ID, "tenantId": TENANT_ID}
+
+
+def _workspace(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    rid = _arm_id(inputs, "Microsoft.OperationalInsights/workspaces", "workspaceName")
+    return rid, {"customerId": OBJECT_ID}
+
+
+#: Computed state per resource type; any other Azure resource gets an ARM-shaped id from its
+#: type and name inputs, anything else the id ``<name>-id``.
 RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
     "azure-native:resources:ResourceGroup": _resource_group,
     "azure-native:containerregistry:Registry": _registry,
     "azure-native:containerservice:ManagedCluster": _managed_cluster,
+    "azure-native:managedidentity:UserAssignedIdentity": _identity,
+    "azure-native:operationalinsights:Workspace": _workspace,
 }
+
+
+def _generic_azure_id(type_: str, name: str, inputs: Mapping[str, Any]) -> str:
+    _, module, kind = type_.split(":")
+    own_name = next((str(value) for key, value in sorted(inputs.items())
+                     if key.endswith("Name") and key != "resourceGroupName" and isinstance(value, str)), name)
+    return _arm_id({**inputs, "n": own_name}, f"Microsoft.{module}/{kind}", "n")
 
 
 def fake_kubeconfig(cluster: str) -> str:
@@ -97,6 +117,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         state_of = RESOURCE_STATE.get(args.typ)
+        if state_of is None and args.typ.startswith("azure-native:"):
+            return _generic_azure_id(args.typ, args.name, args.inputs), dict(args.inputs)
         if state_of is None:
             return f"{args.name}-id", dict(args.inputs)
         resource_id, computed = state_of(args.inputs)

@@ -14,6 +14,8 @@ def build(config: StackConfig) -> None:
     pulumi.export("environment", config.environment)
     pulumi.export("kubernetesVersion", config.kubernetes_version)
     if config.azure is not None:
-        build_platform(config.azure, protect=config.protect)
-    if config.kubeconfig is not None:
+        platform = build_platform(config.azure, kubernetes_version=config.kubernetes_version,
+                                  protect=config.protect)
+        build_apps(config, platform.cluster.provider)
+    elif config.kubeconfig is not None:
         build_apps(config, kubeconfig_provider(config.kubeconfig))

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import pulumi
 
-from components.azure.cluster_spec import ClusterSpec, ClusterTier, UpgradeChannel
+from components.azure.cluster_spec import ClusterSpec, ClusterTier, NodeOsUpgradeChannel, UpgradeChannel
 from components.azure.naming import Naming
 from components.azure.network_plan import (
     LoadBalancerSku,
@@ -26,7 +26,7 @@ from components.azure.network_plan import (
 )
 from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from components.azure.registry_spec import RegistrySku, RegistrySpec
-from components.errors import InvalidValueError
+from components.errors import InvalidValueError, snake_to_camel
 from components.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from stacks.config_reader import Fields, build
 
@@ -151,11 +151,17 @@ def _azure(fields: Fields, workload: str, environment: str, location: str) -> Az
         naming = Naming(workload=workload, environment=environment, location=location)
     except InvalidValueError as error:
         raise InvalidValueError(fields.key(error.field), error.value, error.allowed) from None
+    network = _network(fields.section("network"))
+    cluster = _cluster(fields.section("cluster", {}), fields.sections("nodePools"))
+    try:
+        network.check_capacity(cluster.all_pools)
+    except InvalidValueError as error:
+        raise error.within(fields.key("network"), snake_to_camel) from None
     return AzureConfig(
         naming=naming,
         existing_resource_group=fields.optional_string("existingResourceGroup"),
-        network=_network(fields.section("network")),
-        cluster=_cluster(fields.section("cluster", {}), fields.sections("nodePools")),
+        network=network,
+        cluster=cluster,
         registry=_registry(fields.section("registry", {})),
     )
 
@@ -191,6 +197,7 @@ def _node_pool(f: Fields, mode: PoolMode) -> NodePoolSpec:
         taints=f.string_list("taints"),
         spot=f.boolean("spot", False),
         max_pods=f.integer("maxPods", 110, minimum=10, maximum=250),
+        max_surge=f.string("maxSurge", "10%"),
     ))
 
 
@@ -203,7 +210,12 @@ def _cluster(f: Fields, pools: list[Fields]) -> ClusterSpec:
         local_accounts_disabled=f.boolean("localAccountsDisabled", True),
         workload_identity=f.boolean("workloadIdentity", True),
         upgrade_channel=f.choice("upgradeChannel", UpgradeChannel, UpgradeChannel.STABLE),
+        node_os_upgrade_channel=f.choice("nodeOsUpgradeChannel", NodeOsUpgradeChannel, NodeOsUpgradeChannel.NODE_IMAGE),
         authorized_ip_ranges=f.string_list("authorizedIpRanges"),
+        admin_group_ids=f.string_list("adminGroupIds"),
+        dedicated_system_pool=f.boolean("dedicatedSystemPool", False),
+        key_vault_secrets_provider=f.boolean("keyVaultSecretsProvider", False),
+        azure_policy=f.boolean("azurePolicy", False),
     ))
 
 

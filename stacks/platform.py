@@ -1,4 +1,4 @@
-"""The Azure platform of one environment."""
+"""The Azure platform of one environment: resource group, network, registry, monitoring, AKS."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.azure.cluster import AksCluster, AksClusterArgs
+from components.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
+from components.azure.network import Network, NetworkArgs
+from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
 from components.azure.resource_group import ResourceGroup, ResourceGroupArgs
 from stacks.config import AzureConfig
 
@@ -15,11 +19,26 @@ class Platform:
     """What the platform hands to the apps stack and to stack outputs."""
 
     resource_group: ResourceGroup
+    registry: ContainerRegistry
+    cluster: AksCluster
 
 
-def build_platform(azure: AzureConfig, *, protect: bool) -> Platform:
+def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool) -> Platform:
+    naming = azure.naming
     group = ResourceGroup("platform", ResourceGroupArgs(
-        naming=azure.naming, existing_name=azure.existing_resource_group, protect=protect))
+        naming=naming, existing_name=azure.existing_resource_group, protect=protect))
+    network = Network("network", NetworkArgs(naming=naming, resource_group_name=group.name, plan=azure.network))
+    registry = ContainerRegistry("registry", ContainerRegistryArgs(
+        naming=naming, resource_group_name=group.name, spec=azure.registry, protect=protect))
+    workspace = LogAnalyticsWorkspace("logs", LogAnalyticsWorkspaceArgs(
+        naming=naming, resource_group_name=group.name, protect=protect))
+    cluster = AksCluster("cluster", AksClusterArgs(
+        naming=naming, resource_group_name=group.name, kubernetes_version=kubernetes_version, spec=azure.cluster,
+        network=network, workspace=workspace, registries=(registry,), protect=protect))
     pulumi.export("resourceGroupName", group.name)
     pulumi.export("location", group.location)
-    return Platform(resource_group=group)
+    pulumi.export("registryLoginServer", registry.login_server)
+    pulumi.export("clusterName", cluster.name)
+    pulumi.export("kubeconfig", cluster.kubeconfig)
+    pulumi.export("posture", cluster.posture)
+    return Platform(resource_group=group, registry=registry, cluster=cluster)

@@ -239,6 +239,7 @@ cmd_up() {
         --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
         --bind-address=127.0.0.1 \
         --advertise-address=127.0.0.1 \
+        --endpoint-reconciler-type=none \
         --secure-port="$APISERVER_PORT" \
         --tls-cert-file="$PKI/apiserver.crt" \
         --tls-private-key-file="$PKI/apiserver.key" \

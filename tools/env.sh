@@ -27,8 +27,11 @@ export PULUMI_BACKEND_URL="file://$_ph_root/.pilothouse/state"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-pilothouse-local-only}"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-# Plugins are found on PATH (the bin dir above) first, then in $PULUMI_HOME/plugins.
-unset PULUMI_IGNORE_AMBIENT_PLUGINS
+# Plugins are not taken from PATH: the language host is found next to `pulumi` (same bin
+# dir) and the kubernetes provider in $PULUMI_HOME/plugins/resource-kubernetes-v<version>,
+# where tools/bootstrap.sh installs it. (With plugins taken from PATH instead, every
+# update prints "warning: using pulumi-resource-kubernetes from $PATH".)
+export PULUMI_IGNORE_AMBIENT_PLUGINS=true
 
 # Local control plane started by tools/cluster.sh up.
 export PILOTHOUSE_KUBECONFIG="$_ph_root/.pilothouse/cluster/kubeconfig"

@@ -1,0 +1,34 @@
+"""Role assignments with ids built from the current subscription and deterministic names."""
+
+from __future__ import annotations
+
+import uuid
+
+import pulumi
+from pulumi_azure_native import authorization
+
+#: Built-in role definition ids (the same in every Azure tenant).
+ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+
+
+def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.Output[str]:
+    return pulumi.Output.concat("/subscriptions/", subscription_id,
+                                "/providers/Microsoft.Authorization/roleDefinitions/", role)
+
+
+def assignment_name(scope: pulumi.Input[str], principal_id: pulumi.Input[str], role: str) -> pulumi.Output[str]:
+    """The same (scope, principal, role) always gets the same assignment name: no duplicate on re-run."""
+    return pulumi.Output.all(scope, principal_id).apply(
+        lambda values: str(uuid.uuid5(uuid.NAMESPACE_URL, f"{values[0]}|{values[1]}|{role}")))
+
+
+def assign_role(resource_name: str, *, scope: pulumi.Input[str], principal_id: pulumi.Input[str], role: str,
+                parent: pulumi.Resource) -> authorization.RoleAssignment:
+    """Grant ``role`` on ``scope`` (and nothing wider) to a managed identity's service principal."""
+    subscription = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=parent))
+    return authorization.RoleAssignment(
+        resource_name, scope=scope, principal_id=principal_id, principal_type="ServicePrincipal",
+        role_definition_id=role_definition_id(subscription.subscription_id, role),
+        role_assignment_name=assignment_name(scope, principal_id, role),
+        opts=pulumi.ResourceOptions(parent=parent))

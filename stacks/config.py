@@ -15,7 +15,14 @@ from enum import StrEnum
 
 import pulumi
 
-from components.azure.cluster_spec import ClusterSpec, ClusterTier, NodeOsUpgradeChannel, UpgradeChannel
+from components.azure.cluster_spec import (
+    ClusterSpec,
+    ClusterTier,
+    MaintenanceWindow,
+    NodeOsUpgradeChannel,
+    UpgradeChannel,
+    Weekday,
+)
 from components.azure.naming import Naming
 from components.azure.network_plan import (
     LoadBalancerSku,
@@ -216,6 +223,15 @@ def _cluster(f: Fields, pools: list[Fields]) -> ClusterSpec:
         dedicated_system_pool=f.boolean("dedicatedSystemPool", False),
         key_vault_secrets_provider=f.boolean("keyVaultSecretsProvider", False),
         azure_policy=f.boolean("azurePolicy", False),
+        maintenance=_maintenance(f.section("maintenance", {})),
+    ))
+
+
+def _maintenance(f: Fields) -> MaintenanceWindow:
+    return build(f, lambda: MaintenanceWindow(
+        day=f.choice("day", Weekday, Weekday.SUNDAY),
+        start_hour=f.integer("startHour", 2, minimum=0, maximum=23),
+        duration_hours=f.integer("durationHours", 4, minimum=4, maximum=24),
     ))
 
 

@@ -89,7 +89,16 @@ overall_hash() {
     for c in $COMPONENTS; do echo "$c=$(comp_hash "$c")"; done | sha
 }
 
-bin_dir() { echo "$CACHE/$(overall_hash)/bin"; }
+# Sets BIN (the bin dir) and SP (path of a usable system pulumi, or empty).
+select_bin() {
+    if SP=$(system_pulumi); then
+        # The bin dir content then depends on the machine: give it its own directory.
+        BIN="$CACHE/$(overall_hash)-system-pulumi/bin"
+    else
+        SP=""
+        BIN="$CACHE/$(overall_hash)/bin"
+    fi
+}
 
 # go build with the project's reproducibility flags. $1 = output, $2 = extra -ldflags, rest = packages.
 go_build() {
@@ -285,23 +294,21 @@ sync_mods() {
 
 main() {
     case ${1:-} in
-        --bin-dir) bin_dir; return 0 ;;
+        --bin-dir) select_bin; echo "$BIN"; return 0 ;;
         --sync-mods) sync_mods; return 0 ;;
         "") ;;
         *) die "usage: $0 [--bin-dir|--sync-mods]" ;;
     esac
 
-    local bin sp="" c
-    bin=$(bin_dir)
+    local bin sp c
     mkdir -p "$CACHE"
     exec 9>"$CACHE/.lock"
     flock 9
-    if sp=$(system_pulumi); then
+    select_bin
+    bin=$BIN sp=$SP
+    if [ -n "$sp" ]; then
         log "pulumi: using $sp ($("$sp" version)) found on PATH, >= pinned $PULUMI_VERSION"
-        # The bin dir content then depends on the machine: give it its own directory.
-        bin="$CACHE/$(overall_hash)-system-pulumi/bin"
     else
-        sp=""
         log "pulumi: using the pinned $PULUMI_VERSION built from source"
     fi
     if [ -f "$bin/../.complete" ] && { [ -z "$sp" ] || [ "$(readlink "$bin/pulumi")" = "$sp" ]; }; then

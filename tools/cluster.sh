@@ -304,25 +304,36 @@ cmd_up() {
     log "ready in $((SECONDS - t0))s: $API (kubeconfig: $KUBECONFIG_FILE)"
 }
 
-cmd_down() {
-    local purge=${1:-} c pid comps="" i
-    for c in $COMPONENTS; do comps="$c $comps"; done
-    for c in $comps; do
+# stop_group NAME...: TERM all, wait up to 10 s for all, then KILL what is left.
+stop_group() {
+    local c pid pids="" i alive
+    for c in "$@"; do
         if running "$c"; then
             pid=$(pid_of "$c")
             log "stopping $c (pid $pid)"
             kill -TERM "$pid" 2>/dev/null || true
-            for i in $(seq 1 100); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-            done
-            if kill -0 "$pid" 2>/dev/null; then
-                log "$c did not stop in 10s; killing it"
-                kill -KILL "$pid" 2>/dev/null || true
-            fi
+            pids="$pids $pid"
         fi
-        rm -f "$PIDS/$c.pid"
     done
+    for i in $(seq 1 100); do
+        alive=""
+        for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+        [ -z "$alive" ] && break
+        sleep 0.1
+    done
+    for pid in $alive; do
+        log "pid $pid did not stop in 10s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    for c in "$@"; do rm -f "$PIDS/$c.pid"; done
+}
+
+cmd_down() {
+    local purge=${1:-}
+    # Clients of the API first (together), then the API server, then etcd.
+    stop_group kwok kube-scheduler kube-controller-manager
+    stop_group kube-apiserver
+    stop_group etcd
     # Verify: no process whose command line names our state dir may remain.
     if pgrep -f -- "$STATE" >/dev/null 2>&1; then
         die "processes still running: $(pgrep -f -a -- "$STATE" | cut -c1-120)"

@@ -18,7 +18,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_azure_native import containerservice, managedidentity
 
-from components.azure.cluster_spec import ClusterSpec, UpgradeChannel
+from components.azure.cluster_spec import ClusterSpec, MaintenanceWindow, UpgradeChannel
 from components.azure.monitoring import LogAnalyticsWorkspace
 from components.azure.naming import Naming, ResourceKind
 from components.azure.network import Network
@@ -103,6 +103,8 @@ class AksCluster(pulumi.ComponentResource):
                                         depends_on=network_roles))
         for pool in spec.user_pools:
             self._user_pool(resource_name, pool, cluster, args)
+        if spec.maintenance is not None:
+            self._maintenance(resource_name, spec.maintenance, cluster, args)
         kubelet = cluster.identity_profile.apply(lambda profile: str((profile or {})["kubeletidentity"].object_id))
         pull_roles = [assign_role(f"{resource_name}-acrpull-{index}", scope=registry.id, role=ACR_PULL,
                                   principal_id=kubelet, parent=self)
@@ -149,6 +151,20 @@ class AksCluster(pulumi.ComponentResource):
         return containerservice.ManagedClusterAgentPoolProfileArgs(
             name=pool.name, mode="System", type="VirtualMachineScaleSets", os_type="Linux", **pool_shape(pool, net),
             node_taints=taints or None)
+
+    @staticmethod
+    def _maintenance(resource_name: str, window: MaintenanceWindow, cluster: containerservice.ManagedCluster,
+                     args: AksClusterArgs) -> None:
+        """When AKS may apply the upgrade channel's upgrades and the node OS channel's images."""
+        schedule = containerservice.MaintenanceWindowArgs(
+            schedule=containerservice.ScheduleArgs(weekly=containerservice.WeeklyScheduleArgs(
+                day_of_week=str(window.day), interval_weeks=1)),
+            start_time=f"{window.start_hour:02d}:00", utc_offset="+00:00", duration_hours=window.duration_hours)
+        for config in ("aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"):
+            containerservice.MaintenanceConfiguration(
+                f"{resource_name}-{config}", config_name=config, resource_name_=cluster.name,
+                resource_group_name=args.resource_group_name, maintenance_window=schedule,
+                opts=pulumi.ResourceOptions(parent=cluster, protect=False))
 
     @staticmethod
     def _user_pool(resource_name: str, pool: NodePoolSpec, cluster: containerservice.ManagedCluster,

@@ -74,6 +74,9 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "pilothouse:nodePools[0].maxCount: got 1; expected an integer from min_count (2) to 1000"),
         (DEV, {"cluster": {"systemPool": {"name": "sys", "spot": True}}},
          "pilothouse:cluster.systemPool.spot: got True; expected false for a System pool (spot nodes can be evicted)"),
+        (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/29"}},
+         "pilothouse:network.nodeSubnetCidr: got '10.10.0.0/29'; expected a subnet with at least 8 usable addresses "
+         "for 8 nodes (max counts plus upgrade surge); it has 3"),
         (DEV, {"registry": {"sku": "Basic", "retentionDays": 7}},
          "pilothouse:registry.retentionDays: got 7; expected to be unset unless sku is 'Premium'"),
     ],

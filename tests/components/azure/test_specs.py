@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.azure.cluster_spec import ClusterSpec
+from components.azure.cluster_spec import ClusterSpec, MaintenanceWindow
 from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from components.azure.registry_spec import RegistrySku, RegistrySpec
 from components.errors import InvalidValueError
@@ -64,6 +64,16 @@ def test_bad_registries_are_rejected(kwargs: dict[str, Any], message: str) -> No
     assert str(error.value) == message
 
 
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"start_hour": 24}, "maintenance.start_hour: got 24; expected an hour from 0 to 23 (UTC)"),
+    ({"duration_hours": 2}, "maintenance.duration_hours: got 2; expected 4 to 24 hours"),
+])
+def test_bad_maintenance_windows_are_rejected(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        MaintenanceWindow(**kwargs)
+    assert str(error.value) == message
+
+
 def test_cluster_secure_posture_is_the_default() -> None:
     cluster = ClusterSpec(system_pool=NodePoolSpec(name="system", mode=PoolMode.SYSTEM))
     assert cluster.local_accounts_disabled
@@ -76,6 +86,10 @@ def test_cluster_secure_posture_is_the_default() -> None:
         ({"system_pool": NodePoolSpec(name="system")}, "system_pool.mode: got 'User'; expected 'System'"),
         ({"user_pools": (NodePoolSpec(name="system"),)},
          "user_pools: got 'system'; expected node pool names that are unique in the cluster"),
+        ({"authorized_ip_ranges": ("1.2.3.4/24",)},
+         "authorized_ip_ranges: got '1.2.3.4/24'; expected a CIDR such as '203.0.113.0/24'"),
+        ({"admin_group_ids": ("admins",)},
+         "admin_group_ids: got 'admins'; expected an Entra ID group object id (a GUID)"),
         ({"private": True, "authorized_ip_ranges": ("1.2.3.0/24",)},
          "authorized_ip_ranges: got ['1.2.3.0/24']; expected no ranges on a private cluster "
          "(its API server has no public endpoint)"),

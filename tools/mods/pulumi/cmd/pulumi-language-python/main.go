@@ -29,9 +29,9 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 )

@@ -181,6 +181,7 @@ def _network(f: Fields) -> NetworkPlan:
         node_subnet_cidr=f.string("nodeSubnetCidr"),
         pod_subnet_cidr=f.optional_string("podSubnetCidr"),
         api_server_subnet_cidr=f.optional_string("apiServerSubnetCidr"),
+        virtual_node_subnet_cidr=f.optional_string("virtualNodeSubnetCidr"),
         plugin=plugin,
         policy=f.choice("policy", NetworkPolicy, NetworkPolicy.CILIUM),
         service_cidr=f.string("serviceCidr", "10.0.0.0/16"),

@@ -230,11 +230,18 @@ build_component() {
     rm -rf "$work" "$tmp"
     mkdir -p "$work" "$tmp/bin" "$tmp/share"
     cp -R "$MODS_DIR/$(comp_mod "$name")/." "$work/"
+    # Not in an `||`/`if` context, so that `set -e` stops the subshell at the first error.
+    local rc=0
+    set +e
     (
+        set -e
         cd "$work"
         apply_versions "$name"
         "build_${name//-/_}" "$tmp/bin"
-    ) || { rm -rf "$tmp"; die "$name: build failed (work dir kept: $work)"; }
+    )
+    rc=$?
+    set -e
+    [ $rc = 0 ] || { rm -rf "$tmp"; die "$name: build failed (work dir kept: $work)"; }
     local b
     for b in $(comp_bins "$name"); do
         [ -x "$tmp/bin/$b" ] || { rm -rf "$tmp"; die "$name: $b was not produced"; }

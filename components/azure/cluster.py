@@ -72,7 +72,8 @@ class AksCluster(pulumi.ComponentResource):
             f"{resource_name}-identity", resource_name_=identity_name, resource_group_name=args.resource_group_name,
             location=naming.location, tags=naming.tags, opts=child)
         subnets = [("nodes", args.network.node_subnet_id), ("pods", args.network.pod_subnet_id),
-                   ("apiserver", args.network.api_server_subnet_id)]
+                   ("apiserver", args.network.api_server_subnet_id),
+                   ("virtualnodes", args.network.virtual_node_subnet_id)]
         network_roles = [assign_role(f"{resource_name}-network-{role}", scope=subnet_id, role=NETWORK_CONTRIBUTOR,
                                      principal_id=identity.principal_id, parent=self)
                          for role, subnet_id in subnets if subnet_id is not None]
@@ -97,7 +98,7 @@ class AksCluster(pulumi.ComponentResource):
             sku=containerservice.ManagedClusterSKUArgs(name="Base", tier=str(spec.tier)),
             api_server_access_profile=self._api_server(spec, args.network),
             network_profile=network_profile(args.network.plan),
-            addon_profiles=self._addons(spec, args.workspace),
+            addon_profiles=self._addons(spec, args.workspace, args.network),
             agent_pool_profiles=[self._system_pool(spec, args.network)],
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, ignore_changes=ignored,
                                         depends_on=network_roles))
@@ -132,7 +133,7 @@ class AksCluster(pulumi.ComponentResource):
             subnet_id=net.api_server_subnet_id)
 
     @staticmethod
-    def _addons(spec: ClusterSpec, workspace: LogAnalyticsWorkspace | None) -> dict[str, Any]:
+    def _addons(spec: ClusterSpec, workspace: LogAnalyticsWorkspace | None, net: Network) -> dict[str, Any]:
         addons: dict[str, Any] = {}
         if workspace is not None:  # Container Insights
             addons["omsagent"] = containerservice.ManagedClusterAddonProfileArgs(
@@ -142,6 +143,9 @@ class AksCluster(pulumi.ComponentResource):
                 enabled=True, config={"enableSecretRotation": "true"})
         if spec.azure_policy:
             addons["azurepolicy"] = containerservice.ManagedClusterAddonProfileArgs(enabled=True)
+        if net.virtual_node_subnet_name is not None:  # the course's virtual nodes (ACI connector)
+            addons["aciConnectorLinux"] = containerservice.ManagedClusterAddonProfileArgs(
+                enabled=True, config={"SubnetName": net.virtual_node_subnet_name})
         return addons
 
     @staticmethod

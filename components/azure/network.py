@@ -27,11 +27,13 @@ class Network(pulumi.ComponentResource):
     node_subnet_id: pulumi.Output[str]
     pod_subnet_id: pulumi.Output[str] | None
     api_server_subnet_id: pulumi.Output[str] | None
+    virtual_node_subnet_id: pulumi.Output[str] | None
 
     def __init__(self, resource_name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         naming, plan = args.naming, args.plan
+        roles = ("nodes", "pods", "apiserver", "virtualnodes")
         names = {"vnet": naming.name(ResourceKind.VIRTUAL_NETWORK),
-                 **{role: naming.name(ResourceKind.SUBNET, role) for role in ("nodes", "pods", "apiserver")}}
+                 **{role: naming.name(ResourceKind.SUBNET, role) for role in roles}}
         super().__init__("pilothouse:azure:Network", resource_name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.plan = plan
@@ -53,10 +55,14 @@ class Network(pulumi.ComponentResource):
         nodes = subnet("nodes", plan.node_subnet_cidr, delegated=False)
         pods = subnet("pods", plan.pod_subnet_cidr, delegated=True) if plan.pod_subnet_cidr else None
         api = subnet("apiserver", plan.api_server_subnet_cidr, delegated=True) if plan.api_server_subnet_cidr else None
+        virtual_cidr = plan.virtual_node_subnet_cidr
+        virtual = subnet("virtualnodes", virtual_cidr, delegated=False) if virtual_cidr else None
         self.vnet_id = vnet.id
         self.node_subnet_id = nodes.id
         self.pod_subnet_id = pods.id if pods else None
         self.api_server_subnet_id = api.id if api else None
+        self.virtual_node_subnet_id = virtual.id if virtual else None
+        self.virtual_node_subnet_name = names["virtualnodes"] if virtual else None
         self.register_outputs({"vnetId": self.vnet_id, "nodeSubnetId": self.node_subnet_id})
 
     def _nat_gateway(self, resource_name: str, args: NetworkArgs) -> network.NatGateway:

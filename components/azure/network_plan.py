@@ -65,6 +65,8 @@ class NetworkPlan:
     node_subnet_cidr: str
     pod_subnet_cidr: str | None = None
     api_server_subnet_cidr: str | None = None
+    #: Subnet of the virtual nodes (ACI connector) the course enables; Azure CNI only.
+    virtual_node_subnet_cidr: str | None = None
     plugin: NetworkPlugin = NetworkPlugin.AZURE_OVERLAY
     policy: NetworkPolicy = NetworkPolicy.CILIUM
     service_cidr: str = "10.0.0.0/16"
@@ -76,7 +78,7 @@ class NetworkPlan:
     def __post_init__(self) -> None:
         vnet = parse_cidr("vnet_cidr", self.vnet_cidr)
         subnets = {"node_subnet_cidr": parse_cidr("node_subnet_cidr", self.node_subnet_cidr)}
-        for field in ("pod_subnet_cidr", "api_server_subnet_cidr"):
+        for field in ("pod_subnet_cidr", "api_server_subnet_cidr", "virtual_node_subnet_cidr"):
             value = getattr(self, field)
             if value is not None:
                 subnets[field] = parse_cidr(field, value)
@@ -141,6 +143,9 @@ class NetworkPlan:
             raise InvalidValueError(
                 "pod_cidr", self.pod_cidr,
                 "no pod CIDR with plugin 'azure' (pods take VNet addresses); use pod_subnet_cidr")
+        if self.virtual_node_subnet_cidr is not None and self.plugin is not NetworkPlugin.AZURE:
+            raise InvalidValueError("virtual_node_subnet_cidr", self.virtual_node_subnet_cidr,
+                                    "no virtual node subnet unless plugin is 'azure' (virtual nodes need Azure CNI)")
         if self.plugin is NetworkPlugin.KUBENET and self.pod_subnet_cidr is not None:
             raise InvalidValueError("pod_subnet_cidr", self.pod_subnet_cidr,
                                     "no pod subnet with plugin 'kubenet'")

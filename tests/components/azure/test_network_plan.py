@@ -44,6 +44,9 @@ def test_azure_cni_with_pod_subnet_is_accepted() -> None:
         ({"plugin": NetworkPlugin.AZURE},
          "pod_cidr: got '192.168.0.0/16'; expected no pod CIDR with plugin 'azure' (pods take VNet addresses); "
          "use pod_subnet_cidr"),
+        ({"virtual_node_subnet_cidr": "10.10.64.0/20"},
+         "virtual_node_subnet_cidr: got '10.10.64.0/20'; expected no virtual node subnet unless plugin is 'azure' "
+         "(virtual nodes need Azure CNI)"),
         ({"plugin": NetworkPlugin.KUBENET},
          "policy: got 'cilium'; expected 'none' or 'calico' with plugin 'kubenet'"),
         ({"plugin": NetworkPlugin.AZURE, "pod_cidr": None},

@@ -66,6 +66,16 @@ def test_network_subnets_delegation_and_nat(run_program: RunProgram) -> None:
     assert render.one("azure-native:network:PublicIPAddress").inputs["sku"] == {"name": "Standard"}
 
 
+def test_virtual_nodes_get_their_subnet_and_the_aci_connector() -> None:
+    plan = NetworkPlan(vnet_cidr="10.10.0.0/16", node_subnet_cidr="10.10.0.0/20", plugin=NetworkPlugin.AZURE,
+                       pod_cidr=None, policy=NetworkPolicy.AZURE, virtual_node_subnet_cidr="10.10.64.0/20")
+    render: Render = aks(ClusterSpec(system_pool=SYSTEM), plan)["render"]
+    addons = render.one("azure-native:containerservice:ManagedCluster").inputs["addonProfiles"]
+    assert addons["aciConnectorLinux"] == {"config": {"SubnetName": "snet-shop-dev-krc-virtualnodes"}, "enabled": True}
+    roles = {r.name for r in render.of_type("azure-native:authorization:RoleAssignment")}
+    assert "cluster-network-virtualnodes" in roles
+
+
 def test_registry_admin_off_and_premium_options(run_program: RunProgram) -> None:
     spec = RegistrySpec(sku=RegistrySku.PREMIUM, retention_days=7, replica_locations=("koreasouth",))
     render = run_program(lambda: ContainerRegistry("registry", ContainerRegistryArgs(

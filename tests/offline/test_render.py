@@ -28,12 +28,30 @@ def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str,
                      "manifests/shop/NetworkPolicy-default-deny.yaml"]
 
 
-def test_aks_stacks_render_the_resource_group(rendered: dict[str, Path]) -> None:
+PLATFORM_TYPES = {
+    "azure-native:resources:ResourceGroup", "azure-native:network:VirtualNetwork", "azure-native:network:Subnet",
+    "azure-native:containerregistry:Registry", "azure-native:operationalinsights:Workspace",
+    "azure-native:managedidentity:UserAssignedIdentity", "azure-native:containerservice:ManagedCluster",
+    "azure-native:containerservice:AgentPool", "azure-native:authorization:RoleAssignment",
+    "pulumi:providers:kubernetes",
+}
+
+
+def test_aks_stacks_render_the_whole_platform(rendered: dict[str, Path]) -> None:
     for stack, protect in (("dev", False), ("prod", True)):
         resources = json.loads((rendered[stack] / "resources.json").read_text())
+        assert PLATFORM_TYPES <= {r["type"] for r in resources}
         [group] = [r for r in resources if r["type"] == "azure-native:resources:ResourceGroup"]
         assert group["inputs"]["resourceGroupName"] == f"rg-pilothouse-{stack}-krc"
         assert group["protect"] is protect
+        [cluster] = [r for r in resources if r["type"] == "azure-native:containerservice:ManagedCluster"]
+        assert cluster["protect"] is protect
+        namespaces = [r for r in resources if r["type"] == "kubernetes:core/v1:Namespace"]
+        assert {r["provider"].rpartition("::")[2] for r in namespaces} == {"cluster-kubernetes"}
+    outputs = json.loads((rendered["prod"] / "outputs.json").read_text())
+    assert outputs["kubeconfig"] == "[secret]"
+    assert all(outputs["posture"].values())
+    assert not json.loads((rendered["dev"] / "outputs.json").read_text())["posture"]["standardTier"]
 
 
 def test_two_renders_are_byte_identical(rendered: dict[str, Path], tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
         (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/20", "vnetCIDR": "x"}},
          "pilothouse:network.vnetCIDR: got 'x'; expected no such key here; known keys: apiServerSubnetCidr, "
          "dnsServiceIp, loadBalancerSku, nodeSubnetCidr, outboundType, plugin, podCidr, podSubnetCidr, policy, "
-         "serviceCidr, vnetCidr"),
+         "serviceCidr, virtualNodeSubnetCidr, vnetCidr"),
         (DEV, {"nodePools": [{"name": "apps", "maxCount": "3"}]},
          "pilothouse:nodePools[0].maxCount: got '3'; expected an integer from 0 to 1000"),
         (DEV, {"nodePools": [{"name": "apps", "minCount": 2, "maxCount": 1}]},

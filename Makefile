@@ -7,7 +7,7 @@ OUT ?= build/$(STACK)
 BASE ?= HEAD
 SOURCES := components stacks offline tests __main__.py
 
-.PHONY: venv lint test render diff clean
+.PHONY: venv lint test render diff tools cluster-up cluster-down up preview destroy clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,24 @@ render: venv ## offline render: make render STACK=dev OUT=build/dev
 
 diff: venv ## offline diff against a git revision: make diff STACK=dev BASE=HEAD~1
 	$(PY) -m offline diff --stack $(STACK) --base $(BASE)
+
+tools: ## build the pinned Pulumi CLI, plugins and Kubernetes binaries from Go modules (cached)
+	tools/bootstrap.sh >/dev/null
+
+cluster-up: tools ## start the local control plane (etcd, apiserver, controller-manager, scheduler, kwok)
+	tools/cluster.sh up
+
+cluster-down: ## stop the local control plane, leaving no process behind
+	tools/cluster.sh down
+
+up: venv tools ## real `pulumi up` of a stack: make up STACK=local
+	tools/stack.sh up $(STACK)
+
+preview: venv tools ## real `pulumi preview --diff`: make preview STACK=local
+	tools/stack.sh preview $(STACK)
+
+destroy: venv tools ## real `pulumi destroy`: make destroy STACK=local
+	tools/stack.sh destroy $(STACK)
 
 clean:
 	rm -rf build .mypy_cache .ruff_cache .pytest_cache

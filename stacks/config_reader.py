@@ -35,8 +35,8 @@ class Fields:
         return f"{self.path}.{name}" if ":" in self.path or "." in self.path else f"{self.path}:{name}"
 
     def unset(self, name: str) -> bool:
-        """Absent, null or empty: project-level defaults of optional keys are empty strings."""
-        return self._raw.get(name) in (None, "")
+        """Absent, null or empty: project-level defaults of optional keys are empty values."""
+        return self._raw.get(name) in (None, "", {}, [])
 
     def _get(self, name: str, default: object) -> object:
         self._read.add(name)

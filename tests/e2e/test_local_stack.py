@@ -1,0 +1,147 @@
+"""End to end: real `pulumi up / preview / destroy` of the local stack against the local control plane.
+
+Runs on a copy of the project (so config changes never touch the working tree) with a
+throw-away file backend, the pinned toolchain from ``tools/bootstrap.sh`` and the control plane
+of ``tools/cluster.sh``. Nothing here is mocked: the Pulumi engine, the language host, the
+Kubernetes provider and the API server are the real programs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from offline.render import manifests
+from tests.conftest import REPO, render_cli
+from tests.e2e.kube import KubeApi
+
+pytestmark = pytest.mark.e2e
+STACK = "local"
+
+
+class Project:
+    """A copy of the project wired to the repo's venv, toolchain and control plane."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root, self.env = root, env
+
+    def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.root, env=self.env,
+                                capture_output=True, text=True, check=False, timeout=600)
+        if check and result.returncode != 0:
+            pytest.fail(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def resources(self, stack: str) -> list[dict[str, Any]]:
+        state = json.loads(self.pulumi("stack", "export", "--stack", stack).stdout)
+        resources: list[dict[str, Any]] = state["deployment"].get("resources") or []
+        return resources
+
+
+def toolchain_env(backend: Path) -> dict[str, str]:
+    """The environment ``tools/env.sh`` sets up, with a backend of the test's own."""
+    subprocess.run([str(REPO / "tools" / "bootstrap.sh")], check=True, stdout=subprocess.DEVNULL)
+    dump = subprocess.run(["bash", "-c", ". tools/env.sh && env -0"], cwd=REPO, check=True,
+                          capture_output=True, text=True).stdout
+    env = dict(item.split("=", 1) for item in dump.split("\0") if "=" in item)
+    env["PULUMI_BACKEND_URL"] = f"file://{backend}"
+    return env
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[KubeApi]:
+    was_running = subprocess.run([str(REPO / "tools" / "cluster.sh"), "status"], capture_output=True,
+                                 check=False).returncode == 0
+    subprocess.run([str(REPO / "tools" / "cluster.sh"), "up"], check=True, stdout=subprocess.DEVNULL)
+    yield KubeApi(REPO / ".pilothouse" / "cluster" / "kubeconfig")
+    if not was_running:
+        subprocess.run([str(REPO / "tools" / "cluster.sh"), "down"], check=True, stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, cluster: KubeApi) -> Project:
+    root = tmp_path_factory.mktemp("e2e") / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", ".git", "build", ".pilothouse", "*.egg-info",
+                                                              "__pycache__", ".*_cache"))
+    for shared in (".venv", ".pilothouse"):
+        os.symlink(REPO / shared, root / shared)
+    backend = tmp_path_factory.mktemp("backend")
+    project = Project(root, toolchain_env(backend))
+    project.pulumi("stack", "select", "--create", STACK)
+    return project
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
+    out = tmp_path_factory.mktemp("e2e-render") / STACK
+    result = render_cli(STACK, out, project.root)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def ready(manifest: dict[str, Any]) -> Any:
+    """When an object of this kind counts as done, or ``None`` if existing is enough."""
+    status = lambda obj: obj.get("status") or {}  # noqa: E731
+    return {
+        "Deployment": lambda obj: status(obj).get("readyReplicas", 0) == obj["spec"].get("replicas", 1),
+        "StatefulSet": lambda obj: status(obj).get("readyReplicas", 0) == obj["spec"].get("replicas", 1),
+        "DaemonSet": lambda obj: status(obj).get("numberReady", 0) == status(obj).get("desiredNumberScheduled", -1),
+        "Job": lambda obj: status(obj).get("succeeded", 0) >= 1,
+    }.get(manifest["kind"])
+
+
+class TestLocalStack:
+    """In order: up, no-op preview, a one-value change, a bad value, destroy."""
+
+    def test_up_creates_every_rendered_object(self, project: Project, render: Path, cluster: KubeApi) -> None:
+        project.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
+        rendered = list(manifests(render))
+        assert rendered
+        for _, manifest in rendered:
+            path = cluster.path_of(manifest)
+            check = ready(manifest)
+            live = cluster.wait_for(path, check) if check else cluster.get(path)
+            assert live is not None, f"{path} is in the render but not in the API server"
+            assert live["metadata"].get("labels", {}) | manifest["metadata"].get("labels", {}) == \
+                live["metadata"].get("labels", {}), f"{path} lacks the rendered labels"
+
+    def test_second_preview_has_no_changes(self, project: Project) -> None:
+        project.pulumi("preview", "--expect-no-changes", "--stack", STACK)
+
+    def test_one_config_value_changes_one_resource(self, project: Project, cluster: KubeApi) -> None:
+        project.pulumi("config", "set", "--path", "namespaces[0].labels.team", "payments", "--stack", STACK)
+        preview = json.loads(project.pulumi("preview", "--json", "--stack", STACK).stdout)
+        changed = [step["urn"].rpartition("::")[2] for step in preview["steps"] if step["op"] != "same"]
+        assert changed == ["shop"], preview["changeSummary"]
+        project.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
+        namespace = cluster.get("/api/v1/namespaces/shop")
+        assert namespace is not None
+        assert namespace["metadata"]["labels"]["team"] == "payments"
+
+    def test_a_bad_config_value_creates_nothing(self, project: Project) -> None:
+        config = yaml.safe_load((project.root / f"Pulumi.{STACK}.yaml").read_text())
+        config["config"]["pilothouse:environment"] = "Local"
+        (project.root / "Pulumi.e2ebad.yaml").write_text(yaml.safe_dump(config))
+        project.pulumi("stack", "select", "--create", "e2ebad")
+        result = project.pulumi("up", "--yes", "--skip-preview", "--stack", "e2ebad", check=False)
+        assert result.returncode != 0
+        assert ("invalid stack config: pilothouse:environment: got 'Local'; expected 2-8 lowercase letters and "
+                "digits, starting with a letter") in result.stdout + result.stderr
+        created = [r["type"] for r in project.resources("e2ebad") if not r["type"].startswith("pulumi:pulumi:")]
+        assert created == []
+        project.pulumi("stack", "rm", "--yes", "--force", "--stack", "e2ebad")
+
+    def test_destroy_removes_everything(self, project: Project, render: Path, cluster: KubeApi) -> None:
+        project.pulumi("destroy", "--yes", "--skip-preview", "--stack", STACK)
+        assert [r for r in project.resources(STACK) if not r["type"].startswith("pulumi:pulumi:")] == []
+        for _, manifest in manifests(render):
+            if manifest["kind"] == "Namespace":
+                cluster.wait_gone(cluster.path_of(manifest))

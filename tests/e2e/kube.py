@@ -9,6 +9,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ class KubeApi:
         scope = f"/namespaces/{namespace}" if namespace else ""
         return f"{base}{scope}/{plural}/{metadata['name']}"
 
-    def wait_for(self, path: str, ready: Any, timeout: float = 120) -> dict[str, Any]:
+    def wait_for(self, path: str, ready: Callable[[dict[str, Any]], bool], timeout: float = 120) -> dict[str, Any]:
         """Poll ``path`` until ``ready(object)`` holds; fail with the last state seen."""
         deadline = time.monotonic() + timeout
         last: dict[str, Any] | None = None

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,15 +87,18 @@ def render(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
     return out
 
 
-def ready(manifest: dict[str, Any]) -> Any:
-    """When an object of this kind counts as done, or ``None`` if existing is enough."""
-    status = lambda obj: obj.get("status") or {}  # noqa: E731
-    return {
-        "Deployment": lambda obj: status(obj).get("readyReplicas", 0) == obj["spec"].get("replicas", 1),
-        "StatefulSet": lambda obj: status(obj).get("readyReplicas", 0) == obj["spec"].get("replicas", 1),
-        "DaemonSet": lambda obj: status(obj).get("numberReady", 0) == status(obj).get("desiredNumberScheduled", -1),
-        "Job": lambda obj: status(obj).get("succeeded", 0) >= 1,
-    }.get(manifest["kind"])
+def _status(obj: dict[str, Any]) -> dict[str, Any]:
+    status: dict[str, Any] = obj.get("status") or {}
+    return status
+
+
+#: When an object of these kinds counts as done; any other kind only has to exist.
+READY: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "Deployment": lambda obj: _status(obj).get("readyReplicas", 0) == obj["spec"].get("replicas", 1),
+    "StatefulSet": lambda obj: _status(obj).get("readyReplicas", 0) == obj["spec"].get("replicas", 1),
+    "DaemonSet": lambda obj: _status(obj).get("numberReady", 0) == _status(obj).get("desiredNumberScheduled", -1),
+    "Job": lambda obj: _status(obj).get("succeeded", 0) >= 1,
+}
 
 
 class TestLocalStack:
@@ -107,7 +110,7 @@ class TestLocalStack:
         assert rendered
         for _, manifest in rendered:
             path = cluster.path_of(manifest)
-            check = ready(manifest)
+            check = READY.get(manifest["kind"])
             live = cluster.wait_for(path, check) if check else cluster.get(path)
             assert live is not None, f"{path} is in the render but not in the API server"
             assert live["metadata"].get("labels", {}) | manifest["metadata"].get("labels", {}) == \

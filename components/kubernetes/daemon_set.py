@@ -14,7 +14,6 @@ from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.workload import (
     NamespaceRef,
-    admit,
     check_admitted,
     child_options,
     object_metadata,
@@ -44,10 +43,9 @@ class DaemonSet(Exposable):
     """A node agent: log shipper, metrics exporter, storage daemon."""
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "daemon_set", args.pod, 1)  # at least one node
-        super().__init__("pilothouse:kubernetes:DaemonSet", resource_name, opts)
+        super().__init__("pilothouse:kubernetes:DaemonSet", resource_name, opts, name=args.name,
+                         namespace=args.namespace, pod_labels=args.labels, pod=args.pod, peak_pods=1)
         self.args = args
-        self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod
         spec: dict[str, Any] = {"selector": {"matchLabels": args.labels},
                                 "template": pod_template(args.labels, args.pod)}
         if args.rolling_update is not None:

@@ -17,7 +17,6 @@ from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
-    admit,
     check_admitted,
     child_options,
     object_metadata,
@@ -93,10 +92,9 @@ class Deployment(Exposable):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "deployment", args.pod, args.peak_pods)
-        super().__init__("pilothouse:kubernetes:Deployment", resource_name, opts)
+        super().__init__("pilothouse:kubernetes:Deployment", resource_name, opts, name=args.name,
+                         namespace=args.namespace, pod_labels=args.labels, pod=args.pod, peak_pods=args.peak_pods)
         self.args = args
-        self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod
         annotations = dict(args.annotations)
         if not args.wait_until_ready:
             annotations[SKIP_AWAIT] = "true"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pulumi
 
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
-from components.kubernetes.workload import NamespaceRef
+from components.kubernetes.workload import NamespaceRef, admit
 
 
 class Exposable(pulumi.ComponentResource):
@@ -19,9 +20,14 @@ class Exposable(pulumi.ComponentResource):
     pod_labels: dict[str, str]
     pod: PodSpec
 
-    def __init__(self, type_: str, resource_name: str, opts: pulumi.ResourceOptions | None) -> None:
+    def __init__(self, type_: str, resource_name: str, opts: pulumi.ResourceOptions | None, *, name: str,
+                 namespace: NamespaceRef, pod_labels: dict[str, str], pod: PodSpec, peak_pods: int) -> None:
+        # Admitted against the namespace's quota before anything is registered.
+        kind = type_.rpartition(":")[2]  # StatefulSet -> stateful_set, as errors name the field
+        admit(namespace, re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower(), pod, peak_pods)
         super().__init__(type_, resource_name, None, opts)
         self.resource_name = resource_name
+        self.workload_name, self.namespace, self.pod_labels, self.pod = name, namespace, pod_labels, pod
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

@@ -19,7 +19,6 @@ from components.kubernetes.storage import AccessMode, StorageClass, StorageClass
 from components.kubernetes.volumes import Mount, Volume
 from components.kubernetes.workload import (
     NamespaceRef,
-    admit,
     check_admitted,
     child_options,
     object_metadata,
@@ -94,10 +93,9 @@ class StatefulSet(Exposable):
     """A StatefulSet with the headless Service it needs, created alongside it."""
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "stateful_set", args.pod, args.replicas)
-        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, opts)
+        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, opts, name=args.name,
+                         namespace=args.namespace, pod_labels=args.labels, pod=args.pod, peak_pods=args.replicas)
         self.args = args
-        self.workload_name, self.namespace, self.pod_labels, self.pod = args.name, args.namespace, args.labels, args.pod
         service_name = args.service_name or args.name
         ports = [ServicePort(p.number, target=p.name or p.number, name=p.name or f"port-{p.number}")
                  for c in args.pod.containers for p in c.ports]

@@ -7,6 +7,7 @@ import pulumi_kubernetes as k8s
 
 from components.kubernetes.namespace import Namespace
 from stacks.config import KubeconfigTarget, StackConfig
+from stacks.workloads import ReferenceWorkloads
 
 
 def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
@@ -17,5 +18,8 @@ def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
 
 def build_apps(config: StackConfig, provider: k8s.Provider) -> None:
     opts = pulumi.ResourceOptions(provider=provider)
-    namespaces = [Namespace(args.name, args, opts) for args in config.namespaces]
-    pulumi.export("namespaces", [namespace.name for namespace in namespaces])
+    namespaces = {args.name: Namespace(args.name, args, opts) for args in config.namespaces}
+    pulumi.export("namespaces", [namespace.name for namespace in namespaces.values()])
+    if config.reference_workloads and config.db_password is not None:
+        ReferenceWorkloads("reference", config, namespaces, pulumi.Output.secret(config.db_password),
+                           pulumi.ResourceOptions(providers=[provider]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import pulumi
@@ -35,9 +35,14 @@ from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from components.azure.registry_spec import RegistrySku, RegistrySpec
 from components.errors import InvalidValueError, snake_to_camel
 from components.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
+from components.kubernetes.quota import LimitDefaults, Quota
 from stacks.config_reader import Fields, build
 
 PROJECT = "pilothouse"
+#: Namespaces the reference workload set is placed in (the app's, and the node agent's).
+REFERENCE_NAMESPACES = ("shop", "monitoring")
+#: Object counts a namespace quota may set.
+COUNTED = ("pods", "services", "configmaps", "secrets", "persistentvolumeclaims")
 #: Kubernetes minor versions whose API schemas the render is validated against.
 SUPPORTED_MINORS = range(30, 38)
 
@@ -76,6 +81,10 @@ class StackConfig:
     azure: AzureConfig | None
     kubeconfig: KubeconfigTarget | None
     namespaces: tuple[NamespaceArgs, ...]
+    #: Deploy the course's reference workload set (web app, database, jobs, node agent).
+    reference_workloads: bool = False
+    #: The database password of the reference workloads; wrap it with ``pulumi.Output.secret``.
+    db_password: str | None = field(default=None, repr=False)
 
     @property
     def kubernetes_minor(self) -> str:
@@ -85,7 +94,9 @@ class StackConfig:
 
 def load() -> StackConfig:
     """The running stack's configuration (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``)."""
-    return parse(raw_config())
+    raw = raw_config()
+    secret = frozenset(key for key in raw if pulumi.runtime.config.is_config_secret(f"{PROJECT}:{key}"))
+    return parse(raw, secret_keys=secret)
 
 
 def raw_config() -> dict[str, object]:
@@ -110,8 +121,12 @@ def _decode(value: object) -> object:
     return value
 
 
-def parse(raw: Mapping[str, object]) -> StackConfig:
-    """Validate raw config values (already JSON-decoded) into a :class:`StackConfig`."""
+def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) -> StackConfig:
+    """Validate raw config values (already JSON-decoded) into a :class:`StackConfig`.
+
+    ``secret_keys`` are the keys set with ``pulumi config set --secret``: values that must be
+    secrets are refused when given in plain text.
+    """
     fields = Fields(PROJECT, raw)
     environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
                                 allowed="2-8 lowercase letters and digits, starting with a letter")
@@ -137,9 +152,22 @@ def parse(raw: Mapping[str, object]) -> StackConfig:
     for unused in ("kubeconfig", "kubeContext"):
         if target is Target.AKS:
             fields.forbid(unused, "no value: target 'aks' builds its own kubeconfig")
+    reference = fields.boolean("referenceWorkloads", False)
+    missing = [name for name in REFERENCE_NAMESPACES if name not in {n.name for n in namespaces}]
+    if reference and missing:
+        raise InvalidValueError(fields.key("namespaces"), [n.name for n in namespaces],
+                                f"the namespaces {list(REFERENCE_NAMESPACES)} the reference workloads run in")
+    db_password = fields.optional_string("dbPassword")
+    if db_password is not None and "dbPassword" not in secret_keys:
+        raise InvalidValueError(fields.key("dbPassword"), "(plain text)",
+                                "a secret: set it with `pulumi config set --secret dbPassword <value>`")
+    if reference and db_password is None:
+        raise InvalidValueError(fields.key("dbPassword"), None, "a secret database password for the reference "
+                                                                "workloads: `pulumi config set --secret dbPassword`")
     fields.reject_unknown()
-    return StackConfig(environment=environment, target=target, kubernetes_version=version,
-                       protect=protect, azure=azure, kubeconfig=kubeconfig, namespaces=namespaces)
+    return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,
+                       azure=azure, kubeconfig=kubeconfig, namespaces=namespaces, reference_workloads=reference,
+                       db_password=db_password)
 
 
 def _version_allowed() -> str:
@@ -246,8 +274,29 @@ def _registry(f: Fields) -> RegistrySpec:
 
 
 def _namespace(f: Fields) -> NamespaceArgs:
+    quota, limits = f.optional_section("quota"), f.optional_section("limits")
     return build(f, lambda: NamespaceArgs(
         name=f.string("name"),
         labels=f.string_map("labels"),
         pod_security=f.choice("podSecurity", PodSecurityLevel, PodSecurityLevel.RESTRICTED),
+        quota=None if quota is None else _quota(quota),
+        limits=None if limits is None else _limits(limits),
+        isolated=f.boolean("isolated", True),
+    ))
+
+
+def _quota(f: Fields) -> Quota:
+    return build(f, lambda: Quota.of(
+        requests_cpu=f.optional_string("requestsCpu"), requests_memory=f.optional_string("requestsMemory"),
+        limits_cpu=f.optional_string("limitsCpu"), limits_memory=f.optional_string("limitsMemory"),
+        requests_storage=f.optional_string("requestsStorage"),
+        **{key: f.integer(key, minimum=0, maximum=100000) for key in COUNTED if not f.unset(key)},
+    ))
+
+
+def _limits(f: Fields) -> LimitDefaults:
+    return build(f, lambda: LimitDefaults.of(
+        request_cpu=f.optional_string("requestCpu"), request_memory=f.optional_string("requestMemory"),
+        limit_cpu=f.optional_string("limitCpu"), limit_memory=f.optional_string("limitMemory"),
+        max_cpu=f.optional_string("maxCpu"), max_memory=f.optional_string("maxMemory"),
     ))

@@ -137,7 +137,11 @@ class Fields:
         except InvalidValueError as error:
             if ":" in error.field:  # raised by a read of these fields: already a config key
                 raise
-            raise error.within(self.path, snake_to_camel) from None
+            section = self.path.rpartition(".")[2]
+            head, _, rest = error.field.partition(".")
+            # A value type named after this section ("quota.requests_cpu" under "...quota").
+            field = rest if rest and snake_to_camel(head) == section else error.field
+            raise InvalidValueError(f"{self.path}.{snake_to_camel(field)}", error.value, error.allowed) from None
         self.reject_unknown()
 
 

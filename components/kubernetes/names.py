@@ -22,15 +22,20 @@ def dns_label(field: str, value: str) -> str:
     return value
 
 
-def label_key(field: str, key: str) -> str:
-    """A label or annotation key: optional DNS-subdomain prefix, '/', a 1-63 character name."""
+def qualified_name(field: str, key: str, what: str = "a label key") -> str:
+    """An optional DNS-subdomain prefix and '/', then a 1-63 character name (label keys, provisioners)."""
     prefix, _, name = key.rpartition("/")
     if (prefix and not _DNS_SUBDOMAIN.fullmatch(prefix)) or not _LABEL_NAME.fullmatch(name):
         raise InvalidValueError(
             field, key,
-            "a label key: an optional DNS subdomain prefix and '/', then 1-63 letters, digits, "
+            f"{what}: an optional DNS subdomain prefix and '/', then 1-63 letters, digits, "
             "'-', '_' or '.', starting and ending alphanumeric")
     return key
+
+
+def label_key(field: str, key: str) -> str:
+    """A label or annotation key."""
+    return qualified_name(field, key)
 
 
 def labels(field: str, values: Mapping[str, str]) -> dict[str, str]:

@@ -63,6 +63,8 @@ class PodSpec:
     automount_service_account_token: bool | None = False
     dns_policy: str | None = None
     termination_grace_period_seconds: int | None = None
+    #: Group that owns mounted volumes, so a non-root process can write its data directory.
+    fs_group: int | None = None
 
     def __post_init__(self) -> None:
         if not self.containers:
@@ -116,6 +118,8 @@ class PodSpec:
             "terminationGracePeriodSeconds": self.termination_grace_period_seconds,
         }
         spec.update({key: value for key, value in optional.items() if value not in (None, [], {})})
+        if self.fs_group is not None:
+            spec["securityContext"] = {"fsGroup": self.fs_group}
         if self.automount_service_account_token is not None:
             spec["automountServiceAccountToken"] = self.automount_service_account_token
         return spec

@@ -8,7 +8,7 @@ LimitRange default fills them in) fails ``pulumi preview`` with a message saying
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -42,15 +42,18 @@ class Quota:
     @classmethod
     def of(cls, *, requests_cpu: QuantityInput | None = None, requests_memory: QuantityInput | None = None,
            limits_cpu: QuantityInput | None = None, limits_memory: QuantityInput | None = None,
-           requests_storage: QuantityInput | None = None, name: str = "quota", **counts: int) -> Quota:
+           requests_storage: QuantityInput | None = None, **counts: int) -> Quota:
         """``Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi", pods=10)``."""
         for resource, count in counts.items():
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise InvalidValueError(f"quota.{resource}", count, "a non-negative object count")
         return cls(_optional(requests_cpu, "quota.requests_cpu"), _optional(requests_memory, "quota.requests_memory"),
                    _optional(limits_cpu, "quota.limits_cpu"), _optional(limits_memory, "quota.limits_memory"),
-                   _optional(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())),
-                   dns_subdomain("quota.name", name))
+                   _optional(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())))
+
+    def named(self, name: str) -> Quota:
+        """The same quota as a ResourceQuota called ``name`` (default ``quota``)."""
+        return replace(self, name=dns_subdomain("quota.name", name))
 
     def hard(self) -> dict[str, Quantity]:
         values = zip((*COMPUTE, "requests.storage"), (self.requests_cpu, self.requests_memory, self.limits_cpu,

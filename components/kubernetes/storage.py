@@ -11,13 +11,14 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
-from components.kubernetes.names import dns_subdomain
+from components.kubernetes.names import dns_subdomain, qualified_name
 from components.kubernetes.quantity import QuantityInput, quantity
 from components.kubernetes.volumes import Volume
 from components.kubernetes.workload import SKIP_AWAIT, NamespaceRef, child_options, object_metadata
 
 AZURE_DISK_CSI = "disk.csi.azure.com"
 AZURE_FILE_CSI = "file.csi.azure.com"
+NO_PROVISIONER = "kubernetes.io/no-provisioner"
 
 
 class AccessMode(StrEnum):
@@ -67,7 +68,7 @@ class StorageClassArgs:
 
     def __post_init__(self) -> None:
         dns_subdomain("storage_class.name", self.name)
-        dns_subdomain("storage_class.provisioner", self.provisioner)
+        qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
 
     @classmethod
     def azure_disk(cls, name: str, sku: AzureDiskSku = AzureDiskSku.PREMIUM_ZRS, *,
@@ -84,6 +85,13 @@ class StorageClassArgs:
                    reclaim_policy=reclaim_policy, binding_mode=BindingMode.IMMEDIATE,
                    access_modes=tuple(AccessMode),
                    mount_options=("dir_mode=0777", "file_mode=0777", "mfsymlinks", "nobrl"))
+
+
+    @classmethod
+    def preprovisioned(cls, name: str) -> StorageClassArgs:
+        """Volumes an administrator creates (:class:`PersistentVolume`), bound when a pod first uses a claim."""
+        return cls(name=name, provisioner=NO_PROVISIONER, reclaim_policy=ReclaimPolicy.RETAIN,
+                   allow_volume_expansion=False)
 
 
 class StorageClass(pulumi.ComponentResource):
@@ -164,3 +172,38 @@ class PersistentVolumeClaim(pulumi.ComponentResource):
 
     def volume(self, volume_name: str | None = None, *, read_only: bool = False) -> Volume:
         return Volume.claim(volume_name or self.name, self.name, read_only=read_only)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersistentVolumeArgs:
+    """A volume an administrator provides (the course's PersistentVolume), here a node directory."""
+
+    name: str
+    storage_class: StorageClass
+    size: QuantityInput
+    host_path: str
+    access_modes: tuple[AccessMode, ...] = (AccessMode.READ_WRITE_ONCE,)
+
+    def __post_init__(self) -> None:
+        dns_subdomain("volume.name", self.name)
+        if not self.host_path.startswith("/"):
+            raise InvalidValueError("volume.host_path", self.host_path, "an absolute path on the node")
+        quantity(self.size, "volume.size")
+
+
+class PersistentVolume(pulumi.ComponentResource):
+    """A cluster-wide volume claims of its storage class bind to."""
+
+    def __init__(self, resource_name: str, args: PersistentVolumeArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:PersistentVolume", resource_name, None, opts)
+        body: dict[str, Any] = {"metadata": {"name": args.name}, "spec": {
+            "capacity": {"storage": str(quantity(args.size, "volume.size"))},
+            "accessModes": [str(mode) for mode in args.access_modes],
+            "storageClassName": args.storage_class.name,
+            "persistentVolumeReclaimPolicy": str(args.storage_class.args.reclaim_policy),
+            "hostPath": {"path": args.host_path, "type": "DirectoryOrCreate"}}}
+        k8s.core.v1.PersistentVolume(resource_name, opts=pulumi.ResourceOptions(
+            parent=self, depends_on=[args.storage_class]), **body)
+        self.name = args.name
+        self.register_outputs({"name": self.name})

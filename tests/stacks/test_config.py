@@ -24,6 +24,37 @@ def test_local_config_needs_no_azure() -> None:
     assert [namespace.name for namespace in config.namespaces] == ["shop"]
 
 
+def test_reference_workloads_need_their_namespaces_and_a_secret_password() -> None:
+    reference = {**LOCAL, "referenceWorkloads": True, "namespaces": [{"name": "shop"}, {"name": "monitoring"}]}
+    assert parse({**reference, "dbPassword": "pw"}, secret_keys=frozenset({"dbPassword"})).db_password == "pw"
+    with pytest.raises(InvalidValueError) as error:
+        parse({**reference, "dbPassword": "pw"})
+    assert str(error.value) == ("pilothouse:dbPassword: got '(plain text)'; expected a secret: set it with "
+                                "`pulumi config set --secret dbPassword <value>`")
+    with pytest.raises(InvalidValueError) as error:
+        parse(reference)
+    assert str(error.value) == ("pilothouse:dbPassword: got None; expected a secret database password for the "
+                                "reference workloads: `pulumi config set --secret dbPassword`")
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, "referenceWorkloads": True})
+    assert str(error.value) == ("pilothouse:namespaces: got ['shop']; expected the namespaces ['shop', "
+                                "'monitoring'] the reference workloads run in")
+
+
+def test_namespace_quota_and_limits_from_config() -> None:
+    config = parse({**LOCAL, "namespaces": [{"name": "shop", "quota": {"requestsCpu": "2", "pods": 20},
+                                             "limits": {"requestCpu": "50m", "limitMemory": "256Mi"}}]})
+    shop = config.namespaces[0]
+    assert shop.quota is not None
+    assert shop.quota.to_manifest() == {"hard": {"pods": "20", "requests.cpu": "2"}}
+    assert shop.limits is not None
+    assert str(shop.limits.default_limit_memory) == "256Mi"
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, "namespaces": [{"name": "shop", "quota": {"requestsCpu": "two"}}]})
+    assert str(error.value).startswith("pilothouse:namespaces[0].quota.requestsCpu: got 'two'; expected a "
+                                       "Kubernetes quantity")
+
+
 def test_aks_config_builds_the_typed_platform() -> None:
     config = parse(DEV)
     assert config.azure is not None
@@ -46,9 +77,9 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "with MINOR from 30 to 37"),
         (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
-                                   "cluster, environment, existingResourceGroup, kubeContext, kubeconfig, "
-                                   "kubernetesVersion, location, namespaces, network, nodePools, protect, registry, "
-                                   "target, workload"),
+                                   "cluster, dbPassword, environment, existingResourceGroup, kubeContext, "
+                                   "kubeconfig, kubernetesVersion, location, namespaces, network, nodePools, "
+                                   "protect, referenceWorkloads, registry, target, workload"),
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
          "pilothouse:namespaces: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},

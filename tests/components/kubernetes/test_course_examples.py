@@ -230,7 +230,7 @@ def test_stateful_set_web_with_claim_template(run_program: RunProgram) -> None:
 
 
 def test_resource_quota_mem_cpu_demo(run_program: RunProgram) -> None:
-    quota = Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi",
-                     name="mem-cpu-demo")
+    quota = Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi").named(
+        "mem-cpu-demo")
     render = run_program(lambda: Namespace("a-namespace", NamespaceArgs(name="a-namespace", quota=quota)))
     assert only(render, "kubernetes:core/v1:ResourceQuota") == course("quota-mem-cpu.yaml")

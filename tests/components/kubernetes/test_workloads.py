@@ -25,6 +25,8 @@ from components.kubernetes.secret import Secret, SecretArgs
 from components.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
 from components.kubernetes.storage import (
     AccessMode,
+    PersistentVolume,
+    PersistentVolumeArgs,
     PersistentVolumeClaim,
     PersistentVolumeClaimArgs,
     StorageClass,
@@ -229,3 +231,22 @@ def test_autoscaling_rules(run_program: RunProgram) -> None:
         run_program(no_requests)
     assert str(error.value) == ("autoscaler.cpu_utilization: got 70; expected cpu requests on every container to "
                                 "measure against (missing on web)")
+
+
+def test_preprovisioned_volumes_for_clusters_without_a_provisioner(run_program: RunProgram) -> None:
+    def program() -> None:
+        local = StorageClass("local", StorageClassArgs.preprovisioned("pilothouse-local"))
+        PersistentVolume("pv", PersistentVolumeArgs(name="pv-0", storage_class=local, size="1Gi",
+                                                    host_path="/var/lib/pilothouse/pv-0"))
+
+    render = run_program(program)
+    assert manifest(render.one("kubernetes:storage.k8s.io/v1:StorageClass"))["provisioner"] == (
+        "kubernetes.io/no-provisioner")
+    volume = manifest(render.one("kubernetes:core/v1:PersistentVolume"))
+    assert volume["spec"] == {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                              "storageClassName": "pilothouse-local", "persistentVolumeReclaimPolicy": "Retain",
+                              "hostPath": {"path": "/var/lib/pilothouse/pv-0", "type": "DirectoryOrCreate"}}
+
+
+def test_fs_group_makes_volumes_writable_for_non_root() -> None:
+    assert PodSpec(containers=(WORKER,), fs_group=70).to_manifest()["securityContext"] == {"fsGroup": 70}

@@ -1,0 +1,139 @@
+"""The course's scenario as code: a web app, its database, a migration Job, a report CronJob, a node agent.
+
+Built from the components only. On AKS the database's volumes come from an Azure Disk storage
+class; on any other cluster (``target: kubeconfig``) from a pre-provisioned local class with one
+node-directory volume per database replica, so the same objects deploy everywhere.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from components.kubernetes.autoscaling import (
+    HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerArgs,
+    PodDisruptionBudget,
+    PodDisruptionBudgetArgs,
+)
+from components.kubernetes.config_map import ConfigMap, ConfigMapArgs
+from components.kubernetes.container import Container
+from components.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
+from components.kubernetes.deployment import Deployment, DeploymentArgs
+from components.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
+from components.kubernetes.namespace import Namespace
+from components.kubernetes.pod_spec import PodSpec, RestartPolicy
+from components.kubernetes.ports import Port
+from components.kubernetes.probes import Probe, Timing
+from components.kubernetes.resources import Resources
+from components.kubernetes.secret import Secret, SecretArgs
+from components.kubernetes.security import SecurityProfile
+from components.kubernetes.selectors import spread_by
+from components.kubernetes.service import ServicePort
+from components.kubernetes.stateful_set import ClaimTemplate, StatefulSet, StatefulSetArgs
+from components.kubernetes.storage import (
+    AzureDiskSku,
+    PersistentVolume,
+    PersistentVolumeArgs,
+    StorageClass,
+    StorageClassArgs,
+)
+from components.kubernetes.volumes import HostPathType, Mount, Volume
+from stacks.config import StackConfig, Target
+
+WEB_IMAGE = "nginxinc/nginx-unprivileged:1.27-alpine"  # non-root (uid 101), listens on 8080
+DB_IMAGE = "postgres:16.4-alpine"
+AGENT_IMAGE = "fluent/fluent-bit:3.2.2"
+DB_REPLICAS = 1
+DB_SIZE = "1Gi"
+
+
+def _storage(config: StackConfig, opts: pulumi.ResourceOptions) -> StorageClass:
+    if config.target is Target.AKS:
+        return StorageClass("database-disk", StorageClassArgs.azure_disk("pilothouse-disk", AzureDiskSku.PREMIUM_ZRS),
+                            opts)
+    local = StorageClass("local-volumes", StorageClassArgs.preprovisioned("pilothouse-local"), opts)
+    for ordinal in range(DB_REPLICAS):
+        PersistentVolume(f"db-volume-{ordinal}", PersistentVolumeArgs(
+            name=f"pilothouse-db-{ordinal}", storage_class=local, size=DB_SIZE,
+            host_path=f"/var/lib/pilothouse/db-{ordinal}"), opts)
+    return local
+
+
+class ReferenceWorkloads(pulumi.ComponentResource):
+    """The reference workload set in the ``shop`` and ``monitoring`` namespaces; every object is its child."""
+
+    def __init__(self, resource_name: str, config: StackConfig, namespaces: dict[str, Namespace],
+                 db_password: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:stacks:ReferenceWorkloads", resource_name, None, opts)
+        with_parent = pulumi.ResourceOptions(parent=self)
+        _build(config, namespaces, db_password, with_parent)
+        self.register_outputs({})
+
+
+def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: pulumi.Input[str],
+           opts: pulumi.ResourceOptions) -> None:
+    shop, monitoring = namespaces["shop"], namespaces["monitoring"]
+    settings = ConfigMap("web-settings", ConfigMapArgs(name="web-settings", namespace=shop,
+                                                       data={"LOG_LEVEL": "info", "GREETING": "Hello, Pilothouse"}),
+                         opts)
+    database = Secret("db-credentials", SecretArgs(name="db-credentials", namespace=shop,
+                                                   data={"password": db_password}), opts)
+    _web(shop, settings, database, opts)
+    _database(config, shop, database, opts)
+    migrate = Container(name="migrate", image=DB_IMAGE, run_as_user=70,
+                        command=("sh", "-c", "echo migrating schema"),
+                        env={"PGPASSWORD": database.key("password")},
+                        resources=Resources.of(cpu="50m", memory="64Mi", memory_limit="128Mi"))
+    once = JobSpec(pod=PodSpec(containers=(migrate,), restart_policy=RestartPolicy.NEVER), backoff_limit=4,
+                   ttl_seconds_after_finished=None, active_deadline_seconds=600)
+    Job("migrate", JobArgs(name="migrate", namespace=shop, job=once), opts)
+    report = Container(name="report", image="busybox:1.37", run_as_user=65534,
+                       args=("/bin/sh", "-c", "date; echo Hello from the Kubernetes cluster"),
+                       resources=Resources.of(cpu="10m", memory="16Mi", memory_limit="32Mi"))
+    CronJob("report", CronJobArgs(
+        name="report", namespace=shop, schedule="*/15 * * * *", concurrency=ConcurrencyPolicy.FORBID,
+        successful_jobs_history_limit=3, failed_jobs_history_limit=1,
+        job=JobSpec(pod=PodSpec(containers=(report,), restart_policy=RestartPolicy.ON_FAILURE), backoff_limit=2)),
+        opts)
+    _node_agent(monitoring, opts)
+
+
+def _web(shop: Namespace, settings: ConfigMap, database: Secret, opts: pulumi.ResourceOptions) -> None:
+    web_container = Container(
+        name="web", image=WEB_IMAGE, ports=(Port.http(8080),), run_as_user=101,
+        resources=Resources.of(cpu="100m", memory="64Mi", cpu_limit="250m", memory_limit="128Mi"),
+        readiness=Probe.http("/", timing=Timing(period_seconds=5)),
+        liveness=Probe.http("/", timing=Timing(initial_delay_seconds=5, period_seconds=10)),
+        env={"LOG_LEVEL": settings.key("LOG_LEVEL"), "GREETING": settings.key("GREETING"),
+             "DB_PASSWORD": database.key("password")},
+        mounts=(Mount(Volume.empty_dir("nginx-cache"), "/var/cache/nginx"),))
+    labels = {"app": "web"}
+    web = Deployment("web", DeploymentArgs(
+        name="web", namespace=shop, replicas=None, change_cause=f"web {WEB_IMAGE}", revision_history_limit=5,
+        pod=PodSpec(containers=(web_container,), affinity=spread_by(labels, "kubernetes.io/hostname"))), opts)
+    web.expose([ServicePort(80, target="http", name="http")])
+    HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=2, max_replicas=4), opts)
+    PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, min_available=1), opts)
+
+
+def _database(config: StackConfig, shop: Namespace, database: Secret, opts: pulumi.ResourceOptions) -> None:
+    data = ClaimTemplate("data", DB_SIZE, storage_class=_storage(config, opts))
+    postgres = Container(
+        name="postgres", image=DB_IMAGE, ports=(Port(5432, "postgres"),), run_as_user=70,
+        resources=Resources.of(cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"),
+        env={"POSTGRES_PASSWORD": database.key("password"), "PGDATA": "/var/lib/postgresql/data/pgdata"},
+        readiness=Probe.exec(["pg_isready", "-U", "postgres"], timing=Timing(period_seconds=10)),
+        liveness=Probe.tcp("postgres", timing=Timing(initial_delay_seconds=15, period_seconds=20)),
+        mounts=(data.mount("/var/lib/postgresql/data"),
+                Mount(Volume.empty_dir("run"), "/var/run/postgresql")))
+    StatefulSet("db", StatefulSetArgs(name="db", namespace=shop, replicas=DB_REPLICAS, claim_templates=(data,),
+                                      pod=PodSpec(containers=(postgres,), fs_group=70)), opts)
+
+
+def _node_agent(monitoring: Namespace, opts: pulumi.ResourceOptions) -> None:
+    logs = Volume.host_path("varlog", "/var/log", HostPathType.DIRECTORY)
+    agent = Container(name="fluent-bit", image=AGENT_IMAGE, security=SecurityProfile.BASELINE,
+                      resources=Resources.of(cpu="20m", memory="32Mi", memory_limit="64Mi"),
+                      mounts=(Mount(logs, "/var/log", read_only=True),))
+    DaemonSet("node-agent", DaemonSetArgs(name="node-agent", namespace=monitoring, pod=PodSpec(
+        containers=(agent,), node_selector={"disktype": "ssd"})), opts)

@@ -70,6 +70,10 @@ class StatefulSetArgs:
     pod_management: PodManagement | None = None
     #: Pods with an ordinal at or above it are updated; lower ones wait (staged rollouts).
     partition: int | None = None
+    #: Delete the claims (and so the data) when the StatefulSet is deleted. Off by default: data
+    #: outlives the set, as Kubernetes does it; a throw-away environment turns it on so a destroy
+    #: leaves no claim holding its volume.
+    delete_claims_with_set: bool = False
 
     def __post_init__(self) -> None:
         dns_label("stateful_set.name", self.name)
@@ -107,6 +111,8 @@ class StatefulSet(Exposable):
             spec["volumeClaimTemplates"] = [t.to_manifest() for t in args.claim_templates]
         if args.pod_management is not None:
             spec["podManagementPolicy"] = str(args.pod_management)
+        if args.delete_claims_with_set:
+            spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Delete", "whenScaled": "Retain"}
         if args.partition is not None:
             spec["updateStrategy"] = {"type": "RollingUpdate", "rollingUpdate": {"partition": args.partition}}
         classes = [t.storage_class for t in args.claim_templates if isinstance(t.storage_class, StorageClass)]

@@ -110,7 +110,8 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
         data = ClaimTemplate("data", "10Gi", storage_class=disk)
         db = Container(name="db", image="postgres:16", ports=(Port(5432, "pg"),), mounts=(data.mount("/data"),))
         StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", replicas=2, claim_templates=(data,),
-                                          pod_management=PodManagement.PARALLEL, pod=PodSpec(containers=(db,))))
+                                          pod_management=PodManagement.PARALLEL, pod=PodSpec(containers=(db,)),
+                                          delete_claims_with_set=True))
 
     render = run_program(program)
     stateful_set = render.one("kubernetes:apps/v1:StatefulSet")
@@ -120,6 +121,7 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
     spec = stateful_set.inputs["spec"]
     assert spec["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "managed-premium"
     assert spec["podManagementPolicy"] == "Parallel"
+    assert spec["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Delete", "whenScaled": "Retain"}
     assert "volumes" not in spec["template"]["spec"] or all(
         v["name"] != "data" for v in spec["template"]["spec"]["volumes"])
     assert manifest(render.one("kubernetes:storage.k8s.io/v1:StorageClass")) == {

@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 OUT ?= build/$(STACK)
 BASE ?= HEAD
-SOURCES := components stacks offline tests __main__.py
+SOURCES := components stacks offline policy tests __main__.py
 
-.PHONY: venv lint test render diff tools cluster-up cluster-down up preview destroy clean
+.PHONY: venv lint test render diff policy tools cluster-up cluster-down up preview destroy clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ render: venv ## offline render: make render STACK=dev OUT=build/dev
 
 diff: venv ## offline diff against a git revision: make diff STACK=dev BASE=HEAD~1
 	$(PY) -m offline diff --stack $(STACK) --base $(BASE)
+
+policy: venv ## the policy rules over an offline render: make policy STACK=prod
+	$(PY) -m offline render --stack $(STACK) --out $(OUT) >/dev/null
+	$(PY) -m policy.offline $(OUT)
 
 tools: ## build the pinned Pulumi CLI, plugins and Kubernetes binaries from Go modules (cached)
 	tools/bootstrap.sh >/dev/null

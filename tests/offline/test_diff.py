@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from offline.diff import compare, to_markdown
 from tests.conftest import REPO
 
@@ -72,8 +74,9 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)], check=True)
     stack_file = clone / "Pulumi.local.yaml"
-    stack_file.write_text(stack_file.read_text().replace("    - name: monitoring", "    - name: monitoring\n"
-                                                                                  "    - name: payments"))
+    stack = yaml.safe_load(stack_file.read_text())
+    stack["config"]["pilothouse:namespaces"].append({"name": "payments"})
+    stack_file.write_text(yaml.safe_dump(stack))
     result = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "local",
                              "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     assert "**3 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout

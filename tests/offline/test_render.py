@@ -23,9 +23,29 @@ def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str,
                                      "ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "dependencies",
                                      "aliases"}
     local = sorted(p.relative_to(rendered["local"]).as_posix() for p in rendered["local"].rglob("*.yaml"))
-    assert local == ["manifests/_cluster/Namespace-monitoring.yaml", "manifests/_cluster/Namespace-shop.yaml",
-                     "manifests/monitoring/NetworkPolicy-default-deny.yaml",
-                     "manifests/shop/NetworkPolicy-default-deny.yaml"]
+    assert local == [
+        "manifests/_cluster/Namespace-monitoring.yaml",
+        "manifests/_cluster/Namespace-shop.yaml",
+        "manifests/_cluster/PersistentVolume-pilothouse-db-0.yaml",
+        "manifests/_cluster/StorageClass-pilothouse-local.yaml",
+        "manifests/monitoring/DaemonSet-node-agent.yaml",
+        "manifests/monitoring/LimitRange-defaults.yaml",
+        "manifests/monitoring/NetworkPolicy-default-deny.yaml",
+        "manifests/monitoring/ResourceQuota-quota.yaml",
+        "manifests/shop/ConfigMap-web-settings.yaml",
+        "manifests/shop/CronJob-report.yaml",
+        "manifests/shop/Deployment-web.yaml",
+        "manifests/shop/HorizontalPodAutoscaler-web.yaml",
+        "manifests/shop/Job-migrate.yaml",
+        "manifests/shop/LimitRange-defaults.yaml",
+        "manifests/shop/NetworkPolicy-default-deny.yaml",
+        "manifests/shop/PodDisruptionBudget-web.yaml",
+        "manifests/shop/ResourceQuota-quota.yaml",
+        "manifests/shop/Secret-db-credentials.yaml",
+        "manifests/shop/Service-db.yaml",
+        "manifests/shop/Service-web.yaml",
+        "manifests/shop/StatefulSet-db.yaml",
+    ]
 
 
 PLATFORM_TYPES = {

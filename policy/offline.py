@@ -1,0 +1,45 @@
+"""``python -m policy.offline RENDER_DIR``: the policy rules over an offline render.
+
+Prints the violations grouped by rule and exits 1 when any mandatory rule is violated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from policy.rules import Enforcement, Settings, Violation, evaluate
+
+
+def check(render: Path, settings: Settings | None = None) -> list[Violation]:
+    resources = json.loads((render / "resources.json").read_text())
+    return evaluate([(r["name"], r["type"], r["inputs"]) for r in resources if r["custom"]], settings or Settings())
+
+
+def report(violations: list[Violation]) -> str:
+    if not violations:
+        return "policy: no violations\n"
+    lines = []
+    for rule_id in sorted({v.rule.id for v in violations}):
+        found = [v for v in violations if v.rule.id == rule_id]
+        lines.append(f"{rule_id} ({found[0].rule.enforcement}): {found[0].rule.description}")
+        lines += [f"  - {v.resource}: {v.message}" for v in found]
+    mandatory = sum(v.rule.enforcement is Enforcement.MANDATORY for v in violations)
+    lines.append(f"policy: {mandatory} mandatory and {len(violations) - mandatory} advisory violations")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policy.offline", description=__doc__)
+    parser.add_argument("render", type=Path, help="a folder written by `make render`")
+    parser.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
+    args = parser.parse_args(argv)
+    violations = check(args.render, Settings(allowed_registries=tuple(args.allowed_registry)))
+    print(report(violations), end="")
+    return 1 if any(v.rule.enforcement is Enforcement.MANDATORY for v in violations) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

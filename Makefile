@@ -6,6 +6,7 @@ STACK ?= dev
 OUT ?= build/$(STACK)
 BASE ?= HEAD
 SOURCES := components stacks offline policy tests __main__.py
+CHECKOV := .venv-checkov/bin/checkov
 
 .PHONY: venv lint test render diff policy tools cluster-up cluster-down up preview destroy clean
 
@@ -21,7 +22,14 @@ lint: venv ## ruff + strict mypy
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/mypy
 
-test: lint ## lint, type check and every test
+# checkov (the policy cross-check's independent scanner) lives in a venv of its own: its
+# dependencies are not Pulumi's.
+$(CHECKOV): policy/checkov.lock
+	test -x .venv-checkov/bin/python || python3 -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r policy/checkov.lock
+	touch $@
+
+test: lint $(CHECKOV) ## lint, type check and every test
 	$(VENV)/bin/pytest
 
 render: venv ## offline render: make render STACK=dev OUT=build/dev

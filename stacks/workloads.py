@@ -82,13 +82,13 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
     migrate = Container(name="migrate", image=DB_IMAGE, run_as_user=70,
                         command=("sh", "-c", "echo migrating schema"),
                         env={"PGPASSWORD": database.key("password")},
-                        resources=Resources.of(cpu="50m", memory="64Mi", memory_limit="128Mi"))
+                        resources=Resources.of(cpu="50m", memory="64Mi", cpu_limit="200m", memory_limit="128Mi"))
     once = JobSpec(pod=PodSpec(containers=(migrate,), restart_policy=RestartPolicy.NEVER), backoff_limit=4,
                    ttl_seconds_after_finished=None, active_deadline_seconds=600)
     Job("migrate", JobArgs(name="migrate", namespace=shop, job=once), opts)
     report = Container(name="report", image="busybox:1.37", run_as_user=65534,
                        args=("/bin/sh", "-c", "date; echo Hello from the Kubernetes cluster"),
-                       resources=Resources.of(cpu="10m", memory="16Mi", memory_limit="32Mi"))
+                       resources=Resources.of(cpu="10m", memory="16Mi", cpu_limit="50m", memory_limit="32Mi"))
     CronJob("report", CronJobArgs(
         name="report", namespace=shop, schedule="*/15 * * * *", concurrency=ConcurrencyPolicy.FORBID,
         successful_jobs_history_limit=3, failed_jobs_history_limit=1,
@@ -136,7 +136,7 @@ def _node_agent(monitoring: Namespace, opts: pulumi.ResourceOptions) -> None:
     agent = Container(name="fluent-bit", image=AGENT_IMAGE, run_as_user=65534, ports=(Port(2020, "http"),),
                       command=("/fluent-bit/bin/fluent-bit",),
                       args=("-i", "tail", "-p", "path=/var/log/containers/*.log", "-o", "stdout", "-H", "-P", "2020"),
-                      resources=Resources.of(cpu="20m", memory="32Mi", memory_limit="64Mi"),
+                      resources=Resources.of(cpu="20m", memory="32Mi", cpu_limit="100m", memory_limit="64Mi"),
                       readiness=Probe.http("/"), liveness=Probe.http("/", timing=Timing(period_seconds=30)),
                       mounts=(Mount(logs, "/var/log", read_only=True),))
     DaemonSet("node-agent", DaemonSetArgs(name="node-agent", namespace=monitoring, pod=PodSpec(

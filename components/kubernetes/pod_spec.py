@@ -118,8 +118,14 @@ class PodSpec:
             "terminationGracePeriodSeconds": self.termination_grace_period_seconds,
         }
         spec.update({key: value for key, value in optional.items() if value not in (None, [], {})})
+        security: dict[str, Any] = {}
+        if self.weakest_security is SecurityProfile.RESTRICTED:
+            # Repeated at pod level: it then also covers containers added later (debug containers).
+            security = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
         if self.fs_group is not None:
-            spec["securityContext"] = {"fsGroup": self.fs_group}
+            security["fsGroup"] = self.fs_group
+        if security:
+            spec["securityContext"] = security
         if self.automount_service_account_token is not None:
             spec["automountServiceAccountToken"] = self.automount_service_account_token
         return spec

@@ -69,7 +69,7 @@ def cluster() -> Iterator[KubeApi]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, cluster: KubeApi) -> Project:
     root = tmp_path_factory.mktemp("e2e") / "project"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv", ".git", "build", ".pilothouse", "*.egg-info",
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".venv*", ".git", "build", ".pilothouse", "*.egg-info",
                                                               "__pycache__", ".*_cache"))
     for shared in (".venv", ".pilothouse"):
         os.symlink(REPO / shared, root / shared)

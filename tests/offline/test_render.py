@@ -85,7 +85,7 @@ def test_two_renders_are_byte_identical(rendered: dict[str, Path], tmp_path: Pat
 
 def test_a_bad_config_value_renders_nothing(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", ".git", "build", ".pilothouse"))
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv*", ".git", "build", ".pilothouse"))
     stack_file = project / "Pulumi.local.yaml"
     stack_file.write_text(stack_file.read_text().replace("- name: shop", "- name: Shop"))
     out = tmp_path / "out"

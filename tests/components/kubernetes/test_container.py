@@ -30,6 +30,7 @@ def test_restricted_by_default_with_a_writable_tmp() -> None:
     }
     assert PodSpec(containers=(container,)).to_manifest() == {
         "containers": [container.to_manifest()], "volumes": [{"name": "tmp", "emptyDir": {}}],
+        "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
         "automountServiceAccountToken": False}
 
 

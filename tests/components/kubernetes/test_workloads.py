@@ -251,4 +251,5 @@ def test_preprovisioned_volumes_for_clusters_without_a_provisioner(run_program: 
 
 
 def test_fs_group_makes_volumes_writable_for_non_root() -> None:
-    assert PodSpec(containers=(WORKER,), fs_group=70).to_manifest()["securityContext"] == {"fsGroup": 70}
+    assert PodSpec(containers=(WORKER,), fs_group=70).to_manifest()["securityContext"] == {
+        "runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}, "fsGroup": 70}

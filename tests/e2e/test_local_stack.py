@@ -119,6 +119,11 @@ class TestLocalStack:
     def test_second_preview_has_no_changes(self, project: Project) -> None:
         project.pulumi("preview", "--expect-no-changes", "--stack", STACK)
 
+    def test_the_policy_pack_runs_and_passes(self, project: Project) -> None:
+        result = project.pulumi("preview", "--policy-pack", "policy", "--stack", STACK)
+        assert "pilothouse@v0.0.1" in result.stdout
+        assert "mandatory" not in result.stdout.lower()
+
     def test_one_config_value_changes_one_resource(self, project: Project, cluster: KubeApi) -> None:
         project.pulumi("config", "set", "--path", "namespaces[0].labels.team", "payments", "--stack", STACK)
         preview = json.loads(project.pulumi("preview", "--json", "--stack", STACK).stdout)

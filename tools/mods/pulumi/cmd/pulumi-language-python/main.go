@@ -9,6 +9,8 @@
 //   - Run: starts `python pulumi-language-python-exec ...` (the exec shim that
 //     ships in the github.com/pulumi/pulumi/sdk/v3 module; tools/bootstrap.sh
 //     installs it next to this binary) inside the project's virtualenv.
+//   - RunPlugin: runs a plugin written in Python, such as a policy pack
+//     (`pulumi preview --policy-pack policy`), in its own virtualenv.
 //   - InstallDependencies, About, GetPluginInfo, Handshake.
 //
 // Everything else answers Unimplemented, which the engine tolerates (for
@@ -276,4 +278,58 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 		Executable: about.PythonExecutable,
 		Version:    about.PythonVersion.String(),
 	}, nil
+}
+
+// pluginWriter streams a plugin's stdout or stderr to the engine, which reads the
+// plugin's port from its first line of stdout.
+type pluginWriter struct {
+	send   func(*pulumirpc.RunPluginResponse) error
+	stderr bool
+}
+
+func (w pluginWriter) Write(p []byte) (int, error) {
+	b := append([]byte(nil), p...)
+	msg := &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}}
+	if w.stderr {
+		msg = &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: b}}
+	}
+	if err := w.send(msg); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// RunPlugin runs `python -u <plugin directory> <args...>` in the plugin's virtualenv
+// (`runtime.options.virtualenv` of its PulumiPolicy.yaml or PulumiPlugin.yaml).
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,
+	srv grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
+) error {
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetProgram()
+	}
+	tc, err := resolve(req.GetInfo(), dir)
+	if err != nil {
+		return err
+	}
+	cmd, err := tc.Command(srv.Context(), append([]string{"-u", dir}, req.GetArgs()...)...)
+	if err != nil {
+		return fmt.Errorf("cannot prepare python: %w", err)
+	}
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, req.GetEnv()...)
+	cmd.Dir = req.GetPwd()
+	cmd.Stdout = pluginWriter{send: srv.Send}
+	cmd.Stderr = pluginWriter{send: srv.Send, stderr: true}
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return fmt.Errorf("could not run plugin %s: %w", dir, err)
+		}
+		code = exitErr.ExitCode()
+	}
+	return srv.Send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
 }

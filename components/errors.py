@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+
+#: A snake_case field name inside a message ("inside vnet_cidr 10.0.0.0/16").
+_FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 class InvalidValueError(ValueError):
@@ -18,9 +22,11 @@ class InvalidValueError(ValueError):
         self.allowed = allowed
         super().__init__(f"{field}: got {value!r}; expected {allowed}")
 
-    def within(self, prefix: str, rename: Callable[[str], str] = str) -> InvalidValueError:
-        """The same error, with its field placed under ``prefix`` (e.g. a config key)."""
-        return InvalidValueError(f"{prefix}.{rename(self.field)}", self.value, self.allowed)
+    def within(self, prefix: str, rename: Callable[[str], str] = str, field: str | None = None) -> InvalidValueError:
+        """The same error with its field placed under ``prefix`` (a config key), fields named in the
+        message renamed the same way (``vnet_cidr`` -> ``vnetCidr``)."""
+        allowed = _FIELD_NAME.sub(lambda match: rename(match.group(0)), self.allowed)
+        return InvalidValueError(f"{prefix}.{rename(field or self.field)}", self.value, allowed)
 
 
 def snake_to_camel(path: str) -> str:

@@ -141,7 +141,7 @@ class Fields:
             head, _, rest = error.field.partition(".")
             # A value type named after this section ("quota.requests_cpu" under "...quota").
             field = rest if rest and snake_to_camel(head) == section else error.field
-            raise InvalidValueError(f"{self.path}.{snake_to_camel(field)}", error.value, error.allowed) from None
+            raise error.within(self.path, snake_to_camel, field) from None
         self.reject_unknown()
 
 

@@ -94,7 +94,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "pilothouse:kubeconfig: got '~/.kube/config'; expected no value: target 'aks' builds its own kubeconfig"),
         (DEV, {"location": "mars"}, None),
         (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.11.0.0/20"}},
-         "pilothouse:network.nodeSubnetCidr: got '10.11.0.0/20'; expected a subnet inside vnet_cidr 10.10.0.0/16"),
+         "pilothouse:network.nodeSubnetCidr: got '10.11.0.0/20'; expected a subnet inside vnetCidr 10.10.0.0/16"),
         (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/20", "vnetCIDR": "x"}},
          "pilothouse:network.vnetCIDR: got 'x'; expected no such key here; known keys: apiServerSubnetCidr, "
          "dnsServiceIp, loadBalancerSku, nodeSubnetCidr, outboundType, plugin, podCidr, podSubnetCidr, policy, "
@@ -102,7 +102,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
         (DEV, {"nodePools": [{"name": "apps", "maxCount": "3"}]},
          "pilothouse:nodePools[0].maxCount: got '3'; expected an integer from 0 to 1000"),
         (DEV, {"nodePools": [{"name": "apps", "minCount": 2, "maxCount": 1}]},
-         "pilothouse:nodePools[0].maxCount: got 1; expected an integer from min_count (2) to 1000"),
+         "pilothouse:nodePools[0].maxCount: got 1; expected an integer from minCount (2) to 1000"),
         (DEV, {"cluster": {"systemPool": {"name": "sys", "spot": True}}},
          "pilothouse:cluster.systemPool.spot: got True; expected false for a System pool (spot nodes can be evicted)"),
         (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/29"}},

@@ -13,7 +13,7 @@ from components.errors import InvalidValueError
 from components.kubernetes.deployment import Deployment
 from components.kubernetes.exposable import Exposable
 from components.kubernetes.stateful_set import StatefulSet
-from components.kubernetes.workload import child_options, object_metadata
+from components.kubernetes.workload import admit, child_options, object_metadata
 
 Scalable = Deployment | StatefulSet
 
@@ -63,8 +63,11 @@ class HorizontalPodAutoscaler(pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, args: HorizontalPodAutoscalerArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:HorizontalPodAutoscaler", resource_name, None, opts)
         target = args.target
+        # The target counted its declared (or, autoscaled, one) replica; the autoscaler may add the rest.
+        declared = target.args.replicas if target.args.replicas is not None else 1
+        admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared))
+        super().__init__("pilothouse:kubernetes:HorizontalPodAutoscaler", resource_name, None, opts)
         kind = "Deployment" if isinstance(target, Deployment) else "StatefulSet"
         body: dict[str, Any] = {
             "metadata": object_metadata(target.workload_name, target.namespace, {}),

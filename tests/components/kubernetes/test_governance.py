@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.errors import InvalidValueError
+from components.kubernetes.autoscaling import HorizontalPodAutoscaler, HorizontalPodAutoscalerArgs
 from components.kubernetes.container import Container
 from components.kubernetes.deployment import Deployment, DeploymentArgs, Recreate
 from components.kubernetes.namespace import Namespace, NamespaceArgs
@@ -120,3 +121,15 @@ def test_egress_rules_render_peers() -> None:
         "podSelector": {}, "policyTypes": ["Egress"],
         "egress": [{"to": [{"ipBlock": {"cidr": "10.20.0.0/16"}}], "ports": [{"port": 5432, "protocol": "TCP"}]}]}
     assert TrafficRule.ingress_within_namespace("peers").to_spec()["ingress"] == [{"from": [{"podSelector": {}}]}]
+
+
+def test_the_autoscalers_maximum_counts_against_the_quota(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(pods=4), limits=DEFAULTS))
+        web = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=web_pod, replicas=None))
+        HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=2, max_replicas=5))
+
+    web_pod = web(Resources.of(cpu="100m", memory="64Mi"))
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == "autoscaler.replicas: got 6; expected at most 4 pods in namespace 'shop'"

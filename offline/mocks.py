@@ -60,6 +60,14 @@ def _workspace(inputs: Mapping[str, Any]) -> tuple[str, Props]:
     return rid, {"customerId": OBJECT_ID}
 
 
+def _stack_reference(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    """Another stack's outputs, shaped as the platform stack exports them (the apps-stack contract)."""
+    name = str(inputs.get("name", "platform"))
+    outputs = {"kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform",
+               "registryLoginServer": "crplatform.azurecr.io", "resourceGroupName": "rg-platform"}
+    return name, {"name": name, "outputs": outputs, "secretOutputNames": ["kubeconfig"]}
+
+
 #: Computed state per resource type; any other Azure resource gets an ARM-shaped id from its
 #: type and name inputs, anything else the id ``<name>-id``.
 RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
@@ -68,6 +76,7 @@ RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
     "azure-native:containerservice:ManagedCluster": _managed_cluster,
     "azure-native:managedidentity:UserAssignedIdentity": _identity,
     "azure-native:operationalinsights:Workspace": _workspace,
+    "pulumi:pulumi:StackReference": _stack_reference,
 }
 
 

@@ -149,6 +149,17 @@ class RecordingMonitor(MockMonitor):
             )
         return response
 
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties."""
+        response = super().ReadResource(request)
+        self.registrations[response.urn] = Registration(
+            urn=response.urn, type=request.type, name=request.name, parent=request.parent,
+            provider=request.provider.rpartition("::")[0] if request.provider else "", custom=True,
+            inputs=plain(json_format.MessageToDict(request.properties)),
+            options={"protect": False, "ignoreChanges": [], "replaceOnChanges": [], "deleteBeforeReplace": False,
+                     "dependencies": sorted(set(request.dependencies)), "aliases": []})
+        return response
+
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if "::pulumi:pulumi:Stack::" in request.urn:
             self.outputs.update(plain(json_format.MessageToDict(request.outputs)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from stacks.apps import build_apps, kubeconfig_provider
+from stacks.apps import build_apps, kubeconfig_provider, platform_stack_provider
 from stacks.config import StackConfig
 from stacks.platform import build_platform
 
@@ -19,3 +19,5 @@ def build(config: StackConfig) -> None:
         build_apps(config, platform.cluster.provider)
     elif config.kubeconfig is not None:
         build_apps(config, kubeconfig_provider(config.kubeconfig))
+    elif config.platform_stack is not None:
+        build_apps(config, platform_stack_provider(config.platform_stack))

@@ -16,6 +16,12 @@ def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
     return k8s.Provider("cluster", kubeconfig=target.path, context=target.context)
 
 
+def platform_stack_provider(stack: str) -> k8s.Provider:
+    """A provider for the cluster another stack's platform built: its ``kubeconfig`` output (a secret)."""
+    platform = pulumi.StackReference(stack)
+    return k8s.Provider("cluster", kubeconfig=platform.require_output("kubeconfig"))
+
+
 def build_apps(config: StackConfig, provider: k8s.Provider) -> None:
     opts = pulumi.ResourceOptions(provider=provider)
     namespaces = {args.name: Namespace(args.name, args, opts) for args in config.namespaces}

@@ -52,6 +52,7 @@ class Target(StrEnum):
 
     AKS = "aks"  # the Azure platform of this program: resource group, network, ACR, AKS
     KUBECONFIG = "kubeconfig"  # any existing cluster reachable through a kubeconfig file (no Azure)
+    PLATFORM_STACK = "platformStack"  # the cluster of another stack's platform, read through a StackReference
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +81,8 @@ class StackConfig:
     protect: bool
     azure: AzureConfig | None
     kubeconfig: KubeconfigTarget | None
+    #: ``organization/project/stack`` of the platform stack whose cluster the workloads go to.
+    platform_stack: str | None
     namespaces: tuple[NamespaceArgs, ...]
     #: Deploy the course's reference workload set (web app, database, jobs, node agent).
     reference_workloads: bool = False
@@ -138,20 +141,25 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     protect = fields.boolean("protect", False)
     workload = fields.string("workload", "pilothouse")
     location = fields.string("location", "koreacentral")
-    azure = kubeconfig = None
+    azure = kubeconfig = platform_stack = None
     if target is Target.AKS:
         azure = _azure(fields, workload, environment, location)
-    else:
+    elif target is Target.KUBECONFIG:
         kubeconfig = KubeconfigTarget(path=fields.string("kubeconfig"),
                                       context=fields.optional_string("kubeContext"))
+    else:
+        platform_stack = fields.string("platformStack", pattern=r"[\w.-]+/[\w.-]+/[\w.-]+",
+                                       allowed="a fully qualified stack name 'organization/project/stack'")
     namespaces = tuple(_namespace(section) for section in fields.sections("namespaces"))
     _check_unique(fields.key("namespaces"), [namespace.name for namespace in namespaces])
     for unused in ("network", "cluster", "registry", "nodePools", "existingResourceGroup"):
         if target is not Target.AKS:
             fields.forbid(unused, "no value: this key applies only to target 'aks'")
     for unused in ("kubeconfig", "kubeContext"):
-        if target is Target.AKS:
-            fields.forbid(unused, "no value: target 'aks' builds its own kubeconfig")
+        if target is not Target.KUBECONFIG:
+            fields.forbid(unused, f"no value: target '{target}' takes its cluster from the platform")
+    if target is not Target.PLATFORM_STACK:
+        fields.forbid("platformStack", "no value: this key applies only to target 'platformStack'")
     reference = fields.boolean("referenceWorkloads", False)
     missing = [name for name in REFERENCE_NAMESPACES if name not in {n.name for n in namespaces}]
     if reference and missing:
@@ -166,7 +174,8 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
                                                                 "workloads: `pulumi config set --secret dbPassword`")
     fields.reject_unknown()
     return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,
-                       azure=azure, kubeconfig=kubeconfig, namespaces=namespaces, reference_workloads=reference,
+                       azure=azure, kubeconfig=kubeconfig, platform_stack=platform_stack, namespaces=namespaces,
+                       reference_workloads=reference,
                        db_password=db_password)
 
 

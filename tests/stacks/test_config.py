@@ -4,8 +4,10 @@ from typing import Any
 
 import pytest
 
+import stacks
 from components.errors import InvalidValueError
 from stacks.config import Target, parse
+from tests.conftest import RunProgram
 
 LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
                          "kubeconfig": ".pilothouse/cluster/kubeconfig",
@@ -55,6 +57,23 @@ def test_namespace_quota_and_limits_from_config() -> None:
                                        "Kubernetes quantity")
 
 
+def test_an_apps_stack_takes_its_cluster_from_the_platform_stack(run_program: RunProgram) -> None:
+    apps = {"environment": "dev", "target": "platformStack", "kubernetesVersion": "1.34",
+            "platformStack": "organization/pilothouse/dev", "namespaces": [{"name": "payments"}]}
+    config = parse(apps)
+    assert config.platform_stack == "organization/pilothouse/dev"
+    render = run_program(lambda: stacks.build(config))
+    reference = render.one("pulumi:pulumi:StackReference")
+    assert reference.inputs["name"] == "organization/pilothouse/dev"
+    provider = render.one("pulumi:providers:kubernetes")
+    assert provider.inputs["kubeconfig"] == "[secret]"
+    assert render.one("kubernetes:core/v1:Namespace").provider == provider.urn
+    with pytest.raises(InvalidValueError) as error:
+        parse({**apps, "platformStack": "dev"})
+    assert str(error.value) == ("pilothouse:platformStack: got 'dev'; expected a fully qualified stack name "
+                                "'organization/project/stack'")
+
+
 def test_aks_config_builds_the_typed_platform() -> None:
     config = parse(DEV)
     assert config.azure is not None
@@ -71,7 +90,8 @@ def test_aks_config_builds_the_typed_platform() -> None:
         (LOCAL, {"environment": "Local"},
          "pilothouse:environment: got 'Local'; expected 2-8 lowercase letters and digits, starting with a letter"),
         (LOCAL, {"environment": None}, "pilothouse:environment: got None; expected a value: this key is required"),
-        (LOCAL, {"target": "gke"}, "pilothouse:target: got 'gke'; expected one of 'aks', 'kubeconfig'"),
+        (LOCAL, {"target": "gke"},
+         "pilothouse:target: got 'gke'; expected one of 'aks', 'kubeconfig', 'platformStack'"),
         (LOCAL, {"kubernetesVersion": "1.29"},
          "pilothouse:kubernetesVersion: got '1.29'; expected a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' "
          "with MINOR from 30 to 37"),
@@ -79,7 +99,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
                                    "cluster, dbPassword, environment, existingResourceGroup, kubeContext, "
                                    "kubeconfig, kubernetesVersion, location, namespaces, network, nodePools, "
-                                   "protect, referenceWorkloads, registry, target, workload"),
+                                   "platformStack, protect, referenceWorkloads, registry, target, workload"),
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
          "pilothouse:namespaces: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},
@@ -91,7 +111,8 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "pilothouse:network: got {'vnetCidr': '10.0.0.0/16'}; expected no value: this key applies only to "
          "target 'aks'"),
         (DEV, {"kubeconfig": "~/.kube/config"},
-         "pilothouse:kubeconfig: got '~/.kube/config'; expected no value: target 'aks' builds its own kubeconfig"),
+         "pilothouse:kubeconfig: got '~/.kube/config'; expected no value: target 'aks' takes its cluster from the "
+         "platform"),
         (DEV, {"location": "mars"}, None),
         (DEV, {"network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.11.0.0/20"}},
          "pilothouse:network.nodeSubnetCidr: got '10.11.0.0/20'; expected a subnet inside vnetCidr 10.10.0.0/16"),

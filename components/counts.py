@@ -1,4 +1,4 @@
-"""Counts that may be given as a number or as a percentage (surges, budgets)."""
+"""Counts: plain non-negative integers, or a number or percentage (surges, budgets)."""
 
 from __future__ import annotations
 
@@ -14,3 +14,9 @@ def count_or_percent(field: str, value: CountOrPercent, allowed: str) -> CountOr
     if not (count_ok or percent_ok):
         raise InvalidValueError(field, value, allowed)
     return value
+
+
+def non_negative(field: str, value: int | None) -> None:
+    """``value`` is unset or a non-negative integer (limits, deadlines, history sizes)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidValueError(field, value, "a non-negative integer")

@@ -19,8 +19,7 @@ def _render(args: argparse.Namespace) -> int:
     except (pulumi.RunError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)  # nothing was written
         return 2
-    render.write(result, args.out)
-    count = sum(1 for _ in render.manifests(args.out))
+    count = render.write(result, args.out)
     print(f"rendered stack '{args.stack}': {len(result.resources)} resources, "
           f"{count} Kubernetes manifests -> {args.out}")
     return 0

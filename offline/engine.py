@@ -124,40 +124,32 @@ class RecordingMonitor(MockMonitor):
         self.registrations: dict[str, Registration] = {}
         self.outputs: dict[str, Any] = {}
 
+    def _record(self, urn: str, request: Any, custom: bool, inputs: dict[str, Any], **options: Any) -> None:
+        self.registrations[urn] = Registration(
+            urn=urn, type=request.type, name=request.name, parent=request.parent,
+            provider=request.provider.rpartition("::")[0] if request.provider else "", custom=custom,
+            inputs=inputs,
+            options={"protect": False, "ignoreChanges": [], "replaceOnChanges": [], "deleteBeforeReplace": False,
+                     "dependencies": sorted(set(request.dependencies)), "aliases": [], **options})
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self.registrations[response.urn] = Registration(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                provider=request.provider.rpartition("::")[0] if request.provider else "",
-                custom=bool(request.custom),
-                inputs=_mask_secret_data(request.type, plain(json_format.MessageToDict(request.object))),
-                options={
-                    "protect": bool(request.protect),
-                    "ignoreChanges": sorted(request.ignoreChanges),
-                    "replaceOnChanges": sorted(request.replaceOnChanges),
-                    "deleteBeforeReplace": bool(request.deleteBeforeReplace),
-                    "dependencies": sorted(set(request.dependencies)),
-                    "aliases": sorted(
-                        [json_format.MessageToDict(alias) for alias in request.aliases]
-                        + [{"urn": urn} for urn in request.aliasURNs],
-                        key=repr),
-                },
-            )
+            self._record(
+                response.urn, request, bool(request.custom),
+                _mask_secret_data(request.type, plain(json_format.MessageToDict(request.object))),
+                protect=bool(request.protect),
+                ignoreChanges=sorted(request.ignoreChanges),
+                replaceOnChanges=sorted(request.replaceOnChanges),
+                deleteBeforeReplace=bool(request.deleteBeforeReplace),
+                aliases=sorted([json_format.MessageToDict(alias) for alias in request.aliases]
+                               + [{"urn": urn} for urn in request.aliasURNs], key=repr))
         return response
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties."""
         response = super().ReadResource(request)
-        self.registrations[response.urn] = Registration(
-            urn=response.urn, type=request.type, name=request.name, parent=request.parent,
-            provider=request.provider.rpartition("::")[0] if request.provider else "", custom=True,
-            inputs=plain(json_format.MessageToDict(request.properties)),
-            options={"protect": False, "ignoreChanges": [], "replaceOnChanges": [], "deleteBeforeReplace": False,
-                     "dependencies": sorted(set(request.dependencies)), "aliases": []})
+        self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)))
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name

@@ -88,15 +88,16 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write(render: Render, out: Path) -> None:
-    """Write ``render`` to ``out``, replacing it whole: a half-written render never exists."""
+def write(render: Render, out: Path) -> int:
+    """Write ``render`` to ``out``, replacing it whole (a half-written render never exists);
+    return how many Kubernetes manifests it holds."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    objects = [manifest(registration) for registration in filter(is_kubernetes_object, render)]
     try:
         (staging / "resources.json").write_text(_json([r.as_json() for r in render]))
         (staging / "outputs.json").write_text(_json(render.outputs))
-        for registration in filter(is_kubernetes_object, render):
-            obj = manifest(registration)
+        for obj in objects:
             path = staging / manifest_path(obj)
             if path.exists():
                 raise ValueError(f"two Kubernetes objects render to {path.relative_to(staging)}")
@@ -107,6 +108,7 @@ def write(render: Render, out: Path) -> None:
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return len(objects)
 
 
 def manifests(out: Path) -> Iterator[tuple[Path, dict[str, Any]]]:

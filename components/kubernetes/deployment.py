@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.counts import CountOrPercent, count_or_percent
+from components.counts import CountOrPercent, count_or_percent, non_negative
 from components.errors import InvalidValueError
 from components.kubernetes.exposable import Exposable
 from components.kubernetes.names import dns_label
@@ -71,9 +71,7 @@ class DeploymentArgs:
         if self.replicas is not None and (isinstance(self.replicas, bool) or not 0 <= self.replicas <= 10000):
             raise InvalidValueError("deployment.replicas", self.replicas, "an integer from 0 to 10000, or None")
         for name in ("revision_history_limit", "min_ready_seconds"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or value < 0):
-                raise InvalidValueError(f"deployment.{name}", value, "a non-negative integer")
+            non_negative(f"deployment.{name}", getattr(self, name))
         check_admitted(self.namespace, self.pod, "deployment")
 
     @property

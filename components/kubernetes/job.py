@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.counts import non_negative
 from components.errors import InvalidValueError
 from components.kubernetes.names import dns_label, labels
 from components.kubernetes.pod_spec import PodSpec, RestartPolicy
@@ -22,11 +23,6 @@ from components.kubernetes.workload import (
     object_metadata,
     pod_template,
 )
-
-
-def _non_negative(field_name: str, value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise InvalidValueError(field_name, value, "a non-negative integer")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,7 +45,7 @@ class JobSpec:
                                     else str(self.pod.restart_policy), "'Never' or 'OnFailure' for a Job's pods")
         for name in ("backoff_limit", "active_deadline_seconds", "ttl_seconds_after_finished", "completions",
                      "parallelism"):
-            _non_negative(f"job.{name}", getattr(self, name))
+            non_negative(f"job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
 
     def to_manifest(self) -> dict[str, Any]:
@@ -122,7 +118,7 @@ class CronJobArgs:
             raise InvalidValueError("cron_job.name", self.name, "at most 52 characters")
         cron_schedule("cron_job.schedule", self.schedule)
         for name in ("successful_jobs_history_limit", "failed_jobs_history_limit", "starting_deadline_seconds"):
-            _non_negative(f"cron_job.{name}", getattr(self, name))
+            non_negative(f"cron_job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("cron_job.labels", self.labels))
         check_admitted(self.namespace, self.job.pod, "cron_job")
 

@@ -20,7 +20,7 @@ _ALLOWED = ("a Kubernetes quantity: a non-negative number with an optional suffi
             "(m, k, M, G, T, Ki, Mi, Gi, Ti...) such as '250m', '1', '64Mi' or '1Gi'")
 
 
-@dataclass(frozen=True, order=False)
+@dataclass(frozen=True)
 class Quantity:
     """A quantity kept exactly as written (renders are stable) with its numeric value."""
 
@@ -31,7 +31,7 @@ class Quantity:
     def parse(cls, text: str | int | float, field: str = "quantity") -> Quantity:
         raw = str(text)
         match = _QUANTITY.fullmatch(raw)
-        if isinstance(text, bool) or match is None or (match["suffix"] or "") in ("i",):
+        if isinstance(text, bool) or match is None:
             raise InvalidValueError(field, text, _ALLOWED)
         suffix = match["suffix"] or ""
         if suffix[:1] in ("e", "E"):

@@ -49,12 +49,15 @@ bin_dir() {
 # ---------------------------------------------------------------- helpers
 pid_of() { cat "$PIDS/$1.pid" 2>/dev/null || true; }
 
-running() {
+alive() {
     local pid
     pid=$(pid_of "$1")
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
-        # Guard against pid reuse: the process must still be ours.
-        tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$STATE"
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+running() {
+    # Guard against pid reuse (a stale pid file): the process must still be ours.
+    alive "$1" && tr '\0' ' ' < "/proc/$(pid_of "$1")/cmdline" 2>/dev/null | grep -q -- "$STATE"
 }
 
 kcurl() {
@@ -74,7 +77,9 @@ wait_for() {
     shift 2
     deadline=$((SECONDS + TIMEOUT))
     until "$@" >/dev/null 2>&1; do
-        running "$name" || fail_with_log "$name" "$name exited while waiting for $what"
+        # Only alive: a process just started may not have exec'd its binary yet (its cmdline is
+        # still the launching shell's), which the pid-reuse guard of `running` would take for an exit.
+        alive "$name" || fail_with_log "$name" "$name exited while waiting for $what"
         [ $SECONDS -lt $deadline ] || fail_with_log "$name" "timed out after ${TIMEOUT}s waiting for $what"
         sleep 0.5
     done

@@ -60,10 +60,15 @@ def toolchain_env(backend: Path) -> dict[str, str]:
 def cluster() -> Iterator[KubeApi]:
     was_running = subprocess.run([str(REPO / "tools" / "cluster.sh"), "status"], capture_output=True,
                                  check=False).returncode == 0
-    subprocess.run([str(REPO / "tools" / "cluster.sh"), "up"], check=True, stdout=subprocess.DEVNULL)
-    yield KubeApi(REPO / ".pilothouse" / "cluster" / "kubeconfig")
-    if not was_running:
-        subprocess.run([str(REPO / "tools" / "cluster.sh"), "down"], check=True, stdout=subprocess.DEVNULL)
+    up = subprocess.run([str(REPO / "tools" / "cluster.sh"), "up"], check=False, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE, text=True)
+    try:
+        if up.returncode != 0:
+            pytest.fail(f"the local control plane did not start:\n{up.stderr}")
+        yield KubeApi(REPO / ".pilothouse" / "cluster" / "kubeconfig")
+    finally:  # a half-started control plane is stopped too: no process is left behind
+        if not was_running:
+            subprocess.run([str(REPO / "tools" / "cluster.sh"), "down"], check=True, stdout=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,9 @@ BASE ?= HEAD
 SOURCES := components stacks offline policy tests __main__.py
 CHECKOV := .venv-checkov/bin/checkov
 
-.PHONY: venv lint test render diff policy tools cluster-up cluster-down up preview destroy clean
+CHARTS := charts/.go.sum
+
+.PHONY: venv lint test render diff policy tools charts cluster-up cluster-down up preview destroy clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,7 +31,7 @@ $(CHECKOV): policy/checkov.lock
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r policy/checkov.lock
 	touch $@
 
-test: lint $(CHECKOV) ## lint, type check and every test
+test: lint $(CHECKOV) $(CHARTS) ## lint, type check and every test
 	$(VENV)/bin/pytest
 
 render: venv ## offline render: make render STACK=dev OUT=build/dev
@@ -42,6 +44,11 @@ policy: venv ## the policy rules over an offline render: make policy STACK=prod
 	$(PY) -m offline render --stack $(STACK) --out $(OUT) >/dev/null
 	$(PY) -m policy.offline $(OUT)
 
+$(CHARTS): tools/mods/charts/go.sum tools/charts.sh
+	tools/charts.sh >/dev/null
+
+charts: $(CHARTS) ## assemble the pinned Helm charts (ingress controller, monitoring) into ./charts
+
 tools: ## build the pinned Pulumi CLI, plugins and Kubernetes binaries from Go modules (cached)
 	tools/bootstrap.sh >/dev/null
 
@@ -51,13 +58,13 @@ cluster-up: tools ## start the local control plane (etcd, apiserver, controller-
 cluster-down: ## stop the local control plane, leaving no process behind
 	tools/cluster.sh down
 
-up: venv tools ## real `pulumi up` of a stack: make up STACK=local
+up: venv tools $(CHARTS) ## real `pulumi up` of a stack: make up STACK=local
 	tools/stack.sh up $(STACK)
 
-preview: venv tools ## real `pulumi preview --diff`: make preview STACK=local
+preview: venv tools $(CHARTS) ## real `pulumi preview --diff`: make preview STACK=local
 	tools/stack.sh preview $(STACK)
 
-destroy: venv tools ## real `pulumi destroy`: make destroy STACK=local
+destroy: venv tools $(CHARTS) ## real `pulumi destroy`: make destroy STACK=local
 	tools/stack.sh destroy $(STACK)
 
 clean:

@@ -7,12 +7,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import kubernetes_validate
 import pytest
 
 from offline import engine
 from offline.engine import Render
 from offline.render import is_kubernetes_object, manifest
+from tests import schemas
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = ("local", "dev", "prod")
@@ -29,9 +29,9 @@ def assert_schema_valid(render: Render, version: str = SCHEMA_VERSION) -> None:
     for registration in filter(is_kubernetes_object, render):
         obj = manifest(registration)
         try:
-            kubernetes_validate.validate(obj, version, strict=True)
-        except kubernetes_validate.ValidationError as error:
-            pytest.fail(f"{obj['kind']} {registration.name} is not valid for Kubernetes {version}: {error.message}")
+            schemas.validate(obj, version)
+        except schemas.SchemaError as error:
+            pytest.fail(f"{obj['kind']} {registration.name} is not valid for Kubernetes {version}: {error}")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pulumi
 
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
+from components.kubernetes.service_monitor import Scraping
 from components.kubernetes.workload import NamespaceRef, admit
 
 
@@ -31,9 +32,12 @@ class Exposable(pulumi.ComponentResource):
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,
-               headless: bool = False) -> Service:
-        """A Service for these pods: its selector is the workload's labels, target ports are checked."""
+               headless: bool = False, scraping: Scraping | None = None) -> Service:
+        """A Service for these pods: its selector is the workload's labels, target ports are checked.
+
+        With ``scraping`` (from the monitoring add-on), a port named ``metrics`` is scraped by Prometheus.
+        """
         args = ServiceArgs(name=name or self.workload_name, namespace=self.namespace, selector=self.pod_labels,
                            ports=tuple(ports), type=type_, annotations=annotations or {}, pod=self.pod,
-                           headless=headless)
+                           headless=headless, scraping=scraping)
         return Service(name or self.resource_name, args, pulumi.ResourceOptions(parent=self))

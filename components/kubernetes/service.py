@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -10,10 +11,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
+from components.kubernetes.ingress import Backend, Ingress, IngressArgs, Route, Tls
 from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.ports import Protocol, node_port, port_name, port_number
-from components.kubernetes.workload import NamespaceRef, child_options, object_metadata
+from components.kubernetes.service_monitor import METRICS_PORT, Scraping
+from components.kubernetes.workload import NamespaceRef, child_options, namespace_name, object_metadata
 
 
 class ServiceType(StrEnum):
@@ -66,6 +69,8 @@ class ServiceArgs:
     annotations: dict[str, str] = field(default_factory=dict)
     #: The pods behind the Service, to check target ports against their containers.
     pod: PodSpec | None = None
+    #: Given by the monitoring add-on: a port named ``metrics`` then gets a ServiceMonitor.
+    scraping: Scraping | None = None
 
     def __post_init__(self) -> None:
         dns_label("service.name", self.name)
@@ -94,13 +99,44 @@ class Service(pulumi.ComponentResource):
     def __init__(self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:kubernetes:Service", resource_name, None, opts)
         self.args = args
+        self._resource_name = resource_name
         spec: dict[str, Any] = {"selector": args.selector, "ports": [p.to_manifest() for p in args.ports]}
         if args.type is not ServiceType.CLUSTER_IP:
             spec["type"] = str(args.type)
         if args.headless:
             spec["clusterIP"] = "None"
-        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
-                                "spec": spec}
+        scraped = args.scraping is not None and any(p.name == METRICS_PORT for p in args.ports)
+        # A ServiceMonitor selects Services by their labels: a scraped Service is labelled like its pods.
+        service_labels = {**args.selector, **args.labels} if scraped else args.labels
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, service_labels,
+                                                            args.annotations), "spec": spec}
         self.service = k8s.core.v1.Service(resource_name, opts=child_options(self, args.namespace), **body)
+        if scraped and args.scraping is not None:
+            args.scraping.monitor(resource_name, service=args.name, namespace=namespace_name(args.namespace),
+                                  selector=service_labels, parent=self, after=[self.service])
         self.name = args.name
         self.register_outputs({"name": self.name})
+
+    def backend(self, route: Route) -> Backend:
+        """``route`` aimed at this Service: its name, and the port the route names (or its only port)."""
+        ports = self.args.ports
+        matches: tuple[ServicePort, ...]
+        if route.port is None:
+            matches = ports if len(ports) == 1 else ()
+        else:
+            matches = tuple(p for p in ports if route.port in (p.port, p.name))
+        if not matches:
+            declared = ", ".join(str(p.name or p.port) for p in ports)
+            allowed = "a port of" if route.port is not None else "a port named explicitly, as several serve"
+            raise InvalidValueError("route.port", route.port, f"{allowed} Service '{self.name}' ({declared})")
+        port = matches[0]
+        return Backend(route, self.name, namespace_name(self.args.namespace),
+                       port.name if port.name is not None else port.port, self.service)
+
+    def route(self, routes: Sequence[Route], *, ingress_class: str | None, tls: Sequence[Tls] = (),
+              name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress:
+        """An Ingress sending ``routes`` to this Service (``ingress_class`` picks the controller)."""
+        args = IngressArgs(name=name or self.name, namespace=self.args.namespace,
+                           backends=tuple(self.backend(r) for r in routes), ingress_class=ingress_class,
+                           tls=tuple(tls), annotations=annotations or {})
+        return Ingress(self._resource_name, args, pulumi.ResourceOptions(parent=self))

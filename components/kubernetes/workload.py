@@ -48,6 +48,12 @@ def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None
                                 f"(Pod Security '{level}' forbids them)")
 
 
+def require_privileged(namespace: NamespaceRef, field: str, why: str) -> None:
+    """Fail now when a host-reading agent would be placed in a namespace that is ours and not privileged."""
+    if isinstance(namespace, Namespace) and namespace.args.pod_security is not PodSecurityLevel.PRIVILEGED:
+        raise InvalidValueError(field, namespace.args.name, f"a namespace with Pod Security 'privileged' {why}")
+
+
 def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int) -> None:
     """Count ``copies`` pods against the namespace's quota, when the namespace is one of ours."""
     if isinstance(namespace, Namespace):

@@ -1,0 +1,106 @@
+"""The cluster's ingress controller: Traefik from its pinned Helm chart, serving Ingress objects.
+
+Routes stay controller-neutral (``Service.route(..., ingress_class=...)``); this component only
+decides which controller answers for that class and how traffic reaches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from components.addons.chart import TRAEFIK, install
+from components.errors import InvalidValueError
+from components.kubernetes.names import dns_label, dns_subdomain
+from components.kubernetes.resources import Resources
+from components.kubernetes.service import ServiceType
+from components.kubernetes.workload import NamespaceRef, namespace_name
+
+#: AKS's cloud provider reads these Service annotations to attach an existing public IP.
+_AZURE_PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
+_AZURE_PIP_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
+_AZURE_DNS_LABEL = "service.beta.kubernetes.io/azure-dns-label-name"
+
+
+@dataclass(frozen=True)
+class PublicEndpoint:
+    """A static public IP made by the platform (``IngressPublicIp``), and the DNS label it carries."""
+
+    ip_name: pulumi.Input[str]
+    resource_group: pulumi.Input[str]
+    dns_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.dns_label is not None:
+            dns_label("ingress_controller.public_endpoint.dns_label", self.dns_label)
+
+    def annotations(self) -> dict[str, pulumi.Input[str]]:
+        annotations = {_AZURE_PIP_NAME: self.ip_name, _AZURE_PIP_GROUP: self.resource_group}
+        if self.dns_label is not None:
+            annotations[_AZURE_DNS_LABEL] = self.dns_label
+        return annotations
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngressControllerArgs:
+    namespace: NamespaceRef
+    #: The IngressClass routes name to be served by this controller.
+    ingress_class: str = "traefik"
+    #: Serve Ingress objects that name no class as well.
+    default_class: bool = False
+    replicas: int = 2
+    #: LoadBalancer on AKS; NodePort (or ClusterIP) where no cloud load balancer exists.
+    service_type: ServiceType = ServiceType.LOAD_BALANCER
+    public_endpoint: PublicEndpoint | None = None
+    resources: Resources = field(default_factory=lambda: Resources.of(
+        cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"))
+    #: Have the Prometheus Operator scrape the controller (needs the monitoring add-on's CRDs).
+    service_monitor: bool = False
+
+    def __post_init__(self) -> None:
+        dns_subdomain("ingress_controller.ingress_class", self.ingress_class)
+        if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 1:
+            raise InvalidValueError("ingress_controller.replicas", self.replicas, "an integer of at least 1")
+        if self.public_endpoint is not None and self.service_type is not ServiceType.LOAD_BALANCER:
+            raise InvalidValueError("ingress_controller.service_type", str(self.service_type),
+                                    "'LoadBalancer' when a public endpoint is given")
+        missing = [kind for kind in ("cpu_limit", "memory_limit") if getattr(self.resources, kind) is None]
+        if missing:
+            raise InvalidValueError("ingress_controller.resources", self.resources.to_manifest(),
+                                    "requests and limits for cpu and memory (namespace quotas require limits)")
+
+    def values(self) -> dict[str, Any]:
+        """The chart values: Ingress provider only, hardened, sized, exposed as asked."""
+        service: dict[str, Any] = {"spec": {"type": str(self.service_type)}}
+        if self.public_endpoint is not None:
+            service["annotations"] = self.public_endpoint.annotations()
+        return {
+            "deployment": {"replicas": self.replicas},
+            "podDisruptionBudget": {"enabled": self.replicas > 1, "maxUnavailable": 1},
+            "ingressClass": {"enabled": True, "isDefaultClass": self.default_class, "name": self.ingress_class},
+            # Only networking.k8s.io Ingress: Traefik's own IngressRoute CRDs would tie routes to it.
+            "providers": {"kubernetesCRD": {"enabled": False},
+                          "kubernetesIngress": {"enabled": True, "ingressClass": self.ingress_class,
+                                                "publishedService": {"enabled": True}}},
+            "service": service,
+            "resources": self.resources.to_manifest(),
+            "metrics": {"prometheus": {"service": {"enabled": self.service_monitor},
+                                       "serviceMonitor": {"enabled": self.service_monitor}}},
+            "accessLog": {"enabled": True, "format": "json"},
+        }
+
+
+class IngressController(pulumi.ComponentResource):
+    """Traefik, installed from the pinned chart without its CRDs (routes are plain Ingress objects)."""
+
+    def __init__(self, resource_name: str, args: IngressControllerArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:addons:IngressController", resource_name, None, opts)
+        self.args = args
+        after = [args.namespace] if not isinstance(args.namespace, str) else []
+        self.chart = install(resource_name, TRAEFIK, namespace=namespace_name(args.namespace), values=args.values(),
+                             parent=self, depends_on=after, skip_crds=True)
+        self.ingress_class = args.ingress_class
+        self.register_outputs({"ingress_class": self.ingress_class, "chart_version": TRAEFIK.version})

@@ -1,0 +1,167 @@
+"""HTTP routes declared on an app, emitted as ``networking.k8s.io/v1`` Ingress objects.
+
+A :class:`Route` says which host and path reach the app; ``Service.route()`` resolves it
+against the Service's own name and ports, so a backend is never a name typed twice. The
+objects are controller-neutral: the controller is chosen by ``ingress_class`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.errors import InvalidValueError
+from components.kubernetes.names import dns_subdomain
+from components.kubernetes.secret import Secret, SecretType
+from components.kubernetes.workload import NamespaceRef, child_options, namespace_name, object_metadata
+
+_HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$")
+_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$")
+
+
+class PathType(StrEnum):
+    PREFIX = "Prefix"
+    EXACT = "Exact"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Requests for ``host`` (any host when ``None``) under ``path``, sent to ``port`` of the app's Service.
+
+    ``port`` is a Service port number or name; ``None`` means the Service's only port.
+    """
+
+    host: str | None = None
+    path: str = "/"
+    path_type: PathType = PathType.PREFIX
+    port: int | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.host is not None and not _HOST.fullmatch(self.host):
+            raise InvalidValueError("route.host", self.host,
+                                    "a lowercase DNS name with at least one dot, optionally starting with '*.' "
+                                    "(no IP address, no port)")
+        if not _PATH.fullmatch(self.path):
+            raise InvalidValueError("route.path", self.path,
+                                    "an absolute URL path starting with '/' without wildcards "
+                                    "(a Prefix path '/blue' already matches '/blue/...')")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.host or "*", self.path
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A route resolved against a Service: made by ``Service.backend()``, not by hand."""
+
+    route: Route
+    service: str
+    namespace: str
+    #: The Service port's name when it has one (it survives renumbering), else its number.
+    port: int | str
+    dependency: pulumi.Resource | None = None
+
+    def to_manifest(self) -> dict[str, Any]:
+        port = {"name": self.port} if isinstance(self.port, str) else {"number": self.port}
+        return {"path": self.route.path, "pathType": str(self.route.path_type),
+                "backend": {"service": {"name": self.service, "port": port}}}
+
+
+@dataclass(frozen=True)
+class Tls:
+    """Terminate TLS for ``hosts`` with a ``kubernetes.io/tls`` Secret (a Pilothouse Secret or its name)."""
+
+    secret: Secret | str
+    hosts: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.secret, Secret):
+            if self.secret.args.type is not SecretType.TLS:
+                raise InvalidValueError("ingress.tls.secret", self.secret.name,
+                                        f"a Secret of type '{SecretType.TLS}' (made with SecretArgs.tls)")
+        else:
+            dns_subdomain("ingress.tls.secret", self.secret)
+        if not self.hosts:
+            raise InvalidValueError("ingress.tls.hosts", [], "at least one host the certificate covers")
+
+    @property
+    def secret_name(self) -> str:
+        return self.secret.name if isinstance(self.secret, Secret) else self.secret
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngressArgs:
+    name: str
+    namespace: NamespaceRef
+    backends: tuple[Backend, ...]
+    #: The IngressClass of the controller that serves these routes (``None``: the cluster default).
+    ingress_class: str | None = None
+    tls: tuple[Tls, ...] = ()
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_subdomain("ingress.name", self.name)
+        if self.ingress_class is not None:
+            dns_subdomain("ingress.ingress_class", self.ingress_class)
+        if not self.backends:
+            raise InvalidValueError("ingress.routes", [], "at least one route")
+        namespace = namespace_name(self.namespace)
+        seen: set[tuple[str, str]] = set()
+        for backend in self.backends:
+            if backend.namespace != namespace:
+                raise InvalidValueError("ingress.routes", f"{backend.namespace}/{backend.service}",
+                                        f"Services in the Ingress's namespace '{namespace}'")
+            if backend.route.key in seen:
+                host, path = backend.route.key
+                raise InvalidValueError("ingress.routes", f"{host}{path}", "one backend per host and path")
+            seen.add(backend.route.key)
+        hosts = {b.route.host for b in self.backends}
+        for tls in self.tls:
+            if isinstance(tls.secret, Secret) and namespace_name(tls.secret.args.namespace) != namespace:
+                raise InvalidValueError("ingress.tls.secret", tls.secret_name,
+                                        f"a Secret in the Ingress's namespace '{namespace}'")
+            for host in tls.hosts:
+                if host not in hosts:
+                    raise InvalidValueError("ingress.tls.hosts", host,
+                                            f"a host the routes serve ({', '.join(sorted(h for h in hosts if h))})")
+
+    def rules(self) -> list[dict[str, Any]]:
+        """One rule per host, hosts and paths in declaration order (stable renders)."""
+        by_host: dict[str | None, list[dict[str, Any]]] = {}
+        for backend in self.backends:
+            by_host.setdefault(backend.route.host, []).append(backend.to_manifest())
+        rules: list[dict[str, Any]] = []
+        for host, paths in by_host.items():
+            rule: dict[str, Any] = {"http": {"paths": paths}}
+            if host is not None:
+                rule["host"] = host
+            rules.append(rule)
+        return rules
+
+
+class Ingress(pulumi.ComponentResource):
+    """An Ingress whose backends are Services' own names and ports."""
+
+    def __init__(self, resource_name: str, args: IngressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:Ingress", resource_name, None, opts)
+        self.args = args
+        spec: dict[str, Any] = {"rules": args.rules()}
+        if args.ingress_class is not None:
+            spec["ingressClassName"] = args.ingress_class
+        if args.tls:
+            spec["tls"] = [{"hosts": list(t.hosts), "secretName": t.secret_name} for t in args.tls]
+        after: list[pulumi.Resource] = [b.dependency for b in args.backends if b.dependency is not None]
+        after += [t.secret for t in args.tls if isinstance(t.secret, Secret)]
+        self.ingress = k8s.networking.v1.Ingress(
+            resource_name, opts=child_options(self, args.namespace, after),
+            metadata=object_metadata(args.name, args.namespace, args.labels, args.annotations), spec=spec)
+        self.name = args.name
+        self.register_outputs({"name": self.name})
+

@@ -1,0 +1,62 @@
+"""The log agent: a Fluent Bit DaemonSet with a read-only view of node logs and pod metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from components.addons.log_agent import LogAgent, LogAgentArgs, LogSink
+from components.errors import InvalidValueError
+from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from offline.render import manifest
+from tests.conftest import RunProgram
+
+
+def test_ships_container_logs_to_elasticsearch_as_the_course_draws_it(run_program: RunProgram) -> None:
+    def program() -> None:
+        namespace = Namespace("logging", NamespaceArgs(name="logging", pod_security=PodSecurityLevel.PRIVILEGED))
+        LogAgent("logs", LogAgentArgs(namespace=namespace, sink=LogSink.elasticsearch("es.logging.svc"),
+                                      node_selector={"disktype": "ssd"}))
+
+    render = run_program(program)
+    config = manifest(render.one("kubernetes:core/v1:ConfigMap"))["data"]["fluent-bit.conf"]
+    assert "[INPUT]\n    Name tail\n    Path /var/log/containers/*.log\n" in config
+    assert "[FILTER]\n    Name kubernetes\n" in config
+    assert config.endswith("[OUTPUT]\n    Name es\n    Match kube.*\n    Host es.logging.svc\n    Port 9200\n"
+                           "    tls On\n    Index kubernetes\n    Suppress_Type_Name On\n    Replace_Dots On\n")
+    pod = render.one("kubernetes:apps/v1:DaemonSet").inputs["spec"]["template"]["spec"]
+    assert pod["nodeSelector"] == {"disktype": "ssd"}
+    assert (pod["serviceAccountName"], pod["automountServiceAccountToken"]) == ("log-agent", True)
+    agent = pod["containers"][0]
+    assert {m["mountPath"]: m.get("readOnly") for m in agent["volumeMounts"]} == {
+        "/var/log": True, "/fluent-bit/etc/pilothouse": True}
+    assert agent["securityContext"]["allowPrivilegeEscalation"] is False
+    role = render.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").inputs
+    assert role["rules"] == [{"apiGroups": [""], "resources": ["namespaces", "pods"],
+                              "verbs": ["get", "list", "watch"]}]
+    binding = render.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "log-agent", "namespace": "logging"}]
+
+
+def test_stdout_and_forward_sinks() -> None:
+    assert LogSink.stdout().output() == "[OUTPUT]\n    Name stdout\n    Match kube.*\n    Format json_lines\n"
+    assert "Name forward\n    Match kube.*\n    Host fluentd.logging\n    Port 24224\n" in LogSink.forward(
+        "fluentd.logging").output()
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: LogSink.elasticsearch("http://es:9200"),
+     "log_agent.sink.host: got 'http://es:9200'; expected a lowercase host name such as 'elasticsearch.logging.svc'"),
+    (lambda: LogSink.forward("fluentd", port=70000),
+     "log_agent.sink.port: got 70000; expected a port number from 1 to 65535"),
+    (lambda: LogAgent("logs", LogAgentArgs(namespace=Namespace("ops", NamespaceArgs(name="ops")),
+                                           sink=LogSink.stdout())),
+     "log_agent.namespace: got 'ops'; expected a namespace with Pod Security 'privileged' (the agent reads the "
+     "node's /var/log through a hostPath volume)"),
+])
+def test_bad_log_agent_settings_are_rejected(run_program: RunProgram, build: Callable[[], object],
+                                             message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        run_program(build)
+    assert str(error.value) == message

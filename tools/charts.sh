@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Assembles the Helm charts Pilothouse installs into ./charts (git-ignored) from the Go modules
+# pinned in tools/mods/charts: go.sum pins every chart's content, and no chart repository is
+# needed. Charts are unpacked directories, as pulumi-kubernetes' Chart resource takes them.
+#
+#   tools/charts.sh [OUT]     (default OUT: <repo>/charts)
+set -euo pipefail
+
+TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(dirname "$TOOLS_DIR")
+OUT=${1:-$REPO_ROOT/charts}
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+
+module_dir() {
+    (cd "$TOOLS_DIR/mods/charts" && go mod download -json "$1") | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
+}
+
+traefik=$(module_dir github.com/traefik/traefik-helm-chart)
+prometheus=$(module_dir github.com/prometheus-community/helm-charts)
+grafana=$(module_dir github.com/grafana-community/helm-charts)
+
+stage=$(mktemp -d "${OUT%/}.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+cp -r "$traefik/traefik" "$stage/traefik"
+stack="$stage/kube-prometheus-stack"
+cp -r "$prometheus/charts/kube-prometheus-stack" "$stack"
+# Its dependencies, as `helm dependency build` would place them (same versions as Chart.yaml asks,
+# except grafana, which Pilothouse keeps disabled: Helm only checks that it is present).
+for dependency in kube-state-metrics prometheus-node-exporter prometheus-windows-exporter; do
+    cp -r "$prometheus/charts/$dependency" "$stack/charts/$dependency"
+done
+cp -r "$grafana/charts/grafana" "$stack/charts/grafana"
+chmod -R u+w "$stage"   # the module cache is read-only
+cp "$TOOLS_DIR/mods/charts/go.sum" "$stage/.go.sum"
+
+rm -rf "$OUT"
+mv "$stage" "$OUT"
+trap - EXIT
+echo "$OUT"

@@ -6,6 +6,8 @@ Layout of a render folder::
     outputs.json                        the stack's outputs (secrets masked)
     manifests/<namespace>/<Kind>-<name>.yaml   one file per Kubernetes object
                                         (cluster-scoped objects under ``_cluster``)
+    charts/<namespace>/<release>.yaml   one file per Helm chart: chart path and values (the
+                                        provider renders its objects at preview/up time)
 
 Two renders of the same commit are byte-identical: keys sorted, no timestamps, ids
 derived from names.
@@ -67,6 +69,10 @@ def is_kubernetes_object(registration: Registration) -> bool:
             and not group[1].startswith(("helm.sh", "yaml", "kustomize")))
 
 
+def is_helm_chart(registration: Registration) -> bool:
+    return registration.type == "kubernetes:helm.sh/v4:Chart"
+
+
 def manifest(registration: Registration) -> dict[str, Any]:
     """The object the Kubernetes provider would be asked to create; Secret data redacted."""
     obj = dict(registration.inputs)
@@ -103,6 +109,10 @@ def write(render: Render, out: Path) -> int:
                 raise ValueError(f"two Kubernetes objects render to {path.relative_to(staging)}")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(yaml.safe_dump(obj, sort_keys=True, default_flow_style=False))
+        for chart in filter(is_helm_chart, render):
+            path = staging / "charts" / chart.inputs["namespace"] / f"{chart.inputs['name']}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(yaml.safe_dump(chart.inputs, sort_keys=True, default_flow_style=False))
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

@@ -18,6 +18,8 @@ Props = Mapping[str, Any]
 WORKLOAD_TYPES = {"kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet",
                   "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob", "kubernetes:core/v1:Pod"}
 LONG_RUNNING = {"kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"}
+#: A node agent's stated reason to run as root (read-only, no capabilities): the visible opt-out.
+ROOT_REASON_ANNOTATION = "policy.pilothouse.io/runs-as-root"
 SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "PRIVATE_KEY", "CREDENTIAL")
 
 
@@ -90,9 +92,18 @@ def _requests_and_limits(type_: str, props: Props, _: Settings) -> Iterator[str]
             yield f"container '{container.get('name')}' declares no {', '.join(missing)}"
 
 
+def _confined_root(type_: str, props: Props, container: Props) -> bool:
+    """A DaemonSet that states why it runs as root, whose container keeps nothing else of root's power."""
+    reason = ((props.get("metadata") or {}).get("annotations") or {}).get(ROOT_REASON_ANNOTATION)
+    context = container.get("securityContext") or {}
+    return (type_ == "kubernetes:apps/v1:DaemonSet" and bool(reason) and context.get("readOnlyRootFilesystem") is True
+            and (context.get("capabilities") or {}).get("drop") == ["ALL"]
+            and not (context.get("capabilities") or {}).get("add"))
+
+
 def _non_root(type_: str, props: Props, _: Settings) -> Iterator[str]:
     for container, pod in containers(type_, props):
-        if _context(container, pod, "runAsNonRoot") is not True:
+        if _context(container, pod, "runAsNonRoot") is not True and not _confined_root(type_, props, container):
             yield f"container '{container.get('name')}' may run as root (set runAsNonRoot: true)"
         if (container.get("securityContext") or {}).get("allowPrivilegeEscalation") is not False:
             yield f"container '{container.get('name')}' allows privilege escalation"
@@ -244,7 +255,8 @@ def _blob_public(type_: str, props: Props, _: Settings) -> Iterator[str]:
 RULES: tuple[Rule, ...] = (
     Rule("k8s-requests-limits", "Containers declare CPU and memory requests and a memory limit.",
          Enforcement.MANDATORY, _requests_and_limits),
-    Rule("k8s-non-root", "Containers run as non-root without privilege escalation.", Enforcement.MANDATORY, _non_root),
+    Rule("k8s-non-root", "Containers run as non-root without privilege escalation (a node agent may state why it "
+         "needs root, confined: read-only, no capabilities).", Enforcement.MANDATORY, _non_root),
     Rule("k8s-no-privileged", "No privileged containers, no capabilities beyond the allow-list.",
          Enforcement.MANDATORY, _no_privilege),
     Rule("k8s-read-only-root", "Containers have a read-only root filesystem.", Enforcement.ADVISORY, _read_only_root),

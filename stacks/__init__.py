@@ -14,9 +14,10 @@ def build(config: StackConfig) -> None:
     pulumi.export("environment", config.environment)
     pulumi.export("kubernetesVersion", config.kubernetes_version)
     if config.azure is not None:
+        ingress = config.addons.ingress
         platform = build_platform(config.azure, kubernetes_version=config.kubernetes_version,
-                                  protect=config.protect)
-        build_apps(config, platform.cluster.provider)
+                                  protect=config.protect, ingress_dns_label=ingress.dns_label if ingress else None)
+        build_apps(config, platform.cluster.provider, public_endpoint=platform.ingress_endpoint)
     elif config.kubeconfig is not None:
         build_apps(config, kubeconfig_provider(config.kubeconfig))
     elif config.platform_stack is not None:

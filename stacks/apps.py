@@ -5,7 +5,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.addons.ingress_controller import PublicEndpoint
 from components.kubernetes.namespace import Namespace
+from stacks.addons import install_addons
 from stacks.config import KubeconfigTarget, StackConfig
 from stacks.workloads import ReferenceWorkloads
 
@@ -22,10 +24,12 @@ def platform_stack_provider(stack: str) -> k8s.Provider:
     return k8s.Provider("cluster", kubeconfig=platform.require_output("kubeconfig"))
 
 
-def build_apps(config: StackConfig, provider: k8s.Provider) -> None:
+def build_apps(config: StackConfig, provider: k8s.Provider, *,
+               public_endpoint: PublicEndpoint | None = None) -> None:
     opts = pulumi.ResourceOptions(provider=provider)
     namespaces = {args.name: Namespace(args.name, args, opts) for args in config.namespaces}
     pulumi.export("namespaces", [namespace.name for namespace in namespaces.values()])
+    addons = install_addons(config.addons, namespaces, opts, public_endpoint=public_endpoint)
     if config.reference_workloads and config.db_password is not None:
-        ReferenceWorkloads("reference", config, namespaces, pulumi.Output.secret(config.db_password),
+        ReferenceWorkloads("reference", config, namespaces, pulumi.Output.secret(config.db_password), addons,
                            pulumi.ResourceOptions(providers=[provider]))

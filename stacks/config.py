@@ -36,11 +36,12 @@ from components.azure.registry_spec import RegistrySku, RegistrySpec
 from components.errors import InvalidValueError, snake_to_camel
 from components.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from components.kubernetes.quota import LimitDefaults, Quota
+from stacks.addons_config import AddonsConfig, parse_addons
 from stacks.config_reader import Fields, build
 
 PROJECT = "pilothouse"
-#: Namespaces the reference workload set is placed in (the app's, and the node agent's).
-REFERENCE_NAMESPACES = ("shop", "monitoring")
+#: Namespaces the reference workload set is placed in.
+REFERENCE_NAMESPACES = ("shop",)
 #: Object counts a namespace quota may set.
 COUNTED = ("pods", "services", "configmaps", "secrets", "persistentvolumeclaims")
 #: Kubernetes minor versions whose API schemas the render is validated against.
@@ -88,6 +89,9 @@ class StackConfig:
     reference_workloads: bool = False
     #: The database password of the reference workloads; wrap it with ``pulumi.Output.secret``.
     db_password: str | None = field(default=None, repr=False)
+    #: Ingress controller, monitoring and log agent (each absent: not installed).
+    addons: AddonsConfig = field(default_factory=lambda: AddonsConfig(
+        ingress=None, monitoring=None, prometheus_storage=None, log_agent=None))
 
     @property
     def kubernetes_minor(self) -> str:
@@ -172,11 +176,11 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     if reference and db_password is None:
         raise InvalidValueError(fields.key("dbPassword"), None, "a secret database password for the reference "
                                                                 "workloads: `pulumi config set --secret dbPassword`")
+    addons = parse_addons(fields, on_aks=target is Target.AKS, declared=namespaces)
     fields.reject_unknown()
     return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,
                        azure=azure, kubeconfig=kubeconfig, platform_stack=platform_stack, namespaces=namespaces,
-                       reference_workloads=reference,
-                       db_password=db_password)
+                       reference_workloads=reference, db_password=db_password, addons=addons)
 
 
 def _version_allowed() -> str:

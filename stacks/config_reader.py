@@ -137,7 +137,7 @@ class Fields:
         except InvalidValueError as error:
             if ":" in error.field:  # raised by a read of these fields: already a config key
                 raise
-            section = self.path.rpartition(".")[2]
+            section = self.path.rpartition(".")[2].rpartition(":")[2]
             head, _, rest = error.field.partition(".")
             # A value type named after this section ("quota.requests_cpu" under "...quota").
             field = rest if rest and snake_to_camel(head) == section else error.field

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.addons.ingress_controller import PublicEndpoint
 from components.azure.cluster import AksCluster, AksClusterArgs
+from components.azure.ingress_ip import IngressPublicIp, IngressPublicIpArgs
 from components.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
 from components.azure.network import Network, NetworkArgs
 from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
@@ -21,9 +23,12 @@ class Platform:
     resource_group: ResourceGroup
     registry: ContainerRegistry
     cluster: AksCluster
+    #: The static public IP the ingress controller takes (when ``ingress.dnsLabel`` asks for one).
+    ingress_endpoint: PublicEndpoint | None = None
 
 
-def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool) -> Platform:
+def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool,
+                   ingress_dns_label: str | None = None) -> Platform:
     naming = azure.naming
     group = ResourceGroup("platform", ResourceGroupArgs(
         naming=naming, existing_name=azure.existing_resource_group, protect=protect))
@@ -41,4 +46,13 @@ def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool
     pulumi.export("clusterName", cluster.name)
     pulumi.export("kubeconfig", cluster.kubeconfig)
     pulumi.export("posture", cluster.posture)
-    return Platform(resource_group=group, registry=registry, cluster=cluster)
+    endpoint = None
+    if ingress_dns_label is not None:
+        address = IngressPublicIp("ingress-ip", IngressPublicIpArgs(
+            naming=naming, resource_group_name=group.name, cluster=cluster, dns_label=ingress_dns_label,
+            zones=azure.cluster.system_pool.zones, protect=protect))
+        pulumi.export("ingressAddress", address.address)
+        pulumi.export("ingressFqdn", address.fqdn)
+        endpoint = PublicEndpoint(ip_name=address.name, resource_group=address.resource_group_name,
+                                  dns_label=address.dns_label, after=(address.attach_role,))
+    return Platform(resource_group=group, registry=registry, cluster=cluster, ingress_endpoint=endpoint)

@@ -1,4 +1,4 @@
-"""The course's scenario as code: a web app, its database, a migration Job, a report CronJob, a node agent.
+"""The course's scenario as code: a web app, its database, a migration Job, a report CronJob.
 
 Built from the components only. On AKS the database's volumes come from an Azure Disk storage
 class; on any other cluster (``target: kubeconfig``) from a pre-provisioned local class with one
@@ -17,8 +17,8 @@ from components.kubernetes.autoscaling import (
 )
 from components.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from components.kubernetes.container import Container
-from components.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
 from components.kubernetes.deployment import Deployment, DeploymentArgs
+from components.kubernetes.ingress import Route
 from components.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
 from components.kubernetes.namespace import Namespace
 from components.kubernetes.pod_spec import PodSpec, RestartPolicy
@@ -36,12 +36,12 @@ from components.kubernetes.storage import (
     StorageClass,
     StorageClassArgs,
 )
-from components.kubernetes.volumes import HostPathType, Mount, Volume
+from components.kubernetes.volumes import Mount, Volume
+from stacks.addons import Addons
 from stacks.config import StackConfig, Target
 
 WEB_IMAGE = "nginxinc/nginx-unprivileged:1.27-alpine"  # non-root (uid 101), listens on 8080
 DB_IMAGE = "postgres:16.4-alpine"
-AGENT_IMAGE = "fluent/fluent-bit:3.2.2"
 DB_REPLICAS = 1
 DB_SIZE = "1Gi"
 
@@ -62,22 +62,22 @@ class ReferenceWorkloads(pulumi.ComponentResource):
     """The reference workload set in the ``shop`` and ``monitoring`` namespaces; every object is its child."""
 
     def __init__(self, resource_name: str, config: StackConfig, namespaces: dict[str, Namespace],
-                 db_password: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> None:
+                 db_password: pulumi.Input[str], addons: Addons, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:stacks:ReferenceWorkloads", resource_name, None, opts)
         with_parent = pulumi.ResourceOptions(parent=self)
-        _build(config, namespaces, db_password, with_parent)
+        _build(config, namespaces, db_password, addons, with_parent)
         self.register_outputs({})
 
 
-def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: pulumi.Input[str],
+def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: pulumi.Input[str], addons: Addons,
            opts: pulumi.ResourceOptions) -> None:
-    shop, monitoring = namespaces["shop"], namespaces["monitoring"]
+    shop = namespaces["shop"]
     settings = ConfigMap("web-settings", ConfigMapArgs(name="web-settings", namespace=shop,
                                                        data={"LOG_LEVEL": "info", "GREETING": "Hello, Pilothouse"}),
                          opts)
     database = Secret("db-credentials", SecretArgs(name="db-credentials", namespace=shop,
                                                    data={"password": db_password}), opts)
-    _web(shop, settings, database, opts)
+    _web(shop, settings, database, addons, opts)
     _database(config, shop, database, opts)
     migrate = Container(name="migrate", image=DB_IMAGE, run_as_user=70,
                         command=("sh", "-c", "echo migrating schema"),
@@ -94,10 +94,10 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
         successful_jobs_history_limit=3, failed_jobs_history_limit=1,
         job=JobSpec(pod=PodSpec(containers=(report,), restart_policy=RestartPolicy.ON_FAILURE), backoff_limit=2)),
         opts)
-    _node_agent(monitoring, opts)
 
 
-def _web(shop: Namespace, settings: ConfigMap, database: Secret, opts: pulumi.ResourceOptions) -> None:
+def _web(shop: Namespace, settings: ConfigMap, database: Secret, addons: Addons, opts: pulumi.ResourceOptions,
+         ) -> None:
     web_container = Container(
         name="web", image=WEB_IMAGE, ports=(Port.http(8080),), run_as_user=101,
         resources=Resources.of(cpu="100m", memory="64Mi", cpu_limit="250m", memory_limit="128Mi"),
@@ -110,7 +110,11 @@ def _web(shop: Namespace, settings: ConfigMap, database: Secret, opts: pulumi.Re
     web = Deployment("web", DeploymentArgs(
         name="web", namespace=shop, replicas=None, change_cause=f"web {WEB_IMAGE}", revision_history_limit=5,
         pod=PodSpec(containers=(web_container,), affinity=spread_by(labels, "kubernetes.io/hostname"))), opts)
-    web.expose([ServicePort(80, target="http", name="http")])
+    service = web.expose([ServicePort(80, target="http", name="http")], scraping=addons.scraping)
+    if addons.ingress_class is not None:
+        # The course's two routings: the app on its host, and its API under a path.
+        service.route([Route(host=addons.host), Route(host=addons.host, path="/api")],
+                      ingress_class=addons.ingress_class)
     HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=2, max_replicas=4), opts)
     PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, min_available=1), opts)
 
@@ -129,15 +133,3 @@ def _database(config: StackConfig, shop: Namespace, database: Secret, opts: pulu
                                       delete_claims_with_set=not config.protect,
                                       pod=PodSpec(containers=(postgres,), fs_group=70)), opts)
 
-
-def _node_agent(monitoring: Namespace, opts: pulumi.ResourceOptions) -> None:
-    logs = Volume.host_path("varlog", "/var/log", HostPathType.DIRECTORY)
-    # Tails container logs to stdout, as the course's fluentd slide ships them; -H serves health on 2020.
-    agent = Container(name="fluent-bit", image=AGENT_IMAGE, run_as_user=65534, ports=(Port(2020, "http"),),
-                      command=("/fluent-bit/bin/fluent-bit",),
-                      args=("-i", "tail", "-p", "path=/var/log/containers/*.log", "-o", "stdout", "-H", "-P", "2020"),
-                      resources=Resources.of(cpu="20m", memory="32Mi", cpu_limit="100m", memory_limit="64Mi"),
-                      readiness=Probe.http("/"), liveness=Probe.http("/", timing=Timing(period_seconds=30)),
-                      mounts=(Mount(logs, "/var/log", read_only=True),))
-    DaemonSet("node-agent", DaemonSetArgs(name="node-agent", namespace=monitoring, pod=PodSpec(
-        containers=(agent,), node_selector={"disktype": "ssd"})), opts)

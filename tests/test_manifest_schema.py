@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import kubernetes_validate
 import pytest
@@ -31,8 +31,9 @@ def test_the_contract_rejects_unknown_fields() -> None:
 
 
 def test_custom_kinds_are_checked_against_their_crds_strictly() -> None:
-    monitor: dict[str, Any] = {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "web"},
-               "spec": {"selector": {}, "endpoints": [{"port": "metrics", "intervall": "30s"}]}}
+    monitor: dict[str, Any] = {
+        "apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "web"},
+        "spec": {"selector": {}, "endpoints": [{"port": "metrics", "intervall": "30s"}]}}
     with pytest.raises(schemas.SchemaError, match="intervall"):
         schemas.validate(monitor, "1.34")
     monitor["spec"]["endpoints"] = [{"port": "metrics", "interval": "30s"}]

@@ -13,6 +13,7 @@ import pulumi
 
 from components.addons.chart import TRAEFIK, install
 from components.errors import InvalidValueError
+from components.kubernetes.ingress import IngressClass
 from components.kubernetes.names import dns_label, dns_subdomain
 from components.kubernetes.resources import Resources
 from components.kubernetes.service import ServiceType
@@ -31,6 +32,8 @@ class PublicEndpoint:
     ip_name: pulumi.Input[str]
     resource_group: pulumi.Input[str]
     dns_label: str | None = None
+    #: What must exist before the load balancer may take the address (the identity's role on it).
+    after: tuple[pulumi.Resource, ...] = ()
 
     def __post_init__(self) -> None:
         if self.dns_label is not None:
@@ -99,8 +102,12 @@ class IngressController(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:addons:IngressController", resource_name, None, opts)
         self.args = args
-        after = [args.namespace] if not isinstance(args.namespace, str) else []
+        after: list[pulumi.Resource] = [args.namespace] if not isinstance(args.namespace, str) else []
+        if args.public_endpoint is not None:
+            after += args.public_endpoint.after
         self.chart = install(resource_name, TRAEFIK, namespace=namespace_name(args.namespace), values=args.values(),
                              parent=self, depends_on=after, skip_crds=True)
-        self.ingress_class = args.ingress_class
-        self.register_outputs({"ingress_class": self.ingress_class, "chart_version": TRAEFIK.version})
+        #: What routes name to go through this controller.
+        self.ingress_class = IngressClass(args.ingress_class, namespace_name(args.namespace),
+                                          publishes_address=args.service_type is ServiceType.LOAD_BALANCER)
+        self.register_outputs({"ingress_class": args.ingress_class, "chart_version": TRAEFIK.version})

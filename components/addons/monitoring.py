@@ -93,5 +93,6 @@ class Monitoring(pulumi.ComponentResource):
             after.append(args.storage.storage_class)
         self.chart = install(resource_name, KUBE_PROMETHEUS_STACK, namespace=namespace_name(args.namespace),
                              values=args.values(), parent=self, depends_on=after)
-        self.scraping = Scraping(interval=args.scrape_interval, after=(self.chart,))
+        self.scraping = Scraping(interval=args.scrape_interval, after=(self.chart,),
+                                 namespace=namespace_name(args.namespace))
         self.register_outputs({"chart_version": KUBE_PROMETHEUS_STACK.version})

@@ -121,6 +121,7 @@ class AksCluster(pulumi.ComponentResource):
         self.name = cluster.name
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None)
         self.kubelet_object_id = kubelet
+        self.identity_principal_id = identity.principal_id
         self.posture = posture(spec, args.network.plan, monitored=args.workspace is not None, protected=args.protect)
         self.register_outputs({"name": self.name, "kubeconfig": self.kubeconfig, "posture": self.posture})
 

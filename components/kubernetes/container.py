@@ -71,6 +71,9 @@ class Container:
                                     "only NET_BIND_SERVICE under the restricted profile")
         if self.run_as_user == 0 and self.security is SecurityProfile.RESTRICTED:
             raise InvalidValueError("container.run_as_user", 0, "a non-zero user id under the restricted profile")
+        if self.security is SecurityProfile.HOST_READER and (self.add_capabilities or self.run_as_user is not None):
+            raise InvalidValueError("container.security", str(self.security),
+                                    "no added capabilities and no run_as_user with 'host-reader' (root, nothing else)")
         paths = [mount.path for mount in self.all_mounts]
         for index, path in enumerate(paths):
             if path in paths[:index]:
@@ -79,7 +82,8 @@ class Container:
     @property
     def all_mounts(self) -> tuple[Mount, ...]:
         """The declared mounts plus the writable /tmp a read-only root filesystem needs."""
-        read_only_root = self.security is SecurityProfile.RESTRICTED and not self.writable_root
+        read_only_root = (self.security is SecurityProfile.HOST_READER
+                          or (self.security is SecurityProfile.RESTRICTED and not self.writable_root))
         if read_only_root and all(mount.path != "/tmp" for mount in self.mounts):
             return (*self.mounts, Mount(TMP, "/tmp"))
         return self.mounts

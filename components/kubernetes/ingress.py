@@ -16,9 +16,17 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
-from components.kubernetes.names import dns_subdomain
+from components.kubernetes.names import dns_label, dns_subdomain
+from components.kubernetes.network_policy import TrafficRule
 from components.kubernetes.secret import Secret, SecretType
-from components.kubernetes.workload import NamespaceRef, child_options, namespace_name, object_metadata
+from components.kubernetes.workload import (
+    SKIP_AWAIT,
+    NamespaceRef,
+    child_options,
+    let_in,
+    namespace_name,
+    object_metadata,
+)
 
 _HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$")
@@ -27,6 +35,25 @@ _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$")
 class PathType(StrEnum):
     PREFIX = "Prefix"
     EXACT = "Exact"
+
+
+@dataclass(frozen=True)
+class IngressClass:
+    """The controller routes go through (``IngressController.ingress_class`` describes its own).
+
+    ``namespace`` is where the controller runs: an isolated app namespace lets it in. Only a
+    controller behind a LoadBalancer publishes an address on its Ingress objects, so only then
+    does ``pulumi up`` wait for one.
+    """
+
+    name: str
+    namespace: str | None = None
+    publishes_address: bool = True
+
+    def __post_init__(self) -> None:
+        dns_subdomain("ingress.ingress_class", self.name)
+        if self.namespace is not None:
+            dns_label("ingress.ingress_class.namespace", self.namespace)
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,9 @@ class Backend:
     #: The Service port's name when it has one (it survives renumbering), else its number.
     port: int | str
     dependency: pulumi.Resource | None = None
+    #: The pods behind the Service and the container port the traffic reaches, for network policy.
+    pods: dict[str, str] = field(default_factory=dict)
+    container_port: int | None = None
 
     def to_manifest(self) -> dict[str, Any]:
         port = {"name": self.port} if isinstance(self.port, str) else {"number": self.port}
@@ -100,16 +130,16 @@ class IngressArgs:
     name: str
     namespace: NamespaceRef
     backends: tuple[Backend, ...]
-    #: The IngressClass of the controller that serves these routes (``None``: the cluster default).
-    ingress_class: str | None = None
+    #: The controller that serves these routes (a class name, or ``None`` for the cluster default).
+    ingress_class: IngressClass | str | None = None
     tls: tuple[Tls, ...] = ()
     annotations: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress.name", self.name)
-        if self.ingress_class is not None:
-            dns_subdomain("ingress.ingress_class", self.ingress_class)
+        if isinstance(self.ingress_class, str):
+            object.__setattr__(self, "ingress_class", IngressClass(self.ingress_class))
         if not self.backends:
             raise InvalidValueError("ingress.routes", [], "at least one route")
         namespace = namespace_name(self.namespace)
@@ -153,15 +183,32 @@ class Ingress(pulumi.ComponentResource):
         super().__init__("pilothouse:kubernetes:Ingress", resource_name, None, opts)
         self.args = args
         spec: dict[str, Any] = {"rules": args.rules()}
-        if args.ingress_class is not None:
-            spec["ingressClassName"] = args.ingress_class
+        controller = args.ingress_class if isinstance(args.ingress_class, IngressClass) else None
+        if controller is not None:
+            spec["ingressClassName"] = controller.name
         if args.tls:
             spec["tls"] = [{"hosts": list(t.hosts), "secretName": t.secret_name} for t in args.tls]
         after: list[pulumi.Resource] = [b.dependency for b in args.backends if b.dependency is not None]
         after += [t.secret for t in args.tls if isinstance(t.secret, Secret)]
+        annotations = dict(args.annotations)
+        if controller is not None and not controller.publishes_address:
+            annotations[SKIP_AWAIT] = "true"
         self.ingress = k8s.networking.v1.Ingress(
             resource_name, opts=child_options(self, args.namespace, after),
-            metadata=object_metadata(args.name, args.namespace, args.labels, args.annotations), spec=spec)
+            metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
+        if controller is not None and controller.namespace is not None:
+            self._let_controller_in(resource_name, args, controller.namespace)
         self.name = args.name
         self.register_outputs({"name": self.name})
+
+    def _let_controller_in(self, resource_name: str, args: IngressArgs, controller_namespace: str) -> None:
+        """One policy per backend Service: the controller's pods may reach its pods on the routed port."""
+        ports: dict[str, tuple[dict[str, str], set[int]]] = {}
+        for backend in args.backends:
+            if backend.container_port is not None:
+                ports.setdefault(backend.service, (backend.pods, set()))[1].add(backend.container_port)
+        for service, (pods, numbers) in ports.items():
+            rule = TrafficRule.ingress_from_namespace(f"{service}-from-ingress", controller_namespace,
+                                                      ports=tuple(sorted(numbers)), pods=pods)
+            let_in(f"{resource_name}-{service}-from-ingress", namespace=args.namespace, rule=rule, parent=self)
 

@@ -122,6 +122,8 @@ class PodSpec:
         if self.weakest_security is SecurityProfile.RESTRICTED:
             # Repeated at pod level: it then also covers containers added later (debug containers).
             security = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+        elif self.weakest_security is SecurityProfile.HOST_READER:
+            security = {"seccompProfile": {"type": "RuntimeDefault"}}
         if self.fs_group is not None:
             security["fsGroup"] = self.fs_group
         if security:

@@ -11,12 +11,15 @@ class SecurityProfile(StrEnum):
 
     - ``restricted`` (default): the Pod Security "restricted" profile plus a read-only root
       filesystem (a writable ``/tmp`` emptyDir is mounted for you).
+    - ``host-reader``: root, but with every capability dropped, a read-only root filesystem and no
+      privilege escalation; for node agents that read root-owned host files (container logs).
     - ``baseline``: no privilege escalation and the runtime's seccomp profile, but root and the
       default capabilities allowed; for images that cannot run as non-root (the course's nginx).
     - ``unconfined``: nothing set; an explicit opt-out that shows in code review.
     """
 
     RESTRICTED = "restricted"
+    HOST_READER = "host-reader"
     BASELINE = "baseline"
     UNCONFINED = "unconfined"
 
@@ -27,6 +30,10 @@ def security_context(profile: SecurityProfile, *, run_as_user: int | None, writa
     if profile is SecurityProfile.UNCONFINED:
         return {}
     context: dict[str, Any] = {"allowPrivilegeEscalation": False, "seccompProfile": {"type": "RuntimeDefault"}}
+    if profile is SecurityProfile.HOST_READER:
+        # Root reads root-owned files through the owner bits alone: no capability is needed.
+        return context | {"capabilities": {"drop": ["ALL"]}, "runAsNonRoot": False, "runAsUser": 0,
+                          "readOnlyRootFilesystem": True}
     if profile is SecurityProfile.RESTRICTED:
         capabilities: dict[str, list[str]] = {"drop": ["ALL"]}
         if add_capabilities:

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
-from components.kubernetes.ingress import Backend, Ingress, IngressArgs, Route, Tls
+from components.kubernetes.ingress import Backend, Ingress, IngressArgs, IngressClass, Route, Tls
 from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.ports import Protocol, node_port, port_name, port_number
@@ -92,6 +92,14 @@ class ServiceArgs:
         if self.headless and self.type is not ServiceType.CLUSTER_IP:
             raise InvalidValueError("service.type", str(self.type), "'ClusterIP' for a headless Service")
 
+    def container_port(self, port: ServicePort) -> int | None:
+        """The number the pods listen on behind ``port`` (``None`` when the pods are not known)."""
+        target = port.port if port.target is None else port.target
+        if isinstance(target, int):
+            return target
+        found = next((p for c in self.pod.containers if (p := c.port(target)) is not None), None) if self.pod else None
+        return found.number if found else None
+
 
 class Service(pulumi.ComponentResource):
     """A Service selecting a workload's pods."""
@@ -112,8 +120,10 @@ class Service(pulumi.ComponentResource):
                                                             args.annotations), "spec": spec}
         self.service = k8s.core.v1.Service(resource_name, opts=child_options(self, args.namespace), **body)
         if scraped and args.scraping is not None:
-            args.scraping.monitor(resource_name, service=args.name, namespace=namespace_name(args.namespace),
-                                  selector=service_labels, parent=self, after=[self.service])
+            metrics = next(p for p in args.ports if p.name == METRICS_PORT)
+            args.scraping.monitor(resource_name, service=args.name, namespace=args.namespace,
+                                  selector=service_labels, pods=args.selector,
+                                  container_port=args.container_port(metrics), parent=self, after=[self.service])
         self.name = args.name
         self.register_outputs({"name": self.name})
 
@@ -131,11 +141,13 @@ class Service(pulumi.ComponentResource):
             raise InvalidValueError("route.port", route.port, f"{allowed} Service '{self.name}' ({declared})")
         port = matches[0]
         return Backend(route, self.name, namespace_name(self.args.namespace),
-                       port.name if port.name is not None else port.port, self.service)
+                       port.name if port.name is not None else port.port, self.service,
+                       pods=self.args.selector, container_port=self.args.container_port(port))
 
-    def route(self, routes: Sequence[Route], *, ingress_class: str | None, tls: Sequence[Tls] = (),
+    def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | None, tls: Sequence[Tls] = (),
               name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress:
-        """An Ingress sending ``routes`` to this Service (``ingress_class`` picks the controller)."""
+        """An Ingress sending ``routes`` to this Service; ``ingress_class`` picks the controller (an
+        ``IngressClass`` with the controller's namespace also lets it through the namespace's default deny)."""
         args = IngressArgs(name=name or self.name, namespace=self.args.namespace,
                            backends=tuple(self.backend(r) for r in routes), ingress_class=ingress_class,
                            tls=tuple(tls), annotations=annotations or {})

@@ -10,6 +10,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
+from components.kubernetes.network_policy import TrafficRule
+from components.kubernetes.workload import NamespaceRef, let_in, namespace_name
 
 #: The Service port name that makes an app scraped: ``Port.metrics()`` names its port so.
 METRICS_PORT = "metrics"
@@ -33,18 +35,26 @@ class Scraping:
     interval: str = "30s"
     path: str = "/metrics"
     after: tuple[pulumi.Resource, ...] = ()
+    #: Where Prometheus runs: an isolated app namespace lets it reach the metrics port.
+    namespace: str | None = None
 
     def __post_init__(self) -> None:
         prometheus_duration("scraping.interval", self.interval)
         if not self.path.startswith("/"):
             raise InvalidValueError("scraping.path", self.path, "an absolute URL path starting with '/'")
 
-    def monitor(self, resource_name: str, *, service: str, namespace: str, selector: dict[str, str],
-                parent: pulumi.Resource, after: list[pulumi.Resource]) -> k8s.apiextensions.CustomResource:
-        """A ServiceMonitor scraping the ``metrics`` port of the Service labelled ``selector``."""
+    def monitor(self, resource_name: str, *, service: str, namespace: NamespaceRef, selector: dict[str, str],
+                pods: dict[str, str], container_port: int | None, parent: pulumi.Resource,
+                after: list[pulumi.Resource]) -> k8s.apiextensions.CustomResource:
+        """A ServiceMonitor scraping the ``metrics`` port of the Service labelled ``selector``, and the
+        policy letting Prometheus reach ``pods`` on ``container_port``."""
         spec: dict[str, Any] = {"selector": {"matchLabels": selector},
                                 "endpoints": [{"port": METRICS_PORT, "path": self.path, "interval": self.interval}]}
+        if self.namespace is not None and container_port is not None:
+            rule = TrafficRule.ingress_from_namespace(f"{service}-scrape", self.namespace, ports=(container_port,),
+                                                      pods=pods)
+            let_in(f"{resource_name}-scrape", namespace=namespace, rule=rule, parent=parent)
         return k8s.apiextensions.CustomResource(
             resource_name, api_version="monitoring.coreos.com/v1", kind="ServiceMonitor",
-            metadata={"name": service, "namespace": namespace, "labels": selector}, spec=spec,
+            metadata={"name": service, "namespace": namespace_name(namespace), "labels": selector}, spec=spec,
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[*after, *self.after]))

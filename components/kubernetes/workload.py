@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import pulumi
+import pulumi_kubernetes as k8s
 
 from components.errors import InvalidValueError
 from components.kubernetes.names import dns_label, labels
 from components.kubernetes.namespace import Namespace, PodSecurityLevel
+from components.kubernetes.network_policy import TrafficRule
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.security import SecurityProfile
 
@@ -22,7 +24,7 @@ SKIP_AWAIT = "pulumi.com/skipAwait"
 #: Which container profiles each Pod Security level admits.
 _ADMITS = {
     PodSecurityLevel.RESTRICTED: {SecurityProfile.RESTRICTED},
-    PodSecurityLevel.BASELINE: {SecurityProfile.RESTRICTED, SecurityProfile.BASELINE},
+    PodSecurityLevel.BASELINE: {SecurityProfile.RESTRICTED, SecurityProfile.HOST_READER, SecurityProfile.BASELINE},
     PodSecurityLevel.PRIVILEGED: set(SecurityProfile),
 }
 
@@ -52,6 +54,17 @@ def require_privileged(namespace: NamespaceRef, field: str, why: str) -> None:
     """Fail now when a host-reading agent would be placed in a namespace that is ours and not privileged."""
     if isinstance(namespace, Namespace) and namespace.args.pod_security is not PodSecurityLevel.PRIVILEGED:
         raise InvalidValueError(field, namespace.args.name, f"a namespace with Pod Security 'privileged' {why}")
+
+
+def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
+           parent: pulumi.Resource) -> k8s.networking.v1.NetworkPolicy | None:
+    """The NetworkPolicy ``rule`` needs through the default deny of an isolated namespace of ours
+    (``None`` where traffic already flows: a namespace that is not isolated, or not ours)."""
+    if not isinstance(namespace, Namespace) or not namespace.args.isolated:
+        return None
+    return k8s.networking.v1.NetworkPolicy(
+        resource_name, metadata={"name": f"allow-{rule.name}", "namespace": namespace.args.name},
+        spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=[namespace]))
 
 
 def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int) -> None:

@@ -146,3 +146,19 @@ def test_a_deliberately_insecure_sample_is_caught() -> None:
 def test_our_stacks_pass_every_mandatory_rule(stack: str, rendered: dict[str, Path]) -> None:
     mandatory = [v for v in check(rendered[stack]) if v.rule.enforcement is Enforcement.MANDATORY]
     assert mandatory == [], report(mandatory)
+
+
+def test_a_node_agent_may_run_as_confined_root_when_it_says_why() -> None:
+    root = changed(runAsNonRoot=False, runAsUser=0)
+    agent = deployment(root)
+    (rule,) = [r for r in RULES if r.id == "k8s-non-root"]
+    assert rule.check is not None
+    daemon_set = "kubernetes:apps/v1:DaemonSet"
+    assert list(rule.check(daemon_set, agent, Settings())) == [
+        "container 'web' may run as root (set runAsNonRoot: true)"]
+    agent["metadata"]["annotations"] = {"policy.pilothouse.io/runs-as-root": "reads root-owned container logs"}
+    assert list(rule.check(daemon_set, agent, Settings())) == []
+    # Only DaemonSets, and only while root keeps nothing else: a writable root filesystem voids it.
+    assert list(rule.check(DEPLOYMENT, agent, Settings())) != []
+    agent["spec"]["template"]["spec"]["containers"][0]["securityContext"]["readOnlyRootFilesystem"] = False
+    assert list(rule.check(daemon_set, agent, Settings())) != []

@@ -27,7 +27,7 @@ def test_local_config_needs_no_azure() -> None:
 
 
 def test_reference_workloads_need_their_namespaces_and_a_secret_password() -> None:
-    reference = {**LOCAL, "referenceWorkloads": True, "namespaces": [{"name": "shop"}, {"name": "monitoring"}]}
+    reference = {**LOCAL, "referenceWorkloads": True, "namespaces": [{"name": "shop"}]}
     assert parse({**reference, "dbPassword": "pw"}, secret_keys=frozenset({"dbPassword"})).db_password == "pw"
     with pytest.raises(InvalidValueError) as error:
         parse({**reference, "dbPassword": "pw"})
@@ -38,9 +38,68 @@ def test_reference_workloads_need_their_namespaces_and_a_secret_password() -> No
     assert str(error.value) == ("pilothouse:dbPassword: got None; expected a secret database password for the "
                                 "reference workloads: `pulumi config set --secret dbPassword`")
     with pytest.raises(InvalidValueError) as error:
-        parse({**LOCAL, "referenceWorkloads": True})
-    assert str(error.value) == ("pilothouse:namespaces: got ['shop']; expected the namespaces ['shop', "
-                                "'monitoring'] the reference workloads run in")
+        parse({**LOCAL, "referenceWorkloads": True, "namespaces": []})
+    assert str(error.value) == ("pilothouse:namespaces: got []; expected the namespaces ['shop'] the reference "
+                                "workloads run in")
+
+
+ADDON_NAMESPACES = [{"name": "shop"}, {"name": "ingress", "isolated": False},
+                    {"name": "monitoring", "podSecurity": "privileged", "isolated": False}]
+
+
+def test_addons_from_config() -> None:
+    config = parse({**LOCAL, "namespaces": ADDON_NAMESPACES, "ingress": {"replicas": 1, "host": "shop.localtest.me"},
+                    "monitoring": {"retention": "1d", "alertmanager": False},
+                    "logAgent": {"sink": "elasticsearch", "host": "es.logging.svc",
+                                 "nodeSelector": {"disktype": "ssd"}}})
+    ingress, monitoring, logs = config.addons.ingress, config.addons.monitoring, config.addons.log_agent
+    assert ingress is not None
+    assert monitoring is not None
+    assert logs is not None
+    assert (ingress.controller.replicas, str(ingress.controller.service_type), ingress.host) == (
+        1, "NodePort", "shop.localtest.me")  # no cloud load balancer off AKS
+    assert (monitoring.retention, monitoring.alertmanager) == ("1d", False)
+    assert logs.sink.output().startswith("[OUTPUT]\n    Name es\n")
+    aks = parse({**DEV, "namespaces": ADDON_NAMESPACES, "ingress": {"dnsLabel": "shop-dev"},
+                 "monitoring": {"storageSize": "50Gi"}})
+    assert aks.addons.ingress is not None
+    assert str(aks.addons.ingress.controller.service_type) == "LoadBalancer"
+    assert (aks.addons.ingress.dns_label, aks.addons.prometheus_storage) == ("shop-dev", "50Gi")
+    assert parse(LOCAL).addons.ingress is None
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"ingress": {"dnsLabel": "shop"}},
+     "pilothouse:ingress.dnsLabel: got 'shop'; expected no value: a static public IP with a DNS label is made on "
+     "target 'aks' only"),
+    ({"ingress": {"host": "Shop.example.com"}},
+     "pilothouse:ingress.host: got 'Shop.example.com'; expected a lowercase DNS name with at least one dot, "
+     "optionally starting with '*.' (no IP address, no port)"),
+    ({"ingress": {"replicas": 0}}, "pilothouse:ingress.replicas: got 0; expected an integer from 1 to 20"),
+    ({"ingress": {"serviceMonitor": True}},
+     "pilothouse:ingress.serviceMonitor: got True; expected false unless a monitoring section installs the "
+     "Prometheus Operator"),
+    ({"ingress": {"namespace": "edge"}},
+     "pilothouse:namespaces: got ['shop', 'ingress', 'monitoring']; expected the namespaces the add-ons are "
+     "installed in (edge missing)"),
+    ({"monitoring": {"retention": "ten days"}},
+     "pilothouse:monitoring.retention: got 'ten days'; expected a positive Prometheus duration such as '30s', "
+     "'1h30m' or '15d'"),
+    ({"monitoring": {"storageSize": "50Gi"}},
+     "pilothouse:monitoring.storageSize: got '50Gi'; expected no value: Prometheus gets a disk claim on target "
+     "'aks' only"),
+    ({"logAgent": {"sink": "kafka"}},
+     "pilothouse:logAgent.sink: got 'kafka'; expected one of 'elasticsearch', 'forward', 'stdout'"),
+    ({"logAgent": {"sink": "forward", "host": "fluentd", "port": 0}},
+     "pilothouse:logAgent.port: got 0; expected an integer from 1 to 65535"),
+    ({"logAgent": {"sink": "stdout", "namespace": "shop"}},
+     "pilothouse:namespaces: got ['shop']; expected add-on namespaces with 'isolated: false' (add-ons reach the API "
+     "server and the apps; the apps' isolated namespaces let them in per route and metrics port)"),
+])
+def test_bad_addon_config_names_its_key(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, "namespaces": ADDON_NAMESPACES, **changes})
+    assert str(error.value) == message
 
 
 def test_namespace_quota_and_limits_from_config() -> None:
@@ -97,9 +156,10 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "with MINOR from 30 to 37"),
         (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
-                                   "cluster, dbPassword, environment, existingResourceGroup, kubeContext, "
-                                   "kubeconfig, kubernetesVersion, location, namespaces, network, nodePools, "
-                                   "platformStack, protect, referenceWorkloads, registry, target, workload"),
+                                   "cluster, dbPassword, environment, existingResourceGroup, ingress, kubeContext, "
+                                   "kubeconfig, kubernetesVersion, location, logAgent, monitoring, namespaces, "
+                                   "network, nodePools, platformStack, protect, referenceWorkloads, registry, target, "
+                                   "workload"),
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
          "pilothouse:namespaces: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},

@@ -30,8 +30,12 @@ def test_ships_container_logs_to_elasticsearch_as_the_course_draws_it(run_progra
     assert (pod["serviceAccountName"], pod["automountServiceAccountToken"]) == ("log-agent", True)
     agent = pod["containers"][0]
     assert {m["mountPath"]: m.get("readOnly") for m in agent["volumeMounts"]} == {
-        "/var/log": True, "/fluent-bit/etc/pilothouse": True}
-    assert agent["securityContext"]["allowPrivilegeEscalation"] is False
+        "/var/log": True, "/fluent-bit/etc/pilothouse": True, "/tmp": None}
+    assert agent["securityContext"] == {
+        "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "readOnlyRootFilesystem": True,
+        "runAsNonRoot": False, "runAsUser": 0, "seccompProfile": {"type": "RuntimeDefault"}}
+    daemon_set = render.one("kubernetes:apps/v1:DaemonSet").inputs["metadata"]
+    assert daemon_set["annotations"]["policy.pilothouse.io/runs-as-root"].startswith("reads container log files")
     role = render.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").inputs
     assert role["rules"] == [{"apiGroups": [""], "resources": ["namespaces", "pods"],
                               "verbs": ["get", "list", "watch"]}]

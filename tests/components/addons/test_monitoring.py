@@ -23,6 +23,20 @@ from tests.conftest import RunProgram
 APP = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080), Port.metrics(9090))),))
 
 
+def test_prometheus_is_let_into_an_isolated_app_namespace_on_the_metrics_port(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=APP)).expose(
+            [ServicePort(80, "http", name="http"), ServicePort(9090, "metrics", name="metrics")],
+            scraping=_monitoring().scraping)
+
+    policy = run_program(program).one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "web-scrape").inputs
+    assert policy["metadata"] == {"name": "allow-web-scrape", "namespace": "shop"}
+    assert policy["spec"]["ingress"] == [
+        {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+         "ports": [{"port": 9090, "protocol": "TCP"}]}]
+
+
 def _monitoring() -> Monitoring:
     namespace = Namespace("monitoring", NamespaceArgs(name="monitoring", pod_security=PodSecurityLevel.PRIVILEGED))
     return Monitoring("monitoring", MonitoringArgs(namespace=namespace))

@@ -73,7 +73,7 @@ def test_host_path_needs_a_privileged_namespace(run_program: RunProgram) -> None
     baseline = NamespaceArgs(name="ops", pod_security=PodSecurityLevel.BASELINE)
     assert rejected_in(run_program, baseline, agent) == (
         "deployment.pod.containers: got 'unconfined'; expected containers the namespace 'ops' admits under Pod "
-        "Security 'baseline' (profiles ['baseline', 'restricted'])")
+        "Security 'baseline' (profiles ['baseline', 'host-reader', 'restricted'])")
     privileged = NamespaceArgs(name="ops", pod_security=PodSecurityLevel.PRIVILEGED)
     baseline_agent = PodSpec(containers=(Container(name="agent", image="agent:1", security=SecurityProfile.BASELINE,
                                                    mounts=(Mount(logs, "/var/log", read_only=True),)),))

@@ -9,7 +9,8 @@ import pytest
 from components.errors import InvalidValueError
 from components.kubernetes.container import Container
 from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.ingress import Ingress, IngressArgs, PathType, Route, Tls
+from components.kubernetes.ingress import Ingress, IngressArgs, IngressClass, PathType, Route, Tls
+from components.kubernetes.namespace import Namespace, NamespaceArgs
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.ports import Port
 from components.kubernetes.secret import Secret, SecretArgs
@@ -109,8 +110,34 @@ def test_bad_routes_are_rejected_before_any_ingress(run_program: RunProgram, pro
     assert str(error.value) == message
 
 
-def test_wildcard_hosts_are_routes_too(run_program: RunProgram) -> None:
+def test_wildcard_hosts_and_the_cluster_default_class(run_program: RunProgram) -> None:
     render = run_program(lambda: nginx("blue").route([Route(host="*.shop.example.com")], ingress_class=None))
     spec = render.one("kubernetes:networking.k8s.io/v1:Ingress").inputs["spec"]
     assert "ingressClassName" not in spec
     assert spec["rules"][0]["host"] == "*.shop.example.com"
+
+
+def test_the_controller_is_let_into_an_isolated_namespace_on_the_routed_port(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        pod = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),)),))
+        service = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=pod)).expose(
+            [ServicePort(80, target="http", name="http")])
+        # Behind a NodePort the controller publishes no address: up must not wait for one.
+        service.route([Route(host="shop.example.com")],
+                      ingress_class=IngressClass("traefik", "ingress", publishes_address=False))
+
+    render = run_program(program)
+    ingress = render.one("kubernetes:networking.k8s.io/v1:Ingress").inputs
+    assert ingress["metadata"]["annotations"] == {"pulumi.com/skipAwait": "true"}
+    assert ingress["spec"]["ingressClassName"] == "traefik"
+    policy = render.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "web-web-from-ingress").inputs
+    assert policy["metadata"] == {"name": "allow-web-from-ingress", "namespace": "shop"}
+    assert policy["spec"] == {"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"], "ingress": [
+        {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress"}}}],
+         "ports": [{"port": 8080, "protocol": "TCP"}]}]}
+
+
+def test_no_policy_where_traffic_already_flows(run_program: RunProgram) -> None:
+    render = run_program(lambda: nginx("blue").route([Route()], ingress_class=IngressClass("traefik", "ingress")))
+    assert not render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")

@@ -11,6 +11,7 @@ from components.kubernetes.container import Container, PullPolicy
 from components.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
 from components.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
 from components.kubernetes.env import EnvValue
+from components.kubernetes.ingress import Ingress, IngressArgs, IngressClass, PathType, Route, Tls
 from components.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
 from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
 from components.kubernetes.network_policy import Direction, TrafficRule
@@ -25,6 +26,7 @@ from components.kubernetes.secret import Secret, SecretArgs, SecretType
 from components.kubernetes.security import SecurityProfile
 from components.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
 from components.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
+from components.kubernetes.service_monitor import Scraping
 from components.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
 from components.kubernetes.storage import (
     AccessMode,
@@ -60,6 +62,9 @@ __all__ = [
     "HorizontalPodAutoscaler",
     "HorizontalPodAutoscalerArgs",
     "HostPathType",
+    "Ingress",
+    "IngressArgs",
+    "IngressClass",
     "Job",
     "JobArgs",
     "JobSpec",
@@ -69,6 +74,7 @@ __all__ = [
     "Namespace",
     "NamespaceArgs",
     "Operator",
+    "PathType",
     "PersistentVolumeClaim",
     "PersistentVolumeClaimArgs",
     "Pod",
@@ -90,7 +96,9 @@ __all__ = [
     "Resources",
     "RestartPolicy",
     "RollingUpdate",
+    "Route",
     "Scheme",
+    "Scraping",
     "Secret",
     "SecretArgs",
     "SecretType",
@@ -105,6 +113,7 @@ __all__ = [
     "StorageClassArgs",
     "TaintEffect",
     "Timing",
+    "Tls",
     "Toleration",
     "TrafficRule",
     "Volume",

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 OUT ?= build/$(STACK)
 BASE ?= HEAD
-SOURCES := components stacks offline policy tests __main__.py
+SOURCES := components stacks offline policy tests app __main__.py
 CHECKOV := .venv-checkov/bin/checkov
 
 CHARTS := charts/.go.sum
@@ -20,9 +20,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 venv: $(VENV)/.installed ## create the project virtualenv with the pinned packages
 
-lint: venv ## ruff + strict mypy
+lint: venv ## ruff + strict mypy + hadolint on the sample app's Dockerfile
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint --failure-threshold warning app/Dockerfile
 
 # checkov (the policy cross-check's independent scanner) lives in a venv of its own: its
 # dependencies are not Pulumi's.

@@ -8,6 +8,7 @@ base64 kubeconfig just as Azure does, so code that decodes it runs unchanged.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -68,6 +69,22 @@ def _stack_reference(inputs: Mapping[str, Any]) -> tuple[str, Props]:
     return name, {"name": name, "outputs": outputs, "secretOutputNames": ["kubeconfig"]}
 
 
+def _docker_image(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    """A pushed image: its repo digest derived from the image name, as a registry would answer."""
+    name = str(inputs.get("imageName", "image"))
+    repository = name.rsplit(":", 1)[0] if ":" in name.rsplit("/", 1)[-1] else name
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return name, {"repoDigest": f"{repository}@sha256:{digest}", "baseImageName": name,
+                  "registryServer": (inputs.get("registry") or {}).get("server", "")}
+
+
+def _token_password(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    """An ACR token password from generateCredentials: a placeholder, never a usable credential."""
+    token_id = str(inputs.get("tokenId", "token"))
+    return f"{token_id}/{inputs.get('name', 'password1')}", {
+        "username": token_id.rsplit("/", 1)[-1], "password": "offline-render-placeholder"}
+
+
 #: Computed state per resource type; any other Azure resource gets an ARM-shaped id from its
 #: type and name inputs, anything else the id ``<name>-id``.
 RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
@@ -77,6 +94,8 @@ RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
     "azure-native:managedidentity:UserAssignedIdentity": _identity,
     "azure-native:operationalinsights:Workspace": _workspace,
     "pulumi:pulumi:StackReference": _stack_reference,
+    "docker:index/image:Image": _docker_image,
+    "pulumi-python:dynamic/containerregistry:TokenPassword": _token_password,
 }
 
 
@@ -112,6 +131,7 @@ def _resource_group_lookup(args: Mapping[str, Any]) -> Props:
 
 #: Invoke results by function token.
 INVOKES: dict[str, Callable[[Mapping[str, Any]], Props]] = {
+    "azure-native:authorization:getClientToken": lambda _: {"token": "offline-render-placeholder"},
     "azure-native:authorization:getClientConfig": lambda _: {
         "clientId": OBJECT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION_ID,
         "tenantId": TENANT_ID},

@@ -1,0 +1,1 @@
+"""The sample web service the image layer builds: health, readiness and Prometheus metrics."""

@@ -10,12 +10,17 @@ import json
 import sys
 from pathlib import Path
 
+from pulumi_policy.proxy import unknown_checking_proxy
+
 from policy.rules import Enforcement, Settings, Violation, evaluate
 
 
 def check(render: Path, settings: Settings | None = None) -> list[Violation]:
     resources = json.loads((render / "resources.json").read_text())
-    return evaluate([(r["name"], r["type"], r["inputs"]) for r in resources if r["custom"]], settings or Settings())
+    # Wrapped as the pack sees them (read-only proxies, not dicts and lists), so a rule that works
+    # here works in `pulumi preview --policy-pack` too.
+    return evaluate([(r["name"], r["type"], unknown_checking_proxy(r["inputs"])) for r in resources if r["custom"]],
+                    settings or Settings())
 
 
 def report(violations: list[Violation]) -> str:

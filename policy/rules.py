@@ -32,7 +32,8 @@ class Enforcement(StrEnum):
 class Settings:
     """The thresholds rules take from pack config."""
 
-    allowed_host_paths: tuple[str, ...] = ("/var/log",)
+    #: /var/log for log agents; /proc and /sys for node metrics exporters (node-exporter).
+    allowed_host_paths: tuple[str, ...] = ("/var/log", "/proc", "/sys")
     allowed_capabilities: tuple[str, ...] = ("NET_BIND_SERVICE",)
     #: Registries images may come from; empty allows any (set it to the stack's ACR login server).
     allowed_registries: tuple[str, ...] = ()
@@ -96,9 +97,10 @@ def _confined_root(type_: str, props: Props, container: Props) -> bool:
     """A DaemonSet that states why it runs as root, whose container keeps nothing else of root's power."""
     reason = ((props.get("metadata") or {}).get("annotations") or {}).get(ROOT_REASON_ANNOTATION)
     context = container.get("securityContext") or {}
+    capabilities = context.get("capabilities") or {}
+    # Sequences may be the pack's proxies, not lists: test membership, never equality.
     return (type_ == "kubernetes:apps/v1:DaemonSet" and bool(reason) and context.get("readOnlyRootFilesystem") is True
-            and (context.get("capabilities") or {}).get("drop") == ["ALL"]
-            and not (context.get("capabilities") or {}).get("add"))
+            and "ALL" in (capabilities.get("drop") or ()) and not capabilities.get("add"))
 
 
 def _non_root(type_: str, props: Props, _: Settings) -> Iterator[str]:

@@ -49,6 +49,10 @@ class MonitoringArgs:
     control_plane: bool = False
     prometheus_resources: Resources = field(default_factory=lambda: Resources.of(
         cpu="200m", memory="512Mi", cpu_limit="1", memory_limit="2Gi"))
+    #: Each of the small helpers: the operator, its config reloader, kube-state-metrics, node-exporter,
+    #: Alertmanager (the charts set none; quotas and the policy pack require them).
+    helper_resources: Resources = field(default_factory=lambda: Resources.of(
+        cpu="20m", memory="64Mi", cpu_limit="200m", memory_limit="256Mi"))
 
     def __post_init__(self) -> None:
         prometheus_duration("monitoring.retention", self.retention)
@@ -66,19 +70,28 @@ class MonitoringArgs:
         }
         if self.storage is not None:
             prometheus_spec["storageSpec"] = self.storage.to_values()
+        helper = self.helper_resources.to_manifest()
+        confined = {"readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]}}
         return {
             "prometheus": {"prometheusSpec": prometheus_spec},
-            "alertmanager": {"enabled": self.alertmanager},
+            "alertmanager": {"enabled": self.alertmanager, "alertmanagerSpec": {"resources": helper}},
             # Grafana is left to the team's own dashboards service (its chart is not pinned here).
             "grafana": {"enabled": False},
             "nodeExporter": {"enabled": self.node_exporter},
+            # node-exporter reads the host's /proc and /sys read-only; the host's root filesystem
+            # (for filesystem metrics) is left unmounted.
+            "prometheus-node-exporter": {"resources": helper, "hostRootFsMount": {"enabled": False},
+                                         "containerSecurityContext": confined},
+            "kube-state-metrics": {"resources": helper},
             "windowsMonitoring": {"enabled": False},
             "kubeControllerManager": {"enabled": self.control_plane},
             "kubeScheduler": {"enabled": self.control_plane},
             "kubeEtcd": {"enabled": self.control_plane},
             "kubeProxy": {"enabled": self.control_plane},
             # The webhook's certificates come from Helm hook Jobs, which a Pulumi Chart does not order.
-            "prometheusOperator": {"admissionWebhooks": {"enabled": False}, "tls": {"enabled": False}},
+            "prometheusOperator": {"admissionWebhooks": {"enabled": False}, "tls": {"enabled": False},
+                                   "resources": helper, "prometheusConfigReloader": {"resources": helper}},
         }
 
 

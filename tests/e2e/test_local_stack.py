@@ -121,6 +121,17 @@ class TestLocalStack:
             assert live["metadata"].get("labels", {}) | manifest["metadata"].get("labels", {}) == \
                 live["metadata"].get("labels", {}), f"{path} lacks the rendered labels"
 
+    def test_the_addons_run_from_their_charts(self, cluster: KubeApi) -> None:
+        # Chart objects are rendered by the provider at preview time, not in the offline render.
+        for path in ("/apis/apps/v1/namespaces/ingress/deployments/ingress-traefik",
+                     "/apis/apps/v1/namespaces/monitoring/deployments/monitoring-kube-prometheus-operator",
+                     "/apis/apps/v1/namespaces/monitoring/deployments/monitoring-kube-state-metrics",
+                     "/apis/apps/v1/namespaces/monitoring/daemonsets/monitoring-prometheus-node-exporter"):
+            kind = path.split("/")[-2]
+            assert cluster.wait_for(path, READY["DaemonSet" if kind == "daemonsets" else "Deployment"]), path
+        assert cluster.get("/apis/networking.k8s.io/v1/ingressclasses/traefik") is not None
+        assert cluster.get("/apis/monitoring.coreos.com/v1/namespaces/monitoring/prometheuses") is not None
+
     def test_second_preview_has_no_changes(self, project: Project) -> None:
         project.pulumi("preview", "--expect-no-changes", "--stack", STACK)
 

@@ -61,7 +61,7 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = [
      "container 'web' has a writable root filesystem"),
     ("k8s-host-paths", DEPLOYMENT, deployment(volumes=[{"name": "logs", "hostPath": {"path": "/var/log/pods"}}]),
      deployment(volumes=[{"name": "root", "hostPath": {"path": "/etc"}}]),
-     "volume 'root' mounts host path /etc (allowed: ['/var/log'])"),
+     "volume 'root' mounts host path /etc (allowed: ['/var/log', '/proc', '/sys'])"),
     ("k8s-probes", DEPLOYMENT, deployment(), deployment(changed(readinessProbe=None)),
      "container 'web' has no readinessProbe"),
     ("k8s-image-pinned", DEPLOYMENT, deployment(), deployment(changed(image="nginx")),

@@ -65,7 +65,8 @@ def _stack_reference(inputs: Mapping[str, Any]) -> tuple[str, Props]:
     """Another stack's outputs, shaped as the platform stack exports them (the apps-stack contract)."""
     name = str(inputs.get("name", "platform"))
     outputs = {"kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform",
-               "registryLoginServer": "crplatform.azurecr.io", "resourceGroupName": "rg-platform"}
+               "registryLoginServer": "crplatform.azurecr.io", "resourceGroupName": "rg-platform",
+               "webImage": f"crplatform.azurecr.io/shop/web@sha256:{'0' * 64}"}
     return name, {"name": name, "outputs": outputs, "secretOutputNames": ["kubeconfig"]}
 
 

@@ -6,6 +6,7 @@ import pulumi
 
 from stacks.apps import build_apps, kubeconfig_provider, platform_stack_provider
 from stacks.config import StackConfig
+from stacks.images import local_app_image
 from stacks.platform import build_platform
 
 
@@ -17,8 +18,10 @@ def build(config: StackConfig) -> None:
         ingress = config.addons.ingress
         platform = build_platform(config.azure, kubernetes_version=config.kubernetes_version,
                                   protect=config.protect, ingress_dns_label=ingress.dns_label if ingress else None)
-        build_apps(config, platform.cluster.provider, public_endpoint=platform.ingress_endpoint)
+        build_apps(config, platform.cluster.provider, web_image=platform.web_image,
+                   public_endpoint=platform.ingress_endpoint)
     elif config.kubeconfig is not None:
-        build_apps(config, kubeconfig_provider(config.kubeconfig))
+        build_apps(config, kubeconfig_provider(config.kubeconfig), web_image=local_app_image())
     elif config.platform_stack is not None:
-        build_apps(config, platform_stack_provider(config.platform_stack))
+        provider, web_image = platform_stack_provider(config.platform_stack)
+        build_apps(config, provider, web_image=web_image)

@@ -18,13 +18,15 @@ def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
     return k8s.Provider("cluster", kubeconfig=target.path, context=target.context)
 
 
-def platform_stack_provider(stack: str) -> k8s.Provider:
-    """A provider for the cluster another stack's platform built: its ``kubeconfig`` output (a secret)."""
+def platform_stack_provider(stack: str) -> tuple[k8s.Provider, pulumi.Output[str]]:
+    """A provider for the cluster another stack's platform built (its ``kubeconfig`` output, a secret),
+    and the web app image it pushed (``webImage``)."""
     platform = pulumi.StackReference(stack)
-    return k8s.Provider("cluster", kubeconfig=platform.require_output("kubeconfig"))
+    web_image = platform.require_output("webImage").apply(str)
+    return k8s.Provider("cluster", kubeconfig=platform.require_output("kubeconfig")), web_image
 
 
-def build_apps(config: StackConfig, provider: k8s.Provider, *,
+def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | pulumi.Output[str],
                public_endpoint: PublicEndpoint | None = None) -> None:
     opts = pulumi.ResourceOptions(provider=provider)
     namespaces = {args.name: Namespace(args.name, args, opts) for args in config.namespaces}
@@ -32,4 +34,4 @@ def build_apps(config: StackConfig, provider: k8s.Provider, *,
     addons = install_addons(config.addons, namespaces, opts, public_endpoint=public_endpoint)
     if config.reference_workloads and config.db_password is not None:
         ReferenceWorkloads("reference", config, namespaces, pulumi.Output.secret(config.db_password), addons,
-                           pulumi.ResourceOptions(providers=[provider]))
+                           web_image, pulumi.ResourceOptions(providers=[provider]))

@@ -14,6 +14,7 @@ from components.azure.network import Network, NetworkArgs
 from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
 from components.azure.resource_group import ResourceGroup, ResourceGroupArgs
 from stacks.config import AzureConfig
+from stacks.images import build_app_image
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Platform:
     resource_group: ResourceGroup
     registry: ContainerRegistry
     cluster: AksCluster
+    #: The reference web app, built from ``app/`` and pushed to the registry (pinned by digest).
+    web_image: pulumi.Output[str]
     #: The static public IP the ingress controller takes (when ``ingress.dnsLabel`` asks for one).
     ingress_endpoint: PublicEndpoint | None = None
 
@@ -46,6 +49,8 @@ def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool
     pulumi.export("clusterName", cluster.name)
     pulumi.export("kubeconfig", cluster.kubeconfig)
     pulumi.export("posture", cluster.posture)
+    web = build_app_image(registry, group.name)
+    pulumi.export("webImage", web.image_ref)
     endpoint = None
     if ingress_dns_label is not None:
         address = IngressPublicIp("ingress-ip", IngressPublicIpArgs(
@@ -55,4 +60,5 @@ def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool
         pulumi.export("ingressFqdn", address.fqdn)
         endpoint = PublicEndpoint(ip_name=address.name, resource_group=address.resource_group_name,
                                   dns_label=address.dns_label, after=(address.attach_role,))
-    return Platform(resource_group=group, registry=registry, cluster=cluster, ingress_endpoint=endpoint)
+    return Platform(resource_group=group, registry=registry, cluster=cluster, web_image=web.image_ref,
+                    ingress_endpoint=endpoint)

@@ -40,7 +40,6 @@ from components.kubernetes.volumes import Mount, Volume
 from stacks.addons import Addons
 from stacks.config import StackConfig, Target
 
-WEB_IMAGE = "nginxinc/nginx-unprivileged:1.27-alpine"  # non-root (uid 101), listens on 8080
 DB_IMAGE = "postgres:16.4-alpine"
 DB_REPLICAS = 1
 DB_SIZE = "1Gi"
@@ -62,22 +61,24 @@ class ReferenceWorkloads(pulumi.ComponentResource):
     """The reference workload set in the ``shop`` and ``monitoring`` namespaces; every object is its child."""
 
     def __init__(self, resource_name: str, config: StackConfig, namespaces: dict[str, Namespace],
-                 db_password: pulumi.Input[str], addons: Addons, opts: pulumi.ResourceOptions | None = None) -> None:
+                 db_password: pulumi.Input[str], addons: Addons, web_image: str | pulumi.Output[str],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:stacks:ReferenceWorkloads", resource_name, None, opts)
         with_parent = pulumi.ResourceOptions(parent=self)
-        _build(config, namespaces, db_password, addons, with_parent)
+        _build(config, namespaces, db_password, addons, web_image, with_parent)
         self.register_outputs({})
 
 
 def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: pulumi.Input[str], addons: Addons,
-           opts: pulumi.ResourceOptions) -> None:
+           web_image: str | pulumi.Output[str], opts: pulumi.ResourceOptions) -> None:
     shop = namespaces["shop"]
     settings = ConfigMap("web-settings", ConfigMapArgs(name="web-settings", namespace=shop,
-                                                       data={"LOG_LEVEL": "info", "GREETING": "Hello, Pilothouse"}),
+                                                       data={"GREETING": "Hello, Pilothouse",
+                                                             "REQUIRE_DATABASE_PASSWORD": "true"}),
                          opts)
     database = Secret("db-credentials", SecretArgs(name="db-credentials", namespace=shop,
                                                    data={"password": db_password}), opts)
-    _web(shop, settings, database, addons, opts)
+    _web(shop, settings, database, addons, web_image, opts)
     _database(config, shop, database, opts)
     migrate = Container(name="migrate", image=DB_IMAGE, run_as_user=70,
                         command=("sh", "-c", "echo migrating schema"),
@@ -96,24 +97,26 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
         opts)
 
 
-def _web(shop: Namespace, settings: ConfigMap, database: Secret, addons: Addons, opts: pulumi.ResourceOptions,
-         ) -> None:
+def _web(shop: Namespace, settings: ConfigMap, database: Secret, addons: Addons, image: str | pulumi.Output[str],
+         opts: pulumi.ResourceOptions) -> None:
+    # The sample service of app/: it answers /healthz, /readyz (once it has its password) and /metrics.
     web_container = Container(
-        name="web", image=WEB_IMAGE, ports=(Port.http(8080),), run_as_user=101,
+        name="web", image=image, ports=(Port.http(8080),),
         resources=Resources.of(cpu="100m", memory="64Mi", cpu_limit="250m", memory_limit="128Mi"),
-        readiness=Probe.http("/", timing=Timing(period_seconds=5)),
-        liveness=Probe.http("/", timing=Timing(initial_delay_seconds=5, period_seconds=10)),
-        env={"LOG_LEVEL": settings.key("LOG_LEVEL"), "GREETING": settings.key("GREETING"),
-             "DB_PASSWORD": database.key("password")},
-        mounts=(Mount(Volume.empty_dir("nginx-cache"), "/var/cache/nginx"),))
+        readiness=Probe.http("/readyz", timing=Timing(period_seconds=5)),
+        liveness=Probe.http("/healthz", timing=Timing(initial_delay_seconds=5, period_seconds=10)),
+        env={"GREETING": settings.key("GREETING"), "DATABASE_PASSWORD": database.key("password"),
+             "REQUIRE_DATABASE_PASSWORD": settings.key("REQUIRE_DATABASE_PASSWORD")})
     labels = {"app": "web"}
     web = Deployment("web", DeploymentArgs(
-        name="web", namespace=shop, replicas=None, change_cause=f"web {WEB_IMAGE}", revision_history_limit=5,
+        name="web", namespace=shop, replicas=None, change_cause="web, built from app/", revision_history_limit=5,
         pod=PodSpec(containers=(web_container,), affinity=spread_by(labels, "kubernetes.io/hostname"))), opts)
-    service = web.expose([ServicePort(80, target="http", name="http")], scraping=addons.scraping)
+    # Metrics are served on the app's own port; the Service names that port "metrics" for Prometheus.
+    service = web.expose([ServicePort(80, target="http", name="http"),
+                          ServicePort(8080, target="http", name="metrics")], scraping=addons.scraping)
     if addons.ingress_class is not None:
         # The course's two routings: the app on its host, and its API under a path.
-        service.route([Route(host=addons.host), Route(host=addons.host, path="/api")],
+        service.route([Route(host=addons.host, port="http"), Route(host=addons.host, path="/api", port="http")],
                       ingress_class=addons.ingress_class)
     HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=2, max_replicas=4), opts)
     PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, min_available=1), opts)

@@ -135,7 +135,7 @@ class BuiltImage(pulumi.ComponentResource):
                                 build_args=args.build_args)
         super().__init__("pilothouse:images:BuiltImage", resource_name, None, opts)
         self.context_digest = digest
-        self.tag = TAG_PREFIX + digest.removeprefix("sha256:")[:_TAG_DIGITS]
+        self.tag = content_tag(digest)
         credentials = args.registry
         self.image_name: pulumi.Output[str] = pulumi.Output.concat(
             credentials.server, "/", args.repository, ":", self.tag)
@@ -152,6 +152,11 @@ class BuiltImage(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self))
         self.image_ref: pulumi.Output[str] = self.image.repo_digest.apply(_pinned)
         self.register_outputs({"imageName": self.image_name, "imageRef": self.image_ref, "tag": self.tag})
+
+
+def content_tag(digest: str) -> str:
+    """The tag of a build context's digest: ``src-`` and its first hex digits."""
+    return TAG_PREFIX + digest.removeprefix("sha256:")[:_TAG_DIGITS]
 
 
 def _pinned(repo_digest: str) -> str:

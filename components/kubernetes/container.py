@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import pulumi
+
 from components.errors import InvalidValueError
 from components.images.reference import ImageRef
 from components.kubernetes.env import EnvValue, env_list
@@ -32,7 +34,8 @@ class Container:
     """One container. ``security`` defaults to :attr:`SecurityProfile.RESTRICTED`."""
 
     name: str
-    image: str | ImageRef
+    #: A reference, or a pushed image's digest reference (``BuiltImage.image_ref``), checked when it resolves.
+    image: str | ImageRef | pulumi.Output[str]
     command: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     ports: tuple[Port, ...] = ()
@@ -55,6 +58,8 @@ class Container:
         dns_label("container.name", self.name)
         if isinstance(self.image, str):
             ImageRef.parse(self.image, "container.image")
+        elif isinstance(self.image, pulumi.Output):
+            object.__setattr__(self, "image", self.image.apply(_checked_image))
         names = [port.name for port in self.ports if port.name is not None]
         numbers = [port.number for port in self.ports]
         for values, what in ((names, "port names"), (numbers, "port numbers")):
@@ -112,3 +117,9 @@ class Container:
         }
         spec.update({key: value for key, value in optional.items() if value})
         return spec
+
+
+def _checked_image(reference: str) -> str:
+    """A pushed image's reference, checked once it is known."""
+    ImageRef.parse(reference, "container.image")
+    return reference

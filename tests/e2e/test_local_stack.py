@@ -22,6 +22,7 @@ import yaml
 from offline.render import manifests
 from tests.conftest import REPO, render_cli
 from tests.e2e.kube import KubeApi
+from tests.e2e.toolchain import toolchain_env
 
 pytestmark = pytest.mark.e2e
 STACK = "local"
@@ -46,20 +47,13 @@ class Project:
         return resources
 
 
-def toolchain_env(backend: Path) -> dict[str, str]:
-    """The environment ``tools/env.sh`` sets up, with a backend of the test's own."""
-    subprocess.run([str(REPO / "tools" / "bootstrap.sh")], check=True, stdout=subprocess.DEVNULL)
-    dump = subprocess.run(["bash", "-c", ". tools/env.sh && env -0"], cwd=REPO, check=True,
-                          capture_output=True, text=True).stdout
-    env = dict(item.split("=", 1) for item in dump.split("\0") if "=" in item)
-    env["PULUMI_BACKEND_URL"] = f"file://{backend}"
-    return env
-
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[KubeApi]:
     was_running = subprocess.run([str(REPO / "tools" / "cluster.sh"), "status"], capture_output=True,
                                  check=False).returncode == 0
+    if not was_running:  # a clean slate: objects left by an interrupted run would conflict with the new ones
+        subprocess.run([str(REPO / "tools" / "cluster.sh"), "down", "--purge"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     up = subprocess.run([str(REPO / "tools" / "cluster.sh"), "up"], check=False, stdout=subprocess.DEVNULL,
                         stderr=subprocess.PIPE, text=True)
     try:
@@ -68,7 +62,8 @@ def cluster() -> Iterator[KubeApi]:
         yield KubeApi(REPO / ".pilothouse" / "cluster" / "kubeconfig")
     finally:  # a half-started control plane is stopped too: no process is left behind
         if not was_running:
-            subprocess.run([str(REPO / "tools" / "cluster.sh"), "down"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([str(REPO / "tools" / "cluster.sh"), "down", "--purge"], check=True,
+                           stdout=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,7 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)], check=True)
     stack_file = clone / "Pulumi.local.yaml"
     stack = yaml.safe_load(stack_file.read_text())
+    added = len(stack["config"]["pilothouse:namespaces"])
     stack["config"]["pilothouse:namespaces"].append({"name": "payments"})
     stack_file.write_text(yaml.safe_dump(stack))
     result = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "local",
@@ -83,7 +84,7 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     assert "- `kubernetes:networking.k8s.io/v1:NetworkPolicy` **payments-default-deny**" in result.stdout
     assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
     assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
-    assert "#### Stack outputs\n  - `namespaces[2]`: (none) → `\"payments\"`" in result.stdout
+    assert f"#### Stack outputs\n  - `namespaces[{added}]`: (none) → `\"payments\"`" in result.stdout
     unchanged = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "dev",
                                 "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     assert unchanged.stdout.endswith("No changes\n")

@@ -96,7 +96,7 @@ def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
         namespace=f.string("namespace", "ingress"), ingress_class=f.string("class", "traefik"),
         default_class=f.boolean("defaultClass", False), replicas=f.integer("replicas", 2, minimum=1, maximum=20),
         service_type=f.choice("serviceType", ServiceType, default_type),
-        service_monitor=f.boolean("serviceMonitor", False)))
+        service_monitor=f.boolean("serviceMonitor", False), gateway_api=f.boolean("gatewayApi", False)))
     return IngressConfig(controller=controller, dns_label=label, host=host)
 
 

@@ -13,7 +13,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 #: CRDs of the custom kinds Pilothouse emits, from the charts that install them.
-CRD_FILES = (REPO / "charts/kube-prometheus-stack/charts/crds/crds/crd-servicemonitors.yaml",)
+CRD_FILES = (REPO / "charts/kube-prometheus-stack/charts/crds/crds/crd-servicemonitors.yaml",
+             REPO / "charts/gateway-api/gateway.networking.k8s.io_httproutes.yaml")
 
 
 class SchemaError(Exception):

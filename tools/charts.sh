@@ -18,6 +18,7 @@ module_dir() {
 traefik=$(module_dir github.com/traefik/traefik-helm-chart)
 prometheus=$(module_dir github.com/prometheus-community/helm-charts)
 grafana=$(module_dir github.com/grafana-community/helm-charts)
+gateway_api=$(module_dir sigs.k8s.io/gateway-api)
 
 stage=$(mktemp -d "${OUT%/}.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -30,6 +31,10 @@ for dependency in kube-state-metrics prometheus-node-exporter prometheus-windows
     cp -r "$prometheus/charts/$dependency" "$stack/charts/$dependency"
 done
 cp -r "$grafana/charts/grafana" "$stack/charts/grafana"
+# Gateway API CRDs (standard channel), installed when the ingress controller serves HTTPRoutes.
+mkdir "$stage/gateway-api"
+cp "$gateway_api"/config/crd/standard/gateway.networking.k8s.io_{gatewayclasses,gateways,httproutes,referencegrants}.yaml \
+    "$stage/gateway-api/"
 chmod -R u+w "$stage"   # the module cache is read-only
 cp "$TOOLS_DIR/mods/charts/go.sum" "$stage/.go.sum"
 

@@ -34,6 +34,8 @@ class PinnedChart:
 #: Traefik: a maintained controller that serves Ingress and Gateway API routes (ingress-nginx,
 #: the course's controller, was retired upstream in March 2026).
 TRAEFIK = PinnedChart("traefik", "41.6.0", "v3.7.13")
+#: The Gateway API CRDs (standard channel, v1.5.1), as plain manifests: they have no chart.
+GATEWAY_API_CRDS = "charts/gateway-api"
 #: Prometheus Operator, Prometheus, Alertmanager, kube-state-metrics and node-exporter.
 KUBE_PROMETHEUS_STACK = PinnedChart("kube-prometheus-stack", "88.6.1", "v0.93.1")
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+import pulumi_kubernetes as k8s
 
-from components.addons.chart import TRAEFIK, install
+from components.addons.chart import GATEWAY_API_CRDS, TRAEFIK, install
 from components.errors import InvalidValueError
-from components.kubernetes.ingress import IngressClass
+from components.kubernetes.ingress import GatewayRef, IngressClass
 from components.kubernetes.names import dns_label, dns_subdomain
 from components.kubernetes.resources import Resources
 from components.kubernetes.service import ServiceType
@@ -61,6 +62,8 @@ class IngressControllerArgs:
         cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"))
     #: Have the Prometheus Operator scrape the controller (needs the monitoring add-on's CRDs).
     service_monitor: bool = False
+    #: Also serve the Gateway API: install its CRDs and a Gateway; routes then also become HTTPRoutes.
+    gateway_api: bool = False
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress_controller.ingress_class", self.ingress_class)
@@ -76,6 +79,10 @@ class IngressControllerArgs:
 
     def values(self) -> dict[str, Any]:
         """The chart values: Ingress provider only, hardened, sized, exposed as asked."""
+        # Ingress (and Gateway API) only: Traefik's own IngressRoute CRDs would tie routes to it.
+        providers = {"kubernetesCRD": {"enabled": False},
+                     "kubernetesIngress": {"enabled": True, "ingressClass": self.ingress_class,
+                                           "publishedService": {"enabled": True}}}
         service: dict[str, Any] = {"spec": {"type": str(self.service_type)}}
         if self.public_endpoint is not None:
             service["annotations"] = self.public_endpoint.annotations()
@@ -83,15 +90,17 @@ class IngressControllerArgs:
             "deployment": {"replicas": self.replicas},
             "podDisruptionBudget": {"enabled": self.replicas > 1, "maxUnavailable": 1},
             "ingressClass": {"enabled": True, "isDefaultClass": self.default_class, "name": self.ingress_class},
-            # Only networking.k8s.io Ingress: Traefik's own IngressRoute CRDs would tie routes to it.
-            "providers": {"kubernetesCRD": {"enabled": False},
-                          "kubernetesIngress": {"enabled": True, "ingressClass": self.ingress_class,
-                                                "publishedService": {"enabled": True}}},
             "service": service,
             "resources": self.resources.to_manifest(),
             "metrics": {"prometheus": {"service": {"enabled": self.service_monitor},
                                        "serviceMonitor": {"enabled": self.service_monitor}}},
             "accessLog": {"enabled": True, "format": "json"},
+            "providers": {**providers, "kubernetesGateway": {"enabled": self.gateway_api}},
+            # The controller's own Gateway, named like its class; routes of every namespace may attach.
+            "gateway": {"enabled": self.gateway_api, "name": self.ingress_class,
+                        "listeners": {"web": {"port": 8000, "protocol": "HTTP",
+                                              "namespacePolicy": {"from": "All"}}}},
+            "gatewayClass": {"enabled": self.gateway_api, "name": self.ingress_class},
         }
 
 
@@ -105,9 +114,15 @@ class IngressController(pulumi.ComponentResource):
         after: list[pulumi.Resource] = [args.namespace] if not isinstance(args.namespace, str) else []
         if args.public_endpoint is not None:
             after += args.public_endpoint.after
-        self.chart = install(resource_name, TRAEFIK, namespace=namespace_name(args.namespace), values=args.values(),
+        if args.gateway_api:
+            after.append(k8s.yaml.v2.ConfigGroup(f"{resource_name}-gateway-api", files=[f"{GATEWAY_API_CRDS}/*.yaml"],
+                                                 opts=pulumi.ResourceOptions(parent=self)))
+        namespace = namespace_name(args.namespace)
+        self.chart = install(resource_name, TRAEFIK, namespace=namespace, values=args.values(),
                              parent=self, depends_on=after, skip_crds=True)
+        gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,)) if args.gateway_api else None
         #: What routes name to go through this controller.
-        self.ingress_class = IngressClass(args.ingress_class, namespace_name(args.namespace),
-                                          publishes_address=args.service_type is ServiceType.LOAD_BALANCER)
+        self.ingress_class = IngressClass(args.ingress_class, namespace,
+                                          publishes_address=args.service_type is ServiceType.LOAD_BALANCER,
+                                          gateway=gateway)
         self.register_outputs({"ingress_class": args.ingress_class, "chart_version": TRAEFIK.version})

@@ -1,4 +1,5 @@
-"""HTTP routes declared on an app, emitted as ``networking.k8s.io/v1`` Ingress objects.
+"""HTTP routes declared on an app, emitted as ``networking.k8s.io/v1`` Ingress objects (and as
+Gateway API HTTPRoutes when the controller serves a Gateway).
 
 A :class:`Route` says which host and path reach the app; ``Service.route()`` resolves it
 against the Service's own name and ports, so a backend is never a name typed twice. The
@@ -38,6 +39,31 @@ class PathType(StrEnum):
 
 
 @dataclass(frozen=True)
+class GatewayRef:
+    """A Gateway API Gateway (and its listener ``section``) routes attach to as HTTPRoutes.
+
+    ``after`` is what must exist first (the Gateway API CRDs, the Gateway).
+    """
+
+    name: str
+    namespace: str
+    section: str | None = None
+    after: tuple[pulumi.Resource, ...] = ()
+
+    def __post_init__(self) -> None:
+        dns_subdomain("gateway.name", self.name)
+        dns_label("gateway.namespace", self.namespace)
+        if self.section is not None:
+            dns_subdomain("gateway.section", self.section)
+
+    def parent_ref(self) -> dict[str, str]:
+        ref = {"name": self.name, "namespace": self.namespace}
+        if self.section is not None:
+            ref["sectionName"] = self.section
+        return ref
+
+
+@dataclass(frozen=True)
 class IngressClass:
     """The controller routes go through (``IngressController.ingress_class`` describes its own).
 
@@ -49,6 +75,8 @@ class IngressClass:
     name: str
     namespace: str | None = None
     publishes_address: bool = True
+    #: The controller's Gateway: the same routes are then also HTTPRoutes attached to it.
+    gateway: GatewayRef | None = None
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress.ingress_class", self.name)
@@ -96,6 +124,15 @@ class Backend:
     #: The pods behind the Service and the container port the traffic reaches, for network policy.
     pods: dict[str, str] = field(default_factory=dict)
     container_port: int | None = None
+    #: The Service port's number (Gateway API backends name ports by number only).
+    service_port: int | None = None
+
+    def to_http_rule(self) -> dict[str, Any]:
+        """This backend as a Gateway API HTTPRoute rule."""
+        match_type = "PathPrefix" if self.route.path_type is PathType.PREFIX else "Exact"
+        number = self.service_port if self.service_port is not None else self.port
+        return {"matches": [{"path": {"type": match_type, "value": self.route.path}}],
+                "backendRefs": [{"name": self.service, "port": number}]}
 
     def to_manifest(self) -> dict[str, Any]:
         port = {"name": self.port} if isinstance(self.port, str) else {"number": self.port}
@@ -198,8 +235,28 @@ class Ingress(pulumi.ComponentResource):
             metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
         if controller is not None and controller.namespace is not None:
             self._let_controller_in(resource_name, args, controller.namespace)
+        if controller is not None and controller.gateway is not None:
+            self._http_routes(resource_name, args, controller.gateway, after)
         self.name = args.name
         self.register_outputs({"name": self.name})
+
+    def _http_routes(self, resource_name: str, args: IngressArgs, gateway: GatewayRef,
+                     after: list[pulumi.Resource]) -> None:
+        """The same routes as HTTPRoutes on ``gateway``: one per host, as a route's hostnames cover all its rules."""
+        by_host: dict[str | None, list[Backend]] = {}
+        for backend in args.backends:
+            by_host.setdefault(backend.route.host, []).append(backend)
+        for index, (host, backends) in enumerate(by_host.items()):
+            name = args.name if len(by_host) == 1 else f"{args.name}-{index}"
+            spec: dict[str, Any] = {"parentRefs": [gateway.parent_ref()],
+                                    "rules": [b.to_http_rule() for b in backends]}
+            if host is not None:
+                spec["hostnames"] = [host]
+            k8s.apiextensions.CustomResource(
+                f"{resource_name}-{index}" if len(by_host) > 1 else resource_name,
+                api_version="gateway.networking.k8s.io/v1", kind="HTTPRoute",
+                metadata=object_metadata(name, args.namespace, args.labels), spec=spec,
+                opts=child_options(self, args.namespace, [*after, *gateway.after]))
 
     def _let_controller_in(self, resource_name: str, args: IngressArgs, controller_namespace: str) -> None:
         """One policy per backend Service: the controller's pods may reach its pods on the routed port."""

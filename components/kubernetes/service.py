@@ -142,7 +142,8 @@ class Service(pulumi.ComponentResource):
         port = matches[0]
         return Backend(route, self.name, namespace_name(self.args.namespace),
                        port.name if port.name is not None else port.port, self.service,
-                       pods=self.args.selector, container_port=self.args.container_port(port))
+                       pods=self.args.selector, container_port=self.args.container_port(port),
+                       service_port=port.port)
 
     def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | None, tls: Sequence[Tls] = (),
               name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress:

@@ -21,7 +21,8 @@ AKS = IngressControllerArgs(namespace="ingress", public_endpoint=PublicEndpoint(
 LOCAL = IngressControllerArgs(namespace="ingress", replicas=1, service_type=ServiceType.NODE_PORT)
 
 
-@pytest.mark.parametrize("args", [AKS, LOCAL, IngressControllerArgs(namespace="x", service_monitor=True)])
+@pytest.mark.parametrize("args", [AKS, LOCAL, IngressControllerArgs(namespace="x", service_monitor=True),
+                                  IngressControllerArgs(namespace="x", gateway_api=True)])
 def test_values_are_accepted_by_the_chart_schema(args: IngressControllerArgs) -> None:
     assert schema_errors(TRAEFIK, args.values()) == []
 
@@ -38,8 +39,10 @@ def test_chart_release_with_ingress_provider_only(run_program: RunProgram) -> No
     assert (chart.inputs["chart"], chart.inputs["namespace"], chart.inputs["skipCrds"]) == (
         "charts/traefik", "ingress", True)
     values = chart.inputs["values"]
-    assert values["providers"] == {"kubernetesCRD": {"enabled": False}, "kubernetesIngress": {
-        "enabled": True, "ingressClass": "traefik", "publishedService": {"enabled": True}}}
+    assert values["providers"] == {"kubernetesCRD": {"enabled": False}, "kubernetesGateway": {"enabled": False},
+                                   "kubernetesIngress": {"enabled": True, "ingressClass": "traefik",
+                                                         "publishedService": {"enabled": True}}}
+    assert not render.of_type("kubernetes:yaml/v2:ConfigGroup")
     assert values["ingressClass"] == {"enabled": True, "isDefaultClass": True, "name": "traefik"}
     assert values["podDisruptionBudget"] == {"enabled": True, "maxUnavailable": 1}
     assert values["resources"] == {"requests": {"cpu": "100m", "memory": "128Mi"},
@@ -89,3 +92,19 @@ def test_platform_outputs_flow_into_the_annotations(run_program: RunProgram) -> 
     values = run_program(lambda: IngressController("traefik", IngressControllerArgs(
         namespace="ingress", public_endpoint=endpoint))).one("kubernetes:helm.sh/v4:Chart").inputs["values"]
     assert values["service"]["annotations"]["service.beta.kubernetes.io/azure-pip-name"] == "pip-from-platform"
+
+
+def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_program: RunProgram) -> None:
+    controllers: list[IngressController] = []
+    render = run_program(lambda: controllers.append(IngressController("traefik", IngressControllerArgs(
+        namespace="ingress", gateway_api=True))))
+    crds = render.one("kubernetes:yaml/v2:ConfigGroup", "traefik-gateway-api")
+    assert crds.inputs["files"] == ["charts/gateway-api/*.yaml"]
+    chart = render.one("kubernetes:helm.sh/v4:Chart")
+    assert crds.urn in chart.options["dependencies"]
+    values = chart.inputs["values"]
+    assert values["providers"]["kubernetesGateway"] == {"enabled": True}
+    assert values["gateway"]["listeners"]["web"]["namespacePolicy"] == {"from": "All"}
+    gateway = controllers[0].ingress_class.gateway
+    assert gateway is not None
+    assert gateway.parent_ref() == {"name": "traefik", "namespace": "ingress", "sectionName": "web"}

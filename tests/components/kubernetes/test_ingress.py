@@ -9,7 +9,7 @@ import pytest
 from components.errors import InvalidValueError
 from components.kubernetes.container import Container
 from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.ingress import Ingress, IngressArgs, IngressClass, PathType, Route, Tls
+from components.kubernetes.ingress import GatewayRef, Ingress, IngressArgs, IngressClass, PathType, Route, Tls
 from components.kubernetes.namespace import Namespace, NamespaceArgs
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.ports import Port
@@ -141,3 +141,26 @@ def test_the_controller_is_let_into_an_isolated_namespace_on_the_routed_port(run
 def test_no_policy_where_traffic_already_flows(run_program: RunProgram) -> None:
     render = run_program(lambda: nginx("blue").route([Route()], ingress_class=IngressClass("traefik", "ingress")))
     assert not render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+
+
+def test_the_same_routes_as_http_routes_on_the_controllers_gateway(run_program: RunProgram) -> None:
+    def program() -> None:
+        service = nginx("blue", (ServicePort(80, target="http", name="http"),))
+        gateway = GatewayRef("traefik", "ingress", "web")
+        service.route([Route(host="blue.example.com"), Route(host="blue.example.com", path="/api",
+                                                             path_type=PathType.EXACT), Route(path="/blue")],
+                      ingress_class=IngressClass("traefik", "ingress", gateway=gateway))
+
+    render = run_program(program)  # HTTPRoutes validated against the Gateway API CRD schema
+    routes = {r.name: r.inputs for r in render.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")}
+    assert set(routes) == {"nginx-blue-svc-0", "nginx-blue-svc-1"}
+    first, second = routes["nginx-blue-svc-0"], routes["nginx-blue-svc-1"]
+    assert first["metadata"]["name"] == "nginx-blue-svc-0"
+    assert first["spec"] == {
+        "parentRefs": [{"name": "traefik", "namespace": "ingress", "sectionName": "web"}],
+        "hostnames": ["blue.example.com"],
+        "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                   "backendRefs": [{"name": "nginx-blue-svc", "port": 80}]},
+                  {"matches": [{"path": {"type": "Exact", "value": "/api"}}],
+                   "backendRefs": [{"name": "nginx-blue-svc", "port": 80}]}]}
+    assert "hostnames" not in second["spec"]

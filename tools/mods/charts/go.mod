@@ -11,4 +11,6 @@ require (
 	github.com/prometheus-community/helm-charts v0.0.0-20260828105119-ed5d7d9b5933
 	// Traefik chart 41.6.0 (Traefik v3.7.13).
 	github.com/traefik/traefik-helm-chart v41.6.0+incompatible
+	// Gateway API CRDs (standard channel), the version the Traefik chart last shipped.
+	sigs.k8s.io/gateway-api v1.5.1
 )

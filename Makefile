@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 OUT ?= build/$(STACK)
 BASE ?= HEAD
-SOURCES := components stacks offline policy tests app __main__.py
+SOURCES := components stacks offline policy tests app bench __main__.py
 CHECKOV := .venv-checkov/bin/checkov
 
 CHARTS := charts/.go.sum
 
-.PHONY: venv lint test render diff policy tools charts cluster-up cluster-down up preview destroy clean
+.PHONY: venv lint test render diff policy bench tools charts cluster-up cluster-down up preview destroy clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,9 @@ diff: venv ## offline diff against a git revision: make diff STACK=dev BASE=HEAD
 policy: venv ## the policy rules over an offline render: make policy STACK=prod
 	$(PY) -m offline render --stack $(STACK) --out $(OUT) >/dev/null
 	$(PY) -m policy.offline $(OUT)
+
+bench: venv ## benchmarks (not tests): overhead over raw pulumi-kubernetes, scaling, start-up, real engine -> build/bench/results.json
+	$(PY) -m bench
 
 $(CHARTS): tools/mods/charts/go.sum tools/charts.sh
 	tools/charts.sh >/dev/null

@@ -1,0 +1,1 @@
+"""Benchmarks: what Pilothouse costs on top of raw pulumi-kubernetes (``make bench``)."""

@@ -1,0 +1,43 @@
+"""The benchmark's programs render the same objects, and its results have the promised shape (no timing)."""
+
+from __future__ import annotations
+
+import json
+
+from bench.__main__ import in_process_runner, overhead, scaling, table
+from bench.programs import NAMESPACE, PROGRAMS
+from bench.render_compare import differences, kubernetes_objects
+from offline import engine
+
+
+def _objects(side: str, n: int) -> dict[str, dict[str, object]]:
+    return kubernetes_objects(engine.run(PROGRAMS[side](n, NAMESPACE), stack="bench", project="bench"))
+
+
+def test_both_programs_render_the_same_objects() -> None:
+    pilothouse, raw = _objects("pilothouse", 2), _objects("raw", 2)
+    assert differences(pilothouse, raw) == []
+    kinds = sorted(key.split("/")[0] for key in raw)
+    assert kinds == ["ConfigMap", "ConfigMap", "Deployment", "Deployment", "HorizontalPodAutoscaler",
+                     "HorizontalPodAutoscaler", "Ingress", "Ingress", "Namespace", "PodDisruptionBudget",
+                     "PodDisruptionBudget", "Service", "Service"]
+
+
+def test_a_difference_is_named() -> None:
+    raw = _objects("raw", 1)
+    changed = {key: dict(obj, data={"LOG_LEVEL": "debug"}) if key.startswith("ConfigMap/") else obj
+               for key, obj in raw.items()}
+    lines = differences(raw, changed)
+    assert [line.split(":")[:2] for line in lines] == [["differs", " ConfigMap/bench/app-0000-settings"]]
+
+
+def test_overhead_rows_have_the_promised_shape() -> None:
+    rows = overhead([1, 2], runs=1, runner=in_process_runner)
+    assert [row["n"] for row in rows] == [1, 2]
+    for row in rows:
+        assert {"n", "pilothouse_s", "raw_s", "ratio", "pilothouse_rss_mb", "raw_rss_mb"} <= row.keys()
+        assert row["pilothouse_registrations"] > row["raw_registrations"] == row["objects"]
+    assert scaling(rows, smallest=1).keys() == {"pilothouse", "raw"}
+    results = {"overhead": rows, "scaling_exponent": scaling(rows, smallest=1)}
+    json.dumps(results)
+    assert "| 2 | 13 |" in table(results)

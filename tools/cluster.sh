@@ -31,6 +31,11 @@ KWOK_PORT=16446
 SERVICE_CIDR=10.96.0.0/16
 SERVICE_IP=10.96.0.1
 POD_CIDR=10.244.0.0/16
+# Fake nodes' addresses (and so host-network pods'): TEST-NET-1 (RFC 5737), never routed.
+# Nothing connects to them (containers never run; kwok serves the kubelet API on loopback),
+# but they must not be loopback: Endpoints and EndpointSlices refuse loopback addresses, so a
+# Service over host-network pods (node-exporter) would never get endpoints.
+NODE_IP_PREFIX=192.0.2
 NODES=${PILOTHOUSE_NODES:-2}
 TIMEOUT=${PILOTHOUSE_CLUSTER_TIMEOUT:-120}
 API="https://127.0.0.1:$APISERVER_PORT"
@@ -167,7 +172,7 @@ EOF
 
 # ---------------------------------------------------------------- nodes
 node_json() {
-    local name=$1
+    local name=$1 address=$2
     cat <<EOF
 {
   "apiVersion": "v1",
@@ -186,6 +191,7 @@ node_json() {
   },
   "spec": {},
   "status": {
+    "addresses": [{"type": "InternalIP", "address": "$address"}, {"type": "Hostname", "address": "$name"}],
     "capacity": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
     "allocatable": {"cpu": "8", "memory": "32Gi", "pods": "110", "ephemeral-storage": "100Gi"},
     "nodeInfo": {
@@ -203,8 +209,8 @@ ensure_nodes() {
         name="kwok-node-$i"
         code=$(kcurl -o /dev/null -w '%{http_code}' "$API/api/v1/nodes/$name")
         if [ "$code" = 404 ]; then
-            log "creating fake node $name (8 cpu, 32Gi, 110 pods, disktype=ssd)"
-            node_json "$name" | kcurl -f -o /dev/null -X POST -H 'Content-Type: application/json' \
+            log "creating fake node $name ($NODE_IP_PREFIX.$((i + 10)), 8 cpu, 32Gi, 110 pods, disktype=ssd)"
+            node_json "$name" "$NODE_IP_PREFIX.$((i + 10))" | kcurl -f -o /dev/null -X POST -H 'Content-Type: application/json' \
                 --data-binary @- "$API/api/v1/nodes" || die "could not create node $name"
         fi
     done
@@ -295,7 +301,6 @@ cmd_up() {
         --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
         --node-lease-duration-seconds=40 \
         --cidr="$POD_CIDR" \
-        --node-ip=127.0.0.1 \
         --server-address="127.0.0.1:$KWOK_PORT"
 
     wait_for kube-controller-manager "kube-controller-manager /healthz" \

@@ -10,7 +10,7 @@ Release hands the objects to Helm, and a preview would only show a values change
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +41,7 @@ KUBE_PROMETHEUS_STACK = PinnedChart("kube-prometheus-stack", "88.6.1", "v0.93.1"
 
 
 def install(resource_name: str, chart: PinnedChart, *, namespace: str, values: Mapping[str, Any],
-            parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource] = (), skip_crds: bool = False,
-            ) -> k8s.helm.v4.Chart:
-    """``chart`` as release ``resource_name`` in ``namespace``, its objects children of ``parent``."""
-    return k8s.helm.v4.Chart(
-        resource_name, chart=chart.path, name=resource_name, namespace=namespace, values=dict(values),
-        skip_crds=skip_crds, opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on)))
+            opts: pulumi.ResourceOptions, skip_crds: bool = False) -> k8s.helm.v4.Chart:
+    """``chart`` as release ``resource_name`` in ``namespace`` (``opts`` parent and order it)."""
+    return k8s.helm.v4.Chart(resource_name, chart=chart.path, name=resource_name, namespace=namespace,
+                             values=dict(values), skip_crds=skip_crds, opts=opts)

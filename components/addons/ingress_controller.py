@@ -18,7 +18,7 @@ from components.kubernetes.ingress import GatewayRef, IngressClass
 from components.kubernetes.names import dns_label, dns_subdomain
 from components.kubernetes.resources import Resources
 from components.kubernetes.service import ServiceType
-from components.kubernetes.workload import NamespaceRef, namespace_name
+from components.kubernetes.workload import NamespaceRef, child_options, namespace_name
 
 #: AKS's cloud provider reads these Service annotations to attach an existing public IP.
 _AZURE_PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
@@ -111,15 +111,13 @@ class IngressController(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:addons:IngressController", resource_name, None, opts)
         self.args = args
-        after: list[pulumi.Resource] = [args.namespace] if not isinstance(args.namespace, str) else []
-        if args.public_endpoint is not None:
-            after += args.public_endpoint.after
+        after = list(args.public_endpoint.after) if args.public_endpoint is not None else []
         if args.gateway_api:
             after.append(k8s.yaml.v2.ConfigGroup(f"{resource_name}-gateway-api", files=[f"{GATEWAY_API_CRDS}/*.yaml"],
                                                  opts=pulumi.ResourceOptions(parent=self)))
         namespace = namespace_name(args.namespace)
         self.chart = install(resource_name, TRAEFIK, namespace=namespace, values=args.values(),
-                             parent=self, depends_on=after, skip_crds=True)
+                             opts=child_options(self, args.namespace, after), skip_crds=True)
         gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,)) if args.gateway_api else None
         #: What routes name to go through this controller.
         self.ingress_class = IngressClass(args.ingress_class, namespace,

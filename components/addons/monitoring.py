@@ -17,7 +17,7 @@ from components.kubernetes.quantity import quantity
 from components.kubernetes.resources import Resources
 from components.kubernetes.service_monitor import Scraping, prometheus_duration
 from components.kubernetes.storage import StorageClass
-from components.kubernetes.workload import NamespaceRef, namespace_name, require_privileged
+from components.kubernetes.workload import NamespaceRef, child_options, namespace_name, require_privileged
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,9 @@ class Monitoring(pulumi.ComponentResource):
     def __init__(self, resource_name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:addons:Monitoring", resource_name, None, opts)
         self.args = args
-        after: list[pulumi.Resource] = [] if isinstance(args.namespace, str) else [args.namespace]
-        if args.storage is not None:
-            after.append(args.storage.storage_class)
+        after = [args.storage.storage_class] if args.storage is not None else []
         self.chart = install(resource_name, KUBE_PROMETHEUS_STACK, namespace=namespace_name(args.namespace),
-                             values=args.values(), parent=self, depends_on=after)
+                             values=args.values(), opts=child_options(self, args.namespace, after))
         self.scraping = Scraping(interval=args.scrape_interval, after=(self.chart,),
                                  namespace=namespace_name(args.namespace))
         self.register_outputs({"chart_version": KUBE_PROMETHEUS_STACK.version})

@@ -15,7 +15,7 @@ from components.kubernetes.names import dns_label
 from components.kubernetes.ports import Port
 from components.kubernetes.probes import Probe
 from components.kubernetes.resources import Resources
-from components.kubernetes.security import SecurityProfile, security_context
+from components.kubernetes.security import SecurityProfile, read_only_root, security_context
 from components.kubernetes.volumes import Mount, Volume
 
 #: The only capability the Pod Security "restricted" profile lets a container add.
@@ -87,9 +87,8 @@ class Container:
     @property
     def all_mounts(self) -> tuple[Mount, ...]:
         """The declared mounts plus the writable /tmp a read-only root filesystem needs."""
-        read_only_root = (self.security is SecurityProfile.HOST_READER
-                          or (self.security is SecurityProfile.RESTRICTED and not self.writable_root))
-        if read_only_root and all(mount.path != "/tmp" for mount in self.mounts):
+        has_tmp = any(mount.path == "/tmp" for mount in self.mounts)
+        if read_only_root(self.security, writable_root=self.writable_root) and not has_tmp:
             return (*self.mounts, Mount(TMP, "/tmp"))
         return self.mounts
 

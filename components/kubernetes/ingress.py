@@ -120,19 +120,18 @@ class Backend:
     namespace: str
     #: The Service port's name when it has one (it survives renumbering), else its number.
     port: int | str
+    #: The Service port's number (Gateway API backends name ports by number only).
+    service_port: int
     dependency: pulumi.Resource | None = None
     #: The pods behind the Service and the container port the traffic reaches, for network policy.
     pods: dict[str, str] = field(default_factory=dict)
     container_port: int | None = None
-    #: The Service port's number (Gateway API backends name ports by number only).
-    service_port: int | None = None
 
     def to_http_rule(self) -> dict[str, Any]:
         """This backend as a Gateway API HTTPRoute rule."""
         match_type = "PathPrefix" if self.route.path_type is PathType.PREFIX else "Exact"
-        number = self.service_port if self.service_port is not None else self.port
         return {"matches": [{"path": {"type": match_type, "value": self.route.path}}],
-                "backendRefs": [{"name": self.service, "port": number}]}
+                "backendRefs": [{"name": self.service, "port": self.service_port}]}
 
     def to_manifest(self) -> dict[str, Any]:
         port = {"name": self.port} if isinstance(self.port, str) else {"number": self.port}

@@ -24,6 +24,11 @@ class SecurityProfile(StrEnum):
     UNCONFINED = "unconfined"
 
 
+def read_only_root(profile: SecurityProfile, *, writable_root: bool) -> bool:
+    """Whether ``profile`` mounts the root filesystem read-only (``writable_root`` only counts under restricted)."""
+    return profile is SecurityProfile.HOST_READER or (profile is SecurityProfile.RESTRICTED and not writable_root)
+
+
 def security_context(profile: SecurityProfile, *, run_as_user: int | None, writable_root: bool,
                      add_capabilities: tuple[str, ...]) -> dict[str, Any]:
     """The container ``securityContext`` of ``profile``."""
@@ -33,13 +38,13 @@ def security_context(profile: SecurityProfile, *, run_as_user: int | None, writa
     if profile is SecurityProfile.HOST_READER:
         # Root reads root-owned files through the owner bits alone: no capability is needed.
         return context | {"capabilities": {"drop": ["ALL"]}, "runAsNonRoot": False, "runAsUser": 0,
-                          "readOnlyRootFilesystem": True}
+                          "readOnlyRootFilesystem": read_only_root(profile, writable_root=writable_root)}
     if profile is SecurityProfile.RESTRICTED:
         capabilities: dict[str, list[str]] = {"drop": ["ALL"]}
         if add_capabilities:
             capabilities["add"] = list(add_capabilities)
         context |= {"capabilities": capabilities, "runAsNonRoot": True,
-                    "readOnlyRootFilesystem": not writable_root}
+                    "readOnlyRootFilesystem": read_only_root(profile, writable_root=writable_root)}
     elif add_capabilities:
         context["capabilities"] = {"add": list(add_capabilities)}
     if run_as_user is not None:

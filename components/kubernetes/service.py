@@ -141,9 +141,8 @@ class Service(pulumi.ComponentResource):
             raise InvalidValueError("route.port", route.port, f"{allowed} Service '{self.name}' ({declared})")
         port = matches[0]
         return Backend(route, self.name, namespace_name(self.args.namespace),
-                       port.name if port.name is not None else port.port, self.service,
-                       pods=self.args.selector, container_port=self.args.container_port(port),
-                       service_port=port.port)
+                       port.name if port.name is not None else port.port, port.port, self.service,
+                       pods=self.args.selector, container_port=self.args.container_port(port))
 
     def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | None, tls: Sequence[Tls] = (),
               name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -28,6 +29,20 @@ pytestmark = pytest.mark.e2e
 STACK = "local"
 
 
+#: A Kubernetes object's progress line (charts and config groups are components and never say "created").
+PROGRESS = re.compile(r"^\s*[-+~]+\s+(?P<type>kubernetes:(?!helm\.sh/|yaml/)\S+) (?P<name>\S+) (?P<step>\w+) \([^)]*\)")
+
+
+def in_flight(output: str) -> str:
+    """The Kubernetes objects whose last progress line in ``output`` is not a finished step, with that line."""
+    last: dict[tuple[str, str], re.Match[str]] = {}
+    for line in output.splitlines():
+        if (match := PROGRESS.match(line)) is not None:
+            last[match["type"], match["name"]] = match
+    return "\n".join(match.string.strip() for match in last.values()
+                     if match["step"] not in ("created", "updated", "deleted", "replaced")) or "(nothing)"
+
+
 class Project:
     """A copy of the project wired to the repo's venv, toolchain and control plane."""
 
@@ -35,8 +50,12 @@ class Project:
         self.root, self.env = root, env
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.root, env=self.env,
-                                capture_output=True, text=True, check=False, timeout=600)
+        try:
+            result = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.root, env=self.env,
+                                    capture_output=True, text=True, check=False, timeout=600)
+        except subprocess.TimeoutExpired as timeout:  # say what the engine was still waiting for
+            output = timeout.stdout.decode() if isinstance(timeout.stdout, bytes) else timeout.stdout or ""
+            pytest.fail(f"pulumi {' '.join(args)} timed out after 600 s; still in flight:\n{in_flight(output)}")
         if check and result.returncode != 0:
             pytest.fail(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
         return result
@@ -124,6 +143,13 @@ class TestLocalStack:
                      "/apis/apps/v1/namespaces/monitoring/daemonsets/monitoring-prometheus-node-exporter"):
             kind = path.split("/")[-2]
             assert cluster.wait_for(path, READY["DaemonSet" if kind == "daemonsets" else "Deployment"]), path
+        # Their Services reach the pods, host-network ones (node-exporter) included: the pods' IPs are addresses
+        # an EndpointSlice accepts.
+        for service in ("ingress/ingress-traefik", "monitoring/monitoring-prometheus-node-exporter"):
+            namespace, name = service.split("/")
+            cluster.wait_for(f"/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices"
+                             f"?labelSelector=kubernetes.io/service-name={name}",
+                             lambda found: any(item.get("endpoints") for item in found["items"]))
         assert cluster.get("/apis/networking.k8s.io/v1/ingressclasses/traefik") is not None
         assert cluster.get("/apis/monitoring.coreos.com/v1/namespaces/monitoring/prometheuses") is not None
 

@@ -86,6 +86,11 @@ def _token_password(inputs: Mapping[str, Any]) -> tuple[str, Props]:
         "username": token_id.rsplit("/", 1)[-1], "password": "offline-render-placeholder"}
 
 
+def _random_password(inputs: Mapping[str, Any]) -> tuple[str, Props]:
+    """A generated password: a placeholder of the requested length, never a usable credential."""
+    return "none", {"result": "x" * int(inputs.get("length", 16))}
+
+
 #: Computed state per resource type; any other Azure resource gets an ARM-shaped id from its
 #: type and name inputs, anything else the id ``<name>-id``.
 RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
@@ -97,6 +102,7 @@ RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
     "pulumi:pulumi:StackReference": _stack_reference,
     "docker:index/image:Image": _docker_image,
     "pulumi-python:dynamic/containerregistry:TokenPassword": _token_password,
+    "random:index/randomPassword:RandomPassword": _random_password,
 }
 
 

@@ -32,6 +32,7 @@ def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | 
     namespaces = {args.name: Namespace(args.name, args, opts) for args in config.namespaces}
     pulumi.export("namespaces", [namespace.name for namespace in namespaces.values()])
     addons = install_addons(config.addons, namespaces, opts, public_endpoint=public_endpoint)
-    if config.reference_workloads and config.db_password is not None:
-        ReferenceWorkloads("reference", config, namespaces, pulumi.Output.secret(config.db_password), addons,
-                           web_image, pulumi.ResourceOptions(providers=[provider]))
+    if config.reference_workloads:
+        password = pulumi.Output.secret(config.db_password) if config.db_password is not None else None
+        ReferenceWorkloads("reference", config, namespaces, password, addons, web_image,
+                           pulumi.ResourceOptions(providers=[provider]))

@@ -173,9 +173,6 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     if db_password is not None and "dbPassword" not in secret_keys:
         raise InvalidValueError(fields.key("dbPassword"), "(plain text)",
                                 "a secret: set it with `pulumi config set --secret dbPassword <value>`")
-    if reference and db_password is None:
-        raise InvalidValueError(fields.key("dbPassword"), None, "a secret database password for the reference "
-                                                                "workloads: `pulumi config set --secret dbPassword`")
     addons = parse_addons(fields, on_aks=target is Target.AKS, declared=namespaces)
     fields.reject_unknown()
     return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,

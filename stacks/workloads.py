@@ -8,6 +8,7 @@ node-directory volume per database replica, so the same objects deploy everywher
 from __future__ import annotations
 
 import pulumi
+import pulumi_random
 
 from components.kubernetes.autoscaling import (
     HorizontalPodAutoscaler,
@@ -43,6 +44,8 @@ from stacks.config import StackConfig, Target
 DB_IMAGE = "postgres:16.4-alpine"
 DB_REPLICAS = 1
 DB_SIZE = "1Gi"
+#: Of a generated database password: 32 letters and digits, about 190 bits.
+DB_PASSWORD_LENGTH = 32
 
 
 def _storage(config: StackConfig, opts: pulumi.ResourceOptions) -> StorageClass:
@@ -58,13 +61,23 @@ def _storage(config: StackConfig, opts: pulumi.ResourceOptions) -> StorageClass:
 
 
 class ReferenceWorkloads(pulumi.ComponentResource):
-    """The reference workload set in the ``shop`` and ``monitoring`` namespaces; every object is its child."""
+    """The reference workload set in the ``shop`` namespace; every object is its child.
+
+    ``db_password`` is the database password when the stack chose one; without it a random one
+    is generated once and kept, a secret, in the stack's state.
+    """
 
     def __init__(self, resource_name: str, config: StackConfig, namespaces: dict[str, Namespace],
-                 db_password: pulumi.Input[str], addons: Addons, web_image: str | pulumi.Output[str],
+                 db_password: pulumi.Output[str] | None, addons: Addons, web_image: str | pulumi.Output[str],
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:stacks:ReferenceWorkloads", resource_name, None, opts)
         with_parent = pulumi.ResourceOptions(parent=self)
+        if db_password is None:
+            # Letters and digits only: the password ends up in connection strings and shell variables.
+            # Protected with the stateful resources: a new password would lock the app out of its database.
+            db_password = pulumi_random.RandomPassword(
+                "db-password", length=DB_PASSWORD_LENGTH, special=False,
+                opts=pulumi.ResourceOptions(parent=self, protect=config.protect)).result
         _build(config, namespaces, db_password, addons, web_image, with_parent)
         self.register_outputs({})
 

@@ -9,6 +9,7 @@ SOURCES := components stacks offline policy tests app bench __main__.py
 CHECKOV := .venv-checkov/bin/checkov
 
 CHARTS := charts/.go.sum
+ACTIONLINT := $(VENV)/bin/actionlint
 
 .PHONY: venv lint test render diff policy bench tools charts cluster-up cluster-down up preview destroy clean
 
@@ -20,10 +21,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 venv: $(VENV)/.installed ## create the project virtualenv with the pinned packages
 
-lint: venv ## ruff + strict mypy + hadolint on the sample app's Dockerfile
+lint: venv $(ACTIONLINT) ## ruff + strict mypy + hadolint on the sample app's Dockerfile + actionlint on the workflows
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint --failure-threshold warning app/Dockerfile
+	$(ACTIONLINT)
+
+# actionlint is a Go program: built from the module version tools/mods/actionlint/go.sum pins.
+$(ACTIONLINT): tools/mods/actionlint/go.mod tools/mods/actionlint/go.sum $(VENV)/.installed
+	cd tools/mods/actionlint && CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local \
+		go build -trimpath -ldflags "-s -w" -o $(CURDIR)/$@ github.com/rhysd/actionlint/cmd/actionlint
 
 # checkov (the policy cross-check's independent scanner) lives in a venv of its own: its
 # dependencies are not Pulumi's.

@@ -7,7 +7,6 @@ import pulumi
 from stacks.apps import build_apps, kubeconfig_provider, platform_stack_provider
 from stacks.config import StackConfig
 from stacks.images import local_app_image
-from stacks.platform import build_platform
 
 
 def build(config: StackConfig) -> None:
@@ -15,6 +14,9 @@ def build(config: StackConfig) -> None:
     pulumi.export("environment", config.environment)
     pulumi.export("kubernetesVersion", config.kubernetes_version)
     if config.azure is not None:
+        # Only stacks that build Azure load its SDK modules (the network one alone takes a second).
+        from stacks.platform import build_platform  # noqa: PLC0415
+
         ingress = config.addons.ingress
         platform = build_platform(config.azure, kubernetes_version=config.kubernetes_version,
                                   protect=config.protect, ingress_dns_label=ingress.dns_label if ingress else None)

@@ -12,9 +12,11 @@ from components.azure.ingress_ip import IngressPublicIp, IngressPublicIpArgs
 from components.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
 from components.azure.network import Network, NetworkArgs
 from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
+from components.azure.registry_token import RegistryPushToken, RegistryPushTokenArgs
 from components.azure.resource_group import ResourceGroup, ResourceGroupArgs
+from components.images import BuiltImage, BuiltImageArgs
 from stacks.config import AzureConfig
-from stacks.images import build_app_image
+from stacks.images import APP_CONTEXT, APP_REPOSITORY, PLATFORM
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,15 @@ class Platform:
     web_image: pulumi.Output[str]
     #: The static public IP the ingress controller takes (when ``ingress.dnsLabel`` asks for one).
     ingress_endpoint: PublicEndpoint | None = None
+
+
+def build_app_image(registry: ContainerRegistry, resource_group_name: pulumi.Input[str]) -> BuiltImage:
+    """Build ``app/`` and push it with a token scoped to its repository (the ACR admin user stays off)."""
+    push = RegistryPushToken("web", RegistryPushTokenArgs(
+        registry_name=registry.name, registry_id=registry.id, login_server=registry.login_server,
+        resource_group_name=resource_group_name, repository=APP_REPOSITORY))
+    return BuiltImage("web", BuiltImageArgs(context=APP_CONTEXT, repository=APP_REPOSITORY,
+                                            registry=push.credentials, platform=PLATFORM))
 
 
 def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool,

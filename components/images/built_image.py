@@ -17,11 +17,9 @@ import pulumi
 import pulumi_docker as docker
 
 from components.errors import InvalidValueError
-from components.images.context import context_digest
+from components.images.context import content_tag, context_digest
 from components.images.reference import ImageRef
 
-TAG_PREFIX = "src-"
-_TAG_DIGITS = 20
 _SERVER = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?")
 _PLATFORM = re.compile(r"(linux|windows)/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)(/v[5-8])?")
 _STAGE = re.compile(r"[a-zA-Z][a-zA-Z0-9_.-]{0,127}")
@@ -152,11 +150,6 @@ class BuiltImage(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self))
         self.image_ref: pulumi.Output[str] = self.image.repo_digest.apply(_pinned)
         self.register_outputs({"imageName": self.image_name, "imageRef": self.image_ref, "tag": self.tag})
-
-
-def content_tag(digest: str) -> str:
-    """The tag of a build context's digest: ``src-`` and its first hex digits."""
-    return TAG_PREFIX + digest.removeprefix("sha256:")[:_TAG_DIGITS]
 
 
 def _pinned(repo_digest: str) -> str:

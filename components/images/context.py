@@ -20,6 +20,8 @@ from pathlib import Path
 import pathspec
 
 DOCKERIGNORE = ".dockerignore"
+TAG_PREFIX = "src-"
+_TAG_DIGITS = 20
 _CHUNK = 1 << 20
 
 
@@ -82,3 +84,8 @@ def context_digest(context: Path, dockerfile: Path, *, platform: str, target: st
     }
     encoded = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
+
+def content_tag(digest: str) -> str:
+    """The tag of a build context's digest: ``src-`` and its first hex digits."""
+    return TAG_PREFIX + digest.removeprefix("sha256:")[:_TAG_DIGITS]

@@ -121,7 +121,7 @@ READY: dict[str, Callable[[dict[str, Any]], bool]] = {
 
 
 class TestLocalStack:
-    """In order: up, no-op preview, a one-value change, a bad value, destroy."""
+    """In order: up, no-op preview, a one-value change, a bad value, a move to another backend, destroy."""
 
     def test_up_creates_every_rendered_object(self, project: Project, render: Path, cluster: KubeApi) -> None:
         project.pulumi("up", "--yes", "--skip-preview", "--stack", STACK)
@@ -183,6 +183,18 @@ class TestLocalStack:
         created = [r["type"] for r in project.resources("e2ebad") if not r["type"].startswith("pulumi:pulumi:")]
         assert created == []
         project.pulumi("stack", "rm", "--yes", "--force", "--stack", "e2ebad")
+
+    def test_the_stack_moves_to_another_backend(self, project: Project,
+                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+        # README's way from the file backend to a team's: state copied, secrets re-encrypted, usable as is.
+        root = tmp_path_factory.mktemp("moved") / "project"
+        shutil.copytree(project.root, root, symlinks=True)
+        target = tmp_path_factory.mktemp("target-backend")
+        moved = Project(root, {**project.env, "PULUMI_BACKEND_URL": f"file://{target}"})
+        moved.pulumi("stack", "migrate", project.env["PULUMI_BACKEND_URL"], STACK, "--secrets-provider", "passphrase",
+                     "--yes")
+        assert [r["urn"] for r in moved.resources(STACK)] == [r["urn"] for r in project.resources(STACK)]
+        moved.pulumi("preview", "--expect-no-changes", "--stack", STACK)
 
     def test_destroy_removes_everything(self, project: Project, render: Path, cluster: KubeApi) -> None:
         project.pulumi("destroy", "--yes", "--skip-preview", "--stack", STACK)

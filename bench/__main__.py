@@ -18,6 +18,7 @@ from bench.measure import loglog_exponent, median, run_child
 from bench.programs import NAMESPACE, PROGRAMS
 from bench.render_compare import differences, kubernetes_objects
 from offline import engine as mock_engine
+from tests.e2e.toolchain import ControlPlaneBusyError
 
 SIDES = tuple(PROGRAMS)  # ("pilothouse", "raw")
 Runner = Callable[[str, int], tuple[dict[str, Any], float]]
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         reason = engine.unavailable()
         try:
             results["engine"] = {"skipped": reason} if reason else engine.measure(args.engine_n, args.runs)
+        except ControlPlaneBusyError as busy:
+            results["engine"] = {"skipped": str(busy)}
         except subprocess.CalledProcessError as error:
             results["engine"] = {"failed": f"{' '.join(map(str, error.cmd))}: {error.stderr or ''}"[-500:]}
         except RuntimeError as error:  # a pulumi command failed

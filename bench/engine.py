@@ -1,24 +1,21 @@
 """Real-engine figures: ``pulumi preview`` and ``pulumi up`` of both programs against the local control plane.
 
 Each program runs in a temp project with a file backend of its own, through the toolchain the
-e2e tests use. Skipped (with the reason) when the toolchain is not built or another run holds
-the control plane's port.
+e2e tests use, holding the control plane's lock as they do. Skipped (with the reason) when the
+toolchain is not built or another run keeps the control plane for ten minutes.
 """
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench.measure import REPO, median, run_child
-from tests.e2e.toolchain import toolchain_env
+from tests.e2e.toolchain import control_plane_lock, toolchain_env
 
-APISERVER = ("127.0.0.1", 16443)
 CLUSTER = REPO / "tools" / "cluster.sh"
 
 _MAIN = """\
@@ -29,23 +26,12 @@ PROGRAMS[{name!r}]({n}, {namespace!r})()
 """
 
 
-def _port_in_use() -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(1)
-        return probe.connect_ex(APISERVER) == 0
-
-
-def unavailable(wait_s: float = 600) -> str | None:
-    """Why the real engine cannot be measured now, or ``None`` when it can."""
+def unavailable() -> str | None:
+    """Why the real engine cannot be measured, or ``None`` when it can."""
     bin_dir = subprocess.run([str(REPO / "tools" / "bootstrap.sh"), "--bin-dir"], capture_output=True, text=True,
                              check=False).stdout.strip()
     if not bin_dir or not Path(bin_dir, "pulumi").is_file():
         return "the offline toolchain is not built (make tools)"
-    deadline = time.monotonic() + wait_s
-    while _port_in_use():  # someone else's control plane: their tests are running
-        if time.monotonic() > deadline:
-            return f"{APISERVER[0]}:{APISERVER[1]} stayed in use for {wait_s:.0f} s (another control plane)"
-        time.sleep(10)
     return None
 
 
@@ -64,6 +50,17 @@ def _pulumi(project: Path, env: dict[str, str], *args: str) -> float:
 
 def measure(n: int, runs: int) -> dict[str, Any]:
     """Median ``preview`` (nothing deployed) and ``up`` wall time of each program, destroyed after each run."""
+    with control_plane_lock():
+        times = _measured(n, runs)
+    figures: dict[str, Any] = {"n": n, "runs": runs}
+    for step in ("preview", "up", "destroy"):
+        for name in ("pilothouse", "raw"):
+            figures[f"{step}_{name}_s"] = median(times[name][step])
+        figures[f"{step}_ratio"] = figures[f"{step}_pilothouse_s"] / figures[f"{step}_raw_s"]
+    return figures
+
+
+def _measured(n: int, runs: int) -> dict[str, dict[str, list[float]]]:
     try:  # a half-started control plane is stopped too: no process is left behind
         subprocess.run([str(CLUSTER), "up"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        text=True)
@@ -86,12 +83,7 @@ def measure(n: int, runs: int) -> dict[str, Any]:
                     times[name]["destroy"].append(_pulumi(project, env, "destroy", "--yes", "--skip-preview"))
     finally:
         subprocess.run([str(CLUSTER), "down"], check=False, stdout=subprocess.DEVNULL)
-    figures: dict[str, Any] = {"n": n, "runs": runs}
-    for step in ("preview", "up", "destroy"):
-        for name in ("pilothouse", "raw"):
-            figures[f"{step}_{name}_s"] = median(times[name][step])
-        figures[f"{step}_ratio"] = figures[f"{step}_pilothouse_s"] / figures[f"{step}_raw_s"]
-    return figures
+    return times
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@
 #   tools/cluster.sh down --purge  stop and remove the state dir
 #   tools/cluster.sh status        print what runs; exit 0 when all runs, 1 otherwise
 #   tools/cluster.sh kubeconfig    print the admin kubeconfig path
+#   tools/cluster.sh lockfile      print the lock file runs that use the control plane hold (flock);
+#                                  machine-wide, as the ports are
 #
 # Environment: PILOTHOUSE_NODES (number of fake nodes, default 2),
 # PILOTHOUSE_CLUSTER_TIMEOUT (seconds to wait for each step, default 120).
@@ -21,6 +23,7 @@ PKI="$STATE/pki"
 LOGS="$STATE/logs"
 PIDS="$STATE/pids"
 KUBECONFIG_FILE="$STATE/kubeconfig"
+LOCK_FILE="${TMPDIR:-/tmp}/pilothouse-control-plane.lock"
 
 ETCD_CLIENT_PORT=23790
 ETCD_PEER_PORT=23800
@@ -379,5 +382,6 @@ case ${1:-} in
     down) cmd_down "${2:-}" ;;
     status) cmd_status ;;
     kubeconfig) echo "$KUBECONFIG_FILE" ;;
-    *) die "usage: $0 up|down [--purge]|status|kubeconfig" ;;
+    lockfile) echo "$LOCK_FILE" ;;
+    *) die "usage: $0 up|down [--purge]|status|kubeconfig|lockfile" ;;
 esac

@@ -25,7 +25,11 @@ stack_file="$REPO_ROOT/Pulumi.$stack.yaml"
 . "$TOOLS_DIR/env.sh"
 cd "$REPO_ROOT"
 if grep -Eq "^\s*pilothouse:kubeconfig:\s*$LOCAL_KUBECONFIG\s*$" "$stack_file"; then
-    "$TOOLS_DIR/cluster.sh" up
+    # One run at a time on the control plane (its ports are machine-wide); held until pulumi exits.
+    lock=$("$TOOLS_DIR/cluster.sh" lockfile)
+    exec 9>>"$lock"
+    flock -w 600 9 || { echo "tools/stack.sh: another run held the local control plane for 10 minutes ($lock)" >&2; exit 75; }
+    "$TOOLS_DIR/cluster.sh" up 9>&-   # the control plane's daemons must not inherit (and keep) the lock
 fi
 pulumi stack select --create "$stack" >/dev/null
 case "$command" in

@@ -23,7 +23,7 @@ import yaml
 from offline.render import manifests
 from tests.conftest import REPO, render_cli
 from tests.e2e.kube import KubeApi
-from tests.e2e.toolchain import toolchain_env
+from tests.e2e.toolchain import ControlPlaneBusyError, control_plane_lock, toolchain_env
 
 pytestmark = pytest.mark.e2e
 STACK = "local"
@@ -68,6 +68,14 @@ class Project:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[KubeApi]:
+    try:
+        with control_plane_lock():
+            yield from _started_cluster()
+    except ControlPlaneBusyError as busy:
+        pytest.fail(str(busy))
+
+
+def _started_cluster() -> Iterator[KubeApi]:
     was_running = subprocess.run([str(REPO / "tools" / "cluster.sh"), "status"], capture_output=True,
                                  check=False).returncode == 0
     if not was_running:  # a clean slate: objects left by an interrupted run would conflict with the new ones

@@ -1,0 +1,27 @@
+"""Runs on the local control plane take turns: the lock tools/stack.sh, the e2e tests and the benchmark hold."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tests.conftest import REPO
+from tests.e2e.toolchain import ControlPlaneBusyError, control_plane_lock
+
+
+def test_a_second_run_waits_for_the_lock_and_gives_up_with_a_reason() -> None:
+    path = subprocess.run([str(REPO / "tools" / "cluster.sh"), "lockfile"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    # Another run, as tools/stack.sh takes the lock: flock(1) on the same file.
+    holder = subprocess.Popen(["flock", path, "sh", "-c", "echo held; sleep 4"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(ControlPlaneBusyError) as busy, control_plane_lock(wait_s=1):
+            pass
+        assert str(busy.value) == f"another run held the local control plane for 1 s ({path})"
+    finally:
+        holder.wait()
+    with control_plane_lock(wait_s=1):  # free again once the other run ends
+        pass

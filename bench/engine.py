@@ -61,7 +61,8 @@ def measure(n: int, runs: int) -> dict[str, Any]:
 
 
 def _measured(n: int, runs: int) -> dict[str, dict[str, list[float]]]:
-    try:  # a half-started control plane is stopped too: no process is left behind
+    was_running = subprocess.run([str(CLUSTER), "status"], capture_output=True, check=False).returncode == 0
+    try:  # a half-started control plane is stopped too; one the user had running is left running
         subprocess.run([str(CLUSTER), "up"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        text=True)
         with tempfile.TemporaryDirectory(prefix="pilothouse-bench-engine-") as tmp:
@@ -82,7 +83,8 @@ def _measured(n: int, runs: int) -> dict[str, dict[str, list[float]]]:
                     times[name]["up"].append(_pulumi(project, env, "up", "--yes", "--skip-preview"))
                     times[name]["destroy"].append(_pulumi(project, env, "destroy", "--yes", "--skip-preview"))
     finally:
-        subprocess.run([str(CLUSTER), "down"], check=False, stdout=subprocess.DEVNULL)
+        if not was_running:
+            subprocess.run([str(CLUSTER), "down"], check=False, stdout=subprocess.DEVNULL)
     return times
 
 

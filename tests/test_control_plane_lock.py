@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -10,11 +12,16 @@ from tests.conftest import REPO
 from tests.e2e.toolchain import ControlPlaneBusyError, control_plane_lock
 
 
-def test_a_second_run_waits_for_the_lock_and_gives_up_with_a_reason() -> None:
+def test_a_second_run_waits_for_the_lock_and_gives_up_with_a_reason(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # A lock file of the test's own: the machine-wide one may be held by a real run right now.
+    monkeypatch.setenv("PILOTHOUSE_CONTROL_PLANE_LOCK", str(tmp_path / "control-plane.lock"))
     path = subprocess.run([str(REPO / "tools" / "cluster.sh"), "lockfile"], check=True, capture_output=True,
                           text=True).stdout.strip()
-    # Another run, as tools/stack.sh takes the lock: flock(1) on the same file.
-    holder = subprocess.Popen(["flock", path, "sh", "-c", "echo held; sleep 4"], stdout=subprocess.PIPE, text=True)
+    assert path == str(tmp_path / "control-plane.lock")
+    # Another run, taking the lock as tools/stack.sh does: flock(1) on the same file.
+    holder = subprocess.Popen(["flock", path, "sh", "-c", "echo held; sleep 4"], stdout=subprocess.PIPE, text=True,
+                              env=os.environ)
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "held\n"

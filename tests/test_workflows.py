@@ -12,6 +12,8 @@ from tests.conftest import REPO
 WORKFLOWS = REPO / ".github" / "workflows"
 STACK_FILES = {path.name.split(".")[1] for path in REPO.glob("Pulumi.*.yaml")}
 CLOUD_STACKS = STACK_FILES - {"local"}
+SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository"
+PINNED_PULUMI = re.findall(r"^PULUMI_VERSION=v(\S+)$", (REPO / "tools" / "versions.env").read_text(), re.MULTILINE)[0]
 MAKE_TARGETS = set(re.findall(r"^([a-z-]+):", (REPO / "Makefile").read_text(), re.MULTILINE))
 
 
@@ -32,7 +34,9 @@ def test_offline_diff_covers_every_stack_and_comments() -> None:
     assert set(job["strategy"]["matrix"]["stack"]) == STACK_FILES
     commands = " ".join(step.get("run", "") for step in job["steps"])
     assert "make diff STACK=${{ matrix.stack }}" in commands
-    assert any("sticky-pull-request-comment" in step.get("uses", "") for step in job["steps"])
+    [comment] = [step for step in job["steps"] if "sticky-pull-request-comment" in step.get("uses", "")]
+    assert comment["if"] == SAME_REPOSITORY  # a fork's token cannot comment: its diff is in the job summary
+    assert '>> "$GITHUB_STEP_SUMMARY"' in commands
     assert "environment" not in job  # no credentials: works for pull requests from forks
 
 
@@ -41,6 +45,7 @@ def test_real_preview_covers_the_cloud_stacks_without_an_approval_gate() -> None
     job = preview["jobs"]["preview"]
     assert preview["on"] == {"pull_request": {"paths-ignore": ["**.md"]}}
     assert set(job["strategy"]["matrix"]["stack"]) == CLOUD_STACKS
+    assert job["if"] == SAME_REPOSITORY  # a fork's code never runs with Azure credentials
     assert job["uses"] == "./.github/workflows/pulumi.yml"
     assert job["with"] == {"stack": "${{ matrix.stack }}", "command": "preview",
                            "environment": "${{ matrix.stack }}-preview"}
@@ -48,6 +53,7 @@ def test_real_preview_covers_the_cloud_stacks_without_an_approval_gate() -> None
 
 def test_merges_deploy_dev_then_prod_after_approval() -> None:
     deploy = workflow("deploy.yml")
+    assert deploy["permissions"] == {"contents": "read", "id-token": "write"}
     assert deploy["on"] == {"push": {"branches": ["main"], "paths-ignore": ["**.md"]}}
     jobs = deploy["jobs"]
     assert set(jobs) == CLOUD_STACKS
@@ -60,14 +66,15 @@ def test_merges_deploy_dev_then_prod_after_approval() -> None:
 def test_the_shared_pulumi_job_signs_in_by_federation_and_runs_the_policy_pack() -> None:
     shared = workflow("pulumi.yml")
     assert set(shared["on"]["workflow_call"]["inputs"]) == {"stack", "command", "environment"}
-    assert shared["permissions"]["id-token"] == "write"
+    assert "permissions" not in shared  # the caller's apply
     [job] = shared["jobs"].values()
     assert job["environment"] == "${{ inputs.environment }}"
     assert job["env"]["ARM_USE_OIDC"] == "true"
     [login] = [step for step in job["steps"] if step.get("uses", "").startswith("azure/login")]
     assert set(login["with"]) == {"client-id", "tenant-id", "subscription-id"}  # no client secret
     [pulumi] = [step for step in job["steps"] if step.get("uses", "").startswith("pulumi/actions")]
-    assert pulumi["with"] == {"command": "${{ inputs.command }}", "stack-name": "${{ inputs.stack }}", "diff": True,
+    assert pulumi["with"] == {"pulumi-version": PINNED_PULUMI, "command": "${{ inputs.command }}",
+                              "stack-name": "${{ inputs.stack }}", "diff": True,
                               "comment-on-pr": "${{ inputs.command == 'preview' }}", "policyPacks": "policy"}
 
 

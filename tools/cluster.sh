@@ -13,7 +13,8 @@
 #                                  machine-wide, as the ports are
 #
 # Environment: PILOTHOUSE_NODES (number of fake nodes, default 2),
-# PILOTHOUSE_CLUSTER_TIMEOUT (seconds to wait for each step, default 120).
+# PILOTHOUSE_CLUSTER_TIMEOUT (seconds to wait for each step, default 120),
+# PILOTHOUSE_CONTROL_PLANE_LOCK (the lock file, default /tmp/pilothouse-control-plane.lock).
 set -euo pipefail
 
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +24,8 @@ PKI="$STATE/pki"
 LOGS="$STATE/logs"
 PIDS="$STATE/pids"
 KUBECONFIG_FILE="$STATE/kubeconfig"
-LOCK_FILE="${TMPDIR:-/tmp}/pilothouse-control-plane.lock"
+# Machine-wide like the ports (not under TMPDIR, which differs between sessions).
+LOCK_FILE=${PILOTHOUSE_CONTROL_PLANE_LOCK:-/tmp/pilothouse-control-plane.lock}
 
 ETCD_CLIENT_PORT=23790
 ETCD_PEER_PORT=23800

@@ -54,7 +54,8 @@ class Project:
             result = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=self.root, env=self.env,
                                     capture_output=True, text=True, check=False, timeout=600)
         except subprocess.TimeoutExpired as timeout:  # say what the engine was still waiting for
-            output = timeout.stdout.decode() if isinstance(timeout.stdout, bytes) else timeout.stdout or ""
+            output = (timeout.stdout.decode(errors="replace") if isinstance(timeout.stdout, bytes)
+                      else timeout.stdout or "")
             pytest.fail(f"pulumi {' '.join(args)} timed out after 600 s; still in flight:\n{in_flight(output)}")
         if check and result.returncode != 0:
             pytest.fail(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")

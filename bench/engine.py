@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import REPO, median, run_child
-from tests.e2e.toolchain import control_plane_lock, toolchain_env
-
-CLUSTER = REPO / "tools" / "cluster.sh"
+from tests.e2e.toolchain import local_control_plane, toolchain_env
 
 _MAIN = """\
 import sys
@@ -50,7 +48,7 @@ def _pulumi(project: Path, env: dict[str, str], *args: str) -> float:
 
 def measure(n: int, runs: int) -> dict[str, Any]:
     """Median ``preview`` (nothing deployed) and ``up`` wall time of each program, destroyed after each run."""
-    with control_plane_lock():
+    with local_control_plane(clean_slate=False):
         times = _measured(n, runs)
     figures: dict[str, Any] = {"n": n, "runs": runs}
     for step in ("preview", "up", "destroy"):
@@ -61,30 +59,23 @@ def measure(n: int, runs: int) -> dict[str, Any]:
 
 
 def _measured(n: int, runs: int) -> dict[str, dict[str, list[float]]]:
-    was_running = subprocess.run([str(CLUSTER), "status"], capture_output=True, check=False).returncode == 0
-    try:  # a half-started control plane is stopped too; one the user had running is left running
-        subprocess.run([str(CLUSTER), "up"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       text=True)
-        with tempfile.TemporaryDirectory(prefix="pilothouse-bench-engine-") as tmp:
-            times: dict[str, dict[str, list[float]]] = {}
-            setups = {}
-            for name in ("pilothouse", "raw"):
-                backend = Path(tmp, f"state-{name}")
-                backend.mkdir()
-                env = toolchain_env(backend)
-                project = _project(Path(tmp), name, n)
-                subprocess.run(["pulumi", "stack", "init", "bench", "--non-interactive"], cwd=project, env=env,
-                               check=True, capture_output=True, text=True)
-                setups[name] = (project, env)
-                times[name] = {"preview": [], "up": [], "destroy": []}
-            for _ in range(runs):  # interleaved, so drift of the machine hits both alike
-                for name, (project, env) in setups.items():
-                    times[name]["preview"].append(_pulumi(project, env, "preview"))
-                    times[name]["up"].append(_pulumi(project, env, "up", "--yes", "--skip-preview"))
-                    times[name]["destroy"].append(_pulumi(project, env, "destroy", "--yes", "--skip-preview"))
-    finally:
-        if not was_running:
-            subprocess.run([str(CLUSTER), "down"], check=False, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="pilothouse-bench-engine-") as tmp:
+        times: dict[str, dict[str, list[float]]] = {}
+        setups = {}
+        for name in ("pilothouse", "raw"):
+            backend = Path(tmp, f"state-{name}")
+            backend.mkdir()
+            env = toolchain_env(backend)
+            project = _project(Path(tmp), name, n)
+            subprocess.run(["pulumi", "stack", "init", "bench", "--non-interactive"], cwd=project, env=env,
+                           check=True, capture_output=True, text=True)
+            setups[name] = (project, env)
+            times[name] = {"preview": [], "up": [], "destroy": []}
+        for _ in range(runs):  # interleaved, so drift of the machine hits both alike
+            for name, (project, env) in setups.items():
+                times[name]["preview"].append(_pulumi(project, env, "preview"))
+                times[name]["up"].append(_pulumi(project, env, "up", "--yes", "--skip-preview"))
+                times[name]["destroy"].append(_pulumi(project, env, "destroy", "--yes", "--skip-preview"))
     return times
 
 

@@ -23,7 +23,7 @@ import yaml
 from offline.render import manifests
 from tests.conftest import REPO, render_cli
 from tests.e2e.kube import KubeApi
-from tests.e2e.toolchain import ControlPlaneBusyError, control_plane_lock, toolchain_env
+from tests.e2e.toolchain import ControlPlaneBusyError, local_control_plane, toolchain_env
 
 pytestmark = pytest.mark.e2e
 STACK = "local"
@@ -70,28 +70,12 @@ class Project:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[KubeApi]:
     try:
-        with control_plane_lock():
-            yield from _started_cluster()
+        with local_control_plane(clean_slate=True) as kubeconfig:
+            yield KubeApi(kubeconfig)
     except ControlPlaneBusyError as busy:
         pytest.fail(str(busy))
-
-
-def _started_cluster() -> Iterator[KubeApi]:
-    was_running = subprocess.run([str(REPO / "tools" / "cluster.sh"), "status"], capture_output=True,
-                                 check=False).returncode == 0
-    if not was_running:  # a clean slate: objects left by an interrupted run would conflict with the new ones
-        subprocess.run([str(REPO / "tools" / "cluster.sh"), "down", "--purge"], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-    up = subprocess.run([str(REPO / "tools" / "cluster.sh"), "up"], check=False, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.PIPE, text=True)
-    try:
-        if up.returncode != 0:
-            pytest.fail(f"the local control plane did not start:\n{up.stderr}")
-        yield KubeApi(REPO / ".pilothouse" / "cluster" / "kubeconfig")
-    finally:  # a half-started control plane is stopped too: no process is left behind
-        if not was_running:
-            subprocess.run([str(REPO / "tools" / "cluster.sh"), "down", "--purge"], check=True,
-                           stdout=subprocess.DEVNULL)
+    except subprocess.CalledProcessError as failed:
+        pytest.fail(f"the local control plane did not start:\n{failed.stderr}")
 
 
 @pytest.fixture(scope="module")

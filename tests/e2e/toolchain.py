@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
+CLUSTER = REPO / "tools" / "cluster.sh"
 
 
 def toolchain_env(backend: Path) -> dict[str, str]:
@@ -30,8 +31,7 @@ class ControlPlaneBusyError(RuntimeError):
 def control_plane_lock(wait_s: float = 600) -> Iterator[None]:
     """Hold the lock every run on the local control plane takes (``tools/cluster.sh lockfile``,
     ``tools/stack.sh`` takes it too): its ports are machine-wide, so two runs would collide."""
-    path = subprocess.run([str(REPO / "tools" / "cluster.sh"), "lockfile"], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    path = subprocess.run([str(CLUSTER), "lockfile"], check=True, capture_output=True, text=True).stdout.strip()
     with open(path, "a") as lock:
         deadline = time.monotonic() + wait_s
         while True:
@@ -47,3 +47,26 @@ def control_plane_lock(wait_s: float = 600) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def local_control_plane(*, clean_slate: bool) -> Iterator[Path]:
+    """The local control plane for this run alone (under its lock), started unless it runs, and its
+    kubeconfig. One this run started is stopped afterwards, a half-started one too; one that was
+    running is left running. ``clean_slate``: a stopped control plane's state is removed first
+    (objects of an interrupted run would conflict with the new ones) and again at the end.
+
+    Raises ``ControlPlaneBusyError``, or ``subprocess.CalledProcessError`` when it does not start.
+    """
+    down = [str(CLUSTER), "down", *(["--purge"] if clean_slate else [])]
+    with control_plane_lock():
+        was_running = subprocess.run([str(CLUSTER), "status"], capture_output=True, check=False).returncode == 0
+        if not was_running and clean_slate:
+            subprocess.run(down, check=True, capture_output=True)
+        try:
+            subprocess.run([str(CLUSTER), "up"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+            yield REPO / ".pilothouse" / "cluster" / "kubeconfig"
+        finally:
+            if not was_running:
+                subprocess.run(down, check=True, stdout=subprocess.DEVNULL)

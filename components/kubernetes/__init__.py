@@ -1,4 +1,9 @@
-"""Kubernetes objects as typed Python values (pulumi-kubernetes), secure by default."""
+"""Kubernetes objects as typed Python values (pulumi-kubernetes), secure by default.
+
+A class that stands for one Kubernetes object is that object: a typed subclass of the
+pulumi-kubernetes resource, registering exactly what a hand-written program would. A class that
+makes several objects (``Namespace``, ``StatefulSet``) is a ``pilothouse:kubernetes:*`` component.
+"""
 
 from components.kubernetes.autoscaling import (
     HorizontalPodAutoscaler,

@@ -13,7 +13,7 @@ from components.errors import InvalidValueError
 from components.kubernetes.deployment import Deployment
 from components.kubernetes.exposable import Exposable
 from components.kubernetes.stateful_set import StatefulSet
-from components.kubernetes.workload import admit, child_options, object_metadata
+from components.kubernetes.workload import admit, object_metadata, object_options
 
 Scalable = Deployment | StatefulSet
 
@@ -58,8 +58,8 @@ class HorizontalPodAutoscalerArgs:
                 if value is not None]
 
 
-class HorizontalPodAutoscaler(pulumi.ComponentResource):
-    """An ``autoscaling/v2`` HPA, a child of the workload it scales."""
+class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
+    """An ``autoscaling/v2`` HPA of a workload, registered after it."""
 
     def __init__(self, resource_name: str, args: HorizontalPodAutoscalerArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -67,15 +67,13 @@ class HorizontalPodAutoscaler(pulumi.ComponentResource):
         # The target counted its declared (or, autoscaled, one) replica; the autoscaler may add the rest.
         declared = target.args.replicas if target.args.replicas is not None else 1
         admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared))
-        super().__init__("pilothouse:kubernetes:HorizontalPodAutoscaler", resource_name, None, opts)
+        self.args = args
         kind = "Deployment" if isinstance(target, Deployment) else "StatefulSet"
         body: dict[str, Any] = {
             "metadata": object_metadata(target.workload_name, target.namespace, {}),
             "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": target.workload_name},
                      "minReplicas": args.min_replicas, "maxReplicas": args.max_replicas, "metrics": args.metrics()}}
-        k8s.autoscaling.v2.HorizontalPodAutoscaler(resource_name, opts=child_options(self, target.namespace, [target]),
-                                                   **body)
-        self.register_outputs({})
+        super().__init__(resource_name, opts=object_options(opts, target.namespace, [target]), **body)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,12 +92,12 @@ class PodDisruptionBudgetArgs:
                          "a pod count or a percentage like '50%'")
 
 
-class PodDisruptionBudget(pulumi.ComponentResource):
+class PodDisruptionBudget(k8s.policy.v1.PodDisruptionBudget):
     """A ``policy/v1`` PDB selecting the workload's pods by its own labels."""
 
     def __init__(self, resource_name: str, args: PodDisruptionBudgetArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:PodDisruptionBudget", resource_name, None, opts)
+        self.args = args
         target = args.target
         spec: dict[str, Any] = {"selector": {"matchLabels": target.pod_labels}}
         if args.min_available is not None:
@@ -107,5 +105,4 @@ class PodDisruptionBudget(pulumi.ComponentResource):
         else:
             spec["maxUnavailable"] = args.max_unavailable
         body: dict[str, Any] = {"metadata": object_metadata(target.workload_name, target.namespace, {}), "spec": spec}
-        k8s.policy.v1.PodDisruptionBudget(resource_name, opts=child_options(self, target.namespace, [target]), **body)
-        self.register_outputs({})
+        super().__init__(resource_name, opts=object_options(opts, target.namespace, [target]), **body)

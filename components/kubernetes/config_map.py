@@ -16,7 +16,7 @@ from components.errors import InvalidValueError
 from components.kubernetes.env import EnvValue, config_key
 from components.kubernetes.names import dns_subdomain
 from components.kubernetes.volumes import Volume
-from components.kubernetes.workload import NamespaceRef, child_options, object_metadata
+from components.kubernetes.workload import NamespaceRef, object_metadata, object_options
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,25 +49,24 @@ def content_checksum(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-class ConfigMap(pulumi.ComponentResource):
+class ConfigMap(k8s.core.v1.ConfigMap):
     """A ConfigMap; ``key()`` and ``volume()`` reference it and carry its checksum to the pods."""
 
     def __init__(self, resource_name: str, args: ConfigMapArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:ConfigMap", resource_name, None, opts)
         self.args = args
-        self.data = args.all_data()
-        self.checksum = content_checksum(self.data)
+        self.name = args.name
+        self.entries = args.all_data()
+        self.checksum = content_checksum(self.entries)
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
-                                "data": self.data}
+                                "data": self.entries}
         if args.immutable:
             body["immutable"] = True
-        self.config_map = k8s.core.v1.ConfigMap(resource_name, opts=child_options(self, args.namespace), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
 
     def key(self, key: str) -> EnvValue:
-        if key not in self.data:
-            raise InvalidValueError("env.key", key, f"a key of ConfigMap '{self.name}' ({', '.join(self.data)})")
+        if key not in self.entries:
+            raise InvalidValueError("env.key", key,
+                                    f"a key of ConfigMap '{self.name}' ({', '.join(self.entries)})")
         return EnvValue.from_config_map(self.name, key).rolling_on(f"configmap-{self.name}", self.checksum)
 
     def volume(self, volume_name: str | None = None) -> Volume:

@@ -15,8 +15,8 @@ from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.workload import (
     NamespaceRef,
     check_admitted,
-    child_options,
     object_metadata,
+    object_options,
     pod_template,
     workload_labels,
 )
@@ -39,13 +39,14 @@ class DaemonSetArgs:
         check_admitted(self.namespace, self.pod, "daemon_set")
 
 
-class DaemonSet(Exposable):
+class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
     """A node agent: log shipper, metrics exporter, storage daemon."""
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:DaemonSet", resource_name, opts, name=args.name,
-                         namespace=args.namespace, pod_labels=args.labels, pod=args.pod, peak_pods=1)
+        self._admit_pods("DaemonSet", resource_name, name=args.name, namespace=args.namespace,
+                         pod_labels=args.labels, pod=args.pod, peak_pods=1)
         self.args = args
+        self.name = args.name
         spec: dict[str, Any] = {"selector": {"matchLabels": args.labels},
                                 "template": pod_template(args.labels, args.pod)}
         if args.rolling_update is not None:
@@ -53,6 +54,4 @@ class DaemonSet(Exposable):
                                       "rollingUpdate": {"maxUnavailable": args.rolling_update.max_unavailable}}
         body: dict[str, Any] = {
             "metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations), "spec": spec}
-        self.daemon_set = k8s.apps.v1.DaemonSet(resource_name, opts=child_options(self, args.namespace), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)

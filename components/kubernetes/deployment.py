@@ -18,8 +18,8 @@ from components.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
     check_admitted,
-    child_options,
     object_metadata,
+    object_options,
     pod_template,
     workload_labels,
 )
@@ -86,13 +86,14 @@ class DeploymentArgs:
         return replicas + surge
 
 
-class Deployment(Exposable):
+class Deployment(Exposable, k8s.apps.v1.Deployment):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:Deployment", resource_name, opts, name=args.name,
-                         namespace=args.namespace, pod_labels=args.labels, pod=args.pod, peak_pods=args.peak_pods)
+        self._admit_pods("Deployment", resource_name, name=args.name, namespace=args.namespace,
+                         pod_labels=args.labels, pod=args.pod, peak_pods=args.peak_pods)
         self.args = args
+        self.name = args.name
         annotations = dict(args.annotations)
         if not args.wait_until_ready:
             annotations[SKIP_AWAIT] = "true"
@@ -100,9 +101,7 @@ class Deployment(Exposable):
             annotations[CHANGE_CAUSE] = args.change_cause
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": self._spec()}
-        self.deployment = k8s.apps.v1.Deployment(resource_name, opts=child_options(self, args.namespace), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
 
     def _spec(self) -> dict[str, Any]:
         args = self.args

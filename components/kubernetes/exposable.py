@@ -13,20 +13,19 @@ from components.kubernetes.service_monitor import Scraping
 from components.kubernetes.workload import NamespaceRef, admit
 
 
-class Exposable(pulumi.ComponentResource):
-    """A workload component with named, labelled pods."""
+class Exposable(pulumi.Resource):
+    """A workload with named, labelled pods; mixed into the resource class that registers it."""
 
+    resource_name: str
     workload_name: str
     namespace: NamespaceRef
     pod_labels: dict[str, str]
     pod: PodSpec
 
-    def __init__(self, type_: str, resource_name: str, opts: pulumi.ResourceOptions | None, *, name: str,
-                 namespace: NamespaceRef, pod_labels: dict[str, str], pod: PodSpec, peak_pods: int) -> None:
-        # Admitted against the namespace's quota before anything is registered.
-        kind = type_.rpartition(":")[2]  # StatefulSet -> stateful_set, as errors name the field
-        admit(namespace, re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower(), pod, peak_pods)
-        super().__init__(type_, resource_name, None, opts)
+    def _admit_pods(self, kind: str, resource_name: str, *, name: str, namespace: NamespaceRef,
+                    pod_labels: dict[str, str], pod: PodSpec, peak_pods: int) -> None:
+        """Count the pods against the namespace's quota; called before anything is registered."""
+        admit(namespace, re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower(), pod, peak_pods)  # StatefulSet -> stateful_set
         self.resource_name = resource_name
         self.workload_name, self.namespace, self.pod_labels, self.pod = name, namespace, pod_labels, pod
 

@@ -27,6 +27,7 @@ from components.kubernetes.workload import (
     let_in,
     namespace_name,
     object_metadata,
+    object_options,
 )
 
 _HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$")
@@ -212,12 +213,12 @@ class IngressArgs:
         return rules
 
 
-class Ingress(pulumi.ComponentResource):
-    """An Ingress whose backends are Services' own names and ports."""
+class Ingress(k8s.networking.v1.Ingress):
+    """An Ingress whose backends are Services' own names and ports (and, on a Gateway, HTTPRoutes as its children)."""
 
     def __init__(self, resource_name: str, args: IngressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:Ingress", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         spec: dict[str, Any] = {"rules": args.rules()}
         controller = args.ingress_class if isinstance(args.ingress_class, IngressClass) else None
         if controller is not None:
@@ -229,15 +230,12 @@ class Ingress(pulumi.ComponentResource):
         annotations = dict(args.annotations)
         if controller is not None and not controller.publishes_address:
             annotations[SKIP_AWAIT] = "true"
-        self.ingress = k8s.networking.v1.Ingress(
-            resource_name, opts=child_options(self, args.namespace, after),
-            metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
+        super().__init__(resource_name, opts=object_options(opts, args.namespace, after),
+                         metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
         if controller is not None and controller.namespace is not None:
             self._let_controller_in(resource_name, args, controller.namespace)
         if controller is not None and controller.gateway is not None:
             self._http_routes(resource_name, args, controller.gateway, after)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
 
     def _http_routes(self, resource_name: str, args: IngressArgs, gateway: GatewayRef,
                      after: list[pulumi.Resource]) -> None:

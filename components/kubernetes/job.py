@@ -19,8 +19,8 @@ from components.kubernetes.workload import (
     NamespaceRef,
     admit,
     check_admitted,
-    child_options,
     object_metadata,
+    object_options,
     pod_template,
 )
 
@@ -74,21 +74,19 @@ class JobArgs:
         check_admitted(self.namespace, self.job.pod, "job")
 
 
-class Job(pulumi.ComponentResource):
+class Job(k8s.batch.v1.Job):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
     def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         admit(args.namespace, "job", args.job.pod, args.job.parallelism or 1)
-        super().__init__("pilothouse:kubernetes:Job", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}
-        self.job = k8s.batch.v1.Job(resource_name, **body, opts=pulumi.ResourceOptions.merge(
-            child_options(self, args.namespace),
+        super().__init__(resource_name, **body, opts=pulumi.ResourceOptions.merge(
+            object_options(opts, args.namespace),
             pulumi.ResourceOptions(replace_on_changes=["spec"], delete_before_replace=True)))
-        self.name = args.name
-        self.register_outputs({"name": self.name})
 
 
 class ConcurrencyPolicy(StrEnum):
@@ -123,13 +121,13 @@ class CronJobArgs:
         check_admitted(self.namespace, self.job.pod, "cron_job")
 
 
-class CronJob(pulumi.ComponentResource):
+class CronJob(k8s.batch.v1.CronJob):
     """Runs its Job on a schedule."""
 
     def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         admit(args.namespace, "cron_job", args.job.pod, args.job.parallelism or 1)
-        super().__init__("pilothouse:kubernetes:CronJob", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest()}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),
@@ -141,6 +139,4 @@ class CronJob(pulumi.ComponentResource):
         if args.suspend:
             spec["suspend"] = True
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels), "spec": spec}
-        self.cron_job = k8s.batch.v1.CronJob(resource_name, opts=child_options(self, args.namespace), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)

@@ -10,7 +10,7 @@ import pulumi_kubernetes as k8s
 
 from components.kubernetes.names import dns_label, labels
 from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.workload import NamespaceRef, admit, check_admitted, child_options, object_metadata
+from components.kubernetes.workload import NamespaceRef, admit, check_admitted, object_metadata, object_options
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,15 +27,13 @@ class PodArgs:
         check_admitted(self.namespace, self.pod, "pod")
 
 
-class Pod(pulumi.ComponentResource):
+class Pod(k8s.core.v1.Pod):
     """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
 
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         admit(args.namespace, "pod", args.pod, 1)
-        super().__init__("pilothouse:kubernetes:Pod", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
                                 "spec": args.pod.to_manifest()}
-        self.pod = k8s.core.v1.Pod(resource_name, opts=child_options(self, args.namespace), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)

@@ -17,7 +17,7 @@ from components.errors import InvalidValueError
 from components.kubernetes.env import EnvValue, config_key
 from components.kubernetes.names import dns_subdomain
 from components.kubernetes.volumes import Volume
-from components.kubernetes.workload import NamespaceRef, child_options, object_metadata
+from components.kubernetes.workload import NamespaceRef, object_metadata, object_options
 
 
 class SecretType(StrEnum):
@@ -73,12 +73,12 @@ class SecretArgs:
                    data={".dockerconfigjson": dockerconfig})
 
 
-class Secret(pulumi.ComponentResource):
+class Secret(k8s.core.v1.Secret):
     """A Secret; ``key()`` and ``volume()`` reference it, and pods using it roll when it changes."""
 
     def __init__(self, resource_name: str, args: SecretArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:Secret", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         values: pulumi.Output[dict[str, Any]] = pulumi.Output.all(**dict(args.data))
         values = pulumi.Output.secret(values)
         data = values.apply(lambda plain: {key: encode(str(value)) for key, value in sorted(plain.items())})
@@ -87,9 +87,7 @@ class Secret(pulumi.ComponentResource):
             lambda plain: hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()))
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
                                 "type": str(args.type), "data": data}
-        self.secret = k8s.core.v1.Secret(resource_name, opts=child_options(self, args.namespace), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
 
     def key(self, key: str) -> EnvValue:
         if key not in self.args.data:

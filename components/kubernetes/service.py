@@ -16,7 +16,7 @@ from components.kubernetes.names import dns_label
 from components.kubernetes.pod_spec import PodSpec
 from components.kubernetes.ports import Protocol, node_port, port_name, port_number
 from components.kubernetes.service_monitor import METRICS_PORT, Scraping
-from components.kubernetes.workload import NamespaceRef, child_options, namespace_name, object_metadata
+from components.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
 
 
 class ServiceType(StrEnum):
@@ -101,12 +101,12 @@ class ServiceArgs:
         return found.number if found else None
 
 
-class Service(pulumi.ComponentResource):
+class Service(k8s.core.v1.Service):
     """A Service selecting a workload's pods."""
 
     def __init__(self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:Service", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         self._resource_name = resource_name
         spec: dict[str, Any] = {"selector": args.selector, "ports": [p.to_manifest() for p in args.ports]}
         if args.type is not ServiceType.CLUSTER_IP:
@@ -118,14 +118,12 @@ class Service(pulumi.ComponentResource):
         service_labels = {**args.selector, **args.labels} if scraped else args.labels
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, service_labels,
                                                             args.annotations), "spec": spec}
-        self.service = k8s.core.v1.Service(resource_name, opts=child_options(self, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
         if scraped and args.scraping is not None:
             metrics = next(p for p in args.ports if p.name == METRICS_PORT)
             args.scraping.monitor(resource_name, service=args.name, namespace=args.namespace,
                                   selector=service_labels, pods=args.selector,
-                                  container_port=args.container_port(metrics), parent=self, after=[self.service])
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+                                  container_port=args.container_port(metrics), parent=self, after=[self])
 
     def backend(self, route: Route) -> Backend:
         """``route`` aimed at this Service: its name, and the port the route names (or its only port)."""
@@ -141,7 +139,7 @@ class Service(pulumi.ComponentResource):
             raise InvalidValueError("route.port", route.port, f"{allowed} Service '{self.name}' ({declared})")
         port = matches[0]
         return Backend(route, self.name, namespace_name(self.args.namespace),
-                       port.name if port.name is not None else port.port, port.port, self.service,
+                       port.name if port.name is not None else port.port, port.port, self,
                        pods=self.args.selector, container_port=self.args.container_port(port))
 
     def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | None, tls: Sequence[Tls] = (),

@@ -93,12 +93,13 @@ class StatefulSetArgs:
         check_admitted(self.namespace, self.pod, "stateful_set")
 
 
-class StatefulSet(Exposable):
-    """A StatefulSet with the headless Service it needs, created alongside it."""
+class StatefulSet(Exposable, pulumi.ComponentResource):
+    """A StatefulSet with the headless Service it needs, created before it: two objects, so a component."""
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, opts, name=args.name,
-                         namespace=args.namespace, pod_labels=args.labels, pod=args.pod, peak_pods=args.replicas)
+        self._admit_pods("StatefulSet", resource_name, name=args.name, namespace=args.namespace,
+                         pod_labels=args.labels, pod=args.pod, peak_pods=args.replicas)
+        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
         self.args = args
         service_name = args.service_name or args.name
         ports = [ServicePort(p.number, target=p.name or p.number, name=p.name or f"port-{p.number}")

@@ -14,7 +14,7 @@ from components.errors import InvalidValueError
 from components.kubernetes.names import dns_subdomain, qualified_name
 from components.kubernetes.quantity import QuantityInput, quantity
 from components.kubernetes.volumes import Volume
-from components.kubernetes.workload import SKIP_AWAIT, NamespaceRef, child_options, object_metadata
+from components.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
 
 AZURE_DISK_CSI = "disk.csi.azure.com"
 AZURE_FILE_CSI = "file.csi.azure.com"
@@ -94,12 +94,12 @@ class StorageClassArgs:
                    allow_volume_expansion=False)
 
 
-class StorageClass(pulumi.ComponentResource):
+class StorageClass(k8s.storage.v1.StorageClass):
     """A cluster-wide storage class; claims name it by object, never by retyped string."""
 
     def __init__(self, resource_name: str, args: StorageClassArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:StorageClass", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         body: dict[str, Any] = {
             "metadata": {"name": args.name}, "provisioner": args.provisioner,
             "reclaim_policy": str(args.reclaim_policy), "allow_volume_expansion": args.allow_volume_expansion,
@@ -109,10 +109,7 @@ class StorageClass(pulumi.ComponentResource):
             body["parameters"] = dict(sorted(args.parameters.items()))
         if args.mount_options:
             body["mount_options"] = list(args.mount_options)
-        self.storage_class = k8s.storage.v1.StorageClass(resource_name, opts=pulumi.ResourceOptions(parent=self),
-                                                         **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=opts, **body)
 
 
 StorageClassRef = StorageClass | str
@@ -154,21 +151,18 @@ class PersistentVolumeClaimArgs:
         claim_spec("claim", self.size, self.access_modes, self.storage_class)
 
 
-class PersistentVolumeClaim(pulumi.ComponentResource):
+class PersistentVolumeClaim(k8s.core.v1.PersistentVolumeClaim):
     """A claim for storage; ``volume()`` mounts it into pods."""
 
     def __init__(self, resource_name: str, args: PersistentVolumeClaimArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:PersistentVolumeClaim", resource_name, None, opts)
         self.args = args
+        self.name = args.name
         extra = [args.storage_class] if isinstance(args.storage_class, StorageClass) else []
         annotations = {} if args.wait_until_bound else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, {}, annotations),
                                 "spec": claim_spec("claim", args.size, args.access_modes, args.storage_class)}
-        self.claim = k8s.core.v1.PersistentVolumeClaim(
-            resource_name, opts=child_options(self, args.namespace, extra), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=object_options(opts, args.namespace, extra), **body)
 
     def volume(self, volume_name: str | None = None, *, read_only: bool = False) -> Volume:
         return Volume.claim(volume_name or self.name, self.name, read_only=read_only)
@@ -191,19 +185,18 @@ class PersistentVolumeArgs:
         quantity(self.size, "volume.size")
 
 
-class PersistentVolume(pulumi.ComponentResource):
+class PersistentVolume(k8s.core.v1.PersistentVolume):
     """A cluster-wide volume claims of its storage class bind to."""
 
     def __init__(self, resource_name: str, args: PersistentVolumeArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pilothouse:kubernetes:PersistentVolume", resource_name, None, opts)
+        self.args = args
+        self.name = args.name
         body: dict[str, Any] = {"metadata": {"name": args.name}, "spec": {
             "capacity": {"storage": str(quantity(args.size, "volume.size"))},
             "accessModes": [str(mode) for mode in args.access_modes],
             "storageClassName": args.storage_class.name,
             "persistentVolumeReclaimPolicy": str(args.storage_class.args.reclaim_policy),
             "hostPath": {"path": args.host_path, "type": "DirectoryOrCreate"}}}
-        k8s.core.v1.PersistentVolume(resource_name, opts=pulumi.ResourceOptions(
-            parent=self, depends_on=[args.storage_class]), **body)
-        self.name = args.name
-        self.register_outputs({"name": self.name})
+        super().__init__(resource_name, opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[args.storage_class])), **body)

@@ -1,4 +1,4 @@
-"""What every workload component shares: its namespace, metadata, pod template and selector."""
+"""What every workload object shares: its namespace, options, metadata, pod template and selector."""
 
 from __future__ import annotations
 
@@ -83,11 +83,20 @@ def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str,
     return metadata
 
 
+def _after(namespace: NamespaceRef, extra: Sequence[pulumi.Resource]) -> list[pulumi.Resource]:
+    return [namespace, *extra] if isinstance(namespace, Namespace) else list(extra)
+
+
+def object_options(opts: pulumi.ResourceOptions | None, namespace: NamespaceRef,
+                   extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+    """The caller's options for a Kubernetes object, plus: after its namespace when it is ours, and ``extra``."""
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=_after(namespace, extra)))
+
+
 def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
                   extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
-    """Children of a workload: parented to it, after their namespace when it is ours."""
-    depends = [namespace, *extra] if isinstance(namespace, Namespace) else list(extra)
-    return pulumi.ResourceOptions(parent=parent, depends_on=depends)
+    """Children of a component or object: parented to it, after their namespace when it is ours."""
+    return pulumi.ResourceOptions(parent=parent, depends_on=_after(namespace, extra))
 
 
 def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def test_an_app_with_a_metrics_port_gets_a_service_monitor(run_program: RunProgr
     assert render.one("kubernetes:core/v1:Service", "web").inputs["metadata"]["labels"] == {"app": "web"}
     assert "labels" not in render.one("kubernetes:core/v1:Service", "worker").inputs["metadata"]
     assert set(monitor.options["dependencies"]) >= {render.one("kubernetes:core/v1:Service", "web").urn}
-    assert monitor.parent == render.one("pilothouse:kubernetes:Service", "web").urn
+    assert monitor.parent == render.one("kubernetes:core/v1:Service", "web").urn
 
 
 def test_prometheus_keeps_its_data_on_a_claim_when_asked(run_program: RunProgram) -> None:

@@ -18,7 +18,7 @@ from tests.conftest import RunProgram
 WEB = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),)),))
 
 
-def test_deployment_and_service_are_children_with_derived_selector(run_program: RunProgram) -> None:
+def test_the_service_is_a_child_of_its_deployment_with_derived_selector(run_program: RunProgram) -> None:
     def program() -> None:
         shop = Namespace("shop", NamespaceArgs(name="shop"))
         web = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=WEB, replicas=2,
@@ -27,11 +27,10 @@ def test_deployment_and_service_are_children_with_derived_selector(run_program: 
         web.expose([ServicePort(80, target="http", name="http")])
 
     render = run_program(program)
-    component = render.one("pilothouse:kubernetes:Deployment", "web")
     deployment = render.one("kubernetes:apps/v1:Deployment", "web")
     service = render.one("kubernetes:core/v1:Service", "web")
-    assert deployment.parent == component.urn
-    assert render.one("pilothouse:kubernetes:Service", "web").parent == component.urn
+    assert deployment.parent.endswith("::pulumi:pulumi:Stack::pilothouse-test")  # the object itself, no wrapper
+    assert service.parent == deployment.urn
     assert render.one("kubernetes:core/v1:Namespace").urn in deployment.options["dependencies"]
     spec = deployment.inputs["spec"]
     assert spec["selector"] == {"matchLabels": {"app": "web"}}

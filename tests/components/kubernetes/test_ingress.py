@@ -34,9 +34,7 @@ def test_host_based_routing_as_in_the_course(run_program: RunProgram) -> None:
 
     render = run_program(program)
     blue = render.one("kubernetes:networking.k8s.io/v1:Ingress", "nginx-blue-svc")
-    assert blue.parent == render.one("pilothouse:kubernetes:Ingress", "nginx-blue-svc").urn
-    assert render.one("pilothouse:kubernetes:Ingress", "nginx-blue-svc").parent == render.one(
-        "pilothouse:kubernetes:Service", "nginx-blue-svc").urn
+    assert blue.parent == render.one("kubernetes:core/v1:Service", "nginx-blue-svc").urn
     assert render.one("kubernetes:core/v1:Service", "nginx-blue-svc").urn in blue.options["dependencies"]
     assert blue.inputs["spec"] == {"ingressClassName": "traefik", "rules": [{"host": "blue.example.com", "http": {
         "paths": [{"path": "/", "pathType": "Prefix",

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
+
+import pulumi_kubernetes.core.v1.ConfigMap  # noqa: F401 - loaded for the SDK floor check
 
 from bench.__main__ import in_process_runner, overhead, scaling, table
+from bench.floor import import_program, loaded_sdk_modules
+from bench.measure import run_child
 from bench.programs import NAMESPACE, PROGRAMS
 from bench.render_compare import differences, kubernetes_objects
 from offline import engine
@@ -41,3 +46,16 @@ def test_overhead_rows_have_the_promised_shape() -> None:
     results = {"overhead": rows, "scaling_exponent": scaling(rows, smallest=1)}
     json.dumps(results)
     assert "| 2 | 13 |" in table(results)
+
+
+def test_the_sdk_floor_imports_the_innermost_sdk_modules_only() -> None:
+    modules = loaded_sdk_modules()
+    assert "pulumi_kubernetes.core.v1.ConfigMap" in modules
+    assert "pulumi_kubernetes.core.v1" not in modules  # its package: imported by importing the module
+    assert not [name for name in modules if name.partition(".")[0] in ("components", "offline", "bench")]
+
+
+def test_the_import_program_reports_its_own_time() -> None:
+    report = run_child([sys.executable, "-c", import_program(["pulumi_kubernetes.core.v1.ConfigMap"])]).report
+    assert report.keys() == {"import_s"}
+    assert report["import_s"] > 0

@@ -21,18 +21,20 @@ from offline import engine as mock_engine
 from tests.e2e.toolchain import ControlPlaneBusyError
 
 SIDES = tuple(PROGRAMS)  # ("pilothouse", "raw")
-Runner = Callable[[str, int], tuple[dict[str, Any], float]]
+#: How the cyclic garbage collector runs: Python's default, or off as the project's ``__main__.py`` runs stacks.
+GC_POLICIES = {"default": True, "gc_off": False}
+Runner = Callable[[str, int, bool], tuple[dict[str, Any], float]]
 
 
-def child_runner(name: str, n: int) -> tuple[dict[str, Any], float]:
+def child_runner(name: str, n: int, collect_cycles: bool) -> tuple[dict[str, Any], float]:
     """A program run in a fresh interpreter: its report and its own peak RSS."""
-    sample = run_child([sys.executable, "-m", "bench.child", name, str(n)])
+    sample = run_child([sys.executable, "-m", "bench.child", name, str(n), *([] if collect_cycles else ["gc-off"])])
     return sample.report, sample.rss_mb
 
 
-def in_process_runner(name: str, n: int) -> tuple[dict[str, Any], float]:
+def in_process_runner(name: str, n: int, collect_cycles: bool) -> tuple[dict[str, Any], float]:
     """A program run in this interpreter (tests): no RSS figure."""
-    return measure(name, n), 0.0
+    return measure(name, n, collect_cycles=collect_cycles), 0.0
 
 
 def _explain_mismatch(n: int) -> str:
@@ -41,7 +43,8 @@ def _explain_mismatch(n: int) -> str:
     return "\n".join(differences(*renders)[:20])
 
 
-def overhead(sizes: Sequence[int], runs: int, runner: Runner = child_runner) -> list[dict[str, Any]]:
+def overhead(sizes: Sequence[int], runs: int, runner: Runner = child_runner,
+             collect_cycles: bool = True) -> list[dict[str, Any]]:
     """Per size: median time and peak RSS of each program, runs interleaved so drift hits both alike."""
     rows = []
     for n in sizes:
@@ -50,7 +53,7 @@ def overhead(sizes: Sequence[int], runs: int, runner: Runner = child_runner) -> 
         reports: dict[str, dict[str, Any]] = {}
         for _ in range(runs):
             for side in SIDES:
-                report, peak = runner(side, n)
+                report, peak = runner(side, n, collect_cycles)
                 times[side].append(report["run_s"])
                 rss[side].append(peak)
                 reports[side] = report
@@ -74,15 +77,26 @@ def scaling(rows: Sequence[dict[str, Any]], smallest: int = 100) -> dict[str, fl
     return {side: loglog_exponent([(row["n"], row[f"{side}_s"]) for row in points]) for side in SIDES}
 
 
-def table(results: dict[str, Any]) -> str:
+def _suffix(policy: str) -> str:
+    return "" if policy == "default" else f"_{policy}"
+
+
+def _overhead_table(rows: Sequence[dict[str, Any]], exponent: dict[str, float | None]) -> list[str]:
     lines = ["| N | objects | Pilothouse s | raw s | ratio | Pilothouse RSS MB | raw RSS MB |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {r['n']} | {r['objects']} | {r['pilothouse_s']:.2f} | {r['raw_s']:.2f} | {r['ratio']:.2f} | "
-              f"{r['pilothouse_rss_mb']:.0f} | {r['raw_rss_mb']:.0f} |" for r in results["overhead"]]
-    exponent = results["scaling_exponent"]
-    if exponent["raw"] is not None:
-        lines.append(f"\nscaling exponent (N >= 100): Pilothouse {exponent['pilothouse']:.2f}, "
-                     f"raw {exponent['raw']:.2f}")
+              f"{r['pilothouse_rss_mb']:.0f} | {r['raw_rss_mb']:.0f} |" for r in rows]
+    if exponent["pilothouse"] is not None and exponent["raw"] is not None:
+        lines.append(f"scaling exponent (N >= 100): Pilothouse {exponent['pilothouse']:.2f}, raw {exponent['raw']:.2f}")
+    return lines
+
+
+def table(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for policy in GC_POLICIES:
+        if f"overhead{_suffix(policy)}" in results:
+            lines += [f"garbage collector: {policy}", *_overhead_table(
+                results[f"overhead{_suffix(policy)}"], results[f"scaling_exponent{_suffix(policy)}"]), ""]
     if "import_s" in results:
         detail = results["import"]
         lines.append(f"import components: {detail['components']['s']:.3f} s; the whole library: "
@@ -110,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine-n", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("build/bench/results.json"))
     args = parser.parse_args(argv)
-    rows = overhead([int(size) for size in args.sizes.split(",")], args.runs)
-    results: dict[str, Any] = {"runs": args.runs, "overhead": rows, "scaling_exponent": scaling(rows)}
+    results: dict[str, Any] = {"runs": args.runs}
+    for policy, collect_cycles in GC_POLICIES.items():
+        rows = overhead([int(size) for size in args.sizes.split(",")], args.runs, collect_cycles=collect_cycles)
+        results |= {f"overhead{_suffix(policy)}": rows, f"scaling_exponent{_suffix(policy)}": scaling(rows)}
     imports = startup.imports(max(args.runs, 5))
     render = startup.render_dev(args.runs)
     results |= {"import_s": imports["library"]["s"], "import": imports,

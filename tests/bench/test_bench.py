@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 
@@ -46,6 +47,15 @@ def test_overhead_rows_have_the_promised_shape() -> None:
     results = {"overhead": rows, "scaling_exponent": scaling(rows, smallest=1)}
     json.dumps(results)
     assert "| 2 | 13 |" in table(results)
+
+
+def test_a_run_without_the_cycle_collector_leaves_it_as_it_found_it() -> None:
+    assert gc.isenabled()
+    rows = overhead([1], runs=1, runner=in_process_runner, collect_cycles=False)
+    assert gc.isenabled()
+    assert rows[0]["pilothouse_registrations"] == rows[0]["raw_registrations"] + 1  # the Namespace component
+    results = {"overhead_gc_off": rows, "scaling_exponent_gc_off": scaling(rows)}
+    assert table(results).startswith("garbage collector: gc_off\n| N |")
 
 
 def test_the_sdk_floor_imports_the_innermost_sdk_modules_only() -> None:

@@ -20,3 +20,12 @@ def non_negative(field: str, value: int | None) -> None:
     """``value`` is unset or a non-negative integer (limits, deadlines, history sizes)."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise InvalidValueError(field, value, "a non-negative integer")
+
+
+MAX_REPLICAS = 10000
+
+
+def replica_count(field: str, value: int, allowed: str) -> None:
+    """``value`` is a whole number of replicas, 0 to ``MAX_REPLICAS`` (Deployments, StatefulSets)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REPLICAS:
+        raise InvalidValueError(field, value, allowed)

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.counts import CountOrPercent, count_or_percent, non_negative
+from components.counts import MAX_REPLICAS, CountOrPercent, count_or_percent, non_negative, replica_count
 from components.errors import InvalidValueError
 from components.kubernetes.exposable import Exposable
 from components.kubernetes.names import dns_label
@@ -68,8 +68,8 @@ class DeploymentArgs:
     def __post_init__(self) -> None:
         dns_label("deployment.name", self.name)
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "deployment.labels"))
-        if self.replicas is not None and (isinstance(self.replicas, bool) or not 0 <= self.replicas <= 10000):
-            raise InvalidValueError("deployment.replicas", self.replicas, "an integer from 0 to 10000, or None")
+        if self.replicas is not None:
+            replica_count("deployment.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}, or None")
         for name in ("revision_history_limit", "min_ready_seconds"):
             non_negative(f"deployment.{name}", getattr(self, name))
         check_admitted(self.namespace, self.pod, "deployment")

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.counts import MAX_REPLICAS, replica_count
 from components.errors import InvalidValueError
 from components.kubernetes.exposable import Exposable
 from components.kubernetes.names import dns_label
@@ -80,8 +81,7 @@ class StatefulSetArgs:
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "stateful_set.labels"))
         if self.service_name is not None:
             dns_label("stateful_set.service_name", self.service_name)
-        if isinstance(self.replicas, bool) or not 0 <= self.replicas <= 10000:
-            raise InvalidValueError("stateful_set.replicas", self.replicas, "an integer from 0 to 10000")
+        replica_count("stateful_set.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}")
         templates = {t.name for t in self.claim_templates}
         for volume in self.pod.all_volumes():
             if volume.declared_by_controller and volume.name not in templates:

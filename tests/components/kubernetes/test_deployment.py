@@ -86,6 +86,8 @@ def test_host_path_needs_a_privileged_namespace(run_program: RunProgram) -> None
     ({"name": "Web"}, "deployment.name: got 'Web'; expected a DNS-1123 label: 1-63 lowercase letters, digits or "
                       "'-', starting and ending alphanumeric"),
     ({"replicas": -1}, "deployment.replicas: got -1; expected an integer from 0 to 10000, or None"),
+    ({"replicas": 1.5}, "deployment.replicas: got 1.5; expected an integer from 0 to 10000, or None"),
+    ({"replicas": True}, "deployment.replicas: got True; expected an integer from 0 to 10000, or None"),
     ({"revision_history_limit": -1}, "deployment.revision_history_limit: got -1; expected a non-negative integer"),
 ])
 def test_bad_deployments_are_rejected(kwargs: dict[str, Any], message: str) -> None:

@@ -67,7 +67,6 @@ class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
         # The target counted its declared (or, autoscaled, one) replica; the autoscaler may add the rest.
         declared = target.args.replicas if target.args.replicas is not None else 1
         admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared))
-        self.args = args
         kind = "Deployment" if isinstance(target, Deployment) else "StatefulSet"
         body: dict[str, Any] = {
             "metadata": object_metadata(target.workload_name, target.namespace, {}),
@@ -97,7 +96,6 @@ class PodDisruptionBudget(k8s.policy.v1.PodDisruptionBudget):
 
     def __init__(self, resource_name: str, args: PodDisruptionBudgetArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        self.args = args
         target = args.target
         spec: dict[str, Any] = {"selector": {"matchLabels": target.pod_labels}}
         if args.min_available is not None:

@@ -43,7 +43,7 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
     """A node agent: log shipper, metrics exporter, storage daemon."""
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods("DaemonSet", resource_name, name=args.name, namespace=args.namespace,
+        self._admit_pods("daemon_set", resource_name, name=args.name, namespace=args.namespace,
                          pod_labels=args.labels, pod=args.pod, peak_pods=1)
         self.args = args
         self.name = args.name

@@ -90,7 +90,7 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods("Deployment", resource_name, name=args.name, namespace=args.namespace,
+        self._admit_pods("deployment", resource_name, name=args.name, namespace=args.namespace,
                          pod_labels=args.labels, pod=args.pod, peak_pods=args.peak_pods)
         self.args = args
         self.name = args.name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pulumi
@@ -22,10 +21,10 @@ class Exposable(pulumi.Resource):
     pod_labels: dict[str, str]
     pod: PodSpec
 
-    def _admit_pods(self, kind: str, resource_name: str, *, name: str, namespace: NamespaceRef,
+    def _admit_pods(self, field: str, resource_name: str, *, name: str, namespace: NamespaceRef,
                     pod_labels: dict[str, str], pod: PodSpec, peak_pods: int) -> None:
-        """Count the pods against the namespace's quota; called before anything is registered."""
-        admit(namespace, re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower(), pod, peak_pods)  # StatefulSet -> stateful_set
+        """Count the pods against the namespace's quota (errors name ``field``) before anything is registered."""
+        admit(namespace, field, pod, peak_pods)
         self.resource_name = resource_name
         self.workload_name, self.namespace, self.pod_labels, self.pod = name, namespace, pod_labels, pod
 

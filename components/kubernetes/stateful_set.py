@@ -97,7 +97,7 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
     """A StatefulSet with the headless Service it needs, created before it: two objects, so a component."""
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods("StatefulSet", resource_name, name=args.name, namespace=args.namespace,
+        self._admit_pods("stateful_set", resource_name, name=args.name, namespace=args.namespace,
                          pod_labels=args.labels, pod=args.pod, peak_pods=args.replicas)
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
         self.args = args

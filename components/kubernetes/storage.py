@@ -190,7 +190,6 @@ class PersistentVolume(k8s.core.v1.PersistentVolume):
 
     def __init__(self, resource_name: str, args: PersistentVolumeArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        self.args = args
         self.name = args.name
         body: dict[str, Any] = {"metadata": {"name": args.name}, "spec": {
             "capacity": {"storage": str(quantity(args.size, "volume.size"))},

@@ -39,7 +39,10 @@ $(CHECKOV): policy/checkov.lock
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r policy/checkov.lock
 	touch $@
 
-test: lint $(CHECKOV) $(CHARTS) ## lint, type check and every test
+# On a cold machine most of the first run is building the toolchain (CPU-bound Go builds); the
+# Python environments, charts and actionlint (mostly downloads) are made beside it.
+test: ## lint, type check and every test (first run on a new machine: see README "First run")
+	$(MAKE) --no-print-directory -j2 lint $(CHECKOV) $(CHARTS) tools
 	$(VENV)/bin/pytest
 
 render: venv ## offline render: make render STACK=dev OUT=build/dev
@@ -66,7 +69,7 @@ tools: ## build the pinned Pulumi CLI, plugins and Kubernetes binaries from Go m
 cluster-up: tools ## start the local control plane (etcd, apiserver, controller-manager, scheduler, kwok)
 	tools/cluster.sh up
 
-cluster-down: ## stop the local control plane, leaving no process behind
+cluster-down: ## stop this checkout's local control plane, leaving none of its processes behind
 	tools/cluster.sh down
 
 up: venv tools $(CHARTS) ## real `pulumi up` of a stack: make up STACK=local

@@ -11,6 +11,8 @@
 #   PILOTHOUSE_SYSTEM_PULUMI auto (default): use a `pulumi` already on PATH when it is
 #                            >= PULUMI_VERSION instead of building one; never: always build
 #   PILOTHOUSE_BUILD_P       go build -p value (default 2)
+#   PILOTHOUSE_BUILD_JOBS    components built at once (default 2): the biggest builds spend
+#                            long stretches compiling one package on one core
 set -euo pipefail
 
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,12 +20,15 @@ REPO_ROOT=$(dirname "$TOOLS_DIR")
 MODS_DIR="$TOOLS_DIR/mods"
 CACHE=${PILOTHOUSE_TOOLS_CACHE:-$HOME/.cache/pilothouse/tools}
 BUILD_P=${PILOTHOUSE_BUILD_P:-2}
+BUILD_JOBS=${PILOTHOUSE_BUILD_JOBS:-2}
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: ERROR: %s\n' "$*" >&2; exit 1; }
 
 # shellcheck source=versions.env
 . "$TOOLS_DIR/versions.env"
+# shellcheck source=gomod.sh
+. "$TOOLS_DIR/gomod.sh"
 for v in PULUMI_VERSION PULUMI_LANGUAGE_PYTHON_VERSION PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION \
     PULUMI_KUBERNETES_VERSION KUBERNETES_VERSION ETCD_VERSION KWOK_VERSION; do
     [ -n "${!v:-}" ] || die "$v is not set in tools/versions.env"
@@ -35,6 +40,9 @@ GO_VERSION=$(go env GOVERSION)
 GO_PLATFORM=$(go env GOOS)/$(go env GOARCH)
 
 COMPONENTS="pulumi pulumi-language-python kubernetes-provider kubernetes etcd kwok"
+# Build order, longest cold build first so the parallel lanes end together (measured build
+# times: tools/README.md); the language host after the CLI, whose packages it shares.
+BUILD_ORDER="kubernetes-provider pulumi kubernetes kwok etcd pulumi-language-python"
 
 # ---------------------------------------------------------------------------
 # Component definitions: which versions.env keys and which wrapper module feed each
@@ -123,9 +131,7 @@ apply_versions() {
             # depends on it must replace each of them with the published v0.<minor>.<patch>.
             local staging kmod args=() m
             staging="v0.${KUBERNETES_VERSION#v1.}"
-            kmod=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" |
-                sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
-            [ -f "$kmod" ] || die "cannot download k8s.io/kubernetes@$KUBERNETES_VERSION"
+            kmod=$(go_module_dir kubernetes "k8s.io/kubernetes@$KUBERNETES_VERSION")/go.mod || return 1
             for m in $(sed -n 's#^[[:space:]]*\(k8s.io/[^ ]*\) => ./staging/.*#\1#p' "$kmod"); do
                 args+=("-replace=$m=$m@$staging")
             done
@@ -141,8 +147,6 @@ apply_versions() {
     fi
 }
 
-mod_dir() { go list -m -f '{{.Dir}}' "$1"; }
-
 build_pulumi() {
     go_build "$1/pulumi" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
@@ -153,14 +157,14 @@ build_pulumi_language_python() {
     go_build "$out/pulumi-language-python" "-X main.version=$PULUMI_LANGUAGE_PYTHON_VERSION" \
         ./cmd/pulumi-language-python
     # The exec shim the language host runs with python ships in the sdk/v3 module.
-    sdk=$(mod_dir github.com/pulumi/pulumi/sdk/v3)
+    sdk=$(go_module_dir pulumi-language-python github.com/pulumi/pulumi/sdk/v3)
     install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/pulumi-language-python-exec"
 }
 
 build_kubernetes_provider() {
     local out=$1 prov
     # Upstream's main embeds a schema generated from this module's schema.json.
-    prov=$(mod_dir github.com/pulumi/pulumi-kubernetes/provider/v4)
+    prov=$(go_module_dir kubernetes-provider github.com/pulumi/pulumi-kubernetes/provider/v4)
     install -m 0644 "$prov/cmd/pulumi-resource-kubernetes/schema.json" schema.json
     install -m 0644 "$prov/cmd/pulumi-resource-kubernetes/terraform-mapping.json" terraform-mapping.json
     go_build "$out/pulumi-resource-kubernetes" \
@@ -190,7 +194,7 @@ build_kwok() {
     go_build "$1/kwok" "$ld" sigs.k8s.io/kwok/cmd/kwok
     # The kwok binary has no built-in stages (kwokctl normally supplies them): collect the
     # module's default node/pod lifecycle stages for tools/cluster.sh (kwok --config).
-    src=$(mod_dir sigs.k8s.io/kwok)/kustomize/stage
+    src=$(go_module_dir kwok sigs.k8s.io/kwok)/kustomize/stage
     mkdir -p "$1/../share"
     for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
         pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
@@ -252,6 +256,23 @@ build_component() {
     mv "$tmp" "$dir"
     rm -rf "$work"
     log "$name: built in $(cat "$dir/build-seconds")s"
+}
+
+# build_all SYSTEM_PULUMI: builds every missing component, BUILD_JOBS at a time; stops with the
+# names of the components that failed (each has said why above).
+build_all() {
+    local sp=$1 c failed="" pids=() names=() i
+    for c in $BUILD_ORDER; do
+        [ "$c" = pulumi ] && [ -n "$sp" ] && continue
+        while [ "$(jobs -rp | wc -l)" -ge "$BUILD_JOBS" ]; do wait -n || true; done
+        build_component "$c" &
+        pids+=("$!")
+        names+=("$c")
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || failed="$failed ${names[$i]}"
+    done
+    [ -z "$failed" ] || die "not built:$failed"
 }
 
 # Links the components' bin/ and share/ files into <hash>/bin and <hash>/share.
@@ -321,10 +342,7 @@ main() {
     if [ -f "$bin/../.complete" ] && { [ -z "$sp" ] || [ "$(readlink "$bin/pulumi")" = "$sp" ]; }; then
         log "all tools up to date in $bin"
     else
-        for c in $COMPONENTS; do
-            [ "$c" = pulumi ] && [ -n "$sp" ] && continue
-            build_component "$c"
-        done
+        build_all "$sp"
         assemble "$bin" "$sp"
         log "tools assembled in $bin"
     fi

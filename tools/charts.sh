@@ -8,17 +8,18 @@ set -euo pipefail
 
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(dirname "$TOOLS_DIR")
-OUT=${1:-$REPO_ROOT/charts}
+OUT=$(realpath -m "${1:-$REPO_ROOT/charts}")
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+# shellcheck source=gomod.sh
+. "$TOOLS_DIR/gomod.sh"
 
-module_dir() {
-    (cd "$TOOLS_DIR/mods/charts" && go mod download -json "$1") | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
-}
-
-traefik=$(module_dir github.com/traefik/traefik-helm-chart)
-prometheus=$(module_dir github.com/prometheus-community/helm-charts)
-grafana=$(module_dir github.com/grafana-community/helm-charts)
-gateway_api=$(module_dir sigs.k8s.io/gateway-api)
+# The versions tools/mods/charts/go.mod requires.
+cd "$TOOLS_DIR/mods/charts"
+traefik=$(go_module_dir charts github.com/traefik/traefik-helm-chart)
+prometheus=$(go_module_dir charts github.com/prometheus-community/helm-charts)
+grafana=$(go_module_dir charts github.com/grafana-community/helm-charts)
+gateway_api=$(go_module_dir charts sigs.k8s.io/gateway-api)
+cd "$REPO_ROOT"
 
 stage=$(mktemp -d "${OUT%/}.XXXXXX")
 trap 'rm -rf "$stage"' EXIT

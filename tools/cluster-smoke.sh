@@ -8,7 +8,7 @@ set -euo pipefail
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE="$(dirname "$TOOLS_DIR")/.pilothouse/cluster"
 PKI="$STATE/pki"
-API="https://127.0.0.1:16443"
+API=$("$TOOLS_DIR/cluster.sh" api)
 NS="pilothouse-smoke-$$"
 TIMEOUT=${PILOTHOUSE_SMOKE_TIMEOUT:-120}
 

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Local Kubernetes control plane for Pilothouse: etcd + kube-apiserver +
 # kube-controller-manager + kube-scheduler + kwok (fake nodes, simulated pods).
-# Everything listens on 127.0.0.1 only; state, logs and pid files live in
-# <repo>/.pilothouse/cluster/.
+# Everything listens on 127.0.0.1 only; state, logs, pid files and the ports in use live in
+# <repo>/.pilothouse/cluster/, so every checkout has a control plane of its own and several run
+# side by side.
 #
 #   tools/cluster.sh up            start (idempotent) and wait until ready
-#   tools/cluster.sh down          stop every process, keep the state
+#   tools/cluster.sh down          stop this checkout's processes, keep the state
 #   tools/cluster.sh down --purge  stop and remove the state dir
 #   tools/cluster.sh status        print what runs; exit 0 when all runs, 1 otherwise
 #   tools/cluster.sh kubeconfig    print the admin kubeconfig path
-#   tools/cluster.sh lockfile      print the lock file runs that use the control plane hold (flock);
-#                                  machine-wide, as the ports are
+#   tools/cluster.sh api           print the API server's URL (after a first `up`)
+#   tools/cluster.sh lockfile      print the lock file runs that use this checkout's control plane
+#                                  hold (flock), so that they take turns
+#
+# Ports: the first `up` of a checkout picks a free block of six loopback ports, starting at one
+# derived from the checkout's path, and records it in ports.env; later starts reuse it while it is
+# free (the kubeconfig, and so a stack's provider, stays the same) and move only when another
+# program took one of them.
 #
 # Environment: PILOTHOUSE_NODES (number of fake nodes, default 2),
 # PILOTHOUSE_CLUSTER_TIMEOUT (seconds to wait for each step, default 120),
-# PILOTHOUSE_CONTROL_PLANE_LOCK (the lock file, default /tmp/pilothouse-control-plane.lock).
+# PILOTHOUSE_CONTROL_PLANE_LOCK (the lock file, default <repo>/.pilothouse/control-plane.lock).
 set -euo pipefail
 
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,15 +31,19 @@ PKI="$STATE/pki"
 LOGS="$STATE/logs"
 PIDS="$STATE/pids"
 KUBECONFIG_FILE="$STATE/kubeconfig"
-# Machine-wide like the ports (not under TMPDIR, which differs between sessions).
-LOCK_FILE=${PILOTHOUSE_CONTROL_PLANE_LOCK:-/tmp/pilothouse-control-plane.lock}
+PORTS_FILE="$STATE/ports.env"
+LOCK_FILE=${PILOTHOUSE_CONTROL_PLANE_LOCK:-$REPO_ROOT/.pilothouse/control-plane.lock}
+# Held (machine-wide) only while a checkout picks its ports and binds them, so that two
+# checkouts starting at once never pick the same block.
+PORTS_LOCK=${PILOTHOUSE_PORTS_LOCK:-/tmp/pilothouse-control-plane-ports.lock}
 
-ETCD_CLIENT_PORT=23790
-ETCD_PEER_PORT=23800
-APISERVER_PORT=16443
-CONTROLLER_MANAGER_PORT=16444
-SCHEDULER_PORT=16445
-KWOK_PORT=16446
+# The ports a control plane listens on, in ports.env order; a block of six from PORT_BASE.
+PORT_KEYS="ETCD_CLIENT_PORT ETCD_PEER_PORT APISERVER_PORT CONTROLLER_MANAGER_PORT SCHEDULER_PORT KWOK_PORT"
+PORT_BLOCK=8
+# Blocks lie in [20000, 32000): below Linux's default ephemeral range (32768-60999), where
+# outgoing connections take their local ports.
+PORT_FIRST=20000
+PORT_BLOCKS=1500
 SERVICE_CIDR=10.96.0.0/16
 SERVICE_IP=10.96.0.1
 POD_CIDR=10.244.0.0/16
@@ -43,7 +54,6 @@ POD_CIDR=10.244.0.0/16
 NODE_IP_PREFIX=192.0.2
 NODES=${PILOTHOUSE_NODES:-2}
 TIMEOUT=${PILOTHOUSE_CLUSTER_TIMEOUT:-120}
-API="https://127.0.0.1:$APISERVER_PORT"
 
 # Start order; `down` stops in reverse.
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok"
@@ -54,6 +64,72 @@ die() { printf 'cluster: ERROR: %s\n' "$*" >&2; exit 1; }
 bin_dir() {
     [ -n "${BIN:-}" ] && return 0
     BIN=$("$TOOLS_DIR/bootstrap.sh") || die "tools/bootstrap.sh failed"
+}
+
+# ---------------------------------------------------------------- ports
+# Sets the PORT_KEYS variables and API from ports.env; returns 1 when there is none yet.
+load_ports() {
+    local key
+    [ -f "$PORTS_FILE" ] || return 1
+    # shellcheck source=/dev/null
+    . "$PORTS_FILE"
+    for key in $PORT_KEYS; do
+        [[ ${!key:-} =~ ^[0-9]+$ ]] || die "$PORTS_FILE: $key is not a port number; remove the file to pick new ports"
+    done
+    API="https://127.0.0.1:$APISERVER_PORT"
+}
+
+# ports_free PORT...: every port can be bound on 127.0.0.1 now (as the servers bind it, with
+# SO_REUSEADDR, so a port in TIME_WAIT counts as free).
+ports_free() {
+    python3 - "$@" <<'PY'
+import socket, sys
+for port in map(int, sys.argv[1:]):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            sys.exit(1)
+PY
+}
+
+block_ports() {
+    local base=$1 i
+    for i in 0 1 2 3 4 5; do printf '%s ' $((base + i)); done
+}
+
+# Keeps the recorded ports while they are free, else picks the first free block from the one the
+# checkout's path hashes to, and writes ports.env.
+choose_ports() {
+    local key port i start base ports
+    if load_ports && ports_free $(for key in $PORT_KEYS; do echo "${!key}"; done); then
+        return 0
+    fi
+    start=$(( $(printf '%s' "$REPO_ROOT" | cksum | cut -d' ' -f1) % PORT_BLOCKS ))
+    for i in $(seq 0 $((PORT_BLOCKS - 1))); do
+        base=$((PORT_FIRST + ((start + i) % PORT_BLOCKS) * PORT_BLOCK))
+        ports=$(block_ports "$base")
+        # shellcheck disable=SC2086
+        ports_free $ports || continue
+        i=0
+        for key in $PORT_KEYS; do
+            port=$((base + i))
+            printf '%s=%s\n' "$key" "$port"
+            i=$((i + 1))
+        done > "$PORTS_FILE.tmp"
+        mv "$PORTS_FILE.tmp" "$PORTS_FILE"
+        [ -f "$KUBECONFIG_FILE" ] && log "ports moved to $base-$((base + 5)): a recorded port was taken"
+        load_ports
+        return 0
+    done
+    die "no block of six free ports on 127.0.0.1 in $PORT_FIRST-$((PORT_FIRST + PORT_BLOCKS * PORT_BLOCK))"
+}
+
+any_running() {
+    local c
+    for c in $COMPONENTS; do running "$c" && return 0; done
+    return 1
 }
 
 # ---------------------------------------------------------------- helpers
@@ -67,7 +143,7 @@ alive() {
 
 running() {
     # Guard against pid reuse (a stale pid file): the process must still be ours.
-    alive "$1" && tr '\0' ' ' < "/proc/$(pid_of "$1")/cmdline" 2>/dev/null | grep -q -- "$STATE"
+    alive "$1" && tr '\0' ' ' < "/proc/$(pid_of "$1")/cmdline" 2>/dev/null | grep -qF -- "$STATE/"
 }
 
 kcurl() {
@@ -102,8 +178,9 @@ start() {
         return 0
     fi
     log "starting $name"
-    # setsid: own session, so the process survives this shell and can be stopped alone.
-    setsid "$BIN/$name" "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
+    # setsid: own session, so the process survives this shell and can be stopped alone; it must
+    # not inherit (and keep) the ports lock (fd 8).
+    setsid "$BIN/$name" "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null 8>&- &
     echo $! > "$PIDS/$name.pid"
 }
 
@@ -236,6 +313,15 @@ cmd_up() {
     [ -f "$BIN/../share/kwok-stages.yaml" ] || die "kwok stages missing in $BIN/../share (rerun tools/bootstrap.sh)"
     mkdir -p "$STATE" "$LOGS" "$PIDS"
     gen_pki
+    # Ports are picked and bound under a machine-wide lock (held until this script exits); a control plane of this checkout that
+    # runs already keeps the ports it has.
+    exec 8>>"$PORTS_LOCK"
+    flock -w "$TIMEOUT" 8 || die "another checkout held $PORTS_LOCK for ${TIMEOUT}s"
+    if any_running; then
+        load_ports || die "a control plane runs but $PORTS_FILE is missing; run tools/cluster.sh down"
+    else
+        choose_ports
+    fi
     write_kubeconfig
 
     start etcd \
@@ -350,8 +436,10 @@ cmd_down() {
     stop_group kube-apiserver
     stop_group etcd
     # Verify: no process whose command line names our state dir may remain.
-    if pgrep -f -- "$STATE" >/dev/null 2>&1; then
-        die "processes still running: $(pgrep -f -a -- "$STATE" | cut -c1-120)"
+    local ours
+    ours=$(printf '%s/' "$STATE" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+    if pgrep -f -- "$ours" >/dev/null 2>&1; then
+        die "processes still running: $(pgrep -f -a -- "$ours" | cut -c1-120)"
     fi
     if [ "$purge" = --purge ]; then
         log "removing $STATE"
@@ -362,6 +450,7 @@ cmd_down() {
 
 cmd_status() {
     local c rc=0
+    load_ports || API="(no ports recorded: never started)"
     for c in $COMPONENTS; do
         if running "$c"; then
             printf '%-24s running (pid %s)\n' "$c" "$(pid_of "$c")"
@@ -384,6 +473,7 @@ case ${1:-} in
     down) cmd_down "${2:-}" ;;
     status) cmd_status ;;
     kubeconfig) echo "$KUBECONFIG_FILE" ;;
-    lockfile) echo "$LOCK_FILE" ;;
-    *) die "usage: $0 up|down [--purge]|status|kubeconfig|lockfile" ;;
+    api) load_ports || die "no ports recorded in $PORTS_FILE: run tools/cluster.sh up"; echo "$API" ;;
+    lockfile) mkdir -p "$(dirname "$LOCK_FILE")"; echo "$LOCK_FILE" ;;
+    *) die "usage: $0 up|down [--purge]|status|kubeconfig|api|lockfile" ;;
 esac

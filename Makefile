@@ -39,10 +39,10 @@ $(CHECKOV): policy/checkov.lock
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r policy/checkov.lock
 	touch $@
 
-# On a cold machine most of the first run is building the toolchain (CPU-bound Go builds); the
-# Python environments, charts and actionlint (mostly downloads) are made beside it.
+# On a cold machine most of the first run is building the toolchain (CPU-bound Go builds, started
+# first); the Python environments, charts and actionlint (mostly downloads) are made beside it.
 test: ## lint, type check and every test (first run on a new machine: see README "First run")
-	$(MAKE) --no-print-directory -j2 lint $(CHECKOV) $(CHARTS) tools
+	$(MAKE) --no-print-directory -j3 tools lint $(CHECKOV) $(CHARTS)
 	$(VENV)/bin/pytest
 
 render: venv ## offline render: make render STACK=dev OUT=build/dev

@@ -313,8 +313,8 @@ cmd_up() {
     [ -f "$BIN/../share/kwok-stages.yaml" ] || die "kwok stages missing in $BIN/../share (rerun tools/bootstrap.sh)"
     mkdir -p "$STATE" "$LOGS" "$PIDS"
     gen_pki
-    # Ports are picked and bound under a machine-wide lock (held until this script exits); a control plane of this checkout that
-    # runs already keeps the ports it has.
+    # Ports are picked and bound under a machine-wide lock (held until this script exits); a
+    # control plane of this checkout that runs already keeps the ports it has.
     exec 8>>"$PORTS_LOCK"
     flock -w "$TIMEOUT" 8 || die "another checkout held $PORTS_LOCK for ${TIMEOUT}s"
     if any_running; then

@@ -18,6 +18,7 @@ go_module_dir() {
     fi
     reason=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p')
     [ -n "$reason" ] || reason=$(printf '%s\n' "$json" | tail -n 1)
+    reason=${reason#"$module: "}
     printf '%s: cannot download Go module %s: %s\n' "$who" "$module" "${reason:-no module directory}" >&2
     return 1
 }

@@ -25,7 +25,7 @@ stack_file="$REPO_ROOT/Pulumi.$stack.yaml"
 . "$TOOLS_DIR/env.sh"
 cd "$REPO_ROOT"
 if grep -Eq "^\s*pilothouse:kubeconfig:\s*$LOCAL_KUBECONFIG\s*$" "$stack_file"; then
-    # One run at a time on the control plane (its ports are machine-wide); held until pulumi exits.
+    # One run at a time on this checkout's control plane; held until pulumi exits.
     lock=$("$TOOLS_DIR/cluster.sh" lockfile)
     exec 9>>"$lock"
     flock -w 600 9 || { echo "tools/stack.sh: another run held the local control plane for 10 minutes ($lock)" >&2; exit 75; }

@@ -29,8 +29,8 @@ class ControlPlaneBusyError(RuntimeError):
 
 @contextmanager
 def control_plane_lock(wait_s: float = 600) -> Iterator[None]:
-    """Hold the lock every run on the local control plane takes (``tools/cluster.sh lockfile``,
-    ``tools/stack.sh`` takes it too): its ports are machine-wide, so two runs would collide."""
+    """Hold the lock every run on this checkout's control plane takes (``tools/cluster.sh lockfile``,
+    ``tools/stack.sh`` takes it too): two runs would stop or purge the control plane under each other."""
     path = subprocess.run([str(CLUSTER), "lockfile"], check=True, capture_output=True, text=True).stdout.strip()
     with open(path, "a") as lock:
         deadline = time.monotonic() + wait_s

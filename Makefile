@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 OUT ?= build/$(STACK)
 BASE ?= HEAD
-SOURCES := components stacks offline policy tests app bench __main__.py
+SOURCES := components stacks policy tests app bench __main__.py
 CHECKOV := .venv-checkov/bin/checkov
 
 CHARTS := charts/.go.sum
@@ -46,14 +46,14 @@ test: ## lint, type check and every test (first run on a new machine: see README
 	$(VENV)/bin/pytest
 
 render: venv ## offline render: make render STACK=dev OUT=build/dev
-	$(PY) -m offline render --stack $(STACK) --out $(OUT)
+	$(VENV)/bin/pilothouse render --stack $(STACK) --out $(OUT)
 
 diff: venv ## offline diff against a git revision: make diff STACK=dev BASE=HEAD~1
-	$(PY) -m offline diff --stack $(STACK) --base $(BASE)
+	$(VENV)/bin/pilothouse diff --stack $(STACK) --base $(BASE) --path components
 
 policy: venv ## the policy rules over an offline render: make policy STACK=prod
-	$(PY) -m offline render --stack $(STACK) --out $(OUT) >/dev/null
-	$(PY) -m policy.offline $(OUT)
+	$(VENV)/bin/pilothouse render --stack $(STACK) --out $(OUT) >/dev/null
+	$(VENV)/bin/pilothouse policy $(OUT)
 
 bench: venv ## benchmarks (not tests): overhead over raw pulumi-kubernetes, scaling, start-up, real engine -> build/bench/results.json
 	$(PY) -m bench

@@ -5,7 +5,7 @@ import gc
 import pulumi
 
 import stacks
-from components.errors import InvalidValueError
+from pilothouse.errors import InvalidValueError
 from stacks.config import load
 
 # A Pulumi program is a one-shot process whose objects (each resource's outputs, futures and tasks)

@@ -17,7 +17,7 @@ from bench.child import measure
 from bench.measure import loglog_exponent, median, run_child
 from bench.programs import NAMESPACE, PROGRAMS
 from bench.render_compare import differences, kubernetes_objects
-from offline import engine as mock_engine
+from pilothouse.offline import engine as mock_engine
 from tests.e2e.toolchain import ControlPlaneBusyError
 
 SIDES = tuple(PROGRAMS)  # ("pilothouse", "raw")
@@ -99,7 +99,7 @@ def table(results: dict[str, Any]) -> str:
                 results[f"overhead{_suffix(policy)}"], results[f"scaling_exponent{_suffix(policy)}"]), ""]
     if "import_s" in results:
         detail = results["import"]
-        lines.append(f"import components: {detail['components']['s']:.3f} s; the whole library: "
+        lines.append(f"import pilothouse: {detail['pilothouse']['s']:.3f} s; the whole library: "
                      f"{results['import_s']:.3f} s, {detail['library']['rss_mb']:.0f} MB (SDK floor, the "
                      f"{detail['sdk_floor']['modules']} SDK modules it loads imported alone: "
                      f"{detail['sdk_floor']['s']:.3f} s)")

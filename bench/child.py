@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.programs import NAMESPACE, PROGRAMS
 from bench.render_compare import digest, kubernetes_objects
-from offline import engine
+from pilothouse.offline import engine
 
 
 def measure(name: str, n: int, *, collect_cycles: bool = True) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from bench.measure import median, run_child
 SDK_PACKAGES = frozenset({"pulumi", "pulumi_kubernetes", "pulumi_azure_native", "pulumi_random", "pulumi_docker",
                           "grpc", "google"})
 #: The library and every area of it, as a program that uses all of them imports it.
-LIBRARY = ("components", "components.kubernetes", "components.azure", "components.images", "components.addons")
+LIBRARY = ("pilothouse", "pilothouse.kubernetes", "pilothouse.azure", "pilothouse.images", "pilothouse.addons")
 
 
 def loaded_sdk_modules() -> list[str]:
@@ -48,9 +48,9 @@ def main(argv: Sequence[str]) -> None:
         for name in LIBRARY:
             importlib.import_module(name)
     else:  # render-dev OUT
-        from offline.__main__ import main as offline_main  # noqa: PLC0415 - the run being measured
+        from pilothouse.cli import main as cli_main  # noqa: PLC0415 - the run being measured
 
-        offline_main(["render", "--stack", "dev", "--out", str(Path(argv[1]))])
+        cli_main(["render", "--stack", "dev", "--out", str(Path(argv[1]))])
     print(json.dumps({"modules": loaded_sdk_modules()}))
 
 

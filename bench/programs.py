@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.kubernetes import (
+from pilothouse.kubernetes import (
     ConfigMap,
     ConfigMapArgs,
     Container,
@@ -33,7 +33,7 @@ from components.kubernetes import (
     Resources,
     ServicePort,
 )
-from components.kubernetes.ingress import IngressClass, Route
+from pilothouse.kubernetes.ingress import IngressClass, Route
 
 NAMESPACE = "bench"
 IMAGE = "nginxinc/nginx-unprivileged:1.27"

@@ -6,8 +6,8 @@ import hashlib
 import json
 from typing import Any
 
-from offline.engine import Render
-from offline.render import is_kubernetes_object, manifest
+from pilothouse.offline.engine import Render
+from pilothouse.offline.render import is_kubernetes_object, manifest
 
 
 def kubernetes_objects(render: Render) -> dict[str, dict[str, Any]]:

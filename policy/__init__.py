@@ -1,1 +1,1 @@
-"""Pilothouse's policy pack: the secure defaults as rules, for `pulumi preview --policy-pack` and offline renders."""
+"""This repository's policy pack folder (not shipped): Pilothouse's rules served by ``pilothouse.policy.pack``."""

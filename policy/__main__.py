@@ -1,54 +1,5 @@
-"""The policy pack: `pulumi preview --policy-pack policy`. Building the PolicyPack starts its server,
-so it happens only here; the rules themselves live in ``rules.py``."""
+"""This repository's policy pack folder (`pulumi preview --policy-pack policy`): Pilothouse's rules."""
 
-from __future__ import annotations
+from pilothouse.policy.pack import serve
 
-import sys
-from collections.abc import Mapping
-from pathlib import Path
-
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyPack,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the pack runs from its own folder
-
-from policy.rules import RULES, Enforcement, Rule, Settings
-
-LEVELS = {Enforcement.MANDATORY: EnforcementLevel.MANDATORY, Enforcement.ADVISORY: EnforcementLevel.ADVISORY}
-
-
-def settings_of(config: Mapping[str, object]) -> Settings:
-    defaults = Settings()
-    return Settings(**{name: tuple(value) if isinstance(value, list) else value  # type: ignore[arg-type]
-                       for name, value in config.items() if hasattr(defaults, name)})
-
-
-def resource_policy(rule: Rule) -> ResourceValidationPolicy:
-    def validate(args: ResourceValidationArgs, report_violation: object) -> None:
-        assert rule.check is not None
-        for message in rule.check(args.resource_type, args.props, settings_of(args.get_config())):
-            report_violation(message)  # type: ignore[operator]
-
-    return ResourceValidationPolicy(name=rule.id, description=rule.description,
-                                    enforcement_level=LEVELS[rule.enforcement], validate=validate)
-
-
-def stack_policy(rule: Rule) -> StackValidationPolicy:
-    def validate(args: StackValidationArgs, report_violation: object) -> None:
-        assert rule.stack_check is not None
-        resources = [(r.resource_type, r.props) for r in args.resources]
-        for message in rule.stack_check(resources, settings_of(args.get_config())):
-            report_violation(message)  # type: ignore[operator]
-
-    return StackValidationPolicy(name=rule.id, description=rule.description,
-                                 enforcement_level=LEVELS[rule.enforcement], validate=validate)
-
-
-PolicyPack(name="pilothouse", policies=[
-    resource_policy(rule) if rule.check is not None else stack_policy(rule) for rule in RULES])
+serve()

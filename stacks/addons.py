@@ -6,13 +6,13 @@ from dataclasses import dataclass, replace
 
 import pulumi
 
-from components.addons.ingress_controller import IngressController, PublicEndpoint
-from components.addons.log_agent import LogAgent
-from components.addons.monitoring import Monitoring, PrometheusStorage
-from components.kubernetes.ingress import IngressClass
-from components.kubernetes.namespace import Namespace
-from components.kubernetes.service_monitor import Scraping
-from components.kubernetes.storage import AzureDiskSku, StorageClass, StorageClassArgs
+from pilothouse.addons.ingress_controller import IngressController, PublicEndpoint
+from pilothouse.addons.log_agent import LogAgent
+from pilothouse.addons.monitoring import Monitoring, PrometheusStorage
+from pilothouse.kubernetes.ingress import IngressClass
+from pilothouse.kubernetes.namespace import Namespace
+from pilothouse.kubernetes.service_monitor import Scraping
+from pilothouse.kubernetes.storage import AzureDiskSku, StorageClass, StorageClassArgs
 from stacks.addons_config import AddonsConfig
 
 

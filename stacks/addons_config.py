@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from components.addons.ingress_controller import IngressControllerArgs
-from components.addons.log_agent import LogAgentArgs, LogSink, SinkKind
-from components.addons.monitoring import MonitoringArgs
-from components.errors import InvalidValueError
-from components.kubernetes.ingress import Route
-from components.kubernetes.names import dns_label
-from components.kubernetes.namespace import NamespaceArgs
-from components.kubernetes.quantity import quantity
-from components.kubernetes.service import ServiceType
+from pilothouse.addons.ingress_controller import IngressControllerArgs
+from pilothouse.addons.log_agent import LogAgentArgs, LogSink, SinkKind
+from pilothouse.addons.monitoring import MonitoringArgs
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.ingress import Route
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.namespace import NamespaceArgs
+from pilothouse.kubernetes.quantity import quantity
+from pilothouse.kubernetes.service import ServiceType
 from stacks.config_reader import Fields, build
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.addons.ingress_controller import PublicEndpoint
-from components.kubernetes.namespace import Namespace
+from pilothouse.addons.ingress_controller import PublicEndpoint
+from pilothouse.kubernetes.namespace import Namespace
 from stacks.addons import install_addons
 from stacks.config import KubeconfigTarget, StackConfig
 from stacks.workloads import ReferenceWorkloads

@@ -1,7 +1,7 @@
 """The stack's configuration as frozen, typed objects, validated before anything is registered.
 
 ``load()`` reads every ``pilothouse:*`` key of the running stack. A bad value raises one
-:class:`~components.errors.InvalidValueError` naming the config key, the value given and
+:class:`~pilothouse.errors.InvalidValueError` naming the config key, the value given and
 what is allowed; ``__main__`` turns it into a one-line Pulumi error, so no resource is
 registered and no provider traceback is shown.
 """
@@ -15,7 +15,7 @@ from enum import StrEnum
 
 import pulumi
 
-from components.azure.cluster_spec import (
+from pilothouse.azure.cluster_spec import (
     ClusterSpec,
     ClusterTier,
     MaintenanceWindow,
@@ -23,19 +23,19 @@ from components.azure.cluster_spec import (
     UpgradeChannel,
     Weekday,
 )
-from components.azure.naming import Naming
-from components.azure.network_plan import (
+from pilothouse.azure.naming import Naming
+from pilothouse.azure.network_plan import (
     LoadBalancerSku,
     NetworkPlan,
     NetworkPlugin,
     NetworkPolicy,
     OutboundType,
 )
-from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
-from components.azure.registry_spec import RegistrySku, RegistrySpec
-from components.errors import InvalidValueError, snake_to_camel
-from components.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
-from components.kubernetes.quota import LimitDefaults, Quota
+from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
+from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
+from pilothouse.errors import InvalidValueError, snake_to_camel
+from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
+from pilothouse.kubernetes.quota import LimitDefaults, Quota
 from stacks.addons_config import AddonsConfig, parse_addons
 from stacks.config_reader import Fields, build
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import TypeVar
 
-from components.errors import InvalidValueError, snake_to_camel
+from pilothouse.errors import InvalidValueError, snake_to_camel
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.images import ImageRef, content_tag, context_digest
+from pilothouse.images import ImageRef, content_tag, context_digest
 
 APP_CONTEXT = "app"
 APP_REPOSITORY = "shop/web"

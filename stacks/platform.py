@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.addons.ingress_controller import PublicEndpoint
-from components.azure.cluster import AksCluster, AksClusterArgs
-from components.azure.ingress_ip import IngressPublicIp, IngressPublicIpArgs
-from components.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
-from components.azure.network import Network, NetworkArgs
-from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
-from components.azure.registry_token import RegistryPushToken, RegistryPushTokenArgs
-from components.azure.resource_group import ResourceGroup, ResourceGroupArgs
-from components.images import BuiltImage, BuiltImageArgs
+from pilothouse.addons.ingress_controller import PublicEndpoint
+from pilothouse.azure.cluster import AksCluster, AksClusterArgs
+from pilothouse.azure.ingress_ip import IngressPublicIp, IngressPublicIpArgs
+from pilothouse.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
+from pilothouse.azure.network import Network, NetworkArgs
+from pilothouse.azure.registry import ContainerRegistry, ContainerRegistryArgs
+from pilothouse.azure.registry_token import RegistryPushToken, RegistryPushTokenArgs
+from pilothouse.azure.resource_group import ResourceGroup, ResourceGroupArgs
+from pilothouse.images import BuiltImage, BuiltImageArgs
 from stacks.config import AzureConfig
 from stacks.images import APP_CONTEXT, APP_REPOSITORY, PLATFORM
 

@@ -10,34 +10,34 @@ from __future__ import annotations
 import pulumi
 import pulumi_random
 
-from components.kubernetes.autoscaling import (
+from pilothouse.kubernetes.autoscaling import (
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerArgs,
     PodDisruptionBudget,
     PodDisruptionBudgetArgs,
 )
-from components.kubernetes.config_map import ConfigMap, ConfigMapArgs
-from components.kubernetes.container import Container
-from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.ingress import Route
-from components.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
-from components.kubernetes.namespace import Namespace
-from components.kubernetes.pod_spec import PodSpec, RestartPolicy
-from components.kubernetes.ports import Port
-from components.kubernetes.probes import Probe, Timing
-from components.kubernetes.resources import Resources
-from components.kubernetes.secret import Secret, SecretArgs
-from components.kubernetes.selectors import spread_by
-from components.kubernetes.service import ServicePort
-from components.kubernetes.stateful_set import ClaimTemplate, StatefulSet, StatefulSetArgs
-from components.kubernetes.storage import (
+from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.ingress import Route
+from pilothouse.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
+from pilothouse.kubernetes.namespace import Namespace
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.probes import Probe, Timing
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.secret import Secret, SecretArgs
+from pilothouse.kubernetes.selectors import spread_by
+from pilothouse.kubernetes.service import ServicePort
+from pilothouse.kubernetes.stateful_set import ClaimTemplate, StatefulSet, StatefulSetArgs
+from pilothouse.kubernetes.storage import (
     AzureDiskSku,
     PersistentVolume,
     PersistentVolumeArgs,
     StorageClass,
     StorageClassArgs,
 )
-from components.kubernetes.volumes import Mount, Volume
+from pilothouse.kubernetes.volumes import Mount, Volume
 from stacks.addons import Addons
 from stacks.config import StackConfig, Target
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from offline import engine
-from offline.engine import Render
-from offline.render import is_kubernetes_object, manifest
+from pilothouse.offline import engine
+from pilothouse.offline.engine import Render
+from pilothouse.offline.render import is_kubernetes_object, manifest
 from tests import schemas
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,9 +50,9 @@ def run_program() -> RunProgram:
 
 
 def render_cli(stack: str, out: Path, project: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """``python -m offline render`` as ``make render`` runs it, in a fresh interpreter."""
+    """``python -m pilothouse render`` as ``make render`` runs it, in a fresh interpreter."""
     return subprocess.run(
-        [sys.executable, "-m", "offline", "render", "--project", str(project), "--stack", stack,
+        [sys.executable, "-m", "pilothouse", "render", "--project", str(project), "--stack", stack,
          "--out", str(out)], cwd=REPO, capture_output=True, text=True, check=False)
 
 

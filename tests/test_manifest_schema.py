@@ -9,7 +9,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 
-from offline.render import manifests
+from pilothouse.offline.render import manifests
 from tests import schemas
 from tests.conftest import STACKS
 

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import REPO, RunProgram
 
 EXAMPLES = [block for block in re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(), re.S)
-            if "from components" in block]
+            if "from pilothouse" in block]
 
 
 def test_the_readme_has_examples() -> None:

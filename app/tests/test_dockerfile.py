@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.images.context import included_files
+from pilothouse.images.context import included_files
 
 APP = Path(__file__).resolve().parent.parent
 HADOLINT = Path(sys.executable).parent / "hadolint"

@@ -13,7 +13,7 @@ from bench.floor import import_program, loaded_sdk_modules
 from bench.measure import run_child
 from bench.programs import NAMESPACE, PROGRAMS
 from bench.render_compare import differences, kubernetes_objects
-from offline import engine
+from pilothouse.offline import engine
 
 
 def _objects(side: str, n: int) -> dict[str, dict[str, object]]:
@@ -62,7 +62,7 @@ def test_the_sdk_floor_imports_the_innermost_sdk_modules_only() -> None:
     modules = loaded_sdk_modules()
     assert "pulumi_kubernetes.core.v1.ConfigMap" in modules
     assert "pulumi_kubernetes.core.v1" not in modules  # its package: imported by importing the module
-    assert not [name for name in modules if name.partition(".")[0] in ("components", "offline", "bench")]
+    assert not [name for name in modules if name.partition(".")[0] in ("pilothouse", "bench")]
 
 
 def test_the_import_program_reports_its_own_time() -> None:

@@ -53,7 +53,8 @@ class Checkout:
         """``cluster.sh status`` passes and the API server answers through the checkout's kubeconfig."""
         if self.cluster("status", check=False).returncode != 0:
             return False
-        return KubeApi(self.root / ".pilothouse" / "cluster" / "kubeconfig").get("/api/v1/namespaces/default") is not None
+        api = KubeApi(self.root / ".pilothouse" / "cluster" / "kubeconfig")
+        return api.get("/api/v1/namespaces/default") is not None
 
     def processes(self) -> str:
         return _processes_naming(f"{self.root}/.pilothouse/cluster/")

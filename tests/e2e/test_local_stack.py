@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from offline.render import manifests
+from pilothouse.offline.render import manifests
 from tests.conftest import REPO, render_cli
 from tests.e2e.kube import KubeApi
 from tests.e2e.toolchain import ControlPlaneBusyError, local_control_plane, toolchain_env

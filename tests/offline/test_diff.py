@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from offline.diff import compare, to_markdown
+from pilothouse.offline.diff import compare, to_markdown
 from tests.conftest import REPO
 
 
@@ -78,13 +78,13 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     added = len(stack["config"]["pilothouse:namespaces"])
     stack["config"]["pilothouse:namespaces"].append({"name": "payments"})
     stack_file.write_text(yaml.safe_dump(stack))
-    result = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "local",
+    result = subprocess.run([sys.executable, "-m", "pilothouse", "diff", "--project", str(clone), "--stack", "local",
                              "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     assert "**3 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
     assert "- `kubernetes:networking.k8s.io/v1:NetworkPolicy` **payments-default-deny**" in result.stdout
     assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
     assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
     assert f"#### Stack outputs\n  - `namespaces[{added}]`: (none) → `\"payments\"`" in result.stdout
-    unchanged = subprocess.run([sys.executable, "-m", "offline", "diff", "--project", str(clone), "--stack", "dev",
+    unchanged = subprocess.run([sys.executable, "-m", "pilothouse", "diff", "--project", str(clone), "--stack", "dev",
                                 "--base", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     assert unchanged.stdout.endswith("No changes\n")

@@ -8,8 +8,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from offline import render
-from offline.engine import SECRET
+from pilothouse.offline import render
+from pilothouse.offline.engine import SECRET
 from tests.conftest import REPO, STACKS, RunProgram, render_cli
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from policy.offline import check, report
-from policy.rules import RULES, Enforcement, Settings, evaluate
+from pilothouse.policy.offline import check, report
+from pilothouse.policy.rules import RULES, Enforcement, Settings, evaluate
 from tests.conftest import STACKS
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 import stacks
-from components.errors import InvalidValueError
+from pilothouse.errors import InvalidValueError
 from stacks.config import Target, parse
 from tests.conftest import RunProgram
 

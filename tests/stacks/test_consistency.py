@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from components.kubernetes.quantity import Quantity
-from offline.render import manifests
+from pilothouse.kubernetes.quantity import Quantity
+from pilothouse.offline.render import manifests
 from tests.conftest import STACKS
 
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"}

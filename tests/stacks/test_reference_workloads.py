@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from offline.engine import SECRET
-from offline.render import manifests
+from pilothouse.offline.engine import SECRET
+from pilothouse.offline.render import manifests
 from stacks.workloads import DB_PASSWORD_LENGTH
 from tests.conftest import STACKS
 

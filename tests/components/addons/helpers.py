@@ -8,7 +8,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from components.addons.chart import PinnedChart
+from pilothouse.addons.chart import PinnedChart
 from tests.conftest import REPO
 
 

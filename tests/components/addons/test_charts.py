@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.addons.chart import KUBE_PROMETHEUS_STACK, TRAEFIK, PinnedChart
+from pilothouse.addons.chart import KUBE_PROMETHEUS_STACK, TRAEFIK, PinnedChart
 from tests.conftest import REPO
 
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 import pulumi
 import pytest
 
-from components.addons.chart import TRAEFIK
-from components.addons.ingress_controller import IngressController, IngressControllerArgs, PublicEndpoint
-from components.errors import InvalidValueError
-from components.kubernetes.namespace import Namespace, NamespaceArgs
-from components.kubernetes.resources import Resources
-from components.kubernetes.service import ServiceType
+from pilothouse.addons.chart import TRAEFIK
+from pilothouse.addons.ingress_controller import IngressController, IngressControllerArgs, PublicEndpoint
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.service import ServiceType
 from tests.components.addons.helpers import schema_errors
 from tests.conftest import RunProgram
 

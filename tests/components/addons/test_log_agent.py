@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from components.addons.log_agent import LogAgent, LogAgentArgs, LogSink
-from components.errors import InvalidValueError
-from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
-from offline.render import manifest
+from pilothouse.addons.log_agent import LogAgent, LogAgentArgs, LogSink
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
 
 

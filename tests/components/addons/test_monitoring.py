@@ -6,17 +6,17 @@ from collections.abc import Callable
 
 import pytest
 
-from components.addons.chart import KUBE_PROMETHEUS_STACK
-from components.addons.monitoring import Monitoring, MonitoringArgs, PrometheusStorage
-from components.errors import InvalidValueError
-from components.kubernetes.container import Container
-from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
-from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.ports import Port
-from components.kubernetes.service import ServicePort
-from components.kubernetes.service_monitor import Scraping
-from components.kubernetes.storage import StorageClass, StorageClassArgs
+from pilothouse.addons.chart import KUBE_PROMETHEUS_STACK
+from pilothouse.addons.monitoring import Monitoring, MonitoringArgs, PrometheusStorage
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.service import ServicePort
+from pilothouse.kubernetes.service_monitor import Scraping
+from pilothouse.kubernetes.storage import StorageClass, StorageClassArgs
 from tests.components.addons.helpers import unknown_keys
 from tests.conftest import RunProgram
 

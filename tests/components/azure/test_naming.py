@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.azure.naming import Naming, ResourceKind, check_name
-from components.azure.regions import REGION_CODES
-from components.errors import InvalidValueError
+from pilothouse.azure.naming import Naming, ResourceKind, check_name
+from pilothouse.azure.regions import REGION_CODES
+from pilothouse.errors import InvalidValueError
 
 
 def naming() -> Naming:

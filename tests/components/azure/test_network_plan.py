@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from components.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPolicy
-from components.errors import InvalidValueError
+from pilothouse.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPolicy
+from pilothouse.errors import InvalidValueError
 
 GOOD: dict[str, Any] = {"vnet_cidr": "10.10.0.0/16", "node_subnet_cidr": "10.10.0.0/20"}
 

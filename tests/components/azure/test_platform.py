@@ -7,19 +7,19 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.azure.cluster import AksCluster, AksClusterArgs, pool_name
-from components.azure.cluster_spec import ClusterSpec, ClusterTier, UpgradeChannel
-from components.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
-from components.azure.naming import Naming
-from components.azure.network import Network, NetworkArgs
-from components.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPolicy, OutboundType
-from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
-from components.azure.registry import ContainerRegistry, ContainerRegistryArgs
-from components.azure.registry_spec import RegistrySku, RegistrySpec
-from components.azure.roles import ACR_PULL, NETWORK_CONTRIBUTOR
-from components.errors import InvalidValueError
-from offline import engine
-from offline.engine import SECRET, Render
+from pilothouse.azure.cluster import AksCluster, AksClusterArgs, pool_name
+from pilothouse.azure.cluster_spec import ClusterSpec, ClusterTier, UpgradeChannel
+from pilothouse.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
+from pilothouse.azure.naming import Naming
+from pilothouse.azure.network import Network, NetworkArgs
+from pilothouse.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPolicy, OutboundType
+from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
+from pilothouse.azure.registry import ContainerRegistry, ContainerRegistryArgs
+from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
+from pilothouse.azure.roles import ACR_PULL, NETWORK_CONTRIBUTOR
+from pilothouse.errors import InvalidValueError
+from pilothouse.offline import engine
+from pilothouse.offline.engine import SECRET, Render
 from tests.conftest import RunProgram
 
 NAMING = Naming(workload="shop", environment="dev", location="koreacentral")

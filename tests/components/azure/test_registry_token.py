@@ -7,15 +7,15 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.azure.registry_token import (
+from pilothouse.azure.registry_token import (
     GENERATE_CREDENTIALS_API_VERSION,
     RegistryPushToken,
     RegistryPushTokenArgs,
     TokenPasswordProvider,
 )
-from components.errors import InvalidValueError
-from components.images import BuiltImage, BuiltImageArgs
-from offline.engine import SECRET, Render
+from pilothouse.errors import InvalidValueError
+from pilothouse.images import BuiltImage, BuiltImageArgs
+from pilothouse.offline.engine import SECRET, Render
 from tests.conftest import REPO, RunProgram
 
 REGISTRY_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/crshopdev"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from components.azure.naming import Naming
-from components.azure.resource_group import ResourceGroup, ResourceGroupArgs
-from components.errors import InvalidValueError
+from pilothouse.azure.naming import Naming
+from pilothouse.azure.resource_group import ResourceGroup, ResourceGroupArgs
+from pilothouse.errors import InvalidValueError
 from tests.conftest import RunProgram
 
 NAMING = Naming(workload="shop", environment="dev", location="koreacentral")

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from components.azure.cluster_spec import ClusterSpec, MaintenanceWindow
-from components.azure.node_pool import NodePoolSpec, OsType, PoolMode
-from components.azure.registry_spec import RegistrySku, RegistrySpec
-from components.errors import InvalidValueError
+from pilothouse.azure.cluster_spec import ClusterSpec, MaintenanceWindow
+from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
+from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
+from pilothouse.errors import InvalidValueError
 
 
 @pytest.mark.parametrize(

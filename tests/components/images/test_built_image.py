@@ -8,10 +8,10 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from components.errors import InvalidValueError
-from components.images import BuiltImage, BuiltImageArgs, ImageRef, RegistryCredentials
-from components.images.context import context_digest, included_files
-from offline.engine import SECRET, Render
+from pilothouse.errors import InvalidValueError
+from pilothouse.images import BuiltImage, BuiltImageArgs, ImageRef, RegistryCredentials
+from pilothouse.images.context import context_digest, included_files
+from pilothouse.offline.engine import SECRET, Render
 from tests.conftest import REPO, RunProgram
 
 SERVER = "crshopdev.azurecr.io"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.images.reference import ImageRef
+from pilothouse.errors import InvalidValueError
+from pilothouse.images.reference import ImageRef
 
 DIGEST = "sha256:" + "a" * 64
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.images.reference import ImageRef
-from components.kubernetes.container import Container
-from components.kubernetes.pod_spec import PodSpec, RestartPolicy, TaintEffect, Toleration
-from components.kubernetes.ports import Port
-from components.kubernetes.probes import Probe
-from components.kubernetes.security import SecurityProfile
-from components.kubernetes.volumes import Mount, Volume
+from pilothouse.errors import InvalidValueError
+from pilothouse.images.reference import ImageRef
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy, TaintEffect, Toleration
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.probes import Probe
+from pilothouse.kubernetes.security import SecurityProfile
+from pilothouse.kubernetes.volumes import Mount, Volume
 
 RESTRICTED_CONTEXT = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
                       "readOnlyRootFilesystem": True, "runAsNonRoot": True,

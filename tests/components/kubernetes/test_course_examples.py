@@ -12,27 +12,27 @@ from typing import Any
 
 import yaml
 
-from components.kubernetes.config_map import ConfigMap, ConfigMapArgs
-from components.kubernetes.container import Container, PullPolicy
-from components.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
-from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.env import EnvValue
-from components.kubernetes.job import CronJob, CronJobArgs, Job, JobArgs, JobSpec
-from components.kubernetes.namespace import Namespace, NamespaceArgs
-from components.kubernetes.pod import Pod, PodArgs
-from components.kubernetes.pod_spec import PodSpec, RestartPolicy
-from components.kubernetes.ports import Port
-from components.kubernetes.probes import Probe, Timing
-from components.kubernetes.quota import Quota
-from components.kubernetes.resources import Resources
-from components.kubernetes.secret import Secret, SecretArgs, encode
-from components.kubernetes.security import SecurityProfile
-from components.kubernetes.service import ServicePort, ServiceType
-from components.kubernetes.stateful_set import ClaimTemplate, StatefulSet, StatefulSetArgs
-from components.kubernetes.storage import PersistentVolumeClaim, PersistentVolumeClaimArgs
-from components.kubernetes.volumes import HostPathType, Mount, Volume
-from offline.engine import SECRET, Render
-from offline.render import manifest
+from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
+from pilothouse.kubernetes.container import Container, PullPolicy
+from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.env import EnvValue
+from pilothouse.kubernetes.job import CronJob, CronJobArgs, Job, JobArgs, JobSpec
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.pod import Pod, PodArgs
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.probes import Probe, Timing
+from pilothouse.kubernetes.quota import Quota
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.secret import Secret, SecretArgs, encode
+from pilothouse.kubernetes.security import SecurityProfile
+from pilothouse.kubernetes.service import ServicePort, ServiceType
+from pilothouse.kubernetes.stateful_set import ClaimTemplate, StatefulSet, StatefulSetArgs
+from pilothouse.kubernetes.storage import PersistentVolumeClaim, PersistentVolumeClaimArgs
+from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
+from pilothouse.offline.engine import SECRET, Render
+from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
 
 COURSE = Path(__file__).resolve().parents[2] / "fixtures" / "course"

@@ -4,15 +4,15 @@ from typing import Any
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.kubernetes.container import Container
-from components.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
-from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
-from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.ports import Port
-from components.kubernetes.security import SecurityProfile
-from components.kubernetes.service import ServiceArgs, ServicePort, ServiceType
-from components.kubernetes.volumes import HostPathType, Mount, Volume
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.security import SecurityProfile
+from pilothouse.kubernetes.service import ServiceArgs, ServicePort, ServiceType
+from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
 from tests.conftest import RunProgram
 
 WEB = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),)),))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.kubernetes.autoscaling import HorizontalPodAutoscaler, HorizontalPodAutoscalerArgs
-from components.kubernetes.container import Container
-from components.kubernetes.deployment import Deployment, DeploymentArgs, Recreate
-from components.kubernetes.namespace import Namespace, NamespaceArgs
-from components.kubernetes.network_policy import TrafficRule
-from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.quota import LimitDefaults, Quota
-from components.kubernetes.resources import Resources
-from offline.render import manifest
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.autoscaling import HorizontalPodAutoscaler, HorizontalPodAutoscalerArgs
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.network_policy import TrafficRule
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.quota import LimitDefaults, Quota
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
 
 QUOTA = Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi", pods=10)

@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.kubernetes.container import Container
-from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.ingress import GatewayRef, Ingress, IngressArgs, IngressClass, PathType, Route, Tls
-from components.kubernetes.namespace import Namespace, NamespaceArgs
-from components.kubernetes.pod_spec import PodSpec
-from components.kubernetes.ports import Port
-from components.kubernetes.secret import Secret, SecretArgs
-from components.kubernetes.service import Service, ServicePort
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.ingress import GatewayRef, Ingress, IngressArgs, IngressClass, PathType, Route, Tls
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.secret import Secret, SecretArgs
+from pilothouse.kubernetes.service import Service, ServicePort
 from tests.conftest import RunProgram
 
 NS = "ingress-basic"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
 from tests.conftest import RunProgram
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.kubernetes import (
+from pilothouse.kubernetes import (
     ConfigMap,
     ConfigMapArgs,
     Container,

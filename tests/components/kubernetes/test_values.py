@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.errors import InvalidValueError
-from components.kubernetes.env import EnvValue, env_list
-from components.kubernetes.ports import Port
-from components.kubernetes.probes import Probe, Timing
-from components.kubernetes.quantity import Quantity
-from components.kubernetes.resources import Resources
-from components.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
-from components.kubernetes.volumes import HostPathType, Mount, Volume
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.env import EnvValue, env_list
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.probes import Probe, Timing
+from pilothouse.kubernetes.quantity import Quantity
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
+from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
 
 QUANTITY_RULE = ("a Kubernetes quantity: a non-negative number with an optional suffix (m, k, M, G, T, Ki, Mi, Gi, "
                  "Ti...) such as '250m', '1', '64Mi' or '1Gi'")

@@ -7,23 +7,23 @@ from typing import Any
 
 import pytest
 
-from components.errors import InvalidValueError
-from components.kubernetes.autoscaling import (
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.autoscaling import (
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerArgs,
     PodDisruptionBudget,
     PodDisruptionBudgetArgs,
 )
-from components.kubernetes.config_map import ConfigMap, ConfigMapArgs
-from components.kubernetes.container import Container
-from components.kubernetes.deployment import Deployment, DeploymentArgs
-from components.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
-from components.kubernetes.pod_spec import PodSpec, RestartPolicy
-from components.kubernetes.ports import Port
-from components.kubernetes.resources import Resources
-from components.kubernetes.secret import Secret, SecretArgs
-from components.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
-from components.kubernetes.storage import (
+from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.secret import Secret, SecretArgs
+from pilothouse.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
+from pilothouse.kubernetes.storage import (
     AccessMode,
     PersistentVolume,
     PersistentVolumeArgs,
@@ -32,10 +32,10 @@ from components.kubernetes.storage import (
     StorageClass,
     StorageClassArgs,
 )
-from components.kubernetes.volumes import Mount
-from offline import engine
-from offline.engine import SECRET
-from offline.render import manifest
+from pilothouse.kubernetes.volumes import Mount
+from pilothouse.offline import engine
+from pilothouse.offline.engine import SECRET
+from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
 
 WORKER = Container(name="worker", image="shop/worker:1.0", resources=Resources.of(cpu="100m", memory="64Mi"))

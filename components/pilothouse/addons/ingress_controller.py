@@ -1,0 +1,126 @@
+"""The cluster's ingress controller: Traefik from its pinned Helm chart, serving Ingress objects.
+
+Routes stay controller-neutral (``Service.route(..., ingress_class=...)``); this component only
+decides which controller answers for that class and how traffic reaches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.addons.chart import GATEWAY_API_CRDS, TRAEFIK, install
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.ingress import GatewayRef, IngressClass
+from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.service import ServiceType
+from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name
+
+#: AKS's cloud provider reads these Service annotations to attach an existing public IP.
+_AZURE_PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
+_AZURE_PIP_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
+_AZURE_DNS_LABEL = "service.beta.kubernetes.io/azure-dns-label-name"
+
+
+@dataclass(frozen=True)
+class PublicEndpoint:
+    """A static public IP made by the platform (``IngressPublicIp``), and the DNS label it carries."""
+
+    ip_name: pulumi.Input[str]
+    resource_group: pulumi.Input[str]
+    dns_label: str | None = None
+    #: What must exist before the load balancer may take the address (the identity's role on it).
+    after: tuple[pulumi.Resource, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.dns_label is not None:
+            dns_label("ingress_controller.public_endpoint.dns_label", self.dns_label)
+
+    def annotations(self) -> dict[str, pulumi.Input[str]]:
+        annotations = {_AZURE_PIP_NAME: self.ip_name, _AZURE_PIP_GROUP: self.resource_group}
+        if self.dns_label is not None:
+            annotations[_AZURE_DNS_LABEL] = self.dns_label
+        return annotations
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngressControllerArgs:
+    namespace: NamespaceRef
+    #: The IngressClass routes name to be served by this controller.
+    ingress_class: str = "traefik"
+    #: Serve Ingress objects that name no class as well.
+    default_class: bool = False
+    replicas: int = 2
+    #: LoadBalancer on AKS; NodePort (or ClusterIP) where no cloud load balancer exists.
+    service_type: ServiceType = ServiceType.LOAD_BALANCER
+    public_endpoint: PublicEndpoint | None = None
+    resources: Resources = field(default_factory=lambda: Resources.of(
+        cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"))
+    #: Have the Prometheus Operator scrape the controller (needs the monitoring add-on's CRDs).
+    service_monitor: bool = False
+    #: Also serve the Gateway API: install its CRDs and a Gateway; routes then also become HTTPRoutes.
+    gateway_api: bool = False
+
+    def __post_init__(self) -> None:
+        dns_subdomain("ingress_controller.ingress_class", self.ingress_class)
+        if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 1:
+            raise InvalidValueError("ingress_controller.replicas", self.replicas, "an integer of at least 1")
+        if self.public_endpoint is not None and self.service_type is not ServiceType.LOAD_BALANCER:
+            raise InvalidValueError("ingress_controller.service_type", str(self.service_type),
+                                    "'LoadBalancer' when a public endpoint is given")
+        missing = [kind for kind in ("cpu_limit", "memory_limit") if getattr(self.resources, kind) is None]
+        if missing:
+            raise InvalidValueError("ingress_controller.resources", self.resources.to_manifest(),
+                                    "requests and limits for cpu and memory (namespace quotas require limits)")
+
+    def values(self) -> dict[str, Any]:
+        """The chart values: Ingress provider only, hardened, sized, exposed as asked."""
+        # Ingress (and Gateway API) only: Traefik's own IngressRoute CRDs would tie routes to it.
+        providers = {"kubernetesCRD": {"enabled": False},
+                     "kubernetesIngress": {"enabled": True, "ingressClass": self.ingress_class,
+                                           "publishedService": {"enabled": True}}}
+        service: dict[str, Any] = {"spec": {"type": str(self.service_type)}}
+        if self.public_endpoint is not None:
+            service["annotations"] = self.public_endpoint.annotations()
+        return {
+            "deployment": {"replicas": self.replicas},
+            "podDisruptionBudget": {"enabled": self.replicas > 1, "maxUnavailable": 1},
+            "ingressClass": {"enabled": True, "isDefaultClass": self.default_class, "name": self.ingress_class},
+            "service": service,
+            "resources": self.resources.to_manifest(),
+            "metrics": {"prometheus": {"service": {"enabled": self.service_monitor},
+                                       "serviceMonitor": {"enabled": self.service_monitor}}},
+            "accessLog": {"enabled": True, "format": "json"},
+            "providers": {**providers, "kubernetesGateway": {"enabled": self.gateway_api}},
+            # The controller's own Gateway, named like its class; routes of every namespace may attach.
+            "gateway": {"enabled": self.gateway_api, "name": self.ingress_class,
+                        "listeners": {"web": {"port": 8000, "protocol": "HTTP",
+                                              "namespacePolicy": {"from": "All"}}}},
+            "gatewayClass": {"enabled": self.gateway_api, "name": self.ingress_class},
+        }
+
+
+class IngressController(pulumi.ComponentResource):
+    """Traefik, installed from the pinned chart without its CRDs (routes are plain Ingress objects)."""
+
+    def __init__(self, resource_name: str, args: IngressControllerArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:addons:IngressController", resource_name, None, opts)
+        self.args = args
+        after = list(args.public_endpoint.after) if args.public_endpoint is not None else []
+        if args.gateway_api:
+            after.append(k8s.yaml.v2.ConfigGroup(f"{resource_name}-gateway-api", files=[f"{GATEWAY_API_CRDS}/*.yaml"],
+                                                 opts=pulumi.ResourceOptions(parent=self)))
+        namespace = namespace_name(args.namespace)
+        self.chart = install(resource_name, TRAEFIK, namespace=namespace, values=args.values(),
+                             opts=child_options(self, args.namespace, after), skip_crds=True)
+        gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,)) if args.gateway_api else None
+        #: What routes name to go through this controller.
+        self.ingress_class = IngressClass(args.ingress_class, namespace,
+                                          publishes_address=args.service_type is ServiceType.LOAD_BALANCER,
+                                          gateway=gateway)
+        self.register_outputs({"ingress_class": args.ingress_class, "chart_version": TRAEFIK.version})

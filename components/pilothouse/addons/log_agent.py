@@ -1,0 +1,161 @@
+"""A log agent on every node: Fluent Bit tailing container logs, enriched with pod metadata, shipped
+to Elasticsearch (the course's fluentd/Elasticsearch picture), a Fluentd/Fluent Bit aggregator, or stdout.
+
+Built from Pilothouse's own workload components (no chart): a ConfigMap with the pipeline, a
+DaemonSet reading ``/var/log`` read-only, and the read-only RBAC the Kubernetes filter needs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.images.reference import ImageRef
+from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Port, port_number
+from pilothouse.kubernetes.probes import Probe, Timing
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.security import SecurityProfile
+from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
+from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, require_privileged
+
+#: Fluent Bit, pinned; the team's update bot moves this tag.
+FLUENT_BIT_IMAGE = "fluent/fluent-bit:3.2.2"
+_WHY_ROOT = "reads container log files, which only their owner root may read; no capabilities, read-only root"
+#: Its opt-outs, stated on the object for the policy pack and for checkov (its inline suppressions).
+_OPT_OUTS = {
+    "policy.pilothouse.io/runs-as-root": _WHY_ROOT,
+    "checkov.io/skip1": f"CKV_K8S_23={_WHY_ROOT}",
+    "checkov.io/skip2": "CKV_K8S_38=the Kubernetes filter reads pod metadata from the API with a read-only role",
+}
+_HOST = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+
+class SinkKind(StrEnum):
+    ELASTICSEARCH = "elasticsearch"
+    FORWARD = "forward"
+    STDOUT = "stdout"
+
+
+#: Fluent Bit's output plugin for each sink.
+_PLUGIN = {SinkKind.ELASTICSEARCH: "es", SinkKind.FORWARD: "forward", SinkKind.STDOUT: "stdout"}
+
+
+@dataclass(frozen=True)
+class LogSink:
+    """Where the logs go: ``LogSink.elasticsearch(...)``, ``LogSink.forward(...)`` or ``LogSink.stdout()``."""
+
+    kind: SinkKind
+    host: str | None = None
+    port: int | None = None
+    tls: bool = False
+    index: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is SinkKind.STDOUT:
+            return
+        if self.host is None or not _HOST.fullmatch(self.host):
+            raise InvalidValueError("log_agent.sink.host", self.host,
+                                    "a lowercase host name such as 'elasticsearch.logging.svc'")
+        port_number("log_agent.sink.port", self.port if self.port is not None else 0)
+
+    @classmethod
+    def elasticsearch(cls, host: str, *, port: int = 9200, index: str = "kubernetes", tls: bool = True) -> LogSink:
+        return cls(SinkKind.ELASTICSEARCH, host, port, tls, index)
+
+    @classmethod
+    def forward(cls, host: str, *, port: int = 24224, tls: bool = True) -> LogSink:
+        """To a Fluentd or Fluent Bit aggregator (forward protocol)."""
+        return cls(SinkKind.FORWARD, host, port, tls)
+
+    @classmethod
+    def stdout(cls) -> LogSink:
+        """Into the agent's own log: for clusters without a log store, and for trying the pipeline."""
+        return cls(SinkKind.STDOUT)
+
+    def output(self) -> str:
+        lines = [f"Name {_PLUGIN[self.kind]}", "Match kube.*"]
+        if self.kind is not SinkKind.STDOUT:
+            lines += [f"Host {self.host}", f"Port {self.port}", f"tls {'On' if self.tls else 'Off'}"]
+        if self.kind is SinkKind.ELASTICSEARCH:
+            lines += [f"Index {self.index}", "Suppress_Type_Name On", "Replace_Dots On"]
+        if self.kind is SinkKind.STDOUT:
+            lines.append("Format json_lines")
+        return _section("OUTPUT", lines)
+
+
+def _section(name: str, lines: list[str]) -> str:
+    return f"[{name}]\n" + "".join(f"    {line}\n" for line in lines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogAgentArgs:
+    namespace: NamespaceRef
+    sink: LogSink
+    name: str = "log-agent"
+    image: str = FLUENT_BIT_IMAGE
+    node_selector: dict[str, str] = field(default_factory=dict)
+    resources: Resources = field(default_factory=lambda: Resources.of(
+        cpu="20m", memory="32Mi", cpu_limit="200m", memory_limit="128Mi"))
+
+    def __post_init__(self) -> None:
+        dns_label("log_agent.name", self.name)
+        ImageRef.parse(self.image, "log_agent.image")
+        require_privileged(self.namespace, "log_agent.namespace",
+                           "(the agent reads the node's /var/log through a hostPath volume)")
+
+    def pipeline(self) -> str:
+        service = _section("SERVICE", ["Flush 5", "Log_Level info", "Parsers_File /fluent-bit/etc/parsers.conf",
+                                       "HTTP_Server On", "HTTP_Listen 0.0.0.0", "HTTP_Port 2020",
+                                       "Health_Check On"])
+        tail = _section("INPUT", ["Name tail", "Path /var/log/containers/*.log", "multiline.parser docker, cri",
+                                  "Tag kube.*", "Mem_Buf_Limit 5MB", "Skip_Long_Lines On"])
+        kubernetes = _section("FILTER", ["Name kubernetes", "Match kube.*", "Merge_Log On", "Keep_Log Off",
+                                         "K8S-Logging.Parser On", "K8S-Logging.Exclude On"])
+        return "\n".join((service, tail, kubernetes, self.sink.output()))
+
+
+class LogAgent(pulumi.ComponentResource):
+    """Fluent Bit as a DaemonSet; its pods roll when the pipeline changes."""
+
+    def __init__(self, resource_name: str, args: LogAgentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:addons:LogAgent", resource_name, None, opts)
+        self.args = args
+        with_parent = pulumi.ResourceOptions(parent=self)
+        namespace = namespace_name(args.namespace)
+        account = k8s.core.v1.ServiceAccount(resource_name, opts=with_parent, automount_service_account_token=False,
+                                             metadata={"name": args.name, "namespace": namespace})
+        # The Kubernetes filter reads pod and namespace metadata, nothing else.
+        role = k8s.rbac.v1.ClusterRole(resource_name, opts=with_parent, metadata={"name": f"pilothouse-{args.name}"},
+                                       rules=[{"apiGroups": [""], "resources": ["namespaces", "pods"],
+                                               "verbs": ["get", "list", "watch"]}])
+        k8s.rbac.v1.ClusterRoleBinding(
+            resource_name, opts=with_parent, metadata={"name": f"pilothouse-{args.name}"},
+            role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role.metadata.name},
+            subjects=[{"kind": "ServiceAccount", "name": args.name, "namespace": namespace}])
+        pipeline = ConfigMap(resource_name, ConfigMapArgs(name=args.name, namespace=args.namespace,
+                                                          data={"fluent-bit.conf": args.pipeline()}), with_parent)
+        logs = Volume.host_path("varlog", "/var/log", HostPathType.DIRECTORY)
+        # Root, because container log files are readable by their owner (root) only; confined otherwise.
+        agent = Container(
+            name="fluent-bit", image=args.image, ports=(Port(2020, "http"),), security=SecurityProfile.HOST_READER,
+            args=("--config=/fluent-bit/etc/pilothouse/fluent-bit.conf",),
+            resources=args.resources, readiness=Probe.http("/api/v1/health", port="http"),
+            liveness=Probe.http("/api/v1/health", port="http", timing=Timing(period_seconds=30)),
+            mounts=(Mount(logs, "/var/log", read_only=True),
+                    Mount(pipeline.volume("pipeline"), "/fluent-bit/etc/pilothouse", read_only=True)))
+        self.daemon_set = DaemonSet(resource_name, DaemonSetArgs(
+            name=args.name, namespace=args.namespace, annotations=_OPT_OUTS, pod=PodSpec(
+                containers=(agent,), node_selector=args.node_selector, service_account=args.name,
+                automount_service_account_token=True)),
+            pulumi.ResourceOptions(parent=self, depends_on=[account]))
+        self.register_outputs({"name": args.name})

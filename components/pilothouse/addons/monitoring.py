@@ -1,0 +1,109 @@
+"""Prometheus for any cluster: kube-prometheus-stack from its pinned chart.
+
+The Prometheus Operator selects every ServiceMonitor in the cluster, so apps exposed with
+``scraping=monitoring.scraping`` are scraped without further wiring. On AKS, Container Insights
+(the platform's ``AksCluster``) stays on beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from pilothouse.addons.chart import KUBE_PROMETHEUS_STACK, install
+from pilothouse.kubernetes.quantity import quantity
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.service_monitor import Scraping, prometheus_duration
+from pilothouse.kubernetes.storage import StorageClass
+from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name, require_privileged
+
+
+@dataclass(frozen=True)
+class PrometheusStorage:
+    """A claim for Prometheus' data (without one, data lives in an emptyDir and dies with the pod)."""
+
+    size: str
+    storage_class: StorageClass
+
+    def __post_init__(self) -> None:
+        quantity(self.size, "monitoring.storage.size")
+
+    def to_values(self) -> dict[str, Any]:
+        claim = {"storageClassName": self.storage_class.args.name, "accessModes": ["ReadWriteOnce"],
+                 "resources": {"requests": {"storage": self.size}}}
+        return {"volumeClaimTemplate": {"spec": claim}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringArgs:
+    namespace: NamespaceRef
+    retention: str = "10d"
+    scrape_interval: str = "30s"
+    storage: PrometheusStorage | None = None
+    alertmanager: bool = True
+    #: node-exporter reads the host (hostNetwork, hostPID, hostPath): its namespace must be privileged.
+    node_exporter: bool = True
+    #: Scrape etcd, the scheduler and the controller manager; off where the control plane is managed (AKS).
+    control_plane: bool = False
+    prometheus_resources: Resources = field(default_factory=lambda: Resources.of(
+        cpu="200m", memory="512Mi", cpu_limit="1", memory_limit="2Gi"))
+    #: Each of the small helpers: the operator, its config reloader, kube-state-metrics, node-exporter,
+    #: Alertmanager (the charts set none; quotas and the policy pack require them).
+    helper_resources: Resources = field(default_factory=lambda: Resources.of(
+        cpu="20m", memory="64Mi", cpu_limit="200m", memory_limit="256Mi"))
+
+    def __post_init__(self) -> None:
+        prometheus_duration("monitoring.retention", self.retention)
+        prometheus_duration("monitoring.scrape_interval", self.scrape_interval)
+        if self.node_exporter:
+            require_privileged(self.namespace, "monitoring.namespace", "for node-exporter (or node_exporter=False)")
+
+    def values(self) -> dict[str, Any]:
+        prometheus_spec: dict[str, Any] = {
+            "retention": self.retention, "scrapeInterval": self.scrape_interval,
+            "resources": self.prometheus_resources.to_manifest(),
+            # Select every ServiceMonitor/PodMonitor, not only those labelled with this release.
+            "serviceMonitorSelectorNilUsesHelmValues": False, "podMonitorSelectorNilUsesHelmValues": False,
+            "ruleSelectorNilUsesHelmValues": False,
+        }
+        if self.storage is not None:
+            prometheus_spec["storageSpec"] = self.storage.to_values()
+        helper = self.helper_resources.to_manifest()
+        confined = {"readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]}}
+        return {
+            "prometheus": {"prometheusSpec": prometheus_spec},
+            "alertmanager": {"enabled": self.alertmanager, "alertmanagerSpec": {"resources": helper}},
+            # Grafana is left to the team's own dashboards service (its chart is not pinned here).
+            "grafana": {"enabled": False},
+            "nodeExporter": {"enabled": self.node_exporter},
+            # node-exporter reads the host's /proc and /sys read-only; the host's root filesystem
+            # (for filesystem metrics) is left unmounted.
+            "prometheus-node-exporter": {"resources": helper, "hostRootFsMount": {"enabled": False},
+                                         "containerSecurityContext": confined},
+            "kube-state-metrics": {"resources": helper},
+            "windowsMonitoring": {"enabled": False},
+            "kubeControllerManager": {"enabled": self.control_plane},
+            "kubeScheduler": {"enabled": self.control_plane},
+            "kubeEtcd": {"enabled": self.control_plane},
+            "kubeProxy": {"enabled": self.control_plane},
+            # The webhook's certificates come from Helm hook Jobs, which a Pulumi Chart does not order.
+            "prometheusOperator": {"admissionWebhooks": {"enabled": False}, "tls": {"enabled": False},
+                                   "resources": helper, "prometheusConfigReloader": {"resources": helper}},
+        }
+
+
+class Monitoring(pulumi.ComponentResource):
+    """The Prometheus Operator stack; ``scraping`` hands apps what their ServiceMonitors need."""
+
+    def __init__(self, resource_name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:addons:Monitoring", resource_name, None, opts)
+        self.args = args
+        after = [args.storage.storage_class] if args.storage is not None else []
+        self.chart = install(resource_name, KUBE_PROMETHEUS_STACK, namespace=namespace_name(args.namespace),
+                             values=args.values(), opts=child_options(self, args.namespace, after))
+        self.scraping = Scraping(interval=args.scrape_interval, after=(self.chart,),
+                                 namespace=namespace_name(args.namespace))
+        self.register_outputs({"chart_version": KUBE_PROMETHEUS_STACK.version})

@@ -1,0 +1,104 @@
+"""The shape of an AKS cluster, with the secure posture as its defaults."""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pilothouse.azure.node_pool import NodePoolSpec, PoolMode
+from pilothouse.errors import InvalidValueError
+
+
+class ClusterTier(StrEnum):
+    FREE = "Free"
+    STANDARD = "Standard"
+    PREMIUM = "Premium"
+
+
+class NodeOsUpgradeChannel(StrEnum):
+    NONE = "None"
+    UNMANAGED = "Unmanaged"
+    NODE_IMAGE = "NodeImage"
+    SECURITY_PATCH = "SecurityPatch"
+
+
+class Weekday(StrEnum):
+    MONDAY = "Monday"
+    TUESDAY = "Tuesday"
+    WEDNESDAY = "Wednesday"
+    THURSDAY = "Thursday"
+    FRIDAY = "Friday"
+    SATURDAY = "Saturday"
+    SUNDAY = "Sunday"
+
+
+@dataclass(frozen=True)
+class MaintenanceWindow:
+    """A weekly window (UTC) in which AKS may apply upgrades."""
+
+    day: Weekday = Weekday.SUNDAY
+    start_hour: int = 2
+    duration_hours: int = 4
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start_hour <= 23:
+            raise InvalidValueError("maintenance.start_hour", self.start_hour, "an hour from 0 to 23 (UTC)")
+        if not 4 <= self.duration_hours <= 24:
+            raise InvalidValueError("maintenance.duration_hours", self.duration_hours, "4 to 24 hours")
+
+
+class UpgradeChannel(StrEnum):
+    NONE = "none"
+    PATCH = "patch"
+    STABLE = "stable"
+    RAPID = "rapid"
+    NODE_IMAGE = "node-image"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterSpec:
+    """An AKS cluster: RBAC and managed identity always on, local accounts off by default."""
+
+    system_pool: NodePoolSpec
+    user_pools: tuple[NodePoolSpec, ...] = ()
+    tier: ClusterTier = ClusterTier.FREE
+    private: bool = False
+    local_accounts_disabled: bool = True
+    workload_identity: bool = True
+    upgrade_channel: UpgradeChannel = UpgradeChannel.STABLE
+    node_os_upgrade_channel: NodeOsUpgradeChannel = NodeOsUpgradeChannel.NODE_IMAGE
+    maintenance: MaintenanceWindow | None = field(default_factory=MaintenanceWindow)
+    authorized_ip_ranges: tuple[str, ...] = ()
+    #: Entra ID groups whose members administer the cluster (Azure RBAC for Kubernetes).
+    admin_group_ids: tuple[str, ...] = ()
+    #: Taint the system pool CriticalAddonsOnly so workloads stay on user pools.
+    dedicated_system_pool: bool = False
+    key_vault_secrets_provider: bool = False
+    azure_policy: bool = False
+
+    @property
+    def all_pools(self) -> tuple[NodePoolSpec, ...]:
+        return (self.system_pool, *self.user_pools)
+
+    def __post_init__(self) -> None:
+        if self.system_pool.mode is not PoolMode.SYSTEM:
+            raise InvalidValueError("system_pool.mode", str(self.system_pool.mode), "'System'")
+        names = [self.system_pool.name] + [pool.name for pool in self.user_pools]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise InvalidValueError("user_pools", name, "node pool names that are unique in the cluster")
+        for cidr in self.authorized_ip_ranges:
+            try:
+                ipaddress.ip_network(cidr, strict=True)
+            except ValueError:
+                raise InvalidValueError("authorized_ip_ranges", cidr, "a CIDR such as '203.0.113.0/24'") from None
+        for group in self.admin_group_ids:
+            try:
+                uuid.UUID(group)
+            except ValueError:
+                raise InvalidValueError("admin_group_ids", group, "an Entra ID group object id (a GUID)") from None
+        if self.private and self.authorized_ip_ranges:
+            raise InvalidValueError("authorized_ip_ranges", list(self.authorized_ip_ranges),
+                                    "no ranges on a private cluster (its API server has no public endpoint)")

@@ -1,0 +1,81 @@
+"""The shape of one AKS node pool, checked before the cluster is registered."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pilothouse.azure.naming import ResourceKind, check_name
+from pilothouse.counts import CountOrPercent, count_or_percent
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import labels
+
+_VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
+_TAINT = re.compile(r"^([^=:\s]+)(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$")
+
+
+class PoolMode(StrEnum):
+    """System pools run cluster add-ons; user pools run workloads."""
+
+    SYSTEM = "System"
+    USER = "User"
+
+
+class OsType(StrEnum):
+    LINUX = "Linux"
+    WINDOWS = "Windows"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodePoolSpec:
+    """A node pool: autoscaled between ``min_count`` and ``max_count`` nodes."""
+
+    name: str
+    vm_size: str = "Standard_D4ds_v5"
+    min_count: int = 1
+    max_count: int = 3
+    mode: PoolMode = PoolMode.USER
+    os: OsType = OsType.LINUX
+    zones: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    taints: tuple[str, ...] = ()
+    spot: bool = False
+    max_pods: int = 110
+    #: Extra nodes during an upgrade: a count, or a percentage of max_count (AKS defaults to 10%).
+    max_surge: CountOrPercent = "10%"
+
+    def __post_init__(self) -> None:
+        kind = ResourceKind.WINDOWS_NODE_POOL if self.os is OsType.WINDOWS else ResourceKind.LINUX_NODE_POOL
+        check_name(kind, self.name, "name")
+        if not _VM_SIZE.fullmatch(self.vm_size):
+            raise InvalidValueError("vm_size", self.vm_size, "an Azure VM size such as 'Standard_D4ds_v5'")
+        floor = 1 if self.mode is PoolMode.SYSTEM else 0
+        if not floor <= self.min_count <= 1000:
+            raise InvalidValueError("min_count", self.min_count,
+                                    f"an integer from {floor} to 1000 for a {self.mode} pool")
+        if not self.min_count <= self.max_count <= 1000:
+            raise InvalidValueError("max_count", self.max_count,
+                                    f"an integer from min_count ({self.min_count}) to 1000")
+        if not set(self.zones) <= {"1", "2", "3"} or len(set(self.zones)) != len(self.zones):
+            raise InvalidValueError("zones", list(self.zones), "distinct availability zones among '1', '2', '3'")
+        object.__setattr__(self, "labels", labels("labels", self.labels))
+        for taint in self.taints:
+            if not _TAINT.fullmatch(taint):
+                raise InvalidValueError("taints", taint,
+                                        "'key=value:Effect' with Effect NoSchedule, PreferNoSchedule or NoExecute")
+        if self.spot and self.mode is PoolMode.SYSTEM:
+            raise InvalidValueError("spot", True, "false for a System pool (spot nodes can be evicted)")
+        if self.mode is PoolMode.SYSTEM and self.os is OsType.WINDOWS:
+            raise InvalidValueError("os", str(self.os), "'Linux' for a System pool")
+        if not 10 <= self.max_pods <= 250:
+            raise InvalidValueError("max_pods", self.max_pods, "an integer from 10 to 250")
+        count_or_percent("max_surge", self.max_surge, "a node count or a percentage like '33%'")
+
+    @property
+    def surge_nodes(self) -> int:
+        """Nodes added during an upgrade, as AKS rounds the percentage: up, at least one."""
+        if isinstance(self.max_surge, int):
+            return self.max_surge
+        return max(1, math.ceil(self.max_count * int(self.max_surge[:-1]) / 100))

@@ -1,0 +1,127 @@
+"""Kubernetes objects as typed Python values (pulumi-kubernetes), secure by default.
+
+A class that stands for one Kubernetes object is that object: a typed subclass of the
+pulumi-kubernetes resource, registering exactly what a hand-written program would. A class that
+makes several objects (``Namespace``, ``StatefulSet``) is a ``pilothouse:kubernetes:*`` component.
+"""
+
+from pilothouse.kubernetes.autoscaling import (
+    HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerArgs,
+    PodDisruptionBudget,
+    PodDisruptionBudgetArgs,
+)
+from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
+from pilothouse.kubernetes.container import Container, PullPolicy
+from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
+from pilothouse.kubernetes.env import EnvValue
+from pilothouse.kubernetes.ingress import Ingress, IngressArgs, IngressClass, PathType, Route, Tls
+from pilothouse.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.kubernetes.network_policy import Direction, TrafficRule
+from pilothouse.kubernetes.pod import Pod, PodArgs
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy, TaintEffect, Toleration
+from pilothouse.kubernetes.ports import Port, Protocol
+from pilothouse.kubernetes.probes import Probe, Scheme, Timing
+from pilothouse.kubernetes.quantity import Quantity
+from pilothouse.kubernetes.quota import LimitDefaults, Quota
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.secret import Secret, SecretArgs, SecretType
+from pilothouse.kubernetes.security import SecurityProfile
+from pilothouse.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
+from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
+from pilothouse.kubernetes.service_monitor import Scraping
+from pilothouse.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
+from pilothouse.kubernetes.storage import (
+    AccessMode,
+    AzureDiskSku,
+    AzureFileSku,
+    BindingMode,
+    PersistentVolumeClaim,
+    PersistentVolumeClaimArgs,
+    ReclaimPolicy,
+    StorageClass,
+    StorageClassArgs,
+)
+from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
+
+__all__ = [
+    "AccessMode",
+    "AzureDiskSku",
+    "AzureFileSku",
+    "BindingMode",
+    "ClaimTemplate",
+    "ConcurrencyPolicy",
+    "ConfigMap",
+    "ConfigMapArgs",
+    "Container",
+    "CronJob",
+    "CronJobArgs",
+    "DaemonSet",
+    "DaemonSetArgs",
+    "Deployment",
+    "DeploymentArgs",
+    "Direction",
+    "EnvValue",
+    "HorizontalPodAutoscaler",
+    "HorizontalPodAutoscalerArgs",
+    "HostPathType",
+    "Ingress",
+    "IngressArgs",
+    "IngressClass",
+    "Job",
+    "JobArgs",
+    "JobSpec",
+    "LabelSelector",
+    "LimitDefaults",
+    "Mount",
+    "Namespace",
+    "NamespaceArgs",
+    "Operator",
+    "PathType",
+    "PersistentVolumeClaim",
+    "PersistentVolumeClaimArgs",
+    "Pod",
+    "PodArgs",
+    "PodDisruptionBudget",
+    "PodDisruptionBudgetArgs",
+    "PodManagement",
+    "PodSecurityLevel",
+    "PodSpec",
+    "Port",
+    "Probe",
+    "Protocol",
+    "PullPolicy",
+    "Quantity",
+    "Quota",
+    "ReclaimPolicy",
+    "Recreate",
+    "Requirement",
+    "Resources",
+    "RestartPolicy",
+    "RollingUpdate",
+    "Route",
+    "Scheme",
+    "Scraping",
+    "Secret",
+    "SecretArgs",
+    "SecretType",
+    "SecurityProfile",
+    "Service",
+    "ServiceArgs",
+    "ServicePort",
+    "ServiceType",
+    "StatefulSet",
+    "StatefulSetArgs",
+    "StorageClass",
+    "StorageClassArgs",
+    "TaintEffect",
+    "Timing",
+    "Tls",
+    "Toleration",
+    "TrafficRule",
+    "Volume",
+    "require_nodes",
+    "spread_by",
+]

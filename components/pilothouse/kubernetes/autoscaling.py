@@ -1,0 +1,106 @@
+"""Scaling and availability: HorizontalPodAutoscaler and PodDisruptionBudget for a workload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.counts import CountOrPercent, count_or_percent
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.deployment import Deployment
+from pilothouse.kubernetes.exposable import Exposable
+from pilothouse.kubernetes.stateful_set import StatefulSet
+from pilothouse.kubernetes.workload import admit, object_metadata, object_options
+
+Scalable = Deployment | StatefulSet
+
+
+@dataclass(frozen=True, kw_only=True)
+class HorizontalPodAutoscalerArgs:
+    """Scale ``target`` between ``min_replicas`` and ``max_replicas`` on average utilisation (% of requests)."""
+
+    target: Scalable
+    min_replicas: int = 1
+    max_replicas: int
+    cpu_utilization: int | None = 70
+    memory_utilization: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.target, Deployment) and self.target.args.replicas is not None:
+            raise InvalidValueError("autoscaler.target.replicas", self.target.args.replicas,
+                                    "None on an autoscaled Deployment, so Pulumi never resets the count the "
+                                    "autoscaler chose")
+        if isinstance(self.min_replicas, bool) or not 1 <= self.min_replicas <= self.max_replicas:
+            raise InvalidValueError("autoscaler.min_replicas", self.min_replicas,
+                                    f"an integer from 1 to max_replicas ({self.max_replicas})")
+        if self.cpu_utilization is None and self.memory_utilization is None:
+            raise InvalidValueError("autoscaler.cpu_utilization", None, "a CPU or a memory utilisation target")
+        for kind in ("cpu", "memory"):
+            target = getattr(self, f"{kind}_utilization")
+            if target is None:
+                continue
+            if isinstance(target, bool) or not 1 <= target <= 1000:
+                raise InvalidValueError(f"autoscaler.{kind}_utilization", target, "a percentage from 1 to 1000")
+            missing = [c.name for c in self.target.pod.containers
+                       if c.resources is None or getattr(c.resources, f"{kind}_request") is None]
+            if missing:
+                raise InvalidValueError(f"autoscaler.{kind}_utilization", target,
+                                        f"{kind} requests on every container to measure against (missing on "
+                                        f"{', '.join(missing)})")
+
+    def metrics(self) -> list[dict[str, Any]]:
+        return [{"type": "Resource", "resource": {"name": kind, "target": {"type": "Utilization",
+                                                                             "averageUtilization": value}}}
+                for kind, value in (("cpu", self.cpu_utilization), ("memory", self.memory_utilization))
+                if value is not None]
+
+
+class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
+    """An ``autoscaling/v2`` HPA of a workload, registered after it."""
+
+    def __init__(self, resource_name: str, args: HorizontalPodAutoscalerArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        target = args.target
+        # The target counted its declared (or, autoscaled, one) replica; the autoscaler may add the rest.
+        declared = target.args.replicas if target.args.replicas is not None else 1
+        admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared))
+        kind = "Deployment" if isinstance(target, Deployment) else "StatefulSet"
+        body: dict[str, Any] = {
+            "metadata": object_metadata(target.workload_name, target.namespace, {}),
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": target.workload_name},
+                     "minReplicas": args.min_replicas, "maxReplicas": args.max_replicas, "metrics": args.metrics()}}
+        super().__init__(resource_name, opts=object_options(opts, target.namespace, [target]), **body)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PodDisruptionBudgetArgs:
+    """Keep ``min_available`` pods (or lose at most ``max_unavailable``) during node drains and upgrades."""
+
+    target: Exposable
+    min_available: CountOrPercent | None = None
+    max_unavailable: CountOrPercent | None = None
+
+    def __post_init__(self) -> None:
+        given = [name for name in ("min_available", "max_unavailable") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise InvalidValueError("disruption_budget", given, "exactly one of min_available or max_unavailable")
+        count_or_percent(f"disruption_budget.{given[0]}", getattr(self, given[0]),
+                         "a pod count or a percentage like '50%'")
+
+
+class PodDisruptionBudget(k8s.policy.v1.PodDisruptionBudget):
+    """A ``policy/v1`` PDB selecting the workload's pods by its own labels."""
+
+    def __init__(self, resource_name: str, args: PodDisruptionBudgetArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        target = args.target
+        spec: dict[str, Any] = {"selector": {"matchLabels": target.pod_labels}}
+        if args.min_available is not None:
+            spec["minAvailable"] = args.min_available
+        else:
+            spec["maxUnavailable"] = args.max_unavailable
+        body: dict[str, Any] = {"metadata": object_metadata(target.workload_name, target.namespace, {}), "spec": spec}
+        super().__init__(resource_name, opts=object_options(opts, target.namespace, [target]), **body)

@@ -1,0 +1,74 @@
+"""ConfigMaps from literals and files; their keys become env values and volumes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.env import EnvValue, config_key
+from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes.volumes import Volume
+from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfigMapArgs:
+    name: str
+    namespace: NamespaceRef
+    data: dict[str, str] = field(default_factory=dict)
+    #: Keys whose value is the content of a file, read when the program runs (``--from-file``).
+    files: dict[str, Path] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    immutable: bool = False
+
+    def __post_init__(self) -> None:
+        dns_subdomain("config_map.name", self.name)
+        for key in (*self.data, *self.files):
+            config_key(f"config_map.data[{key!r}]", key)
+        for key in set(self.data) & set(self.files):
+            raise InvalidValueError(f"config_map.files[{key!r}]", key, "a key not also given as a literal in data")
+        for key, path in self.files.items():
+            if not Path(path).is_file():
+                raise InvalidValueError(f"config_map.files[{key!r}]", str(path), "the path of a readable file")
+
+    def all_data(self) -> dict[str, str]:
+        contents = {key: Path(path).read_text() for key, path in self.files.items()}
+        return dict(sorted({**self.data, **contents}.items()))
+
+
+def content_checksum(data: Mapping[str, Any]) -> str:
+    """A stable digest of a data map: put on a pod template, a change rolls the pods."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class ConfigMap(k8s.core.v1.ConfigMap):
+    """A ConfigMap; ``key()`` and ``volume()`` reference it and carry its checksum to the pods."""
+
+    def __init__(self, resource_name: str, args: ConfigMapArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        self.entries = args.all_data()
+        self.checksum = content_checksum(self.entries)
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
+                                "data": self.entries}
+        if args.immutable:
+            body["immutable"] = True
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+
+    def key(self, key: str) -> EnvValue:
+        if key not in self.entries:
+            raise InvalidValueError("env.key", key,
+                                    f"a key of ConfigMap '{self.name}' ({', '.join(self.entries)})")
+        return EnvValue.from_config_map(self.name, key).rolling_on(f"configmap-{self.name}", self.checksum)
+
+    def volume(self, volume_name: str | None = None) -> Volume:
+        return Volume.config_map(volume_name or self.name, self.name).rolling_on(
+            f"configmap-{self.name}", self.checksum)

@@ -1,0 +1,124 @@
+"""A container of a pod: image, command, ports, env, resources, probes, mounts, confinement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.images.reference import ImageRef
+from pilothouse.kubernetes.env import EnvValue, env_list
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.probes import Probe
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.security import SecurityProfile, read_only_root, security_context
+from pilothouse.kubernetes.volumes import Mount, Volume
+
+#: The only capability the Pod Security "restricted" profile lets a container add.
+RESTRICTED_ADDABLE = frozenset({"NET_BIND_SERVICE"})
+TMP = Volume.empty_dir("tmp")
+
+
+class PullPolicy(StrEnum):
+    ALWAYS = "Always"
+    IF_NOT_PRESENT = "IfNotPresent"
+    NEVER = "Never"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Container:
+    """One container. ``security`` defaults to :attr:`SecurityProfile.RESTRICTED`."""
+
+    name: str
+    #: A reference, or a pushed image's digest reference (``BuiltImage.image_ref``), checked when it resolves.
+    image: str | ImageRef | pulumi.Output[str]
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    ports: tuple[Port, ...] = ()
+    env: dict[str, str | EnvValue] = field(default_factory=dict)
+    resources: Resources | None = None
+    liveness: Probe | None = None
+    readiness: Probe | None = None
+    startup: Probe | None = None
+    mounts: tuple[Mount, ...] = ()
+    security: SecurityProfile = SecurityProfile.RESTRICTED
+    run_as_user: int | None = None
+    #: Keep the root filesystem writable under ``restricted`` (off: a writable /tmp is mounted instead).
+    writable_root: bool = False
+    add_capabilities: tuple[str, ...] = ()
+    #: ``None`` leaves Kubernetes' default (IfNotPresent for pinned tags).
+    pull_policy: PullPolicy | None = None
+    working_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        dns_label("container.name", self.name)
+        if isinstance(self.image, str):
+            ImageRef.parse(self.image, "container.image")
+        elif isinstance(self.image, pulumi.Output):
+            object.__setattr__(self, "image", self.image.apply(_checked_image))
+        names = [port.name for port in self.ports if port.name is not None]
+        numbers = [port.number for port in self.ports]
+        for values, what in ((names, "port names"), (numbers, "port numbers")):
+            for index, value in enumerate(values):
+                if value in values[:index]:
+                    raise InvalidValueError("container.ports", value, f"{what} unique in the container")
+        for kind in ("liveness", "readiness", "startup"):
+            probe: Probe | None = getattr(self, kind)
+            if probe is not None and isinstance(probe.port, str) and probe.port not in names:
+                raise InvalidValueError(f"container.{kind}.port", probe.port,
+                                        f"the name of one of the container's ports {sorted(names)}")
+        if self.security is SecurityProfile.RESTRICTED and not set(self.add_capabilities) <= RESTRICTED_ADDABLE:
+            raise InvalidValueError("container.add_capabilities", list(self.add_capabilities),
+                                    "only NET_BIND_SERVICE under the restricted profile")
+        if self.run_as_user == 0 and self.security is SecurityProfile.RESTRICTED:
+            raise InvalidValueError("container.run_as_user", 0, "a non-zero user id under the restricted profile")
+        if self.security is SecurityProfile.HOST_READER and (self.add_capabilities or self.run_as_user is not None):
+            raise InvalidValueError("container.security", str(self.security),
+                                    "no added capabilities and no run_as_user with 'host-reader' (root, nothing else)")
+        paths = [mount.path for mount in self.all_mounts]
+        for index, path in enumerate(paths):
+            if path in paths[:index]:
+                raise InvalidValueError("container.mounts", path, "mount paths unique in the container")
+
+    @property
+    def all_mounts(self) -> tuple[Mount, ...]:
+        """The declared mounts plus the writable /tmp a read-only root filesystem needs."""
+        has_tmp = any(mount.path == "/tmp" for mount in self.mounts)
+        if read_only_root(self.security, writable_root=self.writable_root) and not has_tmp:
+            return (*self.mounts, Mount(TMP, "/tmp"))
+        return self.mounts
+
+    def port(self, ref: int | str) -> Port | None:
+        """The container port named ``ref`` or numbered ``ref``."""
+        return next((p for p in self.ports if ref in (p.name, p.number)), None)
+
+    def to_manifest(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"name": self.name, "image": str(self.image) if isinstance(self.image, ImageRef)
+                                else self.image}
+        optional: dict[str, Any] = {
+            "command": list(self.command), "args": list(self.args),
+            "ports": [port.to_manifest() for port in self.ports],
+            "env": env_list(self.env),
+            "resources": self.resources.to_manifest() if self.resources else {},
+            "livenessProbe": self.liveness.to_manifest() if self.liveness else {},
+            "readinessProbe": self.readiness.to_manifest() if self.readiness else {},
+            "startupProbe": self.startup.to_manifest() if self.startup else {},
+            "volumeMounts": [mount.to_manifest() for mount in self.all_mounts],
+            "securityContext": security_context(self.security, run_as_user=self.run_as_user,
+                                                writable_root=self.writable_root,
+                                                add_capabilities=self.add_capabilities),
+            "imagePullPolicy": str(self.pull_policy) if self.pull_policy else None,
+            "workingDir": self.working_dir,
+        }
+        spec.update({key: value for key, value in optional.items() if value})
+        return spec
+
+
+def _checked_image(reference: str) -> str:
+    """A pushed image's reference, checked once it is known."""
+    ImageRef.parse(reference, "container.image")
+    return reference

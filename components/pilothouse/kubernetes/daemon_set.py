@@ -1,0 +1,57 @@
+"""DaemonSets: one pod on every node (or every node the pod's node selector matches)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.kubernetes.deployment import RollingUpdate
+from pilothouse.kubernetes.exposable import Exposable
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.workload import (
+    NamespaceRef,
+    check_admitted,
+    object_metadata,
+    object_options,
+    pod_template,
+    workload_labels,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DaemonSetArgs:
+    name: str
+    namespace: NamespaceRef
+    #: Put a ``node_selector`` on the pod to run on some nodes only.
+    pod: PodSpec
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    #: Only ``max_unavailable`` applies to DaemonSets (``max_surge`` defaults to 0 there).
+    rolling_update: RollingUpdate | None = None
+
+    def __post_init__(self) -> None:
+        dns_label("daemon_set.name", self.name)
+        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "daemon_set.labels"))
+        check_admitted(self.namespace, self.pod, "daemon_set")
+
+
+class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
+    """A node agent: log shipper, metrics exporter, storage daemon."""
+
+    def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self._admit_pods("daemon_set", resource_name, name=args.name, namespace=args.namespace,
+                         pod_labels=args.labels, pod=args.pod, peak_pods=1)
+        self.args = args
+        self.name = args.name
+        spec: dict[str, Any] = {"selector": {"matchLabels": args.labels},
+                                "template": pod_template(args.labels, args.pod)}
+        if args.rolling_update is not None:
+            spec["updateStrategy"] = {"type": "RollingUpdate",
+                                      "rollingUpdate": {"maxUnavailable": args.rolling_update.max_unavailable}}
+        body: dict[str, Any] = {
+            "metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations), "spec": spec}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)

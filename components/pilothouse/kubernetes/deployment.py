@@ -1,0 +1,123 @@
+"""Deployments: replicated stateless pods with rolling updates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.counts import MAX_REPLICAS, CountOrPercent, count_or_percent, non_negative, replica_count
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.exposable import Exposable
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.workload import (
+    SKIP_AWAIT,
+    NamespaceRef,
+    check_admitted,
+    object_metadata,
+    object_options,
+    pod_template,
+    workload_labels,
+)
+
+CHANGE_CAUSE = "kubernetes.io/change-cause"
+
+
+@dataclass(frozen=True)
+class RollingUpdate:
+    """Replace pods gradually: at most ``max_surge`` extra and ``max_unavailable`` missing pods."""
+
+    max_surge: CountOrPercent = "25%"
+    max_unavailable: CountOrPercent = "25%"
+
+    def __post_init__(self) -> None:
+        for name in ("max_surge", "max_unavailable"):
+            count_or_percent(f"rolling_update.{name}", getattr(self, name),
+                             "a pod count (>= 0) or a percentage like '25%'")
+        if self.max_surge in (0, "0%") and self.max_unavailable in (0, "0%"):
+            raise InvalidValueError("rolling_update.max_unavailable", self.max_unavailable,
+                                    "a value above 0 when max_surge is 0 (or the rollout cannot progress)")
+
+
+@dataclass(frozen=True)
+class Recreate:
+    """Stop every old pod before starting new ones (for apps that cannot run two versions at once)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentArgs:
+    name: str
+    namespace: NamespaceRef
+    pod: PodSpec
+    #: ``None`` leaves the count to a HorizontalPodAutoscaler: Pulumi then never resets it.
+    replicas: int | None = 1
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    strategy: RollingUpdate | Recreate | None = None
+    #: Recorded as the ``kubernetes.io/change-cause`` annotation, shown by ``kubectl rollout history``.
+    change_cause: str | None = None
+    revision_history_limit: int | None = None
+    min_ready_seconds: int | None = None
+    #: Make ``pulumi up`` wait until the rollout is complete and every replica is ready.
+    wait_until_ready: bool = True
+
+    def __post_init__(self) -> None:
+        dns_label("deployment.name", self.name)
+        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "deployment.labels"))
+        if self.replicas is not None:
+            replica_count("deployment.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}, or None")
+        for name in ("revision_history_limit", "min_ready_seconds"):
+            non_negative(f"deployment.{name}", getattr(self, name))
+        check_admitted(self.namespace, self.pod, "deployment")
+
+    @property
+    def peak_pods(self) -> int:
+        """Pods alive at the peak of a rollout: replicas plus the surge (an autoscaled one counts 1)."""
+        replicas = 1 if self.replicas is None else self.replicas
+        if isinstance(self.strategy, Recreate):
+            return replicas
+        surge = (self.strategy or RollingUpdate()).max_surge
+        if isinstance(surge, str):
+            return replicas + math.ceil(replicas * int(surge[:-1]) / 100)
+        return replicas + surge
+
+
+class Deployment(Exposable, k8s.apps.v1.Deployment):
+    """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
+
+    def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self._admit_pods("deployment", resource_name, name=args.name, namespace=args.namespace,
+                         pod_labels=args.labels, pod=args.pod, peak_pods=args.peak_pods)
+        self.args = args
+        self.name = args.name
+        annotations = dict(args.annotations)
+        if not args.wait_until_ready:
+            annotations[SKIP_AWAIT] = "true"
+        if args.change_cause is not None:
+            annotations[CHANGE_CAUSE] = args.change_cause
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
+                                "spec": self._spec()}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+
+    def _spec(self) -> dict[str, Any]:
+        args = self.args
+        spec: dict[str, Any] = {
+            "selector": {"matchLabels": args.labels},
+            "template": pod_template(args.labels, args.pod),
+        }
+        if args.replicas is not None:
+            spec["replicas"] = args.replicas
+        if isinstance(args.strategy, RollingUpdate):
+            spec["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {
+                "maxSurge": args.strategy.max_surge, "maxUnavailable": args.strategy.max_unavailable}}
+        elif isinstance(args.strategy, Recreate):
+            spec["strategy"] = {"type": "Recreate"}
+        for key, value in (("revisionHistoryLimit", args.revision_history_limit),
+                           ("minReadySeconds", args.min_ready_seconds)):
+            if value is not None:
+                spec[key] = value
+        return spec

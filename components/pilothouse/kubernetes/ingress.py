@@ -1,0 +1,268 @@
+"""HTTP routes declared on an app, emitted as ``networking.k8s.io/v1`` Ingress objects (and as
+Gateway API HTTPRoutes when the controller serves a Gateway).
+
+A :class:`Route` says which host and path reach the app; ``Service.route()`` resolves it
+against the Service's own name and ports, so a backend is never a name typed twice. The
+objects are controller-neutral: the controller is chosen by ``ingress_class`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes.network_policy import TrafficRule
+from pilothouse.kubernetes.secret import Secret, SecretType
+from pilothouse.kubernetes.workload import (
+    SKIP_AWAIT,
+    NamespaceRef,
+    child_options,
+    let_in,
+    namespace_name,
+    object_metadata,
+    object_options,
+)
+
+_HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$")
+_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$")
+
+
+class PathType(StrEnum):
+    PREFIX = "Prefix"
+    EXACT = "Exact"
+
+
+@dataclass(frozen=True)
+class GatewayRef:
+    """A Gateway API Gateway (and its listener ``section``) routes attach to as HTTPRoutes.
+
+    ``after`` is what must exist first (the Gateway API CRDs, the Gateway).
+    """
+
+    name: str
+    namespace: str
+    section: str | None = None
+    after: tuple[pulumi.Resource, ...] = ()
+
+    def __post_init__(self) -> None:
+        dns_subdomain("gateway.name", self.name)
+        dns_label("gateway.namespace", self.namespace)
+        if self.section is not None:
+            dns_subdomain("gateway.section", self.section)
+
+    def parent_ref(self) -> dict[str, str]:
+        ref = {"name": self.name, "namespace": self.namespace}
+        if self.section is not None:
+            ref["sectionName"] = self.section
+        return ref
+
+
+@dataclass(frozen=True)
+class IngressClass:
+    """The controller routes go through (``IngressController.ingress_class`` describes its own).
+
+    ``namespace`` is where the controller runs: an isolated app namespace lets it in. Only a
+    controller behind a LoadBalancer publishes an address on its Ingress objects, so only then
+    does ``pulumi up`` wait for one.
+    """
+
+    name: str
+    namespace: str | None = None
+    publishes_address: bool = True
+    #: The controller's Gateway: the same routes are then also HTTPRoutes attached to it.
+    gateway: GatewayRef | None = None
+
+    def __post_init__(self) -> None:
+        dns_subdomain("ingress.ingress_class", self.name)
+        if self.namespace is not None:
+            dns_label("ingress.ingress_class.namespace", self.namespace)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Requests for ``host`` (any host when ``None``) under ``path``, sent to ``port`` of the app's Service.
+
+    ``port`` is a Service port number or name; ``None`` means the Service's only port.
+    """
+
+    host: str | None = None
+    path: str = "/"
+    path_type: PathType = PathType.PREFIX
+    port: int | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.host is not None and not _HOST.fullmatch(self.host):
+            raise InvalidValueError("route.host", self.host,
+                                    "a lowercase DNS name with at least one dot, optionally starting with '*.' "
+                                    "(no IP address, no port)")
+        if not _PATH.fullmatch(self.path):
+            raise InvalidValueError("route.path", self.path,
+                                    "an absolute URL path starting with '/' without wildcards "
+                                    "(a Prefix path '/blue' already matches '/blue/...')")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.host or "*", self.path
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A route resolved against a Service: made by ``Service.backend()``, not by hand."""
+
+    route: Route
+    service: str
+    namespace: str
+    #: The Service port's name when it has one (it survives renumbering), else its number.
+    port: int | str
+    #: The Service port's number (Gateway API backends name ports by number only).
+    service_port: int
+    dependency: pulumi.Resource | None = None
+    #: The pods behind the Service and the container port the traffic reaches, for network policy.
+    pods: dict[str, str] = field(default_factory=dict)
+    container_port: int | None = None
+
+    def to_http_rule(self) -> dict[str, Any]:
+        """This backend as a Gateway API HTTPRoute rule."""
+        match_type = "PathPrefix" if self.route.path_type is PathType.PREFIX else "Exact"
+        return {"matches": [{"path": {"type": match_type, "value": self.route.path}}],
+                "backendRefs": [{"name": self.service, "port": self.service_port}]}
+
+    def to_manifest(self) -> dict[str, Any]:
+        port = {"name": self.port} if isinstance(self.port, str) else {"number": self.port}
+        return {"path": self.route.path, "pathType": str(self.route.path_type),
+                "backend": {"service": {"name": self.service, "port": port}}}
+
+
+@dataclass(frozen=True)
+class Tls:
+    """Terminate TLS for ``hosts`` with a ``kubernetes.io/tls`` Secret (a Pilothouse Secret or its name)."""
+
+    secret: Secret | str
+    hosts: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.secret, Secret):
+            if self.secret.args.type is not SecretType.TLS:
+                raise InvalidValueError("ingress.tls.secret", self.secret.name,
+                                        f"a Secret of type '{SecretType.TLS}' (made with SecretArgs.tls)")
+        else:
+            dns_subdomain("ingress.tls.secret", self.secret)
+        if not self.hosts:
+            raise InvalidValueError("ingress.tls.hosts", [], "at least one host the certificate covers")
+
+    @property
+    def secret_name(self) -> str:
+        return self.secret.name if isinstance(self.secret, Secret) else self.secret
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngressArgs:
+    name: str
+    namespace: NamespaceRef
+    backends: tuple[Backend, ...]
+    #: The controller that serves these routes (a class name, or ``None`` for the cluster default).
+    ingress_class: IngressClass | str | None = None
+    tls: tuple[Tls, ...] = ()
+    annotations: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_subdomain("ingress.name", self.name)
+        if isinstance(self.ingress_class, str):
+            object.__setattr__(self, "ingress_class", IngressClass(self.ingress_class))
+        if not self.backends:
+            raise InvalidValueError("ingress.routes", [], "at least one route")
+        namespace = namespace_name(self.namespace)
+        seen: set[tuple[str, str]] = set()
+        for backend in self.backends:
+            if backend.namespace != namespace:
+                raise InvalidValueError("ingress.routes", f"{backend.namespace}/{backend.service}",
+                                        f"Services in the Ingress's namespace '{namespace}'")
+            if backend.route.key in seen:
+                host, path = backend.route.key
+                raise InvalidValueError("ingress.routes", f"{host}{path}", "one backend per host and path")
+            seen.add(backend.route.key)
+        hosts = {b.route.host for b in self.backends}
+        for tls in self.tls:
+            if isinstance(tls.secret, Secret) and namespace_name(tls.secret.args.namespace) != namespace:
+                raise InvalidValueError("ingress.tls.secret", tls.secret_name,
+                                        f"a Secret in the Ingress's namespace '{namespace}'")
+            for host in tls.hosts:
+                if host not in hosts:
+                    raise InvalidValueError("ingress.tls.hosts", host,
+                                            f"a host the routes serve ({', '.join(sorted(h for h in hosts if h))})")
+
+    def rules(self) -> list[dict[str, Any]]:
+        """One rule per host, hosts and paths in declaration order (stable renders)."""
+        by_host: dict[str | None, list[dict[str, Any]]] = {}
+        for backend in self.backends:
+            by_host.setdefault(backend.route.host, []).append(backend.to_manifest())
+        rules: list[dict[str, Any]] = []
+        for host, paths in by_host.items():
+            rule: dict[str, Any] = {"http": {"paths": paths}}
+            if host is not None:
+                rule["host"] = host
+            rules.append(rule)
+        return rules
+
+
+class Ingress(k8s.networking.v1.Ingress):
+    """An Ingress whose backends are Services' own names and ports (and, on a Gateway, HTTPRoutes as its children)."""
+
+    def __init__(self, resource_name: str, args: IngressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        spec: dict[str, Any] = {"rules": args.rules()}
+        controller = args.ingress_class if isinstance(args.ingress_class, IngressClass) else None
+        if controller is not None:
+            spec["ingressClassName"] = controller.name
+        if args.tls:
+            spec["tls"] = [{"hosts": list(t.hosts), "secretName": t.secret_name} for t in args.tls]
+        after: list[pulumi.Resource] = [b.dependency for b in args.backends if b.dependency is not None]
+        after += [t.secret for t in args.tls if isinstance(t.secret, Secret)]
+        annotations = dict(args.annotations)
+        if controller is not None and not controller.publishes_address:
+            annotations[SKIP_AWAIT] = "true"
+        super().__init__(resource_name, opts=object_options(opts, args.namespace, after),
+                         metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
+        if controller is not None and controller.namespace is not None:
+            self._let_controller_in(resource_name, args, controller.namespace)
+        if controller is not None and controller.gateway is not None:
+            self._http_routes(resource_name, args, controller.gateway, after)
+
+    def _http_routes(self, resource_name: str, args: IngressArgs, gateway: GatewayRef,
+                     after: list[pulumi.Resource]) -> None:
+        """The same routes as HTTPRoutes on ``gateway``: one per host, as a route's hostnames cover all its rules."""
+        by_host: dict[str | None, list[Backend]] = {}
+        for backend in args.backends:
+            by_host.setdefault(backend.route.host, []).append(backend)
+        for index, (host, backends) in enumerate(by_host.items()):
+            name = args.name if len(by_host) == 1 else f"{args.name}-{index}"
+            spec: dict[str, Any] = {"parentRefs": [gateway.parent_ref()],
+                                    "rules": [b.to_http_rule() for b in backends]}
+            if host is not None:
+                spec["hostnames"] = [host]
+            k8s.apiextensions.CustomResource(
+                f"{resource_name}-{index}" if len(by_host) > 1 else resource_name,
+                api_version="gateway.networking.k8s.io/v1", kind="HTTPRoute",
+                metadata=object_metadata(name, args.namespace, args.labels), spec=spec,
+                opts=child_options(self, args.namespace, [*after, *gateway.after]))
+
+    def _let_controller_in(self, resource_name: str, args: IngressArgs, controller_namespace: str) -> None:
+        """One policy per backend Service: the controller's pods may reach its pods on the routed port."""
+        ports: dict[str, tuple[dict[str, str], set[int]]] = {}
+        for backend in args.backends:
+            if backend.container_port is not None:
+                ports.setdefault(backend.service, (backend.pods, set()))[1].add(backend.container_port)
+        for service, (pods, numbers) in ports.items():
+            rule = TrafficRule.ingress_from_namespace(f"{service}-from-ingress", controller_namespace,
+                                                      ports=tuple(sorted(numbers)), pods=pods)
+            let_in(f"{resource_name}-{service}-from-ingress", namespace=args.namespace, rule=rule, parent=self)
+

@@ -1,0 +1,142 @@
+"""Jobs (run to completion) and CronJobs (Jobs on a schedule)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.counts import non_negative
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import dns_label, labels
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.schedule import cron_schedule
+from pilothouse.kubernetes.workload import (
+    SKIP_AWAIT,
+    NamespaceRef,
+    admit,
+    check_admitted,
+    object_metadata,
+    object_options,
+    pod_template,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobSpec:
+    """What one run is: its pod (restart policy Never or OnFailure) and how failures are retried."""
+
+    pod: PodSpec
+    backoff_limit: int | None = None
+    #: Kill the run after this many seconds, whatever its retries.
+    active_deadline_seconds: int | None = None
+    #: Delete the finished Job after this many seconds (its pods and logs go with it).
+    ttl_seconds_after_finished: int | None = None
+    completions: int | None = None
+    parallelism: int | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.pod.restart_policy not in (RestartPolicy.NEVER, RestartPolicy.ON_FAILURE):
+            raise InvalidValueError("job.pod.restart_policy", None if self.pod.restart_policy is None
+                                    else str(self.pod.restart_policy), "'Never' or 'OnFailure' for a Job's pods")
+        for name in ("backoff_limit", "active_deadline_seconds", "ttl_seconds_after_finished", "completions",
+                     "parallelism"):
+            non_negative(f"job.{name}", getattr(self, name))
+        object.__setattr__(self, "labels", labels("job.labels", self.labels))
+
+    def to_manifest(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"template": pod_template(self.labels, self.pod)}
+        for key, value in (("backoffLimit", self.backoff_limit),
+                           ("activeDeadlineSeconds", self.active_deadline_seconds),
+                           ("ttlSecondsAfterFinished", self.ttl_seconds_after_finished),
+                           ("completions", self.completions), ("parallelism", self.parallelism)):
+            if value is not None:
+                spec[key] = value
+        return spec
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobArgs:
+    name: str
+    namespace: NamespaceRef
+    job: JobSpec
+    labels: dict[str, str] = field(default_factory=dict)
+    #: Make ``pulumi up`` wait until the Job succeeds (a failed run then fails the update).
+    wait_for_completion: bool = True
+
+    def __post_init__(self) -> None:
+        dns_label("job.name", self.name)
+        object.__setattr__(self, "labels", labels("job.labels", self.labels))
+        check_admitted(self.namespace, self.job.pod, "job")
+
+
+class Job(k8s.batch.v1.Job):
+    """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
+
+    def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "job", args.job.pod, args.job.parallelism or 1)
+        self.args = args
+        self.name = args.name
+        annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
+                                "spec": args.job.to_manifest()}
+        super().__init__(resource_name, **body, opts=pulumi.ResourceOptions.merge(
+            object_options(opts, args.namespace),
+            pulumi.ResourceOptions(replace_on_changes=["spec"], delete_before_replace=True)))
+
+
+class ConcurrencyPolicy(StrEnum):
+    ALLOW = "Allow"
+    FORBID = "Forbid"  # skip a run while the previous one is still going
+    REPLACE = "Replace"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CronJobArgs:
+    name: str
+    namespace: NamespaceRef
+    #: Five cron fields ('*/1 * * * *') or a macro ('@hourly'); checked before anything is registered.
+    schedule: str
+    job: JobSpec
+    time_zone: str | None = None
+    concurrency: ConcurrencyPolicy | None = None
+    successful_jobs_history_limit: int | None = None
+    failed_jobs_history_limit: int | None = None
+    starting_deadline_seconds: int | None = None
+    suspend: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_label("cron_job.name", self.name)
+        if len(self.name) > 52:  # the controller appends an 11-character suffix to each Job's name
+            raise InvalidValueError("cron_job.name", self.name, "at most 52 characters")
+        cron_schedule("cron_job.schedule", self.schedule)
+        for name in ("successful_jobs_history_limit", "failed_jobs_history_limit", "starting_deadline_seconds"):
+            non_negative(f"cron_job.{name}", getattr(self, name))
+        object.__setattr__(self, "labels", labels("cron_job.labels", self.labels))
+        check_admitted(self.namespace, self.job.pod, "cron_job")
+
+
+class CronJob(k8s.batch.v1.CronJob):
+    """Runs its Job on a schedule."""
+
+    def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "cron_job", args.job.pod, args.job.parallelism or 1)
+        self.args = args
+        self.name = args.name
+        spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest()}}
+        for key, value in (("timeZone", args.time_zone),
+                           ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),
+                           ("successfulJobsHistoryLimit", args.successful_jobs_history_limit),
+                           ("failedJobsHistoryLimit", args.failed_jobs_history_limit),
+                           ("startingDeadlineSeconds", args.starting_deadline_seconds)):
+            if value is not None:
+                spec[key] = value
+        if args.suspend:
+            spec["suspend"] = True
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels), "spec": spec}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)

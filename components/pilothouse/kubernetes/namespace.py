@@ -1,0 +1,93 @@
+"""A namespace with Pod Security Admission enforcing the ``restricted`` profile by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import dns_label, labels
+from pilothouse.kubernetes.network_policy import TrafficRule, default_deny_spec
+from pilothouse.kubernetes.quota import LimitDefaults, Quota, QuotaAccount
+
+
+class PodSecurityLevel(StrEnum):
+    """Pod Security Standards profile enforced on every pod of the namespace."""
+
+    PRIVILEGED = "privileged"
+    BASELINE = "baseline"
+    RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NamespaceArgs:
+    """What a :class:`Namespace` needs."""
+
+    name: str
+    labels: dict[str, str] = field(default_factory=dict)
+    #: Opting out of ``restricted`` is explicit and shows up in the namespace's labels.
+    pod_security: PodSecurityLevel = PodSecurityLevel.RESTRICTED
+    quota: Quota | None = None
+    limits: LimitDefaults | None = None
+    #: Deny all traffic in and out (DNS excepted) unless a rule in ``allow`` permits it.
+    isolated: bool = True
+    allow: tuple[TrafficRule, ...] = ()
+
+    def __post_init__(self) -> None:
+        dns_label("name", self.name)
+        object.__setattr__(self, "labels", labels("labels", self.labels))
+        names = [rule.name for rule in self.allow]
+        for index, name in enumerate(names):
+            if name in names[:index] or name == "default-deny":
+                raise InvalidValueError("allow", name, "traffic rule names unique in the namespace, not "
+                                                       "'default-deny'")
+        if self.allow and not self.isolated:
+            raise InvalidValueError("allow", names, "no rules on a namespace that is not isolated (all traffic "
+                                                    "is allowed there already)")
+
+
+class Namespace(pulumi.ComponentResource):
+    """One team's or app's namespace, with its quota, limit defaults and network isolation.
+
+    Workloads declared in it are admitted against its quota as they are declared, so one that
+    the API server would reject fails the preview instead.
+    """
+
+    name: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: NamespaceArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:Namespace", resource_name, None, opts)
+        self.args = args
+        security = {
+            f"pod-security.kubernetes.io/{mode}": str(args.pod_security)
+            for mode in ("enforce", "audit", "warn")
+        }
+        namespace = k8s.core.v1.Namespace(
+            resource_name,
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=args.name,
+                labels={**args.labels, **security, "app.kubernetes.io/managed-by": "pilothouse"},
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.name = namespace.metadata.name
+        self.account = QuotaAccount(args.name, args.quota or Quota(), args.limits or LimitDefaults())
+        child = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
+        metadata = {"name": "", "namespace": args.name}
+        governance: list[tuple[str, Any, dict[str, Any]]] = []
+        if args.quota is not None:
+            governance.append((args.quota.name, k8s.core.v1.ResourceQuota, {"spec": args.quota.to_manifest()}))
+        if args.limits is not None:
+            governance.append(("defaults", k8s.core.v1.LimitRange, {"spec": args.limits.to_manifest()}))
+        if args.isolated:
+            governance.append(("default-deny", k8s.networking.v1.NetworkPolicy, {"spec": default_deny_spec()}))
+        governance += [(f"allow-{rule.name}", k8s.networking.v1.NetworkPolicy, {"spec": rule.to_spec()})
+                       for rule in args.allow]
+        for name, kind, body in governance:
+            kind(f"{resource_name}-{name}", metadata={**metadata, "name": name}, opts=child, **body)
+        self.register_outputs({"name": self.name})

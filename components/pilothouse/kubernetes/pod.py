@@ -1,0 +1,39 @@
+"""A bare Pod: supported because the course uses them, not preferred (nothing restarts it elsewhere)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.kubernetes.names import dns_label, labels
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.workload import NamespaceRef, admit, check_admitted, object_metadata, object_options
+
+
+@dataclass(frozen=True, kw_only=True)
+class PodArgs:
+    name: str
+    namespace: NamespaceRef
+    pod: PodSpec
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_label("pod.name", self.name)
+        object.__setattr__(self, "labels", labels("pod.labels", self.labels))
+        check_admitted(self.namespace, self.pod, "pod")
+
+
+class Pod(k8s.core.v1.Pod):
+    """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
+
+    def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        admit(args.namespace, "pod", args.pod, 1)
+        self.args = args
+        self.name = args.name
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
+                                "spec": args.pod.to_manifest()}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)

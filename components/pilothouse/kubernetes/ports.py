@@ -1,0 +1,68 @@
+"""Container and service ports, with the Kubernetes ranges checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pilothouse.errors import InvalidValueError
+
+_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$")
+NODE_PORT_RANGE = range(30000, 32768)
+
+
+class Protocol(StrEnum):
+    TCP = "TCP"
+    UDP = "UDP"
+    SCTP = "SCTP"
+
+
+def port_number(field: str, number: int) -> int:
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 65535:
+        raise InvalidValueError(field, number, "a port number from 1 to 65535")
+    return number
+
+
+def port_name(field: str, name: str) -> str:
+    if not _PORT_NAME.fullmatch(name):
+        raise InvalidValueError(field, name, "a port name: 1-15 lowercase letters, digits or '-', with a letter, "
+                                             "starting and ending alphanumeric")
+    return name
+
+
+@dataclass(frozen=True)
+class Port:
+    """A port a container listens on; a name lets probes and Services refer to it."""
+
+    number: int
+    name: str | None = None
+    protocol: Protocol = Protocol.TCP
+
+    def __post_init__(self) -> None:
+        port_number("port", self.number)
+        if self.name is not None:
+            port_name("port.name", self.name)
+
+    @classmethod
+    def http(cls, number: int = 8080) -> Port:
+        return cls(number, "http")
+
+    @classmethod
+    def metrics(cls, number: int = 9090) -> Port:
+        return cls(number, "metrics")
+
+    def to_manifest(self) -> dict[str, Any]:
+        port: dict[str, Any] = {"containerPort": self.number}
+        if self.name is not None:
+            port["name"] = self.name
+        if self.protocol is not Protocol.TCP:
+            port["protocol"] = str(self.protocol)
+        return port
+
+
+def node_port(field: str, number: int) -> int:
+    if isinstance(number, bool) or not isinstance(number, int) or number not in NODE_PORT_RANGE:
+        raise InvalidValueError(field, number, f"a NodePort from {NODE_PORT_RANGE.start} to {NODE_PORT_RANGE.stop - 1}")
+    return number

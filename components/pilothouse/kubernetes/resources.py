@@ -1,0 +1,45 @@
+"""Container resource requests and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.quantity import Quantity, QuantityInput, quantity
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Requests (what the scheduler reserves) and limits (what the kernel enforces)."""
+
+    cpu_request: Quantity | None = None
+    memory_request: Quantity | None = None
+    cpu_limit: Quantity | None = None
+    memory_limit: Quantity | None = None
+
+    @classmethod
+    def of(cls, *, cpu: QuantityInput | None = None, memory: QuantityInput | None = None,
+           cpu_limit: QuantityInput | None = None, memory_limit: QuantityInput | None = None) -> Resources:
+        """``Resources.of(cpu="250m", memory="64Mi", memory_limit="128Mi")``; each value validated."""
+        def parsed(value: QuantityInput | None, field: str) -> Quantity | None:
+            return None if value is None else quantity(value, field)
+
+        resources = cls(parsed(cpu, "resources.cpu"), parsed(memory, "resources.memory"),
+                        parsed(cpu_limit, "resources.cpu_limit"), parsed(memory_limit, "resources.memory_limit"))
+        for kind in ("cpu", "memory"):
+            request, limit = getattr(resources, f"{kind}_request"), getattr(resources, f"{kind}_limit")
+            if request is not None and limit is not None and limit < request:
+                raise InvalidValueError(f"resources.{kind}_limit", str(limit),
+                                        f"a limit not below the {kind} request {request}")
+        return resources
+
+    def to_manifest(self) -> dict[str, Any]:
+        spec: dict[str, dict[str, str]] = {}
+        for section, values in (("requests", (self.cpu_request, self.memory_request)),
+                                ("limits", (self.cpu_limit, self.memory_limit))):
+            entries = {name: str(value) for name, value in zip(("cpu", "memory"), values, strict=True)
+                       if value is not None}
+            if entries:
+                spec[section] = entries
+        return spec

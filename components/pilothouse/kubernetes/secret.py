@@ -1,0 +1,98 @@
+"""Secrets whose values stay Pulumi secrets end to end; base64 is done for you."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.env import EnvValue, config_key
+from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes.volumes import Volume
+from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
+
+
+class SecretType(StrEnum):
+    OPAQUE = "Opaque"
+    TLS = "kubernetes.io/tls"
+    DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson"
+
+
+def encode(value: str) -> str:
+    """The base64 form Kubernetes stores in a Secret's ``data``."""
+    return base64.b64encode(value.encode()).decode()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretArgs:
+    name: str
+    namespace: NamespaceRef
+    #: Plain values; each is wrapped as a Pulumi secret and base64-encoded for you.
+    data: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    type: SecretType = SecretType.OPAQUE
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_subdomain("secret.name", self.name)
+        if not self.data:
+            raise InvalidValueError("secret.data", {}, "at least one key")
+        for key in self.data:
+            config_key(f"secret.data[{key!r}]", key)
+        required = {SecretType.TLS: {"tls.crt", "tls.key"}, SecretType.DOCKER_CONFIG_JSON: {".dockerconfigjson"}}
+        missing = required.get(self.type, set()) - set(self.data)
+        if missing:
+            raise InvalidValueError("secret.data", sorted(self.data),
+                                    f"the keys {sorted(missing)} for type '{self.type}'")
+
+    @classmethod
+    def tls(cls, name: str, namespace: NamespaceRef, *, certificate: pulumi.Input[str],
+            private_key: pulumi.Input[str]) -> SecretArgs:
+        """A ``kubernetes.io/tls`` Secret, as Ingress TLS expects it (PEM certificate chain and key)."""
+        return cls(name=name, namespace=namespace, type=SecretType.TLS,
+                   data={"tls.crt": certificate, "tls.key": private_key})
+
+    @classmethod
+    def docker_registry(cls, name: str, namespace: NamespaceRef, *, server: str, username: pulumi.Input[str],
+                        password: pulumi.Input[str]) -> SecretArgs:
+        """An image pull Secret, as ``kubectl create secret docker-registry`` makes it."""
+        def config(user: str, secret: str) -> str:
+            auth = encode(f"{user}:{secret}")
+            return json.dumps({"auths": {server: {"username": user, "password": secret, "auth": auth}}},
+                              sort_keys=True)
+
+        dockerconfig = pulumi.Output.all(username, password).apply(lambda v: config(str(v[0]), str(v[1])))
+        return cls(name=name, namespace=namespace, type=SecretType.DOCKER_CONFIG_JSON,
+                   data={".dockerconfigjson": dockerconfig})
+
+
+class Secret(k8s.core.v1.Secret):
+    """A Secret; ``key()`` and ``volume()`` reference it, and pods using it roll when it changes."""
+
+    def __init__(self, resource_name: str, args: SecretArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        values: pulumi.Output[dict[str, Any]] = pulumi.Output.all(**dict(args.data))
+        values = pulumi.Output.secret(values)
+        data = values.apply(lambda plain: {key: encode(str(value)) for key, value in sorted(plain.items())})
+        # The checksum is itself a secret, so no digest of a secret value is stored in plain text.
+        self.checksum: pulumi.Output[str] = pulumi.Output.secret(values.apply(
+            lambda plain: hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()))
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
+                                "type": str(args.type), "data": data}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+
+    def key(self, key: str) -> EnvValue:
+        if key not in self.args.data:
+            raise InvalidValueError("env.key", key, f"a key of Secret '{self.name}' ({', '.join(self.args.data)})")
+        return EnvValue.from_secret(self.name, key).rolling_on(f"secret-{self.name}", self.checksum)
+
+    def volume(self, volume_name: str | None = None) -> Volume:
+        return Volume.secret(volume_name or self.name, self.name).rolling_on(f"secret-{self.name}", self.checksum)

@@ -1,0 +1,152 @@
+"""Services in front of a workload's pods: ClusterIP, NodePort, LoadBalancer, headless."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.ingress import Backend, Ingress, IngressArgs, IngressClass, Route, Tls
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Protocol, node_port, port_name, port_number
+from pilothouse.kubernetes.service_monitor import METRICS_PORT, Scraping
+from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
+
+
+class ServiceType(StrEnum):
+    CLUSTER_IP = "ClusterIP"
+    NODE_PORT = "NodePort"
+    LOAD_BALANCER = "LoadBalancer"
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    """``port`` on the Service, forwarded to ``target`` (a container port number or name; default ``port``)."""
+
+    port: int
+    target: int | str | None = None
+    name: str | None = None
+    node_port: int | None = None
+    protocol: Protocol = Protocol.TCP
+
+    def __post_init__(self) -> None:
+        port_number("service.port", self.port)
+        if isinstance(self.target, int):
+            port_number("service.target", self.target)
+        elif self.target is not None:
+            port_name("service.target", self.target)
+        if self.name is not None:
+            port_name("service.name", self.name)
+        if self.node_port is not None:
+            node_port("service.node_port", self.node_port)
+
+    def to_manifest(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"port": self.port, "protocol": str(self.protocol),
+                                "targetPort": self.port if self.target is None else self.target}
+        if self.name is not None:
+            spec["name"] = self.name
+        if self.node_port is not None:
+            spec["nodePort"] = self.node_port
+        return spec
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceArgs:
+    name: str
+    namespace: NamespaceRef
+    #: The pods' labels: derived from the workload by ``expose()``, never retyped.
+    selector: dict[str, str]
+    ports: tuple[ServicePort, ...]
+    type: ServiceType = ServiceType.CLUSTER_IP
+    headless: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    #: The pods behind the Service, to check target ports against their containers.
+    pod: PodSpec | None = None
+    #: Given by the monitoring add-on: a port named ``metrics`` then gets a ServiceMonitor.
+    scraping: Scraping | None = None
+
+    def __post_init__(self) -> None:
+        dns_label("service.name", self.name)
+        if not self.ports and not self.headless:
+            raise InvalidValueError("service.ports", [], "at least one port (only a headless Service may have none)")
+        names = [p.name for p in self.ports]
+        if len(self.ports) > 1 and (None in names or len(set(names)) != len(names)):
+            raise InvalidValueError("service.ports", names, "a unique name for every port of a multi-port Service")
+        for port in self.ports:
+            if port.node_port is not None and self.type is ServiceType.CLUSTER_IP:
+                raise InvalidValueError("service.node_port", port.node_port,
+                                        "no nodePort on a ClusterIP Service (use type NodePort or LoadBalancer)")
+            if self.pod is not None:
+                target = port.port if port.target is None else port.target
+                if not any(c.port(target) for c in self.pod.containers):
+                    declared = sorted({str(p.name or p.number) for c in self.pod.containers for p in c.ports})
+                    raise InvalidValueError("service.target", target,
+                                            f"a port the workload's containers declare ({', '.join(declared)})")
+        if self.headless and self.type is not ServiceType.CLUSTER_IP:
+            raise InvalidValueError("service.type", str(self.type), "'ClusterIP' for a headless Service")
+
+    def container_port(self, port: ServicePort) -> int | None:
+        """The number the pods listen on behind ``port`` (``None`` when the pods are not known)."""
+        target = port.port if port.target is None else port.target
+        if isinstance(target, int):
+            return target
+        found = next((p for c in self.pod.containers if (p := c.port(target)) is not None), None) if self.pod else None
+        return found.number if found else None
+
+
+class Service(k8s.core.v1.Service):
+    """A Service selecting a workload's pods."""
+
+    def __init__(self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        self._resource_name = resource_name
+        spec: dict[str, Any] = {"selector": args.selector, "ports": [p.to_manifest() for p in args.ports]}
+        if args.type is not ServiceType.CLUSTER_IP:
+            spec["type"] = str(args.type)
+        if args.headless:
+            spec["clusterIP"] = "None"
+        scraped = args.scraping is not None and any(p.name == METRICS_PORT for p in args.ports)
+        # A ServiceMonitor selects Services by their labels: a scraped Service is labelled like its pods.
+        service_labels = {**args.selector, **args.labels} if scraped else args.labels
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, service_labels,
+                                                            args.annotations), "spec": spec}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+        if scraped and args.scraping is not None:
+            metrics = next(p for p in args.ports if p.name == METRICS_PORT)
+            args.scraping.monitor(resource_name, service=args.name, namespace=args.namespace,
+                                  selector=service_labels, pods=args.selector,
+                                  container_port=args.container_port(metrics), parent=self, after=[self])
+
+    def backend(self, route: Route) -> Backend:
+        """``route`` aimed at this Service: its name, and the port the route names (or its only port)."""
+        ports = self.args.ports
+        matches: tuple[ServicePort, ...]
+        if route.port is None:
+            matches = ports if len(ports) == 1 else ()
+        else:
+            matches = tuple(p for p in ports if route.port in (p.port, p.name))
+        if not matches:
+            declared = ", ".join(str(p.name or p.port) for p in ports)
+            allowed = "a port of" if route.port is not None else "a port named explicitly, as several serve"
+            raise InvalidValueError("route.port", route.port, f"{allowed} Service '{self.name}' ({declared})")
+        port = matches[0]
+        return Backend(route, self.name, namespace_name(self.args.namespace),
+                       port.name if port.name is not None else port.port, port.port, self,
+                       pods=self.args.selector, container_port=self.args.container_port(port))
+
+    def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | None, tls: Sequence[Tls] = (),
+              name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress:
+        """An Ingress sending ``routes`` to this Service; ``ingress_class`` picks the controller (an
+        ``IngressClass`` with the controller's namespace also lets it through the namespace's default deny)."""
+        args = IngressArgs(name=name or self.name, namespace=self.args.namespace,
+                           backends=tuple(self.backend(r) for r in routes), ingress_class=ingress_class,
+                           tls=tuple(tls), annotations=annotations or {})
+        return Ingress(self._resource_name, args, pulumi.ResourceOptions(parent=self))

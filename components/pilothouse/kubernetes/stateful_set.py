@@ -1,0 +1,128 @@
+"""StatefulSets: pods with stable names and their own volumes, behind a headless Service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.counts import MAX_REPLICAS, replica_count
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.exposable import Exposable
+from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.quantity import QuantityInput
+from pilothouse.kubernetes.service import ServicePort
+from pilothouse.kubernetes.storage import AccessMode, StorageClass, StorageClassRef, claim_spec
+from pilothouse.kubernetes.volumes import Mount, Volume
+from pilothouse.kubernetes.workload import (
+    NamespaceRef,
+    check_admitted,
+    child_options,
+    object_metadata,
+    pod_template,
+    workload_labels,
+)
+
+#: StatefulSet fields the API server refuses to change in place.
+IMMUTABLE = ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"]
+
+
+class PodManagement(StrEnum):
+    ORDERED_READY = "OrderedReady"  # one pod at a time, in order (the course's database example)
+    PARALLEL = "Parallel"
+
+
+@dataclass(frozen=True)
+class ClaimTemplate:
+    """A volume each pod gets for itself (``<name>-<statefulset>-<ordinal>``), kept across restarts."""
+
+    name: str
+    size: QuantityInput
+    access_modes: tuple[AccessMode, ...] = (AccessMode.READ_WRITE_ONCE,)
+    storage_class: StorageClassRef | None = None
+
+    def __post_init__(self) -> None:
+        dns_label("claim_template.name", self.name)
+        claim_spec("claim_template", self.size, self.access_modes, self.storage_class)
+
+    def mount(self, path: str, *, read_only: bool = False) -> Mount:
+        return Mount(Volume.from_claim_template(self.name), path, read_only=read_only)
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {"metadata": {"name": self.name},
+                "spec": claim_spec("claim_template", self.size, self.access_modes, self.storage_class)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatefulSetArgs:
+    name: str
+    namespace: NamespaceRef
+    pod: PodSpec
+    replicas: int = 1
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    claim_templates: tuple[ClaimTemplate, ...] = ()
+    #: Name of the headless Service giving each pod its DNS name; created for you.
+    service_name: str | None = None
+    pod_management: PodManagement | None = None
+    #: Pods with an ordinal at or above it are updated; lower ones wait (staged rollouts).
+    partition: int | None = None
+    #: Delete the claims (and so the data) when the StatefulSet is deleted. Off by default: data
+    #: outlives the set, as Kubernetes does it; a throw-away environment turns it on so a destroy
+    #: leaves no claim holding its volume.
+    delete_claims_with_set: bool = False
+
+    def __post_init__(self) -> None:
+        dns_label("stateful_set.name", self.name)
+        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "stateful_set.labels"))
+        if self.service_name is not None:
+            dns_label("stateful_set.service_name", self.service_name)
+        replica_count("stateful_set.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}")
+        templates = {t.name for t in self.claim_templates}
+        for volume in self.pod.all_volumes():
+            if volume.declared_by_controller and volume.name not in templates:
+                raise InvalidValueError("stateful_set.pod.mounts", volume.name,
+                                        f"the name of a claim template ({', '.join(sorted(templates)) or 'none'})")
+            if volume.name in templates and not volume.declared_by_controller:
+                raise InvalidValueError("stateful_set.pod.volumes", volume.name,
+                                        "a volume name not already used by a claim template")
+        check_admitted(self.namespace, self.pod, "stateful_set")
+
+
+class StatefulSet(Exposable, pulumi.ComponentResource):
+    """A StatefulSet with the headless Service it needs, created before it: two objects, so a component."""
+
+    def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self._admit_pods("stateful_set", resource_name, name=args.name, namespace=args.namespace,
+                         pod_labels=args.labels, pod=args.pod, peak_pods=args.replicas)
+        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
+        self.args = args
+        service_name = args.service_name or args.name
+        ports = [ServicePort(p.number, target=p.name or p.number, name=p.name or f"port-{p.number}")
+                 for c in args.pod.containers for p in c.ports]
+        self.headless_service = self.expose(ports, name=service_name, headless=True)
+        spec: dict[str, Any] = {
+            "serviceName": service_name, "replicas": args.replicas,
+            "selector": {"matchLabels": args.labels}, "template": pod_template(args.labels, args.pod)}
+        if args.claim_templates:
+            spec["volumeClaimTemplates"] = [t.to_manifest() for t in args.claim_templates]
+        if args.pod_management is not None:
+            spec["podManagementPolicy"] = str(args.pod_management)
+        if args.delete_claims_with_set:
+            spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Delete", "whenScaled": "Retain"}
+        if args.partition is not None:
+            spec["updateStrategy"] = {"type": "RollingUpdate", "rollingUpdate": {"partition": args.partition}}
+        classes = [t.storage_class for t in args.claim_templates if isinstance(t.storage_class, StorageClass)]
+        body: dict[str, Any] = {
+            "metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations), "spec": spec}
+        self.stateful_set = k8s.apps.v1.StatefulSet(
+            resource_name, **body,
+            opts=pulumi.ResourceOptions.merge(
+                child_options(self, args.namespace, [*classes, self.headless_service]),
+                pulumi.ResourceOptions(replace_on_changes=IMMUTABLE, delete_before_replace=True)))
+        self.name = args.name
+        self.register_outputs({"name": self.name})

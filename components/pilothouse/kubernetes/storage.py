@@ -1,0 +1,201 @@
+"""Storage classes (Azure Disk and Azure Files CSI, or any provisioner) and persistent volume claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import dns_subdomain, qualified_name
+from pilothouse.kubernetes.quantity import QuantityInput, quantity
+from pilothouse.kubernetes.volumes import Volume
+from pilothouse.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
+
+AZURE_DISK_CSI = "disk.csi.azure.com"
+AZURE_FILE_CSI = "file.csi.azure.com"
+NO_PROVISIONER = "kubernetes.io/no-provisioner"
+
+
+class AccessMode(StrEnum):
+    READ_WRITE_ONCE = "ReadWriteOnce"
+    READ_ONLY_MANY = "ReadOnlyMany"
+    READ_WRITE_MANY = "ReadWriteMany"
+    READ_WRITE_ONCE_POD = "ReadWriteOncePod"
+
+
+class ReclaimPolicy(StrEnum):
+    DELETE = "Delete"
+    RETAIN = "Retain"
+
+
+class BindingMode(StrEnum):
+    IMMEDIATE = "Immediate"
+    WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer"
+
+
+class AzureDiskSku(StrEnum):
+    PREMIUM_LRS = "Premium_LRS"
+    PREMIUM_ZRS = "Premium_ZRS"
+    STANDARD_SSD_LRS = "StandardSSD_LRS"
+    STANDARD_SSD_ZRS = "StandardSSD_ZRS"
+    STANDARD_LRS = "Standard_LRS"
+    PREMIUM_V2_LRS = "PremiumV2_LRS"
+
+
+class AzureFileSku(StrEnum):
+    STANDARD_LRS = "Standard_LRS"
+    STANDARD_ZRS = "Standard_ZRS"
+    PREMIUM_LRS = "Premium_LRS"
+    PREMIUM_ZRS = "Premium_ZRS"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageClassArgs:
+    name: str
+    provisioner: str
+    parameters: dict[str, str] = field(default_factory=dict)
+    reclaim_policy: ReclaimPolicy = ReclaimPolicy.DELETE
+    allow_volume_expansion: bool = True
+    binding_mode: BindingMode = BindingMode.WAIT_FOR_FIRST_CONSUMER
+    #: Access modes its volumes support, so claims asking for others fail early.
+    access_modes: tuple[AccessMode, ...] = (AccessMode.READ_WRITE_ONCE, AccessMode.READ_WRITE_ONCE_POD)
+    mount_options: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        dns_subdomain("storage_class.name", self.name)
+        qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
+
+    @classmethod
+    def azure_disk(cls, name: str, sku: AzureDiskSku = AzureDiskSku.PREMIUM_ZRS, *,
+                   reclaim_policy: ReclaimPolicy = ReclaimPolicy.DELETE) -> StorageClassArgs:
+        """Azure managed disks (block, one node at a time): databases and StatefulSets."""
+        return cls(name=name, provisioner=AZURE_DISK_CSI, parameters={"skuName": str(sku)},
+                   reclaim_policy=reclaim_policy)
+
+    @classmethod
+    def azure_file(cls, name: str, sku: AzureFileSku = AzureFileSku.STANDARD_ZRS, *,
+                   reclaim_policy: ReclaimPolicy = ReclaimPolicy.DELETE) -> StorageClassArgs:
+        """Azure Files shares (SMB, many pods at once): shared content, ReadWriteMany."""
+        return cls(name=name, provisioner=AZURE_FILE_CSI, parameters={"skuName": str(sku)},
+                   reclaim_policy=reclaim_policy, binding_mode=BindingMode.IMMEDIATE,
+                   access_modes=tuple(AccessMode),
+                   mount_options=("dir_mode=0777", "file_mode=0777", "mfsymlinks", "nobrl"))
+
+
+    @classmethod
+    def preprovisioned(cls, name: str) -> StorageClassArgs:
+        """Volumes an administrator creates (:class:`PersistentVolume`), bound when a pod first uses a claim."""
+        return cls(name=name, provisioner=NO_PROVISIONER, reclaim_policy=ReclaimPolicy.RETAIN,
+                   allow_volume_expansion=False)
+
+
+class StorageClass(k8s.storage.v1.StorageClass):
+    """A cluster-wide storage class; claims name it by object, never by retyped string."""
+
+    def __init__(self, resource_name: str, args: StorageClassArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        body: dict[str, Any] = {
+            "metadata": {"name": args.name}, "provisioner": args.provisioner,
+            "reclaim_policy": str(args.reclaim_policy), "allow_volume_expansion": args.allow_volume_expansion,
+            "volume_binding_mode": str(args.binding_mode),
+        }
+        if args.parameters:
+            body["parameters"] = dict(sorted(args.parameters.items()))
+        if args.mount_options:
+            body["mount_options"] = list(args.mount_options)
+        super().__init__(resource_name, opts=opts, **body)
+
+
+StorageClassRef = StorageClass | str
+
+
+def claim_spec(field_name: str, size: QuantityInput, access_modes: Sequence[AccessMode],
+               storage_class: StorageClassRef | None) -> dict[str, Any]:
+    """The spec of a claim (a PVC, or a StatefulSet claim template)."""
+    if not access_modes:
+        raise InvalidValueError(f"{field_name}.access_modes", [], "at least one access mode")
+    spec: dict[str, Any] = {"accessModes": [str(mode) for mode in access_modes],
+                            "resources": {"requests": {"storage": str(quantity(size, f"{field_name}.size"))}}}
+    if isinstance(storage_class, StorageClass):
+        unsupported = [str(m) for m in access_modes if m not in storage_class.args.access_modes]
+        if unsupported:
+            raise InvalidValueError(f"{field_name}.access_modes", unsupported,
+                                    f"modes storage class '{storage_class.name}' supports "
+                                    f"{[str(m) for m in storage_class.args.access_modes]}")
+        spec["storageClassName"] = storage_class.name
+    elif storage_class is not None:
+        spec["storageClassName"] = dns_subdomain(f"{field_name}.storage_class", storage_class)
+    return spec
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersistentVolumeClaimArgs:
+    name: str
+    namespace: NamespaceRef
+    size: QuantityInput
+    access_modes: tuple[AccessMode, ...] = (AccessMode.READ_WRITE_ONCE,)
+    #: ``None`` uses the cluster's default class.
+    storage_class: StorageClassRef | None = None
+    #: Make ``pulumi up`` wait until the claim is Bound. Off by default: with WaitForFirstConsumer
+    #: a claim binds only once a pod uses it, so waiting would stall the rollout.
+    wait_until_bound: bool = False
+
+    def __post_init__(self) -> None:
+        dns_subdomain("claim.name", self.name)
+        claim_spec("claim", self.size, self.access_modes, self.storage_class)
+
+
+class PersistentVolumeClaim(k8s.core.v1.PersistentVolumeClaim):
+    """A claim for storage; ``volume()`` mounts it into pods."""
+
+    def __init__(self, resource_name: str, args: PersistentVolumeClaimArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        extra = [args.storage_class] if isinstance(args.storage_class, StorageClass) else []
+        annotations = {} if args.wait_until_bound else {SKIP_AWAIT: "true"}
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, {}, annotations),
+                                "spec": claim_spec("claim", args.size, args.access_modes, args.storage_class)}
+        super().__init__(resource_name, opts=object_options(opts, args.namespace, extra), **body)
+
+    def volume(self, volume_name: str | None = None, *, read_only: bool = False) -> Volume:
+        return Volume.claim(volume_name or self.name, self.name, read_only=read_only)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersistentVolumeArgs:
+    """A volume an administrator provides (the course's PersistentVolume), here a node directory."""
+
+    name: str
+    storage_class: StorageClass
+    size: QuantityInput
+    host_path: str
+    access_modes: tuple[AccessMode, ...] = (AccessMode.READ_WRITE_ONCE,)
+
+    def __post_init__(self) -> None:
+        dns_subdomain("volume.name", self.name)
+        if not self.host_path.startswith("/"):
+            raise InvalidValueError("volume.host_path", self.host_path, "an absolute path on the node")
+        quantity(self.size, "volume.size")
+
+
+class PersistentVolume(k8s.core.v1.PersistentVolume):
+    """A cluster-wide volume claims of its storage class bind to."""
+
+    def __init__(self, resource_name: str, args: PersistentVolumeArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        self.name = args.name
+        body: dict[str, Any] = {"metadata": {"name": args.name}, "spec": {
+            "capacity": {"storage": str(quantity(args.size, "volume.size"))},
+            "accessModes": [str(mode) for mode in args.access_modes],
+            "storageClassName": args.storage_class.name,
+            "persistentVolumeReclaimPolicy": str(args.storage_class.args.reclaim_policy),
+            "hostPath": {"path": args.host_path, "type": "DirectoryOrCreate"}}}
+        super().__init__(resource_name, opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=[args.storage_class])), **body)

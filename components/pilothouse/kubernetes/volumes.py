@@ -1,0 +1,131 @@
+"""Pod volumes and the mounts that use them.
+
+A container lists its :class:`Mount` objects; the pod collects their volumes, so a volume is
+never declared twice and never forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes.quantity import QuantityInput, quantity
+
+
+class HostPathType(StrEnum):
+    UNSET = ""
+    DIRECTORY_OR_CREATE = "DirectoryOrCreate"
+    DIRECTORY = "Directory"
+    FILE_OR_CREATE = "FileOrCreate"
+    FILE = "File"
+    SOCKET = "Socket"
+    CHAR_DEVICE = "CharDevice"
+    BLOCK_DEVICE = "BlockDevice"
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A named pod volume; build it with one of the classmethods."""
+
+    name: str
+    source: Mapping[str, Any]
+    #: (label, checksum) of the ConfigMap/Secret behind the volume: pods roll when it changes.
+    rollout: tuple[tuple[str, pulumi.Input[str]], ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        dns_label("volume.name", self.name)
+
+    def rolling_on(self, label: str, checksum: pulumi.Input[str]) -> Volume:
+        return replace(self, rollout=((label, checksum),))
+
+    @classmethod
+    def empty_dir(cls, name: str, *, memory: bool = False, size_limit: QuantityInput | None = None) -> Volume:
+        spec: dict[str, Any] = {}
+        if memory:
+            spec["medium"] = "Memory"
+        if size_limit is not None:
+            spec["sizeLimit"] = str(quantity(size_limit, "volume.size_limit"))
+        return cls(name, {"emptyDir": spec})
+
+    @classmethod
+    def host_path(cls, name: str, path: str, type_: HostPathType = HostPathType.UNSET) -> Volume:
+        if not path.startswith("/"):
+            raise InvalidValueError("volume.path", path, "an absolute path on the node")
+        spec = {"path": path} | ({"type": str(type_)} if type_ is not HostPathType.UNSET else {})
+        return cls(name, {"hostPath": spec})
+
+    @classmethod
+    def config_map(cls, name: str, config_map: str, *, items: Mapping[str, str] | None = None) -> Volume:
+        spec: dict[str, Any] = {"name": dns_subdomain("volume.config_map", config_map)}
+        if items:
+            spec["items"] = [{"key": key, "path": path} for key, path in items.items()]
+        return cls(name, {"configMap": spec})
+
+    @classmethod
+    def secret(cls, name: str, secret: str, *, items: Mapping[str, str] | None = None) -> Volume:
+        spec: dict[str, Any] = {"secretName": dns_subdomain("volume.secret", secret)}
+        if items:
+            spec["items"] = [{"key": key, "path": path} for key, path in items.items()]
+        return cls(name, {"secret": spec})
+
+    @classmethod
+    def claim(cls, name: str, claim: str, *, read_only: bool = False) -> Volume:
+        spec: dict[str, Any] = {"claimName": dns_subdomain("volume.claim", claim)}
+        if read_only:
+            spec["readOnly"] = True
+        return cls(name, {"persistentVolumeClaim": spec})
+
+    @classmethod
+    def csi(cls, name: str, driver: str, *, attributes: Mapping[str, str] | None = None,
+            read_only: bool = False) -> Volume:
+        spec: dict[str, Any] = {"driver": dns_subdomain("volume.driver", driver)}
+        if attributes:
+            spec["volumeAttributes"] = dict(attributes)
+        if read_only:
+            spec["readOnly"] = True
+        return cls(name, {"csi": spec})
+
+    @classmethod
+    def from_claim_template(cls, name: str) -> Volume:
+        """The volume a StatefulSet claim template gives each pod: declared by the controller, not the pod."""
+        return cls(name, {})
+
+    @property
+    def declared_by_controller(self) -> bool:
+        return not self.source
+
+    @property
+    def host_path_of(self) -> str | None:
+        host = self.source.get("hostPath")
+        return None if host is None else str(host["path"])
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {"name": self.name, **self.source}
+
+
+@dataclass(frozen=True)
+class Mount:
+    """``volume`` mounted at ``path`` in one container."""
+
+    volume: Volume
+    path: str
+    read_only: bool = False
+    sub_path: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.path.startswith("/"):
+            raise InvalidValueError("mount.path", self.path, "an absolute path in the container")
+
+    def to_manifest(self) -> dict[str, Any]:
+        mount: dict[str, Any] = {"name": self.volume.name, "mountPath": self.path}
+        if self.read_only:
+            mount["readOnly"] = True
+        if self.sub_path is not None:
+            mount["subPath"] = self.sub_path
+        return mount

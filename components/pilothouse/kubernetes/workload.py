@@ -1,0 +1,113 @@
+"""What every workload object shares: its namespace, options, metadata, pod template and selector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.names import dns_label, labels
+from pilothouse.kubernetes.namespace import Namespace, PodSecurityLevel
+from pilothouse.kubernetes.network_policy import TrafficRule
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.security import SecurityProfile
+
+NamespaceRef = Namespace | str
+
+#: The pulumi-kubernetes annotation that turns its readiness wait off for one object; set only
+#: through typed options (``wait_until_ready``, ``wait_for_completion``, ``wait_until_bound``).
+SKIP_AWAIT = "pulumi.com/skipAwait"
+
+#: Which container profiles each Pod Security level admits.
+_ADMITS = {
+    PodSecurityLevel.RESTRICTED: {SecurityProfile.RESTRICTED},
+    PodSecurityLevel.BASELINE: {SecurityProfile.RESTRICTED, SecurityProfile.HOST_READER, SecurityProfile.BASELINE},
+    PodSecurityLevel.PRIVILEGED: set(SecurityProfile),
+}
+
+
+def namespace_name(namespace: NamespaceRef) -> str:
+    return namespace.args.name if isinstance(namespace, Namespace) else dns_label("namespace", namespace)
+
+
+def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None:
+    """Fail now, not at admission, when the namespace's Pod Security level would reject the pod."""
+    if not isinstance(namespace, Namespace):
+        return
+    level = namespace.args.pod_security
+    if pod.weakest_security not in _ADMITS[level]:
+        raise InvalidValueError(
+            f"{workload}.pod.containers", str(pod.weakest_security),
+            f"containers the namespace '{namespace.args.name}' admits under Pod Security '{level}' "
+            f"(profiles {sorted(str(p) for p in _ADMITS[level])})")
+    host_paths = [v.name for v in pod.all_volumes() if v.host_path_of is not None]
+    if host_paths and level is not PodSecurityLevel.PRIVILEGED:
+        raise InvalidValueError(f"{workload}.pod.volumes", host_paths[0],
+                                f"no hostPath volume in namespace '{namespace.args.name}' "
+                                f"(Pod Security '{level}' forbids them)")
+
+
+def require_privileged(namespace: NamespaceRef, field: str, why: str) -> None:
+    """Fail now when a host-reading agent would be placed in a namespace that is ours and not privileged."""
+    if isinstance(namespace, Namespace) and namespace.args.pod_security is not PodSecurityLevel.PRIVILEGED:
+        raise InvalidValueError(field, namespace.args.name, f"a namespace with Pod Security 'privileged' {why}")
+
+
+def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
+           parent: pulumi.Resource) -> k8s.networking.v1.NetworkPolicy | None:
+    """The NetworkPolicy ``rule`` needs through the default deny of an isolated namespace of ours
+    (``None`` where traffic already flows: a namespace that is not isolated, or not ours)."""
+    if not isinstance(namespace, Namespace) or not namespace.args.isolated:
+        return None
+    return k8s.networking.v1.NetworkPolicy(
+        resource_name, metadata={"name": f"allow-{rule.name}", "namespace": namespace.args.name},
+        spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=[namespace]))
+
+
+def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int) -> None:
+    """Count ``copies`` pods against the namespace's quota, when the namespace is one of ours."""
+    if isinstance(namespace, Namespace):
+        namespace.account.admit(workload, pod, copies)
+
+
+def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],
+                    annotations: dict[str, str] | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace_name(namespace)}
+    if object_labels:
+        metadata["labels"] = object_labels
+    if annotations:
+        metadata["annotations"] = dict(sorted(annotations.items()))
+    return metadata
+
+
+def _after(namespace: NamespaceRef, extra: Sequence[pulumi.Resource]) -> list[pulumi.Resource]:
+    return [namespace, *extra] if isinstance(namespace, Namespace) else list(extra)
+
+
+def object_options(opts: pulumi.ResourceOptions | None, namespace: NamespaceRef,
+                   extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+    """The caller's options for a Kubernetes object, plus: after its namespace when it is ours, and ``extra``."""
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=_after(namespace, extra)))
+
+
+def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
+                  extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+    """Children of a component or object: parented to it, after their namespace when it is ours."""
+    return pulumi.ResourceOptions(parent=parent, depends_on=_after(namespace, extra))
+
+
+def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:
+    """The pod template of a controller: labels, rollout checksums, spec."""
+    metadata: dict[str, Any] = {"labels": pod_labels} if pod_labels else {}
+    annotations = pod.rollout_annotations()
+    if annotations:
+        metadata["annotations"] = annotations
+    return {"metadata": metadata, "spec": pod.to_manifest()} if metadata else {"spec": pod.to_manifest()}
+
+
+def workload_labels(name: str, given: dict[str, str], field: str) -> dict[str, str]:
+    """The workload's labels, ``{"app": name}`` unless given; they also select its pods."""
+    return labels(field, given or {"app": name})

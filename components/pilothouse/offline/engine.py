@@ -1,0 +1,187 @@
+"""Run a Pulumi program under Pulumi's own mock engine and record every registration.
+
+This is the backbone of the offline render and of every component test: no CLI, no
+cloud, no credentials, no network. What is recorded is what the program asks the
+engine for: the register request of each resource, including its options.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime.mocks import MockEngine, MockMonitor, MockSettings
+from pulumi.runtime.settings import configure
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from pilothouse.offline.mocks import OfflineMocks
+
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+
+# Signatures of the special values in Pulumi's property wire format.
+_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+_UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One resource as the program registered it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    provider: str
+    custom: bool
+    inputs: dict[str, Any]
+    options: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent,
+                "provider": self.provider, "custom": self.custom, "inputs": self.inputs,
+                **self.options}
+
+
+@dataclass
+class Render:
+    """Everything one program run registered, sorted by URN, with the stack's outputs."""
+
+    resources: list[Registration]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> Registration:
+        """The single resource of ``type_`` (and ``name``); a clear failure otherwise."""
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.of_type(type_)]
+            raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
+        return found[0]
+
+    def children_of(self, parent: Registration) -> list[Registration]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def __iter__(self) -> Iterator[Registration]:
+        return iter(self.resources)
+
+
+def _masked(value: Any) -> Any:
+    """A secret's shape with every leaf masked: map keys stay (they name things), values never do."""
+    if isinstance(value, dict) and value.get(_SIG_KEY) is None:
+        return {key: _masked(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return SECRET
+
+
+def plain(value: Any) -> Any:
+    """A wire-format property value as plain JSON: secrets masked, references as URNs."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG_KEY)
+        if sig == _SECRET_SIG:
+            return _masked(value.get("value"))
+        if sig == _RESOURCE_SIG:
+            return value.get("urn", "")
+        if sig == _OUTPUT_SIG:
+            if value.get("secret"):
+                return _masked(value.get("value"))
+            return plain(value["value"]) if "value" in value else UNKNOWN
+        return {key: plain(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if value == _UNKNOWN_VALUE:
+        return UNKNOWN
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Struct carries every number as a double
+    return value
+
+
+def _mask_secret_data(type_: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    # A Kubernetes Secret's payload is masked even when the program passed it in plain.
+    if type_ == "kubernetes:core/v1:Secret":
+        for key in ("data", "stringData"):
+            if isinstance(inputs.get(key), dict):
+                inputs[key] = {name: SECRET for name in inputs[key]}
+    return inputs
+
+
+class RecordingMonitor(MockMonitor):
+    """Pulumi's MockMonitor, also keeping each register request and the stack's outputs."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: dict[str, Registration] = {}
+        self.outputs: dict[str, Any] = {}
+
+    def _record(self, urn: str, request: Any, custom: bool, inputs: dict[str, Any], **options: Any) -> None:
+        self.registrations[urn] = Registration(
+            urn=urn, type=request.type, name=request.name, parent=request.parent,
+            provider=request.provider.rpartition("::")[0] if request.provider else "", custom=custom,
+            inputs=inputs,
+            options={"protect": False, "ignoreChanges": [], "replaceOnChanges": [], "deleteBeforeReplace": False,
+                     "dependencies": sorted(set(request.dependencies)), "aliases": [], **options})
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self._record(
+                response.urn, request, bool(request.custom),
+                _mask_secret_data(request.type, plain(json_format.MessageToDict(request.object))),
+                protect=bool(request.protect),
+                ignoreChanges=sorted(request.ignoreChanges),
+                replaceOnChanges=sorted(request.replaceOnChanges),
+                deleteBeforeReplace=bool(request.deleteBeforeReplace),
+                aliases=sorted([json_format.MessageToDict(alias) for alias in request.aliases]
+                               + [{"urn": urn} for urn in request.aliasURNs], key=repr))
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties."""
+        response = super().ReadResource(request)
+        self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)))
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if "::pulumi:pulumi:Stack::" in request.urn:
+            self.outputs.update(plain(json_format.MessageToDict(request.outputs)))
+        return super().RegisterResourceOutputs(request)
+
+    def render(self) -> Render:
+        return Render(resources=[self.registrations[urn] for urn in sorted(self.registrations)],
+                      outputs=dict(sorted(self.outputs.items())))
+
+
+def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse",
+        config: Mapping[str, str] | None = None, secret_keys: Sequence[str] = ()) -> Render:
+    """Run ``program`` as the body of stack ``stack`` under the mock engine.
+
+    ``config`` maps full keys (``pilothouse:environment``) to the string values the engine
+    would pass (structured values as JSON). Exceptions raised by the program propagate.
+    """
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
+    mocks = OfflineMocks()
+    monitor = RecordingMonitor(mocks)
+    # set_mocks() without its root stack: run_in_stack makes the one whose outputs we record.
+    configure(MockSettings(
+        monitor=monitor,
+        monitor_features=set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures),
+        engine=MockEngine(logging.getLogger("pilothouse.offline")),
+        project=project, stack=stack, dry_run=False, organization="organization", callbacks=None,
+    ))
+
+    def body() -> None:
+        program()
+
+    _sync_await(run_in_stack(body))
+    return monitor.render()

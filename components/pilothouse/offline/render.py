@@ -1,0 +1,127 @@
+"""Render a stack offline: every resource as JSON, every Kubernetes object as YAML.
+
+Layout of a render folder::
+
+    resources.json                      every registration, sorted by URN
+    outputs.json                        the stack's outputs (secrets masked)
+    manifests/<namespace>/<Kind>-<name>.yaml   one file per Kubernetes object
+                                        (cluster-scoped objects under ``_cluster``)
+    charts/<namespace>/<release>.yaml   one file per Helm chart: chart path and values (the
+                                        provider renders its objects at preview/up time)
+
+Two renders of the same commit are byte-identical: keys sorted, no timestamps, ids
+derived from names.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import runpy
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pilothouse.offline import engine, stack_config
+from pilothouse.offline.engine import Registration, Render
+
+CLUSTER_SCOPED_KINDS = frozenset({
+    "APIService", "ClusterRole", "ClusterRoleBinding", "CSIDriver", "CustomResourceDefinition",
+    "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
+    "PriorityClass", "RuntimeClass", "StorageClass", "ValidatingWebhookConfiguration",
+})
+_REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
+
+
+@contextmanager
+def _inside(project_dir: Path) -> Iterator[None]:
+    """Run as the Pulumi language host does: from the project folder, importable from there."""
+    previous_cwd, previous_path = Path.cwd(), list(sys.path)
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    try:
+        yield
+    finally:
+        os.chdir(previous_cwd)
+        sys.path[:] = previous_path
+
+
+def render_stack(project_dir: Path, stack: str) -> Render:
+    """Run the project's ``__main__.py`` for ``stack`` under the mock engine."""
+    files = stack_config.read(project_dir, stack)
+    with _inside(project_dir):
+        return engine.run(
+            lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
+            stack=stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
+
+
+def is_kubernetes_object(registration: Registration) -> bool:
+    """A plain Kubernetes object (not a provider, Helm release or YAML group)."""
+    group = registration.type.split(":")
+    return (registration.custom and group[0] == "kubernetes" and len(group) == 3
+            and not group[1].startswith(("helm.sh", "yaml", "kustomize")))
+
+
+def is_helm_chart(registration: Registration) -> bool:
+    return registration.type == "kubernetes:helm.sh/v4:Chart"
+
+
+def manifest(registration: Registration) -> dict[str, Any]:
+    """The object the Kubernetes provider would be asked to create; Secret data redacted."""
+    obj = dict(registration.inputs)
+    if obj.get("kind") == "Secret" and isinstance(obj.get("data"), dict):
+        obj["data"] = {key: _REDACTED_B64 for key in obj["data"]}
+    return obj
+
+
+def manifest_path(obj: dict[str, Any]) -> Path:
+    metadata = obj.get("metadata") or {}
+    kind, name = obj["kind"], metadata.get("name")
+    if not name:
+        raise ValueError(f"{kind} without metadata.name: Pilothouse objects are always named")
+    folder = "_cluster" if kind in CLUSTER_SCOPED_KINDS else metadata.get("namespace", "default")
+    return Path("manifests") / folder / f"{kind}-{name}.yaml"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write(render: Render, out: Path) -> int:
+    """Write ``render`` to ``out``, replacing it whole (a half-written render never exists);
+    return how many Kubernetes manifests it holds."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    objects = [manifest(registration) for registration in filter(is_kubernetes_object, render)]
+    try:
+        (staging / "resources.json").write_text(_json([r.as_json() for r in render]))
+        (staging / "outputs.json").write_text(_json(render.outputs))
+        for obj in objects:
+            path = staging / manifest_path(obj)
+            if path.exists():
+                raise ValueError(f"two Kubernetes objects render to {path.relative_to(staging)}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(yaml.safe_dump(obj, sort_keys=True, default_flow_style=False))
+        for chart in filter(is_helm_chart, render):
+            path = staging / "charts" / chart.inputs["namespace"] / f"{chart.inputs['name']}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(yaml.safe_dump(chart.inputs, sort_keys=True, default_flow_style=False))
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return len(objects)
+
+
+def manifests(out: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every manifest of a render folder, in path order."""
+    for path in sorted((out / "manifests").rglob("*.yaml")):
+        yield path, yaml.safe_load(path.read_text())

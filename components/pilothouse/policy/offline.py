@@ -1,0 +1,46 @@
+"""``pilothouse policy RENDER_DIR``: the policy rules over an offline render.
+
+Prints the violations grouped by rule and exits 1 when any mandatory rule is violated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from pulumi_policy.proxy import unknown_checking_proxy
+
+from pilothouse.policy.rules import Enforcement, Settings, Violation, evaluate
+
+
+def check(render: Path, settings: Settings | None = None) -> list[Violation]:
+    resources = json.loads((render / "resources.json").read_text())
+    # Wrapped as the pack sees them (read-only proxies, not dicts and lists), so a rule that works
+    # here works in `pulumi preview --policy-pack` too.
+    return evaluate([(r["name"], r["type"], unknown_checking_proxy(r["inputs"])) for r in resources if r["custom"]],
+                    settings or Settings())
+
+
+def report(violations: list[Violation]) -> str:
+    if not violations:
+        return "policy: no violations\n"
+    lines = []
+    for rule_id in sorted({v.rule.id for v in violations}):
+        found = [v for v in violations if v.rule.id == rule_id]
+        lines.append(f"{rule_id} ({found[0].rule.enforcement}): {found[0].rule.description}")
+        lines += [f"  - {v.resource}: {v.message}" for v in found]
+    mandatory = sum(v.rule.enforcement is Enforcement.MANDATORY for v in violations)
+    lines.append(f"policy: {mandatory} mandatory and {len(violations) - mandatory} advisory violations")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pilothouse policy", description=__doc__)
+    parser.add_argument("render", type=Path, help="a folder written by `make render`")
+    parser.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
+    args = parser.parse_args(argv)
+    violations = check(args.render, Settings(allowed_registries=tuple(args.allowed_registry)))
+    print(report(violations), end="")
+    return 1 if any(v.rule.enforcement is Enforcement.MANDATORY for v in violations) else 0
+

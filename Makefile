@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 OUT ?= build/$(STACK)
 BASE ?= HEAD
-SOURCES := components stacks policy tests app bench __main__.py
+SOURCES := components stacks policy tests app bench examples __main__.py
 CHECKOV := .venv-checkov/bin/checkov
 
 CHARTS := charts/.go.sum

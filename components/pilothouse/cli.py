@@ -20,12 +20,13 @@ from pathlib import Path
 import pulumi
 
 from pilothouse.offline import diff, render
+from pilothouse.offline.engine import DuplicateUrnError
 
 
 def _render(args: argparse.Namespace) -> int:
     try:
         result = render.render_stack(args.project.resolve(), args.stack)
-    except (pulumi.RunError, FileNotFoundError) as error:
+    except (pulumi.RunError, FileNotFoundError, DuplicateUrnError) as error:
         print(f"error: {error}", file=sys.stderr)  # nothing was written
         return 2
     count = render.write(result, args.out)

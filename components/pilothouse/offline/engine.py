@@ -32,9 +32,19 @@ _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
+class DuplicateUrnError(RuntimeError):
+    """Two resources of one program have the same URN (type, name and parent chain): the real engine
+    refuses the program with this message (Pulumi's diagnostic 2001)."""
+
+    def __init__(self, urn: str) -> None:
+        super().__init__(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        self.urn = urn
+
+
 @dataclass(frozen=True)
 class Registration:
-    """One resource as the program registered it."""
+    """One resource as the program registered it (or, with ``read``, read: ``StackReference``,
+    ``Resource.get``; the engine does not manage those)."""
 
     urn: str
     type: str
@@ -44,11 +54,12 @@ class Registration:
     custom: bool
     inputs: dict[str, Any]
     options: dict[str, Any]
+    read: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent,
                 "provider": self.provider, "custom": self.custom, "inputs": self.inputs,
-                **self.options}
+                **self.options, **({"read": True} if self.read else {})}
 
 
 @dataclass
@@ -122,13 +133,18 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: dict[str, Registration] = {}
+        self.duplicates: list[str] = []
         self.outputs: dict[str, Any] = {}
 
-    def _record(self, urn: str, request: Any, custom: bool, inputs: dict[str, Any], **options: Any) -> None:
+    def _record(self, urn: str, request: Any, custom: bool, inputs: dict[str, Any], *, read: bool = False,
+                **options: Any) -> None:
+        if urn in self.registrations:
+            self.duplicates.append(urn)
+            return
         self.registrations[urn] = Registration(
             urn=urn, type=request.type, name=request.name, parent=request.parent,
             provider=request.provider.rpartition("::")[0] if request.provider else "", custom=custom,
-            inputs=inputs,
+            inputs=inputs, read=read,
             options={"protect": False, "ignoreChanges": [], "replaceOnChanges": [], "deleteBeforeReplace": False,
                      "dependencies": sorted(set(request.dependencies)), "aliases": [], **options})
 
@@ -149,7 +165,7 @@ class RecordingMonitor(MockMonitor):
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties."""
         response = super().ReadResource(request)
-        self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)))
+        self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)), read=True)
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
@@ -163,15 +179,17 @@ class RecordingMonitor(MockMonitor):
 
 
 def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse",
-        config: Mapping[str, str] | None = None, secret_keys: Sequence[str] = ()) -> Render:
+        config: Mapping[str, str] | None = None, secret_keys: Sequence[str] = (),
+        mocks: pulumi.runtime.Mocks | None = None) -> Render:
     """Run ``program`` as the body of stack ``stack`` under the mock engine.
 
     ``config`` maps full keys (``pilothouse:environment``) to the string values the engine
-    would pass (structured values as JSON). Exceptions raised by the program propagate.
+    would pass (structured values as JSON). ``mocks`` answers for resources and invokes (default:
+    ``OfflineMocks()``). Exceptions raised by the program propagate; two resources with one URN
+    raise ``DuplicateUrnError`` once the program is done, as the real engine fails the update.
     """
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
-    mocks = OfflineMocks()
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks or OfflineMocks())
     # set_mocks() without its root stack: run_in_stack makes the one whose outputs we record.
     configure(MockSettings(
         monitor=monitor,
@@ -184,4 +202,6 @@ def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse
         program()
 
     _sync_await(run_in_stack(body))
+    if monitor.duplicates:
+        raise DuplicateUrnError(monitor.duplicates[0])
     return monitor.render()

@@ -61,13 +61,25 @@ def _workspace(inputs: Mapping[str, Any]) -> tuple[str, Props]:
     return rid, {"customerId": OBJECT_ID}
 
 
-def _stack_reference(inputs: Mapping[str, Any]) -> tuple[str, Props]:
-    """Another stack's outputs, shaped as the platform stack exports them (the apps-stack contract)."""
-    name = str(inputs.get("name", "platform"))
-    outputs = {"kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform",
-               "registryLoginServer": "crplatform.azurecr.io", "resourceGroupName": "rg-platform",
-               "webImage": f"crplatform.azurecr.io/shop/web@sha256:{'0' * 64}"}
-    return name, {"name": name, "outputs": outputs, "secretOutputNames": ["kubeconfig"]}
+def fake_kubeconfig(cluster: str) -> str:
+    """A syntactically complete kubeconfig for ``cluster`` with no usable credential."""
+    return (
+        "apiVersion: v1\nkind: Config\n"
+        f"clusters:\n- name: {cluster}\n  cluster:\n    server: https://{cluster}.hcp.example.invalid:443\n"
+        f"contexts:\n- name: {cluster}\n  context:\n    cluster: {cluster}\n    user: {cluster}-user\n"
+        f"current-context: {cluster}\n"
+        f"users:\n- name: {cluster}-user\n  user:\n    token: offline-render-placeholder\n"
+    )
+
+
+#: What a StackReference reads when the caller names no outputs for that stack: the outputs the
+#: Pilothouse platform stack exports (the apps-stack contract). Output names listed in
+#: ``SECRET_OUTPUTS`` are secret, as the platform stack exports them.
+PLATFORM_OUTPUTS: Mapping[str, Any] = {
+    "kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform",
+    "registryLoginServer": "crplatform.azurecr.io", "resourceGroupName": "rg-platform",
+    "webImage": f"crplatform.azurecr.io/shop/web@sha256:{'0' * 64}"}
+SECRET_OUTPUTS = frozenset({"kubeconfig"})
 
 
 def _docker_image(inputs: Mapping[str, Any]) -> tuple[str, Props]:
@@ -99,7 +111,6 @@ RESOURCE_STATE: dict[str, Callable[[Mapping[str, Any]], tuple[str, Props]]] = {
     "azure-native:containerservice:ManagedCluster": _managed_cluster,
     "azure-native:managedidentity:UserAssignedIdentity": _identity,
     "azure-native:operationalinsights:Workspace": _workspace,
-    "pulumi:pulumi:StackReference": _stack_reference,
     "docker:index/image:Image": _docker_image,
     "pulumi-python:dynamic/containerregistry:TokenPassword": _token_password,
     "random:index/randomPassword:RandomPassword": _random_password,
@@ -111,17 +122,6 @@ def _generic_azure_id(type_: str, name: str, inputs: Mapping[str, Any]) -> str:
     own_name = next((str(value) for key, value in sorted(inputs.items())
                      if key.endswith("Name") and key != "resourceGroupName" and isinstance(value, str)), name)
     return _arm_id({**inputs, "n": own_name}, f"Microsoft.{module}/{kind}", "n")
-
-
-def fake_kubeconfig(cluster: str) -> str:
-    """A syntactically complete kubeconfig for ``cluster`` with no usable credential."""
-    return (
-        "apiVersion: v1\nkind: Config\n"
-        f"clusters:\n- name: {cluster}\n  cluster:\n    server: https://{cluster}.hcp.example.invalid:443\n"
-        f"contexts:\n- name: {cluster}\n  context:\n    cluster: {cluster}\n    user: {cluster}-user\n"
-        f"current-context: {cluster}\n"
-        f"users:\n- name: {cluster}-user\n  user:\n    token: offline-render-placeholder\n"
-    )
 
 
 def _user_credentials(args: Mapping[str, Any]) -> Props:
@@ -148,10 +148,50 @@ INVOKES: dict[str, Callable[[Mapping[str, Any]], Props]] = {
 }
 
 
+def _kubernetes_read(type_: str, resource_id: str) -> Props:
+    """An existing Kubernetes object read by ``.get(name, "namespace/name")``: its identity, as the API
+    server would return it (``apiVersion`` and ``kind`` from the type token)."""
+    _, group_version, kind = type_.split(":")
+    group, _, version = group_version.rpartition("/")
+    namespace, _, name = resource_id.rpartition("/")
+    metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
+    api_version = version if group in ("core", "") else f"{group}/{version}"
+    return {"apiVersion": api_version, "kind": kind, "metadata": metadata}
+
+
 class OfflineMocks(pulumi.runtime.Mocks):
-    """Mocks answering for Azure and Kubernetes with deterministic, realistic values."""
+    """Mocks answering for Azure and Kubernetes with deterministic, realistic values.
+
+    ``stack_outputs`` maps a referenced stack's name (as passed to ``StackReference``) to its outputs;
+    a stack not listed reads ``PLATFORM_OUTPUTS``. ``invokes`` adds or overrides invoke answers by
+    function token (the function gets the invoke's arguments). ``reads`` answers ``Resource.get``
+    reads by type token: the function gets the id and returns the object's properties, merged over
+    what is derived (a Kubernetes object's ``apiVersion``, ``kind`` and ``metadata``).
+    """
+
+    def __init__(self, *, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+                 invokes: Mapping[str, Callable[[Mapping[str, Any]], Props]] | None = None,
+                 reads: Mapping[str, Callable[[str], Props]] | None = None) -> None:
+        self.stack_outputs = dict(stack_outputs or {})
+        self.invokes = {**INVOKES, **(invokes or {})}
+        self.reads = dict(reads or {})
+
+    def _stack_reference(self, name: str) -> tuple[str, Props]:
+        outputs = self.stack_outputs.get(name, PLATFORM_OUTPUTS)
+        secret = sorted(SECRET_OUTPUTS & outputs.keys()) if name not in self.stack_outputs else []
+        return name, {"name": name, "outputs": dict(outputs), "secretOutputNames": secret}
+
+    def _read(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        resource_id = str(args.resource_id)
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(str(args.inputs.get("name", resource_id)))
+        derived = _kubernetes_read(args.typ, resource_id) if args.typ.startswith("kubernetes:") else {}
+        answer = self.reads.get(args.typ)
+        return resource_id, {**args.inputs, **derived, **(answer(resource_id) if answer else {})}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        if args.resource_id:
+            return self._read(args)
         state_of = RESOURCE_STATE.get(args.typ)
         if state_of is None and args.typ.startswith("azure-native:"):
             return _generic_azure_id(args.typ, args.name, args.inputs), dict(args.inputs)
@@ -161,8 +201,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
         return resource_id, {**args.inputs, **computed}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        answer = INVOKES.get(args.token)
+        answer = self.invokes.get(args.token)
         if answer is None:
             raise NotImplementedError(
-                f"offline render has no mock for invoke {args.token!r}; add one to offline/mocks.py")
+                f"no mock answer for invoke {args.token!r}: pass one in invokes= (pilothouse.testing.run)")
         return answer(args.args), []

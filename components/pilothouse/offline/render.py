@@ -63,9 +63,10 @@ def render_stack(project_dir: Path, stack: str) -> Render:
 
 
 def is_kubernetes_object(registration: Registration) -> bool:
-    """A plain Kubernetes object (not a provider, Helm release or YAML group)."""
+    """A plain Kubernetes object the program manages (not a provider, Helm release, YAML group or an
+    existing object it only reads)."""
     group = registration.type.split(":")
-    return (registration.custom and group[0] == "kubernetes" and len(group) == 3
+    return (registration.custom and not registration.read and group[0] == "kubernetes" and len(group) == 3
             and not group[1].startswith(("helm.sh", "yaml", "kustomize")))
 
 

@@ -1,0 +1,29 @@
+"""The team's own tests: its program under the mock engine, with pilothouse.testing (no cloud, no cluster)."""
+
+import runpy
+from pathlib import Path
+
+from pilothouse.testing import manifest, run, run_project
+
+HERE = Path(__file__).parent
+
+
+def test_the_dev_stack_deploys_the_web_app_from_the_platform_registry() -> None:
+    render = run_project(HERE, "dev")
+    web = manifest(render.one("kubernetes:apps/v1:Deployment", "web"))
+    [container] = web["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "crplatform.azurecr.io/payments/web:2.0.1"  # the platform contract's registry
+    assert "replicas" not in web["spec"]  # the autoscaler owns the count
+    assert manifest(render.one("kubernetes:core/v1:Secret", "db"))["data"] == {"password": "W3NlY3JldF0="}  # masked
+
+
+def test_another_platform_and_replica_count() -> None:
+    render = run(lambda: runpy.run_path(str(HERE / "__main__.py")), project="team-app",
+                 config={"platformStack": "acme/platform/prod", "replicas": 3}, secrets={"dbPassword": "s3cret"},
+                 stack_outputs={"acme/platform/prod": {"kubeconfig": "apiVersion: v1\nkind: Config\n",
+                                                        "registryLoginServer": "acmeprod.azurecr.io"}})
+    hpa = manifest(render.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web"))
+    assert hpa["spec"]["minReplicas"] == 3
+    report = manifest(render.one("kubernetes:batch/v1:CronJob", "nightly-report"))
+    [container] = report["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "acmeprod.azurecr.io/payments/report:2.0.1"

@@ -1,0 +1,98 @@
+"""pilothouse.testing: any program under the mock engine, with pluggable answers, failing as the real engine does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pytest
+
+from pilothouse.testing import DuplicateUrnError, is_kubernetes_object, manifest, run
+
+
+def test_config_is_passed_as_the_cli_passes_it_and_secrets_stay_masked() -> None:
+    def program() -> None:
+        config = pulumi.Config()
+        data = {"replicas": str(config.require_int("replicas")), "tags": ",".join(config.require_object("tags"))}
+        k8s.core.v1.ConfigMap("settings", metadata={"name": "settings"}, data=data)
+        k8s.core.v1.Secret("db", metadata={"name": "db"}, string_data={"password": config.require_secret("password")})
+
+    render = run(program, config={"replicas": 3, "tags": ["a", "b"]}, secrets={"password": "hunter2"})
+    assert manifest(render.one("kubernetes:core/v1:ConfigMap"))["data"] == {"replicas": "3", "tags": "a,b"}
+    assert render.one("kubernetes:core/v1:Secret").inputs["stringData"] == {"password": "[secret]"}
+    assert "hunter2" not in repr(render.resources)
+
+
+def test_stack_reference_outputs_are_the_callers() -> None:
+    def program() -> None:
+        platform = pulumi.StackReference("acme/platform/prod")
+        k8s.core.v1.ConfigMap("c", metadata={"name": "c"}, data={"class": platform.require_output("ingressClass")})
+
+    render = run(program, stack_outputs={"acme/platform/prod": {"ingressClass": "approuting-istio"}})
+    assert manifest(render.one("kubernetes:core/v1:ConfigMap"))["data"] == {"class": "approuting-istio"}
+
+
+def test_an_unlisted_stack_reads_the_platform_contract() -> None:
+    def program() -> None:
+        platform = pulumi.StackReference("organization/pilothouse/dev")
+        pulumi.export("registry", platform.require_output("registryLoginServer"))
+
+    assert run(program).outputs == {"registry": "crplatform.azurecr.io"}
+
+
+def test_a_get_of_an_existing_object_is_read_not_managed() -> None:
+    def program() -> None:
+        existing = k8s.core.v1.ConfigMap.get("shared", "platform/shared")
+        pulumi.export("kind", existing.kind)
+        pulumi.export("namespace", existing.metadata.namespace)
+        pulumi.export("data", existing.data)
+
+    render = run(program, reads={"kubernetes:core/v1:ConfigMap": lambda _id: {"data": {"region": "koreacentral"}}})
+    assert render.outputs == {"data": {"region": "koreacentral"}, "kind": "ConfigMap", "namespace": "platform"}
+    [read] = render.resources
+    assert read.read
+    assert not is_kubernetes_object(read)
+
+
+def test_invokes_are_pluggable_and_a_missing_one_names_its_token() -> None:
+    def program() -> None:
+        result = pulumi.runtime.invoke("acme:index:getZone", {"name": "shop"}).value
+        pulumi.export("zone", result["id"])
+
+    assert run(program, invokes={"acme:index:getZone": lambda args: {"id": f"zone-{args['name']}"}}).outputs == {
+        "zone": "zone-shop"}
+    with pytest.raises(Exception, match=r"no mock answer for invoke 'acme:index:getZone'"):
+        run(program)
+
+
+def test_two_resources_with_one_urn_fail_as_the_real_engine_fails() -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("web", metadata={"name": "web-a"})
+        k8s.core.v1.ConfigMap("web", metadata={"name": "web-b"})
+
+    with pytest.raises(DuplicateUrnError) as duplicate:
+        run(program, project="shop", stack="dev")
+    urn = "urn:pulumi:dev::shop::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::web"
+    assert str(duplicate.value) == f"Duplicate resource URN '{urn}'; try giving it a unique name"
+
+
+def test_the_render_command_fails_on_a_duplicate_urn_and_writes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "dup"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: dup\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "__main__.py").write_text(
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.core.v1.ConfigMap('web', metadata={'name': 'a'})\n"
+        "k8s.core.v1.ConfigMap('web', metadata={'name': 'b'})\n")
+    out = tmp_path / "render"
+    result = subprocess.run([sys.executable, "-m", "pilothouse", "render", "--project", str(project), "--stack", "dev",
+                             "--out", str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stderr == ("error: Duplicate resource URN "
+                             "'urn:pulumi:dev::dup::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::web'; "
+                             "try giving it a unique name\n")
+    assert not out.exists()

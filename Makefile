@@ -45,13 +45,13 @@ test: ## lint, type check and every test (first run on a new machine: see README
 	$(MAKE) --no-print-directory -j3 tools lint $(CHECKOV) $(CHARTS)
 	$(VENV)/bin/pytest
 
-render: venv ## offline render: make render STACK=dev OUT=build/dev
+render: venv $(CHARTS) ## offline render: make render STACK=dev OUT=build/dev
 	$(VENV)/bin/pilothouse render --stack $(STACK) --out $(OUT)
 
-diff: venv ## offline diff against a git revision: make diff STACK=dev BASE=HEAD~1
-	$(VENV)/bin/pilothouse diff --stack $(STACK) --base $(BASE) --path components
+diff: venv $(CHARTS) ## offline diff against a git revision: make diff STACK=dev BASE=HEAD~1
+	PILOTHOUSE_CHARTS=$(CURDIR)/charts $(VENV)/bin/pilothouse diff --stack $(STACK) --base $(BASE) --path components
 
-policy: venv ## the policy rules over an offline render: make policy STACK=prod
+policy: venv $(CHARTS) ## the policy rules over an offline render: make policy STACK=prod
 	$(VENV)/bin/pilothouse render --stack $(STACK) --out $(OUT) >/dev/null
 	$(VENV)/bin/pilothouse policy $(OUT)
 

@@ -1,47 +1,112 @@
-"""The pinned Helm charts Pilothouse installs, and how it installs them.
+"""The pinned Helm charts Pilothouse installs, where they come from, and how they are installed.
 
-``make charts`` assembles each chart from a Go module whose content go.sum pins
-(tools/charts.sh), so installing needs no chart repository. Charts are installed with
-pulumi-kubernetes' ``helm.v4.Chart`` rather than ``helm.v3.Release``: Chart renders the templates
-and registers every object as a Pulumi resource, so a pull request's ``pulumi preview --diff``
-shows each object that changes and the policy pack checks them like Pilothouse's own objects.
-Release hands the objects to Helm, and a preview would only show a values change.
+Each chart is pinned by name and version and, by default, comes from its own Helm repository at
+install time (``ChartSource.repositories()``), as any Helm user gets it. For clusters without access
+to those repositories, ``ChartSource.local(directory)`` takes unpacked charts from a folder (this
+repository's ``make charts`` assembles one from Go modules whose content go.sum pins; ``helm pull
+--untar`` makes one too).
+
+Charts are installed with pulumi-kubernetes' ``helm.v4.Chart`` rather than ``helm.v3.Release``: Chart
+renders the templates and registers every object as a Pulumi resource, so a pull request's ``pulumi
+preview --diff`` shows each object that changes and the policy pack checks them like Pilothouse's own
+objects. Release hands the objects to Helm, and a preview would only show a values change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
+import yaml
+
+from pilothouse.errors import InvalidValueError
 
 
 @dataclass(frozen=True)
 class PinnedChart:
-    """A chart directory assembled by ``make charts``; ``path`` is relative to the Pulumi project."""
+    """A chart at a pinned ``version``, published in the Helm repository at ``repository``."""
 
     name: str
     version: str
     app_version: str
-
-    @property
-    def path(self) -> str:
-        return f"charts/{self.name}"
+    repository: str
 
 
 #: Traefik: a maintained controller that serves Ingress and Gateway API routes (ingress-nginx,
 #: the course's controller, was retired upstream in March 2026).
-TRAEFIK = PinnedChart("traefik", "41.6.0", "v3.7.13")
-#: The Gateway API CRDs (standard channel, v1.5.1), as plain manifests: they have no chart.
-GATEWAY_API_CRDS = "charts/gateway-api"
+TRAEFIK = PinnedChart("traefik", "41.6.0", "v3.7.13", "https://traefik.github.io/charts")
 #: Prometheus Operator, Prometheus, Alertmanager, kube-state-metrics and node-exporter.
-KUBE_PROMETHEUS_STACK = PinnedChart("kube-prometheus-stack", "88.6.1", "v0.93.1")
+KUBE_PROMETHEUS_STACK = PinnedChart("kube-prometheus-stack", "88.6.1", "v0.93.1",
+                                    "https://prometheus-community.github.io/helm-charts")
+#: The Gateway API CRDs (standard channel) have no chart: their manifests, at this release.
+GATEWAY_API_VERSION = "v1.5.1"
+GATEWAY_API_CRDS = tuple(f"gateway.networking.k8s.io_{kind}.yaml"
+                         for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants"))
 
 
-def install(resource_name: str, chart: PinnedChart, *, namespace: str, values: Mapping[str, Any],
-            opts: pulumi.ResourceOptions, skip_crds: bool = False) -> k8s.helm.v4.Chart:
-    """``chart`` as release ``resource_name`` in ``namespace`` (``opts`` parent and order it)."""
-    return k8s.helm.v4.Chart(resource_name, chart=chart.path, name=resource_name, namespace=namespace,
+@dataclass(frozen=True)
+class ChartSource:
+    """Where the add-ons take their charts from.
+
+    ``ChartSource.repositories()`` (the default): each chart from its Helm repository at its pinned
+    version, and the Gateway API CRDs from the project's release tag; the cluster's deployer must
+    reach them at preview and up. ``ChartSource.local(directory)``: unpacked charts in ``directory``
+    (relative to the Pulumi project, or absolute), one folder per chart named as the chart, and the
+    CRD files in ``gateway-api/``; checked when the add-on is declared.
+    """
+
+    directory: str | None = None
+
+    @classmethod
+    def repositories(cls) -> ChartSource:
+        return cls()
+
+    @classmethod
+    def local(cls, directory: str) -> ChartSource:
+        if not isinstance(directory, str) or not directory.strip():
+            raise InvalidValueError("charts.directory", directory, "a folder holding the unpacked charts")
+        return cls(directory)
+
+    def check(self, field: str, chart: PinnedChart) -> None:
+        """A local ``chart`` is there at its pinned version; raises ``InvalidValueError`` naming ``field``."""
+        if self.directory is None:
+            return
+        metadata_file = Path(self.directory, chart.name, "Chart.yaml")
+        if not metadata_file.is_file():
+            raise InvalidValueError(field, str(metadata_file.parent),
+                                    f"an unpacked {chart.name} chart {chart.version} (make charts, or helm pull "
+                                    f"{chart.name} --repo {chart.repository} --version {chart.version} --untar)")
+        version = (yaml.safe_load(metadata_file.read_text()) or {}).get("version")
+        if version != chart.version:
+            raise InvalidValueError(field, f"{metadata_file.parent} (version {version})",
+                                    f"the pinned {chart.name} chart {chart.version}")
+
+    def chart_args(self, chart: PinnedChart) -> dict[str, Any]:
+        """``helm.v4.Chart`` arguments that name ``chart`` at this source."""
+        if self.directory is not None:
+            return {"chart": str(Path(self.directory, chart.name))}
+        return {"chart": chart.name, "version": chart.version,
+                "repository_opts": k8s.helm.v4.RepositoryOptsArgs(repo=chart.repository)}
+
+    def gateway_api_files(self, field: str) -> list[str]:
+        """The Gateway API CRD manifests (paths or URLs) at this source."""
+        if self.directory is None:
+            return [f"https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/{GATEWAY_API_VERSION}/"
+                    f"config/crd/standard/{name}" for name in GATEWAY_API_CRDS]
+        files = [Path(self.directory, "gateway-api", name) for name in GATEWAY_API_CRDS]
+        missing = [str(path) for path in files if not path.is_file()]
+        if missing:
+            raise InvalidValueError(field, missing[0], f"the Gateway API {GATEWAY_API_VERSION} CRD manifests "
+                                                       "(make charts)")
+        return [str(path) for path in files]
+
+
+def install(resource_name: str, chart: PinnedChart, source: ChartSource, *, namespace: str,
+            values: Mapping[str, Any], opts: pulumi.ResourceOptions, skip_crds: bool = False) -> k8s.helm.v4.Chart:
+    """``chart`` from ``source`` as release ``resource_name`` in ``namespace`` (``opts`` parent and order it)."""
+    return k8s.helm.v4.Chart(resource_name, **source.chart_args(chart), name=resource_name, namespace=namespace,
                              values=dict(values), skip_crds=skip_crds, opts=opts)

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.addons.chart import GATEWAY_API_CRDS, TRAEFIK, install
+from pilothouse.addons.chart import TRAEFIK, ChartSource, install
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import GatewayRef, IngressClass
 from pilothouse.kubernetes.names import dns_label, dns_subdomain
@@ -64,9 +64,14 @@ class IngressControllerArgs:
     service_monitor: bool = False
     #: Also serve the Gateway API: install its CRDs and a Gateway; routes then also become HTTPRoutes.
     gateway_api: bool = False
+    #: Where the chart (and the Gateway API CRDs) come from: their repositories, or a local folder.
+    charts: ChartSource = field(default_factory=ChartSource.repositories)
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress_controller.ingress_class", self.ingress_class)
+        self.charts.check("ingress_controller.charts", TRAEFIK)
+        if self.gateway_api:
+            self.charts.gateway_api_files("ingress_controller.charts")
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 1:
             raise InvalidValueError("ingress_controller.replicas", self.replicas, "an integer of at least 1")
         if self.public_endpoint is not None and self.service_type is not ServiceType.LOAD_BALANCER:
@@ -113,10 +118,11 @@ class IngressController(pulumi.ComponentResource):
         self.args = args
         after = list(args.public_endpoint.after) if args.public_endpoint is not None else []
         if args.gateway_api:
-            after.append(k8s.yaml.v2.ConfigGroup(f"{resource_name}-gateway-api", files=[f"{GATEWAY_API_CRDS}/*.yaml"],
-                                                 opts=pulumi.ResourceOptions(parent=self)))
+            after.append(k8s.yaml.v2.ConfigGroup(
+                f"{resource_name}-gateway-api", files=args.charts.gateway_api_files("ingress_controller.charts"),
+                opts=pulumi.ResourceOptions(parent=self)))
         namespace = namespace_name(args.namespace)
-        self.chart = install(resource_name, TRAEFIK, namespace=namespace, values=args.values(),
+        self.chart = install(resource_name, TRAEFIK, args.charts, namespace=namespace, values=args.values(),
                              opts=child_options(self, args.namespace, after), skip_crds=True)
         gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,)) if args.gateway_api else None
         #: What routes name to go through this controller.

@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from pilothouse.addons.chart import KUBE_PROMETHEUS_STACK, install
+from pilothouse.addons.chart import KUBE_PROMETHEUS_STACK, ChartSource, install
 from pilothouse.kubernetes.quantity import quantity
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service_monitor import Scraping, prometheus_duration
@@ -53,8 +53,11 @@ class MonitoringArgs:
     #: Alertmanager (the charts set none; quotas and the policy pack require them).
     helper_resources: Resources = field(default_factory=lambda: Resources.of(
         cpu="20m", memory="64Mi", cpu_limit="200m", memory_limit="256Mi"))
+    #: Where the chart comes from: its repository, or a local folder.
+    charts: ChartSource = field(default_factory=ChartSource.repositories)
 
     def __post_init__(self) -> None:
+        self.charts.check("monitoring.charts", KUBE_PROMETHEUS_STACK)
         prometheus_duration("monitoring.retention", self.retention)
         prometheus_duration("monitoring.scrape_interval", self.scrape_interval)
         if self.node_exporter:
@@ -102,8 +105,9 @@ class Monitoring(pulumi.ComponentResource):
         super().__init__("pilothouse:addons:Monitoring", resource_name, None, opts)
         self.args = args
         after = [args.storage.storage_class] if args.storage is not None else []
-        self.chart = install(resource_name, KUBE_PROMETHEUS_STACK, namespace=namespace_name(args.namespace),
-                             values=args.values(), opts=child_options(self, args.namespace, after))
+        self.chart = install(resource_name, KUBE_PROMETHEUS_STACK, args.charts,
+                             namespace=namespace_name(args.namespace), values=args.values(),
+                             opts=child_options(self, args.namespace, after))
         self.scraping = Scraping(interval=args.scrape_interval, after=(self.chart,),
                                  namespace=namespace_name(args.namespace))
         self.register_outputs({"chart_version": KUBE_PROMETHEUS_STACK.version})

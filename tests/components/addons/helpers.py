@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 def schema_errors(chart: PinnedChart, values: dict[str, Any]) -> list[str]:
     """Errors of ``values`` against the chart's values.schema.json (Helm checks the same at install)."""
-    schema = json.loads((REPO / chart.path / "values.schema.json").read_text())
+    schema = json.loads((REPO / "charts" / chart.name / "values.schema.json").read_text())
     return [f"{e.json_path}: {e.message}" for e in jsonschema.Draft202012Validator(schema).iter_errors(values)]
 
 
@@ -25,8 +25,8 @@ _KUBERNETES_OBJECTS = {"containerSecurityContext", "securityContext", "resources
 def unknown_keys(chart: PinnedChart, values: dict[str, Any]) -> list[str]:
     """Keys of ``values`` the chart's values.yaml does not have (for charts without a schema); a
     dependency chart's section is checked against that chart's own values.yaml."""
-    defaults = yaml.safe_load((REPO / chart.path / "values.yaml").read_text())
-    for dependency in (REPO / chart.path / "charts").glob("*/values.yaml"):
+    defaults = yaml.safe_load((REPO / "charts" / chart.name / "values.yaml").read_text())
+    for dependency in (REPO / "charts" / chart.name / "charts").glob("*/values.yaml"):
         section = defaults.setdefault(dependency.parent.name, {}) or {}
         defaults[dependency.parent.name] = yaml.safe_load(dependency.read_text()) | section
 

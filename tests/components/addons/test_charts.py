@@ -13,12 +13,12 @@ from tests.conftest import REPO
 
 @pytest.mark.parametrize("chart", [TRAEFIK, KUBE_PROMETHEUS_STACK])
 def test_pinned_chart_matches_the_assembled_chart(chart: PinnedChart) -> None:
-    metadata = yaml.safe_load((REPO / chart.path / "Chart.yaml").read_text())
+    metadata = yaml.safe_load((REPO / "charts" / chart.name / "Chart.yaml").read_text())
     assert (metadata["name"], metadata["version"], metadata["appVersion"]) == (
         chart.name, chart.version, chart.app_version)
 
 
 def test_every_dependency_of_the_monitoring_chart_is_assembled() -> None:
-    chart = REPO / KUBE_PROMETHEUS_STACK.path
+    chart = REPO / "charts" / KUBE_PROMETHEUS_STACK.name
     wanted = {d["name"] for d in yaml.safe_load((chart / "Chart.yaml").read_text())["dependencies"]}
     assert wanted <= {p.name for p in Path(chart, "charts").iterdir()}

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pulumi
 import pytest
 
-from pilothouse.addons.chart import TRAEFIK
+from pilothouse.addons.chart import TRAEFIK, ChartSource
 from pilothouse.addons.ingress_controller import IngressController, IngressControllerArgs, PublicEndpoint
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
 from tests.components.addons.helpers import schema_errors
-from tests.conftest import RunProgram
+from tests.conftest import REPO, RunProgram
 
 AKS = IngressControllerArgs(namespace="ingress", public_endpoint=PublicEndpoint(
     ip_name="pip-shop-prod-ingress", resource_group="rg-shop-prod", dns_label="shop-prod"))
@@ -36,8 +38,10 @@ def test_chart_release_with_ingress_provider_only(run_program: RunProgram) -> No
     chart = render.one("kubernetes:helm.sh/v4:Chart", "traefik")
     assert chart.parent == render.one("pilothouse:addons:IngressController").urn
     assert render.one("kubernetes:core/v1:Namespace").urn in chart.options["dependencies"]
-    assert (chart.inputs["chart"], chart.inputs["namespace"], chart.inputs["skipCrds"]) == (
-        "charts/traefik", "ingress", True)
+    # By default from its Helm repository, at the pinned version.
+    assert (chart.inputs["chart"], chart.inputs["version"], chart.inputs["repositoryOpts"]) == (
+        "traefik", "41.6.0", {"repo": "https://traefik.github.io/charts"})
+    assert (chart.inputs["namespace"], chart.inputs["skipCrds"]) == ("ingress", True)
     values = chart.inputs["values"]
     assert values["providers"] == {"kubernetesCRD": {"enabled": False}, "kubernetesGateway": {"enabled": False},
                                    "kubernetesIngress": {"enabled": True, "ingressClass": "traefik",
@@ -99,7 +103,9 @@ def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_
     render = run_program(lambda: controllers.append(IngressController("traefik", IngressControllerArgs(
         namespace="ingress", gateway_api=True))))
     crds = render.one("kubernetes:yaml/v2:ConfigGroup", "traefik-gateway-api")
-    assert crds.inputs["files"] == ["charts/gateway-api/*.yaml"]
+    release = "https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v1.5.1/config/crd/standard"
+    assert crds.inputs["files"] == [f"{release}/gateway.networking.k8s.io_{kind}.yaml"
+                                    for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants")]
     chart = render.one("kubernetes:helm.sh/v4:Chart")
     assert crds.urn in chart.options["dependencies"]
     values = chart.inputs["values"]
@@ -108,3 +114,40 @@ def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_
     gateway = controllers[0].ingress_class.gateway
     assert gateway is not None
     assert gateway.parent_ref() == {"name": "traefik", "namespace": "ingress", "sectionName": "web"}
+
+
+def test_a_local_chart_folder_serves_air_gapped_installs(run_program: RunProgram) -> None:
+    render = run_program(lambda: IngressController("traefik", IngressControllerArgs(
+        namespace="ingress", gateway_api=True, charts=ChartSource.local("charts"))))
+    chart = render.one("kubernetes:helm.sh/v4:Chart")
+    assert chart.inputs["chart"] == "charts/traefik"
+    assert "repositoryOpts" not in chart.inputs
+    assert render.one("kubernetes:yaml/v2:ConfigGroup").inputs["files"] == [
+        f"charts/gateway-api/gateway.networking.k8s.io_{kind}.yaml"
+        for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants")]
+
+
+def test_a_missing_local_chart_is_refused_when_declared(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValueError) as missing:
+        IngressControllerArgs(namespace="ingress", charts=ChartSource.local(str(tmp_path)))
+    assert str(missing.value) == (
+        f"ingress_controller.charts: got '{tmp_path}/traefik'; expected an unpacked traefik chart 41.6.0 (make charts, "
+        "or helm pull traefik --repo https://traefik.github.io/charts --version 41.6.0 --untar)")
+
+
+def test_a_local_chart_of_another_version_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "traefik").mkdir()
+    (tmp_path / "traefik" / "Chart.yaml").write_text("name: traefik\nversion: 40.0.0\n")
+    with pytest.raises(InvalidValueError) as other:
+        IngressControllerArgs(namespace="ingress", charts=ChartSource.local(str(tmp_path)))
+    assert str(other.value) == (f"ingress_controller.charts: got '{tmp_path}/traefik (version 40.0.0)'; "
+                                "expected the pinned traefik chart 41.6.0")
+
+
+def test_gateway_api_from_a_local_folder_needs_its_crds(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "charts" / "traefik", tmp_path / "traefik")
+    with pytest.raises(InvalidValueError) as missing:
+        IngressControllerArgs(namespace="ingress", gateway_api=True, charts=ChartSource.local(str(tmp_path)))
+    assert str(missing.value) == (
+        f"ingress_controller.charts: got '{tmp_path}/gateway-api/gateway.networking.k8s.io_gatewayclasses.yaml'; "
+        "expected the Gateway API v1.5.1 CRD manifests (make charts)")

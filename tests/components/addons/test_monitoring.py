@@ -51,8 +51,9 @@ def test_every_value_is_a_key_the_chart_has() -> None:
 def test_the_stack_selects_every_monitor_and_skips_what_pulumi_cannot_order(run_program: RunProgram) -> None:
     render = run_program(_monitoring)
     chart = render.one("kubernetes:helm.sh/v4:Chart", "monitoring")
-    assert (chart.inputs["chart"], chart.inputs["namespace"], chart.inputs.get("skipCrds")) == (
-        "charts/kube-prometheus-stack", "monitoring", False)
+    assert (chart.inputs["chart"], chart.inputs["version"], chart.inputs["repositoryOpts"]) == (
+        "kube-prometheus-stack", "88.6.1", {"repo": "https://prometheus-community.github.io/helm-charts"})
+    assert (chart.inputs["namespace"], chart.inputs.get("skipCrds")) == ("monitoring", False)
     values = chart.inputs["values"]
     spec = values["prometheus"]["prometheusSpec"]
     assert spec["serviceMonitorSelectorNilUsesHelmValues"] is False

@@ -7,11 +7,12 @@ OUT ?= build/$(STACK)
 BASE ?= HEAD
 SOURCES := components stacks policy tests app bench examples __main__.py
 CHECKOV := .venv-checkov/bin/checkov
+NEWEST := .venv-newest
 
 CHARTS := charts/.go.sum
 ACTIONLINT := $(VENV)/bin/actionlint
 
-.PHONY: venv lint test render diff policy bench tools charts cluster-up cluster-down up preview destroy clean
+.PHONY: venv lint test test-newest render diff policy bench tools charts cluster-up cluster-down up preview destroy clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,15 +42,29 @@ $(CHECKOV): policy/checkov.lock
 
 # On a cold machine most of the first run is building the toolchain (CPU-bound Go builds, started
 # first); the Python environments, charts and actionlint (mostly downloads) are made beside it.
-test: ## lint, type check and every test (first run on a new machine: see README "First run")
-	$(MAKE) --no-print-directory -j3 tools lint $(CHECKOV) $(CHARTS)
+test: ## lint, type check and every test, then the unit tests on the newest versions the ranges allow (first run on a new machine: see README "First run")
+	$(MAKE) --no-print-directory -j3 tools lint $(CHECKOV) $(CHARTS) $(NEWEST)/.installed
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory test-newest
+
+# The library's requirement ranges at their upper side: a second virtualenv with the newest versions
+# they allow. Unit tests only: the end-to-end tests need the provider plugin the toolchain builds,
+# which matches the locked SDK.
+$(NEWEST)/.installed: pyproject.toml
+	test -x $(NEWEST)/bin/python || python3 -m venv $(NEWEST)
+	$(NEWEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade --upgrade-strategy eager \
+		-e ".[azure,images,policy,dev]"
+	touch $@
+
+test-newest: $(NEWEST)/.installed $(CHECKOV) $(CHARTS) ## the unit tests on the newest versions the requirement ranges allow
+	@$(NEWEST)/bin/python -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(pulumi|pyyaml|croniter)' | tr -s ' ' | paste -sd, | sed 's/^/newest versions: /'
+	$(NEWEST)/bin/python -m pytest -q -m "not e2e"
 
 render: venv $(CHARTS) ## offline render: make render STACK=dev OUT=build/dev
 	$(VENV)/bin/pilothouse render --stack $(STACK) --out $(OUT)
 
 diff: venv $(CHARTS) ## offline diff against a git revision: make diff STACK=dev BASE=HEAD~1
-	PILOTHOUSE_CHARTS=$(CURDIR)/charts $(VENV)/bin/pilothouse diff --stack $(STACK) --base $(BASE) --path components
+	$(VENV)/bin/pilothouse diff --stack $(STACK) --base $(BASE) --path components --link charts
 
 policy: venv $(CHARTS) ## the policy rules over an offline render: make policy STACK=prod
 	$(VENV)/bin/pilothouse render --stack $(STACK) --out $(OUT) >/dev/null

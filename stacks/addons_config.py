@@ -6,7 +6,6 @@ before anything is registered; the apps stack swaps in the Namespace objects it 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -84,11 +83,8 @@ def _check(f: Fields, key: str, check: Callable[[], object]) -> None:
         raise InvalidValueError(f.key(key), error.value, error.allowed) from None
 
 
-def _charts() -> ChartSource:
-    """This repository's stacks install the charts `make charts` assembles (pinned by go.sum), from
-    ``charts/`` of the project, or from the folder ``PILOTHOUSE_CHARTS`` names (``make diff`` renders an
-    earlier revision in a worktree that has none)."""
-    return ChartSource.local(os.environ.get("PILOTHOUSE_CHARTS", "charts"))
+#: This repository's stacks install the charts `make charts` assembles into ``charts/`` (pinned by go.sum).
+LOCAL_CHARTS = ChartSource.local("charts")
 
 
 def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
@@ -106,7 +102,7 @@ def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
         default_class=f.boolean("defaultClass", False), replicas=f.integer("replicas", 2, minimum=1, maximum=20),
         service_type=f.choice("serviceType", ServiceType, default_type),
         service_monitor=f.boolean("serviceMonitor", False), gateway_api=f.boolean("gatewayApi", False),
-        charts=_charts()))
+        charts=LOCAL_CHARTS))
     return IngressConfig(controller=controller, dns_label=label, host=host)
 
 
@@ -114,7 +110,7 @@ def _monitoring(f: Fields) -> MonitoringArgs:
     return build(f, lambda: MonitoringArgs(
         namespace=f.string("namespace", "monitoring"), retention=f.string("retention", "10d"),
         scrape_interval=f.string("scrapeInterval", "30s"), alertmanager=f.boolean("alertmanager", True),
-        node_exporter=f.boolean("nodeExporter", True), charts=_charts()))
+        node_exporter=f.boolean("nodeExporter", True), charts=LOCAL_CHARTS))
 
 
 def _log_agent(f: Fields) -> LogAgentArgs:

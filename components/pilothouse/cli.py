@@ -54,6 +54,9 @@ def _diff(args: argparse.Namespace) -> int:
         worktree, base_out, head_out = Path(tmp, "base"), Path(tmp, "render-base"), Path(tmp, "render-head")
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(worktree), rev],
                        cwd=project, check=True)
+        for folder in args.link:
+            if (project / folder).exists() and not (worktree / folder).exists():
+                (worktree / folder).symlink_to((project / folder).resolve(), target_is_directory=True)
         try:
             _render_in_subprocess(worktree, args.stack, base_out, args.path)
         finally:
@@ -90,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--base", required=True, help="git revision to compare against")
             command.add_argument("--path", action="append", default=[],
                                  help="a folder of the project imported first in each revision (repeatable)")
+            command.add_argument("--link", action="append", default=[],
+                                 help="a folder of the working tree that git does not track (built charts, say), "
+                                      "linked into the earlier revision's checkout (repeatable)")
     policy = commands.add_parser("policy")
     policy.add_argument("render", type=Path, help="a folder written by `pilothouse render`")
     policy.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,15 +78,15 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     added = len(stack["config"]["pilothouse:namespaces"])
     stack["config"]["pilothouse:namespaces"].append({"name": "payments"})
     stack_file.write_text(yaml.safe_dump(stack))
-    # As `make diff` runs it: each revision with its own library copy, the charts of this checkout.
-    env = {**os.environ, "PILOTHOUSE_CHARTS": str(REPO / "charts")}
+    (clone / "charts").symlink_to(REPO / "charts")  # assembled by make charts, not in git
+    # As `make diff` runs it: each revision with its own library copy, the charts linked into the earlier one.
     diff = [sys.executable, "-m", "pilothouse", "diff", "--project", str(clone), "--base", "HEAD",
-            "--path", "components"]
-    result = subprocess.run([*diff, "--stack", "local"], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+            "--path", "components", "--link", "charts"]
+    result = subprocess.run([*diff, "--stack", "local"], cwd=REPO, capture_output=True, text=True, check=True)
     assert "**3 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
     assert "- `kubernetes:networking.k8s.io/v1:NetworkPolicy` **payments-default-deny**" in result.stdout
     assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
     assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
     assert f"#### Stack outputs\n  - `namespaces[{added}]`: (none) → `\"payments\"`" in result.stdout
-    unchanged = subprocess.run([*diff, "--stack", "dev"], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    unchanged = subprocess.run([*diff, "--stack", "dev"], cwd=REPO, capture_output=True, text=True, check=True)
     assert unchanged.stdout.endswith("No changes\n")

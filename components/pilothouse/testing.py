@@ -74,7 +74,9 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
                       secret_keys=sorted(secret_values), mocks=mocks)
 
 
-def run_project(project_dir: Path, stack: str) -> Render:
+def run_project(project_dir: str | Path, stack: str) -> Render:
     """Run a whole Pulumi Python project (its ``__main__.py``, with ``Pulumi.yaml`` and
-    ``Pulumi.<stack>.yaml`` read as the Pulumi CLI reads them), as ``pilothouse render`` does."""
-    return render.render_stack(project_dir.resolve(), stack)
+    ``Pulumi.<stack>.yaml`` read as the Pulumi CLI reads them), as ``pilothouse render`` does.
+
+    Raises ``FileNotFoundError`` when the stack has no ``Pulumi.<stack>.yaml``."""
+    return render.render_stack(Path(project_dir).resolve(), stack)

@@ -49,6 +49,31 @@ class PublicEndpoint:
 
 @dataclass(frozen=True, kw_only=True)
 class IngressControllerArgs:
+    """What an :class:`IngressController` (Traefik from its pinned Helm chart) needs; checked when declared.
+
+    Fields:
+        namespace: where the controller runs: a :class:`Namespace` of ours, or an existing namespace's name.
+        ingress_class: the IngressClass routes name, a DNS-1123 subdomain (default ``"traefik"``); with
+            ``gateway_api`` also the name of the Gateway and the GatewayClass.
+        default_class: see its comment (default ``False``).
+        replicas: controller pods, an integer of at least 1 (default 2); above 1 the chart's PodDisruptionBudget
+            is on with ``maxUnavailable: 1``.
+        service_type: the type of the controller's Service (default ``LoadBalancer``); see its comment.
+        public_endpoint: a static Azure public IP (and DNS label) the load balancer takes; ``None`` (default)
+            puts no such annotations on the Service.
+        resources: the controller container's requests and limits; both limits are required (default requests
+            ``100m`` CPU / ``128Mi`` memory, limits ``500m`` / ``256Mi``).
+        service_monitor, gateway_api, charts: see their comments (defaults ``False``, ``False``, the charts'
+            Helm repositories).
+
+    Raises:
+        InvalidValueError: naming ``ingress_controller.ingress_class`` (not a DNS-1123 subdomain),
+            ``ingress_controller.replicas`` (not an integer of at least 1), ``ingress_controller.service_type``
+            (a ``public_endpoint`` without ``LoadBalancer``), ``ingress_controller.resources`` (no CPU or memory
+            limit) or ``ingress_controller.charts`` (a local folder without the pinned Traefik chart, or, with
+            ``gateway_api``, without the Gateway API CRD files).
+    """
+
     namespace: NamespaceRef
     #: The IngressClass routes name to be served by this controller.
     ingress_class: str = "traefik"

@@ -41,6 +41,13 @@ _HOST = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
 class SinkKind(StrEnum):
+    """The kind of :class:`LogSink` the log agent ships to; each maps to a Fluent Bit output plugin.
+
+    - ``elasticsearch``: the ``es`` plugin (host, port, TLS and index).
+    - ``forward``: the ``forward`` plugin, to a Fluentd or Fluent Bit aggregator (host, port and TLS).
+    - ``stdout``: the ``stdout`` plugin as JSON lines, into the agent's own log; no host or port.
+    """
+
     ELASTICSEARCH = "elasticsearch"
     FORWARD = "forward"
     STDOUT = "stdout"
@@ -99,6 +106,25 @@ def _section(name: str, lines: list[str]) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class LogAgentArgs:
+    """What a :class:`LogAgent` (Fluent Bit as a DaemonSet) needs; checked when declared.
+
+    Fields:
+        namespace: where the agent runs; a :class:`Namespace` of ours must have Pod Security ``privileged``, as
+            the agent reads the node's ``/var/log`` through a hostPath volume.
+        sink: where the logs go (:class:`LogSink`).
+        name: a DNS-1123 label (default ``"log-agent"``) naming the DaemonSet, its ConfigMap and ServiceAccount,
+            and, prefixed ``pilothouse-``, its ClusterRole and ClusterRoleBinding.
+        image: the Fluent Bit image reference (default :data:`FLUENT_BIT_IMAGE`).
+        node_selector: node labels the agent's pods are limited to (default empty: every node); checked when the
+            :class:`LogAgent` is created, as ``pod.node_selector``.
+        resources: the container's requests and limits (default requests ``20m`` CPU / ``32Mi`` memory, limits
+            ``200m`` / ``128Mi``).
+
+    Raises:
+        InvalidValueError: naming ``log_agent.name`` (not a DNS-1123 label), ``log_agent.image`` (not an image
+            reference) or ``log_agent.namespace`` (a namespace of ours that is not privileged).
+    """
+
     namespace: NamespaceRef
     sink: LogSink
     name: str = "log-agent"

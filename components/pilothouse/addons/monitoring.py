@@ -38,6 +38,33 @@ class PrometheusStorage:
 
 @dataclass(frozen=True, kw_only=True)
 class MonitoringArgs:
+    """What :class:`Monitoring` (kube-prometheus-stack from its pinned Helm chart) needs; checked when declared.
+
+    Durations are Prometheus durations (units ``y``, ``w``, ``d``, ``h``, ``m``, ``s``), such as ``"30s"``
+    or ``"1h30m"``.
+
+    Fields:
+        namespace: where the stack runs: a :class:`Namespace` of ours, or an existing namespace's name.
+        retention: how long Prometheus keeps its data, a duration (default ``"10d"``).
+        scrape_interval: Prometheus' scrape interval, a duration (default ``"30s"``); also the interval of the
+            ServiceMonitors made through ``Monitoring.scraping``.
+        storage: a claim for Prometheus' data (:class:`PrometheusStorage`); ``None`` (default): an emptyDir.
+        alertmanager: install Alertmanager (default ``True``).
+        node_exporter, control_plane: see their comments (defaults ``True``, ``False``); ``control_plane`` also
+            turns on scraping kube-proxy.
+        prometheus_resources: Prometheus' requests and limits (default requests ``200m`` CPU / ``512Mi`` memory,
+            limits ``1`` CPU / ``2Gi``).
+        helper_resources, charts: see their comments (default requests ``20m`` / ``64Mi``, limits ``200m`` /
+            ``256Mi``; the chart's Helm repository).
+
+    Grafana is never installed.
+
+    Raises:
+        InvalidValueError: naming ``monitoring.retention`` or ``monitoring.scrape_interval`` (not a positive
+            duration), ``monitoring.namespace`` (``node_exporter`` on in a namespace of ours that is not
+            privileged) or ``monitoring.charts`` (a local folder without the pinned chart).
+    """
+
     namespace: NamespaceRef
     retention: str = "10d"
     scrape_interval: str = "30s"

@@ -41,6 +41,26 @@ def pool_name(pool: NodePoolSpec) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class AksClusterArgs:
+    """What an :class:`AksCluster` needs; its network plan is checked against its node pools when declared.
+
+    Fields:
+        naming: the environment's naming convention: the cluster is ``aks-<workload>-<environment>-<region code>``,
+            in ``naming.location``, tagged with ``naming.tags``; its DNS prefix is ``<workload>-<environment>``.
+        resource_group_name: the resource group of the cluster, its identity and its maintenance configurations.
+        kubernetes_version: the Kubernetes version to create the cluster with, passed to AKS unchecked; with an
+            upgrade channel other than ``none``, later changes to it are ignored (left to AKS).
+        spec: the cluster's shape and security posture (:class:`ClusterSpec`).
+        network: the VNet and subnets the nodes (and, by its plan, pods and API server) use (:class:`Network`).
+        workspace, registries: see their comments.
+        protect: Pulumi ``protect`` on the managed cluster (default ``False``); user node pools and maintenance
+            configurations are never protected.
+
+    Raises:
+        InvalidValueError: naming ``node_subnet_cidr`` or ``pod_subnet_cidr`` when that subnet of the network plan
+            has fewer usable addresses (Azure keeps 5 of every subnet) than the nodes of every pool at
+            ``max_count`` plus upgrade surge (and, where pods take subnet addresses, their ``max_pods`` pods) need.
+    """
+
     naming: Naming
     resource_group_name: pulumi.Input[str]
     kubernetes_version: str

@@ -12,12 +12,25 @@ from pilothouse.errors import InvalidValueError
 
 
 class ClusterTier(StrEnum):
+    """The AKS pricing tier, sent as the cluster's ``sku.tier`` (SKU name ``Base``).
+
+    ``Free`` (the :class:`ClusterSpec` default), ``Standard`` or ``Premium``; the cluster's ``posture`` output
+    reports ``standardTier`` for any tier but ``Free``.
+    """
+
     FREE = "Free"
     STANDARD = "Standard"
     PREMIUM = "Premium"
 
 
 class NodeOsUpgradeChannel(StrEnum):
+    """How AKS updates the nodes' operating system, sent as ``autoUpgradeProfile.nodeOSUpgradeChannel``.
+
+    ``None`` (no automatic updates), ``Unmanaged`` (the OS's own update mechanism), ``NodeImage`` (new node images;
+    the :class:`ClusterSpec` default) or ``SecurityPatch`` (security patches only). With a :class:`MaintenanceWindow`
+    they are applied in it (the ``aksManagedNodeOSUpgradeSchedule`` maintenance configuration).
+    """
+
     NONE = "None"
     UNMANAGED = "Unmanaged"
     NODE_IMAGE = "NodeImage"
@@ -25,6 +38,10 @@ class NodeOsUpgradeChannel(StrEnum):
 
 
 class Weekday(StrEnum):
+    """A day of the week for a :class:`MaintenanceWindow`, sent as the weekly schedule's ``dayOfWeek`` of the AKS
+    maintenance configurations (``Monday`` to ``Sunday``).
+    """
+
     MONDAY = "Monday"
     TUESDAY = "Tuesday"
     WEDNESDAY = "Wednesday"
@@ -50,6 +67,14 @@ class MaintenanceWindow:
 
 
 class UpgradeChannel(StrEnum):
+    """The AKS auto-upgrade channel, sent as ``autoUpgradeProfile.upgradeChannel``.
+
+    ``none`` (no automatic upgrades), ``patch``, ``stable`` (the :class:`ClusterSpec` default), ``rapid`` or
+    ``node-image``. With any channel but ``none``, the cluster's and its pools' Kubernetes version are left to AKS
+    (Pulumi ignores changes to them) and the ``posture`` output reports ``autoUpgrade``; upgrades are applied in
+    the :class:`MaintenanceWindow` when there is one (``aksManagedAutoUpgradeSchedule``).
+    """
+
     NONE = "none"
     PATCH = "patch"
     STABLE = "stable"

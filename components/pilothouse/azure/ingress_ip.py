@@ -21,6 +21,22 @@ from pilothouse.kubernetes.names import dns_label
 
 @dataclass(frozen=True, kw_only=True)
 class IngressPublicIpArgs:
+    """What an :class:`IngressPublicIp` needs: a Standard, static public IP for the ingress controller.
+
+    Fields:
+        naming: names the address ``pip-<workload>-<environment>-<region code>-ingress``, in ``naming.location``,
+            tagged with ``naming.tags``.
+        resource_group_name: the resource group of the address.
+        cluster: the AKS cluster whose identity gets Network Contributor on the address, so it can attach it.
+        dns_label: see its comment; a DNS-1123 label.
+        zones: see its comment (default empty: no zones set on the address).
+        protect: Pulumi ``protect`` on the address (default ``False``).
+
+    Raises:
+        InvalidValueError: naming ``ingress_ip.dns_label`` (not a DNS-1123 label) or ``ingress_ip.zones`` (a zone
+            other than ``'1'``, ``'2'``, ``'3'``).
+    """
+
     naming: Naming
     resource_group_name: pulumi.Input[str]
     cluster: AksCluster

@@ -13,6 +13,19 @@ from pilothouse.errors import InvalidValueError
 
 @dataclass(frozen=True, kw_only=True)
 class LogAnalyticsWorkspaceArgs:
+    """What a :class:`LogAnalyticsWorkspace` needs.
+
+    Fields:
+        naming: names the workspace ``log-<workload>-<environment>-<region code>``, in ``naming.location``, tagged
+            with ``naming.tags``.
+        resource_group_name: the resource group of the workspace.
+        retention_days: days the workspace keeps data, 30 to 730 (default 30).
+        protect: Pulumi ``protect`` on the workspace (default ``False``).
+
+    Raises:
+        InvalidValueError: naming ``retention_days`` when it is outside 30 to 730.
+    """
+
     naming: Naming
     resource_group_name: pulumi.Input[str]
     retention_days: int = 30
@@ -24,6 +37,11 @@ class LogAnalyticsWorkspaceArgs:
 
 
 class LogAnalyticsWorkspace(pulumi.ComponentResource):
+    """A Log Analytics workspace (SKU ``PerGB2018``) that Container Insights sends a cluster's logs and metrics to.
+
+    Give it to ``AksClusterArgs.workspace``; ``id``, the workspace's Azure resource ID, is also its registered output.
+    """
+
     def __init__(self, resource_name: str, args: LogAnalyticsWorkspaceArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         workspace_name = args.naming.name(ResourceKind.LOG_ANALYTICS_WORKSPACE)

@@ -16,6 +16,15 @@ AKS_DELEGATION = network.DelegationArgs(name="aks", service_name="Microsoft.Cont
 
 @dataclass(frozen=True, kw_only=True)
 class NetworkArgs:
+    """What a :class:`Network` needs: the naming convention, the resource group and the address plan.
+
+    Fields:
+        naming: names the VNet ``vnet-...``, its subnets ``snet-...-nodes``, ``-pods``, ``-apiserver`` and
+            ``-virtualnodes``, and, with a NAT gateway, ``ng-...`` and its public IP ``pip-...-egress``.
+        resource_group_name: the resource group of everything the network creates.
+        plan: the address plan (:class:`NetworkPlan`), checked when it is constructed; nothing more is checked here.
+    """
+
     naming: Naming
     resource_group_name: pulumi.Input[str]
     plan: NetworkPlan

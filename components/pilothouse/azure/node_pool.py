@@ -24,6 +24,12 @@ class PoolMode(StrEnum):
 
 
 class OsType(StrEnum):
+    """A node pool's operating system, sent as the agent pool's ``osType``: ``Linux`` (default) or ``Windows``.
+
+    A System pool must be Linux. A Windows pool's name is at most 6 characters, and its Azure name keeps 4 of them
+    plus a 2-digit digest (:func:`~pilothouse.azure.cluster.pool_name`).
+    """
+
     LINUX = "Linux"
     WINDOWS = "Windows"
 

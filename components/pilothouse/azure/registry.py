@@ -13,6 +13,16 @@ from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerRegistryArgs:
+    """What a :class:`ContainerRegistry` needs.
+
+    Fields:
+        naming: names the registry ``cr<workload><environment><region code>`` (letters and digits only, as ACR
+            requires), in ``naming.location``, tagged with ``naming.tags``.
+        resource_group_name: the resource group of the registry and its replications.
+        spec: SKU, admin user, retention and geo-replicas (:class:`RegistrySpec`, checked when constructed).
+        protect: Pulumi ``protect`` on the registry (default ``False``); replications are not protected.
+    """
+
     naming: Naming
     resource_group_name: pulumi.Input[str]
     spec: RegistrySpec

@@ -10,6 +10,12 @@ from pilothouse.errors import InvalidValueError
 
 
 class RegistrySku(StrEnum):
+    """The ACR service tier, sent as the registry's ``sku.name``: ``Basic`` (default), ``Standard`` or ``Premium``.
+
+    Only ``Premium`` allows ``retention_days`` and ``replica_locations`` in :class:`RegistrySpec`, and
+    :class:`ContainerRegistry` turns zone redundancy on for ``Premium`` only.
+    """
+
     BASIC = "Basic"
     STANDARD = "Standard"
     PREMIUM = "Premium"

@@ -56,6 +56,21 @@ def _derived_name(prefix: str, repository: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class RegistryPushTokenArgs:
+    """What a :class:`RegistryPushToken` needs: the registry, and the one repository its token may push to.
+
+    Fields (details in each field's comment):
+        registry_name, registry_id, login_server, resource_group_name: from the :class:`ContainerRegistry` and
+            its resource group.
+        repository: a repository path such as ``shop/web``: lowercase, without registry host, tag or digest.
+        token_name: default ``None``: ``push-<repository>``, each run of characters other than letters and digits
+            as ``-``; past 50 characters, its first 41 plus ``-`` and 8 hex digits of a hash.
+        password_expiry: an ISO 8601 time with a zone (default ``None``: no expiry).
+
+    Raises:
+        InvalidValueError: naming ``repository`` (not such a path), ``token_name`` (not 5-50 letters, digits or
+            ``-``) or ``password_expiry`` (not an ISO 8601 time with a zone).
+    """
+
     #: The registry (``ContainerRegistry.name`` / ``.id`` / ``.login_server``) and its resource group.
     registry_name: pulumi.Input[str]
     registry_id: pulumi.Input[str]
@@ -133,6 +148,24 @@ class RegistryPushToken(pulumi.ComponentResource):
 
 @dataclass(frozen=True, kw_only=True)
 class TokenPasswordInputs:
+    """The inputs of a :class:`TokenPassword`: which ACR token password slot to generate, and how to reach ARM.
+
+    Fields:
+        registry_id: the registry's Azure resource ID, whose ``generateCredentials`` action is called.
+        token_id: the token's Azure resource ID.
+        access_token: an ARM bearer token as a secret Output, as ``getClientToken`` returns it; a new one alone
+            regenerates nothing.
+        name: see its comment: ``"password1"`` (default) or ``"password2"``.
+        expiry: when the password stops working, ISO 8601 (default ``None``: no expiry); not checked here
+            (:class:`RegistryPushTokenArgs` checks it).
+        arm_endpoint: the Azure Resource Manager endpoint (default :data:`ARM_ENDPOINT`).
+
+    A change of ``registry_id``, ``token_id``, ``name``, ``expiry`` or ``arm_endpoint`` regenerates the password.
+
+    Raises:
+        InvalidValueError: naming ``name`` when it is not ``'password1'`` or ``'password2'``.
+    """
+
     registry_id: pulumi.Input[str]
     token_id: pulumi.Input[str]
     access_token: pulumi.Output[str]

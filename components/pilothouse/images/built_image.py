@@ -56,6 +56,28 @@ class RegistryCredentials:
 
 @dataclass(frozen=True, kw_only=True)
 class BuiltImageArgs:
+    """What a :class:`BuiltImage` needs: a build context, a repository and where to push; checked when declared.
+
+    Fields (details in each field's comment):
+        context: the build context directory.
+        repository: the repository path inside the registry.
+        registry: the registry server and its login (:class:`RegistryCredentials`).
+        dockerfile: the Dockerfile, relative to the context (default ``"Dockerfile"``).
+        platform: ``os/arch[/variant]`` (default ``"linux/amd64"``).
+        target: a stage name (default ``None``: no target given to the build).
+        build_args: plain build-time strings (default none).
+
+    The Dockerfile, the included files of the context, the platform, the target and the build args make up the
+    image's content tag.
+
+    Raises:
+        InvalidValueError: naming ``context`` (not an existing directory), ``dockerfile`` (not a file in the
+            context), ``repository`` (with a registry host, tag or digest, or not a lowercase path), ``platform``
+            (not a known ``os/arch[/variant]``), ``target`` (not a stage name), ``build_args`` (a name not of
+            letters, digits and ``_``) or ``build_args.<NAME>`` (a name with a secret-like word such as
+            ``PASSWORD``, ``TOKEN`` or ``KEY``, or a value that is not a plain string; secret values are not shown).
+    """
+
     #: The build context directory, relative to the Pulumi project (where ``pulumi up`` runs).
     context: str
     #: The repository inside the registry, such as ``shop/web`` (no registry host, no tag).

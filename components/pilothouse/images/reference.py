@@ -23,6 +23,19 @@ _ALLOWED = ("an image reference '[registry/][namespace/]name[:tag][@sha256:diges
 
 @dataclass(frozen=True)
 class ImageRef:
+    """A parsed image reference ``[registry/][namespace/]name[:tag][@digest]`` with Docker's defaults applied.
+
+    Fields:
+        registry: the registry host, with an optional port; ``docker.io`` when the reference names none (the first
+            component is a host only if it has a ``.`` or ``:`` or is ``localhost``).
+        repository: the lowercase repository path; a Docker Hub image without a namespace is under ``library/``.
+        tag: the tag as written, or ``None`` (``str()`` then writes ``latest``).
+        digest: ``sha256:`` and 64 hex digits when the reference is pinned by digest, else ``None``.
+
+    Build it with :meth:`parse`, which raises ``InvalidValueError`` naming its ``field`` argument (default
+    ``"image"``) for a malformed reference.
+    """
+
     registry: str
     repository: str
     tag: str | None = None

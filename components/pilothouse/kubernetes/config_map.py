@@ -21,6 +21,22 @@ from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object
 
 @dataclass(frozen=True, kw_only=True)
 class ConfigMapArgs:
+    """What a :class:`ConfigMap` needs: its name, namespace and data; checked when declared.
+
+    Fields:
+        name: a DNS-1123 subdomain.
+        namespace: a :class:`Namespace` of ours (the ConfigMap is created after it) or an existing namespace's name.
+        data: literal keys and values (``--from-literal``); keys are 1-253 letters, digits, ``-``, ``_`` or ``.``.
+        files: see its comment; a key may not be both in ``data`` and in ``files``.
+        labels: labels of the ConfigMap object, passed as given.
+        immutable: mark the ConfigMap ``immutable: true``, so its data cannot be updated in place (default ``False``).
+
+    Raises:
+        InvalidValueError: naming ``config_map.name`` (not a DNS-1123 subdomain), ``config_map.data[<key>]`` (an
+            invalid key, also for keys of ``files``) or ``config_map.files[<key>]`` (a key also in ``data``, or a
+            path that is not a file).
+    """
+
     name: str
     namespace: NamespaceRef
     data: dict[str, str] = field(default_factory=dict)

@@ -24,6 +24,12 @@ TMP = Volume.empty_dir("tmp")
 
 
 class PullPolicy(StrEnum):
+    """A container's ``imagePullPolicy``: when the kubelet pulls its image.
+
+    ``Always`` (checks the registry on every container start), ``IfNotPresent`` (pulls only when the node lacks the
+    image) or ``Never`` (uses the node's copy only). ``Container.pull_policy=None`` leaves the field unset.
+    """
+
     ALWAYS = "Always"
     IF_NOT_PRESENT = "IfNotPresent"
     NEVER = "Never"

@@ -24,6 +24,25 @@ from pilothouse.kubernetes.workload import (
 
 @dataclass(frozen=True, kw_only=True)
 class DaemonSetArgs:
+    """What a :class:`DaemonSet` needs: a pod on every node (or every node the pod's ``node_selector`` matches).
+
+    Fields:
+        name: a DNS-1123 label.
+        namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
+            namespace's name.
+        pod: the pod template (:class:`PodSpec`); see its comment.
+        labels: labels of the DaemonSet and its pods, also its selector (default ``{"app": name}``).
+        annotations: annotations of the DaemonSet object (not of its pods), passed as given.
+        rolling_update: see its comment; ``None`` (default) leaves the update strategy unset.
+
+    Against the quota of a namespace of ours the DaemonSet counts as one pod when it is created.
+
+    Raises:
+        InvalidValueError: naming ``daemon_set.name`` (not a DNS-1123 label), ``daemon_set.labels[<key>]`` (an
+            invalid label), ``daemon_set.pod.containers`` (a container profile the namespace's Pod Security level
+            does not admit) or ``daemon_set.pod.volumes`` (a hostPath volume in a namespace that is not privileged).
+    """
+
     name: str
     namespace: NamespaceRef
     #: Put a ``node_selector`` on the pod to run on some nodes only.

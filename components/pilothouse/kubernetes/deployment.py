@@ -50,6 +50,31 @@ class Recreate:
 
 @dataclass(frozen=True, kw_only=True)
 class DeploymentArgs:
+    """What a :class:`Deployment` needs: its pod template, replica count and rollout; checked when declared.
+
+    Fields:
+        name: a DNS-1123 label.
+        namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
+            namespace's name.
+        pod: the pod template (:class:`PodSpec`).
+        replicas: see its comment; an integer from 0 to 10000, or ``None`` (default 1).
+        labels: labels of the Deployment and its pods, also its selector (default ``{"app": name}``).
+        annotations: annotations of the Deployment object (not of its pods), passed as given.
+        strategy: :class:`RollingUpdate` or :class:`Recreate`; ``None`` (default) leaves it unset.
+        change_cause, wait_until_ready: see their comments (``wait_until_ready`` defaults to ``True``).
+        revision_history_limit: old ReplicaSets kept for rollbacks; ``None`` (default) leaves it unset.
+        min_ready_seconds: seconds a new pod must be ready to count as available; ``None`` (default) leaves it unset.
+
+    When the Deployment is created, :attr:`peak_pods` (replicas plus rolling-update surge; an unset strategy
+    counts as ``RollingUpdate()``) are counted against the quota of a namespace of ours.
+
+    Raises:
+        InvalidValueError: naming ``deployment.name`` (not a DNS-1123 label), ``deployment.labels[<key>]`` (an
+            invalid label), ``deployment.replicas`` (not 0 to 10000 or ``None``), ``deployment.revision_history_limit``
+            or ``deployment.min_ready_seconds`` (not a non-negative integer), or ``deployment.pod.containers`` /
+            ``deployment.pod.volumes`` (a pod the namespace's Pod Security level would reject).
+    """
+
     name: str
     namespace: NamespaceRef
     pod: PodSpec

@@ -35,6 +35,12 @@ _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$")
 
 
 class PathType(StrEnum):
+    """How a route's path matches, sent as the Ingress path's ``pathType``.
+
+    ``Prefix`` (default): the path and the paths under it (``/blue`` matches ``/blue/...``); ``Exact``: that path
+    only. On a Gateway they become the HTTPRoute path match types ``PathPrefix`` and ``Exact``.
+    """
+
     PREFIX = "Prefix"
     EXACT = "Exact"
 
@@ -164,6 +170,25 @@ class Tls:
 
 @dataclass(frozen=True, kw_only=True)
 class IngressArgs:
+    """What an :class:`Ingress` needs: routes resolved against Services; ``Service.route()`` makes it for you.
+
+    Fields:
+        name: a DNS-1123 subdomain.
+        namespace: the Ingress's namespace; its backend Services and TLS Secret objects must be in it.
+        backends: routes resolved to Service ports (``Service.backend()``); at least one, one per host and path.
+        ingress_class: see its comment; a name becomes an :class:`IngressClass` without namespace or gateway. An
+            ``IngressClass`` with a ``namespace`` also lets that controller through the default deny of an
+            isolated namespace of ours; one with a ``gateway`` also makes the routes HTTPRoutes.
+        tls: TLS terminations (:class:`Tls`); each of their hosts must be a host the routes serve.
+        annotations, labels: of the Ingress object, passed as given.
+
+    Raises:
+        InvalidValueError: naming ``ingress.name`` (not a DNS-1123 subdomain), ``ingress.ingress_class`` (a class
+            name that is not a DNS-1123 subdomain), ``ingress.routes`` (no routes, a Service in another namespace,
+            or two backends for one host and path), ``ingress.tls.secret`` (a Secret in another namespace) or
+            ``ingress.tls.hosts`` (a host no route serves).
+    """
+
     name: str
     namespace: NamespaceRef
     backends: tuple[Backend, ...]

@@ -61,6 +61,24 @@ class JobSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class JobArgs:
+    """What a :class:`Job` needs: its name, namespace and the run (:class:`JobSpec`); checked when declared.
+
+    Fields:
+        name: a DNS-1123 label.
+        namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
+            namespace's name.
+        job: the run: its pod, retries, deadlines (seconds), completions and parallelism.
+        labels: labels of the Job object (its pods take ``job.labels``).
+        wait_for_completion: see its comment (default ``True``).
+
+    Any change to the Job's spec replaces it, the old Job deleted first. When it is created, ``job.parallelism``
+    pods (one when unset) are counted against the quota of a namespace of ours.
+
+    Raises:
+        InvalidValueError: naming ``job.name`` (not a DNS-1123 label), ``job.labels[<key>]`` (an invalid label),
+            or ``job.pod.containers`` / ``job.pod.volumes`` (a pod the namespace's Pod Security level would reject).
+    """
+
     name: str
     namespace: NamespaceRef
     job: JobSpec
@@ -90,6 +108,12 @@ class Job(k8s.batch.v1.Job):
 
 
 class ConcurrencyPolicy(StrEnum):
+    """What a CronJob does when a run is due while the previous one still runs: its ``spec.concurrencyPolicy``.
+
+    ``Allow`` runs both, ``Forbid`` skips the new run, ``Replace`` stops the running Job and starts the new one.
+    ``CronJobArgs.concurrency=None`` leaves the field unset.
+    """
+
     ALLOW = "Allow"
     FORBID = "Forbid"  # skip a run while the previous one is still going
     REPLACE = "Replace"
@@ -97,6 +121,35 @@ class ConcurrencyPolicy(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class CronJobArgs:
+    """What a :class:`CronJob` needs: a schedule and the Job each run creates; checked when declared.
+
+    Fields:
+        name: a DNS-1123 label of at most 52 characters (the controller appends an 11-character suffix to the name
+            of each Job).
+        namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
+            namespace's name.
+        schedule: see its comment.
+        job: the Job each run creates (:class:`JobSpec`).
+        time_zone: the schedule's time zone, sent unchecked as ``spec.timeZone`` (``None``, the default, leaves it
+            unset).
+        concurrency: ``spec.concurrencyPolicy`` (:class:`ConcurrencyPolicy`); ``None`` (default) leaves it unset.
+        successful_jobs_history_limit, failed_jobs_history_limit: finished Jobs kept; ``None`` leaves them unset.
+        starting_deadline_seconds: seconds after its scheduled time a missed run may still start; ``None`` leaves it
+            unset.
+        suspend: suspend the schedule (default ``False``).
+        labels: labels of the CronJob object (its pods take ``job.labels``).
+
+    When the CronJob is created, ``job.parallelism`` pods (one when unset) are counted against the quota of a
+    namespace of ours.
+
+    Raises:
+        InvalidValueError: naming ``cron_job.name`` (not a DNS-1123 label, or longer than 52 characters),
+            ``cron_job.schedule`` (neither five cron fields nor a macro), ``cron_job.<field>`` for a history limit
+            or deadline that is not a non-negative integer, ``cron_job.labels[<key>]`` (an invalid label), or
+            ``cron_job.pod.containers`` / ``cron_job.pod.volumes`` (a pod the namespace's Pod Security level would
+            reject).
+    """
+
     name: str
     namespace: NamespaceRef
     #: Five cron fields ('*/1 * * * *') or a macro ('@hourly'); checked before anything is registered.

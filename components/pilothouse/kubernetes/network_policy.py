@@ -17,6 +17,12 @@ DNS_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name":
 
 
 class Direction(StrEnum):
+    """Which way a :class:`TrafficRule` lets traffic through, sent as the NetworkPolicy's ``policyTypes`` entry.
+
+    ``Ingress``: from the peer to the selected pods (an ``ingress`` rule with ``from``); ``Egress``: from the
+    selected pods to the peer (an ``egress`` rule with ``to``).
+    """
+
     INGRESS = "Ingress"
     EGRESS = "Egress"
 

@@ -15,6 +15,21 @@ from pilothouse.kubernetes.workload import NamespaceRef, admit, check_admitted, 
 
 @dataclass(frozen=True, kw_only=True)
 class PodArgs:
+    """What a bare :class:`Pod` needs (prefer a Deployment, Job or StatefulSet: nothing restarts a bare pod elsewhere).
+
+    Fields:
+        name: a DNS-1123 label.
+        namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod, and the pod counts
+            against its quota when created) or an existing namespace's name.
+        pod: what runs (:class:`PodSpec`).
+        labels: the pod's labels (default none).
+        annotations: the pod's annotations, passed as given.
+
+    Raises:
+        InvalidValueError: naming ``pod.name`` (not a DNS-1123 label), ``pod.labels[<key>]`` (an invalid label), or
+            ``pod.pod.containers`` / ``pod.pod.volumes`` (a pod the namespace's Pod Security level would reject).
+    """
+
     name: str
     namespace: NamespaceRef
     pod: PodSpec

@@ -15,12 +15,24 @@ from pilothouse.kubernetes.volumes import Volume
 
 
 class RestartPolicy(StrEnum):
+    """The pod's ``spec.restartPolicy``: ``Always``, ``OnFailure`` or ``Never``.
+
+    ``PodSpec.restart_policy=None`` leaves it unset; a Job's pods must use ``Never`` or ``OnFailure``
+    (:class:`~pilothouse.kubernetes.job.JobSpec` checks it).
+    """
+
     ALWAYS = "Always"
     ON_FAILURE = "OnFailure"
     NEVER = "Never"
 
 
 class TaintEffect(StrEnum):
+    """The taint effect a :class:`Toleration` tolerates, sent as its ``effect``.
+
+    ``NoSchedule``, ``PreferNoSchedule`` or ``NoExecute``; ``Toleration.effect=None`` omits the field, so the
+    toleration matches every effect of its key.
+    """
+
     NO_SCHEDULE = "NoSchedule"
     PREFER_NO_SCHEDULE = "PreferNoSchedule"
     NO_EXECUTE = "NoExecute"

@@ -14,6 +14,11 @@ NODE_PORT_RANGE = range(30000, 32768)
 
 
 class Protocol(StrEnum):
+    """The protocol of a port: ``TCP`` (default), ``UDP`` or ``SCTP``.
+
+    Sent as the ``protocol`` of a container port (omitted for TCP), of a Service port and of a NetworkPolicy port.
+    """
+
     TCP = "TCP"
     UDP = "UDP"
     SCTP = "SCTP"

@@ -19,6 +19,8 @@ def port_ref(field_name: str, port: PortRef) -> PortRef:
 
 
 class Scheme(StrEnum):
+    """The scheme of an HTTP probe, sent as ``httpGet.scheme``: ``HTTP`` (default, then omitted) or ``HTTPS``."""
+
     HTTP = "HTTP"
     HTTPS = "HTTPS"
 

@@ -21,6 +21,14 @@ from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object
 
 
 class SecretType(StrEnum):
+    """The Secret's ``type``, and the data keys each type requires.
+
+    - ``Opaque`` (default): any keys.
+    - ``kubernetes.io/tls``: ``tls.crt`` and ``tls.key`` (PEM), as Ingress TLS expects; :meth:`SecretArgs.tls`.
+    - ``kubernetes.io/dockerconfigjson``: ``.dockerconfigjson``, an image pull Secret;
+      :meth:`SecretArgs.docker_registry`.
+    """
+
     OPAQUE = "Opaque"
     TLS = "kubernetes.io/tls"
     DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson"
@@ -33,6 +41,20 @@ def encode(value: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class SecretArgs:
+    """What a :class:`Secret` needs: its name, namespace, type and data; checked when declared.
+
+    Fields:
+        name: a DNS-1123 subdomain.
+        namespace: a :class:`Namespace` of ours (the Secret is created after it) or an existing namespace's name.
+        data: see its comment; at least one key, each 1-253 letters, digits, ``-``, ``_`` or ``.``.
+        type: :class:`SecretType` (default ``Opaque``); the TLS and docker-config types require their keys.
+        labels: labels of the Secret object, passed as given.
+
+    Raises:
+        InvalidValueError: naming ``secret.name`` (not a DNS-1123 subdomain), ``secret.data`` (no keys, or without a
+            key ``type`` requires) or ``secret.data[<key>]`` (an invalid key).
+    """
+
     name: str
     namespace: NamespaceRef
     #: Plain values; each is wrapped as a Pulumi secret and base64-encoded for you.

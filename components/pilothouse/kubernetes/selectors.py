@@ -11,6 +11,12 @@ from pilothouse.kubernetes.names import label_key, labels
 
 
 class Operator(StrEnum):
+    """The operator of a set-based :class:`Requirement`, sent as a ``matchExpressions`` entry's ``operator``.
+
+    ``In`` and ``NotIn`` take at least one value; ``Exists`` and ``DoesNotExist`` take none. Node affinity terms
+    (:meth:`LabelSelector.node_terms`) use them too.
+    """
+
     IN = "In"
     NOT_IN = "NotIn"
     EXISTS = "Exists"

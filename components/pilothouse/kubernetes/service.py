@@ -20,6 +20,13 @@ from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_
 
 
 class ServiceType(StrEnum):
+    """The Service's ``spec.type``: how it is reached.
+
+    ``ClusterIP`` (default, then omitted): from inside the cluster; ``NodePort``: also on a port of every node
+    (30000-32767); ``LoadBalancer``: also through the cloud's load balancer. A headless Service must be
+    ``ClusterIP``, and a ``ClusterIP`` Service takes no ``node_port``.
+    """
+
     CLUSTER_IP = "ClusterIP"
     NODE_PORT = "NodePort"
     LOAD_BALANCER = "LoadBalancer"
@@ -58,6 +65,26 @@ class ServicePort:
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceArgs:
+    """What a :class:`Service` needs; a workload's ``expose()`` makes it, filling ``selector`` and ``pod``.
+
+    Fields:
+        name: a DNS-1123 label.
+        namespace: the Service's namespace: a :class:`Namespace` of ours or an existing namespace's name.
+        selector: see its comment.
+        ports: the Service's ports (:class:`ServicePort`); at least one unless headless, each named when several.
+        type: :class:`ServiceType` (default ``ClusterIP``).
+        headless: ``clusterIP: None``, no virtual IP (default ``False``; only with ``ClusterIP``).
+        labels, annotations: of the Service object, passed as given; a scraped Service also takes the selector's
+            labels, as its ServiceMonitor selects it by them.
+        pod, scraping: see their comments.
+
+    Raises:
+        InvalidValueError: naming ``service.name`` (not a DNS-1123 label), ``service.ports`` (none on a Service that
+            is not headless, or a missing or repeated name on a multi-port Service), ``service.node_port`` (a node
+            port on a ``ClusterIP`` Service), ``service.target`` (a target port no container of ``pod`` declares) or
+            ``service.type`` (a headless Service that is not ``ClusterIP``).
+    """
+
     name: str
     namespace: NamespaceRef
     #: The pods' labels: derived from the workload by ``expose()``, never retyped.

@@ -32,6 +32,12 @@ IMMUTABLE = ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "
 
 
 class PodManagement(StrEnum):
+    """The StatefulSet's ``spec.podManagementPolicy``: how its pods are started and stopped.
+
+    ``OrderedReady``: one at a time, in order; ``Parallel``: all at once. ``StatefulSetArgs.pod_management=None``
+    leaves it unset. The API server refuses to change it in place, so a change replaces the StatefulSet.
+    """
+
     ORDERED_READY = "OrderedReady"  # one pod at a time, in order (the course's database example)
     PARALLEL = "Parallel"
 
@@ -59,6 +65,36 @@ class ClaimTemplate:
 
 @dataclass(frozen=True, kw_only=True)
 class StatefulSetArgs:
+    """What a :class:`StatefulSet` needs: pods with stable names, their own volumes, and a headless Service.
+
+    Fields:
+        name: a DNS-1123 label.
+        namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
+            namespace's name.
+        pod: the pod template; it mounts claim template volumes with :meth:`ClaimTemplate.mount`.
+        replicas: an integer from 0 to 10000 (default 1).
+        labels: labels of the StatefulSet and its pods, also its selector (default ``{"app": name}``).
+        annotations: annotations of the StatefulSet object, passed as given.
+        claim_templates: the volumes each pod gets for itself (:class:`ClaimTemplate`).
+        service_name: see its comment; a DNS-1123 label (default ``None``: ``name``). The Service has a port for
+            each container port.
+        pod_management: :class:`PodManagement`; ``None`` (default) leaves it unset.
+        partition: see its comment; ``None`` (default) leaves the update strategy unset.
+        delete_claims_with_set: see its comment; on, it sets ``persistentVolumeClaimRetentionPolicy`` to
+            ``whenDeleted: Delete``, ``whenScaled: Retain``.
+
+    A change to the selector, service name, claim templates or pod management replaces the StatefulSet, the old
+    one deleted first. When it is created, ``replicas`` pods are counted against the quota of a namespace of ours.
+
+    Raises:
+        InvalidValueError: naming ``stateful_set.name`` or ``stateful_set.service_name`` (not a DNS-1123 label),
+            ``stateful_set.labels[<key>]`` (an invalid label), ``stateful_set.replicas`` (not 0 to 10000),
+            ``stateful_set.pod.mounts`` (a claim template mount without a matching template),
+            ``stateful_set.pod.volumes`` (a pod volume named like a claim template, or a hostPath volume in a
+            namespace that is not privileged) or ``stateful_set.pod.containers`` (a container profile the
+            namespace's Pod Security level does not admit).
+    """
+
     name: str
     namespace: NamespaceRef
     pod: PodSpec

@@ -22,6 +22,13 @@ NO_PROVISIONER = "kubernetes.io/no-provisioner"
 
 
 class AccessMode(StrEnum):
+    """A volume access mode, sent in the ``spec.accessModes`` of claims and PersistentVolumes.
+
+    ``ReadWriteOnce``: read-write by one node; ``ReadOnlyMany``: read-only by many nodes; ``ReadWriteMany``:
+    read-write by many nodes; ``ReadWriteOncePod``: read-write by one pod. A :class:`StorageClassArgs` lists the
+    modes its volumes support, and a claim asking for another one fails when declared.
+    """
+
     READ_WRITE_ONCE = "ReadWriteOnce"
     READ_ONLY_MANY = "ReadOnlyMany"
     READ_WRITE_MANY = "ReadWriteMany"
@@ -29,16 +36,35 @@ class AccessMode(StrEnum):
 
 
 class ReclaimPolicy(StrEnum):
+    """What happens to a volume once its claim is deleted: a StorageClass's ``reclaimPolicy``, which a
+    :class:`PersistentVolume` also takes as its ``persistentVolumeReclaimPolicy``.
+
+    ``Delete`` (default): the volume and its data are deleted; ``Retain``: they are kept.
+    """
+
     DELETE = "Delete"
     RETAIN = "Retain"
 
 
 class BindingMode(StrEnum):
+    """When a claim is bound and its volume provisioned: a StorageClass's ``volumeBindingMode``.
+
+    ``Immediate``: as soon as the claim exists; ``WaitForFirstConsumer`` (default): once a pod uses the claim,
+    which stays Pending until then (why ``PersistentVolumeClaimArgs.wait_until_bound`` is off by default).
+    """
+
     IMMEDIATE = "Immediate"
     WAIT_FOR_FIRST_CONSUMER = "WaitForFirstConsumer"
 
 
 class AzureDiskSku(StrEnum):
+    """The managed disk SKU of an Azure Disk CSI (``disk.csi.azure.com``) StorageClass, sent as its ``skuName``.
+
+    Premium SSD (``Premium_LRS``, ``Premium_ZRS``), Standard SSD (``StandardSSD_LRS``, ``StandardSSD_ZRS``),
+    Standard HDD (``Standard_LRS``) or Premium SSD v2 (``PremiumV2_LRS``); ``LRS`` is locally redundant, ``ZRS``
+    zone-redundant. :meth:`StorageClassArgs.azure_disk` defaults to ``Premium_ZRS``.
+    """
+
     PREMIUM_LRS = "Premium_LRS"
     PREMIUM_ZRS = "Premium_ZRS"
     STANDARD_SSD_LRS = "StandardSSD_LRS"
@@ -48,6 +74,13 @@ class AzureDiskSku(StrEnum):
 
 
 class AzureFileSku(StrEnum):
+    """The storage account SKU of an Azure Files CSI (``file.csi.azure.com``) StorageClass, sent as its ``skuName``.
+
+    Standard (``Standard_LRS``, ``Standard_ZRS``) or Premium (``Premium_LRS``, ``Premium_ZRS``) file shares;
+    ``LRS`` is locally redundant, ``ZRS`` zone-redundant. :meth:`StorageClassArgs.azure_file` defaults to
+    ``Standard_ZRS``.
+    """
+
     STANDARD_LRS = "Standard_LRS"
     STANDARD_ZRS = "Standard_ZRS"
     PREMIUM_LRS = "Premium_LRS"
@@ -56,6 +89,26 @@ class AzureFileSku(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class StorageClassArgs:
+    """What a :class:`StorageClass` needs; :meth:`azure_disk`, :meth:`azure_file` and :meth:`preprovisioned` make the
+    usual ones.
+
+    Fields:
+        name: a DNS-1123 subdomain; claims name the class by it.
+        provisioner: the volume plugin, an optional DNS-subdomain prefix and ``/``, then a name (such as
+            ``disk.csi.azure.com``).
+        parameters: the provisioner's parameters, passed as given (such as ``{"skuName": "Premium_ZRS"}``).
+        reclaim_policy: :class:`ReclaimPolicy` (default ``Delete``).
+        allow_volume_expansion: whether claims of this class may grow (default ``True``).
+        binding_mode: :class:`BindingMode` (default ``WaitForFirstConsumer``).
+        access_modes: see its comment (default ``ReadWriteOnce`` and ``ReadWriteOncePod``); checked against claims
+            here, not sent to Kubernetes.
+        mount_options: the ``mountOptions`` of its volumes (default none).
+
+    Raises:
+        InvalidValueError: naming ``storage_class.name`` (not a DNS-1123 subdomain) or ``storage_class.provisioner``
+            (not a provisioner name).
+    """
+
     name: str
     provisioner: str
     parameters: dict[str, str] = field(default_factory=dict)
@@ -136,6 +189,24 @@ def claim_spec(field_name: str, size: QuantityInput, access_modes: Sequence[Acce
 
 @dataclass(frozen=True, kw_only=True)
 class PersistentVolumeClaimArgs:
+    """What a :class:`PersistentVolumeClaim` needs; checked when declared.
+
+    Fields:
+        name: a DNS-1123 subdomain.
+        namespace: a :class:`Namespace` of ours (the claim is created after it) or an existing namespace's name.
+        size: the storage requested, a Kubernetes quantity in bytes such as ``"10Gi"`` or a :class:`Quantity`.
+        access_modes: at least one (default ``ReadWriteOnce``); with a :class:`StorageClass` object, each must be
+            one the class supports.
+        storage_class: see its comment; a :class:`StorageClass` object (the claim is then created after it) or a
+            class name.
+        wait_until_bound: see its comment (default ``False``).
+
+    Raises:
+        InvalidValueError: naming ``claim.name`` (not a DNS-1123 subdomain), ``claim.size`` (not a quantity),
+            ``claim.access_modes`` (none, or one the storage class does not support) or ``claim.storage_class`` (a
+            class name that is not a DNS-1123 subdomain).
+    """
+
     name: str
     namespace: NamespaceRef
     size: QuantityInput

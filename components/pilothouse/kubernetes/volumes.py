@@ -19,6 +19,13 @@ from pilothouse.kubernetes.quantity import QuantityInput, quantity
 
 
 class HostPathType(StrEnum):
+    """What a hostPath volume's path must be on the node, sent as ``hostPath.type`` (:meth:`Volume.host_path`).
+
+    ``UNSET`` (``""``, the default): no check, the field is omitted; ``DirectoryOrCreate`` and ``FileOrCreate``:
+    created when missing; ``Directory``, ``File``, ``Socket``, ``CharDevice`` and ``BlockDevice``: must exist as
+    such. A namespace of ours admits hostPath volumes only with Pod Security ``privileged``.
+    """
+
     UNSET = ""
     DIRECTORY_OR_CREATE = "DirectoryOrCreate"
     DIRECTORY = "Directory"

@@ -29,6 +29,20 @@ _ALWAYS_REPLACED_ON = {"kubernetes": ("metadata.name", "metadata.namespace"),
 
 @dataclass(frozen=True)
 class Change:
+    """A resource in both renders whose recorded registration differs (:func:`compare`).
+
+    Fields:
+        urn: its Pulumi URN.
+        type: its Pulumi type token, such as ``kubernetes:apps/v1:Deployment``.
+        name: its Pulumi resource name.
+        fields: see its comment; paths are flattened over the whole ``resources.json`` entry, such as
+            ``inputs.spec.replicas`` or ``inputs.spec.ports[0].port``.
+        replaced: whether a changed input forces a replacement: a path of :data:`REPLACED_ON` for its type, a
+            Kubernetes object's name or namespace, an Azure resource's location, resource group or other top-level
+            ``...Name`` input, or a path of the old registration's ``replaceOnChanges``. Estimated from the renders,
+            not the provider's diff.
+    """
+
     urn: str
     type: str
     name: str
@@ -39,6 +53,18 @@ class Change:
 
 @dataclass(frozen=True)
 class RenderDiff:
+    """What changes from one render folder to another (:func:`compare`); :func:`to_markdown` summarises it.
+
+    Fields:
+        added: the ``resources.json`` entries only the new render has, sorted by URN.
+        removed: the entries only the old render has, sorted by URN.
+        changed: a :class:`Change` for every resource in both whose entry differs, sorted by URN.
+        outputs: ``(path, before, after)`` of every flattened stack output that differs (``None`` where a side
+            lacks it).
+
+    :attr:`empty` is true when nothing differs.
+    """
+
     added: tuple[dict[str, Any], ...]
     removed: tuple[dict[str, Any], ...]
     changed: tuple[Change, ...]

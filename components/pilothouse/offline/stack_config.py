@@ -20,6 +20,16 @@ SECRET_PLACEHOLDER = "offline-render-secret"
 
 @dataclass(frozen=True)
 class StackConfigFiles:
+    """A stack's config as the Pulumi CLI would hand it to the program, read from the YAML files (:func:`read`).
+
+    Fields:
+        project: the project's ``name`` in ``Pulumi.yaml``.
+        config: every key, namespaced (``<project>:<key>`` unless it names its namespace), to its value as the engine
+            passes it: strings as they are, other values as JSON text; the stack file overrides the project's
+            defaults, and ``secure:`` values are replaced by :data:`SECRET_PLACEHOLDER`. Sorted by key.
+        secret_keys: the namespaced keys whose stack value is ``secure:``, sorted.
+    """
+
     project: str
     config: dict[str, str]
     secret_keys: tuple[str, ...]

@@ -24,6 +24,12 @@ SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "PRIVATE_KEY
 
 
 class Enforcement(StrEnum):
+    """What a rule's violation does: ``mandatory`` fails, ``advisory`` is only reported.
+
+    The pack maps them to pulumi-policy's ``EnforcementLevel.MANDATORY`` and ``ADVISORY`` (``pack.LEVELS``);
+    ``pilothouse policy`` exits 1 when any mandatory rule is violated.
+    """
+
     MANDATORY = "mandatory"
     ADVISORY = "advisory"
 
@@ -48,6 +54,20 @@ StackCheck = Callable[[Sequence[tuple[str, Props]], Settings], Iterator[str]]
 
 @dataclass(frozen=True)
 class Rule:
+    """One policy rule, served by the pack (``pack.py``) and run offline by :func:`evaluate`.
+
+    Fields:
+        id: the policy's name, such as ``k8s-non-root``.
+        description: what the rule requires, one sentence.
+        enforcement: :class:`Enforcement`.
+        check: a check of one resource: ``(type, properties, settings)`` to the violation messages; properties are
+            the resource's inputs as the engine sees them (camelCase).
+        stack_check: see its comment: ``([(type, properties), ...], settings)`` to the violation messages.
+
+    Give one of ``check`` and ``stack_check``: the pack serves a rule with ``check`` as a resource policy (and
+    ignores its ``stack_check``), any other as a stack policy; :func:`evaluate` runs both.
+    """
+
     id: str
     description: str
     enforcement: Enforcement
@@ -290,6 +310,14 @@ RULES: tuple[Rule, ...] = (
 
 @dataclass(frozen=True)
 class Violation:
+    """One violation :func:`evaluate` found.
+
+    Fields:
+        rule: the :class:`Rule` violated.
+        resource: the resource's Pulumi name, or ``"(stack)"`` for a rule over the whole stack.
+        message: what is wrong, naming the container, volume or setting.
+    """
+
     rule: Rule
     resource: str
     message: str

@@ -37,3 +37,6 @@ def test_the_examples_render_with_the_pilothouse_command(example: str, tmp_path:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("rendered stack 'dev': ")
     assert (tmp_path / "render" / "manifests" / "payments" / "Deployment-web.yaml").is_file()
+    policy = subprocess.run([str(pilothouse), "policy", str(tmp_path / "render")], capture_output=True, text=True,
+                            check=False)
+    assert policy.returncode == 0, policy.stdout  # no mandatory violation

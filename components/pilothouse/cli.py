@@ -75,7 +75,8 @@ def _policy(args: argparse.Namespace) -> int:
         print(f"error: pilothouse policy needs the policy extra (pip install 'pilothouse[policy]'): {missing}",
               file=sys.stderr)
         return 2
-    return offline.main([str(args.render), *(f"--allowed-registry={r}" for r in args.allowed_registry)])
+    return offline.main([str(args.render), *(f"--allowed-registry={r}" for r in args.allowed_registry),
+                         *(f"--governed-elsewhere={n}" for n in args.governed_elsewhere)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     policy = commands.add_parser("policy")
     policy.add_argument("render", type=Path, help="a folder written by `pilothouse render`")
     policy.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
+    policy.add_argument("--governed-elsewhere", action="append", default=[],
+                        help="a namespace another stack governs (repeatable)")
     policy.set_defaults(handler=_policy)
     args = parser.parse_args(argv)
     return int(args.handler(args))

@@ -59,7 +59,7 @@ HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(
 PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, max_unavailable=1), opts)
 
 report = Container(name="report", image=pulumi.Output.concat(registry, "/payments/report:2.0.1"),
-                   resources=Resources.of(cpu="100m", memory="128Mi"))
+                   resources=Resources.of(cpu="100m", memory="128Mi", memory_limit="256Mi"))
 CronJob("nightly-report", CronJobArgs(name="nightly-report", namespace=team, schedule="0 3 * * *",
                                       job=JobSpec(pod=PodSpec(containers=(report,),
                                                               restart_policy=RestartPolicy.ON_FAILURE))), opts)

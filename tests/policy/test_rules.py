@@ -131,6 +131,16 @@ def test_namespace_governance_is_a_stack_rule() -> None:
     assert [v for v in evaluate([web, quota, limits]) if v.rule.id == "k8s-namespace-governance"] == []
 
 
+def test_an_app_stack_in_a_namespace_another_stack_governs_passes_when_configured() -> None:
+    web = ("web", DEPLOYMENT, deployment())
+    settings = Settings(governed_elsewhere=("shop",))
+    assert [v for v in evaluate([web], settings) if v.rule.id == "k8s-namespace-governance"] == []
+    other = ("api", DEPLOYMENT, {**deployment(), "metadata": {"name": "api", "namespace": "payments"}})
+    assert [v.message for v in evaluate([web, other], settings) if v.rule.id == "k8s-namespace-governance"] == [
+        "namespace 'payments' runs workloads without a ResourceQuota",
+        "namespace 'payments' runs workloads without a LimitRange"]
+
+
 def test_a_deliberately_insecure_sample_is_caught() -> None:
     root = {"name": "app", "image": "nginx:latest", "securityContext": {"privileged": True},
             "env": [{"name": "API_TOKEN", "value": "t0ken"}]}

@@ -39,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pilothouse policy", description=__doc__)
     parser.add_argument("render", type=Path, help="a folder written by `make render`")
     parser.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
+    parser.add_argument("--governed-elsewhere", action="append", default=[],
+                        help="a namespace another stack governs (its quota and LimitRange are not in this render)")
     args = parser.parse_args(argv)
-    violations = check(args.render, Settings(allowed_registries=tuple(args.allowed_registry)))
+    violations = check(args.render, Settings(allowed_registries=tuple(args.allowed_registry),
+                                             governed_elsewhere=tuple(args.governed_elsewhere)))
     print(report(violations), end="")
     return 1 if any(v.rule.enforcement is Enforcement.MANDATORY for v in violations) else 0
 

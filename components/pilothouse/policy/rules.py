@@ -46,6 +46,9 @@ class Settings:
     prod_environments: tuple[str, ...] = ("prod",)
     #: Label on a LoadBalancer Service that marks it as an ingress controller's.
     ingress_label: str = "app.kubernetes.io/component"
+    #: Namespaces another stack owns and governs (an app stack deploying into the platform stack's
+    #: namespaces): the stack-wide governance rule does not look for their quota and LimitRange here.
+    governed_elsewhere: tuple[str, ...] = ()
 
 
 Check = Callable[[str, Props, Settings], Iterator[str]]
@@ -204,11 +207,12 @@ def _secret_literals(type_: str, props: Props, _: Settings) -> Iterator[str]:
                 yield f"container '{container.get('name')}' passes {env.get('name')} as a literal; use a Secret"
 
 
-def _namespace_governance(resources: Sequence[tuple[str, Props]], _: Settings) -> Iterator[str]:
+def _namespace_governance(resources: Sequence[tuple[str, Props]], settings: Settings) -> Iterator[str]:
     def namespace_of(props: Props) -> str:
         return str((props.get("metadata") or {}).get("namespace") or "default")
 
-    used = {namespace_of(props) for type_, props in resources if type_ in WORKLOAD_TYPES}
+    used = {namespace_of(props) for type_, props in resources if type_ in WORKLOAD_TYPES} - set(
+        settings.governed_elsewhere)
     for kind, type_ in (("ResourceQuota", "kubernetes:core/v1:ResourceQuota"),
                         ("LimitRange", "kubernetes:core/v1:LimitRange")):
         governed = {namespace_of(props) for t, props in resources if t == type_}

@@ -67,14 +67,20 @@ bin_dir() {
 }
 
 # ---------------------------------------------------------------- ports
-# Sets the PORT_KEYS variables and API from ports.env; returns 1 when there is none yet.
+# Sets the PORT_KEYS variables and API from ports.env; returns 1 when there is none yet. The file is
+# parsed, not sourced: only KEY=<port> lines of the known keys count.
 load_ports() {
-    local key
+    local key value line
     [ -f "$PORTS_FILE" ] || return 1
-    # shellcheck source=/dev/null
-    . "$PORTS_FILE"
+    for key in $PORT_KEYS; do printf -v "$key" '%s' ""; done
+    while IFS= read -r line || [ -n "$line" ]; do
+        key=${line%%=*} value=${line#*=}
+        case " $PORT_KEYS " in *" $key "*) ;; *) continue ;; esac
+        [[ $value =~ ^[0-9]{1,5}$ ]] && [ "$value" -ge 1 ] && [ "$value" -le 65535 ] || value=""
+        printf -v "$key" '%s' "$value"
+    done < "$PORTS_FILE"
     for key in $PORT_KEYS; do
-        [[ ${!key:-} =~ ^[0-9]+$ ]] || die "$PORTS_FILE: $key is not a port number; remove the file to pick new ports"
+        [ -n "${!key}" ] || die "$PORTS_FILE: $key is missing or not a port (1-65535); remove the file to pick new ports"
     done
     API="https://127.0.0.1:$APISERVER_PORT"
 }

@@ -26,6 +26,9 @@ export PULUMI_BACKEND_URL="file://$_ph_root/.pilothouse/state"
 # LOCAL-ONLY passphrase for the secrets of the local stacks: not a secret, never use it elsewhere.
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-pilothouse-local-only}"
 export PULUMI_SKIP_UPDATE_CHECK=true
+# The Pulumi CLI is built without cgo, so it learns the user's name (which `pulumi destroy` and
+# `stack rm` record) from $USER only; a minimal shell or CI runner may not set it.
+export USER="${USER:-$(id -un 2>/dev/null || echo pilothouse)}"
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 # Plugins are not taken from PATH: the language host is found next to `pulumi` (same bin
 # dir) and the kubernetes provider in $PULUMI_HOME/plugins/resource-kubernetes-v<version>,

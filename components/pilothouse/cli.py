@@ -19,17 +19,38 @@ from pathlib import Path
 
 import pulumi
 
+from pilothouse.errors import InvalidValueError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError
 
 
+def _program_line(error: BaseException, project: Path) -> str:
+    """`` (file:line)`` of the last frame of ``error`` in the project's own code, if any."""
+    found = ""
+    traceback = error.__traceback__
+    while traceback is not None:
+        file = Path(traceback.tb_frame.f_code.co_filename)
+        if file.is_relative_to(project) and "site-packages" not in file.parts:
+            found = f" ({file.relative_to(project)}:{traceback.tb_lineno})"
+        traceback = traceback.tb_next
+    return found
+
+
 def _render(args: argparse.Namespace) -> int:
+    project = args.project.resolve()
     try:
-        result = render.render_stack(args.project.resolve(), args.stack)
+        result = render.render_stack(project, args.stack)
+    except InvalidValueError as error:  # one line naming the field, the value and the program's line
+        print(f"error: {error}{_program_line(error, project)}", file=sys.stderr)
+        return 2
     except (pulumi.RunError, FileNotFoundError, DuplicateUrnError) as error:
         print(f"error: {error}", file=sys.stderr)  # nothing was written
         return 2
-    count = render.write(result, args.out)
+    try:
+        count = render.write(result, args.out)
+    except render.NotARenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"rendered stack '{args.stack}': {len(result.resources)} resources, "
           f"{count} Kubernetes manifests -> {args.out}")
     return 0
@@ -48,8 +69,24 @@ def _render_in_subprocess(project: Path, stack: str, out: Path, paths: list[str]
 
 def _diff(args: argparse.Namespace) -> int:
     project = args.project.resolve()
-    rev = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=project, check=True,
-                         capture_output=True, text=True).stdout.strip()
+    for folder in args.link:
+        if Path(folder).is_absolute() or ".." in Path(folder).parts:
+            print(f"error: --link {folder}: expected a folder inside the project (relative, no '..')", file=sys.stderr)
+            return 2
+    resolved = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--short", f"{args.base}^{{commit}}"],
+                              cwd=project, capture_output=True, text=True, check=False)
+    if resolved.returncode != 0:
+        print(f"error: --base {args.base}: not a commit of the git repository at {project}", file=sys.stderr)
+        return 2
+    rev = resolved.stdout.strip()
+    try:
+        return _diff_against(args, project, rev)
+    except subprocess.CalledProcessError:
+        print("error: a render failed (its error is above); no diff", file=sys.stderr)
+        return 2
+
+
+def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
     with tempfile.TemporaryDirectory(prefix="pilothouse-diff-") as tmp:
         worktree, base_out, head_out = Path(tmp, "base"), Path(tmp, "render-base"), Path(tmp, "render-head")
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(worktree), rev],
@@ -72,8 +109,7 @@ def _policy(args: argparse.Namespace) -> int:
     try:
         from pilothouse.policy import offline  # noqa: PLC0415 - needs the optional pulumi-policy
     except ModuleNotFoundError as missing:
-        print(f"error: pilothouse policy needs the policy extra (pip install 'pilothouse[policy]'): {missing}",
-              file=sys.stderr)
+        print(f"error: {missing}", file=sys.stderr)  # names the extra to install
         return 2
     return offline.main([str(args.render), *(f"--allowed-registry={r}" for r in args.allowed_registry),
                          *(f"--governed-elsewhere={n}" for n in args.governed_elsewhere)])

@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pulumi
-import pulumi_docker as docker
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.extras import missing_extra
 from pilothouse.images.context import content_tag, context_digest
 from pilothouse.images.reference import ImageRef
+
+try:
+    import pulumi_docker as docker
+except ModuleNotFoundError as missing:
+    raise missing_extra(missing, "images", "pilothouse.images.BuiltImage") from None
 
 _SERVER = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?")
 _PLATFORM = re.compile(r"(linux|windows)/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)(/v[5-8])?")

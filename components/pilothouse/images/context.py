@@ -17,7 +17,12 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-import pathspec
+from pilothouse.extras import missing_extra
+
+try:
+    import pathspec
+except ModuleNotFoundError as missing:
+    raise missing_extra(missing, "images", "pilothouse.images (building images)") from None
 
 DOCKERIGNORE = ".dockerignore"
 TAG_PREFIX = "src-"

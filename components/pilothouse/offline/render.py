@@ -95,9 +95,20 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+class NotARenderError(ValueError):
+    """The output folder exists and holds something other than an earlier render: it is never replaced."""
+
+
 def write(render: Render, out: Path) -> int:
     """Write ``render`` to ``out``, replacing it whole (a half-written render never exists);
-    return how many Kubernetes manifests it holds."""
+    return how many Kubernetes manifests it holds.
+
+    Raises ``NotARenderError`` when ``out`` exists and is not an empty folder or an earlier render
+    (it has no ``resources.json``): a mistyped ``--out`` never deletes anything else.
+    """
+    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / "resources.json").is_file())):
+        raise NotARenderError(f"{out} exists and is not an earlier render (no resources.json); "
+                              "choose another --out or remove it yourself")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     objects = [manifest(registration) for registration in filter(is_kubernetes_object, render)]

@@ -9,9 +9,13 @@ import argparse
 import json
 from pathlib import Path
 
-from pulumi_policy.proxy import unknown_checking_proxy
-
+from pilothouse.extras import missing_extra
 from pilothouse.policy.rules import Enforcement, Settings, Violation, evaluate
+
+try:
+    from pulumi_policy.proxy import unknown_checking_proxy
+except ModuleNotFoundError as missing:
+    raise missing_extra(missing, "policy", "pilothouse policy") from None
 
 
 def check(render: Path, settings: Settings | None = None) -> list[Violation]:

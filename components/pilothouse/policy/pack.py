@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyPack,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-
+from pilothouse.extras import missing_extra
 from pilothouse.policy.rules import RULES, Enforcement, Rule, Settings
+
+try:
+    from pulumi_policy import (
+        EnforcementLevel,
+        PolicyPack,
+        ResourceValidationArgs,
+        ResourceValidationPolicy,
+        StackValidationArgs,
+        StackValidationPolicy,
+    )
+except ModuleNotFoundError as missing:
+    raise missing_extra(missing, "policy", "pilothouse.policy.pack") from None
 
 LEVELS = {Enforcement.MANDATORY: EnforcementLevel.MANDATORY, Enforcement.ADVISORY: EnforcementLevel.ADVISORY}
 

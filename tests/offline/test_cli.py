@@ -1,0 +1,67 @@
+"""The pilothouse command's answers to a user's mistakes: one line, exit 2, nothing written or deleted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROGRAM = """import pulumi_kubernetes as k8s
+from pilothouse.kubernetes import Port
+
+k8s.core.v1.ConfigMap("settings", metadata={"name": "settings"})
+Port.http(80800)
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "Pulumi.yaml").write_text("name: shop\nruntime: python\n")
+    (folder / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (folder / "__main__.py").write_text(PROGRAM)
+    return folder
+
+
+def pilothouse(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pilothouse", *args], cwd=cwd, capture_output=True, text=True,
+                          check=False)
+
+
+def test_a_bad_value_is_one_line_pointing_at_the_programs_line(project: Path) -> None:
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "error: port: got 80800; expected a port number from 1 to 65535 (__main__.py:5)\n"
+    assert not (project / "build").exists()
+
+
+def test_an_out_folder_that_is_not_a_render_is_never_replaced(project: Path) -> None:
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    precious = project / "notes"
+    precious.mkdir()
+    (precious / "todo.txt").write_text("keep me")
+    result = pilothouse("render", "--stack", "dev", "--out", "notes", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == ("error: notes exists and is not an earlier render (no resources.json); "
+                             "choose another --out or remove it yourself\n")
+    assert (precious / "todo.txt").read_text() == "keep me"
+    assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0
+    again = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)  # an earlier render is replaced
+    assert again.returncode == 0, again.stderr
+
+
+def test_a_base_that_is_not_a_commit_is_one_line(project: Path) -> None:
+    subprocess.run(["git", "init", "--quiet"], cwd=project, check=True)
+    result = pilothouse("diff", "--stack", "dev", "--base", "origin/main", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == f"error: --base origin/main: not a commit of the git repository at {project}\n"
+
+
+@pytest.mark.parametrize("link", ["../outside", "/etc"])
+def test_a_link_outside_the_project_is_refused(project: Path, link: str) -> None:
+    result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", "--link", link, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == f"error: --link {link}: expected a folder inside the project (relative, no '..')\n"

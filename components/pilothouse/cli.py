@@ -48,8 +48,8 @@ def _render(args: argparse.Namespace) -> int:
         return 2
     try:
         count = render.write(result, args.out)
-    except render.NotARenderError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (render.NotARenderError, OSError) as error:
+        print(f"error: --out {args.out}: {error}", file=sys.stderr)
         return 2
     print(f"rendered stack '{args.stack}': {len(result.resources)} resources, "
           f"{count} Kubernetes manifests -> {args.out}")

@@ -45,8 +45,8 @@ def test_an_out_folder_that_is_not_a_render_is_never_replaced(project: Path) -> 
     (precious / "todo.txt").write_text("keep me")
     result = pilothouse("render", "--stack", "dev", "--out", "notes", cwd=project)
     assert result.returncode == 2
-    assert result.stderr == ("error: notes exists and is not an earlier render (no resources.json); "
-                             "choose another --out or remove it yourself\n")
+    assert result.stderr == ("error: --out notes: notes exists and is not an earlier render (only resources.json, "
+                             "outputs.json, manifests/ and charts/); choose another --out or remove it yourself\n")
     assert (precious / "todo.txt").read_text() == "keep me"
     assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0
     again = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)  # an earlier render is replaced
@@ -65,3 +65,22 @@ def test_a_link_outside_the_project_is_refused(project: Path, link: str) -> None
     result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", "--link", link, cwd=project)
     assert result.returncode == 2
     assert result.stderr == f"error: --link {link}: expected a folder inside the project (relative, no '..')\n"
+
+
+@pytest.mark.parametrize("out", [".", "", "/", "..", "/etc"])
+def test_the_working_folder_its_parents_and_top_level_folders_are_never_an_out(project: Path, out: str) -> None:
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    result = pilothouse("render", "--stack", "dev", "--out", out, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: --out {Path(out)}: ")
+    assert "give a folder of its own" in result.stderr
+    assert (project / "__main__.py").is_file()
+
+
+def test_a_render_folder_with_a_stranger_inside_is_not_replaced(project: Path) -> None:
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0
+    (project / "build" / "thesis.txt").write_text("mine")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.returncode == 2
+    assert (project / "build" / "thesis.txt").read_text() == "mine"

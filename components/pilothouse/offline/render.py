@@ -96,19 +96,40 @@ def _json(value: Any) -> str:
 
 
 class NotARenderError(ValueError):
-    """The output folder exists and holds something other than an earlier render: it is never replaced."""
+    """The output folder cannot take a render: it holds something other than an earlier render, or it
+    is the working folder or one of its parents. It is never replaced."""
+
+
+#: What a render folder holds at its top level (``write`` makes nothing else).
+RENDER_ENTRIES = frozenset({"resources.json", "outputs.json", "manifests", "charts"})
+
+
+def _check_out(out: Path) -> None:
+    """``out`` may be replaced: it does not exist, or it is an empty folder or an earlier render, and it
+    holds neither the working folder nor the process's own files."""
+    if out.is_symlink():
+        raise NotARenderError(f"{out} is a symbolic link; give the folder itself")
+    resolved = out.resolve()
+    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents or len(resolved.parts) < 3:
+        raise NotARenderError(f"{out} is the working folder, one of its parents or a top-level folder; "
+                              "give a folder of its own (for example build/dev)")
+    if not out.exists():
+        return
+    entries = {entry.name for entry in out.iterdir()} if out.is_dir() else None
+    if entries is None or (entries and ("resources.json" not in entries or not entries <= RENDER_ENTRIES)):
+        raise NotARenderError(f"{out} exists and is not an earlier render (only resources.json, outputs.json, "
+                              "manifests/ and charts/); choose another --out or remove it yourself")
 
 
 def write(render: Render, out: Path) -> int:
     """Write ``render`` to ``out``, replacing it whole (a half-written render never exists);
     return how many Kubernetes manifests it holds.
 
-    Raises ``NotARenderError`` when ``out`` exists and is not an empty folder or an earlier render
-    (it has no ``resources.json``): a mistyped ``--out`` never deletes anything else.
+    Raises ``NotARenderError`` when ``out`` is not an empty folder or an earlier render, is a symbolic
+    link, or is the working folder, one of its parents or a top-level folder: a mistyped ``--out``
+    never deletes anything else.
     """
-    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / "resources.json").is_file())):
-        raise NotARenderError(f"{out} exists and is not an earlier render (no resources.json); "
-                              "choose another --out or remove it yourself")
+    _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     objects = [manifest(registration) for registration in filter(is_kubernetes_object, render)]

@@ -7,18 +7,34 @@
 # go_module_dir WHO MODULE[@VERSION]
 #   Downloads MODULE into the module cache (`go mod download -json`; without @VERSION, the
 #   version the go.mod of the current directory requires) and prints its directory. On failure
-#   prints "WHO: cannot download Go module MODULE: <go's reason>" on stderr and returns 1.
+#   prints one line, "WHO: cannot download Go module MODULE: <go's reason>", on stderr and
+#   returns 1. WHO and MODULE must be non-empty; MODULE a module path (no whitespace, no control
+#   characters, not starting with '-').
 go_module_dir() {
     local who=$1 module=$2 json dir reason
-    json=$(go mod download -json "$module" 2>&1) || true
-    dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    [ -n "$who" ] || { echo "go_module_dir: WHO (the component asking) is empty" >&2; return 1; }
+    if [ -z "$module" ] || [[ $module == -* ]] || [[ $module =~ [[:space:][:cntrl:]] ]]; then
+        printf '%s: not a Go module path: %q\n' "$who" "$module" >&2
+        return 1
+    fi
+    # The JSON goes to stdout only (go's own messages to stderr are not parsed), and is read as JSON.
+    json=$(go mod download -json -- "$module" 2>/dev/null) || true
+    dir=$(printf '%s' "$json" | python3 -c 'import json, sys
+try:
+    print(json.load(sys.stdin).get("Dir") or "")
+except ValueError:
+    pass')
     if [ -n "$dir" ] && [ -d "$dir" ]; then
         printf '%s\n' "$dir"
         return 0
     fi
-    reason=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p')
-    [ -n "$reason" ] || reason=$(printf '%s\n' "$json" | tail -n 1)
+    reason=$(printf '%s' "$json" | python3 -c 'import json, sys
+try:
+    print(" ".join(str(json.load(sys.stdin).get("Error") or "").split()))
+except ValueError:
+    pass')
     reason=${reason#"$module: "}
+    reason=${reason#"module $module: "}
     printf '%s: cannot download Go module %s: %s\n' "$who" "$module" "${reason:-no module directory}" >&2
     return 1
 }

@@ -9,6 +9,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 MODULE = "example.com/pilothouse/probe"
@@ -29,11 +31,11 @@ def _file_proxy(root: Path) -> Path:
     return root
 
 
-def _module_dir(tmp_path: Path, proxy: str) -> subprocess.CompletedProcess[str]:
+def _module_dir(tmp_path: Path, proxy: str, module: str = f"{MODULE}@{VERSION}") -> subprocess.CompletedProcess[str]:
     cache = tmp_path / "empty-module-cache"
     env = {**os.environ, "GOPROXY": proxy, "GOMODCACHE": str(cache), "GOSUMDB": "off", "GOFLAGS": "-mod=mod",
-           "GOTOOLCHAIN": "local"}
-    return subprocess.run(["bash", "-c", f'. tools/gomod.sh && go_module_dir probe "{MODULE}@{VERSION}"'],
+           "GOTOOLCHAIN": "local", "MODULE": module}
+    return subprocess.run(["bash", "-c", '. tools/gomod.sh && go_module_dir probe "$MODULE"'],
                           cwd=REPO, env=env, capture_output=True, text=True, check=False)
 
 
@@ -52,3 +54,15 @@ def test_a_module_that_cannot_be_downloaded_stops_naming_the_component_and_the_m
     assert result.stdout == ""
     assert result.stderr == (f"probe: cannot download Go module {MODULE}@{VERSION}: "
                              f"module lookup disabled by GOPROXY=off\n")
+
+
+@pytest.mark.parametrize(("module", "shown"), [
+    ("", "''"),
+    ("-modfile=x.mod", "-modfile=x.mod"),
+    ('../x\n"Dir": "/tmp",\n', "$'../x\\n\"Dir\": \"/tmp\",\\n'"),
+    ("a b", "a\\ b"),
+])
+def test_what_is_not_a_module_path_is_refused_before_go_runs(tmp_path: Path, module: str, shown: str) -> None:
+    result = _module_dir(tmp_path, "off", module)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"probe: not a Go module path: {shown}\n"

@@ -14,6 +14,7 @@ objects. Release hands the objects to Helm, and a preview would only show a valu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ GATEWAY_API_CRDS = tuple(f"gateway.networking.k8s.io_{kind}.yaml"
                          for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants"))
 
 
+_ANY_SOURCE = "ChartSource.repositories() or ChartSource.local(folder)"
+
+
 @dataclass(frozen=True)
 class ChartSource:
     """Where the add-ons take their charts from.
@@ -57,32 +61,55 @@ class ChartSource:
     reach them at preview and up. ``ChartSource.local(directory)``: unpacked charts in ``directory``
     (relative to the Pulumi project, or absolute), one folder per chart named as the chart, and the
     CRD files in ``gateway-api/``; checked when the add-on is declared.
+
+    Raises ``InvalidValueError`` (field ``charts.directory``) for a directory that is not a non-empty
+    path without surrounding whitespace or control characters.
     """
 
     directory: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.directory is None:
+            return
+        directory = self.directory
+        if (not isinstance(directory, str) or not directory or directory != directory.strip()
+                or any(ord(character) < 32 for character in directory)):
+            raise InvalidValueError("charts.directory", directory,
+                                    "a folder holding the unpacked charts (a path without surrounding whitespace "
+                                    "or control characters)")
 
     @classmethod
     def repositories(cls) -> ChartSource:
         return cls()
 
     @classmethod
-    def local(cls, directory: str) -> ChartSource:
-        if not isinstance(directory, str) or not directory.strip():
-            raise InvalidValueError("charts.directory", directory, "a folder holding the unpacked charts")
-        return cls(directory)
+    def local(cls, directory: str | os.PathLike[str]) -> ChartSource:
+        return cls(os.fspath(directory) if isinstance(directory, os.PathLike) else directory)
+
+    @staticmethod
+    def given(field: str, value: object) -> ChartSource:
+        """``value`` as an add-on's ``charts`` argument; raises ``InvalidValueError`` naming ``field``
+        when it is not a ``ChartSource`` (a plain path, say)."""
+        if not isinstance(value, ChartSource):
+            raise InvalidValueError(field, value, _ANY_SOURCE)
+        return value
 
     def check(self, field: str, chart: PinnedChart) -> None:
         """A local ``chart`` is there at its pinned version; raises ``InvalidValueError`` naming ``field``."""
         if self.directory is None:
             return
-        metadata_file = Path(self.directory, chart.name, "Chart.yaml")
-        if not metadata_file.is_file():
-            raise InvalidValueError(field, str(metadata_file.parent),
-                                    f"an unpacked {chart.name} chart {chart.version} (make charts, or helm pull "
-                                    f"{chart.name} --repo {chart.repository} --version {chart.version} --untar)")
-        version = (yaml.safe_load(metadata_file.read_text()) or {}).get("version")
-        if version != chart.version:
-            raise InvalidValueError(field, f"{metadata_file.parent} (version {version})",
+        folder = Path(self.directory, chart.name)
+        wanted = (f"an unpacked {chart.name} chart {chart.version} (make charts, or helm pull {chart.name} "
+                  f"--repo {chart.repository} --version {chart.version} --untar)")
+        try:
+            metadata = yaml.safe_load((folder / "Chart.yaml").read_text())
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            raise InvalidValueError(field, str(folder), wanted) from None
+        if not isinstance(metadata, dict):
+            raise InvalidValueError(field, str(folder), f"{wanted}; its Chart.yaml is not a mapping")
+        found = (metadata.get("name"), metadata.get("version"))
+        if found != (chart.name, chart.version):
+            raise InvalidValueError(field, f"{folder} (name {found[0]!r}, version {found[1]!r})",
                                     f"the pinned {chart.name} chart {chart.version}")
 
     def chart_args(self, chart: PinnedChart) -> dict[str, Any]:
@@ -98,10 +125,14 @@ class ChartSource:
             return [f"https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/{GATEWAY_API_VERSION}/"
                     f"config/crd/standard/{name}" for name in GATEWAY_API_CRDS]
         files = [Path(self.directory, "gateway-api", name) for name in GATEWAY_API_CRDS]
-        missing = [str(path) for path in files if not path.is_file()]
-        if missing:
-            raise InvalidValueError(field, missing[0], f"the Gateway API {GATEWAY_API_VERSION} CRD manifests "
-                                                       "(make charts)")
+        for path in files:
+            try:
+                crd = yaml.safe_load(path.read_text())
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                crd = None
+            if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
+                raise InvalidValueError(field, str(path), f"the Gateway API {GATEWAY_API_VERSION} CRD manifests "
+                                                          "(make charts)")
         return [str(path) for path in files]
 
 

@@ -94,7 +94,7 @@ class IngressControllerArgs:
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress_controller.ingress_class", self.ingress_class)
-        self.charts.check("ingress_controller.charts", TRAEFIK)
+        ChartSource.given("ingress_controller.charts", self.charts).check("ingress_controller.charts", TRAEFIK)
         if self.gateway_api:
             self.charts.gateway_api_files("ingress_controller.charts")
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 1:

@@ -84,7 +84,7 @@ class MonitoringArgs:
     charts: ChartSource = field(default_factory=ChartSource.repositories)
 
     def __post_init__(self) -> None:
-        self.charts.check("monitoring.charts", KUBE_PROMETHEUS_STACK)
+        ChartSource.given("monitoring.charts", self.charts).check("monitoring.charts", KUBE_PROMETHEUS_STACK)
         prometheus_duration("monitoring.retention", self.retention)
         prometheus_duration("monitoring.scrape_interval", self.scrape_interval)
         if self.node_exporter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -140,8 +141,8 @@ def test_a_local_chart_of_another_version_is_refused(tmp_path: Path) -> None:
     (tmp_path / "traefik" / "Chart.yaml").write_text("name: traefik\nversion: 40.0.0\n")
     with pytest.raises(InvalidValueError) as other:
         IngressControllerArgs(namespace="ingress", charts=ChartSource.local(str(tmp_path)))
-    assert str(other.value) == (f"ingress_controller.charts: got '{tmp_path}/traefik (version 40.0.0)'; "
-                                "expected the pinned traefik chart 41.6.0")
+    assert str(other.value) == (f"ingress_controller.charts: got \"{tmp_path}/traefik (name 'traefik', version "
+                                "'40.0.0')\"; expected the pinned traefik chart 41.6.0")
 
 
 def test_gateway_api_from_a_local_folder_needs_its_crds(tmp_path: Path) -> None:
@@ -151,3 +152,46 @@ def test_gateway_api_from_a_local_folder_needs_its_crds(tmp_path: Path) -> None:
     assert str(missing.value) == (
         f"ingress_controller.charts: got '{tmp_path}/gateway-api/gateway.networking.k8s.io_gatewayclasses.yaml'; "
         "expected the Gateway API v1.5.1 CRD manifests (make charts)")
+
+
+@pytest.mark.parametrize("content", ["version: [1, 2", "- version: 41.6.0", "41.6.0", "\tname: traefik", ""])
+def test_a_local_chart_whose_metadata_is_not_a_chart_is_refused(tmp_path: Path, content: str) -> None:
+    (tmp_path / "traefik").mkdir()
+    (tmp_path / "traefik" / "Chart.yaml").write_text(content)
+    with pytest.raises(InvalidValueError) as refused:
+        IngressControllerArgs(namespace="ingress", charts=ChartSource.local(str(tmp_path)))
+    assert str(refused.value).startswith("ingress_controller.charts: got ")
+
+
+def test_a_local_chart_of_another_name_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "traefik").mkdir()
+    (tmp_path / "traefik" / "Chart.yaml").write_text("name: nginx\nversion: 41.6.0\n")
+    with pytest.raises(InvalidValueError, match="name 'nginx'"):
+        IngressControllerArgs(namespace="ingress", charts=ChartSource.local(str(tmp_path)))
+
+
+@pytest.mark.parametrize("charts", ["charts", None, 0, ChartSource])
+def test_charts_must_be_a_chart_source(charts: object) -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        IngressControllerArgs(namespace="ingress", charts=charts)  # type: ignore[arg-type]
+    assert str(refused.value) == (f"ingress_controller.charts: got {charts!r}; "
+                                  "expected ChartSource.repositories() or ChartSource.local(folder)")
+
+
+@pytest.mark.parametrize("directory", ["", " charts", "charts\n", "a\x00b", 5, b"charts"])
+def test_a_local_folder_must_be_a_clean_path(directory: object) -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        ChartSource.local(directory)  # type: ignore[arg-type]
+    assert str(refused.value).startswith(f"charts.directory: got {directory!r}; expected a folder")
+
+
+def test_a_local_folder_may_be_a_path() -> None:
+    assert ChartSource.local(REPO / "charts") == ChartSource(str(REPO / "charts"))
+
+
+def test_gateway_api_crd_files_must_be_crds(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "charts" / "traefik", tmp_path / "traefik")
+    shutil.copytree(REPO / "charts" / "gateway-api", tmp_path / "gateway-api")
+    (tmp_path / "gateway-api" / "gateway.networking.k8s.io_httproutes.yaml").write_text("")
+    with pytest.raises(InvalidValueError, match=re.escape("httproutes.yaml'; expected the Gateway API v1.5.1 CRD")):
+        IngressControllerArgs(namespace="ingress", gateway_api=True, charts=ChartSource.local(str(tmp_path)))

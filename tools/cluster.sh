@@ -70,13 +70,18 @@ bin_dir() {
 # Sets the PORT_KEYS variables and API from ports.env; returns 1 when there is none yet. The file is
 # parsed, not sourced: only KEY=<port> lines of the known keys count.
 load_ports() {
-    local key value line
+    local key value line seen=" " used=" "
     [ -f "$PORTS_FILE" ] || return 1
     for key in $PORT_KEYS; do printf -v "$key" '%s' ""; done
     while IFS= read -r line || [ -n "$line" ]; do
+        line=${line%$'\r'}
         key=${line%%=*} value=${line#*=}
         case " $PORT_KEYS " in *" $key "*) ;; *) continue ;; esac
-        [[ $value =~ ^[0-9]{1,5}$ ]] && [ "$value" -ge 1 ] && [ "$value" -le 65535 ] || value=""
+        case $seen in *" $key "*) die "$PORTS_FILE: $key is set twice; remove the file to pick new ports" ;; esac
+        seen="$seen$key "
+        [[ $value =~ ^[1-9][0-9]{0,4}$ ]] && [ "$value" -le 65535 ] || value=""
+        case $used in *" $value "*) [ -n "$value" ] && die "$PORTS_FILE: port $value is given twice" ;; esac
+        used="$used$value "
         printf -v "$key" '%s' "$value"
     done < "$PORTS_FILE"
     for key in $PORT_KEYS; do

@@ -21,10 +21,12 @@ objects. As in a real ``pulumi preview``, two resources with the same URN fail t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pilothouse.errors import InvalidValueError
 from pilothouse.offline import engine, render
 from pilothouse.offline.engine import DuplicateUrnError, Registration, Render
 from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks
@@ -34,13 +36,27 @@ __all__ = ["PLATFORM_OUTPUTS", "DuplicateUrnError", "Registration", "Render", "i
            "run", "run_project"]
 
 
-def _config_value(value: object) -> str:
-    # The CLI hands a program every value as a string; structured values (and numbers, booleans) as JSON.
-    return value if isinstance(value, str) else json.dumps(value)
+_KEY = re.compile(r"[^:\s]+(:[^:\s]+)?")
 
 
-def _full_key(project: str, key: str) -> str:
-    return key if ":" in key else f"{project}:{key}"
+def _config(field: str, project: str, given: Mapping[str, object] | None) -> dict[str, str]:
+    """``given`` as the CLI hands it to a program: full keys, every value a string (structured values,
+    numbers and booleans as JSON). Raises ``InvalidValueError`` naming ``field[key]``."""
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise InvalidValueError(field, given, "a mapping of config keys to values")
+    values = {}
+    for key, value in given.items():
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise InvalidValueError(f"{field}[{key!r}]", key, "a config key: 'name' or 'namespace:name'")
+        try:
+            text = value if isinstance(value, str) else json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            shown = "[secret]" if field == "secrets" else value
+            raise InvalidValueError(f"{field}[{key!r}]", shown, "a string or a JSON value") from None
+        values[key if ":" in key else f"{project}:{key}"] = text
+    return values
 
 
 def run(program: Callable[[], object], *, stack: str = "test", project: str = "test",
@@ -65,10 +81,20 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
       result with ``read=True`` and never among the managed Kubernetes objects.
 
     Returns the registrations sorted by URN, with the stack's outputs. Exceptions the program raises
-    propagate unchanged; ``DuplicateUrnError`` when two resources share a URN.
+    propagate unchanged; ``DuplicateUrnError`` when two resources share a URN. ``InvalidValueError``
+    (before anything runs) for a config key that is not ``name`` or ``namespace:name``, a value that
+    is not JSON, a key given both as config and as a secret, a project name with ``:`` or whitespace,
+    or stack outputs that are not a mapping. ``PULUMI_CONFIG*`` variables of the environment are
+    hidden from the program while it runs.
     """
-    values = {_full_key(project, key): _config_value(value) for key, value in (config or {}).items()}
-    secret_values = {_full_key(project, key): _config_value(value) for key, value in (secrets or {}).items()}
+    if not isinstance(project, str) or not _KEY.fullmatch(project) or ":" in project:
+        raise InvalidValueError("project", project, "a project name (no whitespace or ':')")
+    values, secret_values = _config("config", project, config), _config("secrets", project, secrets)
+    if both := sorted(values.keys() & secret_values.keys()):
+        raise InvalidValueError("secrets", both, "keys not also in config")
+    for name, outputs in (stack_outputs or {}).items():
+        if not isinstance(outputs, Mapping) or not all(isinstance(key, str) for key in outputs):
+            raise InvalidValueError(f"stack_outputs[{name!r}]", outputs, "a mapping of output names to values")
     mocks = OfflineMocks(stack_outputs=stack_outputs, invokes=invokes, reads=reads)
     return engine.run(program, stack=stack, project=project, config={**values, **secret_values},
                       secret_keys=sorted(secret_values), mocks=mocks)

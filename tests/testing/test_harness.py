@@ -96,3 +96,4 @@ def test_the_render_command_fails_on_a_duplicate_urn_and_writes_nothing(tmp_path
                              "'urn:pulumi:dev::dup::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::web'; "
                              "try giving it a unique name\n")
     assert not out.exists()
+

@@ -8,6 +8,7 @@ engine for: the register request of each resource, including its options.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -188,6 +189,16 @@ def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse
     ``OfflineMocks()``). Exceptions raised by the program propagate; two resources with one URN
     raise ``DuplicateUrnError`` once the program is done, as the real engine fails the update.
     """
+    # The SDK falls back to PULUMI_CONFIG* variables for keys it was not given: a run sees only its own.
+    hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("PULUMI_CONFIG")}
+    try:
+        return _run(program, stack=stack, project=project, config=config, secret_keys=secret_keys, mocks=mocks)
+    finally:
+        os.environ.update(hidden)
+
+
+def _run(program: Callable[[], object], *, stack: str, project: str, config: Mapping[str, str] | None,
+         secret_keys: Sequence[str], mocks: pulumi.runtime.Mocks | None) -> Render:
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
     monitor = RecordingMonitor(mocks or OfflineMocks())
     # set_mocks() without its root stack: run_in_stack makes the one whose outputs we record.

@@ -14,6 +14,8 @@ from typing import Any
 
 import pulumi
 
+from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
+
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 TENANT_ID = "11111111-1111-1111-1111-111111111111"
 OBJECT_ID = "22222222-2222-2222-2222-222222222222"
@@ -149,11 +151,16 @@ INVOKES: dict[str, Callable[[Mapping[str, Any]], Props]] = {
 
 
 def _kubernetes_read(type_: str, resource_id: str) -> Props:
-    """An existing Kubernetes object read by ``.get(name, "namespace/name")``: its identity, as the API
-    server would return it (``apiVersion`` and ``kind`` from the type token)."""
-    _, group_version, kind = type_.split(":")
+    """An existing Kubernetes object read by ``.get(name, "namespace/name")`` (``"name"`` for a kind of
+    no namespace): its identity, as the API server would return it (``apiVersion`` and ``kind`` from
+    the type token). Raises ``ValueError`` for an id the provider would not take."""
+    _, group_version, kind = type_.split(":") if type_.count(":") == 2 else (None, "", type_)
     group, _, version = group_version.rpartition("/")
     namespace, _, name = resource_id.rpartition("/")
+    if not name or "/" in namespace or (namespace and kind in CLUSTER_SCOPED_KINDS):
+        raise ValueError(f"{type_}.get: id {resource_id!r} is not "
+                         + ("'name' (its kind has no namespace)" if kind in CLUSTER_SCOPED_KINDS
+                            else "'namespace/name' or 'name'"))
     metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
     api_version = version if group in ("core", "") else f"{group}/{version}"
     return {"apiVersion": api_version, "kind": kind, "metadata": metadata}
@@ -187,7 +194,11 @@ class OfflineMocks(pulumi.runtime.Mocks):
             return self._stack_reference(str(args.inputs.get("name", resource_id)))
         derived = _kubernetes_read(args.typ, resource_id) if args.typ.startswith("kubernetes:") else {}
         answer = self.reads.get(args.typ)
-        return resource_id, {**args.inputs, **derived, **(answer(resource_id) if answer else {})}
+        given = answer(resource_id) if answer else {}
+        if not isinstance(given, Mapping):
+            raise TypeError(f"the reads answer for {args.typ} returned {type(given).__name__}, not a mapping")
+        metadata = {**derived.get("metadata", {}), **(given.get("metadata") or {})}
+        return resource_id, {**args.inputs, **derived, **given, **({"metadata": metadata} if metadata else {})}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if args.resource_id:

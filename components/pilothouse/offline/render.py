@@ -31,12 +31,8 @@ import yaml
 
 from pilothouse.offline import engine, stack_config
 from pilothouse.offline.engine import Registration, Render
+from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
 
-CLUSTER_SCOPED_KINDS = frozenset({
-    "APIService", "ClusterRole", "ClusterRoleBinding", "CSIDriver", "CustomResourceDefinition",
-    "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
-    "PriorityClass", "RuntimeClass", "StorageClass", "ValidatingWebhookConfiguration",
-})
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
 

@@ -22,6 +22,7 @@ import pulumi
 from pilothouse.errors import InvalidValueError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError
+from pilothouse.offline.stack_config import StackConfigError
 
 
 def _program_line(error: BaseException, project: Path) -> str:
@@ -43,8 +44,12 @@ def _render(args: argparse.Namespace) -> int:
     except InvalidValueError as error:  # one line naming the field, the value and the program's line
         print(f"error: {error}{_program_line(error, project)}", file=sys.stderr)
         return 2
-    except (pulumi.RunError, FileNotFoundError, DuplicateUrnError) as error:
+    except (pulumi.RunError, FileNotFoundError, DuplicateUrnError, StackConfigError) as error:
         print(f"error: {error}", file=sys.stderr)  # nothing was written
+        return 2
+    except SystemExit as exit_:  # the program stopped itself before the render was complete
+        print(f"error: the program exited (sys.exit({exit_.code!r})) before it finished; nothing written",
+              file=sys.stderr)
         return 2
     try:
         count = render.write(result, args.out)
@@ -111,8 +116,12 @@ def _policy(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as missing:
         print(f"error: {missing}", file=sys.stderr)  # names the extra to install
         return 2
-    return offline.main([str(args.render), *(f"--allowed-registry={r}" for r in args.allowed_registry),
-                         *(f"--governed-elsewhere={n}" for n in args.governed_elsewhere)])
+    try:
+        return offline.main([str(args.render), *(f"--allowed-registry={r}" for r in args.allowed_registry),
+                             *(f"--governed-elsewhere={n}" for n in args.governed_elsewhere)])
+    except (OSError, ValueError) as error:  # JSONDecodeError is a ValueError
+        print(f"error: {args.render}: not a render folder of `pilothouse render` ({error})", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,3 +84,38 @@ def test_a_render_folder_with_a_stranger_inside_is_not_replaced(project: Path) -
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
     assert result.returncode == 2
     assert (project / "build" / "thesis.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize(("file", "content", "message"), [
+    ("Pulumi.yaml", "name: [shop", "error: Pulumi.yaml: not valid YAML at line 1, column 12: expected ',' or ']', "
+                                   "but got '<stream end>'\n"),
+    ("Pulumi.yaml", "- shop\n", "error: Pulumi.yaml: expected a mapping with the project's name\n"),
+    ("Pulumi.dev.yaml", "config: [a]\n",
+     "error: Pulumi.dev.yaml: expected a mapping whose config: is a mapping of keys\n"),
+])
+def test_a_project_file_pulumi_cannot_read_is_one_line(project: Path, file: str, content: str, message: str) -> None:
+    (project / file).write_text(content)
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_a_folder_that_is_not_a_project_is_one_line(tmp_path: Path) -> None:
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, f"error: {tmp_path} is not a Pulumi project folder "
+                                                     "(no Pulumi.yaml)\n")
+
+
+def test_a_program_that_exits_early_is_not_a_render(project: Path) -> None:
+    (project / "__main__.py").write_text("import sys\nsys.exit(0)\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, "error: the program exited (sys.exit(0)) before it finished; nothing written\n")
+
+
+@pytest.mark.parametrize("content", [None, "{", "[1, 2]", '[{"name": "x"}]'])
+def test_policy_on_a_folder_that_is_not_a_render_is_one_line(tmp_path: Path, content: str | None) -> None:
+    if content is not None:
+        (tmp_path / "resources.json").write_text(content)
+    result = pilothouse("policy", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {tmp_path}: not a render folder of `pilothouse render` (")

@@ -43,9 +43,33 @@ def _as_engine_value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
+class StackConfigError(ValueError):
+    """``Pulumi.yaml`` or the stack's file cannot be read as the Pulumi CLI reads it."""
+
+
+def _load(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except (OSError, UnicodeDecodeError) as error:
+        raise StackConfigError(f"{path.name}: cannot be read ({error.__class__.__name__})") from None
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where is not None else ""
+        raise StackConfigError(f"{path.name}: not valid YAML{at}: {getattr(error, 'problem', None) or error}") from None
+
+
 def read(project_dir: Path, stack: str) -> StackConfigFiles:
-    """The config of ``stack`` in the project at ``project_dir``; a missing stack file is an error."""
-    project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    """The config of ``stack`` in the project at ``project_dir``.
+
+    Raises ``FileNotFoundError`` when the folder has no ``Pulumi.yaml`` or the stack no file, and
+    ``StackConfigError`` (one line naming the file) when a file is not YAML or not shaped as Pulumi's."""
+    if not (project_dir / "Pulumi.yaml").is_file():
+        raise FileNotFoundError(f"{project_dir} is not a Pulumi project folder (no Pulumi.yaml)")
+    project_file = _load(project_dir / "Pulumi.yaml")
+    if not isinstance(project_file, dict) or not isinstance(project_file.get("name"), str):
+        raise StackConfigError("Pulumi.yaml: expected a mapping with the project's name")
+    if not isinstance(project_file.get("config") or {}, dict):
+        raise StackConfigError("Pulumi.yaml: config: expected a mapping of keys")
     project = str(project_file["name"])
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
@@ -58,8 +82,11 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
             default = declared["value"]
         if default is not None:
             values[_qualify(project, key)] = default
+    stack_file = _load(stack_path) or {}
+    if not isinstance(stack_file, dict) or not isinstance(stack_file.get("config") or {}, dict):
+        raise StackConfigError(f"{stack_path.name}: expected a mapping whose config: is a mapping of keys")
     secret_keys = []
-    for key, given in ((yaml.safe_load(stack_path.read_text()) or {}).get("config") or {}).items():
+    for key, given in (stack_file.get("config") or {}).items():
         qualified = _qualify(project, key)
         secure = isinstance(given, dict) and set(given) == {"secure"}
         if secure:

@@ -19,7 +19,12 @@ except ModuleNotFoundError as missing:
 
 
 def check(render: Path, settings: Settings | None = None) -> list[Violation]:
+    """The violations in the render folder ``render``. Raises ``OSError`` when it cannot be read and
+    ``ValueError`` when its ``resources.json`` is not a render's."""
     resources = json.loads((render / "resources.json").read_text())
+    if not isinstance(resources, list) or not all(
+            isinstance(r, dict) and {"name", "type", "custom", "inputs"} <= r.keys() for r in resources):
+        raise ValueError(f"{render / 'resources.json'} is not a render's resource list")
     # Wrapped as the pack sees them (read-only proxies, not dicts and lists), so a rule that works
     # here works in `pulumi preview --policy-pack` too.
     return evaluate([(r["name"], r["type"], unknown_checking_proxy(r["inputs"])) for r in resources if r["custom"]],

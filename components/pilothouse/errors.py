@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pulumi
+
 #: A snake_case field name inside a message ("inside vnet_cidr 10.0.0.0/16").
 _FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
-class InvalidValueError(ValueError):
+class InvalidValueError(ValueError, pulumi.RunError):
     """A value was rejected before any resource was registered.
 
     The message always names the field, the value given and what is allowed, so the
-    person reading it can fix the input without opening the source.
+    person reading it can fix the input without opening the source. It is also a
+    ``pulumi.RunError``: when a program lets it escape, ``pulumi up`` and ``pulumi preview`` print
+    the message as one line (``error: port: got 80800; expected ...``) instead of a traceback.
     """
 
     def __init__(self, field: str, value: object, allowed: str) -> None:

@@ -1,4 +1,4 @@
-"""The README's Python examples run as written, under the mock engine, and render valid objects."""
+"""The Python examples of the README and docs/ run as written, under the mock engine, and render valid objects."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import pytest
 from tests.conftest import REPO, RunProgram
 
 README = (REPO / "README.md").read_text()
+#: The README and the docs it links: their examples run as written too.
+PAGES = README + "".join(page.read_text() for page in sorted((REPO / "docs").glob("*.md")))
 #: The quick start's files, each a block after a ``<!-- quickstart: FILE -->`` marker.
 QUICKSTART = dict(re.findall(r"<!-- quickstart: (\S+) -->\n```python\n(.*?)```", README, re.S))
-_BLOCKS = [block for block in re.findall(r"```python\n(.*?)```", README, re.S)
+_BLOCKS = [block for block in re.findall(r"```python\n(.*?)```", PAGES, re.S)
            if "from pilothouse" in block and block not in QUICKSTART.values()]
 #: Blocks that run inside a program as written (the quick start's are whole files of a project).
 EXAMPLES = [block for block in _BLOCKS if "pilothouse.testing" not in block]

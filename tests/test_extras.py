@@ -28,13 +28,13 @@ def test_the_kubernetes_layer_addons_testing_and_render_need_no_extra() -> None:
 
 @pytest.mark.parametrize(("code", "message"), [
     ("import pilothouse.azure",
-     "pilothouse.azure needs the 'azure' extra: pip install 'pilothouse[azure]' "
+     "pilothouse.azure needs the 'azure' extra: install Pilothouse with [azure] "
      "(module 'pulumi_azure_native' is not installed)"),
     ("from pilothouse.images import BuiltImage",
-     "pilothouse.images (building images) needs the 'images' extra: pip install 'pilothouse[images]' "
+     "pilothouse.images (building images) needs the 'images' extra: install Pilothouse with [images] "
      "(module 'pathspec' is not installed)"),
     ("import pilothouse.policy.pack",
-     "pilothouse.policy.pack needs the 'policy' extra: pip install 'pilothouse[policy]' "
+     "pilothouse.policy.pack needs the 'policy' extra: install Pilothouse with [policy] "
      "(module 'pulumi_policy' is not installed)"),
 ])
 def test_a_missing_extra_is_named(code: str, message: str) -> None:
@@ -46,5 +46,5 @@ def test_a_missing_extra_is_named(code: str, message: str) -> None:
 def test_the_policy_command_names_its_extra() -> None:
     result = _without_extras("from pilothouse.cli import main\nsys.exit(main(['policy', '.']))")
     assert result.returncode == 2
-    assert result.stderr == ("error: pilothouse policy needs the 'policy' extra: pip install 'pilothouse[policy]' "
+    assert result.stderr == ("error: pilothouse policy needs the 'policy' extra: install Pilothouse with [policy] "
                              "(module 'pulumi_policy' is not installed)\n")

@@ -16,5 +16,5 @@ def missing_extra(error: ModuleNotFoundError, extra: str, part: str) -> ModuleNo
     if error.name is None:
         return error
     package = error.name.partition(".")[0]
-    return ModuleNotFoundError(f"{part} needs the '{extra}' extra: pip install 'pilothouse[{extra}]' "
+    return ModuleNotFoundError(f"{part} needs the '{extra}' extra: install Pilothouse with [{extra}] "
                                f"(module {package!r} is not installed)", name=package)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,8 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
     (before anything runs) for a config key that is not ``name`` or ``namespace:name``, a value that
     is not JSON, a key given both as config and as a secret, a project name with ``:`` or whitespace,
     or stack outputs that are not a mapping. ``PULUMI_CONFIG*`` variables of the environment are
-    hidden from the program while it runs.
+    hidden from the program while it runs. A secret value quoted in an exception's message (the SDK's
+    ``ConfigTypeError`` quotes the value it could not convert) is masked as ``[secret]``.
     """
     if not isinstance(project, str) or not _KEY.fullmatch(project) or ":" in project:
         raise InvalidValueError("project", project, "a project name (no whitespace or ':')")
@@ -96,8 +97,28 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
         if not isinstance(outputs, Mapping) or not all(isinstance(key, str) for key in outputs):
             raise InvalidValueError(f"stack_outputs[{name!r}]", outputs, "a mapping of output names to values")
     mocks = OfflineMocks(stack_outputs=stack_outputs, invokes=invokes, reads=reads)
-    return engine.run(program, stack=stack, project=project, config={**values, **secret_values},
-                      secret_keys=sorted(secret_values), mocks=mocks)
+    try:
+        return engine.run(program, stack=stack, project=project, config={**values, **secret_values},
+                          secret_keys=sorted(secret_values), mocks=mocks)
+    except Exception as error:
+        _mask(error, secret_values.values())
+        raise
+
+
+def _mask(error: BaseException, secrets: Iterable[str]) -> None:
+    """Replace each secret value in ``error``'s message and string attributes with ``[secret]`` (the Pulumi
+    SDK quotes a config value it cannot convert, secret or not)."""
+    hidden = sorted((secret for secret in secrets if secret), key=len, reverse=True)
+
+    def masked(text: str) -> str:
+        for secret in hidden:
+            text = text.replace(secret, engine.SECRET)
+        return text
+
+    error.args = tuple(masked(arg) if isinstance(arg, str) else arg for arg in error.args)
+    for name, value in list(vars(error).items()):
+        if isinstance(value, str):
+            setattr(error, name, masked(value))
 
 
 def run_project(project_dir: str | Path, stack: str) -> Render:

@@ -21,7 +21,7 @@ import pulumi
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.offline import diff, render
-from pilothouse.offline.engine import DuplicateUrnError
+from pilothouse.offline.engine import DuplicateUrnError, FailedReadError
 from pilothouse.offline.stack_config import StackConfigError
 
 
@@ -44,7 +44,7 @@ def _render(args: argparse.Namespace) -> int:
     except InvalidValueError as error:  # one line naming the field, the value and the program's line
         print(f"error: {error}{_program_line(error, project)}", file=sys.stderr)
         return 2
-    except (pulumi.RunError, FileNotFoundError, DuplicateUrnError, StackConfigError) as error:
+    except (pulumi.RunError, FileNotFoundError, DuplicateUrnError, FailedReadError, StackConfigError) as error:
         print(f"error: {error}", file=sys.stderr)  # nothing was written
         return 2
     except SystemExit as exit_:  # the program stopped itself before the render was complete

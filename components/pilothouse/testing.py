@@ -28,12 +28,12 @@ from typing import Any
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.offline import engine, render
-from pilothouse.offline.engine import DuplicateUrnError, Registration, Render
+from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Registration, Render
 from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks
 from pilothouse.offline.render import is_kubernetes_object, manifest
 
-__all__ = ["PLATFORM_OUTPUTS", "DuplicateUrnError", "Registration", "Render", "is_kubernetes_object", "manifest",
-           "run", "run_project"]
+__all__ = ["PLATFORM_OUTPUTS", "DuplicateUrnError", "FailedReadError", "Registration", "Render",
+           "is_kubernetes_object", "manifest", "run", "run_project"]
 
 
 _KEY = re.compile(r"[^:\s]+(:[^:\s]+)?")
@@ -81,7 +81,8 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
       result with ``read=True`` and never among the managed Kubernetes objects.
 
     Returns the registrations sorted by URN, with the stack's outputs. Exceptions the program raises
-    propagate unchanged; ``DuplicateUrnError`` when two resources share a URN. ``InvalidValueError``
+    propagate unchanged; ``DuplicateUrnError`` when two resources share a URN; ``FailedReadError``
+    for a ``Resource.get`` whose id the provider would not take. ``InvalidValueError``
     (before anything runs) for a config key that is not ``name`` or ``namespace:name``, a value that
     is not JSON, a key given both as config and as a secret, a project name with ``:`` or whitespace,
     or stack outputs that are not a mapping. ``PULUMI_CONFIG*`` variables of the environment are

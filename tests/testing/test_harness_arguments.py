@@ -9,7 +9,7 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.testing import run
+from pilothouse.testing import FailedReadError, run
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -66,12 +66,10 @@ def _config_map_without_a_name() -> None:
     k8s.core.v1.ConfigMap.get("x", "ns/")
 
 
-# The SDK runs a read on a worker thread and reports the mock's refusal there as well.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 @pytest.mark.parametrize("program", [_cluster_role_in_a_namespace, _deployment_under_two_slashes,
                                      _config_map_without_a_name])
 def test_a_read_of_an_id_the_provider_would_not_take_fails(program: Callable[[], None]) -> None:
-    with pytest.raises(Exception) as failed:  # noqa: PT011 - the SDK wraps the mock's ValueError
+    with pytest.raises(FailedReadError) as failed:
         run(program)
     assert ".get: id " in str(failed.value)
 

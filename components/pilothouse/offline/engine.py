@@ -33,6 +33,10 @@ _OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
+class FailedReadError(ValueError):
+    """A ``Resource.get`` the provider would refuse (an id it cannot take), raised once the program is done."""
+
+
 class DuplicateUrnError(RuntimeError):
     """Two resources of one program have the same URN (type, name and parent chain): the real engine
     refuses the program with this message (Pulumi's diagnostic 2001)."""
@@ -200,7 +204,8 @@ def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse
 def _run(program: Callable[[], object], *, stack: str, project: str, config: Mapping[str, str] | None,
          secret_keys: Sequence[str], mocks: pulumi.runtime.Mocks | None) -> Render:
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
-    monitor = RecordingMonitor(mocks or OfflineMocks())
+    mocks = mocks or OfflineMocks()
+    monitor = RecordingMonitor(mocks)
     # set_mocks() without its root stack: run_in_stack makes the one whose outputs we record.
     configure(MockSettings(
         monitor=monitor,
@@ -213,6 +218,8 @@ def _run(program: Callable[[], object], *, stack: str, project: str, config: Map
         program()
 
     _sync_await(run_in_stack(body))
+    if failed := getattr(mocks, "failed_reads", None):
+        raise FailedReadError(failed[0])
     if monitor.duplicates:
         raise DuplicateUrnError(monitor.duplicates[0])
     return monitor.render()

@@ -180,6 +180,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
                  invokes: Mapping[str, Callable[[Mapping[str, Any]], Props]] | None = None,
                  reads: Mapping[str, Callable[[str], Props]] | None = None) -> None:
         self.stack_outputs = dict(stack_outputs or {})
+        #: Reads the provider would refuse, in the order the program made them.
+        self.failed_reads: list[str] = []
         self.invokes = {**INVOKES, **(invokes or {})}
         self.reads = dict(reads or {})
 
@@ -192,7 +194,13 @@ class OfflineMocks(pulumi.runtime.Mocks):
         resource_id = str(args.resource_id)
         if args.typ == "pulumi:pulumi:StackReference":
             return self._stack_reference(str(args.inputs.get("name", resource_id)))
-        derived = _kubernetes_read(args.typ, resource_id) if args.typ.startswith("kubernetes:") else {}
+        try:
+            derived = _kubernetes_read(args.typ, resource_id) if args.typ.startswith("kubernetes:") else {}
+        except ValueError as refused:
+            # Recorded, not raised: the SDK would leave the read's other futures failed and unretrieved.
+            # The engine raises it once the program is done (FailedReadError).
+            self.failed_reads.append(str(refused))
+            return resource_id, dict(args.inputs)
         answer = self.reads.get(args.typ)
         given = answer(resource_id) if answer else {}
         if not isinstance(given, Mapping):

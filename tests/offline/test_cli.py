@@ -119,3 +119,15 @@ def test_policy_on_a_folder_that_is_not_a_render_is_one_line(tmp_path: Path, con
     result = pilothouse("policy", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {tmp_path}: not a render folder of `pilothouse render` (")
+
+
+def test_a_declared_secret_given_in_plain_text_is_refused_as_the_cli_refuses_it(project: Path) -> None:
+    (project / "__main__.py").write_text("import pulumi\npulumi.export('pw', pulumi.Config().get('dbPassword'))\n")
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nconfig:\n"
+                                         "  dbPassword:\n    type: string\n    secret: true\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  shop:dbPassword: hunter2\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, "error: Stack 'dev' with configuration key 'dbPassword' must be encrypted as it's secret\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  shop:dbPassword:\n    secure: AAABAJzM3Zq4k1xJrQ==\n")
+    assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0

@@ -58,11 +58,24 @@ def _load(path: Path) -> Any:
         raise StackConfigError(f"{path.name}: not valid YAML{at}: {getattr(error, 'problem', None) or error}") from None
 
 
+def _check_declared_secrets(declared: dict[str, Any], project: str, stack: str, given: set[str],
+                            encrypted: set[str]) -> None:
+    """A typed key the project declares ``secret: true`` is given encrypted, if given: the Pulumi CLI
+    refuses it otherwise, with this message (pkg/workspace/config.go, validateStackConfigValue)."""
+    for key, declaration in declared.items():
+        if isinstance(declaration, dict) and declaration.get("secret") is True and "type" in declaration:
+            qualified = _qualify(project, key)
+            if qualified in given and qualified not in encrypted:
+                raise StackConfigError(
+                    f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
+
+
 def read(project_dir: Path, stack: str) -> StackConfigFiles:
     """The config of ``stack`` in the project at ``project_dir``.
 
     Raises ``FileNotFoundError`` when the folder has no ``Pulumi.yaml`` or the stack no file, and
-    ``StackConfigError`` (one line naming the file) when a file is not YAML or not shaped as Pulumi's."""
+    ``StackConfigError`` (one line naming the file) when a file is not YAML or not shaped as Pulumi's, or
+    when a key the project declares ``secret: true`` is given in plain text (the CLI's own message)."""
     if not (project_dir / "Pulumi.yaml").is_file():
         raise FileNotFoundError(f"{project_dir} is not a Pulumi project folder (no Pulumi.yaml)")
     project_file = _load(project_dir / "Pulumi.yaml")
@@ -86,12 +99,15 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
     if not isinstance(stack_file, dict) or not isinstance(stack_file.get("config") or {}, dict):
         raise StackConfigError(f"{stack_path.name}: expected a mapping whose config: is a mapping of keys")
     secret_keys = []
-    for key, given in (stack_file.get("config") or {}).items():
+    given_values = stack_file.get("config") or {}
+    for key, given in given_values.items():
         qualified = _qualify(project, key)
         secure = isinstance(given, dict) and set(given) == {"secure"}
         if secure:
             secret_keys.append(qualified)
         values[qualified] = SECRET_PLACEHOLDER if secure else given
+    _check_declared_secrets(project_file.get("config") or {}, project, stack,
+                            {_qualify(project, key) for key in given_values}, set(secret_keys))
     return StackConfigFiles(
         project=project,
         config={key: _as_engine_value(value) for key, value in sorted(values.items())},

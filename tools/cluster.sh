@@ -105,30 +105,25 @@ for port in map(int, sys.argv[1:]):
 PY
 }
 
-block_ports() {
-    local base=$1 i
-    for i in 0 1 2 3 4 5; do printf '%s ' $((base + i)); done
-}
-
 # Keeps the recorded ports while they are free, else picks the first free block from the one the
 # checkout's path hashes to, and writes ports.env.
 choose_ports() {
-    local key port i start base ports
+    local key n start base offset ports record
     if load_ports && ports_free $(for key in $PORT_KEYS; do echo "${!key}"; done); then
         return 0
     fi
     start=$(( $(printf '%s' "$REPO_ROOT" | cksum | cut -d' ' -f1) % PORT_BLOCKS ))
-    for i in $(seq 0 $((PORT_BLOCKS - 1))); do
-        base=$((PORT_FIRST + ((start + i) % PORT_BLOCKS) * PORT_BLOCK))
-        ports=$(block_ports "$base")
+    for n in $(seq 0 $((PORT_BLOCKS - 1))); do
+        base=$((PORT_FIRST + ((start + n) % PORT_BLOCKS) * PORT_BLOCK))
+        offset=0 ports="" record=""
+        for key in $PORT_KEYS; do
+            ports+="$((base + offset)) "
+            record+="$key=$((base + offset))"$'\n'
+            offset=$((offset + 1))
+        done
         # shellcheck disable=SC2086
         ports_free $ports || continue
-        i=0
-        for key in $PORT_KEYS; do
-            port=$((base + i))
-            printf '%s=%s\n' "$key" "$port"
-            i=$((i + 1))
-        done > "$PORTS_FILE.tmp"
+        printf '%s' "$record" > "$PORTS_FILE.tmp"
         mv "$PORTS_FILE.tmp" "$PORTS_FILE"
         [ -f "$KUBECONFIG_FILE" ] && log "ports moved to $base-$((base + 5)): a recorded port was taken"
         load_ports

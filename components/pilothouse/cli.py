@@ -23,6 +23,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError
 from pilothouse.offline.stack_config import StackConfigError
+from pilothouse.policy.rules import Enforcement, Settings
 
 
 def _program_line(error: BaseException, project: Path) -> str:
@@ -116,12 +117,15 @@ def _policy(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as missing:
         print(f"error: {missing}", file=sys.stderr)  # names the extra to install
         return 2
+    settings = Settings(allowed_registries=tuple(args.allowed_registry),
+                        governed_elsewhere=tuple(args.governed_elsewhere))
     try:
-        return offline.main([str(args.render), *(f"--allowed-registry={r}" for r in args.allowed_registry),
-                             *(f"--governed-elsewhere={n}" for n in args.governed_elsewhere)])
+        violations = offline.check(args.render, settings)
     except (OSError, ValueError) as error:  # JSONDecodeError is a ValueError
         print(f"error: {args.render}: not a render folder of `pilothouse render` ({error})", file=sys.stderr)
         return 2
+    print(offline.report(violations), end="")
+    return 1 if any(v.rule.enforcement is Enforcement.MANDATORY for v in violations) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,11 +1,8 @@
-"""``pilothouse policy RENDER_DIR``: the policy rules over an offline render.
-
-Prints the violations grouped by rule and exits 1 when any mandatory rule is violated.
-"""
+"""The policy rules over an offline render (``pilothouse policy RENDER_DIR``): the violations, and a
+report grouped by rule."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -42,17 +39,4 @@ def report(violations: list[Violation]) -> str:
     mandatory = sum(v.rule.enforcement is Enforcement.MANDATORY for v in violations)
     lines.append(f"policy: {mandatory} mandatory and {len(violations) - mandatory} advisory violations")
     return "\n".join(lines) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pilothouse policy", description=__doc__)
-    parser.add_argument("render", type=Path, help="a folder written by `make render`")
-    parser.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
-    parser.add_argument("--governed-elsewhere", action="append", default=[],
-                        help="a namespace another stack governs (its quota and LimitRange are not in this render)")
-    args = parser.parse_args(argv)
-    violations = check(args.render, Settings(allowed_registries=tuple(args.allowed_registry),
-                                             governed_elsewhere=tuple(args.governed_elsewhere)))
-    print(report(violations), end="")
-    return 1 if any(v.rule.enforcement is Enforcement.MANDATORY for v in violations) else 0
 

@@ -72,7 +72,8 @@ class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
             "metadata": object_metadata(target.workload_name, target.namespace, {}),
             "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": target.workload_name},
                      "minReplicas": args.min_replicas, "maxReplicas": args.max_replicas, "metrics": args.metrics()}}
-        super().__init__(resource_name, opts=object_options(opts, target.namespace, [target]), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, target.namespace, [target]),
+                         **body)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,4 +104,5 @@ class PodDisruptionBudget(k8s.policy.v1.PodDisruptionBudget):
         else:
             spec["maxUnavailable"] = args.max_unavailable
         body: dict[str, Any] = {"metadata": object_metadata(target.workload_name, target.namespace, {}), "spec": spec}
-        super().__init__(resource_name, opts=object_options(opts, target.namespace, [target]), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, target.namespace, [target]),
+                         **body)

@@ -77,7 +77,7 @@ class ConfigMap(k8s.core.v1.ConfigMap):
                                 "data": self.entries}
         if args.immutable:
             body["immutable"] = True
-        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
 
     def key(self, key: str) -> EnvValue:
         if key not in self.entries:

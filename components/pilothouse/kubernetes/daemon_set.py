@@ -73,4 +73,4 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
                                       "rollingUpdate": {"maxUnavailable": args.rolling_update.max_unavailable}}
         body: dict[str, Any] = {
             "metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations), "spec": spec}
-        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)

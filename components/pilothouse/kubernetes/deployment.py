@@ -126,7 +126,7 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
             annotations[CHANGE_CAUSE] = args.change_cause
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": self._spec()}
-        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
 
     def _spec(self) -> dict[str, Any]:
         args = self.args

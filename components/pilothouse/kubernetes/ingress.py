@@ -255,7 +255,7 @@ class Ingress(k8s.networking.v1.Ingress):
         annotations = dict(args.annotations)
         if controller is not None and not controller.publishes_address:
             annotations[SKIP_AWAIT] = "true"
-        super().__init__(resource_name, opts=object_options(opts, args.namespace, after),
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace, after),
                          metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
         if controller is not None and controller.namespace is not None:
             self._let_controller_in(resource_name, args, controller.namespace)

@@ -109,7 +109,7 @@ class Secret(k8s.core.v1.Secret):
             lambda plain: hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()))
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
                                 "type": str(args.type), "data": data}
-        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
 
     def key(self, key: str) -> EnvValue:
         if key not in self.args.data:

@@ -145,7 +145,7 @@ class Service(k8s.core.v1.Service):
         service_labels = {**args.selector, **args.labels} if scraped else args.labels
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, service_labels,
                                                             args.annotations), "spec": spec}
-        super().__init__(resource_name, opts=object_options(opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
         if scraped and args.scraping is not None:
             metrics = next(p for p in args.ports if p.name == METRICS_PORT)
             args.scraping.monitor(resource_name, service=args.name, namespace=args.namespace,

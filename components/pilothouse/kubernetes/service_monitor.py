@@ -10,6 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.workload import NamespaceRef, let_in, namespace_name
 
@@ -57,4 +58,5 @@ class Scraping:
         return k8s.apiextensions.CustomResource(
             resource_name, api_version="monitoring.coreos.com/v1", kind="ServiceMonitor",
             metadata={"name": service, "namespace": namespace_name(namespace), "labels": selector}, spec=spec,
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[*after, *self.after]))
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[*after, *self.after],
+                                        aliases=upgrades.child_aliases(parent)))

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_subdomain, qualified_name
 from pilothouse.kubernetes.quantity import QuantityInput, quantity
 from pilothouse.kubernetes.volumes import Volume
@@ -162,7 +163,7 @@ class StorageClass(k8s.storage.v1.StorageClass):
             body["parameters"] = dict(sorted(args.parameters.items()))
         if args.mount_options:
             body["mount_options"] = list(args.mount_options)
-        super().__init__(resource_name, opts=opts, **body)
+        super().__init__(resource_name, opts=upgrades.aliased(self, resource_name, opts), **body)
 
 
 StorageClassRef = StorageClass | str
@@ -233,7 +234,8 @@ class PersistentVolumeClaim(k8s.core.v1.PersistentVolumeClaim):
         annotations = {} if args.wait_until_bound else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, {}, annotations),
                                 "spec": claim_spec("claim", args.size, args.access_modes, args.storage_class)}
-        super().__init__(resource_name, opts=object_options(opts, args.namespace, extra), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace, extra),
+                         **body)
 
     def volume(self, volume_name: str | None = None, *, read_only: bool = False) -> Volume:
         return Volume.claim(volume_name or self.name, self.name, read_only=read_only)
@@ -269,4 +271,5 @@ class PersistentVolume(k8s.core.v1.PersistentVolume):
             "persistentVolumeReclaimPolicy": str(args.storage_class.args.reclaim_policy),
             "hostPath": {"path": args.host_path, "type": "DirectoryOrCreate"}}}
         super().__init__(resource_name, opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(depends_on=[args.storage_class])), **body)
+            upgrades.aliased(self, resource_name, opts), pulumi.ResourceOptions(depends_on=[args.storage_class])),
+            **body)

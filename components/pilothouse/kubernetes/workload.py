@@ -9,6 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.namespace import Namespace, PodSecurityLevel
 from pilothouse.kubernetes.network_policy import TrafficRule
@@ -64,7 +65,8 @@ def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
         return None
     return k8s.networking.v1.NetworkPolicy(
         resource_name, metadata={"name": f"allow-{rule.name}", "namespace": namespace.args.name},
-        spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=[namespace]))
+        spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=[namespace],
+                                                          aliases=upgrades.child_aliases(parent)))
 
 
 def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int) -> None:
@@ -87,16 +89,19 @@ def _after(namespace: NamespaceRef, extra: Sequence[pulumi.Resource]) -> list[pu
     return [namespace, *extra] if isinstance(namespace, Namespace) else list(extra)
 
 
-def object_options(opts: pulumi.ResourceOptions | None, namespace: NamespaceRef,
-                   extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
-    """The caller's options for a Kubernetes object, plus: after its namespace when it is ours, and ``extra``."""
-    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=_after(namespace, extra)))
+def object_options(obj: pulumi.Resource, resource_name: str, opts: pulumi.ResourceOptions | None,
+                   namespace: NamespaceRef, extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+    """The caller's options for the Kubernetes object ``obj`` (about to register), plus: after its namespace
+    when it is ours, and ``extra``; the alias to its 0.1.0 URN (``upgrades``)."""
+    return pulumi.ResourceOptions.merge(upgrades.aliased(obj, resource_name, opts),
+                                        pulumi.ResourceOptions(depends_on=_after(namespace, extra)))
 
 
 def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
                   extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
     """Children of a component or object: parented to it, after their namespace when it is ours."""
-    return pulumi.ResourceOptions(parent=parent, depends_on=_after(namespace, extra))
+    return pulumi.ResourceOptions(parent=parent, depends_on=_after(namespace, extra),
+                                  aliases=upgrades.child_aliases(parent))
 
 
 def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:

@@ -63,3 +63,29 @@ def test_the_callers_options_reach_the_object(run_program: RunProgram) -> None:
     assert second.options["protect"] is True
     assert second.options["dependencies"] == sorted([render.one("kubernetes:core/v1:Namespace").urn,
                                                      render.one("kubernetes:core/v1:ConfigMap", "first").urn])
+
+
+def test_objects_and_their_children_are_aliased_to_their_0_1_urns(run_program: RunProgram) -> None:
+    # 0.1.0 wrapped each such object in a component `pilothouse:kubernetes:<Class>` of the same name and parented
+    # derived objects to that component (tests/e2e/test_upgrade_0_1.py proves the upgrade with the real engine).
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        web = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=POD, replicas=None))
+        web.expose([ServicePort(80, target="http", name="http")])
+        group = pulumi.ComponentResource("team:app:Group", "group")
+        ConfigMap("grouped", ConfigMapArgs(name="grouped", namespace=shop), pulumi.ResourceOptions(parent=group))
+
+    render = run_program(program)
+    root = "urn:pulumi:test::pilothouse::"
+
+    def alias_parents(type_: str, name: str) -> list[str]:  # pulumi-kubernetes adds aliases of other API versions
+        return [a["spec"]["parentUrn"] for a in render.one(type_, name).options["aliases"] if a["spec"].get("parentUrn")]
+
+    assert alias_parents("kubernetes:apps/v1:Deployment", "web") == [f"{root}pilothouse:kubernetes:Deployment::web"]
+    assert alias_parents("kubernetes:core/v1:Service", "web") == [
+        f"{root}pilothouse:kubernetes:Deployment$pilothouse:kubernetes:Service::web"]
+    group = render.one("team:app:Group", "group").urn
+    assert alias_parents("kubernetes:core/v1:ConfigMap", "grouped") == [
+        f"{group.rpartition('::')[0]}$pilothouse:kubernetes:ConfigMap::grouped"]
+    # The Namespace stayed a component: neither it nor its children moved.
+    assert alias_parents("kubernetes:core/v1:Namespace", "shop") == []

@@ -1,0 +1,75 @@
+"""A stack deployed with Pilothouse 0.1.0 upgrades to this version without replacing anything.
+
+The last URN change (commit bd65c1a: classes standing for one Kubernetes object stopped wrapping it in a
+component) is proven with the real engine: ``upgrade_0_1/program.py`` is deployed with 0.1.0's own code
+(taken from git), then previewed with this version. Every Kubernetes object must be ``same``; only 0.1.0's
+wrapping components are deleted. The Kubernetes provider renders YAML to a folder, so no cluster is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.e2e.toolchain import toolchain_env
+
+pytestmark = pytest.mark.e2e
+
+#: The last commit of 0.1.0's layout, before bd65c1a changed the URNs.
+BEFORE = "bd65c1a^"
+PROGRAM = Path(__file__).parent / "upgrade_0_1" / "program.py"
+
+
+def _old_library(into: Path) -> None:
+    archive = subprocess.run(["git", "archive", BEFORE, "components"], cwd=REPO, capture_output=True, check=False)
+    if archive.returncode != 0:
+        pytest.fail(f"this test needs the repository's history (git archive {BEFORE}): "
+                    f"{archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+
+
+def test_a_stack_deployed_with_0_1_upgrades_in_place(tmp_path: Path) -> None:
+    project, backend = tmp_path / "project", tmp_path / "backend"
+    project.mkdir()
+    backend.mkdir()
+    shutil.copy(PROGRAM, project / "__main__.py")
+    (project / "Pulumi.yaml").write_text(
+        f"name: upgrade\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n")
+    (project / "Pulumi.dev.yaml").write_text(f"config:\n  kubernetes:renderYamlToDirectory: {tmp_path / 'yaml'}\n")
+    _old_library(project)
+    env = toolchain_env(backend) | {"PYTHONPATH": str(project)}
+
+    def pulumi(*args: str, library: str) -> str:
+        result = subprocess.run(["pulumi", *args, "--non-interactive", "--stack", "dev"], cwd=project,
+                                env=env | {"LIBRARY": library}, capture_output=True, text=True, check=False,
+                                timeout=300)
+        assert result.returncode == 0, f"pulumi {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    subprocess.run(["pulumi", "stack", "init", "dev", "--non-interactive"], cwd=project, env=env, check=True,
+                   capture_output=True)
+    pulumi("up", "--yes", "--skip-preview", library="components")
+    shutil.rmtree(project / "components")  # from here on, only the installed package
+
+    deployed = [r["urn"] for r in json.loads(pulumi("stack", "export", library="pilothouse"))["deployment"]["resources"]
+                if not r["type"].startswith("pulumi:providers:")]
+    preview = json.loads(pulumi("preview", "--json", library="pilothouse"))
+    changed = {step["urn"].split("::", 2)[2]: step["op"] for step in preview["steps"] if step["op"] != "same"}
+    # Deleted: the components 0.1.0 wrapped single objects in, and nothing else; every other resource stays.
+    wrappers = [("ConfigMap", "web"), ("Secret", "db"), ("Deployment", "web"), ("Service", "web"), ("Ingress", "web"),
+                ("HorizontalPodAutoscaler", "web"), ("PodDisruptionBudget", "web"), ("Job", "once"),
+                ("CronJob", "nightly"), ("Pod", "probe"), ("StorageClass", "disk"),
+                ("PersistentVolumeClaim", "data"), ("DaemonSet", "agent"), ("Service", "cache"),
+                ("Service", "cache-client")]
+    assert set(changed.values()) == {"delete"}, changed
+    assert sorted(urn.rpartition("$")[2] for urn in changed) == sorted(
+        f"pilothouse:kubernetes:{kind}::{name}" for kind, name in wrappers)
+    assert preview["changeSummary"] == {"same": len(deployed) - len(wrappers), "delete": len(wrappers)}
+
+    pulumi("up", "--yes", "--skip-preview", library="pilothouse")
+    pulumi("preview", "--expect-no-changes", library="pilothouse")

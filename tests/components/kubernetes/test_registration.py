@@ -21,6 +21,7 @@ from pilothouse.kubernetes import (
     Port,
     Resources,
     ServicePort,
+    upgrades,
 )
 from tests.conftest import RunProgram
 
@@ -69,6 +70,7 @@ def test_objects_and_their_children_are_aliased_to_their_0_1_urns(run_program: R
     # 0.1.0 wrapped each such object in a component `pilothouse:kubernetes:<Class>` of the same name and parented
     # derived objects to that component (tests/e2e/test_upgrade_0_1.py proves the upgrade with the real engine).
     def program() -> None:
+        upgrades.alias_to_0_1()
         shop = Namespace("shop", NamespaceArgs(name="shop"))
         web = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=POD, replicas=None))
         web.expose([ServicePort(80, target="http", name="http")])
@@ -79,7 +81,8 @@ def test_objects_and_their_children_are_aliased_to_their_0_1_urns(run_program: R
     root = "urn:pulumi:test::pilothouse::"
 
     def alias_parents(type_: str, name: str) -> list[str]:  # pulumi-kubernetes adds aliases of other API versions
-        return [a["spec"]["parentUrn"] for a in render.one(type_, name).options["aliases"] if a["spec"].get("parentUrn")]
+        aliases = render.one(type_, name).options["aliases"]
+        return [a["spec"]["parentUrn"] for a in aliases if a["spec"].get("parentUrn")]
 
     assert alias_parents("kubernetes:apps/v1:Deployment", "web") == [f"{root}pilothouse:kubernetes:Deployment::web"]
     assert alias_parents("kubernetes:core/v1:Service", "web") == [
@@ -89,3 +92,9 @@ def test_objects_and_their_children_are_aliased_to_their_0_1_urns(run_program: R
         f"{group.rpartition('::')[0]}$pilothouse:kubernetes:ConfigMap::grouped"]
     # The Namespace stayed a component: neither it nor its children moved.
     assert alias_parents("kubernetes:core/v1:Namespace", "shop") == []
+
+
+def test_without_the_call_objects_carry_no_0_1_aliases(run_program: RunProgram) -> None:
+    # Also: the call in the program run above stayed in that run.
+    render = run_program(lambda: ConfigMap("web", ConfigMapArgs(name="web", namespace="shop")))
+    assert render.one("kubernetes:core/v1:ConfigMap", "web").options["aliases"] == []

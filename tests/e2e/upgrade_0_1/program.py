@@ -1,6 +1,7 @@
 """A program that uses every class 0.1.0 wrapped in a component, written so that it runs on 0.1.0 and now.
 
-``LIBRARY`` is the import root: ``components`` for 0.1.0's tree, ``pilothouse`` for the installed package.
+``LIBRARY`` is the import root: ``components`` for 0.1.0's tree, ``pilothouse`` for the installed package;
+``ALIAS_TO_0_1=1`` makes the installed package alias every object to its 0.1.0 URN.
 """
 
 import importlib
@@ -9,6 +10,8 @@ import os
 import pulumi
 
 k = importlib.import_module(f"{os.environ['LIBRARY']}.kubernetes")
+if os.environ.get("ALIAS_TO_0_1") == "1":
+    importlib.import_module("pilothouse.kubernetes.upgrades").alias_to_0_1()
 
 shop = k.Namespace("shop", k.NamespaceArgs(name="shop"))
 config = k.ConfigMap("web", k.ConfigMapArgs(name="web", namespace=shop, data={"LOG_LEVEL": "info"}))

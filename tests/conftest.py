@@ -11,8 +11,9 @@ import pytest
 
 from pilothouse.offline import engine
 from pilothouse.offline.engine import Render
-from pilothouse.offline.render import is_kubernetes_object, manifest
+from pilothouse.offline.render import is_kubernetes_object, manifest, manifests
 from tests import schemas
+from tests.oracle import collected
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = ("local", "dev", "prod")
@@ -25,13 +26,17 @@ SCHEMA_VERSION = "1.34"
 
 
 def assert_schema_valid(render: Render, version: str = SCHEMA_VERSION) -> None:
-    """Every Kubernetes object of ``render`` is valid for ``version``, unknown fields rejected."""
+    """Every Kubernetes object of ``render`` is valid for ``version``, unknown fields rejected; the objects
+    are also kept for the API-server oracle (``tests/oracle``), which checks them at the end of the session."""
+    objects = []
     for registration in filter(is_kubernetes_object, render):
         obj = manifest(registration)
         try:
             schemas.validate(obj, version)
         except schemas.SchemaError as error:
             pytest.fail(f"{obj['kind']} {registration.name} is not valid for Kubernetes {version}: {error}")
+        objects.append(obj)
+    collected.add(objects)
 
 
 @pytest.fixture
@@ -65,4 +70,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         result = render_cli(stack, out)
         assert result.returncode == 0, result.stderr
         folders[stack] = out
+        collected.add([obj for _, obj in manifests(out)], origin=f"the {stack} stack's render")
     return folders
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The API-server oracle's check of every rendered object runs after every test that renders."""
+    items.sort(key=lambda item: item.get_closest_marker("after_renders") is not None)

@@ -10,10 +10,32 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An API server's answer: HTTP status, JSON body, and the text of each ``Warning`` header."""
+
+    status: int
+    body: dict[str, Any]
+    warnings: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        """The reason a request was refused (a ``Status`` object's message)."""
+        return str(self.body.get("message", self.body))
+
+
+def _warnings(headers: Message) -> tuple[str, ...]:
+    # RFC 7234 warnings as the API server sends them: `299 - "text"`.
+    return tuple(value.split(" ", 2)[2].strip('"') if value.count(" ") >= 2 else value
+                 for value in headers.get_all("Warning") or [])
 
 
 class KubeApi:
@@ -43,6 +65,18 @@ class KubeApi:
             if error.code == 404:
                 return None
             raise
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                content_type: str = "application/json") -> Reply:
+        """Send ``body`` as JSON; the status, the decoded answer and the API server's ``Warning`` headers."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.server + path, data=data, method=method,
+                                         headers={"Content-Type": content_type, "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, context=self._tls, timeout=30) as response:
+                return Reply(response.status, json.load(response), _warnings(response.headers))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, json.loads(error.read() or b"{}"), _warnings(error.headers))
 
     def path_of(self, manifest: dict[str, Any]) -> str:
         """The REST path of a manifest's object, resource names from the server's discovery."""

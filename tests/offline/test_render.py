@@ -11,6 +11,7 @@ import yaml
 from pilothouse.offline import render
 from pilothouse.offline.engine import SECRET
 from tests.conftest import REPO, STACKS, RunProgram, render_cli
+from tests.messages import DNS1123_LABEL
 
 
 def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str, Path]) -> None:
@@ -105,8 +106,7 @@ def test_a_bad_config_value_renders_nothing(tmp_path: Path) -> None:
     result = render_cli("local", out, project)
     assert result.returncode == 2
     assert result.stderr == (
-        "error: invalid stack config: pilothouse:namespaces[0].name: got 'Shop'; expected a DNS-1123 label: "
-        "1-63 lowercase letters, digits or '-', starting and ending alphanumeric\n")
+        f"error: invalid stack config: pilothouse:namespaces[0].name: got 'Shop'; expected {DNS1123_LABEL}\n")
     assert not out.exists()
 
 

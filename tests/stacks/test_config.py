@@ -8,6 +8,7 @@ import stacks
 from pilothouse.errors import InvalidValueError
 from stacks.config import Target, parse
 from tests.conftest import RunProgram
+from tests.messages import DNS1123_LABEL
 
 LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
                          "kubeconfig": ".pilothouse/cluster/kubeconfig",
@@ -160,8 +161,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
          "pilothouse:namespaces: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},
-         "pilothouse:namespaces[0].name: got 'Shop'; expected a DNS-1123 label: 1-63 lowercase letters, digits or "
-         "'-', starting and ending alphanumeric"),
+         f"pilothouse:namespaces[0].name: got 'Shop'; expected {DNS1123_LABEL}"),
         (LOCAL, {"namespaces": [{"name": "shop", "podSecurity": "open"}]},
          "pilothouse:namespaces[0].podSecurity: got 'open'; expected one of 'privileged', 'baseline', 'restricted'"),
         (LOCAL, {"network": {"vnetCidr": "10.0.0.0/16"}},

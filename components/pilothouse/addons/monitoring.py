@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 
 from pilothouse.addons.chart import KUBE_PROMETHEUS_STACK, ChartSource, install
-from pilothouse.kubernetes.quantity import quantity
+from pilothouse.kubernetes.quantity import byte_quantity
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service_monitor import Scraping, prometheus_duration
 from pilothouse.kubernetes.storage import StorageClass
@@ -28,7 +28,7 @@ class PrometheusStorage:
     storage_class: StorageClass
 
     def __post_init__(self) -> None:
-        quantity(self.size, "monitoring.storage.size")
+        byte_quantity(self.size, "monitoring.storage.size")
 
     def to_values(self) -> dict[str, Any]:
         claim = {"storageClassName": self.storage_class.args.name, "accessModes": ["ReadWriteOnce"],

@@ -10,7 +10,7 @@ import pulumi
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
-from pilothouse.kubernetes.env import EnvValue, env_list
+from pilothouse.kubernetes.env import EnvValue, env_list, env_name
 from pilothouse.kubernetes.names import dns_label
 from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.probes import Probe
@@ -66,17 +66,9 @@ class Container:
             ImageRef.parse(self.image, "container.image")
         elif isinstance(self.image, pulumi.Output):
             object.__setattr__(self, "image", self.image.apply(_checked_image))
-        names = [port.name for port in self.ports if port.name is not None]
-        numbers = [port.number for port in self.ports]
-        for values, what in ((names, "port names"), (numbers, "port numbers")):
-            for index, value in enumerate(values):
-                if value in values[:index]:
-                    raise InvalidValueError("container.ports", value, f"{what} unique in the container")
-        for kind in ("liveness", "readiness", "startup"):
-            probe: Probe | None = getattr(self, kind)
-            if probe is not None and isinstance(probe.port, str) and probe.port not in names:
-                raise InvalidValueError(f"container.{kind}.port", probe.port,
-                                        f"the name of one of the container's ports {sorted(names)}")
+        self._check_ports_and_probes()
+        for env_var in self.env:
+            env_name(f"container.env[{env_var!r}]", env_var)
         if self.security is SecurityProfile.RESTRICTED and not set(self.add_capabilities) <= RESTRICTED_ADDABLE:
             raise InvalidValueError("container.add_capabilities", list(self.add_capabilities),
                                     "only NET_BIND_SERVICE under the restricted profile")
@@ -89,6 +81,29 @@ class Container:
         for index, path in enumerate(paths):
             if path in paths[:index]:
                 raise InvalidValueError("container.mounts", path, "mount paths unique in the container")
+
+    def _check_ports_and_probes(self) -> None:
+        names = [port.name for port in self.ports if port.name is not None]
+        numbers = [port.number for port in self.ports]
+        for values, what in ((names, "port names"), (numbers, "port numbers")):
+            for index, value in enumerate(values):
+                if value in values[:index]:
+                    raise InvalidValueError("container.ports", value, f"{what} unique in the container")
+        for kind in ("liveness", "readiness", "startup"):
+            probe: Probe | None = getattr(self, kind)
+            if probe is None:
+                continue
+            if isinstance(probe.port, str) and probe.port not in names:
+                raise InvalidValueError(f"container.{kind}.port", probe.port,
+                                        f"the name of one of the container's ports {sorted(names)}")
+            if isinstance(probe.port, int) and numbers and probe.port not in numbers:
+                # Ours: a container that declares its ports declares them all, so another number is a slip.
+                raise InvalidValueError(f"container.{kind}.port", probe.port,
+                                        f"one of the container's ports {numbers} (declare it in ports)")
+            if kind != "readiness" and probe.timing.success_threshold not in (None, 1):
+                # ValidateLivenessProbe / ValidateStartupProbe: "must be 1"
+                raise InvalidValueError(f"container.{kind}.success_threshold", probe.timing.success_threshold,
+                                        f"1 (the API server requires it for a {kind} probe)")
 
     @property
     def all_mounts(self) -> tuple[Mount, ...]:

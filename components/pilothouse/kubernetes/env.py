@@ -10,17 +10,42 @@ from typing import Any
 import pulumi
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes import validation
+from pilothouse.kubernetes.names import check, dns_subdomain, qualified_name
 
-_ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
-_CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]{1,253}$")
+#: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``).
+POD_FIELDS = frozenset({"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                        "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"})
+_SUBSCRIPT = re.compile(r"(metadata\.(?:labels|annotations))\['(.*)'\]", re.ASCII | re.DOTALL)
 
 
 def config_key(field: str, key: str) -> str:
-    """A ConfigMap or Secret data key."""
-    if not _CONFIG_KEY.fullmatch(key):
-        raise InvalidValueError(field, key, "a data key: 1-253 letters, digits, '-', '_' or '.'")
-    return key
+    """A ConfigMap or Secret data key (``IsConfigMapKey``: at most 253 letters, digits, '-', '_' or '.', not
+    ``.``, ``..`` or starting with ``..``)."""
+    return check(field, key, validation.is_config_map_key, "a data key")
+
+
+def env_name(field: str, name: str) -> str:
+    """An environment variable name as every Kubernetes version takes it (``IsEnvVarName``).
+
+    Deliberately stricter than Kubernetes 1.34 and later, which take any printable ASCII but '=': the stricter
+    names work on every cluster and in every shell.
+    """
+    return check(field, name, validation.is_env_var_name, "an environment variable name")
+
+
+def pod_field(field: str, path: str) -> str:
+    """A pod field an environment variable may take: one of :data:`POD_FIELDS`, or one label or annotation
+    (``metadata.labels['app']``)."""
+    subscript = _SUBSCRIPT.fullmatch(path) if isinstance(path, str) else None
+    if subscript is not None:  # the API server lower-cases an annotation key before checking it
+        key = subscript[2].lower() if subscript[1].endswith("annotations") else subscript[2]
+        qualified_name(field, key, "a label or annotation key")
+        return path
+    if path not in POD_FIELDS:
+        raise InvalidValueError(field, path, f"one of {', '.join(sorted(POD_FIELDS))}, or "
+                                             "metadata.labels['<key>'] / metadata.annotations['<key>']")
+    return path
 
 
 @dataclass(frozen=True)
@@ -54,8 +79,8 @@ class EnvValue:
 
     @classmethod
     def from_field(cls, path: str) -> EnvValue:
-        """A pod field such as ``metadata.name``, ``status.podIP`` or ``spec.nodeName``."""
-        return cls({"valueFrom": {"fieldRef": {"fieldPath": path}}})
+        """A pod field such as ``metadata.name``, ``status.podIP`` or ``spec.nodeName`` (see :func:`pod_field`)."""
+        return cls({"valueFrom": {"fieldRef": {"fieldPath": pod_field("env.field", path)}}})
 
     @property
     def secret_ref(self) -> tuple[str, str] | None:
@@ -75,9 +100,7 @@ def env_list(values: EnvInput) -> list[dict[str, Any]]:
     """The ``env`` list of a container, in the order given."""
     entries = []
     for name, value in values.items():
-        if not _ENV_NAME.fullmatch(name):
-            raise InvalidValueError(f"env[{name!r}]", name, "an environment variable name: letters, digits, '-', "
-                                                             "'_' or '.', not starting with a digit")
+        env_name(f"env[{name!r}]", name)
         source = EnvValue.literal(value) if isinstance(value, str) else value
         entries.append({"name": name, **source.source})
     return entries

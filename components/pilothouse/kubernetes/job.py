@@ -13,7 +13,7 @@ from pilothouse.counts import non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
-from pilothouse.kubernetes.schedule import cron_schedule
+from pilothouse.kubernetes.schedule import cron_schedule, time_zone
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
@@ -130,8 +130,8 @@ class CronJobArgs:
             namespace's name.
         schedule: see its comment.
         job: the Job each run creates (:class:`JobSpec`).
-        time_zone: the schedule's time zone, sent unchecked as ``spec.timeZone`` (``None``, the default, leaves it
-            unset).
+        time_zone: the schedule's IANA time zone, ``spec.timeZone``, such as ``Asia/Seoul`` (``None``, the
+            default, leaves it unset: the controller's time zone).
         concurrency: ``spec.concurrencyPolicy`` (:class:`ConcurrencyPolicy`); ``None`` (default) leaves it unset.
         successful_jobs_history_limit, failed_jobs_history_limit: finished Jobs kept; ``None`` leaves them unset.
         starting_deadline_seconds: seconds after its scheduled time a missed run may still start; ``None`` leaves it
@@ -144,7 +144,8 @@ class CronJobArgs:
 
     Raises:
         InvalidValueError: naming ``cron_job.name`` (not a DNS-1123 label, or longer than 52 characters),
-            ``cron_job.schedule`` (neither five cron fields nor a macro), ``cron_job.<field>`` for a history limit
+            ``cron_job.schedule`` (not a schedule the API server's cron parser reads), ``cron_job.time_zone`` (not a
+            time zone the API server knows), ``cron_job.<field>`` for a history limit
             or deadline that is not a non-negative integer, ``cron_job.labels[<key>]`` (an invalid label), or
             ``cron_job.pod.containers`` / ``cron_job.pod.volumes`` (a pod the namespace's Pod Security level would
             reject).
@@ -152,7 +153,8 @@ class CronJobArgs:
 
     name: str
     namespace: NamespaceRef
-    #: Five cron fields ('*/1 * * * *') or a macro ('@hourly'); checked before anything is registered.
+    #: Five cron fields ('*/1 * * * *'), a macro ('@hourly') or '@every <duration>'; checked as the API server
+    #: checks it (:mod:`pilothouse.kubernetes.schedule`).
     schedule: str
     job: JobSpec
     time_zone: str | None = None
@@ -168,6 +170,8 @@ class CronJobArgs:
         if len(self.name) > 52:  # the controller appends an 11-character suffix to each Job's name
             raise InvalidValueError("cron_job.name", self.name, "at most 52 characters")
         cron_schedule("cron_job.schedule", self.schedule)
+        if self.time_zone is not None:
+            time_zone("cron_job.time_zone", self.time_zone)
         for name in ("successful_jobs_history_limit", "failed_jobs_history_limit", "starting_deadline_seconds"):
             non_negative(f"cron_job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("cron_job.labels", self.labels))

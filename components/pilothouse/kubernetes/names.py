@@ -1,36 +1,48 @@
-"""Kubernetes object names, label keys and label values, checked as the API server does."""
+"""Kubernetes object names, label keys and label values, checked by the API server's own rules.
+
+The rules and messages are apimachinery's (:mod:`pilothouse.kubernetes.validation`); each error says which
+rule applies, then what the API server would say.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from pilothouse.errors import InvalidValueError
-
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
-_LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
+from pilothouse.kubernetes import validation
 
 
-def dns_label(field: str, value: str) -> str:
-    """A DNS-1123 label: the rule for namespace, service and most object names."""
-    if not _DNS_LABEL.fullmatch(value):
-        raise InvalidValueError(
-            field, value,
-            "a DNS-1123 label: 1-63 lowercase letters, digits or '-', starting and ending alphanumeric")
+def check(field: str, value: object, rule: Callable[[str], list[str]], what: str) -> str:
+    """``value`` when ``rule`` (a :mod:`validation` function) finds nothing wrong with it.
+
+    Raises:
+        InvalidValueError: naming ``field``, with ``what`` the value must be and the API server's messages.
+    """
+    if not isinstance(value, str):
+        raise InvalidValueError(field, value, f"{what} (a string)")
+    if errors := rule(value):
+        raise InvalidValueError(field, value, f"{what}: {'; '.join(errors)}")
     return value
 
 
+def dns_label(field: str, value: str) -> str:
+    """A DNS-1123 label (at most 63 bytes): namespace names, and names used as a label value or a DNS label."""
+    return check(field, value, validation.is_dns1123_label, "a DNS-1123 label")
+
+
+def dns1035_label(field: str, value: str) -> str:
+    """A DNS-1035 label (starts with a letter, at most 63 bytes): Service names."""
+    return check(field, value, validation.is_dns1035_label, "a DNS-1035 label (Service names start with a letter)")
+
+
+def dns_subdomain(field: str, value: str) -> str:
+    """A DNS-1123 subdomain (at most 253 bytes): ConfigMap, Secret and most other object names."""
+    return check(field, value, validation.is_dns1123_subdomain, "a DNS-1123 subdomain")
+
+
 def qualified_name(field: str, key: str, what: str = "a label key") -> str:
-    """An optional DNS-subdomain prefix and '/', then a 1-63 character name (label keys, provisioners)."""
-    prefix, _, name = key.rpartition("/")
-    if (prefix and not _DNS_SUBDOMAIN.fullmatch(prefix)) or not _LABEL_NAME.fullmatch(name):
-        raise InvalidValueError(
-            field, key,
-            f"{what}: an optional DNS subdomain prefix and '/', then 1-63 letters, digits, "
-            "'-', '_' or '.', starting and ending alphanumeric")
-    return key
+    """An optional DNS-subdomain prefix and '/', then a name of at most 63 bytes (label keys, provisioners)."""
+    return check(field, key, validation.is_qualified_name, what)
 
 
 def label_key(field: str, key: str) -> str:
@@ -38,22 +50,35 @@ def label_key(field: str, key: str) -> str:
     return qualified_name(field, key)
 
 
+def label_value(field: str, value: str) -> str:
+    """A label value: empty, or at most 63 bytes of alphanumerics, '-', '_' or '.', alphanumeric at both ends."""
+    return check(field, value, validation.is_label_value, "a label value")
+
+
 def labels(field: str, values: Mapping[str, str]) -> dict[str, str]:
     """A validated label map, sorted by key so renders are stable."""
+    if not isinstance(values, Mapping):
+        raise InvalidValueError(field, values, "a mapping of label keys to label values")
     for key, value in values.items():
         label_key(f"{field}[{key!r}]", key)
-        if not _LABEL_VALUE.fullmatch(value):
-            raise InvalidValueError(
-                f"{field}[{key!r}]", value,
-                "a label value: empty or 1-63 letters, digits, '-', '_' or '.', "
-                "starting and ending alphanumeric")
+        label_value(f"{field}[{key!r}]", value)
     return dict(sorted(values.items()))
 
 
-def dns_subdomain(field: str, value: str) -> str:
-    """A DNS-1123 subdomain: the rule for ConfigMap, Secret and most other object names."""
-    if not _DNS_SUBDOMAIN.fullmatch(value):
-        raise InvalidValueError(
-            field, value,
-            "a DNS-1123 subdomain: 1-253 lowercase letters, digits, '-' or '.', starting and ending alphanumeric")
-    return value
+#: The API server's limit on the total size of an object's annotations, keys and values (``TotalAnnotationSizeLimitB``).
+ANNOTATIONS_MAX_BYTES = 256 * 1024
+
+
+def annotation_map(field: str, values: Mapping[str, str]) -> dict[str, str]:
+    """Validated annotations: qualified-name keys, string values, at most 256 KiB in all; sorted by key."""
+    if not isinstance(values, Mapping):
+        raise InvalidValueError(field, values, "a mapping of annotation keys to strings")
+    total = 0
+    for key, value in values.items():
+        qualified_name(f"{field}[{key!r}]", key, "an annotation key")
+        if not isinstance(value, str):
+            raise InvalidValueError(f"{field}[{key!r}]", value, "a string (annotation values are text)")
+        total += len(key.encode()) + len(value.encode())
+    if total > ANNOTATIONS_MAX_BYTES:
+        raise InvalidValueError(field, f"{total} bytes", f"annotations of at most {ANNOTATIONS_MAX_BYTES} bytes in all")
+    return dict(sorted(values.items()))

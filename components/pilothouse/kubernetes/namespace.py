@@ -88,6 +88,10 @@ class Namespace(pulumi.ComponentResource):
             governance.append(("default-deny", k8s.networking.v1.NetworkPolicy, {"spec": default_deny_spec()}))
         governance += [(f"allow-{rule.name}", k8s.networking.v1.NetworkPolicy, {"spec": rule.to_spec()})
                        for rule in args.allow]
-        for name, kind, body in governance:
+        #: What an object in the namespace waits for: the namespace and its governance (a LimitRange must exist
+        #: before the pods it gives defaults to). Named one by one: depending on the component would make the
+        #: SDK expand it to its children again for every object.
+        self.objects: tuple[pulumi.Resource, ...] = (namespace, *(
             kind(f"{resource_name}-{name}", metadata={**metadata, "name": name}, opts=child, **body)
+            for name, kind, body in governance))
         self.register_outputs({"name": self.name})

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import validation
+from pilothouse.kubernetes.names import check
 
-_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$")
 NODE_PORT_RANGE = range(30000, 32768)
 
 
@@ -31,10 +31,9 @@ def port_number(field: str, number: int) -> int:
 
 
 def port_name(field: str, name: str) -> str:
-    if not _PORT_NAME.fullmatch(name):
-        raise InvalidValueError(field, name, "a port name: 1-15 lowercase letters, digits or '-', with a letter, "
-                                             "starting and ending alphanumeric")
-    return name
+    """A container port's name, or a Service's named target port: an IANA service name (``IsValidPortName``:
+    at most 15 lowercase letters, digits and single hyphens, with a letter, no hyphen at either end)."""
+    return check(field, name, validation.is_valid_port_name, "a port name")
 
 
 @dataclass(frozen=True)

@@ -1,46 +1,104 @@
-"""Kubernetes resource quantities (``250m``, ``1``, ``64Mi``, ``1Gi``) as validated values."""
+"""Kubernetes resource quantities (``250m``, ``1``, ``64Mi``, ``1Gi``) as validated values.
+
+The grammar is the API server's (``ParseQuantity`` in ``k8s.io/apimachinery/pkg/api/resource``): an optional
+sign, digits with an optional fraction, then one suffix: a binary one (``Ki``, ``Mi``, ``Gi``, ``Ti``, ``Pi``,
+``Ei``), a decimal one (``n``, ``u``, ``m``, none, ``k``, ``M``, ``G``, ``T``, ``P``, ``E``) or a decimal
+exponent (``e3``, ``E-2``). Three rules are stricter, deliberately: a negative quantity is refused (every
+quantity Pilothouse takes is a request, a limit, a size or a quota, where the API server refuses one); so is
+one above 2^63-1, which the API server documents it caps ("No quantity may represent a number greater than
+2^63-1 in magnitude", ``resource.Quantity``); and so is one without a digit (``m``, ``Ki``, ``.``), which
+the API server reads as zero.
+"""
 
 from __future__ import annotations
 
-import re
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pilothouse.errors import InvalidValueError
 
-_SUFFIXES: dict[str, Decimal] = {
-    "n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"), "": Decimal(1),
-    "k": Decimal("1e3"), "M": Decimal("1e6"), "G": Decimal("1e9"), "T": Decimal("1e12"),
-    "P": Decimal("1e15"), "E": Decimal("1e18"),
-    "Ki": Decimal(2**10), "Mi": Decimal(2**20), "Gi": Decimal(2**30), "Ti": Decimal(2**40),
-    "Pi": Decimal(2**50), "Ei": Decimal(2**60),
-}
-_QUANTITY = re.compile(r"^(?P<number>\+?(\d+(\.\d*)?|\.\d+))(?P<suffix>[numkMGTPE]i?|[eE][-+]?\d+)?$")
-_ALLOWED = ("a Kubernetes quantity: a non-negative number with an optional suffix "
-            "(m, k, M, G, T, Ki, Mi, Gi, Ti...) such as '250m', '1', '64Mi' or '1Gi'")
+_BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+_DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_SUFFIX_CHARS = frozenset("eEinumkKMGTP")
+_DIGITS = frozenset("0123456789")
+_INT64_MAX = 2**63 - 1
+#: Exponents as large as the API server's int32 reads them, with room for Python's Decimal arithmetic.
+_CONTEXT = decimal.Context(prec=60, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_ALLOWED = ("a Kubernetes quantity: a non-negative number with an optional suffix (n, u, m, k, M, G, T, P, E, "
+            "Ki, Mi, Gi, Ti, Pi, Ei, or an exponent such as e3) such as '250m', '1', '64Mi' or '1Gi'")
+
+
+def _digits(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end] in _DIGITS:
+        end += 1
+    return end
+
+
+def _parse(text: str) -> Decimal | None:
+    """The value of ``text`` as ``ParseQuantity`` reads it, or ``None`` where it refuses it."""
+    if not text:
+        return None
+    start = 1 if text[0] in "+-" else 0
+    number_end = _digits(text, start)
+    if number_end < len(text) and text[number_end] == ".":
+        number_end = _digits(text, number_end + 1)
+    # The suffix: letters from a fixed set, then an optional sign and digits (an exponent's).
+    suffix_end = number_end
+    while suffix_end < len(text) and text[suffix_end] in _SUFFIX_CHARS:
+        suffix_end += 1
+    if suffix_end < len(text) and text[suffix_end] in "+-":
+        suffix_end += 1
+    if _digits(text, suffix_end) != len(text):
+        return None
+    digits = text[start:number_end]
+    if digits in ("", "."):  # the API server reads "m", "Ki" or "." as zero; a slip, refused here
+        return None
+    magnitude = Decimal(digits)
+    magnitude = -magnitude if text[0] == "-" else magnitude
+    suffix = text[number_end:]
+    if suffix in _DECIMAL:
+        return magnitude.scaleb(_DECIMAL[suffix], _CONTEXT)
+    if suffix in _BINARY:
+        return _CONTEXT.multiply(magnitude, Decimal(2 ** _BINARY[suffix]))
+    if len(suffix) > 1 and suffix[0] in "eE":
+        body = suffix[1:].lstrip("+-")
+        if len(suffix) - 1 - len(body) > 1 or not body or set(body) - _DIGITS:
+            return None
+        exponent = int(suffix[1:])
+        if not -(2**63) <= exponent < 2**63:  # strconv.ParseInt(..., 64) refuses it
+            return None
+        return magnitude.scaleb((exponent + 2**31) % 2**32 - 2**31, _CONTEXT)  # int32() keeps the low 32 bits
+    return None
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A quantity kept exactly as written (renders are stable) with its numeric value."""
+    """A quantity kept exactly as written (renders are stable) with its numeric value (a ``Decimal`` of the
+    unit: cores for CPU, bytes for memory and storage)."""
 
     text: str
     value: Decimal
 
     @classmethod
     def parse(cls, text: str | int | float, field: str = "quantity") -> Quantity:
+        """Read ``text`` (or a whole number of units).
+
+        Raises:
+            InvalidValueError: naming ``field``, when the API server would refuse the text, or it is negative
+                or above 2^63-1 (see the module's documentation).
+        """
+        if isinstance(text, bool) or not isinstance(text, str | int | float):
+            raise InvalidValueError(field, text, _ALLOWED)
         raw = str(text)
-        match = _QUANTITY.fullmatch(raw)
-        if isinstance(text, bool) or match is None:
+        value = _parse(raw)
+        if value is None or value < 0:
             raise InvalidValueError(field, text, _ALLOWED)
-        suffix = match["suffix"] or ""
-        if suffix[:1] in ("e", "E"):
-            scale = Decimal(10) ** int(suffix[1:])
-        elif suffix in _SUFFIXES:
-            scale = _SUFFIXES[suffix]
-        else:
-            raise InvalidValueError(field, text, _ALLOWED)
-        return cls(raw, Decimal(match["number"]) * scale)
+        if value > _INT64_MAX:
+            raise InvalidValueError(field, text, f"a quantity of at most 2^63-1 ({_INT64_MAX}); larger ones are "
+                                                 "capped by the API server")
+        return cls(raw, value)
 
     @classmethod
     def cpu_millis(cls, millis: int) -> Quantity:
@@ -68,5 +126,26 @@ QuantityInput = Quantity | str | int | float
 
 
 def quantity(value: QuantityInput, field: str) -> Quantity:
-    """Accept a :class:`Quantity`, its text, or a whole number of units."""
+    """Accept a :class:`Quantity`, its text, or a number of units.
+
+    Raises:
+        InvalidValueError: naming ``field`` (see :meth:`Quantity.parse`).
+    """
     return value if isinstance(value, Quantity) else Quantity.parse(value, field)
+
+
+def byte_quantity(value: QuantityInput, field: str) -> Quantity:
+    """A quantity of bytes (memory, storage): a whole number of them.
+
+    The API server accepts ``128m`` of memory with only a warning, and the pod then fails in confusing ways:
+    ``m`` means thousandths, so that is 0.128 bytes ("fractional byte value is invalid, must be an integer",
+    ``pkg/api/pod/warnings.go``).
+
+    Raises:
+        InvalidValueError: naming ``field``: not a quantity, or not a whole number of bytes.
+    """
+    parsed = quantity(value, field)
+    if parsed.value != parsed.value.to_integral_value():
+        raise InvalidValueError(field, parsed.text, "a whole number of bytes, such as '128Mi' or '128M' ('m' means "
+                                                    "thousandths: '128m' is 0.128 bytes)")
+    return parsed

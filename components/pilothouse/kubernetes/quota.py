@@ -16,13 +16,17 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
 from pilothouse.kubernetes.pod_spec import PodSpec
-from pilothouse.kubernetes.quantity import Quantity, QuantityInput, quantity
+from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantity, quantity
 
 COMPUTE = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
 
 
 def _optional(value: QuantityInput | None, field_name: str) -> Quantity | None:
     return None if value is None else quantity(value, field_name)
+
+
+def _optional_bytes(value: QuantityInput | None, field_name: str) -> Quantity | None:
+    return None if value is None else byte_quantity(value, field_name)
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,10 @@ class Quota:
         for resource, count in counts.items():
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise InvalidValueError(f"quota.{resource}", count, "a non-negative object count")
-        return cls(_optional(requests_cpu, "quota.requests_cpu"), _optional(requests_memory, "quota.requests_memory"),
-                   _optional(limits_cpu, "quota.limits_cpu"), _optional(limits_memory, "quota.limits_memory"),
-                   _optional(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())))
+        return cls(_optional(requests_cpu, "quota.requests_cpu"),
+                   _optional_bytes(requests_memory, "quota.requests_memory"),
+                   _optional(limits_cpu, "quota.limits_cpu"), _optional_bytes(limits_memory, "quota.limits_memory"),
+                   _optional_bytes(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())))
 
     def named(self, name: str) -> Quota:
         """The same quota as a ResourceQuota called ``name`` (default ``quota``)."""

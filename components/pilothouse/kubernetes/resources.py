@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.quantity import Quantity, QuantityInput, quantity
+from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantity, quantity
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,12 @@ class Resources:
         def parsed(value: QuantityInput | None, field: str) -> Quantity | None:
             return None if value is None else quantity(value, field)
 
-        resources = cls(parsed(cpu, "resources.cpu"), parsed(memory, "resources.memory"),
-                        parsed(cpu_limit, "resources.cpu_limit"), parsed(memory_limit, "resources.memory_limit"))
+        def memory_bytes(value: QuantityInput | None, field: str) -> Quantity | None:
+            return None if value is None else byte_quantity(value, field)
+
+        resources = cls(parsed(cpu, "resources.cpu"), memory_bytes(memory, "resources.memory"),
+                        parsed(cpu_limit, "resources.cpu_limit"),
+                        memory_bytes(memory_limit, "resources.memory_limit"))
         for kind in ("cpu", "memory"):
             request, limit = getattr(resources, f"{kind}_request"), getattr(resources, f"{kind}_limit")
             if request is not None and limit is not None and limit < request:

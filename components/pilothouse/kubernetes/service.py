@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import Backend, Ingress, IngressArgs, IngressClass, Route, Tls
-from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Protocol, node_port, port_name, port_number
 from pilothouse.kubernetes.service_monitor import METRICS_PORT, Scraping
@@ -48,8 +48,8 @@ class ServicePort:
             port_number("service.target", self.target)
         elif self.target is not None:
             port_name("service.target", self.target)
-        if self.name is not None:
-            port_name("service.name", self.name)
+        if self.name is not None:  # a Service port's own name is a DNS-1123 label, not an IANA service name
+            dns_label("service_port.name", self.name)
         if self.node_port is not None:
             node_port("service.node_port", self.node_port)
 
@@ -68,18 +68,20 @@ class ServiceArgs:
     """What a :class:`Service` needs; a workload's ``expose()`` makes it, filling ``selector`` and ``pod``.
 
     Fields:
-        name: a DNS-1123 label.
+        name: a DNS-1035 label (a Service's name becomes a DNS name, so it starts with a letter: ``expose()``
+            names the Service after its workload unless given ``name=``).
         namespace: the Service's namespace: a :class:`Namespace` of ours or an existing namespace's name.
         selector: see its comment.
         ports: the Service's ports (:class:`ServicePort`); at least one unless headless, each named when several.
         type: :class:`ServiceType` (default ``ClusterIP``).
         headless: ``clusterIP: None``, no virtual IP (default ``False``; only with ``ClusterIP``).
-        labels, annotations: of the Service object, passed as given; a scraped Service also takes the selector's
-            labels, as its ServiceMonitor selects it by them.
+        labels, annotations: of the Service object (keys and values checked); a scraped Service also takes
+            the selector's labels, as its ServiceMonitor selects it by them.
         pod, scraping: see their comments.
 
     Raises:
-        InvalidValueError: naming ``service.name`` (not a DNS-1123 label), ``service.ports`` (none on a Service that
+        InvalidValueError: naming ``service.name`` (not a DNS-1035 label), ``service.labels[<key>]``,
+            ``service.annotations[<key>]``, ``service.ports`` (none on a Service that
             is not headless, or a missing or repeated name on a multi-port Service), ``service.node_port`` (a node
             port on a ``ClusterIP`` Service), ``service.target`` (a target port no container of ``pod`` declares) or
             ``service.type`` (a headless Service that is not ``ClusterIP``).
@@ -100,7 +102,9 @@ class ServiceArgs:
     scraping: Scraping | None = None
 
     def __post_init__(self) -> None:
-        dns_label("service.name", self.name)
+        dns1035_label("service.name", self.name)
+        labels("service.labels", self.labels)
+        annotation_map("service.annotations", self.annotations)
         if not self.ports and not self.headless:
             raise InvalidValueError("service.ports", [], "at least one port (only a headless Service may have none)")
         names = [p.name for p in self.ports]

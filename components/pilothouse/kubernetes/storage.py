@@ -13,7 +13,7 @@ import pulumi_kubernetes as k8s
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_subdomain, qualified_name
-from pilothouse.kubernetes.quantity import QuantityInput, quantity
+from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
 
@@ -175,7 +175,7 @@ def claim_spec(field_name: str, size: QuantityInput, access_modes: Sequence[Acce
     if not access_modes:
         raise InvalidValueError(f"{field_name}.access_modes", [], "at least one access mode")
     spec: dict[str, Any] = {"accessModes": [str(mode) for mode in access_modes],
-                            "resources": {"requests": {"storage": str(quantity(size, f"{field_name}.size"))}}}
+                            "resources": {"requests": {"storage": str(byte_quantity(size, f"{field_name}.size"))}}}
     if isinstance(storage_class, StorageClass):
         unsupported = [str(m) for m in access_modes if m not in storage_class.args.access_modes]
         if unsupported:
@@ -255,7 +255,7 @@ class PersistentVolumeArgs:
         dns_subdomain("volume.name", self.name)
         if not self.host_path.startswith("/"):
             raise InvalidValueError("volume.host_path", self.host_path, "an absolute path on the node")
-        quantity(self.size, "volume.size")
+        byte_quantity(self.size, "volume.size")
 
 
 class PersistentVolume(k8s.core.v1.PersistentVolume):
@@ -265,7 +265,7 @@ class PersistentVolume(k8s.core.v1.PersistentVolume):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         self.name = args.name
         body: dict[str, Any] = {"metadata": {"name": args.name}, "spec": {
-            "capacity": {"storage": str(quantity(args.size, "volume.size"))},
+            "capacity": {"storage": str(byte_quantity(args.size, "volume.size"))},
             "accessModes": [str(mode) for mode in args.access_modes],
             "storageClassName": args.storage_class.name,
             "persistentVolumeReclaimPolicy": str(args.storage_class.args.reclaim_policy),

@@ -15,7 +15,7 @@ import pulumi
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, dns_subdomain
-from pilothouse.kubernetes.quantity import QuantityInput, quantity
+from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 
 
 class HostPathType(StrEnum):
@@ -57,7 +57,7 @@ class Volume:
         if memory:
             spec["medium"] = "Memory"
         if size_limit is not None:
-            spec["sizeLimit"] = str(quantity(size_limit, "volume.size_limit"))
+            spec["sizeLimit"] = str(byte_quantity(size_limit, "volume.size_limit"))
         return cls(name, {"emptyDir": spec})
 
     @classmethod

@@ -65,7 +65,7 @@ def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
         return None
     return k8s.networking.v1.NetworkPolicy(
         resource_name, metadata={"name": f"allow-{rule.name}", "namespace": namespace.args.name},
-        spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=[namespace],
+        spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=list(namespace.objects),
                                                           aliases=upgrades.child_aliases(parent)))
 
 
@@ -86,7 +86,7 @@ def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str,
 
 
 def _after(namespace: NamespaceRef, extra: Sequence[pulumi.Resource]) -> list[pulumi.Resource]:
-    return [namespace, *extra] if isinstance(namespace, Namespace) else list(extra)
+    return [*namespace.objects, *extra] if isinstance(namespace, Namespace) else list(extra)
 
 
 def object_options(obj: pulumi.Resource, resource_name: str, opts: pulumi.ResourceOptions | None,

@@ -18,6 +18,7 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
 from tests.components.addons.helpers import schema_errors
 from tests.conftest import REPO, RunProgram
+from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN
 
 AKS = IngressControllerArgs(namespace="ingress", public_endpoint=PublicEndpoint(
     ip_name="pip-shop-prod-ingress", resource_group="rg-shop-prod", dns_label="shop-prod"))
@@ -80,11 +81,9 @@ def test_local_cluster_needs_no_load_balancer(run_program: RunProgram) -> None:
      "ingress_controller.resources: got {'requests': {'cpu': '100m', 'memory': '64Mi'}}; expected requests and "
      "limits for cpu and memory (namespace quotas require limits)"),
     (lambda: IngressControllerArgs(namespace="ingress", ingress_class="Traefik"),
-     "ingress_controller.ingress_class: got 'Traefik'; expected a DNS-1123 subdomain: 1-253 lowercase letters, "
-     "digits, '-' or '.', starting and ending alphanumeric"),
+     f"ingress_controller.ingress_class: got 'Traefik'; expected {DNS1123_SUBDOMAIN}"),
     (lambda: PublicEndpoint(ip_name="pip", resource_group="rg", dns_label="Shop_Prod"),
-     "ingress_controller.public_endpoint.dns_label: got 'Shop_Prod'; expected a DNS-1123 label: 1-63 lowercase "
-     "letters, digits or '-', starting and ending alphanumeric"),
+     f"ingress_controller.public_endpoint.dns_label: got 'Shop_Prod'; expected {DNS1123_LABEL}"),
 ])
 def test_bad_controller_settings_are_rejected(build: Callable[[], object], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

@@ -10,6 +10,7 @@ from pilothouse.azure.cluster_spec import ClusterSpec, MaintenanceWindow
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
 from pilothouse.errors import InvalidValueError
+from tests.messages import LABEL_VALUE
 
 
 @pytest.mark.parametrize(
@@ -28,8 +29,7 @@ from pilothouse.errors import InvalidValueError
                                      "NoSchedule, PreferNoSchedule or NoExecute"),
         ({"spot": True, "mode": PoolMode.SYSTEM},
          "spot: got True; expected false for a System pool (spot nodes can be evicted)"),
-        ({"labels": {"tier": "front end"}}, "labels['tier']: got 'front end'; expected a label value: empty or "
-                                            "1-63 letters, digits, '-', '_' or '.', starting and ending alphanumeric"),
+        ({"labels": {"tier": "front end"}}, f"labels['tier']: got 'front end'; expected {LABEL_VALUE}"),
     ],
 )
 def test_bad_node_pools_are_rejected(kwargs: dict[str, Any], message: str) -> None:

@@ -14,6 +14,7 @@ from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.probes import Probe
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import Mount, Volume
+from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
 
 RESTRICTED_CONTEXT = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
                       "readOnlyRootFilesystem": True, "runAsNonRoot": True,
@@ -53,8 +54,7 @@ def test_image_refs_render_fully_qualified() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"name": "Web"}, "container.name: got 'Web'; expected a DNS-1123 label: 1-63 lowercase letters, digits or '-', "
-                      "starting and ending alphanumeric"),
+    ({"name": "Web"}, f"container.name: got 'Web'; expected {DNS1123_LABEL}"),
     ({"image": "Nginx:latest"}, "container.image: got 'Nginx:latest'; expected an image reference "
                                 "'[registry/][namespace/]name[:tag][@sha256:digest]' with a lowercase repository, "
                                 "such as 'nginx:1.27' or 'myacr.azurecr.io/shop/api:1.4.2'"),
@@ -96,8 +96,7 @@ def test_pod_spec_scheduling_fields() -> None:
     ({"volumes": (Volume.empty_dir("tmp", memory=True),)},
      "pod.volumes: got 'tmp'; expected one definition per volume name (two different volumes share this name)"),
     ({"node_selector": {"disk type": "ssd"}},
-     "pod.node_selector['disk type']: got 'disk type'; expected a label key: an optional DNS subdomain prefix and "
-     "'/', then 1-63 letters, digits, '-', '_' or '.', starting and ending alphanumeric"),
+     f"pod.node_selector['disk type']: got 'disk type'; expected a label key: {LABEL_KEY_NAME_PART}"),
 ])
 def test_bad_pod_specs_are_rejected(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

@@ -14,6 +14,7 @@ from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.service import ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
 from tests.conftest import RunProgram
+from tests.messages import DNS1123_LABEL
 
 WEB = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),)),))
 
@@ -83,8 +84,7 @@ def test_host_path_needs_a_privileged_namespace(run_program: RunProgram) -> None
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"name": "Web"}, "deployment.name: got 'Web'; expected a DNS-1123 label: 1-63 lowercase letters, digits or "
-                      "'-', starting and ending alphanumeric"),
+    ({"name": "Web"}, f"deployment.name: got 'Web'; expected {DNS1123_LABEL}"),
     ({"replicas": -1}, "deployment.replicas: got -1; expected an integer from 0 to 10000, or None"),
     ({"replicas": 1.5}, "deployment.replicas: got 1.5; expected an integer from 0 to 10000, or None"),
     ({"replicas": True}, "deployment.replicas: got True; expected an integer from 0 to 10000, or None"),

@@ -5,6 +5,7 @@ import pytest
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
 from tests.conftest import RunProgram
+from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
 
 
 def test_namespace_enforces_restricted_pod_security(run_program: RunProgram) -> None:
@@ -35,11 +36,11 @@ def test_opting_out_of_restricted_is_visible(run_program: RunProgram) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"name": "Shop"}, "name: got 'Shop'; expected a DNS-1123 label: 1-63 lowercase letters, digits or '-', "
-                           "starting and ending alphanumeric"),
+        ({"name": "Shop"}, f"name: got 'Shop'; expected {DNS1123_LABEL}"),
         ({"name": "shop", "labels": {"-team": "x"}},
-         "labels['-team']: got '-team'; expected a label key: an optional DNS subdomain prefix and '/', then 1-63 "
-         "letters, digits, '-', '_' or '.', starting and ending alphanumeric"),
+         f"labels['-team']: got '-team'; expected a label key: {LABEL_KEY_NAME_PART}"),
+        ({"name": "shop", "labels": {"/team": "x"}},
+         "labels['/team']: got '/team'; expected a label key: prefix part must be non-empty"),
     ],
 )
 def test_bad_namespaces_are_rejected(kwargs: dict[str, object], message: str) -> None:

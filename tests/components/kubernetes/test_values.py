@@ -17,9 +17,10 @@ from pilothouse.kubernetes.quantity import Quantity
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
 from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
+from tests.messages import CONFIG_KEY, DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME, LABEL_VALUE
 
-QUANTITY_RULE = ("a Kubernetes quantity: a non-negative number with an optional suffix (m, k, M, G, T, Ki, Mi, Gi, "
-                 "Ti...) such as '250m', '1', '64Mi' or '1Gi'")
+QUANTITY_RULE = ("a Kubernetes quantity: a non-negative number with an optional suffix (n, u, m, k, M, G, T, P, E, "
+                 "Ki, Mi, Gi, Ti, Pi, Ei, or an exponent such as e3) such as '250m', '1', '64Mi' or '1Gi'")
 
 
 @pytest.mark.parametrize(("text", "value"), [("250m", Decimal("0.25")), ("1", Decimal(1)), ("64Mi", Decimal(2**26)),
@@ -64,11 +65,12 @@ def test_a_limit_below_its_request_is_rejected() -> None:
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"number": 0}, "port: got 0; expected a port number from 1 to 65535"),
     ({"number": 70000}, "port: got 70000; expected a port number from 1 to 65535"),
-    ({"number": 80, "name": "HTTP"}, "port.name: got 'HTTP'; expected a port name: 1-15 lowercase letters, digits "
-                                     "or '-', with a letter, starting and ending alphanumeric"),
+    ({"number": 80, "name": "HTTP"}, "port.name: got 'HTTP'; expected a port name: must contain only alpha-numeric "
+                                     "characters (a-z, 0-9), and hyphens (-); must contain at least one letter (a-z)"),
     ({"number": 80, "name": "a-very-long-port-name"}, "port.name: got 'a-very-long-port-name'; expected a port "
-                                                      "name: 1-15 lowercase letters, digits or '-', with a letter, "
-                                                      "starting and ending alphanumeric"),
+                                                      "name: must be no more than 15 bytes"),
+    ({"number": 80, "name": "a--b"}, "port.name: got 'a--b'; expected a port name: must not contain consecutive "
+                                     "hyphens"),
 ])
 def test_bad_ports_are_rejected(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
@@ -110,13 +112,15 @@ def test_env_values_from_literals_config_maps_secrets_and_fields() -> None:
 
 
 @pytest.mark.parametrize(("build", "message"), [
-    (lambda: env_list({"1ST": "x"}), "env['1ST']: got '1ST'; expected an environment variable name: letters, "
-                                     "digits, '-', '_' or '.', not starting with a digit"),
-    (lambda: EnvValue.from_secret("db", "pass word"), "env.key: got 'pass word'; expected a data key: 1-253 "
-                                                      "letters, digits, '-', '_' or '.'"),
-    (lambda: EnvValue.from_config_map("Config", "k"), "env.config_map: got 'Config'; expected a DNS-1123 subdomain: "
-                                                      "1-253 lowercase letters, digits, '-' or '.', starting and "
-                                                      "ending alphanumeric"),
+    (lambda: env_list({"1ST": "x"}), f"env['1ST']: got '1ST'; expected {ENV_VAR_NAME}"),
+    (lambda: EnvValue.from_secret("db", "pass word"), f"env.key: got 'pass word'; expected {CONFIG_KEY}"),
+    (lambda: EnvValue.from_secret("db", ".."), "env.key: got '..'; expected a data key: must not be '..'"),
+    (lambda: EnvValue.from_config_map("Config", "k"), f"env.config_map: got 'Config'; expected {DNS1123_SUBDOMAIN}"),
+    (lambda: EnvValue.from_field("metadata.labels"), "env.field: got 'metadata.labels'; expected one of "
+                                                     "metadata.name, metadata.namespace, metadata.uid, spec.nodeName, "
+                                                     "spec.serviceAccountName, status.hostIP, status.hostIPs, "
+                                                     "status.podIP, status.podIPs, or metadata.labels['<key>'] / "
+                                                     "metadata.annotations['<key>']"),
 ])
 def test_bad_env_is_rejected(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
@@ -140,8 +144,7 @@ def test_volume_sources() -> None:
 
 @pytest.mark.parametrize(("build", "message"), [
     (lambda: Volume.host_path("logs", "var/log"), "volume.path: got 'var/log'; expected an absolute path on the node"),
-    (lambda: Volume.empty_dir("Cache"), "volume.name: got 'Cache'; expected a DNS-1123 label: 1-63 lowercase "
-                                        "letters, digits or '-', starting and ending alphanumeric"),
+    (lambda: Volume.empty_dir("Cache"), f"volume.name: got 'Cache'; expected {DNS1123_LABEL}"),
     (lambda: Mount(Volume.empty_dir("cache"), "cache"), "mount.path: got 'cache'; expected an absolute path in the "
                                                         "container"),
 ])
@@ -167,9 +170,8 @@ def test_selectors_equality_and_set_based() -> None:
                                               "'In'"),
     (lambda: Requirement("env", Operator.EXISTS, ("x",)), "selector.values: got ['x']; expected no values with "
                                                           "operator 'Exists'"),
-    (lambda: LabelSelector.where(app="web app"), "selector.match_labels['app']: got 'web app'; expected a label "
-                                                 "value: empty or 1-63 letters, digits, '-', '_' or '.', starting "
-                                                 "and ending alphanumeric"),
+    (lambda: LabelSelector.where(app="web app"), f"selector.match_labels['app']: got 'web app'; expected "
+                                                 f"{LABEL_VALUE}"),
 ])
 def test_bad_selectors_are_rejected(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

@@ -77,3 +77,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The API-server oracle's check of every rendered object runs after every test that renders."""
     items.sort(key=lambda item: item.get_closest_marker("after_renders") is not None)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The API-server oracle's counts (cases, seed, agreements), shown even when every test passed."""
+    if collected.report:
+        terminalreporter.section("API-server oracle")
+        for line in collected.report:
+            terminalreporter.write_line(line)
+        if collected.cases[0]:
+            terminalreporter.write_line(f"differential cases in all: {collected.cases[0]}")

@@ -80,18 +80,19 @@ class KubeApi:
 
     def path_of(self, manifest: dict[str, Any]) -> str:
         """The REST path of a manifest's object, resource names from the server's discovery."""
+        return f"{self.collection_of(manifest)}/{manifest['metadata']['name']}"
+
+    def collection_of(self, manifest: dict[str, Any]) -> str:
+        """The REST path of the collection a manifest's object belongs to (where it is created)."""
         api_version, kind = manifest["apiVersion"], manifest["kind"]
+        base = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
         if (api_version, kind) not in self._plurals:
-            base = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
             for resource in (self.get(base) or {}).get("resources", []):
                 if "/" not in resource["name"]:
                     self._plurals[(api_version, resource["kind"])] = resource["name"]
-        plural = self._plurals[(api_version, kind)]
-        base = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-        metadata = manifest["metadata"]
-        namespace = metadata.get("namespace")
+        namespace = manifest["metadata"].get("namespace")
         scope = f"/namespaces/{namespace}" if namespace else ""
-        return f"{base}{scope}/{plural}/{metadata['name']}"
+        return f"{base}{scope}/{self._plurals[(api_version, kind)]}"
 
     def wait_for(self, path: str, ready: Callable[[dict[str, Any]], bool], timeout: float = 120) -> dict[str, Any]:
         """Poll ``path`` until ``ready(object)`` holds; fail with the last state seen."""

@@ -22,6 +22,10 @@ class RenderedSet:
 
 
 _renders: dict[str, RenderedSet] = {}
+#: What the oracle's tests measured, printed at the end of the session (``tests/conftest.py``).
+report: list[str] = []
+#: Differential cases sent to the API server in this session.
+cases = [0]
 
 
 def add(objects: list[dict[str, Any]], origin: str | None = None) -> None:

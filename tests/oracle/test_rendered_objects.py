@@ -21,6 +21,6 @@ def test_every_rendered_object_is_accepted_by_the_api_server(oracle: Oracle, ren
         objects += len(verdicts)
         if problems := describe(verdicts):
             refused.append(f"{render.origin}:\n{problems}")
-    print(f"API-server oracle: {objects} objects of {len(renders)} distinct renders checked, "
-          f"{len(refused)} render(s) refused")
+    collected.report.append(f"rendered objects: {objects} objects of {len(renders)} distinct renders checked, "
+                            f"{len(refused)} render(s) refused")
     assert not refused, "\n".join(refused)

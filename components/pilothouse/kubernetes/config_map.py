@@ -14,7 +14,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue, config_key
-from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
 
@@ -28,7 +28,7 @@ class ConfigMapArgs:
         namespace: a :class:`Namespace` of ours (the ConfigMap is created after it) or an existing namespace's name.
         data: literal keys and values (``--from-literal``); keys are 1-253 letters, digits, ``-``, ``_`` or ``.``.
         files: see its comment; a key may not be both in ``data`` and in ``files``.
-        labels: labels of the ConfigMap object, passed as given.
+        labels: labels of the ConfigMap object (keys and values checked as the API server checks them).
         immutable: mark the ConfigMap ``immutable: true``, so its data cannot be updated in place (default ``False``).
 
     Raises:
@@ -46,6 +46,7 @@ class ConfigMapArgs:
     immutable: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", labels("config_map.labels", self.labels))
         dns_subdomain("config_map.name", self.name)
         for key in (*self.data, *self.files):
             config_key(f"config_map.data[{key!r}]", key)

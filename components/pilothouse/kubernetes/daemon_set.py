@@ -10,7 +10,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.kubernetes.deployment import RollingUpdate
 from pilothouse.kubernetes.exposable import Exposable
-from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.names import annotation_map, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.workload import (
     NamespaceRef,
@@ -32,7 +32,7 @@ class DaemonSetArgs:
             namespace's name.
         pod: the pod template (:class:`PodSpec`); see its comment.
         labels: labels of the DaemonSet and its pods, also its selector (default ``{"app": name}``).
-        annotations: annotations of the DaemonSet object (not of its pods), passed as given.
+        annotations: annotations of the DaemonSet object (not of its pods), checked as the API server checks them.
         rolling_update: see its comment; ``None`` (default) leaves the update strategy unset.
 
     Against the quota of a namespace of ours the DaemonSet counts as one pod when it is created.
@@ -53,6 +53,7 @@ class DaemonSetArgs:
     rolling_update: RollingUpdate | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "annotations", annotation_map("daemon_set.annotations", self.annotations))
         dns_label("daemon_set.name", self.name)
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "daemon_set.labels"))
         check_admitted(self.namespace, self.pod, "daemon_set")

@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from pilothouse.counts import MAX_REPLICAS, CountOrPercent, count_or_percent, non_negative, replica_count
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
-from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.names import annotation_map, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
@@ -59,7 +59,7 @@ class DeploymentArgs:
         pod: the pod template (:class:`PodSpec`).
         replicas: see its comment; an integer from 0 to 10000, or ``None`` (default 1).
         labels: labels of the Deployment and its pods, also its selector (default ``{"app": name}``).
-        annotations: annotations of the Deployment object (not of its pods), passed as given.
+        annotations: annotations of the Deployment object (not of its pods), checked as the API server checks them.
         strategy: :class:`RollingUpdate` or :class:`Recreate`; ``None`` (default) leaves it unset.
         change_cause, wait_until_ready: see their comments (``wait_until_ready`` defaults to ``True``).
         revision_history_limit: old ReplicaSets kept for rollbacks; ``None`` (default) leaves it unset.
@@ -91,6 +91,7 @@ class DeploymentArgs:
     wait_until_ready: bool = True
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "annotations", annotation_map("deployment.annotations", self.annotations))
         dns_label("deployment.name", self.name)
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "deployment.labels"))
         if self.replicas is not None:

@@ -13,8 +13,9 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_subdomain, qualified_name
 
-#: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``).
-POD_FIELDS = frozenset({"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+#: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``, and
+#: ``spec.host``, which the API server converts to ``spec.nodeName``).
+POD_FIELDS = frozenset({"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.host",
                         "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"})
 _SUBSCRIPT = re.compile(r"(metadata\.(?:labels|annotations))\['(.*)'\]", re.ASCII | re.DOTALL)
 

@@ -17,7 +17,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes import validation
+from pilothouse.kubernetes.names import annotation_map, check, dns_label, dns_subdomain, labels
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.secret import Secret, SecretType
 from pilothouse.kubernetes.workload import (
@@ -30,8 +31,51 @@ from pilothouse.kubernetes.workload import (
     object_options,
 )
 
-_HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$")
-_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()+,;=:@%/-]*$")
+#: Characters a URL path carries unencoded (RFC 3986 pchar and '/'), without '*'.
+_PATH = re.compile(r"/[A-Za-z0-9._~!$&'()+,;=:@%/-]*", re.ASCII)
+#: What the API server refuses in an Exact or Prefix path (``invalidPathSequences``, ``invalidPathSuffixes`` of
+#: ``pkg/apis/networking/validation``); the Gateway API's HTTPRoute refuses the same and '#'.
+_PATH_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
+_PATH_SUFFIXES = ("/..", "/.")
+_PATH_MAX_LENGTH = 1024  # an HTTPRoute path's maxLength
+_IPV4_SLOPPY = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)\.([0-9]+)", re.ASCII)
+
+
+def route_host(field: str, host: str) -> str:
+    """An Ingress rule's host, as the API server checks it: a DNS-1123 subdomain, or ``*.`` and one
+    (``IsWildcardDNS1123Subdomain``), and not an IP address.
+
+    Raises:
+        InvalidValueError: naming ``field``.
+    """
+    rule = validation.is_wildcard_dns1123_subdomain if isinstance(host, str) and "*" in host else \
+        validation.is_dns1123_subdomain
+    check(field, host, rule, "a host name (optionally '*.' and a host name)")
+    ipv4 = _IPV4_SLOPPY.fullmatch(host)  # ParseIPSloppy: leading zeros allowed
+    if ipv4 is not None and all(int(part) <= 255 for part in ipv4.groups()):
+        raise InvalidValueError(field, host, "a DNS name, not an IP address")
+    return host
+
+
+def route_path(field: str, path: str) -> str:
+    """A route's path: what the API server takes for an Exact or Prefix Ingress path (absolute; no '//', '/./',
+    '/../', '%2f'; not ending in '/.' or '/..') and the Gateway API for an HTTPRoute path (at most 1024
+    characters), in the characters a URL path carries unencoded. The last rule is ours: a path with a space or
+    a non-ASCII character never matches a request, whose path arrives percent-encoded.
+
+    Raises:
+        InvalidValueError: naming ``field``.
+    """
+    allowed = ("an absolute URL path such as '/api' (RFC 3986 characters, no wildcards: a Prefix path '/blue' "
+               "already matches '/blue/...')")
+    if not isinstance(path, str) or not _PATH.fullmatch(path) or len(path) > _PATH_MAX_LENGTH:
+        raise InvalidValueError(field, path, allowed)
+    for sequence in _PATH_SEQUENCES:
+        if sequence in path:
+            raise InvalidValueError(field, path, f"{allowed}, without '{sequence}'")
+    if path.endswith(_PATH_SUFFIXES):
+        raise InvalidValueError(field, path, f"{allowed}, not ending in '/.' or '/..'")
+    return path
 
 
 class PathType(StrEnum):
@@ -104,14 +148,9 @@ class Route:
     port: int | str | None = None
 
     def __post_init__(self) -> None:
-        if self.host is not None and not _HOST.fullmatch(self.host):
-            raise InvalidValueError("route.host", self.host,
-                                    "a lowercase DNS name with at least one dot, optionally starting with '*.' "
-                                    "(no IP address, no port)")
-        if not _PATH.fullmatch(self.path):
-            raise InvalidValueError("route.path", self.path,
-                                    "an absolute URL path starting with '/' without wildcards "
-                                    "(a Prefix path '/blue' already matches '/blue/...')")
+        if self.host is not None:
+            route_host("route.host", self.host)
+        route_path("route.path", self.path)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -180,7 +219,7 @@ class IngressArgs:
             ``IngressClass`` with a ``namespace`` also lets that controller through the default deny of an
             isolated namespace of ours; one with a ``gateway`` also makes the routes HTTPRoutes.
         tls: TLS terminations (:class:`Tls`); each of their hosts must be a host the routes serve.
-        annotations, labels: of the Ingress object, passed as given.
+        annotations, labels: of the Ingress object (keys and values checked as the API server checks them).
 
     Raises:
         InvalidValueError: naming ``ingress.name`` (not a DNS-1123 subdomain), ``ingress.ingress_class`` (a class
@@ -199,6 +238,8 @@ class IngressArgs:
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", labels("ingress.labels", self.labels))
+        object.__setattr__(self, "annotations", annotation_map("ingress.annotations", self.annotations))
         dns_subdomain("ingress.name", self.name)
         if isinstance(self.ingress_class, str):
             object.__setattr__(self, "ingress_class", IngressClass(self.ingress_class))

@@ -75,7 +75,8 @@ def annotation_map(field: str, values: Mapping[str, str]) -> dict[str, str]:
         raise InvalidValueError(field, values, "a mapping of annotation keys to strings")
     total = 0
     for key, value in values.items():
-        qualified_name(f"{field}[{key!r}]", key, "an annotation key")
+        # ValidateAnnotations: "The rule is QualifiedName except that case doesn't matter".
+        check(f"{field}[{key!r}]", key, lambda text: validation.is_qualified_name(text.lower()), "an annotation key")
         if not isinstance(value, str):
             raise InvalidValueError(f"{field}[{key!r}]", value, "a string (annotation values are text)")
         total += len(key.encode()) + len(value.encode())

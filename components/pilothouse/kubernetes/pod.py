@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.kubernetes.names import dns_label, labels
+from pilothouse.kubernetes.names import annotation_map, dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.workload import NamespaceRef, admit, check_admitted, object_metadata, object_options
 
@@ -23,7 +23,7 @@ class PodArgs:
             against its quota when created) or an existing namespace's name.
         pod: what runs (:class:`PodSpec`).
         labels: the pod's labels (default none).
-        annotations: the pod's annotations, passed as given.
+        annotations: the pod's annotations (keys and values checked as the API server checks them).
 
     Raises:
         InvalidValueError: naming ``pod.name`` (not a DNS-1123 label), ``pod.labels[<key>]`` (an invalid label), or
@@ -37,6 +37,7 @@ class PodArgs:
     annotations: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "annotations", annotation_map("pod.annotations", self.annotations))
         dns_label("pod.name", self.name)
         object.__setattr__(self, "labels", labels("pod.labels", self.labels))
         check_admitted(self.namespace, self.pod, "pod")

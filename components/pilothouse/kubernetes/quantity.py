@@ -23,6 +23,8 @@ _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "
 _SUFFIX_CHARS = frozenset("eEinumkKMGTP")
 _DIGITS = frozenset("0123456789")
 _INT64_MAX = 2**63 - 1
+#: The largest byte count whose thousandfold fits an int64: the API server checks bytes with MilliValue().
+_BYTES_MAX = _INT64_MAX // 1000
 #: Exponents as large as the API server's int32 reads them, with room for Python's Decimal arithmetic.
 _CONTEXT = decimal.Context(prec=60, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 _ALLOWED = ("a Kubernetes quantity: a non-negative number with an optional suffix (n, u, m, k, M, G, T, P, E, "
@@ -36,8 +38,9 @@ def _digits(text: str, start: int) -> int:
     return end
 
 
-def _parse(text: str) -> Decimal | None:
-    """The value of ``text`` as ``ParseQuantity`` reads it, or ``None`` where it refuses it."""
+def quantity_value(text: str) -> Decimal | None:
+    """The value of ``text`` as the API server's ``ParseQuantity`` reads it (``None`` where it refuses it),
+    except that a text without a digit is ``None`` here (see the module's documentation)."""
     if not text:
         return None
     start = 1 if text[0] in "+-" else 0
@@ -92,7 +95,7 @@ class Quantity:
         if isinstance(text, bool) or not isinstance(text, str | int | float):
             raise InvalidValueError(field, text, _ALLOWED)
         raw = str(text)
-        value = _parse(raw)
+        value = quantity_value(raw)
         if value is None or value < 0:
             raise InvalidValueError(field, text, _ALLOWED)
         if value > _INT64_MAX:
@@ -145,6 +148,9 @@ def byte_quantity(value: QuantityInput, field: str) -> Quantity:
         InvalidValueError: naming ``field``: not a quantity, or not a whole number of bytes.
     """
     parsed = quantity(value, field)
+    if parsed.value > _BYTES_MAX:
+        raise InvalidValueError(field, parsed.text, f"at most {_BYTES_MAX} bytes (about 8 PiB): above it the API "
+                                                    "server's milli-value check overflows and refuses the quantity")
     if parsed.value != parsed.value.to_integral_value():
         raise InvalidValueError(field, parsed.text, "a whole number of bytes, such as '128Mi' or '128M' ('m' means "
                                                     "thousandths: '128m' is 0.128 bytes)")

@@ -15,7 +15,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue, config_key
-from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
 
@@ -48,7 +48,7 @@ class SecretArgs:
         namespace: a :class:`Namespace` of ours (the Secret is created after it) or an existing namespace's name.
         data: see its comment; at least one key, each 1-253 letters, digits, ``-``, ``_`` or ``.``.
         type: :class:`SecretType` (default ``Opaque``); the TLS and docker-config types require their keys.
-        labels: labels of the Secret object, passed as given.
+        labels: labels of the Secret object (keys and values checked as the API server checks them).
 
     Raises:
         InvalidValueError: naming ``secret.name`` (not a DNS-1123 subdomain), ``secret.data`` (no keys, or without a
@@ -63,6 +63,7 @@ class SecretArgs:
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", labels("secret.labels", self.labels))
         dns_subdomain("secret.name", self.name)
         if not self.data:
             raise InvalidValueError("secret.data", {}, "at least one key")

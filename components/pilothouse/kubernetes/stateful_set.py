@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from pilothouse.counts import MAX_REPLICAS, replica_count
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
-from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.names import annotation_map, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quantity import QuantityInput
 from pilothouse.kubernetes.service import ServicePort
@@ -74,7 +74,7 @@ class StatefulSetArgs:
         pod: the pod template; it mounts claim template volumes with :meth:`ClaimTemplate.mount`.
         replicas: an integer from 0 to 10000 (default 1).
         labels: labels of the StatefulSet and its pods, also its selector (default ``{"app": name}``).
-        annotations: annotations of the StatefulSet object, passed as given.
+        annotations: annotations of the StatefulSet object (keys and values checked as the API server checks them).
         claim_templates: the volumes each pod gets for itself (:class:`ClaimTemplate`).
         service_name: see its comment; a DNS-1123 label (default ``None``: ``name``). The Service has a port for
             each container port.
@@ -113,6 +113,7 @@ class StatefulSetArgs:
     delete_claims_with_set: bool = False
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "annotations", annotation_map("stateful_set.annotations", self.annotations))
         dns_label("stateful_set.name", self.name)
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "stateful_set.labels"))
         if self.service_name is not None:

@@ -117,10 +117,10 @@ def test_env_values_from_literals_config_maps_secrets_and_fields() -> None:
     (lambda: EnvValue.from_secret("db", ".."), "env.key: got '..'; expected a data key: must not be '..'"),
     (lambda: EnvValue.from_config_map("Config", "k"), f"env.config_map: got 'Config'; expected {DNS1123_SUBDOMAIN}"),
     (lambda: EnvValue.from_field("metadata.labels"), "env.field: got 'metadata.labels'; expected one of "
-                                                     "metadata.name, metadata.namespace, metadata.uid, spec.nodeName, "
-                                                     "spec.serviceAccountName, status.hostIP, status.hostIPs, "
-                                                     "status.podIP, status.podIPs, or metadata.labels['<key>'] / "
-                                                     "metadata.annotations['<key>']"),
+                                                     "metadata.name, metadata.namespace, metadata.uid, spec.host, "
+                                                     "spec.nodeName, spec.serviceAccountName, status.hostIP, "
+                                                     "status.hostIPs, status.podIP, status.podIPs, or "
+                                                     "metadata.labels['<key>'] / metadata.annotations['<key>']"),
 ])
 def test_bad_env_is_rejected(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

@@ -8,7 +8,7 @@ import stacks
 from pilothouse.errors import InvalidValueError
 from stacks.config import Target, parse
 from tests.conftest import RunProgram
-from tests.messages import DNS1123_LABEL
+from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN
 
 LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
                          "kubeconfig": ".pilothouse/cluster/kubeconfig",
@@ -71,8 +71,8 @@ def test_addons_from_config() -> None:
      "pilothouse:ingress.dnsLabel: got 'shop'; expected no value: a static public IP with a DNS label is made on "
      "target 'aks' only"),
     ({"ingress": {"host": "Shop.example.com"}},
-     "pilothouse:ingress.host: got 'Shop.example.com'; expected a lowercase DNS name with at least one dot, "
-     "optionally starting with '*.' (no IP address, no port)"),
+     "pilothouse:ingress.host: got 'Shop.example.com'; expected a host name (optionally '*.' and a host name): "
+     f"{DNS1123_SUBDOMAIN.partition(': ')[2]}"),
     ({"ingress": {"replicas": 0}}, "pilothouse:ingress.replicas: got 0; expected an integer from 1 to 20"),
     ({"ingress": {"serviceMonitor": True}},
      "pilothouse:ingress.serviceMonitor: got True; expected false unless a monitoring section installs the "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,33 @@ class PodDisruptionBudgetArgs:
             raise InvalidValueError("disruption_budget", given, "exactly one of min_available or max_unavailable")
         count_or_percent(f"disruption_budget.{given[0]}", getattr(self, given[0]),
                          "a pod count or a percentage like '50%'")
+        self._check_a_drain_can_evict()
+
+    def _check_a_drain_can_evict(self) -> None:
+        """A budget that allows no eviction blocks every node drain, so AKS upgrades never finish
+        (https://kubernetes.io/docs/tasks/run-application/configure-pdb/: "If you set maxUnavailable to 0% or 0,
+        or you set minAvailable to 100% or the number of replicas, you are requiring zero voluntary evictions").
+        Percentages round up, as the disruption controller rounds them."""
+        # A DaemonSet has no replica count; None on a Deployment or StatefulSet: an autoscaler owns it.
+        replicas = getattr(getattr(self.target, "args", None), "replicas", None)
+        if self.max_unavailable is not None:
+            if self.max_unavailable in (0, "0%"):
+                raise InvalidValueError("disruption_budget.max_unavailable", self.max_unavailable,
+                                        "at least one pod (0 blocks every node drain and cluster upgrade)")
+            return
+        minimum = self.min_available
+        if isinstance(minimum, str):
+            if minimum == "100%" or replicas is None:
+                if minimum == "100%":
+                    raise InvalidValueError("disruption_budget.min_available", minimum,
+                                            "less than 100% (100% blocks every node drain and cluster upgrade)")
+                return
+            minimum = math.ceil(replicas * int(minimum[:-1]) / 100)
+        if isinstance(replicas, int) and isinstance(minimum, int) and minimum >= replicas:
+            raise InvalidValueError(
+                "disruption_budget.min_available", self.min_available,
+                f"fewer pods than the workload's {replicas} replica(s), so that a node drain can evict one "
+                "(raise the replicas, or use max_unavailable=1)")
 
 
 class PodDisruptionBudget(k8s.policy.v1.PodDisruptionBudget):

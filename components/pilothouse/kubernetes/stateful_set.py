@@ -68,7 +68,8 @@ class StatefulSetArgs:
     """What a :class:`StatefulSet` needs: pods with stable names, their own volumes, and a headless Service.
 
     Fields:
-        name: a DNS-1123 label.
+        name: a DNS-1123 label of at most 52 characters (each pod carries it plus an 11-character hash as a label
+            value).
         namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
             namespace's name.
         pod: the pod template; it mounts claim template volumes with :meth:`ClaimTemplate.mount`.
@@ -115,6 +116,11 @@ class StatefulSetArgs:
     def __post_init__(self) -> None:
         object.__setattr__(self, "annotations", annotation_map("stateful_set.annotations", self.annotations))
         dns_label("stateful_set.name", self.name)
+        if len(self.name) > 52:
+            # Each pod is labelled controller-revision-hash=<name>-<10-character hash>, a label value of at most
+            # 63 characters: with a longer name the controller can never create a pod (kubernetes#64023).
+            raise InvalidValueError("stateful_set.name", self.name, "at most 52 characters (the controller labels "
+                                                                    "each pod with the name and an 11-character hash)")
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "stateful_set.labels"))
         if self.service_name is not None:
             dns_label("stateful_set.service_name", self.service_name)

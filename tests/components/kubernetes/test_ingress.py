@@ -16,6 +16,7 @@ from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.secret import Secret, SecretArgs
 from pilothouse.kubernetes.service import Service, ServicePort
 from tests.conftest import RunProgram
+from tests.messages import DNS1123_SUBDOMAIN
 
 NS = "ingress-basic"
 
@@ -90,11 +91,15 @@ def _route(routes: list[Route], tls: list[Tls] | None = None) -> Callable[[], ob
     (lambda: Tls(Secret("db", SecretArgs(name="db", namespace=NS, data={"password": "x"})), ("a.example.com",)),
      "ingress.tls.secret: got 'db'; expected a Secret of type 'kubernetes.io/tls' (made with SecretArgs.tls)"),
     (lambda: Route(host="Shop.example.com"),
-     "route.host: got 'Shop.example.com'; expected a lowercase DNS name with at least one dot, optionally "
-     "starting with '*.' (no IP address, no port)"),
+     f"route.host: got 'Shop.example.com'; expected a host name (optionally '*.' and a host name): "
+     f"{DNS1123_SUBDOMAIN.partition(': ')[2]}"),
+    (lambda: Route(host="10.0.0.1"), "route.host: got '10.0.0.1'; expected a DNS name, not an IP address"),
+    (lambda: Route(path="/a//b"), "route.path: got '/a//b'; expected an absolute URL path such as '/api' (RFC 3986 "
+                                  "characters, no wildcards: a Prefix path '/blue' already matches '/blue/...'), "
+                                  "without '//'"),
     (lambda: Route(path="/blue/*"),
-     "route.path: got '/blue/*'; expected an absolute URL path starting with '/' without wildcards "
-     "(a Prefix path '/blue' already matches '/blue/...')"),
+     "route.path: got '/blue/*'; expected an absolute URL path such as '/api' (RFC 3986 characters, no wildcards: "
+     "a Prefix path '/blue' already matches '/blue/...')"),
     (lambda: Ingress("web", IngressArgs(name="web", namespace=NS, backends=())),
      "ingress.routes: got []; expected at least one route"),
     (lambda: Ingress("web", IngressArgs(name="web", namespace="other", backends=(

@@ -1,0 +1,127 @@
+"""Issue 16's known failures: each input a user wrote, now refused before registration with the right message
+(or, where the API server takes it, accepted with the right value)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import (
+    Container,
+    Deployment,
+    DeploymentArgs,
+    PodDisruptionBudgetArgs,
+    PodSpec,
+    Port,
+    Probe,
+    Quantity,
+    Resources,
+    ServicePort,
+    StatefulSetArgs,
+    Timing,
+)
+from pilothouse.offline import engine
+from tests.conftest import RunProgram
+from tests.messages import DNS1035_LABEL
+
+WEB = Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),),
+                resources=Resources.of(cpu="100m", memory="64Mi"))
+
+
+def test_a_workload_whose_name_starts_with_a_digit_needs_a_service_name(run_program: RunProgram) -> None:
+    def program() -> None:
+        game = Deployment("game", DeploymentArgs(name="2048-game", namespace="games", pod=PodSpec(containers=(WEB,))))
+        game.expose([ServicePort(80, target="http")])
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == f"service.name: got '2048-game'; expected {DNS1035_LABEL}"
+
+
+def test_memory_in_thousandths_of_a_byte_is_refused() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        Resources.of(cpu="250m", memory="128m")
+    assert str(error.value) == ("resources.memory: got '128m'; expected a whole number of bytes, such as '128Mi' or "
+                                "'128M' ('m' means thousandths: '128m' is 0.128 bytes)")
+
+
+@pytest.mark.parametrize(("kind", "threshold"), [("liveness", 3), ("startup", 2)])
+def test_liveness_and_startup_probes_succeed_once(kind: str, threshold: int) -> None:
+    probe = Probe.http("/healthz", timing=Timing(success_threshold=threshold))
+    with pytest.raises(InvalidValueError) as error:
+        Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),),
+                  liveness=probe if kind == "liveness" else None, startup=probe if kind == "startup" else None)
+    assert str(error.value) == (f"container.{kind}.success_threshold: got {threshold}; expected 1 (the API server "
+                                f"requires it for a {kind} probe)")
+
+
+def test_a_statefulset_name_leaves_room_for_the_revision_hash() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        StatefulSetArgs(name="a" * 55, namespace="shop", replicas=1, pod=PodSpec(containers=(WEB,)))
+    assert str(error.value) == (f"stateful_set.name: got '{'a' * 55}'; expected at most 52 characters (the "
+                                "controller labels each pod with the name and an 11-character hash)")
+    StatefulSetArgs(name="a" * 52, namespace="shop", replicas=1, pod=PodSpec(containers=(WEB,)))
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("512Ki", Decimal(512 * 2**10)), ("65536Ki", Decimal(65536 * 2**10)), ("2097152Ki", Decimal(2097152 * 2**10)),
+    ("1Ei", Decimal(2**60)), ("1E", Decimal(10**18)),
+])
+def test_binary_and_exa_quantities_parse(text: str, value: Decimal) -> None:
+    assert Quantity.parse(text).value == value
+
+
+def test_a_huge_exponent_is_refused_not_a_crash() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        Quantity.parse("1e99999999", "cpu")
+    assert str(error.value) == ("cpu: got '1e99999999'; expected a quantity of at most 2^63-1 (9223372036854775807); "
+                                "larger ones are capped by the API server")
+
+
+def _web(replicas: int | None) -> Deployment:
+    captured: list[Deployment] = []
+
+    def build() -> None:
+        captured.append(Deployment("web", DeploymentArgs(name="web", namespace="shop", replicas=replicas,
+                                                         pod=PodSpec(containers=(WEB,)))))
+    engine.run(build, stack="test")
+    return captured[0]
+
+
+@pytest.mark.parametrize(("replicas", "budget", "message"), [
+    (1, {"min_available": 1}, "disruption_budget.min_available: got 1; expected fewer pods than the workload's 1 "
+                              "replica(s), so that a node drain can evict one (raise the replicas, or use "
+                              "max_unavailable=1)"),
+    (3, {"min_available": 3}, "disruption_budget.min_available: got 3; expected fewer pods than the workload's 3 "
+                              "replica(s), so that a node drain can evict one (raise the replicas, or use "
+                              "max_unavailable=1)"),
+    (3, {"min_available": 5}, "disruption_budget.min_available: got 5; expected fewer pods than the workload's 3 "
+                              "replica(s), so that a node drain can evict one (raise the replicas, or use "
+                              "max_unavailable=1)"),
+    (3, {"min_available": "100%"}, "disruption_budget.min_available: got '100%'; expected less than 100% (100% "
+                                   "blocks every node drain and cluster upgrade)"),
+    (3, {"min_available": "90%"}, "disruption_budget.min_available: got '90%'; expected fewer pods than the "
+                                  "workload's 3 replica(s), so that a node drain can evict one (raise the replicas, "
+                                  "or use max_unavailable=1)"),
+    (3, {"max_unavailable": 0}, "disruption_budget.max_unavailable: got 0; expected at least one pod (0 blocks every "
+                                "node drain and cluster upgrade)"),
+    (None, {"max_unavailable": "0%"}, "disruption_budget.max_unavailable: got '0%'; expected at least one pod (0 "
+                                      "blocks every node drain and cluster upgrade)"),
+])
+def test_a_budget_that_allows_no_eviction_is_refused(replicas: int | None, budget: dict[str, int | str],
+                                                     message: str) -> None:
+    target = _web(replicas)
+    with pytest.raises(InvalidValueError) as error:
+        PodDisruptionBudgetArgs(target=target, min_available=budget.get("min_available"),
+                                max_unavailable=budget.get("max_unavailable"))
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("replicas", "budget"), [(3, {"min_available": 2}), (3, {"min_available": "66%"}),
+                                                  (None, {"min_available": 1}), (1, {"max_unavailable": 1})])
+def test_a_budget_that_lets_a_drain_evict_one_pod_is_accepted(replicas: int | None,
+                                                              budget: dict[str, int | str]) -> None:
+    PodDisruptionBudgetArgs(target=_web(replicas), min_available=budget.get("min_available"),
+                            max_unavailable=budget.get("max_unavailable"))

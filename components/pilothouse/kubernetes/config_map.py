@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Mapping
@@ -40,7 +41,8 @@ class ConfigMapArgs:
     name: str
     namespace: NamespaceRef
     data: dict[str, str] = field(default_factory=dict)
-    #: Keys whose value is the content of a file, read when the program runs (``--from-file``).
+    #: Keys whose value is the content of a file, read when the program runs (``--from-file``): UTF-8 text goes
+    #: to ``data`` byte for byte, anything else to ``binaryData``.
     files: dict[str, Path] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     immutable: bool = False
@@ -57,8 +59,26 @@ class ConfigMapArgs:
                 raise InvalidValueError(f"config_map.files[{key!r}]", str(path), "the path of a readable file")
 
     def all_data(self) -> dict[str, str]:
-        contents = {key: Path(path).read_text() for key, path in self.files.items()}
-        return dict(sorted({**self.data, **contents}.items()))
+        """The text entries: the literals and every file that is UTF-8, byte for byte (CRLF stays CRLF)."""
+        return dict(sorted({**self.data, **self._file_contents()[0]}.items()))
+
+    def binary_data(self) -> dict[str, str]:
+        """The files that are not UTF-8 text (a Java keystore, an image), base64-encoded for ``binaryData``."""
+        return dict(sorted(self._file_contents()[1].items()))
+
+    def _file_contents(self) -> tuple[dict[str, str], dict[str, str]]:
+        text, binary = {}, {}
+        for key, path in self.files.items():
+            content = Path(path).read_bytes()
+            try:
+                text[key] = content.decode("utf-8")
+            except UnicodeDecodeError:
+                binary[key] = base64.b64encode(content).decode()
+        return text, binary
+
+
+#: The API server's limit on a ConfigMap's data and binaryData together (``core.MaxSecretSize``, 1 MiB).
+MAX_SIZE = 1024 * 1024
 
 
 def content_checksum(data: Mapping[str, Any]) -> str:
@@ -73,9 +93,17 @@ class ConfigMap(k8s.core.v1.ConfigMap):
         self.args = args
         self.name = args.name
         self.entries = args.all_data()
-        self.checksum = content_checksum(self.entries)
+        binary = args.binary_data()
+        size = sum(len(key) + len(value.encode()) for key, value in self.entries.items()) + sum(
+            len(key) + len(base64.b64decode(value)) for key, value in binary.items())
+        if size > MAX_SIZE:  # ValidateConfigMap: the data and binaryData together
+            raise InvalidValueError("config_map.data", f"{size} bytes", f"at most {MAX_SIZE} bytes of data in all "
+                                                                        "(the API server's limit, 1 MiB)")
+        self.checksum = content_checksum({**self.entries, **{f"binary:{k}": v for k, v in binary.items()}})
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
                                 "data": self.entries}
+        if binary:
+            body["binary_data"] = binary
         if args.immutable:
             body["immutable"] = True
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)

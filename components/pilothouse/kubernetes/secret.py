@@ -57,8 +57,8 @@ class SecretArgs:
 
     name: str
     namespace: NamespaceRef
-    #: Plain values; each is wrapped as a Pulumi secret and base64-encoded for you.
-    data: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    #: Plain values, text or bytes (a keystore); each is wrapped as a Pulumi secret and base64-encoded for you.
+    data: Mapping[str, pulumi.Input[str] | pulumi.Input[bytes]] = field(default_factory=dict)
     type: SecretType = SecretType.OPAQUE
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -96,6 +96,10 @@ class SecretArgs:
                    data={".dockerconfigjson": dockerconfig})
 
 
+def _base64(value: object) -> str:
+    return base64.b64encode(value).decode() if isinstance(value, bytes) else encode(str(value))
+
+
 class Secret(k8s.core.v1.Secret):
     """A Secret; ``key()`` and ``volume()`` reference it, and pods using it roll when it changes."""
 
@@ -104,10 +108,12 @@ class Secret(k8s.core.v1.Secret):
         self.name = args.name
         values: pulumi.Output[dict[str, Any]] = pulumi.Output.all(**dict(args.data))
         values = pulumi.Output.secret(values)
-        data = values.apply(lambda plain: {key: encode(str(value)) for key, value in sorted(plain.items())})
+        data = values.apply(lambda plain: {key: _base64(value) for key, value in sorted(plain.items())})
         # The checksum is itself a secret, so no digest of a secret value is stored in plain text.
         self.checksum: pulumi.Output[str] = pulumi.Output.secret(values.apply(
-            lambda plain: hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()))
+            lambda plain: hashlib.sha256(json.dumps(
+                {key: _base64(value) if isinstance(value, bytes) else value for key, value in plain.items()},
+                sort_keys=True).encode()).hexdigest()))
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
                                 "type": str(args.type), "data": data}
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -40,7 +41,8 @@ class ConfigMapArgs:
 
     name: str
     namespace: NamespaceRef
-    data: dict[str, str] = field(default_factory=dict)
+    #: Literal values, or Pulumi outputs of text (another stack's output), checked when they resolve.
+    data: Mapping[str, str | pulumi.Output[str]] = field(default_factory=dict)
     #: Keys whose value is the content of a file, read when the program runs (``--from-file``): UTF-8 text goes
     #: to ``data`` byte for byte, anything else to ``binaryData``.
     files: dict[str, Path] = field(default_factory=dict)
@@ -58,7 +60,7 @@ class ConfigMapArgs:
             if not Path(path).is_file():
                 raise InvalidValueError(f"config_map.files[{key!r}]", str(path), "the path of a readable file")
 
-    def all_data(self) -> dict[str, str]:
+    def all_data(self) -> dict[str, str | pulumi.Output[str]]:
         """The text entries: the literals and every file that is UTF-8, byte for byte (CRLF stays CRLF)."""
         return dict(sorted({**self.data, **self._file_contents()[0]}.items()))
 
@@ -86,20 +88,34 @@ def content_checksum(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+def _text(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidValueError(f"config_map.data[{key!r}]", value, "text (a ConfigMap value is a string)")
+    return value
+
+
 class ConfigMap(k8s.core.v1.ConfigMap):
     """A ConfigMap; ``key()`` and ``volume()`` reference it and carry its checksum to the pods."""
 
     def __init__(self, resource_name: str, args: ConfigMapArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.args = args
         self.name = args.name
-        self.entries = args.all_data()
+        # A value from an output is checked when it resolves, before it is sent or digested.
+        self.entries = {key: value if isinstance(value, str) else value.apply(functools.partial(_text, key))
+                        for key, value in args.all_data().items()}
         binary = args.binary_data()
-        size = sum(len(key) + len(value.encode()) for key, value in self.entries.items()) + sum(
-            len(key) + len(base64.b64decode(value)) for key, value in binary.items())
+        size = sum(len(key) + len(value.encode()) for key, value in self.entries.items()
+                   if isinstance(value, str)) + sum(len(key) + len(base64.b64decode(value))
+                                                    for key, value in binary.items())
         if size > MAX_SIZE:  # ValidateConfigMap: the data and binaryData together
             raise InvalidValueError("config_map.data", f"{size} bytes", f"at most {MAX_SIZE} bytes of data in all "
                                                                         "(the API server's limit, 1 MiB)")
-        self.checksum = content_checksum({**self.entries, **{f"binary:{k}": v for k, v in binary.items()}})
+        everything = {**self.entries, **{f"binary:{key}": value for key, value in binary.items()}}
+        self.checksum: pulumi.Input[str]
+        if all(isinstance(value, str) for value in everything.values()):
+            self.checksum = content_checksum(everything)
+        else:
+            self.checksum = pulumi.Output.all(**everything).apply(content_checksum)
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
                                 "data": self.entries}
         if binary:

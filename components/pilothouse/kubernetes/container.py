@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -45,7 +46,8 @@ class Container:
     command: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
     ports: tuple[Port, ...] = ()
-    env: dict[str, str | EnvValue] = field(default_factory=dict)
+    #: Literal text, a Pulumi output of text, or an :class:`EnvValue` (ConfigMap/Secret key, pod field).
+    env: Mapping[str, str | pulumi.Output[str] | EnvValue] = field(default_factory=dict)
     resources: Resources | None = None
     liveness: Probe | None = None
     readiness: Probe | None = None

@@ -61,7 +61,8 @@ class EnvValue:
         return replace(self, rollout=((label, checksum),))
 
     @classmethod
-    def literal(cls, value: str) -> EnvValue:
+    def literal(cls, value: pulumi.Input[str]) -> EnvValue:
+        """A value given as text, or as a Pulumi output of text (another stack's output)."""
         return cls({"value": value})
 
     @classmethod
@@ -94,7 +95,7 @@ class EnvValue:
         return None if ref is None else (ref["name"], ref["key"])
 
 
-EnvInput = Mapping[str, "str | EnvValue"]
+EnvInput = Mapping[str, "str | pulumi.Output[str] | EnvValue"]
 
 
 def env_list(values: EnvInput) -> list[dict[str, Any]]:
@@ -102,6 +103,6 @@ def env_list(values: EnvInput) -> list[dict[str, Any]]:
     entries = []
     for name, value in values.items():
         env_name(f"env[{name!r}]", name)
-        source = EnvValue.literal(value) if isinstance(value, str) else value
+        source = value if isinstance(value, EnvValue) else EnvValue.literal(value)
         entries.append({"name": name, **source.source})
     return entries

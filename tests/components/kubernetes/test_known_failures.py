@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import base64
+import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pulumi
 import pytest
 
 from pilothouse.errors import InvalidValueError
@@ -28,6 +31,7 @@ from pilothouse.kubernetes import (
     StatefulSetArgs,
     Timing,
 )
+from pilothouse.kubernetes.config_map import content_checksum
 from pilothouse.offline import engine
 from tests.conftest import RunProgram
 from tests.messages import DNS1035_LABEL
@@ -161,3 +165,30 @@ def test_secret_values_may_be_bytes(run_program: RunProgram) -> None:
     render = engine.run(program, stack="test")  # the render redacts Secret data; read the registered inputs
     secret = render.one("kubernetes:core/v1:Secret")
     assert sorted(secret.inputs["data"]) == ["keystore.jks", "user"]
+
+
+def test_pulumi_outputs_are_values_like_any_other(run_program: RunProgram) -> None:
+    def program() -> None:
+        host = pulumi.Output.from_input("db.internal")  # another stack's output, as a program gets it
+        settings = ConfigMap("web", ConfigMapArgs(name="web", namespace="shop", data={"DB_HOST": host}))
+        container = Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),),
+                              env={"DB_HOST": host, "MODE": settings.key("DB_HOST")})
+        Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=PodSpec(containers=(container,))))
+
+    render = run_program(program)
+    assert render.one("kubernetes:core/v1:ConfigMap").inputs["data"] == {"DB_HOST": "db.internal"}
+    env = render.one("kubernetes:apps/v1:Deployment").inputs["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert env[0] == {"name": "DB_HOST", "value": "db.internal"}
+    annotations = render.one("kubernetes:apps/v1:Deployment").inputs["spec"]["template"]["metadata"]["annotations"]
+    assert annotations == {"checksum/configmap-web": content_checksum({"DB_HOST": "db.internal"})}
+
+
+def test_an_output_that_resolves_to_something_else_than_text_is_refused(run_program: RunProgram) -> None:
+    def program() -> None:
+        ports: Any = pulumi.Output.from_input([80])  # an untyped program's output of the wrong type
+        ConfigMap("web", ConfigMapArgs(name="web", namespace="shop", data={"PORTS": ports}))
+
+    # Raised when the output resolves, inside the SDK's serialization, which wraps it with where it happened.
+    with pytest.raises(ValueError, match=re.escape(
+            "config_map.data['PORTS']: got [80]; expected text (a ConfigMap value is a string)")):
+        run_program(program)

@@ -90,7 +90,7 @@ class PodDisruptionBudgetArgs:
         if len(given) != 1:
             raise InvalidValueError("disruption_budget", given, "exactly one of min_available or max_unavailable")
         count_or_percent(f"disruption_budget.{given[0]}", getattr(self, given[0]),
-                         "a pod count or a percentage like '50%'")
+                         "a pod count, or a percentage from '0%' to '100%' such as '50%'")
         self._check_a_drain_can_evict()
 
     def _check_a_drain_can_evict(self) -> None:

@@ -54,6 +54,10 @@ class ConfigMapArgs:
         dns_subdomain("config_map.name", self.name)
         for key in (*self.data, *self.files):
             config_key(f"config_map.data[{key!r}]", key)
+        for key, value in self.data.items():
+            if not isinstance(value, str | pulumi.Output):
+                raise InvalidValueError(f"config_map.data[{key!r}]", value,
+                                        "text (quote numbers and booleans: '8080', 'true') or a Pulumi output of text")
         for key in set(self.data) & set(self.files):
             raise InvalidValueError(f"config_map.files[{key!r}]", key, "a key not also given as a literal in data")
         for key, path in self.files.items():

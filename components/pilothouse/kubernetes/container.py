@@ -69,8 +69,12 @@ class Container:
         elif isinstance(self.image, pulumi.Output):
             object.__setattr__(self, "image", self.image.apply(_checked_image))
         self._check_ports_and_probes()
-        for env_var in self.env:
+        for env_var, value in self.env.items():
             env_name(f"container.env[{env_var!r}]", env_var)
+            if not isinstance(value, str | pulumi.Output | EnvValue):
+                raise InvalidValueError(f"container.env[{env_var!r}]", value,
+                                        "text (quote numbers and booleans: '8080', 'true'), a Pulumi output of text, "
+                                        "or an EnvValue")
         if self.security is SecurityProfile.RESTRICTED and not set(self.add_capabilities) <= RESTRICTED_ADDABLE:
             raise InvalidValueError("container.add_capabilities", list(self.add_capabilities),
                                     "only NET_BIND_SERVICE under the restricted profile")

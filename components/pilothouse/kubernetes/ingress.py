@@ -48,6 +48,8 @@ def route_host(field: str, host: str) -> str:
     Raises:
         InvalidValueError: naming ``field``.
     """
+    if host == "":
+        raise InvalidValueError(field, host, "a host name, or None for any host")
     rule = validation.is_wildcard_dns1123_subdomain if isinstance(host, str) and "*" in host else \
         validation.is_dns1123_subdomain
     check(field, host, rule, "a host name (optionally '*.' and a host name)")
@@ -68,7 +70,10 @@ def route_path(field: str, path: str) -> str:
     """
     allowed = ("an absolute URL path such as '/api' (RFC 3986 characters, no wildcards: a Prefix path '/blue' "
                "already matches '/blue/...')")
-    if not isinstance(path, str) or not _PATH.fullmatch(path) or len(path) > _PATH_MAX_LENGTH:
+    if isinstance(path, str) and len(path) > _PATH_MAX_LENGTH:
+        raise InvalidValueError(field, f"{path[:40]}... ({len(path)} characters)",
+                                f"a path of at most {_PATH_MAX_LENGTH} characters (an HTTPRoute path's limit)")
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
         raise InvalidValueError(field, path, allowed)
     for sequence in _PATH_SEQUENCES:
         if sequence in path:

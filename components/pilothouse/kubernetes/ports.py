@@ -33,6 +33,8 @@ def port_number(field: str, number: int) -> int:
 def port_name(field: str, name: str) -> str:
     """A container port's name, or a Service's named target port: an IANA service name (``IsValidPortName``:
     at most 15 lowercase letters, digits and single hyphens, with a letter, no hyphen at either end)."""
+    if name == "":
+        raise InvalidValueError(field, name, "a port name, or None for no name")
     return check(field, name, validation.is_valid_port_name, "a port name")
 
 

@@ -150,7 +150,8 @@ def byte_quantity(value: QuantityInput, field: str) -> Quantity:
     parsed = quantity(value, field)
     if parsed.value > _BYTES_MAX:
         raise InvalidValueError(field, parsed.text, f"at most {_BYTES_MAX} bytes (about 8 PiB): above it the API "
-                                                    "server's milli-value check overflows and refuses the quantity")
+                                                    "server's fractional-byte check overflows and warns or not, "
+                                                    "by chance")
     if parsed.value != parsed.value.to_integral_value():
         raise InvalidValueError(field, parsed.text, "a whole number of bytes, such as '128Mi' or '128M' ('m' means "
                                                     "thousandths: '128m' is 0.128 bytes)")

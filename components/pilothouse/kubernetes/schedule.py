@@ -103,24 +103,24 @@ def _duration_ok(text: str) -> bool:
 
 
 def schedule_errors(schedule: str) -> list[str]:
-    """What the API server says about ``schedule`` (empty when it accepts it)."""
+    """What ``schedule`` lacks to be accepted by the API server (empty when it is accepted)."""
     if "TZ" in schedule:
-        return ["cannot use TZ or CRON_TZ in schedule, use timeZone field instead"]
+        return ["no TZ or CRON_TZ in the schedule (the API server refuses it; use time_zone)"]
     if not schedule:
-        return ["empty spec string"]
+        return ["a non-empty schedule"]
     if schedule.startswith("@"):
         if schedule in MACROS:
             return []
         if schedule.startswith("@every ") and _duration_ok(schedule[len("@every "):]):
             return []
-        return [f"unrecognized descriptor: {schedule}"]
+        return [f"a known macro ({schedule!r} is not one)"]
     fields = _go_fields(schedule)
     if len(fields) != len(_FIELDS):
-        return [f"expected exactly {len(_FIELDS)} fields, found {len(fields)}"]
+        return [f"exactly {len(_FIELDS)} fields (found {len(fields)})"]
     for field, (minimum, maximum, names) in zip(fields, _FIELDS, strict=True):
         for expression in (part for part in field.split(",") if part):  # strings.FieldsFunc drops empty parts
             if not _range_ok(expression, minimum, maximum, names):
-                return [f"invalid field {expression!r}: allowed {minimum}-{maximum}"]
+                return [f"each field within its range ({expression!r} is not within {minimum}-{maximum})"]
     return []
 
 
@@ -133,7 +133,7 @@ def cron_schedule(field: str, schedule: str) -> str:
     if not isinstance(schedule, str):
         raise InvalidValueError(field, schedule, _ALLOWED)
     if errors := schedule_errors(schedule):
-        raise InvalidValueError(field, schedule, f"{_ALLOWED} ({errors[0]})")
+        raise InvalidValueError(field, schedule, f"{errors[0]}; {_ALLOWED}")
     return schedule
 
 

@@ -49,6 +49,8 @@ class ServicePort:
         elif self.target is not None:
             port_name("service.target", self.target)
         if self.name is not None:  # a Service port's own name is a DNS-1123 label, not an IANA service name
+            if self.name == "":
+                raise InvalidValueError("service_port.name", self.name, "a port name, or None for no name")
             dns_label("service_port.name", self.name)
         if self.node_port is not None:
             node_port("service.node_port", self.node_port)

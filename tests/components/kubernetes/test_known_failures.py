@@ -32,6 +32,7 @@ from pilothouse.kubernetes import (
     Timing,
 )
 from pilothouse.kubernetes.config_map import content_checksum
+from pilothouse.kubernetes.ingress import Route
 from pilothouse.offline import engine
 from tests.conftest import RunProgram
 from tests.messages import DNS1035_LABEL
@@ -192,3 +193,22 @@ def test_an_output_that_resolves_to_something_else_than_text_is_refused(run_prog
     with pytest.raises(ValueError, match=re.escape(
             "config_map.data['PORTS']: got [80]; expected text (a ConfigMap value is a string)")):
         run_program(program)
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Container(name="web", image="shop/web:1.0", env={"PORT": 8080}),  # type: ignore[dict-item]
+     "container.env['PORT']: got 8080; expected text (quote numbers and booleans: '8080', 'true'), a Pulumi output "
+     "of text, or an EnvValue"),
+    (lambda: ConfigMapArgs(name="web", namespace="shop", data={"DEBUG": True}),  # type: ignore[dict-item]
+     "config_map.data['DEBUG']: got True; expected text (quote numbers and booleans: '8080', 'true') or a Pulumi "
+     "output of text"),
+    (lambda: Port(8080, ""), "port.name: got ''; expected a port name, or None for no name"),
+    (lambda: Route(host=""), "route.host: got ''; expected a host name, or None for any host"),
+    (lambda: Route(path="/" + "a" * 1024),
+     f"route.path: got '/{'a' * 39}... (1025 characters)'; expected a path of at most 1024 characters (an HTTPRoute "
+     "path's limit)"),
+])
+def test_values_of_the_wrong_kind_are_refused_with_a_hint(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message

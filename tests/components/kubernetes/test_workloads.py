@@ -198,12 +198,14 @@ def test_job_and_cron_job_options(run_program: RunProgram) -> None:
      "job.pod.restart_policy: got None; expected 'Never' or 'OnFailure' for a Job's pods"),
     (lambda: JobSpec(pod=ONCE, backoff_limit=-1), "job.backoff_limit: got -1; expected a non-negative integer"),
     (lambda: CronJobArgs(name="hello", namespace="shop", schedule="*/1 * * * * *", job=JobSpec(pod=ONCE)),
-     f"cron_job.schedule: got '*/1 * * * * *'; expected {CRON} (expected exactly 5 fields, found 6)"),
+     f"cron_job.schedule: got '*/1 * * * * *'; expected exactly 5 fields (found 6); {CRON}"),
     (lambda: CronJobArgs(name="hello", namespace="shop", schedule="61 * * * *", job=JobSpec(pod=ONCE)),
-     f"cron_job.schedule: got '61 * * * *'; expected {CRON} (invalid field '61': allowed 0-59)"),
+     f"cron_job.schedule: got '61 * * * *'; expected each field within its range ('61' is not within 0-59); "
+     f"{CRON}"),
     *((lambda schedule=schedule: CronJobArgs(name="hello", namespace="shop", schedule=schedule,
                                              job=JobSpec(pod=ONCE)),
-       f"cron_job.schedule: got '{schedule}'; expected {CRON} (invalid field '{field}': allowed {allowed})")
+       f"cron_job.schedule: got '{schedule}'; expected each field within its range ('{field}' is not within "
+       f"{allowed}); {CRON}")
       for schedule, field, allowed in [("0 3 * * 7", "7", "0-6"), ("0 3 * * 5-7", "5-7", "0-6"),
                                        ("0 3 L * *", "L", "1-31"), ("0 3 * * 1#2", "1#2", "0-6"),
                                        ("0 3 15W * *", "15W", "1-31")]),

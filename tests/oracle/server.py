@@ -6,7 +6,8 @@ response header counts as a refusal (a memory of ``128m`` is accepted with a war
 
 Namespaced objects need their namespace: each check first applies, for real, the namespaces the objects name
 (server-side apply; the rendered ``Namespace`` when the objects include it, so its Pod Security labels hold,
-a bare one otherwise).
+a bare one otherwise). Namespaces are renamed ``oracle-<name>`` on the way, so that what the oracle leaves on
+the control plane never meets a stack deployed there (the end-to-end tests deploy ``shop``).
 """
 
 from __future__ import annotations
@@ -88,8 +89,9 @@ class Oracle:
                     self.api.wait_for(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
                                       f"{crd['metadata']['name']}", _established, timeout=60)
 
-    def check(self, objects: Sequence[dict[str, Any]]) -> list[Verdict]:
+    def check(self, rendered: Sequence[dict[str, Any]]) -> list[Verdict]:
         """Each object's verdict; the namespaces they name are applied for real first."""
+        objects = [_in_oracle_namespace(obj) for obj in rendered]
         namespaces = {o["metadata"]["name"]: o for o in objects if o.get("kind") == "Namespace"}
         for name in sorted({o["metadata"].get("namespace") for o in objects} - {None}):
             if name not in namespaces:
@@ -114,6 +116,19 @@ class Oracle:
     @staticmethod
     def _verdict(obj: dict[str, Any], reply: Reply) -> Verdict:
         return Verdict(obj, reply.status, reply.message if reply.status >= 300 else "", reply.warnings)
+
+
+#: Prefix of the namespaces the oracle applies for real.
+NAMESPACE_PREFIX = "oracle-"
+
+
+def _in_oracle_namespace(obj: dict[str, Any]) -> dict[str, Any]:
+    metadata = dict(obj.get("metadata") or {})
+    if obj.get("kind") == "Namespace":
+        metadata["name"] = NAMESPACE_PREFIX + metadata["name"]
+    elif metadata.get("namespace"):
+        metadata["namespace"] = NAMESPACE_PREFIX + metadata["namespace"]
+    return {**obj, "metadata": metadata}
 
 
 def _established(crd: dict[str, Any]) -> bool:

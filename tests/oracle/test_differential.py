@@ -42,13 +42,13 @@ from pilothouse.kubernetes import (
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.quantity import quantity_value
 from tests.oracle import collected
-from tests.oracle.server import Oracle
+from tests.oracle.server import NAMESPACE_PREFIX, Oracle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.after_renders]
 
 SEED = int(os.environ.get("PILOTHOUSE_ORACLE_SEED") or random.SystemRandom().randrange(2**32))
 EXAMPLES = int(os.environ.get("PILOTHOUSE_ORACLE_EXAMPLES") or 400)
-NAMESPACE = "oracle"
+NAMESPACE = "oracle-values"
 IMAGE = "registry.example.com/oracle/app:1.0"
 
 # --- generators -------------------------------------------------------------------------------------------
@@ -320,7 +320,8 @@ def _pilothouse_accepts(value_type: ValueType, value: Any) -> bool:
 
 @pytest.mark.parametrize("value_type", VALUE_TYPES, ids=lambda value_type: value_type.name)
 def test_pilothouse_accepts_what_the_api_server_accepts(value_type: ValueType, oracle: Oracle) -> None:
-    oracle.check([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}])
+    oracle.check([{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE.removeprefix(
+        NAMESPACE_PREFIX)}}])
     tally, disagreements = Tally(), []
 
     @seed(SEED)

@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import re
+
 from pilothouse.errors import InvalidValueError
 
 CountOrPercent = int | str
 
 
-def count_or_percent(field: str, value: CountOrPercent, allowed: str) -> CountOrPercent:
-    """``value`` if it is a non-negative count or a percentage ``'0%'``..``'100%'``."""
-    count_ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    percent_ok = isinstance(value, str) and value.endswith("%") and value[:-1].isdigit() and int(value[:-1]) <= 100
-    if not (count_ok or percent_ok):
+#: The largest value of an int32 field (counts, seconds, thresholds): the API server's types are int32.
+INT32_MAX = 2**31 - 1
+_PERCENT = re.compile(r"[0-9]+%", re.ASCII)  # IsValidPercent
+
+
+def percent(value: object) -> int | None:
+    """The number of a percentage text such as ``'25%'`` (ASCII digits, as ``IsValidPercent`` reads them), or
+    ``None`` when ``value`` is not one."""
+    if not isinstance(value, str) or not _PERCENT.fullmatch(value):
+        return None
+    digits = value[:-1].lstrip("0") or "0"
+    return int(digits) if len(digits) <= 3 else 1000  # anything longer is far above 100
+
+
+def count_or_percent(field: str, value: CountOrPercent, allowed: str, *, above_100: bool = False) -> CountOrPercent:
+    """``value`` if it is a count from 0 to 2^31-1 or a percentage ``'0%'``..``'100%'`` (any percentage with
+    ``above_100``, as for a rolling update's surge)."""
+    count_ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT32_MAX
+    share = percent(value)
+    if not (count_ok or (share is not None and (above_100 or share <= 100))):
         raise InvalidValueError(field, value, allowed)
     return value
 
 
+def is_zero(value: CountOrPercent | None) -> bool:
+    """``0``, ``'0%'``, ``'00%'``..."""
+    return (value == 0 and not isinstance(value, bool)) or percent(value) == 0
+
+
 def non_negative(field: str, value: int | None) -> None:
     """``value`` is unset or a non-negative integer (limits, deadlines, history sizes)."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise InvalidValueError(field, value, "a non-negative integer")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT32_MAX):
+        raise InvalidValueError(field, value, f"an integer from 0 to {INT32_MAX}")
 
 
 MAX_REPLICAS = 10000

@@ -24,13 +24,29 @@ class InvalidValueError(ValueError, pulumi.RunError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: got {value!r}; expected {allowed}")
+        super().__init__(f"{_bounded(field)}: got {_shown(value)}; expected {allowed}")
 
     def within(self, prefix: str, rename: Callable[[str], str] = str, field: str | None = None) -> InvalidValueError:
         """The same error with its field placed under ``prefix`` (a config key), fields named in the
         message renamed the same way (``vnet_cidr`` -> ``vnetCidr``)."""
         allowed = _FIELD_NAME.sub(lambda match: rename(match.group(0)), self.allowed)
         return InvalidValueError(f"{prefix}.{rename(field or self.field)}", self.value, allowed)
+
+
+#: The longest value or field a message repeats in full; longer ones are cut, with their length.
+_SHOWN = 200
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({len(text)} characters)"
+
+
+def _shown(value: object) -> str:
+    """``repr(value)``, cut to a readable length (a megabyte key is not repeated in full), and never failing
+    (Python refuses to write integers of more than 4300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {len(str(abs(value))) if value.bit_length() < 14000 else 'over 4000'} digits"
+    return _bounded(repr(value))
 
 
 def snake_to_camel(path: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.counts import CountOrPercent, count_or_percent
+from pilothouse.counts import CountOrPercent, count_or_percent, is_zero, percent
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.deployment import Deployment
 from pilothouse.kubernetes.exposable import Exposable
@@ -101,18 +101,19 @@ class PodDisruptionBudgetArgs:
         # A DaemonSet has no replica count; None on a Deployment or StatefulSet: an autoscaler owns it.
         replicas = getattr(getattr(self.target, "args", None), "replicas", None)
         if self.max_unavailable is not None:
-            if self.max_unavailable in (0, "0%"):
+            if is_zero(self.max_unavailable):
                 raise InvalidValueError("disruption_budget.max_unavailable", self.max_unavailable,
                                         "at least one pod (0 blocks every node drain and cluster upgrade)")
             return
         minimum = self.min_available
-        if isinstance(minimum, str):
-            if minimum == "100%" or replicas is None:
-                if minimum == "100%":
-                    raise InvalidValueError("disruption_budget.min_available", minimum,
-                                            "less than 100% (100% blocks every node drain and cluster upgrade)")
+        share = percent(minimum)
+        if share is not None:
+            if share >= 100:
+                raise InvalidValueError("disruption_budget.min_available", minimum,
+                                        "less than 100% (100% blocks every node drain and cluster upgrade)")
+            if replicas is None:
                 return
-            minimum = math.ceil(replicas * int(minimum[:-1]) / 100)
+            minimum = math.ceil(replicas * share / 100)
         if isinstance(replicas, int) and isinstance(minimum, int) and minimum >= replicas:
             raise InvalidValueError(
                 "disruption_budget.min_available", self.min_available,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pulumi
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
 from pilothouse.kubernetes.env import EnvValue, env_list, env_name
@@ -63,6 +64,7 @@ class Container:
     working_dir: str | None = None
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "container")
         dns_label("container.name", self.name)
         if isinstance(self.image, str):
             ImageRef.parse(self.image, "container.image")

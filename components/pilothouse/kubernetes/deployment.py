@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.counts import MAX_REPLICAS, CountOrPercent, count_or_percent, non_negative, replica_count
+from pilothouse.counts import MAX_REPLICAS, CountOrPercent, count_or_percent, is_zero, non_negative, replica_count
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns_label
@@ -35,10 +35,11 @@ class RollingUpdate:
     max_unavailable: CountOrPercent = "25%"
 
     def __post_init__(self) -> None:
-        for name in ("max_surge", "max_unavailable"):
-            count_or_percent(f"rolling_update.{name}", getattr(self, name),
-                             "a pod count (>= 0) or a percentage like '25%'")
-        if self.max_surge in (0, "0%") and self.max_unavailable in (0, "0%"):
+        count_or_percent("rolling_update.max_surge", self.max_surge, "a pod count (>= 0) or a percentage like '25%'",
+                         above_100=True)
+        count_or_percent("rolling_update.max_unavailable", self.max_unavailable,
+                         "a pod count (>= 0) or a percentage from '0%' to '100%' such as '25%'")
+        if is_zero(self.max_surge) and is_zero(self.max_unavailable):
             raise InvalidValueError("rolling_update.max_unavailable", self.max_unavailable,
                                     "a value above 0 when max_surge is 0 (or the rollout cannot progress)")
 

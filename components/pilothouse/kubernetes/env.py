@@ -11,7 +11,7 @@ import pulumi
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
-from pilothouse.kubernetes.names import check, dns_subdomain, qualified_name
+from pilothouse.kubernetes.names import check, dns_subdomain
 
 #: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``, and
 #: ``spec.host``, which the API server converts to ``spec.nodeName``).
@@ -40,8 +40,9 @@ def pod_field(field: str, path: str) -> str:
     (``metadata.labels['app']``)."""
     subscript = _SUBSCRIPT.fullmatch(path) if isinstance(path, str) else None
     if subscript is not None:  # the API server lower-cases an annotation key before checking it
-        key = subscript[2].lower() if subscript[1].endswith("annotations") else subscript[2]
-        qualified_name(field, key, "a label or annotation key")
+        annotation = subscript[1].endswith("annotations")
+        check(field, subscript[2], validation.is_annotation_key if annotation else validation.is_qualified_name,
+              "an annotation key" if annotation else "a label key")
         return path
     if path not in POD_FIELDS:
         raise InvalidValueError(field, path, f"one of {', '.join(sorted(POD_FIELDS))}, or "

@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import annotation_map, check, dns_label, dns_subdomain, labels
@@ -153,6 +154,7 @@ class Route:
     port: int | str | None = None
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "route")
         if self.host is not None:
             route_host("route.host", self.host)
         route_path("route.path", self.path)

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.counts import non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
@@ -166,6 +167,7 @@ class CronJobArgs:
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "cron_job")
         dns_label("cron_job.name", self.name)
         if len(self.name) > 52:  # the controller appends an 11-character suffix to each Job's name
             raise InvalidValueError("cron_job.name", self.name, "at most 52 characters")

@@ -75,11 +75,10 @@ def annotation_map(field: str, values: Mapping[str, str]) -> dict[str, str]:
         raise InvalidValueError(field, values, "a mapping of annotation keys to strings")
     total = 0
     for key, value in values.items():
-        # ValidateAnnotations: "The rule is QualifiedName except that case doesn't matter".
-        check(f"{field}[{key!r}]", key, lambda text: validation.is_qualified_name(text.lower()), "an annotation key")
+        check(f"{field}[{key!r}]", key, validation.is_annotation_key, "an annotation key")
         if not isinstance(value, str):
             raise InvalidValueError(f"{field}[{key!r}]", value, "a string (annotation values are text)")
-        total += len(key.encode()) + len(value.encode())
+        total += len(key.encode(errors="surrogatepass")) + len(value.encode(errors="surrogatepass"))
     if total > ANNOTATIONS_MAX_BYTES:
         raise InvalidValueError(field, f"{total} bytes", f"annotations of at most {ANNOTATIONS_MAX_BYTES} bytes in all")
     return dict(sorted(values.items()))

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.network_policy import TrafficRule, default_deny_spec
@@ -38,6 +39,7 @@ class NamespaceArgs:
     allow: tuple[TrafficRule, ...] = ()
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "namespace")
         dns_label("name", self.name)
         object.__setattr__(self, "labels", labels("labels", self.labels))
         names = [rule.name for rule in self.allow]

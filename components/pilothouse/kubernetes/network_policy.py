@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.ports import Protocol, port_number
@@ -42,6 +43,7 @@ class TrafficRule:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "traffic_rule")
         dns_label("traffic_rule.name", self.name)
         object.__setattr__(self, "pods", labels("traffic_rule.pods", self.pods))
         if self.peer_namespace is not None:

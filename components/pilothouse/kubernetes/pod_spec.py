@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
@@ -47,6 +48,7 @@ class Toleration:
     effect: TaintEffect | None = None
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "toleration")
         label_key("toleration.key", self.key)
 
     def to_manifest(self) -> dict[str, Any]:
@@ -79,6 +81,7 @@ class PodSpec:
     fs_group: int | None = None
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "pod")
         if not self.containers:
             raise InvalidValueError("pod.containers", [], "at least one container")
         names = [c.name for c in (*self.init_containers, *self.containers)]

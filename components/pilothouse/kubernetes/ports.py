@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
@@ -47,6 +48,7 @@ class Port:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "port")
         port_number("port", self.number)
         if self.name is not None:
             port_name("port.name", self.name)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.choices import member
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ports import port_name, port_number
 
@@ -66,6 +67,7 @@ class Probe:
         get: dict[str, Any] = {"path": path, "port": port_ref("probe.port", port)}
         if headers:
             get["httpHeaders"] = [{"name": name, "value": value} for name, value in headers.items()]
+        scheme = member("probe.scheme", scheme, Scheme)
         if scheme is not Scheme.HTTP:
             get["scheme"] = str(scheme)
         return cls({"httpGet": get}, timing or Timing(), port)

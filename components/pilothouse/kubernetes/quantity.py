@@ -58,21 +58,27 @@ def quantity_value(text: str) -> Decimal | None:
     digits = text[start:number_end]
     if digits in ("", "."):  # the API server reads "m", "Ki" or "." as zero; a slip, refused here
         return None
-    magnitude = Decimal(digits)
+    # Exact arithmetic: enough digits for every digit written (a 60-digit context rounded '1.000...01' to 1).
+    context = _CONTEXT.copy()
+    context.prec = max(_CONTEXT.prec, len(digits) + 40)
+    magnitude = context.create_decimal(digits)
     magnitude = -magnitude if text[0] == "-" else magnitude
     suffix = text[number_end:]
     if suffix in _DECIMAL:
-        return magnitude.scaleb(_DECIMAL[suffix], _CONTEXT)
+        return magnitude.scaleb(_DECIMAL[suffix], context)
     if suffix in _BINARY:
-        return _CONTEXT.multiply(magnitude, Decimal(2 ** _BINARY[suffix]))
+        return context.multiply(magnitude, Decimal(2 ** _BINARY[suffix]))
     if len(suffix) > 1 and suffix[0] in "eE":
         body = suffix[1:].lstrip("+-")
         if len(suffix) - 1 - len(body) > 1 or not body or set(body) - _DIGITS:
             return None
-        exponent = int(suffix[1:])
-        if not -(2**63) <= exponent < 2**63:  # strconv.ParseInt(..., 64) refuses it
+        significant = body.lstrip("0") or "0"
+        if len(significant) > 19:  # beyond int64: strconv.ParseInt(..., 64) refuses it
             return None
-        return magnitude.scaleb((exponent + 2**31) % 2**32 - 2**31, _CONTEXT)  # int32() keeps the low 32 bits
+        exponent = int(significant) * (-1 if suffix[1] == "-" else 1)
+        if not -(2**63) <= exponent < 2**63:
+            return None
+        return magnitude.scaleb((exponent + 2**31) % 2**32 - 2**31, context)  # int32() keeps the low 32 bits
     return None
 
 

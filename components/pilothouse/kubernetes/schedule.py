@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from fractions import Fraction
 
 from pilothouse.errors import InvalidValueError
 
@@ -54,12 +55,15 @@ def _atoi(text: str) -> int | None:
     digits = text[1:] if text[:1] in ("+", "-") else text
     if not digits or not all("0" <= char <= "9" for char in digits):
         return None
-    number = int(text)
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 19:  # beyond int64: Atoi refuses it (and Python's int() would refuse to read it)
+        return None
+    number = int(significant) * (-1 if text[0] == "-" else 1)
     return number if 0 <= number <= _INT64_MAX else None
 
 
 def _value(text: str, names: dict[str, int]) -> int | None:
-    named = names.get(text.lower()) if names else None
+    named = names.get(text.replace("\u0130", "i").lower()) if names else None  # Go's ToLower
     return named if named is not None else _atoi(text)
 
 
@@ -94,12 +98,12 @@ def _duration_ok(text: str) -> bool:
     """``time.ParseDuration``: the grammar, and a total within int64 nanoseconds."""
     if not _DURATION.fullmatch(text):
         return False
-    total = 0.0
+    total = Fraction(0)
     for number, unit in _DURATION_PART.findall(text):
-        if number in ("", "."):
+        if number in ("", ".") or len(number) > 40:
             return False
-        total += float(number) * _NANOSECONDS[unit]
-    return total <= _INT64_MAX
+        total += Fraction(number) * _NANOSECONDS[unit]
+    return total <= (_INT64_MAX + 1 if text.startswith("-") else _INT64_MAX)
 
 
 def schedule_errors(schedule: str) -> list[str]:
@@ -158,6 +162,6 @@ def time_zone(field: str, name: str) -> str:
         raise InvalidValueError(field, name, f"{allowed}: an explicit zone, not the node's 'Local'")
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'America'
         raise InvalidValueError(field, name, f"{allowed} (no such zone in the time zone database)") from None
     return name

@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue, config_key
 from pilothouse.kubernetes.names import dns_subdomain, labels
@@ -63,6 +64,7 @@ class SecretArgs:
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "secret")
         object.__setattr__(self, "labels", labels("secret.labels", self.labels))
         dns_subdomain("secret.name", self.name)
         if not self.data:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import label_key, labels
 
@@ -32,6 +33,7 @@ class Requirement:
     values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "selector")
         label_key("selector.key", self.key)
         needs_values = self.operator in (Operator.IN, Operator.NOT_IN)
         if needs_values != bool(self.values):

@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import Backend, Ingress, IngressArgs, IngressClass, Route, Tls
 from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label, labels
@@ -43,6 +44,7 @@ class ServicePort:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "service_port")
         port_number("service.port", self.port)
         if isinstance(self.target, int):
             port_number("service.target", self.target)
@@ -104,8 +106,10 @@ class ServiceArgs:
     scraping: Scraping | None = None
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "service")
         dns1035_label("service.name", self.name)
         labels("service.labels", self.labels)
+        labels("service.selector", self.selector)
         annotation_map("service.annotations", self.annotations)
         if not self.ports and not self.headless:
             raise InvalidValueError("service.ports", [], "at least one port (only a headless Service may have none)")

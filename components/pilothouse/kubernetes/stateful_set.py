@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.counts import MAX_REPLICAS, replica_count
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
@@ -114,6 +115,7 @@ class StatefulSetArgs:
     delete_claims_with_set: bool = False
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "stateful_set")
         object.__setattr__(self, "annotations", annotation_map("stateful_set.annotations", self.annotations))
         dns_label("stateful_set.name", self.name)
         if len(self.name) > 52:

@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_subdomain, qualified_name
@@ -121,6 +122,7 @@ class StorageClassArgs:
     mount_options: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        coerce_choices(self, "storage_class")
         dns_subdomain("storage_class.name", self.name)
         qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
 

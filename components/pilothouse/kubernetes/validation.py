@@ -45,6 +45,11 @@ _PERCENT = _regex(_PERCENT_FMT)
 _PORT_NAME_CHARSET = _regex("[-a-z0-9]+")
 
 
+def go_lower(value: str) -> str:
+    """Go's ``strings.ToLower``: one character for one (Python lower-cases 'İ' to two characters, Go to 'i')."""
+    return value.replace("\u0130", "i").lower()
+
+
 def _size(value: str) -> int:
     return len(value.encode("utf-8", "surrogatepass"))
 
@@ -131,6 +136,11 @@ def is_qualified_name(value: str) -> list[str]:
     if not _LABEL_KEY.fullmatch(name):
         errors.append("name part " + _regex_error(_LABEL_KEY_MESSAGE, _LABEL_KEY_FMT, "MyName", "my.name", "123-abc"))
     return errors
+
+
+def is_annotation_key(value: str) -> list[str]:
+    """``ValidateAnnotations``' rule for a key: "QualifiedName except that case doesn't matter"."""
+    return is_qualified_name(go_lower(value))
 
 
 def is_label_value(value: str) -> list[str]:

@@ -88,7 +88,8 @@ def test_host_path_needs_a_privileged_namespace(run_program: RunProgram) -> None
     ({"replicas": -1}, "deployment.replicas: got -1; expected an integer from 0 to 10000, or None"),
     ({"replicas": 1.5}, "deployment.replicas: got 1.5; expected an integer from 0 to 10000, or None"),
     ({"replicas": True}, "deployment.replicas: got True; expected an integer from 0 to 10000, or None"),
-    ({"revision_history_limit": -1}, "deployment.revision_history_limit: got -1; expected a non-negative integer"),
+    ({"revision_history_limit": -1},
+     "deployment.revision_history_limit: got -1; expected an integer from 0 to 2147483647"),
 ])
 def test_bad_deployments_are_rejected(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
@@ -97,8 +98,13 @@ def test_bad_deployments_are_rejected(kwargs: dict[str, Any], message: str) -> N
 
 
 @pytest.mark.parametrize(("build", "message"), [
-    (lambda: RollingUpdate(max_surge="150%"), "rolling_update.max_surge: got '150%'; expected a pod count (>= 0) "
-                                              "or a percentage like '25%'"),
+    (lambda: RollingUpdate(max_unavailable="150%"), "rolling_update.max_unavailable: got '150%'; expected a pod "
+                                                    "count (>= 0) or a percentage from '0%' to '100%' such as '25%'"),
+    (lambda: RollingUpdate(max_surge="٣%"), "rolling_update.max_surge: got '٣%'; expected a pod count (>= 0) or a "
+                                            "percentage like '25%'"),
+    (lambda: RollingUpdate(max_surge=0, max_unavailable="00%"), "rolling_update.max_unavailable: got '00%'; expected "
+                                                                "a value above 0 when max_surge is 0 (or the rollout "
+                                                                "cannot progress)"),
     (lambda: RollingUpdate(max_surge=0, max_unavailable=0), "rolling_update.max_unavailable: got 0; expected a "
                                                             "value above 0 when max_surge is 0 (or the rollout "
                                                             "cannot progress)"),

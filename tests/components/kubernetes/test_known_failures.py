@@ -17,16 +17,22 @@ from pilothouse.kubernetes import (
     ConfigMap,
     ConfigMapArgs,
     Container,
+    CronJobArgs,
     Deployment,
     DeploymentArgs,
+    JobSpec,
+    NamespaceArgs,
     PodDisruptionBudgetArgs,
     PodSpec,
     Port,
     Probe,
     Quantity,
     Resources,
+    RestartPolicy,
     Secret,
     SecretArgs,
+    SecurityProfile,
+    ServiceArgs,
     ServicePort,
     StatefulSetArgs,
     Timing,
@@ -35,7 +41,7 @@ from pilothouse.kubernetes.config_map import content_checksum
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.offline import engine
 from tests.conftest import RunProgram
-from tests.messages import DNS1035_LABEL
+from tests.messages import DNS1035_LABEL, DNS1123_LABEL, LABEL_KEY_NAME_PART
 
 WEB = Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),),
                 resources=Resources.of(cpu="100m", memory="64Mi"))
@@ -209,6 +215,52 @@ def test_an_output_that_resolves_to_something_else_than_text_is_refused(run_prog
      "path's limit)"),
 ])
 def test_values_of_the_wrong_kind_are_refused_with_a_hint(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Container(name="web", image="shop/web:1.0", security="root"),  # type: ignore[arg-type]
+     "container.security: got 'root'; expected one of 'restricted', 'host-reader', 'baseline', 'unconfined' "
+     "(SecurityProfile)"),
+    (lambda: Port(80, "http", "udp"),  # type: ignore[arg-type]
+     "port.protocol: got 'udp'; expected one of 'TCP', 'UDP', 'SCTP' (Protocol)"),
+    (lambda: Route(path_type="Bogus"),  # type: ignore[arg-type]
+     "route.path_type: got 'Bogus'; expected one of 'Prefix', 'Exact' (PathType)"),
+    (lambda: Port(10**5000), "port: got an integer of over 4000 digits; expected a port number from 1 to 65535"),
+    (lambda: NamespaceArgs(name="a" * 100_000), f"name: got '{'a' * 199}... (100002 characters); expected "
+                                                 f"{DNS1123_LABEL.partition(': ')[0]}: must be no more than 63 bytes"),
+])
+def test_choices_and_huge_values_are_refused_cleanly(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_a_choice_given_as_its_text_is_the_member() -> None:
+    container = Container(name="web", image="shop/web:1.0", security="baseline")  # type: ignore[arg-type]
+    assert container.security is SecurityProfile.BASELINE
+    assert container.to_manifest()["securityContext"] == Container(
+        name="web", image="shop/web:1.0", security=SecurityProfile.BASELINE).to_manifest()["securityContext"]
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: CronJobArgs(name="n", namespace="shop", schedule="0 3 * * *", time_zone="America",
+                         job=JobSpec(pod=PodSpec(containers=(WEB,), restart_policy=RestartPolicy.NEVER))),
+     "cron_job.time_zone: got 'America'; expected an IANA time zone name such as 'Asia/Seoul' or 'Etc/UTC' (no such "
+     "zone in the time zone database)"),
+    (lambda: Quantity.parse("1e" + "0" * 4999 + "3").value, None),
+    (lambda: ServiceArgs(name="s", namespace="shop", selector={"bad key!": "x"}, ports=(ServicePort(80),)),
+     f"service.selector['bad key!']: got 'bad key!'; expected a label key: {LABEL_KEY_NAME_PART}"),
+    (lambda: PodDisruptionBudgetArgs(target=_web(3), max_unavailable="00%"),
+     "disruption_budget.max_unavailable: got '00%'; expected at least one pod (0 blocks every node drain and cluster "
+     "upgrade)"),
+])
+def test_edge_inputs_from_the_adversarial_trial(build: Any, message: str | None) -> None:
+    if message is None:  # accepted, as the API server accepts it
+        assert build() == Decimal(1000)
+        return
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message

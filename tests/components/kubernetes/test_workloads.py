@@ -196,7 +196,8 @@ def test_job_and_cron_job_options(run_program: RunProgram) -> None:
 @pytest.mark.parametrize(("build", "message"), [
     (lambda: JobSpec(pod=PodSpec(containers=(WORKER,))),
      "job.pod.restart_policy: got None; expected 'Never' or 'OnFailure' for a Job's pods"),
-    (lambda: JobSpec(pod=ONCE, backoff_limit=-1), "job.backoff_limit: got -1; expected a non-negative integer"),
+    (lambda: JobSpec(pod=ONCE, backoff_limit=-1),
+     "job.backoff_limit: got -1; expected an integer from 0 to 2147483647"),
     (lambda: CronJobArgs(name="hello", namespace="shop", schedule="*/1 * * * * *", job=JobSpec(pod=ONCE)),
      f"cron_job.schedule: got '*/1 * * * * *'; expected exactly 5 fields (found 6); {CRON}"),
     (lambda: CronJobArgs(name="hello", namespace="shop", schedule="61 * * * *", job=JobSpec(pod=ONCE)),

@@ -7,12 +7,16 @@ from enum import StrEnum
 from typing import Any
 
 from pilothouse.choices import coerce_choices
+from pilothouse.counts import INT32_MAX, non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
 from pilothouse.kubernetes.names import dns_subdomain, label_key, labels
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import Volume
+
+#: ``supportedDNSPolicies`` of the API server.
+DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
 
 
 class RestartPolicy(StrEnum):
@@ -91,6 +95,12 @@ class PodSpec:
         object.__setattr__(self, "node_selector", labels("pod.node_selector", self.node_selector))
         if self.service_account is not None:
             dns_subdomain("pod.service_account", self.service_account)
+        if self.fs_group is not None and (isinstance(self.fs_group, bool) or not isinstance(self.fs_group, int)
+                                          or not 0 <= self.fs_group <= INT32_MAX):  # IsValidGroupID
+            raise InvalidValueError("pod.fs_group", self.fs_group, f"a group id from 0 to {INT32_MAX}")
+        non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds)
+        if self.dns_policy not in (None, *DNS_POLICIES):
+            raise InvalidValueError("pod.dns_policy", self.dns_policy, f"one of {', '.join(DNS_POLICIES)}")
         self.all_volumes()  # conflicting volume definitions fail here, at construction
 
     def all_volumes(self) -> tuple[Volume, ...]:

@@ -8,7 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from pilothouse.choices import member
+from pilothouse.counts import INT32_MAX
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import validation
+from pilothouse.kubernetes.names import check
 from pilothouse.kubernetes.ports import port_name, port_number
 
 PortRef = int | str
@@ -40,8 +43,9 @@ class Timing:
         for name, minimum in (("initial_delay_seconds", 0), ("period_seconds", 1), ("timeout_seconds", 1),
                               ("success_threshold", 1), ("failure_threshold", 1)):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
-                raise InvalidValueError(f"probe.{name}", value, f"an integer of at least {minimum}")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not minimum <= value <= INT32_MAX):
+                raise InvalidValueError(f"probe.{name}", value, f"an integer from {minimum} to {INT32_MAX}")
 
     def to_manifest(self) -> dict[str, int]:
         names = {"initial_delay_seconds": "initialDelaySeconds", "period_seconds": "periodSeconds",
@@ -65,6 +69,8 @@ class Probe:
         if not path.startswith("/"):
             raise InvalidValueError("probe.path", path, "an absolute HTTP path starting with '/'")
         get: dict[str, Any] = {"path": path, "port": port_ref("probe.port", port)}
+        for name in headers or {}:
+            check(f"probe.headers[{name!r}]", name, validation.is_http_header_name, "an HTTP header name")
         if headers:
             get["httpHeaders"] = [{"name": name, "value": value} for name, value in headers.items()]
         scheme = member("probe.scheme", scheme, Scheme)

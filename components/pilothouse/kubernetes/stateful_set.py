@@ -10,7 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.choices import coerce_choices
-from pilothouse.counts import MAX_REPLICAS, replica_count
+from pilothouse.counts import MAX_REPLICAS, non_negative, replica_count
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns_label
@@ -127,6 +127,7 @@ class StatefulSetArgs:
         if self.service_name is not None:
             dns_label("stateful_set.service_name", self.service_name)
         replica_count("stateful_set.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}")
+        non_negative("stateful_set.partition", self.partition)
         templates = {t.name for t in self.claim_templates}
         for volume in self.pod.all_volumes():
             if volume.declared_by_controller and volume.name not in templates:

@@ -62,8 +62,10 @@ class Volume:
 
     @classmethod
     def host_path(cls, name: str, path: str, type_: HostPathType = HostPathType.UNSET) -> Volume:
-        if not path.startswith("/"):
+        if not isinstance(path, str) or not path.startswith("/"):
             raise InvalidValueError("volume.path", path, "an absolute path on the node")
+        if ".." in path.split("/"):  # validatePathNoBacksteps
+            raise InvalidValueError("volume.path", path, "a path without '..' (the API server refuses backsteps)")
         spec = {"path": path} | ({"type": str(type_)} if type_ is not HostPathType.UNSET else {})
         return cls(name, {"hostPath": spec})
 
@@ -126,8 +128,12 @@ class Mount:
     sub_path: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.path.startswith("/"):
+        if not isinstance(self.path, str) or not self.path.startswith("/"):
             raise InvalidValueError("mount.path", self.path, "an absolute path in the container")
+        if self.sub_path is not None and (not isinstance(self.sub_path, str) or self.sub_path.startswith("/")
+                                          or ".." in self.sub_path.split("/")):
+            # validateLocalDescendingPath: relative, and no '..' element
+            raise InvalidValueError("mount.sub_path", self.sub_path, "a relative path inside the volume, without '..'")
 
     def to_manifest(self) -> dict[str, Any]:
         mount: dict[str, Any] = {"name": self.volume.name, "mountPath": self.path}

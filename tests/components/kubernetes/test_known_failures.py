@@ -21,6 +21,7 @@ from pilothouse.kubernetes import (
     Deployment,
     DeploymentArgs,
     JobSpec,
+    Mount,
     NamespaceArgs,
     PodDisruptionBudgetArgs,
     PodSpec,
@@ -36,6 +37,7 @@ from pilothouse.kubernetes import (
     ServicePort,
     StatefulSetArgs,
     Timing,
+    Volume,
 )
 from pilothouse.kubernetes.config_map import content_checksum
 from pilothouse.kubernetes.ingress import Route
@@ -261,6 +263,33 @@ def test_edge_inputs_from_the_adversarial_trial(build: Any, message: str | None)
     if message is None:  # accepted, as the API server accepts it
         assert build() == Decimal(1000)
         return
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Mount(Volume.empty_dir("data"), "/data", sub_path="../../etc"),
+     "mount.sub_path: got '../../etc'; expected a relative path inside the volume, without '..'"),
+    (lambda: Mount(Volume.empty_dir("data"), "/data", sub_path="/etc"),
+     "mount.sub_path: got '/etc'; expected a relative path inside the volume, without '..'"),
+    (lambda: Volume.host_path("logs", "/var/../etc"),
+     "volume.path: got '/var/../etc'; expected a path without '..' (the API server refuses backsteps)"),
+    (lambda: Probe.http("/", 8080, headers={"bad header:": "x"}),
+     "probe.headers['bad header:']: got 'bad header:'; expected an HTTP header name: a valid HTTP header must consist "
+     "of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"),
+    (lambda: Container(name="web", image="shop/web:1.0", run_as_user=-1),
+     "container.run_as_user: got -1; expected a user id from 0 to 2147483647"),
+    (lambda: PodSpec(containers=(WEB,), fs_group=2**31), "pod.fs_group: got 2147483648; expected a group id from 0 "
+                                                          "to 2147483647"),
+    (lambda: PodSpec(containers=(WEB,), dns_policy="Bogus"),
+     "pod.dns_policy: got 'Bogus'; expected one of ClusterFirstWithHostNet, ClusterFirst, Default, None"),
+    (lambda: PodSpec(containers=(WEB,), termination_grace_period_seconds=-5),
+     "pod.termination_grace_period_seconds: got -5; expected an integer from 0 to 2147483647"),
+    (lambda: Timing(timeout_seconds=2**31), "probe.timeout_seconds: got 2147483648; expected an integer from 1 to "
+                                            "2147483647"),
+])
+def test_fields_the_api_server_checks_are_checked(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message

@@ -92,7 +92,7 @@ def test_probes_render_each_handler_with_the_timing_given() -> None:
     (lambda: Probe.exec("cat /tmp/healthy"), "probe.command: got 'cat /tmp/healthy'; expected a non-empty list of "
                                              "arguments such as ['cat', '/tmp/healthy']"),
     (lambda: Probe.tcp(0), "probe.port: got 0; expected a port number from 1 to 65535"),
-    (lambda: Timing(period_seconds=0), "probe.period_seconds: got 0; expected an integer of at least 1"),
+    (lambda: Timing(period_seconds=0), "probe.period_seconds: got 0; expected an integer from 1 to 2147483647"),
 ])
 def test_bad_probes_are_rejected(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

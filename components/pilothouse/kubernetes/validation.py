@@ -25,8 +25,6 @@ _LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 _LABEL_VALUE_FMT = "(" + _LABEL_KEY_FMT + ")?"
 _CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
 _HTTP_HEADER_NAME_FMT = "[-A-Za-z0-9]+"
-_C_IDENTIFIER_FMT = "[A-Za-z_][A-Za-z0-9_]*"
-_PERCENT_FMT = "[0-9]+%"
 
 
 def _regex(fmt: str) -> re.Pattern[str]:
@@ -40,8 +38,6 @@ _LABEL_KEY = _regex(_LABEL_KEY_FMT)
 _LABEL_VALUE = _regex(_LABEL_VALUE_FMT)
 _CONFIG_MAP_KEY = _regex(_CONFIG_MAP_KEY_FMT)
 _HTTP_HEADER_NAME = _regex(_HTTP_HEADER_NAME_FMT)
-_C_IDENTIFIER = _regex(_C_IDENTIFIER_FMT)
-_PERCENT = _regex(_PERCENT_FMT)
 _PORT_NAME_CHARSET = _regex("[-a-z0-9]+")
 
 
@@ -167,11 +163,6 @@ def is_valid_port_name(value: str) -> list[str]:
     return errors
 
 
-def is_valid_port_num(value: int) -> list[str]:
-    """``IsValidPortNum``: 1 to 65535."""
-    return [] if 1 <= value <= 65535 else ["must be between 1 and 65535, inclusive"]
-
-
 def is_config_map_key(value: str) -> list[str]:
     """``IsConfigMapKey``: the keys of ConfigMap and Secret data (they become file names)."""
     errors = [_max_len(DNS1123_SUBDOMAIN_MAX_LENGTH)] if _size(value) > DNS1123_SUBDOMAIN_MAX_LENGTH else []
@@ -193,38 +184,12 @@ def is_env_var_name(value: str) -> list[str]:
     return errors + _chdir_prefix(value)
 
 
-def is_relaxed_env_var_name(value: str) -> list[str]:
-    """``IsRelaxedEnvVarName``: environment variable names (RelaxedEnvironmentVariableValidation, GA in 1.34):
-    printable ASCII except '='."""
-    errors = ["environment variable name must be non-empty"] if not value else []
-    if any(not " " <= char <= "~" or char == "=" for char in value):
-        errors.append("a valid environment variable name must consist only of printable ASCII characters other "
-                      "than '='")
-    return errors
-
-
 def is_http_header_name(value: str) -> list[str]:
     """``IsHTTPHeaderName``: the header names of HTTP probes."""
     if _HTTP_HEADER_NAME.fullmatch(value):
         return []
     return [_regex_error("a valid HTTP header must consist of alphanumeric characters or '-'", _HTTP_HEADER_NAME_FMT,
                          "X-Header-Name")]
-
-
-def is_c_identifier(value: str) -> list[str]:
-    """``IsCIdentifier``."""
-    if _C_IDENTIFIER.fullmatch(value):
-        return []
-    return [_regex_error("a valid C identifier must start with alphabetic character or '_', followed by a string of "
-                         "alphanumeric characters or '_'", _C_IDENTIFIER_FMT, "my_name", "MY_NAME", "MyName")]
-
-
-def is_valid_percent(value: str) -> list[str]:
-    """``IsValidPercent``: digits then '%'."""
-    if _PERCENT.fullmatch(value):
-        return []
-    return [_regex_error("a valid percent string must be a numeric string followed by an ending '%'", _PERCENT_FMT,
-                         "1%", "93%")]
 
 
 def _chdir_prefix(value: str) -> list[str]:

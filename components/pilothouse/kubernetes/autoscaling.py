@@ -30,9 +30,10 @@ class HorizontalPodAutoscalerArgs:
     memory_utilization: int | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.target, Deployment) and self.target.args.replicas is not None:
+        if self.target.args.replicas is not None:
+            kind = "Deployment" if isinstance(self.target, Deployment) else "StatefulSet"
             raise InvalidValueError("autoscaler.target.replicas", self.target.args.replicas,
-                                    "None on an autoscaled Deployment, so Pulumi never resets the count the "
+                                    f"None on an autoscaled {kind}, so Pulumi never resets the count the "
                                     "autoscaler chose")
         if isinstance(self.min_replicas, bool) or not 1 <= self.min_replicas <= self.max_replicas:
             raise InvalidValueError("autoscaler.min_replicas", self.min_replicas,

@@ -74,7 +74,8 @@ class StatefulSetArgs:
         namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
             namespace's name.
         pod: the pod template; it mounts claim template volumes with :meth:`ClaimTemplate.mount`.
-        replicas: an integer from 0 to 10000 (default 1).
+        replicas: an integer from 0 to 10000 (default 1), or ``None`` when a :class:`HorizontalPodAutoscaler`
+            owns the count.
         labels: labels of the StatefulSet and its pods, also its selector (default ``{"app": name}``).
         annotations: annotations of the StatefulSet object (keys and values checked as the API server checks them).
         claim_templates: the volumes each pod gets for itself (:class:`ClaimTemplate`).
@@ -90,7 +91,7 @@ class StatefulSetArgs:
 
     Raises:
         InvalidValueError: naming ``stateful_set.name`` or ``stateful_set.service_name`` (not a DNS-1123 label),
-            ``stateful_set.labels[<key>]`` (an invalid label), ``stateful_set.replicas`` (not 0 to 10000),
+            ``stateful_set.labels[<key>]`` (an invalid label), ``stateful_set.replicas`` (not 0 to 10000 or ``None``),
             ``stateful_set.pod.mounts`` (a claim template mount without a matching template),
             ``stateful_set.pod.volumes`` (a pod volume named like a claim template, or a hostPath volume in a
             namespace that is not privileged) or ``stateful_set.pod.containers`` (a container profile the
@@ -100,7 +101,7 @@ class StatefulSetArgs:
     name: str
     namespace: NamespaceRef
     pod: PodSpec
-    replicas: int = 1
+    replicas: int | None = 1
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     claim_templates: tuple[ClaimTemplate, ...] = ()
@@ -126,7 +127,8 @@ class StatefulSetArgs:
         object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "stateful_set.labels"))
         if self.service_name is not None:
             dns_label("stateful_set.service_name", self.service_name)
-        replica_count("stateful_set.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}")
+        if self.replicas is not None:
+            replica_count("stateful_set.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}, or None")
         non_negative("stateful_set.partition", self.partition)
         templates = {t.name for t in self.claim_templates}
         for volume in self.pod.all_volumes():
@@ -144,7 +146,8 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("stateful_set", resource_name, name=args.name, namespace=args.namespace,
-                         pod_labels=args.labels, pod=args.pod, peak_pods=args.replicas)
+                         pod_labels=args.labels, pod=args.pod,
+                         peak_pods=args.replicas if args.replicas is not None else 1)
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
         self.args = args
         service_name = args.service_name or args.name
@@ -152,8 +155,10 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
                  for c in args.pod.containers for p in c.ports]
         self.headless_service = self.expose(ports, name=service_name, headless=True)
         spec: dict[str, Any] = {
-            "serviceName": service_name, "replicas": args.replicas,
+            "serviceName": service_name,
             "selector": {"matchLabels": args.labels}, "template": pod_template(args.labels, args.pod)}
+        if args.replicas is not None:  # None: an autoscaler owns the count
+            spec["replicas"] = args.replicas
         if args.claim_templates:
             spec["volumeClaimTemplates"] = [t.to_manifest() for t in args.claim_templates]
         if args.pod_management is not None:

@@ -20,6 +20,8 @@ from pilothouse.kubernetes import (
     CronJobArgs,
     Deployment,
     DeploymentArgs,
+    HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerArgs,
     JobSpec,
     Mount,
     NamespaceArgs,
@@ -35,6 +37,7 @@ from pilothouse.kubernetes import (
     SecurityProfile,
     ServiceArgs,
     ServicePort,
+    StatefulSet,
     StatefulSetArgs,
     Timing,
     Volume,
@@ -293,3 +296,25 @@ def test_fields_the_api_server_checks_are_checked(build: Any, message: str) -> N
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message
+
+
+def test_an_autoscaled_statefulset_leaves_its_count_to_the_autoscaler(run_program: RunProgram) -> None:
+    def program() -> None:
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", replicas=None,
+                                               pod=PodSpec(containers=(WEB,))))
+        HorizontalPodAutoscaler("db", HorizontalPodAutoscalerArgs(target=db, min_replicas=2, max_replicas=4))
+
+    render = run_program(program)
+    assert "replicas" not in render.one("kubernetes:apps/v1:StatefulSet").inputs["spec"]
+
+
+def test_an_autoscaler_refuses_a_statefulset_with_a_fixed_count(run_program: RunProgram) -> None:
+    def program() -> None:
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", replicas=2,
+                                               pod=PodSpec(containers=(WEB,))))
+        HorizontalPodAutoscaler("db", HorizontalPodAutoscalerArgs(target=db, min_replicas=2, max_replicas=4))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("autoscaler.target.replicas: got 2; expected None on an autoscaled StatefulSet, so "
+                                "Pulumi never resets the count the autoscaler chose")

@@ -140,7 +140,7 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
      "stateful_set.pod.mounts: got 'data'; expected the name of a claim template (none)"),
     (lambda: StatefulSetArgs(name="db", namespace="shop", replicas=10001,
                              pod=PodSpec(containers=(Container(name="db", image="postgres:16"),))),
-     "stateful_set.replicas: got 10001; expected an integer from 0 to 10000"),
+     "stateful_set.replicas: got 10001; expected an integer from 0 to 10000, or None"),
     (lambda: ClaimTemplate("data", "1Gi", access_modes=(AccessMode.READ_WRITE_MANY,),
                            storage_class=_disk_class()),
      "claim_template.access_modes: got ['ReadWriteMany']; expected modes storage class 'managed' supports "

@@ -23,10 +23,15 @@ def percent(value: object) -> int | None:
     return int(digits) if len(digits) <= 3 else 1000  # anything longer is far above 100
 
 
+def whole(value: object, highest: int = INT32_MAX) -> bool:
+    """``value`` is an integer (not a bool) from 0 to ``highest``."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= highest
+
+
 def count_or_percent(field: str, value: CountOrPercent, allowed: str, *, above_100: bool = False) -> CountOrPercent:
     """``value`` if it is a count from 0 to 2^31-1 or a percentage ``'0%'``..``'100%'`` (any percentage with
     ``above_100``, as for a rolling update's surge)."""
-    count_ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= INT32_MAX
+    count_ok = whole(value)
     share = percent(value)
     if not (count_ok or (share is not None and (above_100 or share <= 100))):
         raise InvalidValueError(field, value, allowed)
@@ -40,7 +45,7 @@ def is_zero(value: CountOrPercent | None) -> bool:
 
 def non_negative(field: str, value: int | None) -> None:
     """``value`` is unset or a non-negative integer (limits, deadlines, history sizes)."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT32_MAX):
+    if value is not None and not whole(value):
         raise InvalidValueError(field, value, f"an integer from 0 to {INT32_MAX}")
 
 
@@ -49,5 +54,5 @@ MAX_REPLICAS = 10000
 
 def replica_count(field: str, value: int, allowed: str) -> None:
     """``value`` is a whole number of replicas, 0 to ``MAX_REPLICAS`` (Deployments, StatefulSets)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REPLICAS:
+    if not whole(value, MAX_REPLICAS):
         raise InvalidValueError(field, value, allowed)

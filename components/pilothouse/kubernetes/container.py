@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 
 from pilothouse.choices import coerce_choices
-from pilothouse.counts import INT32_MAX
+from pilothouse.counts import INT32_MAX, whole
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
 from pilothouse.kubernetes.env import EnvValue, env_list, env_name
@@ -81,8 +81,7 @@ class Container:
         if self.security is SecurityProfile.RESTRICTED and not set(self.add_capabilities) <= RESTRICTED_ADDABLE:
             raise InvalidValueError("container.add_capabilities", list(self.add_capabilities),
                                     "only NET_BIND_SERVICE under the restricted profile")
-        if self.run_as_user is not None and (isinstance(self.run_as_user, bool) or not isinstance(self.run_as_user, int)
-                                             or not 0 <= self.run_as_user <= INT32_MAX):  # IsValidUserID
+        if self.run_as_user is not None and not whole(self.run_as_user):  # IsValidUserID
             raise InvalidValueError("container.run_as_user", self.run_as_user, f"a user id from 0 to {INT32_MAX}")
         if self.run_as_user == 0 and self.security is SecurityProfile.RESTRICTED:
             raise InvalidValueError("container.run_as_user", 0, "a non-zero user id under the restricted profile")

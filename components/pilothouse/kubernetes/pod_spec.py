@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from pilothouse.choices import coerce_choices
-from pilothouse.counts import INT32_MAX, non_negative
+from pilothouse.counts import INT32_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
@@ -95,8 +95,7 @@ class PodSpec:
         object.__setattr__(self, "node_selector", labels("pod.node_selector", self.node_selector))
         if self.service_account is not None:
             dns_subdomain("pod.service_account", self.service_account)
-        if self.fs_group is not None and (isinstance(self.fs_group, bool) or not isinstance(self.fs_group, int)
-                                          or not 0 <= self.fs_group <= INT32_MAX):  # IsValidGroupID
+        if self.fs_group is not None and not whole(self.fs_group):  # IsValidGroupID
             raise InvalidValueError("pod.fs_group", self.fs_group, f"a group id from 0 to {INT32_MAX}")
         non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds)
         if self.dns_policy not in (None, *DNS_POLICIES):

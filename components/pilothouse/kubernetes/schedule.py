@@ -14,6 +14,7 @@ import zoneinfo
 from fractions import Fraction
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.validation import go_lower
 
 MACROS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 _ALLOWED = ("a schedule the API server's cron parser reads: five fields 'minute hour day-of-month month "
@@ -63,7 +64,7 @@ def _atoi(text: str) -> int | None:
 
 
 def _value(text: str, names: dict[str, int]) -> int | None:
-    named = names.get(text.replace("\u0130", "i").lower()) if names else None  # Go's ToLower
+    named = names.get(go_lower(text)) if names else None
     return named if named is not None else _atoi(text)
 
 

@@ -146,6 +146,5 @@ def _database(config: StackConfig, shop: Namespace, database: Secret, opts: pulu
         mounts=(data.mount("/var/lib/postgresql/data"),
                 Mount(Volume.empty_dir("run"), "/var/run/postgresql")))
     StatefulSet("db", StatefulSetArgs(name="db", namespace=shop, replicas=DB_REPLICAS, claim_templates=(data,),
-                                      delete_claims_with_set=not config.protect,
                                       pod=PodSpec(containers=(postgres,), fs_group=70)), opts)
 

@@ -59,6 +59,7 @@ def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str,
         "manifests/shop/Service-web.yaml",
         "manifests/shop/ServiceMonitor-web.yaml",
         "manifests/shop/StatefulSet-db.yaml",
+        "patches/shop/PersistentVolumeClaim-data-db-0.yaml",
     ]
 
 

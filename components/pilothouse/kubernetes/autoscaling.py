@@ -123,12 +123,12 @@ class PodDisruptionBudgetArgs:
 
 
 class PodDisruptionBudget(k8s.policy.v1.PodDisruptionBudget):
-    """A ``policy/v1`` PDB selecting the workload's pods by its own labels."""
+    """A ``policy/v1`` PDB selecting the workload's pods by the workload's selector."""
 
     def __init__(self, resource_name: str, args: PodDisruptionBudgetArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         target = args.target
-        spec: dict[str, Any] = {"selector": {"matchLabels": target.pod_labels}}
+        spec: dict[str, Any] = {"selector": {"matchLabels": target.selector}}
         if args.min_available is not None:
             spec["minAvailable"] = args.min_available
         else:

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.deployment import RollingUpdate
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns_label
@@ -17,8 +18,9 @@ from pilothouse.kubernetes.workload import (
     check_admitted,
     object_metadata,
     object_options,
+    pod_labels,
     pod_template,
-    workload_labels,
+    select_pods,
 )
 
 
@@ -31,22 +33,27 @@ class DaemonSetArgs:
         namespace: a :class:`Namespace` of ours (its Pod Security level must admit the pod) or an existing
             namespace's name.
         pod: the pod template (:class:`PodSpec`); see its comment.
-        labels: labels of the DaemonSet and its pods, also its selector (default ``{"app": name}``).
+        selector: the labels that pick its pods (default ``{"app": <labels' app, else name>}``); a change
+            replaces the DaemonSet.
+        labels: more labels of the DaemonSet and its pods; they change in place.
         annotations: annotations of the DaemonSet object (not of its pods), checked as the API server checks them.
         rolling_update: see its comment; ``None`` (default) leaves the update strategy unset.
 
     Against the quota of a namespace of ours the DaemonSet counts as one pod when it is created.
 
     Raises:
-        InvalidValueError: naming ``daemon_set.name`` (not a DNS-1123 label), ``daemon_set.labels[<key>]`` (an
-            invalid label), ``daemon_set.pod.containers`` (a container profile the namespace's Pod Security level
-            does not admit) or ``daemon_set.pod.volumes`` (a hostPath volume in a namespace that is not privileged).
+        InvalidValueError: naming ``daemon_set.name`` (not a DNS-1123 label), ``daemon_set.selector[<key>]`` or
+            ``daemon_set.labels[<key>]`` (an invalid label, or a label contradicting the selector),
+            ``daemon_set.pod.containers`` (a container profile the namespace's Pod Security level does not admit) or
+            ``daemon_set.pod.volumes`` (a hostPath volume in a namespace that is not privileged, or a claim whose
+            volume attaches to one node at a time, which the pods on the other nodes would wait for forever).
     """
 
     name: str
     namespace: NamespaceRef
     #: Put a ``node_selector`` on the pod to run on some nodes only.
     pod: PodSpec
+    selector: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     #: Only ``max_unavailable`` applies to DaemonSets (``max_surge`` defaults to 0 there).
@@ -55,8 +62,13 @@ class DaemonSetArgs:
     def __post_init__(self) -> None:
         object.__setattr__(self, "annotations", annotation_map("daemon_set.annotations", self.annotations))
         dns_label("daemon_set.name", self.name)
-        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "daemon_set.labels"))
+        select_pods(self, "daemon_set")
         check_admitted(self.namespace, self.pod, "daemon_set")
+        one_node = [v.name for v in self.pod.all_volumes() if v.one_node]
+        if one_node:
+            raise InvalidValueError("daemon_set.pod.volumes", one_node[0],
+                                    "no claim whose volume attaches to one node at a time (a DaemonSet runs a pod "
+                                    "on every node; use a storage class with ReadWriteMany)")
 
 
 class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
@@ -64,14 +76,15 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("daemon_set", resource_name, name=args.name, namespace=args.namespace,
-                         pod_labels=args.labels, pod=args.pod, peak_pods=1)
+                         selector=args.selector, pod=args.pod, peak_pods=1)
         self.args = args
         self.name = args.name
-        spec: dict[str, Any] = {"selector": {"matchLabels": args.labels},
-                                "template": pod_template(args.labels, args.pod)}
+        spec: dict[str, Any] = {"selector": {"matchLabels": args.selector},
+                                "template": pod_template(pod_labels(args.selector, args.labels), args.pod)}
         if args.rolling_update is not None:
             spec["updateStrategy"] = {"type": "RollingUpdate",
                                       "rollingUpdate": {"maxUnavailable": args.rolling_update.max_unavailable}}
         body: dict[str, Any] = {
-            "metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations), "spec": spec}
+            "metadata": object_metadata(args.name, args.namespace, pod_labels(args.selector, args.labels),
+                                        args.annotations), "spec": spec}
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)

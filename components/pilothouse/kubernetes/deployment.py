@@ -20,8 +20,9 @@ from pilothouse.kubernetes.workload import (
     check_admitted,
     object_metadata,
     object_options,
+    pod_labels,
     pod_template,
-    workload_labels,
+    select_pods,
 )
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -59,7 +60,10 @@ class DeploymentArgs:
             namespace's name.
         pod: the pod template (:class:`PodSpec`).
         replicas: see its comment; an integer from 0 to 10000, or ``None`` (default 1).
-        labels: labels of the Deployment and its pods, also its selector (default ``{"app": name}``).
+        selector: the labels that pick its pods (default ``{"app": <labels' app, else name>}``); the API server
+            refuses to change a selector, so a change replaces the Deployment (the old one deleted first).
+        labels: more labels of the Deployment and its pods (such as ``app.kubernetes.io/version``); they change
+            in place. The object and its pods carry the selector's labels too.
         annotations: annotations of the Deployment object (not of its pods), checked as the API server checks them.
         strategy: :class:`RollingUpdate` or :class:`Recreate`; ``None`` (default) leaves it unset.
         change_cause, wait_until_ready: see their comments (``wait_until_ready`` defaults to ``True``).
@@ -69,9 +73,16 @@ class DeploymentArgs:
     When the Deployment is created, :attr:`peak_pods` (replicas plus rolling-update surge; an unset strategy
     counts as ``RollingUpdate()``) are counted against the quota of a namespace of ours.
 
+    A pod mounting a claim whose volume attaches to one node at a time (``ReadWriteOnce``; see
+    :meth:`PersistentVolumeClaim.volume`) must run as one replica that never surges: with a second pod, or a
+    rollout starting the new pod before the old one stops, the pod on another node waits forever on a
+    "Multi-Attach error" and ``pulumi up`` on the rollout (Kubernetes docs, "Persistent Volumes: Access Modes").
+
     Raises:
-        InvalidValueError: naming ``deployment.name`` (not a DNS-1123 label), ``deployment.labels[<key>]`` (an
-            invalid label), ``deployment.replicas`` (not 0 to 10000 or ``None``), ``deployment.revision_history_limit``
+        InvalidValueError: naming ``deployment.name`` (not a DNS-1123 label), ``deployment.selector[<key>]`` or
+            ``deployment.labels[<key>]`` (an invalid label, or a label contradicting the selector),
+            ``deployment.replicas`` (not 0 to 10000 or ``None``; above 1 with a one-node claim),
+            ``deployment.strategy`` (a surging rollout with a one-node claim), ``deployment.revision_history_limit``
             or ``deployment.min_ready_seconds`` (not a non-negative integer), or ``deployment.pod.containers`` /
             ``deployment.pod.volumes`` (a pod the namespace's Pod Security level would reject).
     """
@@ -81,6 +92,7 @@ class DeploymentArgs:
     pod: PodSpec
     #: ``None`` leaves the count to a HorizontalPodAutoscaler: Pulumi then never resets it.
     replicas: int | None = 1
+    selector: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     strategy: RollingUpdate | Recreate | None = None
@@ -94,12 +106,28 @@ class DeploymentArgs:
     def __post_init__(self) -> None:
         object.__setattr__(self, "annotations", annotation_map("deployment.annotations", self.annotations))
         dns_label("deployment.name", self.name)
-        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "deployment.labels"))
+        select_pods(self, "deployment")
         if self.replicas is not None:
             replica_count("deployment.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}, or None")
         for name in ("revision_history_limit", "min_ready_seconds"):
             non_negative(f"deployment.{name}", getattr(self, name))
         check_admitted(self.namespace, self.pod, "deployment")
+        self._check_one_node_claims()
+
+    def _check_one_node_claims(self) -> None:
+        claim = next((v.source["persistentVolumeClaim"]["claimName"] for v in self.pod.all_volumes() if v.one_node),
+                     None)
+        if claim is None:
+            return
+        why = (f"while the pod mounts claim '{claim}', whose volume attaches to one node at a time (use a StatefulSet "
+               "with a claim template per pod, or a storage class with ReadWriteMany)")
+        if self.replicas is None or self.replicas > 1:
+            raise InvalidValueError("deployment.replicas", self.replicas, f"0 or 1 {why}")
+        if self.peak_pods > self.replicas:
+            raise InvalidValueError("deployment.strategy", self.strategy,
+                                    f"Recreate() or RollingUpdate(max_surge=0) {why}: a surging rollout starts the "
+                                    "new pod before the old one stops, and on another node it waits forever "
+                                    "(Multi-Attach error)")
 
     @property
     def peak_pods(self) -> int:
@@ -118,7 +146,7 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("deployment", resource_name, name=args.name, namespace=args.namespace,
-                         pod_labels=args.labels, pod=args.pod, peak_pods=args.peak_pods)
+                         selector=args.selector, pod=args.pod, peak_pods=args.peak_pods)
         self.args = args
         self.name = args.name
         annotations = dict(args.annotations)
@@ -126,15 +154,16 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
             annotations[SKIP_AWAIT] = "true"
         if args.change_cause is not None:
             annotations[CHANGE_CAUSE] = args.change_cause
-        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
+        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace,
+                                                            pod_labels(args.selector, args.labels), annotations),
                                 "spec": self._spec()}
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
 
     def _spec(self) -> dict[str, Any]:
         args = self.args
         spec: dict[str, Any] = {
-            "selector": {"matchLabels": args.labels},
-            "template": pod_template(args.labels, args.pod),
+            "selector": {"matchLabels": args.selector},
+            "template": pod_template(pod_labels(args.selector, args.labels), args.pod),
         }
         if args.replicas is not None:
             spec["replicas"] = args.replicas

@@ -13,29 +13,30 @@ from pilothouse.kubernetes.workload import NamespaceRef, admit
 
 
 class Exposable(pulumi.Resource):
-    """A workload with named, labelled pods; mixed into the resource class that registers it."""
+    """A workload with named pods picked by its selector; mixed into the resource class that registers it."""
 
     resource_name: str
     workload_name: str
     namespace: NamespaceRef
-    pod_labels: dict[str, str]
+    #: The labels that pick the workload's pods: its Service, disruption budget and autoscaler use them.
+    selector: dict[str, str]
     pod: PodSpec
 
     def _admit_pods(self, field: str, resource_name: str, *, name: str, namespace: NamespaceRef,
-                    pod_labels: dict[str, str], pod: PodSpec, peak_pods: int) -> None:
+                    selector: dict[str, str], pod: PodSpec, peak_pods: int) -> None:
         """Count the pods against the namespace's quota (errors name ``field``) before anything is registered."""
         admit(namespace, field, pod, peak_pods)
         self.resource_name = resource_name
-        self.workload_name, self.namespace, self.pod_labels, self.pod = name, namespace, pod_labels, pod
+        self.workload_name, self.namespace, self.selector, self.pod = name, namespace, selector, pod
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,
                headless: bool = False, scraping: Scraping | None = None) -> Service:
-        """A Service for these pods: its selector is the workload's labels, target ports are checked.
+        """A Service for these pods: its selector is the workload's, target ports are checked.
 
         With ``scraping`` (from the monitoring add-on), a port named ``metrics`` is scraped by Prometheus.
         """
-        args = ServiceArgs(name=name or self.workload_name, namespace=self.namespace, selector=self.pod_labels,
+        args = ServiceArgs(name=name or self.workload_name, namespace=self.namespace, selector=self.selector,
                            ports=tuple(ports), type=type_, annotations=annotations or {}, pod=self.pod,
                            headless=headless, scraping=scraping)
         return Service(name or self.resource_name, args, pulumi.ResourceOptions(parent=self))

@@ -23,13 +23,19 @@ from pilothouse.kubernetes.workload import (
     NamespaceRef,
     check_admitted,
     child_options,
+    namespace_name,
     object_metadata,
+    pod_labels,
     pod_template,
-    workload_labels,
+    select_pods,
 )
 
 #: StatefulSet fields the API server refuses to change in place.
 IMMUTABLE = ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"]
+
+#: Server-side apply may take a field from the manager that wrote it: the StatefulSet controller wrote the
+#: claim's size when it created the claim.
+_PATCH_FORCE = "pulumi.com/patchForce"
 
 
 class PodManagement(StrEnum):
@@ -63,6 +69,10 @@ class ClaimTemplate:
         return {"metadata": {"name": self.name},
                 "spec": claim_spec("claim_template", self.size, self.access_modes, self.storage_class)}
 
+    def claim_name(self, stateful_set: str, ordinal: int) -> str:
+        """The name of the claim the controller makes from this template for pod ``ordinal``."""
+        return f"{self.name}-{stateful_set}-{ordinal}"
+
 
 @dataclass(frozen=True, kw_only=True)
 class StatefulSetArgs:
@@ -76,22 +86,29 @@ class StatefulSetArgs:
         pod: the pod template; it mounts claim template volumes with :meth:`ClaimTemplate.mount`.
         replicas: an integer from 0 to 10000 (default 1), or ``None`` when a :class:`HorizontalPodAutoscaler`
             owns the count.
-        labels: labels of the StatefulSet and its pods, also its selector (default ``{"app": name}``).
+        selector: the labels that pick its pods (default ``{"app": <labels' app, else name>}``); a change
+            replaces the StatefulSet.
+        labels: more labels of the StatefulSet and its pods; they change in place.
         annotations: annotations of the StatefulSet object (keys and values checked as the API server checks them).
         claim_templates: the volumes each pod gets for itself (:class:`ClaimTemplate`).
         service_name: see its comment; a DNS-1123 label (default ``None``: ``name``). The Service has a port for
             each container port.
         pod_management: :class:`PodManagement`; ``None`` (default) leaves it unset.
         partition: see its comment; ``None`` (default) leaves the update strategy unset.
-        delete_claims_with_set: see its comment; on, it sets ``persistentVolumeClaimRetentionPolicy`` to
-            ``whenDeleted: Delete``, ``whenScaled: Retain``.
 
-    A change to the selector, service name, claim templates or pod management replaces the StatefulSet, the old
-    one deleted first. When it is created, ``replicas`` pods are counted against the quota of a namespace of ours.
+    Claims outlive the StatefulSet (Kubernetes' ``Retain`` policy): data is deleted only with its claim, by hand
+    or with a namespace of ours. A bigger ``size`` in a claim template grows the existing claims in place, with no
+    pod restarted: the set keeps its template and a server-side patch raises each claim's request (the storage
+    class must allow expansion; Kubernetes never shrinks a claim). That needs the claims' names, so a set whose
+    ``replicas`` is ``None`` (autoscaled) grows only the claims made after the change. Any other change to the
+    selector, service name, claim templates or pod management replaces the StatefulSet, the old one deleted
+    first; its claims, and so the data, stay for the new one. When it is created, ``replicas`` pods are counted
+    against the quota of a namespace of ours.
 
     Raises:
         InvalidValueError: naming ``stateful_set.name`` or ``stateful_set.service_name`` (not a DNS-1123 label),
-            ``stateful_set.labels[<key>]`` (an invalid label), ``stateful_set.replicas`` (not 0 to 10000 or ``None``),
+            ``stateful_set.selector[<key>]`` or ``stateful_set.labels[<key>]`` (an invalid label, or a label
+            contradicting the selector), ``stateful_set.replicas`` (not 0 to 10000 or ``None``),
             ``stateful_set.pod.mounts`` (a claim template mount without a matching template),
             ``stateful_set.pod.volumes`` (a pod volume named like a claim template, or a hostPath volume in a
             namespace that is not privileged) or ``stateful_set.pod.containers`` (a container profile the
@@ -102,6 +119,7 @@ class StatefulSetArgs:
     namespace: NamespaceRef
     pod: PodSpec
     replicas: int | None = 1
+    selector: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     claim_templates: tuple[ClaimTemplate, ...] = ()
@@ -110,10 +128,6 @@ class StatefulSetArgs:
     pod_management: PodManagement | None = None
     #: Pods with an ordinal at or above it are updated; lower ones wait (staged rollouts).
     partition: int | None = None
-    #: Delete the claims (and so the data) when the StatefulSet is deleted. Off by default: data
-    #: outlives the set, as Kubernetes does it; a throw-away environment turns it on so a destroy
-    #: leaves no claim holding its volume.
-    delete_claims_with_set: bool = False
 
     def __post_init__(self) -> None:
         coerce_choices(self, "stateful_set")
@@ -124,7 +138,7 @@ class StatefulSetArgs:
             # 63 characters: with a longer name the controller can never create a pod (kubernetes#64023).
             raise InvalidValueError("stateful_set.name", self.name, "at most 52 characters (the controller labels "
                                                                     "each pod with the name and an 11-character hash)")
-        object.__setattr__(self, "labels", workload_labels(self.name, self.labels, "stateful_set.labels"))
+        select_pods(self, "stateful_set")
         if self.service_name is not None:
             dns_label("stateful_set.service_name", self.service_name)
         if self.replicas is not None:
@@ -146,7 +160,7 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("stateful_set", resource_name, name=args.name, namespace=args.namespace,
-                         pod_labels=args.labels, pod=args.pod,
+                         selector=args.selector, pod=args.pod,
                          peak_pods=args.replicas if args.replicas is not None else 1)
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
         self.args = args
@@ -156,24 +170,42 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
         self.headless_service = self.expose(ports, name=service_name, headless=True)
         spec: dict[str, Any] = {
             "serviceName": service_name,
-            "selector": {"matchLabels": args.labels}, "template": pod_template(args.labels, args.pod)}
+            "selector": {"matchLabels": args.selector},
+            "template": pod_template(pod_labels(args.selector, args.labels), args.pod)}
         if args.replicas is not None:  # None: an autoscaler owns the count
             spec["replicas"] = args.replicas
         if args.claim_templates:
             spec["volumeClaimTemplates"] = [t.to_manifest() for t in args.claim_templates]
         if args.pod_management is not None:
             spec["podManagementPolicy"] = str(args.pod_management)
-        if args.delete_claims_with_set:
-            spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Delete", "whenScaled": "Retain"}
         if args.partition is not None:
             spec["updateStrategy"] = {"type": "RollingUpdate", "rollingUpdate": {"partition": args.partition}}
         classes = [t.storage_class for t in args.claim_templates if isinstance(t.storage_class, StorageClass)]
         body: dict[str, Any] = {
-            "metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations), "spec": spec}
+            "metadata": object_metadata(args.name, args.namespace, pod_labels(args.selector, args.labels),
+                                        args.annotations), "spec": spec}
+        # A claim template's size is left out of the set's diff (a change would replace the set): the claims grow
+        # in place instead, below.
+        grown_in_place = [f"spec.volumeClaimTemplates[{i}].spec.resources.requests.storage"
+                          for i in range(len(args.claim_templates))] if args.replicas is not None else []
         self.stateful_set = k8s.apps.v1.StatefulSet(
             resource_name, **body,
             opts=pulumi.ResourceOptions.merge(
                 child_options(self, args.namespace, [*classes, self.headless_service]),
-                pulumi.ResourceOptions(replace_on_changes=IMMUTABLE, delete_before_replace=True)))
+                pulumi.ResourceOptions(replace_on_changes=IMMUTABLE, delete_before_replace=True,
+                                       ignore_changes=grown_in_place)))
+        self.claim_sizes = [self._claim_size(resource_name, template, ordinal)
+                            for template in args.claim_templates for ordinal in range(args.replicas or 0)]
         self.name = args.name
         self.register_outputs({"name": self.name})
+
+    def _claim_size(self, resource_name: str, template: ClaimTemplate,
+                    ordinal: int) -> k8s.core.v1.PersistentVolumeClaimPatch:
+        """The size of one claim the controller made, applied server-side once the set is ready."""
+        args = self.args
+        return k8s.core.v1.PersistentVolumeClaimPatch(
+            f"{resource_name}-{template.claim_name(args.name, ordinal)}",
+            metadata={"name": template.claim_name(args.name, ordinal), "namespace": namespace_name(args.namespace),
+                      "annotations": {_PATCH_FORCE: "true"}},
+            spec={"resources": template.to_manifest()["spec"]["resources"]},
+            opts=child_options(self, args.namespace, [self.stateful_set]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -240,7 +240,14 @@ class PersistentVolumeClaim(k8s.core.v1.PersistentVolumeClaim):
                          **body)
 
     def volume(self, volume_name: str | None = None, *, read_only: bool = False) -> Volume:
-        return Volume.claim(volume_name or self.name, self.name, read_only=read_only)
+        """The claim as a pod volume (named ``volume_name``, default the claim's name).
+
+        Unless the claim allows ``ReadWriteMany`` (or ``ReadOnlyMany`` for a read-only mount), its volume attaches to
+        one node at a time, which a Deployment's rollouts and replicas must respect (:class:`DeploymentArgs`).
+        """
+        modes = self.args.access_modes
+        shared = AccessMode.READ_WRITE_MANY in modes or (read_only and AccessMode.READ_ONLY_MANY in modes)
+        return replace(Volume.claim(volume_name or self.name, self.name, read_only=read_only), one_node=not shared)
 
 
 @dataclass(frozen=True, kw_only=True)

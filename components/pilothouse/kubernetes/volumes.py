@@ -44,6 +44,9 @@ class Volume:
     source: Mapping[str, Any]
     #: (label, checksum) of the ConfigMap/Secret behind the volume: pods roll when it changes.
     rollout: tuple[tuple[str, pulumi.Input[str]], ...] = field(default=(), compare=False)
+    #: A claim whose volume attaches to one node at a time (ReadWriteOnce or ReadWriteOncePod): pods on two
+    #: nodes cannot share it. Known for claims declared here (:meth:`PersistentVolumeClaim.volume`).
+    one_node: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         dns_label("volume.name", self.name)

@@ -113,6 +113,24 @@ def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:
     return {"metadata": metadata, "spec": pod.to_manifest()} if metadata else {"spec": pod.to_manifest()}
 
 
-def workload_labels(name: str, given: dict[str, str], field: str) -> dict[str, str]:
-    """The workload's labels, ``{"app": name}`` unless given; they also select its pods."""
-    return labels(field, given or {"app": name})
+def select_pods(args: Any, field: str) -> None:
+    """Check and normalise a workload's ``selector`` and ``labels``.
+
+    The selector defaults to ``{"app": <the labels' app, else args.name>}``. It is immutable on the API server:
+    changing it replaces the workload. Labels only decorate the object and its pods, so they change in place; one
+    may repeat a selector key only with the same value.
+    """
+    decorating = labels(f"{field}.labels", args.labels)
+    selector = labels(f"{field}.selector", args.selector or {"app": decorating.get("app", args.name)})
+    for key, value in decorating.items():
+        if selector.get(key, value) != value:
+            raise InvalidValueError(f"{field}.labels[{key!r}]", value,
+                                    f"'{selector[key]}' as in the selector, which picks the pods by it "
+                                    "(or leave the key to the selector)")
+    object.__setattr__(args, "selector", selector)
+    object.__setattr__(args, "labels", decorating)
+
+
+def pod_labels(selector: dict[str, str], decorating: dict[str, str]) -> dict[str, str]:
+    """The labels of a workload object and of its pods: its selector's, then the decorating ones."""
+    return {**selector, **decorating}

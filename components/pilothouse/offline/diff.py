@@ -39,8 +39,9 @@ class Change:
             ``inputs.spec.replicas`` or ``inputs.spec.ports[0].port``.
         replaced: whether a changed input forces a replacement: a path of :data:`REPLACED_ON` for its type, a
             Kubernetes object's name or namespace, an Azure resource's location, resource group or other top-level
-            ``...Name`` input, or a path of the old registration's ``replaceOnChanges``. Estimated from the renders,
-            not the provider's diff.
+            ``...Name`` input, or a path of the old registration's ``replaceOnChanges``; never a path of its
+            ``ignoreChanges`` (the engine keeps the old value there). Estimated from the renders, not the provider's
+            diff.
     """
 
     urn: str
@@ -96,14 +97,19 @@ def _field_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[tuple
                  for path in sorted(set(old) | set(new)) if old.get(path) != new.get(path))
 
 
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")) for prefix in prefixes)
+
+
 def _is_replacement(resource: dict[str, Any], paths: list[str]) -> bool:
+    # The engine keeps the old value of an ``ignoreChanges`` path, so a change there replaces nothing.
+    paths = [path for path in paths if not _under(path, tuple(resource.get("ignoreChanges", ())))]
     package = resource["type"].split(":")[0]
     triggers = (*REPLACED_ON.get(resource["type"], ()), *_ALWAYS_REPLACED_ON.get(package, ()),
                 *resource.get("replaceOnChanges", ()))
     if package == "azure-native":  # every top-level '...Name' input names the resource itself
         triggers += tuple(key for key in resource["inputs"] if key.endswith("Name"))
-    return any(path == trigger or path.startswith((f"{trigger}.", f"{trigger}["))
-               for path in paths for trigger in triggers)
+    return any(_under(path, triggers) for path in paths)
 
 
 def compare(base: Path, head: Path) -> RenderDiff:

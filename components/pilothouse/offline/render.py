@@ -6,6 +6,8 @@ Layout of a render folder::
     outputs.json                        the stack's outputs (secrets masked)
     manifests/<namespace>/<Kind>-<name>.yaml   one file per Kubernetes object
                                         (cluster-scoped objects under ``_cluster``)
+    patches/<namespace>/<Kind>-<name>.yaml     one file per server-side patch of an object someone
+                                        else creates (a StatefulSet's claims)
     charts/<namespace>/<release>.yaml   one file per Helm chart: chart path and values (the
                                         provider renders its objects at preview/up time)
 
@@ -58,12 +60,21 @@ def render_stack(project_dir: Path, stack: str) -> Render:
             stack=stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
 
 
-def is_kubernetes_object(registration: Registration) -> bool:
-    """A plain Kubernetes object the program manages (not a provider, Helm release, YAML group or an
-    existing object it only reads)."""
+def _is_kubernetes_type(registration: Registration) -> bool:
     group = registration.type.split(":")
     return (registration.custom and not registration.read and group[0] == "kubernetes" and len(group) == 3
             and not group[1].startswith(("helm.sh", "yaml", "kustomize")))
+
+
+def is_patch(registration: Registration) -> bool:
+    """A server-side patch of a Kubernetes object the program does not create (``<Kind>Patch`` types)."""
+    return _is_kubernetes_type(registration) and registration.type.endswith("Patch")
+
+
+def is_kubernetes_object(registration: Registration) -> bool:
+    """A plain Kubernetes object the program manages (not a provider, Helm release, YAML group, patch or an
+    existing object it only reads)."""
+    return _is_kubernetes_type(registration) and not registration.type.endswith("Patch")
 
 
 def is_helm_chart(registration: Registration) -> bool:
@@ -84,7 +95,7 @@ def manifest_path(obj: dict[str, Any]) -> Path:
     if not name:
         raise ValueError(f"{kind} without metadata.name: Pilothouse objects are always named")
     folder = "_cluster" if kind in CLUSTER_SCOPED_KINDS else metadata.get("namespace", "default")
-    return Path("manifests") / folder / f"{kind}-{name}.yaml"
+    return Path(folder) / f"{kind}-{name}.yaml"
 
 
 def _json(value: Any) -> str:
@@ -97,7 +108,7 @@ class NotARenderError(ValueError):
 
 
 #: What a render folder holds at its top level (``write`` makes nothing else).
-RENDER_ENTRIES = frozenset({"resources.json", "outputs.json", "manifests", "charts"})
+RENDER_ENTRIES = frozenset({"resources.json", "outputs.json", "manifests", "patches", "charts"})
 
 
 def _check_out(out: Path) -> None:
@@ -114,7 +125,7 @@ def _check_out(out: Path) -> None:
     entries = {entry.name for entry in out.iterdir()} if out.is_dir() else None
     if entries is None or (entries and ("resources.json" not in entries or not entries <= RENDER_ENTRIES)):
         raise NotARenderError(f"{out} exists and is not an earlier render (only resources.json, outputs.json, "
-                              "manifests/ and charts/); choose another --out or remove it yourself")
+                              "manifests/, patches/ and charts/); choose another --out or remove it yourself")
 
 
 def write(render: Render, out: Path) -> int:
@@ -129,15 +140,17 @@ def write(render: Render, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     objects = [manifest(registration) for registration in filter(is_kubernetes_object, render)]
+    patches = [manifest(registration) for registration in filter(is_patch, render)]
     try:
         (staging / "resources.json").write_text(_json([r.as_json() for r in render]))
         (staging / "outputs.json").write_text(_json(render.outputs))
-        for obj in objects:
-            path = staging / manifest_path(obj)
-            if path.exists():
-                raise ValueError(f"two Kubernetes objects render to {path.relative_to(staging)}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(yaml.safe_dump(obj, sort_keys=True, default_flow_style=False))
+        for folder, found in (("manifests", objects), ("patches", patches)):
+            for obj in found:
+                path = staging / folder / manifest_path(obj)
+                if path.exists():
+                    raise ValueError(f"two Kubernetes objects render to {path.relative_to(staging)}")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(yaml.safe_dump(obj, sort_keys=True, default_flow_style=False))
         for chart in filter(is_helm_chart, render):
             path = staging / "charts" / chart.inputs["namespace"] / f"{chart.inputs['name']}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -114,8 +114,7 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
         data = ClaimTemplate("data", "10Gi", storage_class=disk)
         db = Container(name="db", image="postgres:16", ports=(Port(5432, "pg"),), mounts=(data.mount("/data"),))
         StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", replicas=2, claim_templates=(data,),
-                                          pod_management=PodManagement.PARALLEL, pod=PodSpec(containers=(db,)),
-                                          delete_claims_with_set=True))
+                                          pod_management=PodManagement.PARALLEL, pod=PodSpec(containers=(db,))))
 
     render = run_program(program)
     stateful_set = render.one("kubernetes:apps/v1:StatefulSet")
@@ -125,7 +124,15 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
     spec = stateful_set.inputs["spec"]
     assert spec["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "managed-premium"
     assert spec["podManagementPolicy"] == "Parallel"
-    assert spec["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Delete", "whenScaled": "Retain"}
+    # Claims outlive the set; a bigger size grows each claim in place instead of replacing the set.
+    assert "persistentVolumeClaimRetentionPolicy" not in spec
+    assert stateful_set.options["ignoreChanges"] == ["spec.volumeClaimTemplates[0].spec.resources.requests.storage"]
+    patches = render.of_type("kubernetes:core/v1:PersistentVolumeClaimPatch")
+    assert [manifest(p) for p in patches] == [
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+         "metadata": {"name": f"data-db-{i}", "namespace": "shop", "annotations": {"pulumi.com/patchForce": "true"}},
+         "spec": {"resources": {"requests": {"storage": "10Gi"}}}} for i in range(2)]
+    assert all(stateful_set.urn in p.options["dependencies"] for p in patches)
     assert "volumes" not in spec["template"]["spec"] or all(
         v["name"] != "data" for v in spec["template"]["spec"]["volumes"])
     assert manifest(render.one("kubernetes:storage.k8s.io/v1:StorageClass")) == {

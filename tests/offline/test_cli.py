@@ -46,7 +46,8 @@ def test_an_out_folder_that_is_not_a_render_is_never_replaced(project: Path) -> 
     result = pilothouse("render", "--stack", "dev", "--out", "notes", cwd=project)
     assert result.returncode == 2
     assert result.stderr == ("error: --out notes: notes exists and is not an earlier render (only resources.json, "
-                             "outputs.json, manifests/, patches/ and charts/); choose another --out or remove it yourself\n")
+                             "outputs.json, manifests/, patches/ and charts/); choose another --out or remove it "
+                             "yourself\n")
     assert (precious / "todo.txt").read_text() == "keep me"
     assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0
     again = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)  # an earlier render is replaced

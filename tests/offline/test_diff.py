@@ -90,3 +90,16 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     assert f"#### Stack outputs\n  - `namespaces[{added}]`: (none) → `\"payments\"`" in result.stdout
     unchanged = subprocess.run([*diff, "--stack", "dev"], cwd=REPO, capture_output=True, text=True, check=True)
     assert unchanged.stdout.endswith("No changes\n")
+
+
+def test_a_bigger_claim_template_is_an_in_place_change_not_a_replacement(tmp_path: Path) -> None:
+    # A StatefulSet leaves its templates' sizes to the engine's ignoreChanges and grows the claims with patches.
+    def render(folder: str, size: str) -> Path:
+        template = {"metadata": {"name": "data"}, "spec": {"resources": {"requests": {"storage": size}}}}
+        return write_render(tmp_path / folder, [resource(
+            "kubernetes:apps/v1:StatefulSet", "db", {"spec": {"volumeClaimTemplates": [template]}},
+            ignoreChanges=["spec.volumeClaimTemplates[0].spec.resources.requests.storage"])])
+
+    (change,) = compare(render("a", "10Gi"), render("b", "20Gi")).changed
+    assert change.replaced is False
+    assert change.fields == (("inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage", "10Gi", "20Gi"),)

@@ -20,6 +20,7 @@ from pilothouse.kubernetes.service import ServicePort
 from pilothouse.kubernetes.storage import AccessMode, StorageClass, StorageClassRef, claim_spec
 from pilothouse.kubernetes.volumes import Mount, Volume
 from pilothouse.kubernetes.workload import (
+    SKIP_AWAIT,
     NamespaceRef,
     check_admitted,
     child_options,
@@ -201,11 +202,12 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
 
     def _claim_size(self, resource_name: str, template: ClaimTemplate,
                     ordinal: int) -> k8s.core.v1.PersistentVolumeClaimPatch:
-        """The size of one claim the controller made, applied server-side once the set is ready."""
+        """The size of one claim the controller made, applied server-side once the set is ready (the claim's own
+        readiness is the set's, so the patch does not wait for it)."""
         args = self.args
         return k8s.core.v1.PersistentVolumeClaimPatch(
             f"{resource_name}-{template.claim_name(args.name, ordinal)}",
             metadata={"name": template.claim_name(args.name, ordinal), "namespace": namespace_name(args.namespace),
-                      "annotations": {_PATCH_FORCE: "true"}},
+                      "annotations": {_PATCH_FORCE: "true", SKIP_AWAIT: "true"}},
             spec={"resources": template.to_manifest()["spec"]["resources"]},
             opts=child_options(self, args.namespace, [self.stateful_set]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,12 @@ import pytest
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import (
+    AccessMode,
     ConfigMap,
     ConfigMapArgs,
     Container,
     CronJobArgs,
+    DaemonSetArgs,
     Deployment,
     DeploymentArgs,
     HorizontalPodAutoscaler,
@@ -25,13 +28,18 @@ from pilothouse.kubernetes import (
     JobSpec,
     Mount,
     NamespaceArgs,
+    PersistentVolumeClaim,
+    PersistentVolumeClaimArgs,
+    PodDisruptionBudget,
     PodDisruptionBudgetArgs,
     PodSpec,
     Port,
     Probe,
     Quantity,
+    Recreate,
     Resources,
     RestartPolicy,
+    RollingUpdate,
     Secret,
     SecretArgs,
     SecurityProfile,
@@ -44,6 +52,7 @@ from pilothouse.kubernetes import (
 )
 from pilothouse.kubernetes.config_map import content_checksum
 from pilothouse.kubernetes.ingress import Route
+from pilothouse.kubernetes.workload import pod_labels as pod_labels_of
 from pilothouse.offline import engine
 from tests.conftest import RunProgram
 from tests.messages import DNS1035_LABEL, DNS1123_LABEL, LABEL_KEY_NAME_PART
@@ -318,3 +327,111 @@ def test_an_autoscaler_refuses_a_statefulset_with_a_fixed_count(run_program: Run
         run_program(program)
     assert str(error.value) == ("autoscaler.target.replicas: got 2; expected None on an autoscaled StatefulSet, so "
                                 "Pulumi never resets the count the autoscaler chose")
+
+
+def _claim(*modes: AccessMode) -> PersistentVolumeClaim:
+    return PersistentVolumeClaim("data", PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi",
+                                                                   access_modes=modes))
+
+
+ONE_NODE = ("while the pod mounts claim 'data', whose volume attaches to one node at a time (use a StatefulSet with "
+            "a claim template per pod, or a storage class with ReadWriteMany)")
+
+
+@pytest.mark.parametrize(("replicas", "strategy", "message"), [
+    (1, None, "deployment.strategy: got None; expected Recreate() or RollingUpdate(max_surge=0) " + ONE_NODE
+     + ": a surging rollout starts the new pod before the old one stops, and on another node it waits forever "
+       "(Multi-Attach error)"),
+    (1, RollingUpdate(max_surge=1, max_unavailable=0),
+     "deployment.strategy: got RollingUpdate(max_surge=1, max_unavailable=0); expected Recreate() or "
+     "RollingUpdate(max_surge=0) " + ONE_NODE + ": a surging rollout starts the new pod before the old one stops, "
+     "and on another node it waits forever (Multi-Attach error)"),
+    (2, Recreate(), "deployment.replicas: got 2; expected 0 or 1 " + ONE_NODE),
+    (None, Recreate(), "deployment.replicas: got None; expected 0 or 1 " + ONE_NODE),
+])
+def test_a_deployment_on_a_one_node_claim_never_surges(run_program: RunProgram, replicas: int | None,
+                                                        strategy: RollingUpdate | Recreate | None,
+                                                        message: str) -> None:
+    def program() -> None:
+        data = _claim(AccessMode.READ_WRITE_ONCE)
+        web = Container(name="web", image="shop/web:1.0", mounts=(Mount(data.volume(), "/data"),))
+        DeploymentArgs(name="web", namespace="shop", replicas=replicas, strategy=strategy,
+                       pod=PodSpec(containers=(web,)))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("modes", "read_only", "replicas", "strategy"), [
+    ((AccessMode.READ_WRITE_ONCE,), False, 1, Recreate()),
+    ((AccessMode.READ_WRITE_ONCE_POD,), False, 1, RollingUpdate(max_surge=0, max_unavailable=1)),
+    ((AccessMode.READ_WRITE_ONCE,), False, 0, None),
+    ((AccessMode.READ_WRITE_MANY,), False, 3, None),
+    ((AccessMode.READ_ONLY_MANY,), True, 3, None),
+])
+def test_a_deployment_that_cannot_strand_a_pod_on_its_claim_is_accepted(
+        run_program: RunProgram, modes: tuple[AccessMode, ...], read_only: bool, replicas: int,
+        strategy: RollingUpdate | Recreate | None) -> None:
+    def program() -> None:
+        data = _claim(*modes)
+        web = Container(name="web", image="shop/web:1.0", mounts=(Mount(data.volume(read_only=read_only), "/data"),))
+        Deployment("web", DeploymentArgs(name="web", namespace="shop", replicas=replicas, strategy=strategy,
+                                         pod=PodSpec(containers=(web,))))
+
+    render = run_program(program)
+    assert render.one("kubernetes:apps/v1:Deployment").inputs["spec"]["template"]["spec"]["volumes"][0] == {
+        "name": "data", "persistentVolumeClaim": {"claimName": "data"} | ({"readOnly": True} if read_only else {})}
+
+
+def test_a_daemon_set_refuses_a_one_node_claim(run_program: RunProgram) -> None:
+    def program() -> None:
+        agent = Container(name="agent", image="shop/agent:1.0",
+                          mounts=(Mount(_claim(AccessMode.READ_WRITE_ONCE).volume(), "/data"),))
+        DaemonSetArgs(name="agent", namespace="shop", pod=PodSpec(containers=(agent,)))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("daemon_set.pod.volumes: got 'data'; expected no claim whose volume attaches to one "
+                                "node at a time (a DaemonSet runs a pod on every node; use a storage class with "
+                                "ReadWriteMany)")
+
+
+def test_a_label_bump_changes_labels_in_place_and_never_the_selector(run_program: RunProgram) -> None:
+    def program(version: str) -> Callable[[], None]:
+        def declare() -> None:
+            web = Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=PodSpec(containers=(WEB,)),
+                                                   labels={"app.kubernetes.io/version": version}))
+            web.expose([ServicePort(80, target="http")])
+            PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, max_unavailable=1))
+        return declare
+
+    before, after = run_program(program("1.0")), run_program(program("1.1"))
+    for render, version in ((before, "1.0"), (after, "1.1")):
+        spec = render.one("kubernetes:apps/v1:Deployment").inputs["spec"]
+        assert spec["selector"] == {"matchLabels": {"app": "web"}}
+        assert spec["template"]["metadata"]["labels"] == {"app": "web", "app.kubernetes.io/version": version}
+        assert render.one("kubernetes:core/v1:Service").inputs["spec"]["selector"] == {"app": "web"}
+        assert render.one("kubernetes:policy/v1:PodDisruptionBudget").inputs["spec"]["selector"] == {
+            "matchLabels": {"app": "web"}}
+
+
+@pytest.mark.parametrize(("given", "selector", "pod_labels"), [
+    ({"labels": {"app": "nginx", "tier": "web"}}, {"app": "nginx"}, {"app": "nginx", "tier": "web"}),
+    ({"selector": {"app": "nginx", "tier": "web"}}, {"app": "nginx", "tier": "web"}, {"app": "nginx", "tier": "web"}),
+    ({"selector": {"app": "nginx"}, "labels": {"app": "nginx", "team": "a"}}, {"app": "nginx"},
+     {"app": "nginx", "team": "a"}),
+])
+def test_the_selector_defaults_to_the_app_label(given: dict[str, dict[str, str]], selector: dict[str, str],
+                                                pod_labels: dict[str, str]) -> None:
+    args = DeploymentArgs(name="web", namespace="shop", pod=PodSpec(containers=(WEB,)),
+                          selector=given.get("selector", {}), labels=given.get("labels", {}))
+    assert (args.selector, pod_labels_of(args.selector, args.labels)) == (selector, pod_labels)
+
+
+def test_a_label_contradicting_the_selector_is_refused() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        StatefulSetArgs(name="db", namespace="shop", pod=PodSpec(containers=(WEB,)), selector={"app": "db"},
+                        labels={"app": "database"})
+    assert str(error.value) == ("stateful_set.labels['app']: got 'database'; expected 'db' as in the selector, which "
+                                "picks the pods by it (or leave the key to the selector)")

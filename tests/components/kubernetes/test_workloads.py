@@ -130,7 +130,8 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
     patches = render.of_type("kubernetes:core/v1:PersistentVolumeClaimPatch")
     assert [manifest(p) for p in patches] == [
         {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-         "metadata": {"name": f"data-db-{i}", "namespace": "shop", "annotations": {"pulumi.com/patchForce": "true"}},
+         "metadata": {"name": f"data-db-{i}", "namespace": "shop", "annotations": {"pulumi.com/patchForce": "true",
+                                                                        "pulumi.com/skipAwait": "true"}},
          "spec": {"resources": {"requests": {"storage": "10Gi"}}}} for i in range(2)]
     assert all(stateful_set.urn in p.options["dependencies"] for p in patches)
     assert "volumes" not in spec["template"]["spec"] or all(

@@ -33,7 +33,7 @@ def test_the_core_install_is_kubernetes_only_and_ranged(tmp_path: Path) -> None:
     metadata = Parser().parsestr(wheel.read(metadata_name).decode())
     requires = metadata.get_all("Requires-Dist") or []
     core = sorted(r for r in requires if "extra ==" not in r)
-    assert core == ["PyYAML<7,>=6.0.3", "pulumi-kubernetes<5,>=4.25.0", "pulumi<4,>=3.272.0"]
+    assert core == ["PyYAML<7,>=6.0.3", "pulumi-kubernetes<5,>=4.25.0", "pulumi<4,>=3.272.0", "typeguard<5,>=4.6.0"]
     extras = {r.split("extra == ")[1].strip('"\''): r.split(";")[0] for r in requires if "extra ==" in r}
     assert extras["azure"] == "pulumi-azure-native<4,>=3.29.0"
     assert extras["policy"] == "pulumi-policy<2,>=1.21.0"

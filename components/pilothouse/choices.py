@@ -54,4 +54,4 @@ def coerce_choices(obj: Any, prefix: str) -> None:
     for name, kind, optional in _choice_fields(cls):
         value = getattr(obj, name)
         if not (value is None and optional):
-            object.__setattr__(obj, name, member(f"{prefix}.{name}", value, kind))
+            object.__setattr__(obj, name, member(f"{prefix}.{name}" if prefix else name, value, kind))

@@ -89,6 +89,9 @@ def test_claim_template_changes_keep_the_claims(tmp_path: Path, cluster: KubeApi
         assert replaced["spec"]["podManagementPolicy"] == "Parallel"
         assert [_uid(cluster, claim) for claim in CLAIMS] == [before[claim] for claim in CLAIMS]
         pulumi("preview", "--expect-no-changes")
+        pulumi("destroy", "--yes", "--skip-preview")  # the claims go with the namespace
+        for path in [SET, *CLAIMS]:
+            cluster.wait_gone(path)
     finally:
         subprocess.run(["pulumi", "destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", "dev"],
                        cwd=project, env=env, capture_output=True, check=False, timeout=600)

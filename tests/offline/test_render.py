@@ -21,8 +21,8 @@ def test_every_stack_renders_resources_outputs_and_manifests(rendered: dict[str,
         assert json.loads((rendered[stack] / "outputs.json").read_text())["environment"] == stack
         for resource in resources:
             assert set(resource) == {"urn", "type", "name", "parent", "provider", "custom", "inputs", "protect",
-                                     "ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "dependencies",
-                                     "aliases"}
+                                     "ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "retainOnDelete",
+                                     "dependencies", "aliases"}
     local = sorted(p.relative_to(rendered["local"]).as_posix() for p in rendered["local"].rglob("*.yaml"))
     assert local == [
         "charts/ingress/ingress.yaml",

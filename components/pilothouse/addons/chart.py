@@ -25,6 +25,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ _ANY_SOURCE = "ChartSource.repositories() or ChartSource.local(folder)"
 
 
 @dataclass(frozen=True)
-class ChartSource:
+class ChartSource(Checked, prefix="charts"):
     """Where the add-ons take their charts from.
 
     ``ChartSource.repositories()`` (the default): each chart from its Helm repository at its pinned

@@ -19,6 +19,7 @@ from pilothouse.kubernetes.names import dns_label, dns_subdomain
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
 from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name
+from pilothouse.typed import Checked
 
 #: AKS's cloud provider reads these Service annotations to attach an existing public IP.
 _AZURE_PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
@@ -27,7 +28,7 @@ _AZURE_DNS_LABEL = "service.beta.kubernetes.io/azure-dns-label-name"
 
 
 @dataclass(frozen=True)
-class PublicEndpoint:
+class PublicEndpoint(Checked, prefix="ingress_controller"):
     """A static public IP made by the platform (``IngressPublicIp``), and the DNS label it carries."""
 
     ip_name: pulumi.Input[str]
@@ -48,7 +49,7 @@ class PublicEndpoint:
 
 
 @dataclass(frozen=True, kw_only=True)
-class IngressControllerArgs:
+class IngressControllerArgs(Checked, prefix="ingress_controller"):
     """What an :class:`IngressController` (Traefik from its pinned Helm chart) needs; checked when declared.
 
     Fields:

@@ -27,6 +27,7 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, require_privileged
+from pilothouse.typed import Checked
 
 #: Fluent Bit, pinned; the team's update bot moves this tag.
 FLUENT_BIT_IMAGE = "fluent/fluent-bit:3.2.2"
@@ -58,7 +59,7 @@ _PLUGIN = {SinkKind.ELASTICSEARCH: "es", SinkKind.FORWARD: "forward", SinkKind.S
 
 
 @dataclass(frozen=True)
-class LogSink:
+class LogSink(Checked, prefix="log_agent"):
     """Where the logs go: ``LogSink.elasticsearch(...)``, ``LogSink.forward(...)`` or ``LogSink.stdout()``."""
 
     kind: SinkKind
@@ -105,7 +106,7 @@ def _section(name: str, lines: list[str]) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LogAgentArgs:
+class LogAgentArgs(Checked, prefix="log_agent"):
     """What a :class:`LogAgent` (Fluent Bit as a DaemonSet) needs; checked when declared.
 
     Fields:

@@ -18,10 +18,11 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service_monitor import Scraping, prometheus_duration
 from pilothouse.kubernetes.storage import StorageClass
 from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name, require_privileged
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True)
-class PrometheusStorage:
+class PrometheusStorage(Checked, prefix="monitoring"):
     """A claim for Prometheus' data (without one, data lives in an emptyDir and dies with the pod)."""
 
     size: str
@@ -37,7 +38,7 @@ class PrometheusStorage:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MonitoringArgs:
+class MonitoringArgs(Checked, prefix="monitoring"):
     """What :class:`Monitoring` (kube-prometheus-stack from its pinned Helm chart) needs; checked when declared.
 
     Durations are Prometheus durations (units ``y``, ``w``, ``d``, ``h``, ``m``, ``s``), such as ``"30s"``

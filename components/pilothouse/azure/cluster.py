@@ -26,6 +26,7 @@ from pilothouse.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPol
 from pilothouse.azure.node_pool import NodePoolSpec, OsType
 from pilothouse.azure.registry import ContainerRegistry
 from pilothouse.azure.roles import ACR_PULL, NETWORK_CONTRIBUTOR, assign_role
+from pilothouse.typed import Checked
 
 CRITICAL_ADDONS_ONLY = "CriticalAddonsOnly=true:NoSchedule"
 
@@ -40,7 +41,7 @@ def pool_name(pool: NodePoolSpec) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AksClusterArgs:
+class AksClusterArgs(Checked, prefix=""):
     """What an :class:`AksCluster` needs; its network plan is checked against its node pools when declared.
 
     Fields:

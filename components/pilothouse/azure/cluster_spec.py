@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from pilothouse.azure.node_pool import NodePoolSpec, PoolMode
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 
 class ClusterTier(StrEnum):
@@ -52,7 +53,7 @@ class Weekday(StrEnum):
 
 
 @dataclass(frozen=True)
-class MaintenanceWindow:
+class MaintenanceWindow(Checked, prefix="maintenance"):
     """A weekly window (UTC) in which AKS may apply upgrades."""
 
     day: Weekday = Weekday.SUNDAY
@@ -83,7 +84,7 @@ class UpgradeChannel(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClusterSpec:
+class ClusterSpec(Checked, prefix=""):
     """An AKS cluster: RBAC and managed identity always on, local accounts off by default."""
 
     system_pool: NodePoolSpec

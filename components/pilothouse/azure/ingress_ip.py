@@ -17,10 +17,11 @@ from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import NETWORK_CONTRIBUTOR, assign_role
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class IngressPublicIpArgs:
+class IngressPublicIpArgs(Checked, prefix="ingress_ip"):
     """What an :class:`IngressPublicIp` needs: a Standard, static public IP for the ingress controller.
 
     Fields:

@@ -9,10 +9,11 @@ from pulumi_azure_native import operationalinsights
 
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class LogAnalyticsWorkspaceArgs:
+class LogAnalyticsWorkspaceArgs(Checked, prefix=""):
     """What a :class:`LogAnalyticsWorkspace` needs.
 
     Fields:

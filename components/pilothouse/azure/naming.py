@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pilothouse.azure.regions import region_code
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 WORKLOAD_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 ENVIRONMENT_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,7}$")
@@ -94,7 +95,7 @@ def check_name(kind: ResourceKind, name: str, field: str) -> str:
 
 
 @dataclass(frozen=True)
-class Naming:
+class Naming(Checked, prefix=""):
     """The naming convention of one environment of one workload in one region."""
 
     workload: str

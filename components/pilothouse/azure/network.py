@@ -9,13 +9,14 @@ from pulumi_azure_native import network
 
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.network_plan import NetworkPlan, OutboundType
+from pilothouse.typed import Checked
 
 #: Subnets AKS itself places things in (API server VNet integration, dynamic pod IPs) are delegated to it.
 AKS_DELEGATION = network.DelegationArgs(name="aks", service_name="Microsoft.ContainerService/managedClusters")
 
 
 @dataclass(frozen=True, kw_only=True)
-class NetworkArgs:
+class NetworkArgs(Checked, prefix=""):
     """What a :class:`Network` needs: the naming convention, the resource group and the address plan.
 
     Fields:

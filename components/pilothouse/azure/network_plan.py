@@ -10,6 +10,7 @@ from itertools import combinations
 
 from pilothouse.azure.node_pool import NodePoolSpec
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 IPv4Network = ipaddress.IPv4Network
 #: Azure keeps five addresses of every subnet (network, gateway, two DNS, broadcast).
@@ -58,7 +59,7 @@ def parse_cidr(field: str, value: str) -> IPv4Network:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NetworkPlan:
+class NetworkPlan(Checked, prefix=""):
     """VNet, subnets and the cluster's internal ranges, consistent with the chosen plugin."""
 
     vnet_cidr: str

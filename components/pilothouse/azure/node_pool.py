@@ -11,6 +11,7 @@ from pilothouse.azure.naming import ResourceKind, check_name
 from pilothouse.counts import CountOrPercent, count_or_percent
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import labels
+from pilothouse.typed import Checked
 
 _VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
 _TAINT = re.compile(r"^([^=:\s]+)(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$")
@@ -35,7 +36,7 @@ class OsType(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NodePoolSpec:
+class NodePoolSpec(Checked, prefix=""):
     """A node pool: autoscaled between ``min_count`` and ``max_count`` nodes."""
 
     name: str

@@ -9,10 +9,11 @@ from pulumi_azure_native import containerregistry
 
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContainerRegistryArgs:
+class ContainerRegistryArgs(Checked, prefix=""):
     """What a :class:`ContainerRegistry` needs.
 
     Fields:

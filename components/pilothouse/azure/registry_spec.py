@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pilothouse.azure.regions import region_code
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 
 class RegistrySku(StrEnum):
@@ -22,7 +23,7 @@ class RegistrySku(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RegistrySpec:
+class RegistrySpec(Checked, prefix=""):
     """SKU and options of the environment's registry; the admin user stays off unless opted in."""
 
     sku: RegistrySku = RegistrySku.BASIC

@@ -33,6 +33,7 @@ from pulumi_azure_native import authorization, containerregistry
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.built_image import RegistryCredentials
 from pilothouse.images.reference import ImageRef
+from pilothouse.typed import Checked
 
 ARM_ENDPOINT = "https://management.azure.com"
 GENERATE_CREDENTIALS_API_VERSION = "2023-07-01"
@@ -55,7 +56,7 @@ def _derived_name(prefix: str, repository: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RegistryPushTokenArgs:
+class RegistryPushTokenArgs(Checked, prefix=""):
     """What a :class:`RegistryPushToken` needs: the registry, and the one repository its token may push to.
 
     Fields (details in each field's comment):

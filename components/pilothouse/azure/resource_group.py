@@ -8,10 +8,11 @@ import pulumi
 from pulumi_azure_native import resources
 
 from pilothouse.azure.naming import Naming, ResourceKind, check_name
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class ResourceGroupArgs:
+class ResourceGroupArgs(Checked, prefix=""):
     """What a :class:`ResourceGroup` needs."""
 
     naming: Naming

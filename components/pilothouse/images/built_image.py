@@ -19,6 +19,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.extras import missing_extra
 from pilothouse.images.context import content_tag, context_digest
 from pilothouse.images.reference import ImageRef
+from pilothouse.typed import Checked
 
 try:
     import pulumi_docker as docker
@@ -36,7 +37,7 @@ _HIDDEN = "[not shown]"
 
 
 @dataclass(frozen=True, kw_only=True)
-class RegistryCredentials:
+class RegistryCredentials(Checked, prefix="registry", secrets=("password",)):
     """Where to push and how to log in. The password must be a Pulumi secret Output, never plain text.
 
     From ACR: ``RegistryPushToken(...).credentials``; from elsewhere, a secret config value
@@ -60,7 +61,7 @@ class RegistryCredentials:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BuiltImageArgs:
+class BuiltImageArgs(Checked, prefix="", secrets=("build_args",)):
     """What a :class:`BuiltImage` needs: a build context, a repository and where to push; checked when declared.
 
     Fields (details in each field's comment):

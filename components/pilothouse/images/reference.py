@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 DOCKER_HUB = "docker.io"
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
@@ -22,7 +23,7 @@ _ALLOWED = ("an image reference '[registry/][namespace/]name[:tag][@sha256:diges
 
 
 @dataclass(frozen=True)
-class ImageRef:
+class ImageRef(Checked, prefix="image"):
     """A parsed image reference ``[registry/][namespace/]name[:tag][@digest]`` with Docker's defaults applied.
 
     Fields:

@@ -15,12 +15,13 @@ from pilothouse.kubernetes.deployment import Deployment
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.stateful_set import StatefulSet
 from pilothouse.kubernetes.workload import admit, object_metadata, object_options
+from pilothouse.typed import Checked
 
 Scalable = Deployment | StatefulSet
 
 
 @dataclass(frozen=True, kw_only=True)
-class HorizontalPodAutoscalerArgs:
+class HorizontalPodAutoscalerArgs(Checked, prefix="autoscaler"):
     """Scale ``target`` between ``min_replicas`` and ``max_replicas`` on average utilisation (% of requests)."""
 
     target: Scalable
@@ -79,7 +80,7 @@ class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodDisruptionBudgetArgs:
+class PodDisruptionBudgetArgs(Checked, prefix="disruption_budget"):
     """Keep ``min_available`` pods (or lose at most ``max_unavailable``) during node drains and upgrades."""
 
     target: Exposable

@@ -19,10 +19,11 @@ from pilothouse.kubernetes.env import EnvValue, config_key
 from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConfigMapArgs:
+class ConfigMapArgs(Checked, prefix="config_map"):
     """What a :class:`ConfigMap` needs: its name, namespace and data; checked when declared.
 
     Fields:

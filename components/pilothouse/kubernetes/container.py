@@ -9,7 +9,6 @@ from typing import Any
 
 import pulumi
 
-from pilothouse.choices import coerce_choices
 from pilothouse.counts import INT32_MAX, whole
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
@@ -20,6 +19,7 @@ from pilothouse.kubernetes.probes import Probe
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.security import SecurityProfile, read_only_root, security_context
 from pilothouse.kubernetes.volumes import Mount, Volume
+from pilothouse.typed import Checked
 
 #: The only capability the Pod Security "restricted" profile lets a container add.
 RESTRICTED_ADDABLE = frozenset({"NET_BIND_SERVICE"})
@@ -39,7 +39,7 @@ class PullPolicy(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Container:
+class Container(Checked, prefix="container"):
     """One container. ``security`` defaults to :attr:`SecurityProfile.RESTRICTED`."""
 
     name: str
@@ -65,7 +65,6 @@ class Container:
     working_dir: str | None = None
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "container")
         dns_label("container.name", self.name)
         if isinstance(self.image, str):
             ImageRef.parse(self.image, "container.image")

@@ -22,10 +22,11 @@ from pilothouse.kubernetes.workload import (
     pod_template,
     select_pods,
 )
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class DaemonSetArgs:
+class DaemonSetArgs(Checked, prefix="daemon_set"):
     """What a :class:`DaemonSet` needs: a pod on every node (or every node the pod's ``node_selector`` matches).
 
     Fields:

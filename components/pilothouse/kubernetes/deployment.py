@@ -24,12 +24,13 @@ from pilothouse.kubernetes.workload import (
     pod_template,
     select_pods,
 )
+from pilothouse.typed import Checked
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 
 
 @dataclass(frozen=True)
-class RollingUpdate:
+class RollingUpdate(Checked, prefix="rolling_update"):
     """Replace pods gradually: at most ``max_surge`` extra and ``max_unavailable`` missing pods."""
 
     max_surge: CountOrPercent = "25%"
@@ -46,12 +47,12 @@ class RollingUpdate:
 
 
 @dataclass(frozen=True)
-class Recreate:
+class Recreate(Checked, prefix="recreate"):
     """Stop every old pod before starting new ones (for apps that cannot run two versions at once)."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class DeploymentArgs:
+class DeploymentArgs(Checked, prefix="deployment"):
     """What a :class:`Deployment` needs: its pod template, replica count and rollout; checked when declared.
 
     Fields:

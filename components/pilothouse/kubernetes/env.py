@@ -12,6 +12,7 @@ import pulumi
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_subdomain
+from pilothouse.typed import Checked
 
 #: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``, and
 #: ``spec.host``, which the API server converts to ``spec.nodeName``).
@@ -51,7 +52,7 @@ def pod_field(field: str, path: str) -> str:
 
 
 @dataclass(frozen=True)
-class EnvValue:
+class EnvValue(Checked, prefix="env"):
     """Where an environment variable's value comes from."""
 
     source: Mapping[str, Any]

@@ -16,7 +16,6 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import annotation_map, check, dns_label, dns_subdomain, labels
@@ -31,6 +30,7 @@ from pilothouse.kubernetes.workload import (
     object_metadata,
     object_options,
 )
+from pilothouse.typed import Checked
 
 #: Characters a URL path carries unencoded (RFC 3986 pchar and '/'), without '*'.
 _PATH = re.compile(r"/[A-Za-z0-9._~!$&'()+,;=:@%/-]*", re.ASCII)
@@ -96,7 +96,7 @@ class PathType(StrEnum):
 
 
 @dataclass(frozen=True)
-class GatewayRef:
+class GatewayRef(Checked, prefix="gateway"):
     """A Gateway API Gateway (and its listener ``section``) routes attach to as HTTPRoutes.
 
     ``after`` is what must exist first (the Gateway API CRDs, the Gateway).
@@ -121,7 +121,7 @@ class GatewayRef:
 
 
 @dataclass(frozen=True)
-class IngressClass:
+class IngressClass(Checked, prefix="ingress_class"):
     """The controller routes go through (``IngressController.ingress_class`` describes its own).
 
     ``namespace`` is where the controller runs: an isolated app namespace lets it in. Only a
@@ -142,7 +142,7 @@ class IngressClass:
 
 
 @dataclass(frozen=True)
-class Route:
+class Route(Checked, prefix="route"):
     """Requests for ``host`` (any host when ``None``) under ``path``, sent to ``port`` of the app's Service.
 
     ``port`` is a Service port number or name; ``None`` means the Service's only port.
@@ -154,7 +154,6 @@ class Route:
     port: int | str | None = None
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "route")
         if self.host is not None:
             route_host("route.host", self.host)
         route_path("route.path", self.path)
@@ -193,7 +192,7 @@ class Backend:
 
 
 @dataclass(frozen=True)
-class Tls:
+class Tls(Checked, prefix="tls"):
     """Terminate TLS for ``hosts`` with a ``kubernetes.io/tls`` Secret (a Pilothouse Secret or its name)."""
 
     secret: Secret | str
@@ -215,7 +214,7 @@ class Tls:
 
 
 @dataclass(frozen=True, kw_only=True)
-class IngressArgs:
+class IngressArgs(Checked, prefix="ingress"):
     """What an :class:`Ingress` needs: routes resolved against Services; ``Service.route()`` makes it for you.
 
     Fields:

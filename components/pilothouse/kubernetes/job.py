@@ -9,7 +9,6 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.counts import non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
@@ -24,10 +23,11 @@ from pilothouse.kubernetes.workload import (
     object_options,
     pod_template,
 )
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class JobSpec:
+class JobSpec(Checked, prefix="job"):
     """What one run is: its pod (restart policy Never or OnFailure) and how failures are retried."""
 
     pod: PodSpec
@@ -61,7 +61,7 @@ class JobSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
-class JobArgs:
+class JobArgs(Checked, prefix="job"):
     """What a :class:`Job` needs: its name, namespace and the run (:class:`JobSpec`); checked when declared.
 
     Fields:
@@ -121,7 +121,7 @@ class ConcurrencyPolicy(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CronJobArgs:
+class CronJobArgs(Checked, prefix="cron_job"):
     """What a :class:`CronJob` needs: a schedule and the Job each run creates; checked when declared.
 
     Fields:
@@ -167,7 +167,6 @@ class CronJobArgs:
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "cron_job")
         dns_label("cron_job.name", self.name)
         if len(self.name) > 52:  # the controller appends an 11-character suffix to each Job's name
             raise InvalidValueError("cron_job.name", self.name, "at most 52 characters")

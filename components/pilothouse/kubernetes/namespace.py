@@ -9,11 +9,11 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.network_policy import TrafficRule, default_deny_spec
 from pilothouse.kubernetes.quota import LimitDefaults, Quota, QuotaAccount
+from pilothouse.typed import Checked
 
 
 class PodSecurityLevel(StrEnum):
@@ -25,7 +25,7 @@ class PodSecurityLevel(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NamespaceArgs:
+class NamespaceArgs(Checked, prefix=""):
     """What a :class:`Namespace` needs."""
 
     name: str
@@ -39,7 +39,6 @@ class NamespaceArgs:
     allow: tuple[TrafficRule, ...] = ()
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "namespace")
         dns_label("name", self.name)
         object.__setattr__(self, "labels", labels("labels", self.labels))
         names = [rule.name for rule in self.allow]

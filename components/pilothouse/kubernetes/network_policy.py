@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.ports import Protocol, port_number
+from pilothouse.typed import Checked
 
 #: Egress every pod keeps under a default deny: name resolution through the cluster DNS.
 DNS_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
@@ -29,7 +29,7 @@ class Direction(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrafficRule:
+class TrafficRule(Checked, prefix="traffic_rule"):
     """Allow traffic between some pods of the namespace and a peer (pods, a namespace, or a CIDR)."""
 
     name: str
@@ -43,7 +43,6 @@ class TrafficRule:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "traffic_rule")
         dns_label("traffic_rule.name", self.name)
         object.__setattr__(self, "pods", labels("traffic_rule.pods", self.pods))
         if self.peer_namespace is not None:

@@ -11,10 +11,11 @@ import pulumi_kubernetes as k8s
 from pilothouse.kubernetes.names import annotation_map, dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.workload import NamespaceRef, admit, check_admitted, object_metadata, object_options
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodArgs:
+class PodArgs(Checked, prefix="pod"):
     """What a bare :class:`Pod` needs (prefer a Deployment, Job or StatefulSet: nothing restarts a bare pod elsewhere).
 
     Fields:

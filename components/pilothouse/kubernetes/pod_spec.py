@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pilothouse.choices import coerce_choices
 from pilothouse.counts import INT32_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
@@ -14,6 +13,7 @@ from pilothouse.kubernetes.env import EnvValue
 from pilothouse.kubernetes.names import dns_subdomain, label_key, labels
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import Volume
+from pilothouse.typed import Checked
 
 #: ``supportedDNSPolicies`` of the API server.
 DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
@@ -44,7 +44,7 @@ class TaintEffect(StrEnum):
 
 
 @dataclass(frozen=True)
-class Toleration:
+class Toleration(Checked, prefix="toleration"):
     """Lets pods land on nodes with a matching taint."""
 
     key: str
@@ -52,7 +52,6 @@ class Toleration:
     effect: TaintEffect | None = None
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "toleration")
         label_key("toleration.key", self.key)
 
     def to_manifest(self) -> dict[str, Any]:
@@ -65,7 +64,7 @@ class Toleration:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PodSpec:
+class PodSpec(Checked, prefix="pod"):
     """What runs in each pod. Volumes come from the containers' mounts; add unmounted ones in ``volumes``."""
 
     containers: tuple[Container, ...]
@@ -85,7 +84,6 @@ class PodSpec:
     fs_group: int | None = None
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "pod")
         if not self.containers:
             raise InvalidValueError("pod.containers", [], "at least one container")
         names = [c.name for c in (*self.init_containers, *self.containers)]

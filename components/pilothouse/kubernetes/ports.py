@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
+from pilothouse.typed import Checked
 
 NODE_PORT_RANGE = range(30000, 32768)
 
@@ -40,7 +40,7 @@ def port_name(field: str, name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Port:
+class Port(Checked, prefix="port"):
     """A port a container listens on; a name lets probes and Services refer to it."""
 
     number: int
@@ -48,7 +48,6 @@ class Port:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "port")
         port_number("port", self.number)
         if self.name is not None:
             port_name("port.name", self.name)

@@ -13,6 +13,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
 from pilothouse.kubernetes.ports import port_name, port_number
+from pilothouse.typed import Checked
 
 PortRef = int | str
 
@@ -30,7 +31,7 @@ class Scheme(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Timing:
+class Timing(Checked, prefix="probe"):
     """Probe timing; ``None`` leaves the Kubernetes default (0s delay, 10s period, 1s timeout, 1/3)."""
 
     initial_delay_seconds: int | None = None
@@ -55,7 +56,7 @@ class Timing:
 
 
 @dataclass(frozen=True)
-class Probe:
+class Probe(Checked, prefix="probe"):
     """One probe: build it with :meth:`http`, :meth:`exec` or :meth:`tcp`."""
 
     handler: Mapping[str, Any]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.typed import Checked
 
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
@@ -83,12 +84,21 @@ def quantity_value(text: str) -> Decimal | None:
 
 
 @dataclass(frozen=True)
-class Quantity:
+class Quantity(Checked, prefix="quantity"):
     """A quantity kept exactly as written (renders are stable) with its numeric value (a ``Decimal`` of the
     unit: cores for CPU, bytes for memory and storage)."""
 
     text: str
     value: Decimal
+
+    def __post_init__(self) -> None:
+        # Built directly, the pair must agree: Quantity.parse is the way to build one from text.
+        parsed = quantity_value(self.text) if isinstance(self.text, str) else None
+        if parsed is None or parsed < 0 or parsed > _INT64_MAX:
+            raise InvalidValueError("quantity.text", self.text, _ALLOWED)
+        if not isinstance(self.value, Decimal) or self.value.is_nan() or self.value != parsed:
+            raise InvalidValueError("quantity.value", self.value, f"{parsed}, the value of '{self.text}' "
+                                                                  "(Quantity.parse computes it)")
 
     @classmethod
     def parse(cls, text: str | int | float, field: str = "quantity") -> Quantity:

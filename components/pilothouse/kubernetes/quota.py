@@ -17,6 +17,7 @@ from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantity, quantity
+from pilothouse.typed import Checked
 
 COMPUTE = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
 
@@ -30,7 +31,7 @@ def _optional_bytes(value: QuantityInput | None, field_name: str) -> Quantity | 
 
 
 @dataclass(frozen=True)
-class Quota:
+class Quota(Checked, prefix="quota"):
     """Hard limits of one namespace: compute totals and object counts."""
 
     requests_cpu: Quantity | None = None
@@ -72,7 +73,7 @@ class Quota:
 
 
 @dataclass(frozen=True)
-class LimitDefaults:
+class LimitDefaults(Checked, prefix="limits"):
     """Per-container defaults and bounds (a LimitRange of type Container)."""
 
     default_request_cpu: Quantity | None = None

@@ -7,10 +7,11 @@ from typing import Any
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantity, quantity
+from pilothouse.typed import Checked
 
 
 @dataclass(frozen=True)
-class Resources:
+class Resources(Checked, prefix="resources"):
     """Requests (what the scheduler reserves) and limits (what the kernel enforces)."""
 
     cpu_request: Quantity | None = None

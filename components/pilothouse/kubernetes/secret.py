@@ -13,12 +13,12 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue, config_key
 from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
+from pilothouse.typed import Checked
 
 
 class SecretType(StrEnum):
@@ -41,7 +41,7 @@ def encode(value: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SecretArgs:
+class SecretArgs(Checked, prefix="secret", secrets=("data",)):
     """What a :class:`Secret` needs: its name, namespace, type and data; checked when declared.
 
     Fields:
@@ -64,7 +64,6 @@ class SecretArgs:
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "secret")
         object.__setattr__(self, "labels", labels("secret.labels", self.labels))
         dns_subdomain("secret.name", self.name)
         if not self.data:

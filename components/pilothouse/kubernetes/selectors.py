@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import label_key, labels
+from pilothouse.typed import Checked
 
 
 class Operator(StrEnum):
@@ -25,7 +25,7 @@ class Operator(StrEnum):
 
 
 @dataclass(frozen=True)
-class Requirement:
+class Requirement(Checked, prefix="selector"):
     """One set-based requirement: ``env in (test, prod)``, ``!canary``."""
 
     key: str
@@ -33,7 +33,6 @@ class Requirement:
     values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "selector")
         label_key("selector.key", self.key)
         needs_values = self.operator in (Operator.IN, Operator.NOT_IN)
         if needs_values != bool(self.values):
@@ -51,7 +50,7 @@ class Requirement:
 
 
 @dataclass(frozen=True)
-class LabelSelector:
+class LabelSelector(Checked, prefix="selector"):
     """``match_labels`` (equality) AND every requirement (set-based)."""
 
     match_labels: dict[str, str] = field(default_factory=dict)

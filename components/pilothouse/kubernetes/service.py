@@ -10,7 +10,6 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import Backend, Ingress, IngressArgs, IngressClass, Route, Tls
 from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label, labels
@@ -18,6 +17,7 @@ from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Protocol, node_port, port_name, port_number
 from pilothouse.kubernetes.service_monitor import METRICS_PORT, Scraping
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
+from pilothouse.typed import Checked
 
 
 class ServiceType(StrEnum):
@@ -34,7 +34,7 @@ class ServiceType(StrEnum):
 
 
 @dataclass(frozen=True)
-class ServicePort:
+class ServicePort(Checked, prefix="service_port"):
     """``port`` on the Service, forwarded to ``target`` (a container port number or name; default ``port``)."""
 
     port: int
@@ -44,7 +44,6 @@ class ServicePort:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "service_port")
         port_number("service.port", self.port)
         if isinstance(self.target, int):
             port_number("service.target", self.target)
@@ -68,7 +67,7 @@ class ServicePort:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ServiceArgs:
+class ServiceArgs(Checked, prefix="service"):
     """What a :class:`Service` needs; a workload's ``expose()`` makes it, filling ``selector`` and ``pod``.
 
     Fields:
@@ -106,7 +105,6 @@ class ServiceArgs:
     scraping: Scraping | None = None
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "service")
         dns1035_label("service.name", self.name)
         labels("service.labels", self.labels)
         labels("service.selector", self.selector)

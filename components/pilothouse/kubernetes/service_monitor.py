@@ -13,6 +13,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.workload import NamespaceRef, let_in, namespace_name
+from pilothouse.typed import Checked
 
 #: The Service port name that makes an app scraped: ``Port.metrics()`` names its port so.
 METRICS_PORT = "metrics"
@@ -27,7 +28,7 @@ def prometheus_duration(field: str, value: str) -> str:
 
 
 @dataclass(frozen=True)
-class Scraping:
+class Scraping(Checked, prefix="scraping"):
     """How apps get scraped: made by the monitoring add-on, handed to ``expose()``.
 
     ``after`` is what must exist before a ServiceMonitor can (the operator's CRDs).

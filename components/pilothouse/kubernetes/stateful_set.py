@@ -9,7 +9,6 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.counts import MAX_REPLICAS, non_negative, replica_count
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
@@ -30,6 +29,7 @@ from pilothouse.kubernetes.workload import (
     pod_template,
     select_pods,
 )
+from pilothouse.typed import Checked
 
 #: StatefulSet fields the API server refuses to change in place.
 IMMUTABLE = ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"]
@@ -51,7 +51,7 @@ class PodManagement(StrEnum):
 
 
 @dataclass(frozen=True)
-class ClaimTemplate:
+class ClaimTemplate(Checked, prefix="claim_template"):
     """A volume each pod gets for itself (``<name>-<statefulset>-<ordinal>``), kept across restarts."""
 
     name: str
@@ -76,7 +76,7 @@ class ClaimTemplate:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StatefulSetArgs:
+class StatefulSetArgs(Checked, prefix="stateful_set"):
     """What a :class:`StatefulSet` needs: pods with stable names, their own volumes, and a headless Service.
 
     Fields:
@@ -131,7 +131,6 @@ class StatefulSetArgs:
     partition: int | None = None
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "stateful_set")
         object.__setattr__(self, "annotations", annotation_map("stateful_set.annotations", self.annotations))
         dns_label("stateful_set.name", self.name)
         if len(self.name) > 52:
@@ -210,4 +209,6 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
             metadata={"name": template.claim_name(args.name, ordinal), "namespace": namespace_name(args.namespace),
                       "annotations": {_PATCH_FORCE: "true", SKIP_AWAIT: "true"}},
             spec={"resources": template.to_manifest()["spec"]["resources"]},
-            opts=child_options(self, args.namespace, [self.stateful_set]))
+            # The size is a required field: deleting the patch (destroy, scale-down) leaves it on the claim.
+            opts=pulumi.ResourceOptions.merge(child_options(self, args.namespace, [self.stateful_set]),
+                                              pulumi.ResourceOptions(retain_on_delete=True)))

@@ -10,13 +10,13 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.choices import coerce_choices
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_subdomain, qualified_name
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
+from pilothouse.typed import Checked
 
 AZURE_DISK_CSI = "disk.csi.azure.com"
 AZURE_FILE_CSI = "file.csi.azure.com"
@@ -90,7 +90,7 @@ class AzureFileSku(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StorageClassArgs:
+class StorageClassArgs(Checked, prefix="storage_class"):
     """What a :class:`StorageClass` needs; :meth:`azure_disk`, :meth:`azure_file` and :meth:`preprovisioned` make the
     usual ones.
 
@@ -122,7 +122,6 @@ class StorageClassArgs:
     mount_options: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        coerce_choices(self, "storage_class")
         dns_subdomain("storage_class.name", self.name)
         qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
 
@@ -191,7 +190,7 @@ def claim_spec(field_name: str, size: QuantityInput, access_modes: Sequence[Acce
 
 
 @dataclass(frozen=True, kw_only=True)
-class PersistentVolumeClaimArgs:
+class PersistentVolumeClaimArgs(Checked, prefix="claim"):
     """What a :class:`PersistentVolumeClaim` needs; checked when declared.
 
     Fields:
@@ -251,7 +250,7 @@ class PersistentVolumeClaim(k8s.core.v1.PersistentVolumeClaim):
 
 
 @dataclass(frozen=True, kw_only=True)
-class PersistentVolumeArgs:
+class PersistentVolumeArgs(Checked, prefix="volume"):
     """A volume an administrator provides (the course's PersistentVolume), here a node directory."""
 
     name: str

@@ -16,6 +16,7 @@ import pulumi
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
+from pilothouse.typed import Checked
 
 
 class HostPathType(StrEnum):
@@ -37,7 +38,7 @@ class HostPathType(StrEnum):
 
 
 @dataclass(frozen=True)
-class Volume:
+class Volume(Checked, prefix="volume"):
     """A named pod volume; build it with one of the classmethods."""
 
     name: str
@@ -122,7 +123,7 @@ class Volume:
 
 
 @dataclass(frozen=True)
-class Mount:
+class Mount(Checked, prefix="mount"):
     """``volume`` mounted at ``path`` in one container."""
 
     volume: Volume

@@ -151,7 +151,8 @@ class RecordingMonitor(MockMonitor):
             provider=request.provider.rpartition("::")[0] if request.provider else "", custom=custom,
             inputs=inputs, read=read,
             options={"protect": False, "ignoreChanges": [], "replaceOnChanges": [], "deleteBeforeReplace": False,
-                     "dependencies": sorted(set(request.dependencies)), "aliases": [], **options})
+                     "retainOnDelete": False, "dependencies": sorted(set(request.dependencies)), "aliases": [],
+                     **options})
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
@@ -163,6 +164,7 @@ class RecordingMonitor(MockMonitor):
                 ignoreChanges=sorted(request.ignoreChanges),
                 replaceOnChanges=sorted(request.replaceOnChanges),
                 deleteBeforeReplace=bool(request.deleteBeforeReplace),
+                retainOnDelete=bool(request.retainOnDelete),
                 aliases=sorted([json_format.MessageToDict(alias) for alias in request.aliases]
                                + [{"urn": urn} for urn in request.aliasURNs], key=repr))
         return response

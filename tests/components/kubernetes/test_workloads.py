@@ -133,7 +133,7 @@ def test_stateful_set_lifecycle_and_storage_class(run_program: RunProgram) -> No
          "metadata": {"name": f"data-db-{i}", "namespace": "shop", "annotations": {"pulumi.com/patchForce": "true",
                                                                         "pulumi.com/skipAwait": "true"}},
          "spec": {"resources": {"requests": {"storage": "10Gi"}}}} for i in range(2)]
-    assert all(stateful_set.urn in p.options["dependencies"] for p in patches)
+    assert all(stateful_set.urn in p.options["dependencies"] and p.options["retainOnDelete"] for p in patches)
     assert "volumes" not in spec["template"]["spec"] or all(
         v["name"] != "data" for v in spec["template"]["spec"]["volumes"])
     assert manifest(render.one("kubernetes:storage.k8s.io/v1:StorageClass")) == {

@@ -1,0 +1,129 @@
+"""Public value and argument types check their fields' Python types when built, as mypy would.
+
+A plain Python slip (``ports=Port.http(8080)`` without the tuple, ``pod=None``) used to surface as a
+``TypeError`` or ``AttributeError`` deep inside a check, a 50-line traceback through Pulumi. Each class that
+derives from :class:`Checked` instead refuses such a value with an :class:`InvalidValueError` naming the field,
+the value and the type it takes. The check is typeguard's (``check_type``), against the field's annotation.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import functools
+import sys
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import pulumi
+from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
+
+from pilothouse.choices import coerce_choices
+from pilothouse.errors import InvalidValueError
+
+#: Names ``pulumi.Input``'s forward references use, for resolving annotations that mention it.
+_PULUMI_NAMES = {"Output": pulumi.Output, "T": Any}
+
+
+@functools.cache
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    """The dataclass fields of ``cls`` with their resolved annotations (a field whose annotation names a type
+    imported only for type checking is left out)."""
+    namespace = {**_PULUMI_NAMES, **vars(sys.modules[cls.__module__])}
+    resolved = []
+    for field in dataclasses.fields(cls):
+        holder = type("Holder", (), {"__annotations__": {field.name: field.type}})
+        try:  # each annotation alone, its forward references (pulumi.Input's) resolved too
+            resolved.append((field.name, typing.get_type_hints(holder, namespace)[field.name]))
+        except NameError:
+            continue
+    return tuple(resolved)
+
+
+def describe(hint: Any) -> str:
+    """A type as a user reads it: ``tuple[Container, ...]``, ``str | None``, ``str | Output``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        # pulumi.Input also admits an Awaitable; no one passes one, so the message leaves it out.
+        return " | ".join(describe(arg) for arg in args if typing.get_origin(arg) is not collections.abc.Awaitable)
+    if origin is None:
+        return "None" if hint is types.NoneType else getattr(hint, "__name__", str(hint))
+    shown = [arg for arg in args if arg is not Any]
+    if not shown:
+        return str(origin.__name__)
+    inner = f"{describe(shown[0])}, ..." if len(args) == 2 and args[1] is Ellipsis else ", ".join(
+        describe(arg) for arg in shown)
+    return f"{origin.__name__}[{inner}]"
+
+
+def _field_name(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _as_tuple(value: Any, hint: Any) -> Any:
+    """A list given for a ``tuple[X, ...]`` field, as the tuple the frozen class keeps (a natural slip, no harm)."""
+    if isinstance(value, list) and any(typing.get_origin(option) is tuple
+                                       for option in (typing.get_args(hint) if typing.get_origin(hint) in
+                                                      (typing.Union, types.UnionType) else (hint,))):
+        return tuple(value)
+    return value
+
+
+#: What an error shows in place of a secret field's value.
+NOT_SHOWN = "[not shown]"
+
+
+def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -> None:
+    """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple). Errors
+    name ``<prefix>.<field>`` (``<field>`` with an empty prefix) and never show the value of a field in
+    ``secrets``.
+
+    Raises:
+        InvalidValueError: naming the field, with the type it takes.
+    """
+    cls: type = type(obj)
+    for name, hint in _field_types(cls):
+        value = _as_tuple(getattr(obj, name), hint)
+        try:
+            check_type(value, hint, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
+        except TypeCheckError:
+            shown = NOT_SHOWN if name in secrets else value
+            raise InvalidValueError(_field_name(prefix, name), shown, f"a value of type {describe(hint)}") from None
+        object.__setattr__(obj, name, value)
+
+
+class Checked:
+    """Base of a public dataclass whose fields take the types they are annotated with, or fail with an
+    :class:`InvalidValueError`.
+
+    Subclass with the prefix its errors use: ``class DeploymentArgs(Checked, prefix="deployment")``; an empty
+    prefix names fields alone (classes whose fields map to config keys); ``secrets`` names fields whose value an
+    error never shows. Enum fields take their member or its text (:func:`coerce_choices`); the class's own
+    ``__post_init__`` then runs, its precise messages first; the type check follows, and also runs when the
+    class's own checks trip over a value of the wrong type (a ``TypeError`` or ``AttributeError``), so that
+    the user sees the field and the type it takes.
+    """
+
+    field_prefix: ClassVar[str]
+
+    def __init_subclass__(cls, *, prefix: str, secrets: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.field_prefix = prefix
+        own: Callable[[Any], None] | None = cls.__dict__.get("__post_init__")
+        hidden = frozenset(secrets)
+
+        def post_init(self: Any) -> None:
+            coerce_choices(self, prefix)
+            try:
+                if own is not None:
+                    own(self)
+            except InvalidValueError:
+                raise
+            except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+                check_fields(self, prefix, hidden)  # the wrong type behind it, named
+                raise
+            check_fields(self, prefix, hidden)
+
+        cls.__post_init__ = post_init  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ DB_SIZE = "1Gi"
 DB_PASSWORD_LENGTH = 32
 
 
-def _storage(config: StackConfig, opts: pulumi.ResourceOptions) -> StorageClass:
+def _storage(config: StackConfig, shop: Namespace, opts: pulumi.ResourceOptions) -> StorageClass:
     if config.target is Target.AKS:
         return StorageClass("database-disk", StorageClassArgs.azure_disk("pilothouse-disk", AzureDiskSku.PREMIUM_ZRS),
                             opts)
@@ -56,7 +56,7 @@ def _storage(config: StackConfig, opts: pulumi.ResourceOptions) -> StorageClass:
     for ordinal in range(DB_REPLICAS):
         PersistentVolume(f"db-volume-{ordinal}", PersistentVolumeArgs(
             name=f"pilothouse-db-{ordinal}", storage_class=local, size=DB_SIZE,
-            host_path=f"/var/lib/pilothouse/db-{ordinal}"), opts)
+            host_path=f"/var/lib/pilothouse/db-{ordinal}", claims_in=shop), opts)
     return local
 
 
@@ -136,7 +136,7 @@ def _web(shop: Namespace, settings: ConfigMap, database: Secret, addons: Addons,
 
 
 def _database(config: StackConfig, shop: Namespace, database: Secret, opts: pulumi.ResourceOptions) -> None:
-    data = ClaimTemplate("data", DB_SIZE, storage_class=_storage(config, opts))
+    data = ClaimTemplate("data", DB_SIZE, storage_class=_storage(config, shop, opts))
     postgres = Container(
         name="postgres", image=DB_IMAGE, ports=(Port(5432, "postgres"),), run_as_user=70,
         resources=Resources.of(cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"),

@@ -28,7 +28,7 @@ _PULUMI_NAMES = {"Output": pulumi.Output, "T": Any}
 
 
 @functools.cache
-def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+def field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     """The dataclass fields of ``cls`` with their resolved annotations (a field whose annotation names a type
     imported only for type checking is left out)."""
     namespace = {**_PULUMI_NAMES, **vars(sys.modules[cls.__module__])}
@@ -74,6 +74,19 @@ def _as_tuple(value: Any, hint: Any) -> Any:
 #: What an error shows in place of a secret field's value.
 NOT_SHOWN = "[not shown]"
 
+#: Values an error shows as they are; any other object by its type (a Container's repr is a screenful).
+_SHOWN_AS_IS = (str, bytes, int, float, bool, types.NoneType, list, tuple, dict)
+
+
+class _Kind:
+    """A value shown by its type: ``got a Container``."""
+
+    def __init__(self, value: object) -> None:
+        self.name = type(value).__name__
+
+    def __repr__(self) -> str:
+        return f"a {self.name}"
+
 
 def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -> None:
     """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple). Errors
@@ -84,12 +97,12 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
         InvalidValueError: naming the field, with the type it takes.
     """
     cls: type = type(obj)
-    for name, hint in _field_types(cls):
+    for name, hint in field_types(cls):
         value = _as_tuple(getattr(obj, name), hint)
         try:
             check_type(value, hint, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
         except TypeCheckError:
-            shown = NOT_SHOWN if name in secrets else value
+            shown = NOT_SHOWN if name in secrets else value if isinstance(value, _SHOWN_AS_IS) else _Kind(value)
             raise InvalidValueError(_field_name(prefix, name), shown, f"a value of type {describe(hint)}") from None
         object.__setattr__(obj, name, value)
 

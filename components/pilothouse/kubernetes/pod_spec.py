@@ -10,7 +10,7 @@ from pilothouse.counts import INT32_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
-from pilothouse.kubernetes.names import dns_subdomain, label_key, labels
+from pilothouse.kubernetes.names import dns_subdomain, label_key, label_value, labels
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.typed import Checked
@@ -53,6 +53,8 @@ class Toleration(Checked, prefix="toleration"):
 
     def __post_init__(self) -> None:
         label_key("toleration.key", self.key)
+        if self.value is not None:  # operator Equal: the value is compared with the taint's, a label value
+            label_value("toleration.value", self.value)
 
     def to_manifest(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"key": self.key, "operator": "Exists" if self.value is None else "Equal"}

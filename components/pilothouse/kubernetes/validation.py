@@ -201,3 +201,31 @@ def _chdir_prefix(value: str) -> list[str]:
     if value.startswith(".."):
         return ["must not start with '..'"]
     return []
+
+
+def is_csi_driver_name(value: str) -> list[str]:
+    """``ValidateCSIDriverName`` (``pkg/apis/core/validation``): at most 63 bytes, a DNS-1123 subdomain once
+    lower-cased."""
+    if not value:
+        return ["Required value"]
+    errors = [_max_len(DNS1123_LABEL_MAX_LENGTH)] if _size(value) > DNS1123_LABEL_MAX_LENGTH else []
+    return errors + is_dns1123_subdomain(go_lower(value))
+
+
+def is_local_descending_path(value: str) -> list[str]:
+    """``validateLocalDescendingPath``: a relative path with no ``..`` element (a mount's ``subPath``)."""
+    errors = ["must be a relative path"] if value.startswith("/") else []
+    if ".." in value.split("/"):
+        errors.append("must not contain '..'")
+    return errors
+
+
+def is_local_non_reserved_path(value: str) -> list[str]:
+    """``ValidateLocalNonReservedPath``: a descending path that does not start with ``..`` either (the file an item
+    of a ConfigMap or Secret volume becomes)."""
+    if not value:
+        return ["Required value"]
+    errors = is_local_descending_path(value)
+    if value.startswith("..") and not value.startswith("../"):
+        errors.append("must not start with '..'")
+    return errors

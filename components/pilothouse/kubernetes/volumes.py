@@ -14,7 +14,8 @@ from typing import Any
 import pulumi
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes import validation
+from pilothouse.kubernetes.names import check, dns_label, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.typed import Checked
 
@@ -75,16 +76,19 @@ class Volume(Checked, prefix="volume"):
 
     @classmethod
     def config_map(cls, name: str, config_map: str, *, items: Mapping[str, str] | None = None) -> Volume:
+        """The ConfigMap ``config_map`` as files; ``items`` maps keys to the relative paths they become (default:
+        every key, as a file of its name)."""
         spec: dict[str, Any] = {"name": dns_subdomain("volume.config_map", config_map)}
         if items:
-            spec["items"] = [{"key": key, "path": path} for key, path in items.items()]
+            spec["items"] = _key_to_paths(items)
         return cls(name, {"configMap": spec})
 
     @classmethod
     def secret(cls, name: str, secret: str, *, items: Mapping[str, str] | None = None) -> Volume:
+        """The Secret ``secret`` as files; ``items`` as for :meth:`config_map`."""
         spec: dict[str, Any] = {"secretName": dns_subdomain("volume.secret", secret)}
         if items:
-            spec["items"] = [{"key": key, "path": path} for key, path in items.items()]
+            spec["items"] = _key_to_paths(items)
         return cls(name, {"secret": spec})
 
     @classmethod
@@ -97,7 +101,8 @@ class Volume(Checked, prefix="volume"):
     @classmethod
     def csi(cls, name: str, driver: str, *, attributes: Mapping[str, str] | None = None,
             read_only: bool = False) -> Volume:
-        spec: dict[str, Any] = {"driver": dns_subdomain("volume.driver", driver)}
+        spec: dict[str, Any] = {"driver": check("volume.driver", driver, validation.is_csi_driver_name,
+                                                "a CSI driver name")}
         if attributes:
             spec["volumeAttributes"] = dict(attributes)
         if read_only:
@@ -122,6 +127,14 @@ class Volume(Checked, prefix="volume"):
         return {"name": self.name, **self.source}
 
 
+def _key_to_paths(items: Mapping[str, str]) -> list[dict[str, str]]:
+    """``items`` of a ConfigMap or Secret volume, checked as ``validateKeyToPath`` checks them."""
+    return [{"key": check(f"volume.items[{key!r}]", key, validation.is_config_map_key, "a data key"),
+             "path": check(f"volume.items[{key!r}]", path, validation.is_local_non_reserved_path,
+                           "a relative file path inside the volume")}
+            for key, path in items.items()]
+
+
 @dataclass(frozen=True)
 class Mount(Checked, prefix="mount"):
     """``volume`` mounted at ``path`` in one container."""
@@ -134,10 +147,9 @@ class Mount(Checked, prefix="mount"):
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path.startswith("/"):
             raise InvalidValueError("mount.path", self.path, "an absolute path in the container")
-        if self.sub_path is not None and (not isinstance(self.sub_path, str) or self.sub_path.startswith("/")
-                                          or ".." in self.sub_path.split("/")):
-            # validateLocalDescendingPath: relative, and no '..' element
-            raise InvalidValueError("mount.sub_path", self.sub_path, "a relative path inside the volume, without '..'")
+        if self.sub_path is not None:
+            check("mount.sub_path", self.sub_path, validation.is_local_descending_path,
+                  "a relative path inside the volume")
 
     def to_manifest(self) -> dict[str, Any]:
         mount: dict[str, Any] = {"name": self.volume.name, "mountPath": self.path}

@@ -48,6 +48,7 @@ from pilothouse.kubernetes import (
     StatefulSet,
     StatefulSetArgs,
     Timing,
+    Toleration,
     Volume,
 )
 from pilothouse.kubernetes.config_map import content_checksum
@@ -282,9 +283,31 @@ def test_edge_inputs_from_the_adversarial_trial(build: Any, message: str | None)
 
 @pytest.mark.parametrize(("build", "message"), [
     (lambda: Mount(Volume.empty_dir("data"), "/data", sub_path="../../etc"),
-     "mount.sub_path: got '../../etc'; expected a relative path inside the volume, without '..'"),
+     "mount.sub_path: got '../../etc'; expected a relative path inside the volume: must not contain '..'"),
     (lambda: Mount(Volume.empty_dir("data"), "/data", sub_path="/etc"),
-     "mount.sub_path: got '/etc'; expected a relative path inside the volume, without '..'"),
+     "mount.sub_path: got '/etc'; expected a relative path inside the volume: must be a relative path"),
+    (lambda: Volume.csi("secrets", "Secrets-Store.CSI.k8s.io" + "x" * 40),
+     "volume.driver: got 'Secrets-Store.CSI.k8s.ioxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'; expected a CSI driver "
+     "name: must be no more than 63 bytes"),
+    (lambda: Volume.csi("secrets", "secrets_store"),
+     "volume.driver: got 'secrets_store'; expected a CSI driver name: a lowercase RFC 1123 subdomain must consist of "
+     "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. "
+     "'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"),
+    (lambda: Volume.config_map("settings", "web", items={"app.conf": "../app.conf"}),
+     "volume.items['app.conf']: got '../app.conf'; expected a relative file path inside the volume: must not "
+     "contain '..'"),
+    (lambda: Volume.secret("tls", "web", items={"tls.crt": "..crt"}),
+     "volume.items['tls.crt']: got '..crt'; expected a relative file path inside the volume: must not start with "
+     "'..'"),
+    (lambda: Volume.secret("tls", "web", items={"tls/crt": "crt"}),
+     "volume.items['tls/crt']: got 'tls/crt'; expected a data key: a valid config key must consist of alphanumeric "
+     "characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
+     "'[-._a-zA-Z0-9]+')"),
+    (lambda: Toleration("dedicated", "gpu nodes"),
+     "toleration.value: got 'gpu nodes'; expected a label value: a valid label must be an empty string or consist "
+     "of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
+     "'MyValue',  or 'my_value',  or '12345', regex used for validation is "
+     "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"),
     (lambda: Volume.host_path("logs", "/var/../etc"),
      "volume.path: got '/var/../etc'; expected a path without '..' (the API server refuses backsteps)"),
     (lambda: Probe.http("/", 8080, headers={"bad header:": "x"}),

@@ -11,8 +11,10 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.counts import CountOrPercent, count_or_percent, is_zero, percent
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.deployment import Deployment
 from pilothouse.kubernetes.exposable import Exposable
+from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.stateful_set import StatefulSet
 from pilothouse.kubernetes.workload import admit, object_metadata, object_options
 from pilothouse.typed import Checked
@@ -47,12 +49,20 @@ class HorizontalPodAutoscalerArgs(Checked, prefix="autoscaler"):
                 continue
             if isinstance(target, bool) or not 1 <= target <= 1000:
                 raise InvalidValueError(f"autoscaler.{kind}_utilization", target, "a percentage from 1 to 1000")
-            missing = [c.name for c in self.target.pod.containers
-                       if c.resources is None or getattr(c.resources, f"{kind}_request") is None]
+            missing = [c.name for c in self.target.pod.containers if not self._requests(c, kind)]
             if missing:
                 raise InvalidValueError(f"autoscaler.{kind}_utilization", target,
-                                        f"{kind} requests on every container to measure against (missing on "
-                                        f"{', '.join(missing)})")
+                                        f"{kind} requests on every container to measure against, given or from "
+                                        f"the LimitRange of a namespace of ours (missing on {', '.join(missing)})")
+
+    def _requests(self, container: Container, kind: str) -> bool:
+        """Whether the API server gives ``container`` a ``kind`` request: its own, its limit, or its namespace's
+        LimitRange default (known for a namespace of ours)."""
+        namespace = self.target.namespace
+        if isinstance(namespace, Namespace):
+            return namespace.account.limits.effective(container)[f"requests.{kind}"] is not None
+        given = container.resources
+        return given is not None and (getattr(given, f"{kind}_request") or getattr(given, f"{kind}_limit")) is not None
 
     def metrics(self) -> list[dict[str, Any]]:
         return [{"type": "Resource", "resource": {"name": kind, "target": {"type": "Utilization",
@@ -69,7 +79,9 @@ class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
         target = args.target
         # The target counted its declared (or, autoscaled, one) replica; the autoscaler may add the rest.
         declared = target.args.replicas if target.args.replicas is not None else 1
-        admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared))
+        admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared),
+              counted=f"max_replicas {args.max_replicas} beyond the {declared} the workload counted",
+              count_field="autoscaler.max_replicas")
         kind = "Deployment" if isinstance(target, Deployment) else "StatefulSet"
         body: dict[str, Any] = {
             "metadata": object_metadata(target.workload_name, target.namespace, {}),

@@ -77,7 +77,7 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("daemon_set", resource_name, name=args.name, namespace=args.namespace,
-                         selector=args.selector, pod=args.pod, peak_pods=1)
+                         selector=args.selector, pod=args.pod, peak_pods=1, counted="one, as on one node")
         self.args = args
         self.name = args.name
         spec: dict[str, Any] = {"selector": {"matchLabels": args.selector},

@@ -147,7 +147,9 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("deployment", resource_name, name=args.name, namespace=args.namespace,
-                         selector=args.selector, pod=args.pod, peak_pods=args.peak_pods)
+                         selector=args.selector, pod=args.pod, peak_pods=args.peak_pods,
+                         counted="replicas plus rolling-update surge" if isinstance(args.strategy, RollingUpdate | None)
+                         else "replicas")
         self.args = args
         self.name = args.name
         annotations = dict(args.annotations)

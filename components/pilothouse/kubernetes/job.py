@@ -97,7 +97,8 @@ class Job(k8s.batch.v1.Job):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
     def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "job", args.job.pod, args.job.parallelism or 1)
+        admit(args.namespace, "job", args.job.pod, args.job.parallelism or 1, counted="parallelism",
+              count_field="job.parallelism")
         self.args = args
         self.name = args.name
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
@@ -183,7 +184,8 @@ class CronJob(k8s.batch.v1.CronJob):
     """Runs its Job on a schedule."""
 
     def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "cron_job", args.job.pod, args.job.parallelism or 1)
+        admit(args.namespace, "cron_job", args.job.pod, args.job.parallelism or 1, counted="parallelism of one run",
+              count_field="cron_job.job.parallelism")
         self.args = args
         self.name = args.name
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest()}}

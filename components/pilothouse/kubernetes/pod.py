@@ -48,7 +48,7 @@ class Pod(k8s.core.v1.Pod):
     """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
 
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "pod", args.pod, 1)
+        admit(args.namespace, "pod", args.pod, 1, counted="one pod", count_field="pod")
         self.args = args
         self.name = args.name
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),

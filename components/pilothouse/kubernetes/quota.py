@@ -134,8 +134,9 @@ class QuotaAccount:
     used: dict[str, Decimal] = field(default_factory=dict)
     pods: int = 0
 
-    def admit(self, workload: str, pod: PodSpec, copies: int) -> None:
-        """Add ``copies`` pods of ``pod``; raise if the API server would reject them."""
+    def admit(self, workload: str, pod: PodSpec, copies: int, *, counted: str, count_field: str) -> None:
+        """Add ``copies`` pods of ``pod`` (``counted`` says why that many, ``count_field`` is the field that sets it);
+        raise if the API server would reject them."""
         hard = self.quota.hard()
         per_pod: dict[str, Decimal] = dict.fromkeys(COMPUTE, Decimal(0))
         for container in pod.containers:
@@ -156,17 +157,20 @@ class QuotaAccount:
                         f"its LimitRange gives no default")
                 per_pod[key] += value.value if value is not None else Decimal(0)
         for key in COMPUTE:
-            total = self.used.get(key, Decimal(0)) + per_pod[key] * copies
-            if key in hard and total > hard[key].value:
+            before, share = self.used.get(key, Decimal(0)), per_pod[key] * copies
+            if key in hard and before + share > hard[key].value:
                 raise InvalidValueError(
-                    f"{workload}.resources", f"{key}={_format(total, key)}",
-                    f"at most {hard[key]} in total for namespace '{self.namespace}' (its ResourceQuota), counting "
-                    f"{copies} pod(s) of this workload, rolling-update surge included")
-            self.used[key] = total
+                    f"{workload}.resources", f"{key}={_format(share, key)}",
+                    f"at most {_format(max(hard[key].value - before, Decimal(0)), key)} for {copies} pod(s) "
+                    f"({counted}): namespace '{self.namespace}' allows {hard[key]} in all (its ResourceQuota) and "
+                    f"the workloads declared before this one take {_format(before, key)}")
+            self.used[key] = before + share
+        if "pods" in self.quota.counts and self.pods + copies > self.quota.counts["pods"]:
+            raise InvalidValueError(count_field, f"{copies} pod(s)",
+                                    f"at most {max(self.quota.counts['pods'] - self.pods, 0)} pod(s) ({counted}): "
+                                    f"namespace '{self.namespace}' allows {self.quota.counts['pods']} pods and "
+                                    f"the workloads declared before this one take {self.pods}")
         self.pods += copies
-        if "pods" in self.quota.counts and self.pods > self.quota.counts["pods"]:
-            raise InvalidValueError(f"{workload}.replicas", self.pods,
-                                    f"at most {self.quota.counts['pods']} pods in namespace '{self.namespace}'")
 
 
 def _format(total: Decimal, key: str) -> str:

@@ -161,7 +161,8 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("stateful_set", resource_name, name=args.name, namespace=args.namespace,
                          selector=args.selector, pod=args.pod,
-                         peak_pods=args.replicas if args.replicas is not None else 1)
+                         peak_pods=args.replicas if args.replicas is not None else 1,
+                         counted="replicas" if args.replicas is not None else "one, until its autoscaler adds more")
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
         self.args = args
         service_name = args.service_name or args.name

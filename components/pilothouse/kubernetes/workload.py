@@ -69,10 +69,12 @@ def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
                                                           aliases=upgrades.child_aliases(parent)))
 
 
-def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int) -> None:
-    """Count ``copies`` pods against the namespace's quota, when the namespace is one of ours."""
+def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int, *, counted: str,
+          count_field: str) -> None:
+    """Count ``copies`` pods against the namespace's quota, when the namespace is one of ours (``counted`` says why
+    that many, ``count_field`` names the field that sets it, for the messages)."""
     if isinstance(namespace, Namespace):
-        namespace.account.admit(workload, pod, copies)
+        namespace.account.admit(workload, pod, copies, counted=counted, count_field=count_field)
 
 
 def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],

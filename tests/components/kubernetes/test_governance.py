@@ -68,8 +68,8 @@ def test_exceeding_the_quota_fails_the_preview(run_program: RunProgram) -> None:
                DeploymentArgs(name="web", namespace="shop", pod=big, replicas=2, strategy=Recreate()),
                DeploymentArgs(name="api", namespace="shop", pod=big, replicas=1, strategy=Recreate()))
     assert str(error.value) == (
-        "deployment.resources: got 'requests.cpu=1500m'; expected at most 1 in total for namespace 'shop' (its "
-        "ResourceQuota), counting 1 pod(s) of this workload, rolling-update surge included")
+        "deployment.resources: got 'requests.cpu=500m'; expected at most 0m for 1 pod(s) (replicas): namespace 'shop' "
+        "allows 1 in all (its ResourceQuota) and the workloads declared before this one take 1000m")
 
 
 def test_missing_requests_without_defaults_fail(run_program: RunProgram) -> None:
@@ -94,7 +94,9 @@ def test_pod_count_quota(run_program: RunProgram) -> None:
     with pytest.raises(InvalidValueError) as error:
         deploy(run_program, NamespaceArgs(name="shop", quota=Quota.of(pods=2)),
                DeploymentArgs(name="web", namespace="shop", pod=web(), replicas=2))
-    assert str(error.value) == "deployment.replicas: got 3; expected at most 2 pods in namespace 'shop'"
+    assert str(error.value) == ("deployment.replicas: got '3 pod(s)'; expected at most 2 pod(s) (replicas plus "
+                                "rolling-update surge): namespace 'shop' allows 2 pods and the workloads declared "
+                                "before this one take 0")
 
 
 @pytest.mark.parametrize(("build", "message"), [
@@ -132,4 +134,17 @@ def test_the_autoscalers_maximum_counts_against_the_quota(run_program: RunProgra
     web_pod = web(Resources.of(cpu="100m", memory="64Mi"))
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
-    assert str(error.value) == "autoscaler.replicas: got 6; expected at most 4 pods in namespace 'shop'"
+    assert str(error.value) == ("autoscaler.max_replicas: got '4 pod(s)'; expected at most 2 pod(s) (max_replicas 5 "
+                                "beyond the 1 the workload counted): namespace 'shop' allows 4 pods and the workloads "
+                                "declared before this one take 2")
+
+
+def test_an_autoscaler_measures_against_the_limit_range_default_request(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop", limits=LimitDefaults.of(request_cpu="100m")))
+        web = Deployment("web", DeploymentArgs(name="web", namespace=shop, replicas=None, pod=PodSpec(
+            containers=(Container(name="web", image="shop/web:1.0"),))))
+        HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=2, max_replicas=4))
+
+    render = run_program(program)
+    assert render.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs["spec"]["maxReplicas"] == 4

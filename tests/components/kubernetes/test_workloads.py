@@ -267,7 +267,8 @@ def test_autoscaling_rules(run_program: RunProgram) -> None:
     with pytest.raises(InvalidValueError) as error:
         run_program(no_requests)
     assert str(error.value) == ("autoscaler.cpu_utilization: got 70; expected cpu requests on every container to "
-                                "measure against (missing on web)")
+                                "measure against, given or from the LimitRange of a namespace of ours (missing on "
+                                "web)")
 
 
 def test_preprovisioned_volumes_for_clusters_without_a_provisioner(run_program: RunProgram) -> None:

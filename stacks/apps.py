@@ -8,8 +8,8 @@ import pulumi_kubernetes as k8s
 from pilothouse.addons.ingress_controller import PublicEndpoint
 from pilothouse.kubernetes.namespace import Namespace
 from stacks.addons import install_addons
-from stacks.config import KubeconfigTarget, StackConfig
-from stacks.workloads import ReferenceWorkloads
+from stacks.config import KubeconfigTarget, StackConfig, Target
+from stacks.workloads import ReferenceWorkloads, local_volumes
 
 
 def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
@@ -29,10 +29,14 @@ def platform_stack_provider(stack: str) -> tuple[k8s.Provider, pulumi.Output[str
 def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | pulumi.Output[str],
                public_endpoint: PublicEndpoint | None = None) -> None:
     opts = pulumi.ResourceOptions(provider=provider)
-    namespaces = {args.name: Namespace(args.name, args, opts) for args in config.namespaces}
+    local = local_volumes(opts) if config.reference_workloads and config.target is not Target.AKS else None
+    # The namespace whose claims bind the local volumes depends on them, so that destroy deletes it first.
+    after = pulumi.ResourceOptions(depends_on=list(local.volumes) if local is not None else [])
+    namespaces = {args.name: Namespace(args.name, args, pulumi.ResourceOptions.merge(opts, after)
+                                       if args.name == "shop" else opts) for args in config.namespaces}
     pulumi.export("namespaces", [namespace.name for namespace in namespaces.values()])
     addons = install_addons(config.addons, namespaces, opts, public_endpoint=public_endpoint)
     if config.reference_workloads:
         password = pulumi.Output.secret(config.db_password) if config.db_password is not None else None
-        ReferenceWorkloads("reference", config, namespaces, password, addons, web_image,
+        ReferenceWorkloads("reference", config, namespaces, password, addons, web_image, local,
                            pulumi.ResourceOptions(providers=[provider]))

@@ -7,6 +7,8 @@ node-directory volume per database replica, so the same objects deploy everywher
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_random
 
@@ -48,16 +50,30 @@ DB_SIZE = "1Gi"
 DB_PASSWORD_LENGTH = 32
 
 
-def _storage(config: StackConfig, shop: Namespace, opts: pulumi.ResourceOptions) -> StorageClass:
-    if config.target is Target.AKS:
-        return StorageClass("database-disk", StorageClassArgs.azure_disk("pilothouse-disk", AzureDiskSku.PREMIUM_ZRS),
-                            opts)
+@dataclass(frozen=True)
+class LocalVolumes:
+    """Where no provisioner runs (any target but AKS): the database's storage class and one node-directory volume
+    per replica, made before the ``shop`` namespace, which depends on them. A bound volume is deleted only after
+    its claim, and the claims go with the namespace: so ``destroy`` deletes the namespace first."""
+
+    storage_class: StorageClass
+    volumes: tuple[PersistentVolume, ...]
+
+
+def local_volumes(opts: pulumi.ResourceOptions) -> LocalVolumes:
     local = StorageClass("local-volumes", StorageClassArgs.preprovisioned("pilothouse-local"), opts)
-    for ordinal in range(DB_REPLICAS):
+    return LocalVolumes(local, tuple(
         PersistentVolume(f"db-volume-{ordinal}", PersistentVolumeArgs(
             name=f"pilothouse-db-{ordinal}", storage_class=local, size=DB_SIZE,
-            host_path=f"/var/lib/pilothouse/db-{ordinal}", claims_in=shop), opts)
-    return local
+            host_path=f"/var/lib/pilothouse/db-{ordinal}"), opts)
+        for ordinal in range(DB_REPLICAS)))
+
+
+def _storage(config: StackConfig, local: LocalVolumes | None, opts: pulumi.ResourceOptions) -> StorageClass:
+    if config.target is Target.AKS or local is None:
+        return StorageClass("database-disk", StorageClassArgs.azure_disk("pilothouse-disk", AzureDiskSku.PREMIUM_ZRS),
+                            opts)
+    return local.storage_class
 
 
 class ReferenceWorkloads(pulumi.ComponentResource):
@@ -69,7 +85,7 @@ class ReferenceWorkloads(pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, config: StackConfig, namespaces: dict[str, Namespace],
                  db_password: pulumi.Output[str] | None, addons: Addons, web_image: str | pulumi.Output[str],
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 local: LocalVolumes | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:stacks:ReferenceWorkloads", resource_name, None, opts)
         with_parent = pulumi.ResourceOptions(parent=self)
         if db_password is None:
@@ -78,12 +94,12 @@ class ReferenceWorkloads(pulumi.ComponentResource):
             db_password = pulumi_random.RandomPassword(
                 "db-password", length=DB_PASSWORD_LENGTH, special=False,
                 opts=pulumi.ResourceOptions(parent=self, protect=config.protect)).result
-        _build(config, namespaces, db_password, addons, web_image, with_parent)
+        _build(config, namespaces, db_password, addons, web_image, local, with_parent)
         self.register_outputs({})
 
 
 def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: pulumi.Input[str], addons: Addons,
-           web_image: str | pulumi.Output[str], opts: pulumi.ResourceOptions) -> None:
+           web_image: str | pulumi.Output[str], local: LocalVolumes | None, opts: pulumi.ResourceOptions) -> None:
     shop = namespaces["shop"]
     settings = ConfigMap("web-settings", ConfigMapArgs(name="web-settings", namespace=shop,
                                                        data={"GREETING": "Hello, Pilothouse",
@@ -92,7 +108,7 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
     database = Secret("db-credentials", SecretArgs(name="db-credentials", namespace=shop,
                                                    data={"password": db_password}), opts)
     _web(shop, settings, database, addons, web_image, opts)
-    _database(config, shop, database, opts)
+    _database(config, shop, database, local, opts)
     migrate = Container(name="migrate", image=DB_IMAGE, run_as_user=70,
                         command=("sh", "-c", "echo migrating schema"),
                         env={"PGPASSWORD": database.key("password")},
@@ -135,8 +151,9 @@ def _web(shop: Namespace, settings: ConfigMap, database: Secret, addons: Addons,
     PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, min_available=1), opts)
 
 
-def _database(config: StackConfig, shop: Namespace, database: Secret, opts: pulumi.ResourceOptions) -> None:
-    data = ClaimTemplate("data", DB_SIZE, storage_class=_storage(config, shop, opts))
+def _database(config: StackConfig, shop: Namespace, database: Secret, local: LocalVolumes | None,
+              opts: pulumi.ResourceOptions) -> None:
+    data = ClaimTemplate("data", DB_SIZE, storage_class=_storage(config, local, opts))
     postgres = Container(
         name="postgres", image=DB_IMAGE, ports=(Port(5432, "postgres"),), run_as_user=70,
         resources=Resources.of(cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"),

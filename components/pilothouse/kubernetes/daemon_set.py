@@ -65,11 +65,11 @@ class DaemonSetArgs(Checked, prefix="daemon_set"):
         dns_label("daemon_set.name", self.name)
         select_pods(self, "daemon_set")
         check_admitted(self.namespace, self.pod, "daemon_set")
-        one_node = [v.name for v in self.pod.all_volumes() if v.one_node]
+        one_node = [v.name for v in self.pod.every_volume() if v.one_node]
         if one_node:
             raise InvalidValueError("daemon_set.pod.volumes", one_node[0],
                                     "no claim whose volume attaches to one node at a time (a DaemonSet runs a pod "
-                                    "on every node; use a storage class with ReadWriteMany)")
+                                    "on every node; use a claim with ReadWriteMany access)")
 
 
 class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
@@ -77,7 +77,8 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods("daemon_set", resource_name, name=args.name, namespace=args.namespace,
-                         selector=args.selector, pod=args.pod, peak_pods=1, counted="one, as on one node")
+                         selector=args.selector, pod=args.pod, peak_pods=1, counted="one, as on one node",
+                         count_field="daemon_set")
         self.args = args
         self.name = args.name
         spec: dict[str, Any] = {"selector": {"matchLabels": args.selector},

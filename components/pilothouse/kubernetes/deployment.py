@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,12 +115,12 @@ class DeploymentArgs(Checked, prefix="deployment"):
         self._check_one_node_claims()
 
     def _check_one_node_claims(self) -> None:
-        claim = next((v.source["persistentVolumeClaim"]["claimName"] for v in self.pod.all_volumes() if v.one_node),
+        claim = next((v.source["persistentVolumeClaim"]["claimName"] for v in self.pod.every_volume() if v.one_node),
                      None)
         if claim is None:
             return
         why = (f"while the pod mounts claim '{claim}', whose volume attaches to one node at a time (use a StatefulSet "
-               "with a claim template per pod, or a storage class with ReadWriteMany)")
+               "with a claim template per pod, or a claim with ReadWriteMany access)")
         if self.replicas is None or self.replicas > 1:
             raise InvalidValueError("deployment.replicas", self.replicas, f"0 or 1 {why}")
         if self.peak_pods > self.replicas:
@@ -138,7 +137,7 @@ class DeploymentArgs(Checked, prefix="deployment"):
             return replicas
         surge = (self.strategy or RollingUpdate()).max_surge
         if isinstance(surge, str):
-            return replicas + math.ceil(replicas * int(surge[:-1]) / 100)
+            return replicas - (-replicas * int(surge[:-1]) // 100)  # rounded up, in integers (any percentage)
         return replicas + surge
 
 

@@ -23,10 +23,11 @@ class Exposable(pulumi.Resource):
     pod: PodSpec
 
     def _admit_pods(self, field: str, resource_name: str, *, name: str, namespace: NamespaceRef,
-                    selector: dict[str, str], pod: PodSpec, peak_pods: int, counted: str) -> None:
-        """Count the pods against the namespace's quota (errors name ``field``; ``counted`` says why ``peak_pods``)
-        before anything is registered."""
-        admit(namespace, field, pod, peak_pods, counted=counted, count_field=f"{field}.replicas")
+                    selector: dict[str, str], pod: PodSpec, peak_pods: int, counted: str,
+                    count_field: str | None = None) -> None:
+        """Count the pods against the namespace's quota before anything is registered (errors name ``field``;
+        ``counted`` says why ``peak_pods``; ``count_field`` sets the count, default ``<field>.replicas``)."""
+        admit(namespace, field, pod, peak_pods, counted=counted, count_field=count_field or f"{field}.replicas")
         self.resource_name = resource_name
         self.workload_name, self.namespace, self.selector, self.pod = name, namespace, selector, pod
 

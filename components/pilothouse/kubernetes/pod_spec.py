@@ -102,11 +102,14 @@ class PodSpec(Checked, prefix="pod"):
             raise InvalidValueError("pod.dns_policy", self.dns_policy, f"one of {', '.join(DNS_POLICIES)}")
         self.all_volumes()  # conflicting volume definitions fail here, at construction
 
+    def every_volume(self) -> tuple[Volume, ...]:
+        """Every volume as declared or mounted, repeats included (what one mount knows of a claim, another may not)."""
+        return (*self.volumes, *(m.volume for c in (*self.init_containers, *self.containers) for m in c.all_mounts))
+
     def all_volumes(self) -> tuple[Volume, ...]:
         """Every volume of the pod: declared ones, then those the containers mount, each once."""
         found: dict[str, Volume] = {}
-        mounted = [m.volume for c in (*self.init_containers, *self.containers) for m in c.all_mounts]
-        for volume in (*self.volumes, *mounted):
+        for volume in self.every_volume():
             known = found.setdefault(volume.name, volume)
             if known != volume:
                 raise InvalidValueError("pod.volumes", volume.name,

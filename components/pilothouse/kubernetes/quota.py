@@ -7,7 +7,6 @@ LimitRange default fills them in) fails ``pulumi preview`` with a message saying
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -174,6 +173,8 @@ class QuotaAccount:
 
 
 def _format(total: Decimal, key: str) -> str:
+    """A CPU or memory amount, exact: millicores (or cores with more digits), Mi (or bytes)."""
     if key.endswith("cpu"):
-        return f"{int(total * 1000)}m"
-    return f"{math.ceil(total / 2**20)}Mi"
+        millis = total * 1000
+        return f"{int(millis)}m" if millis == millis.to_integral_value() else f"{total.normalize():f}"
+    return f"{int(total) // 2**20}Mi" if total % 2**20 == 0 else f"{int(total)}"

@@ -18,7 +18,7 @@ from pilothouse.kubernetes.env import EnvValue, config_key
 from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
-from pilothouse.typed import Checked
+from pilothouse.typed import NOT_SHOWN, Checked
 
 
 class SecretType(StrEnum):
@@ -66,8 +66,13 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", labels("secret.labels", self.labels))
         dns_subdomain("secret.name", self.name)
+        if not isinstance(self.data, Mapping):  # before iterating it: a list of pairs or a string holds the secret
+            raise InvalidValueError("secret.data", NOT_SHOWN, "a mapping of data keys to values")
         if not self.data:
             raise InvalidValueError("secret.data", {}, "at least one key")
+        for key, value in self.data.items():
+            if isinstance(value, bytearray | memoryview):  # bytes-like, but not what the runtime serialises
+                raise InvalidValueError(f"secret.data[{key!r}]", NOT_SHOWN, "str, bytes or a Pulumi Output of them")
         for key in self.data:
             config_key(f"secret.data[{key!r}]", key)
         required = {SecretType.TLS: {"tls.crt", "tls.key"}, SecretType.DOCKER_CONFIG_JSON: {".dockerconfigjson"}}

@@ -11,8 +11,9 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.counts import MAX_REPLICAS, non_negative, replica_count
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.exposable import Exposable
-from pilothouse.kubernetes.names import annotation_map, dns_label
+from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quantity import QuantityInput
 from pilothouse.kubernetes.service import ServicePort
@@ -101,7 +102,8 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
     or with a namespace of ours. A bigger ``size`` in a claim template grows the existing claims in place, with no
     pod restarted: the set keeps its template and a server-side patch raises each claim's request (the storage
     class must allow expansion; Kubernetes never shrinks a claim). That needs the claims' names, so a set whose
-    ``replicas`` is ``None`` (autoscaled) grows only the claims made after the change. Any other change to the
+    ``replicas`` is ``None`` (autoscaled) is replaced instead (its claims kept), and only claims made after that
+    get the new size. Any other change to the
     selector, service name, claim templates or pod management replaces the StatefulSet, the old one deleted
     first; its claims, and so the data, stay for the new one. When it is created, ``replicas`` pods are counted
     against the quota of a namespace of ours.
@@ -140,7 +142,14 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
                                                                     "each pod with the name and an 11-character hash)")
         select_pods(self, "stateful_set")
         if self.service_name is not None:
-            dns_label("stateful_set.service_name", self.service_name)
+            dns1035_label("stateful_set.service_name", self.service_name)
+        elif validation.is_dns1035_label(self.name):
+            raise InvalidValueError("stateful_set.service_name", None,
+                                    f"a Service name starting with a letter: the set's name '{self.name}' is not "
+                                    "a DNS-1035 label, so it cannot name the headless Service")
+        names = [t.name for t in self.claim_templates]
+        if len(set(names)) != len(names):
+            raise InvalidValueError("stateful_set.claim_templates", names, "claim templates with distinct names")
         if self.replicas is not None:
             replica_count("stateful_set.replicas", self.replicas, f"an integer from 0 to {MAX_REPLICAS}, or None")
         non_negative("stateful_set.partition", self.partition)

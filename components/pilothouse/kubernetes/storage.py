@@ -13,7 +13,6 @@ import pulumi_kubernetes as k8s
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_subdomain, qualified_name
-from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
@@ -260,7 +259,6 @@ class PersistentVolumeArgs(Checked, prefix="volume"):
         size: its capacity, a quantity of whole bytes such as ``"10Gi"``.
         host_path: the node directory, an absolute path.
         access_modes: default ``ReadWriteOnce``.
-        claims_in: see its comment (default ``None``).
 
     Raises:
         InvalidValueError: naming ``volume.name``, ``volume.host_path`` or ``volume.size``.
@@ -271,10 +269,6 @@ class PersistentVolumeArgs(Checked, prefix="volume"):
     size: QuantityInput
     host_path: str
     access_modes: tuple[AccessMode, ...] = (AccessMode.READ_WRITE_ONCE,)
-    #: The namespace of ours whose claims bind the volume. It is then created after it and deleted after it:
-    #: Kubernetes keeps a bound volume until its claim is gone, and the claims of a StatefulSet go with their
-    #: namespace, so deleting the volume first would wait forever.
-    claims_in: Namespace | None = None
 
     def __post_init__(self) -> None:
         dns_subdomain("volume.name", self.name)
@@ -295,6 +289,6 @@ class PersistentVolume(k8s.core.v1.PersistentVolume):
             "storageClassName": args.storage_class.name,
             "persistentVolumeReclaimPolicy": str(args.storage_class.args.reclaim_policy),
             "hostPath": {"path": args.host_path, "type": "DirectoryOrCreate"}}}
-        after = [args.storage_class, *(args.claims_in.objects if args.claims_in is not None else ())]
         super().__init__(resource_name, opts=pulumi.ResourceOptions.merge(
-            upgrades.aliased(self, resource_name, opts), pulumi.ResourceOptions(depends_on=after)), **body)
+            upgrades.aliased(self, resource_name, opts), pulumi.ResourceOptions(depends_on=[args.storage_class])),
+            **body)

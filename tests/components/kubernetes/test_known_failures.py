@@ -16,6 +16,7 @@ import pytest
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import (
     AccessMode,
+    ClaimTemplate,
     ConfigMap,
     ConfigMapArgs,
     Container,
@@ -27,6 +28,7 @@ from pilothouse.kubernetes import (
     HorizontalPodAutoscalerArgs,
     JobSpec,
     Mount,
+    Namespace,
     NamespaceArgs,
     PersistentVolumeClaim,
     PersistentVolumeClaimArgs,
@@ -36,6 +38,7 @@ from pilothouse.kubernetes import (
     Port,
     Probe,
     Quantity,
+    Quota,
     Recreate,
     Resources,
     RestartPolicy,
@@ -358,7 +361,7 @@ def _claim(*modes: AccessMode) -> PersistentVolumeClaim:
 
 
 ONE_NODE = ("while the pod mounts claim 'data', whose volume attaches to one node at a time (use a StatefulSet with "
-            "a claim template per pod, or a storage class with ReadWriteMany)")
+            "a claim template per pod, or a claim with ReadWriteMany access)")
 
 
 @pytest.mark.parametrize(("replicas", "strategy", "message"), [
@@ -416,8 +419,8 @@ def test_a_daemon_set_refuses_a_one_node_claim(run_program: RunProgram) -> None:
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
     assert str(error.value) == ("daemon_set.pod.volumes: got 'data'; expected no claim whose volume attaches to one "
-                                "node at a time (a DaemonSet runs a pod on every node; use a storage class with "
-                                "ReadWriteMany)")
+                                "node at a time (a DaemonSet runs a pod on every node; use a claim with ReadWriteMany "
+                                "access)")
 
 
 def test_a_label_bump_changes_labels_in_place_and_never_the_selector(run_program: RunProgram) -> None:
@@ -458,3 +461,67 @@ def test_a_label_contradicting_the_selector_is_refused() -> None:
                         labels={"app": "database"})
     assert str(error.value) == ("stateful_set.labels['app']: got 'database'; expected 'db' as in the selector, which "
                                 "picks the pods by it (or leave the key to the selector)")
+
+
+@pytest.mark.parametrize("data", [[("password", "hunter2")], "hunter 2", b"hunter2"])
+def test_secret_data_that_is_not_a_mapping_is_never_shown(data: object) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        SecretArgs(name="db", namespace="shop", data=data)  # type: ignore[arg-type]
+    assert str(error.value) == "secret.data: got '[not shown]'; expected a mapping of data keys to values"
+
+
+def test_a_bytearray_secret_value_is_refused_not_a_crash() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        SecretArgs(name="db", namespace="shop", data={"p": bytearray(b"hunter2")})  # type: ignore[dict-item]
+    assert str(error.value) == ("secret.data['p']: got '[not shown]'; expected str, bytes or a Pulumi Output of "
+                                "them")
+
+
+def test_a_one_node_claim_is_seen_whichever_mount_names_it_first(run_program: RunProgram) -> None:
+    def program() -> None:
+        data = _claim(AccessMode.READ_WRITE_ONCE)
+        by_name = Container(name="a", image="shop/web:1.0", mounts=(Mount(Volume.claim("data", "data"), "/a"),))
+        declared = Container(name="b", image="shop/web:1.0", mounts=(Mount(data.volume(), "/b"),))
+        DeploymentArgs(name="web", namespace="shop", replicas=3, strategy=Recreate(),
+                       pod=PodSpec(containers=(by_name, declared)))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == "deployment.replicas: got 3; expected 0 or 1 " + ONE_NODE
+
+
+def test_a_huge_surge_percentage_counts_in_integers() -> None:
+    args = DeploymentArgs(name="web", namespace="shop", replicas=3, pod=PodSpec(containers=(WEB,)),
+                          strategy=RollingUpdate(max_surge="1" + "0" * 400 + "%"))
+    assert args.peak_pods == 3 + 3 * 10**398
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: StatefulSetArgs(name="1db", namespace="shop", pod=PodSpec(containers=(WEB,))),
+     "stateful_set.service_name: got None; expected a Service name starting with a letter: the set's name '1db' is "
+     "not a DNS-1035 label, so it cannot name the headless Service"),
+    (lambda: StatefulSetArgs(name="db", namespace="shop", pod=PodSpec(containers=(WEB,)), claim_templates=(
+        ClaimTemplate("data", "1Gi"), ClaimTemplate("data", "2Gi"))),
+     "stateful_set.claim_templates: got ['data', 'data']; expected claim templates with distinct names"),
+])
+def test_statefulset_names_that_would_fail_later_are_refused(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_a_quota_message_gives_exact_amounts(run_program: RunProgram) -> None:
+    def container(memory: str) -> Container:
+        return Container(name="web", image="shop/web:1.0", resources=Resources.of(cpu="10m", memory=memory))
+
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(requests_memory="1Gi")))
+        for name, memory in (("big", "1000000000"), ("small", "71Mi")):
+            Deployment(name, DeploymentArgs(name=name, namespace=shop, strategy=Recreate(),
+                                            pod=PodSpec(containers=(container(memory),))))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("deployment.resources: got 'requests.memory=71Mi'; expected at most 73741824 for 1 "
+                                "pod(s) (replicas): namespace 'shop' allows 1Gi in all (its ResourceQuota) and the "
+                                "workloads declared before this one take 1000000000")

@@ -43,7 +43,7 @@ growable = StorageClass("growable", StorageClassArgs(
 for ordinal in range(REPLICAS):
     PersistentVolume(f"volume-{ordinal}", PersistentVolumeArgs(
         name=f"pilothouse-claims-{ordinal}", storage_class=growable, size="8Gi",
-        host_path=f"/var/lib/pilothouse/claims-{ordinal}", claims_in=shop))
+        host_path=f"/var/lib/pilothouse/claims-{ordinal}"))
 
 data = ClaimTemplate("data", config.require("size"), storage_class=growable)
 postgres = Container(

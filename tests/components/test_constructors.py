@@ -190,3 +190,19 @@ def test_a_secret_of_the_wrong_type_is_never_shown() -> None:
     assert str(error.value) == ("secret.data: got '[not shown]'; expected a value of type "
                                 "Mapping[str, str | Output | bytes]")
 
+
+
+def test_a_tuple_of_choices_takes_their_text() -> None:
+    claim = pilothouse.kubernetes.PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi",
+                                                            access_modes=("ReadWriteOnce",))  # type: ignore[arg-type]
+    assert claim.access_modes == (pilothouse.kubernetes.AccessMode.READ_WRITE_ONCE,)
+    with pytest.raises(InvalidValueError) as error:
+        pilothouse.kubernetes.PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi",
+                                                        access_modes=("RWO",))  # type: ignore[arg-type]
+    assert str(error.value) == ("claim.access_modes[0]: got 'RWO'; expected one of 'ReadWriteOnce', 'ReadOnlyMany', "
+                                "'ReadWriteMany', 'ReadWriteOncePod' (AccessMode)")
+
+
+def test_the_repr_of_arguments_never_shows_a_secret() -> None:
+    args = pilothouse.kubernetes.SecretArgs(name="db", namespace="shop", data={"password": "hunter2"})
+    assert "hunter2" not in repr(args)

@@ -46,7 +46,7 @@ class RegistryCredentials(Checked, prefix="registry", secrets=("password",)):
 
     server: pulumi.Input[str]
     username: pulumi.Input[str]
-    password: pulumi.Output[str]
+    password: pulumi.Output[str] = field(repr=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.server, str) and not _SERVER.fullmatch(self.server):
@@ -96,7 +96,7 @@ class BuiltImageArgs(Checked, prefix="", secrets=("build_args",)):
     #: A stage of a multi-stage Dockerfile to stop at.
     target: str | None = None
     #: Build-time variables. Plain, non-secret strings only: they stay readable in the image history.
-    build_args: Mapping[str, str] = field(default_factory=dict)
+    build_args: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         context = Path(self.context)

@@ -59,7 +59,7 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
     name: str
     namespace: NamespaceRef
     #: Plain values, text or bytes (a keystore); each is wrapped as a Pulumi secret and base64-encoded for you.
-    data: Mapping[str, pulumi.Input[str] | pulumi.Input[bytes]] = field(default_factory=dict)
+    data: Mapping[str, pulumi.Input[str] | pulumi.Input[bytes]] = field(default_factory=dict, repr=False)
     type: SecretType = SecretType.OPAQUE
     labels: dict[str, str] = field(default_factory=dict)
 

@@ -9,16 +9,13 @@ claims, and so the data, are the same objects the new set's pods use.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.e2e.kube import KubeApi
-from tests.e2e.toolchain import ControlPlaneBusyError, local_control_plane, toolchain_env
+from tests.e2e.toolchain import python_project, toolchain_env
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +23,6 @@ PROGRAM = Path(__file__).parent / "claim_growth" / "program.py"
 SET = "/apis/apps/v1/namespaces/claims/statefulsets/db"
 CLAIMS = [f"/api/v1/namespaces/claims/persistentvolumeclaims/data-db-{ordinal}" for ordinal in range(2)]
 PODS = [f"/api/v1/namespaces/claims/pods/db-{ordinal}" for ordinal in range(2)]
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[KubeApi]:
-    try:
-        with local_control_plane(clean_slate=True) as kubeconfig:
-            yield KubeApi(kubeconfig)
-    except ControlPlaneBusyError as busy:
-        pytest.fail(str(busy))
 
 
 def _uid(cluster: KubeApi, path: str) -> str:
@@ -45,11 +33,8 @@ def _uid(cluster: KubeApi, path: str) -> str:
 
 def test_claim_template_changes_keep_the_claims(tmp_path: Path, cluster: KubeApi) -> None:
     project, backend = tmp_path / "project", tmp_path / "backend"
-    project.mkdir()
+    python_project(project, "claims", PROGRAM)
     backend.mkdir()
-    shutil.copy(PROGRAM, project / "__main__.py")
-    (project / "Pulumi.yaml").write_text(
-        f"name: claims\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n")
     env = toolchain_env(backend)
 
     def pulumi(*args: str) -> str:

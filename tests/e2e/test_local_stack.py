@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import yaml
 from pilothouse.offline.render import manifests
 from tests.conftest import REPO, render_cli
 from tests.e2e.kube import KubeApi
-from tests.e2e.toolchain import ControlPlaneBusyError, local_control_plane, toolchain_env
+from tests.e2e.toolchain import toolchain_env
 
 pytestmark = pytest.mark.e2e
 STACK = "local"
@@ -65,17 +65,6 @@ class Project:
         state = json.loads(self.pulumi("stack", "export", "--stack", stack).stdout)
         resources: list[dict[str, Any]] = state["deployment"].get("resources") or []
         return resources
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[KubeApi]:
-    try:
-        with local_control_plane(clean_slate=True) as kubeconfig:
-            yield KubeApi(kubeconfig)
-    except ControlPlaneBusyError as busy:
-        pytest.fail(str(busy))
-    except subprocess.CalledProcessError as failed:
-        pytest.fail(f"the local control plane did not start:\n{failed.stderr}")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.toolchain import toolchain_env
+from tests.e2e.toolchain import python_project, toolchain_env
 
 pytestmark = pytest.mark.e2e
 
@@ -37,11 +37,8 @@ def _old_library(into: Path) -> None:
 
 def test_a_stack_deployed_with_0_1_upgrades_in_place(tmp_path: Path) -> None:
     project, backend = tmp_path / "project", tmp_path / "backend"
-    project.mkdir()
+    python_project(project, "upgrade", PROGRAM)
     backend.mkdir()
-    shutil.copy(PROGRAM, project / "__main__.py")
-    (project / "Pulumi.yaml").write_text(
-        f"name: upgrade\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n")
     (project / "Pulumi.dev.yaml").write_text(f"config:\n  kubernetes:renderYamlToDirectory: {tmp_path / 'yaml'}\n")
     _old_library(project)
     env = toolchain_env(backend) | {"PYTHONPATH": str(project)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -11,6 +12,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CLUSTER = REPO / "tools" / "cluster.sh"
+
+
+def python_project(folder: Path, name: str, program: Path) -> None:
+    """A Pulumi project in ``folder`` (created) running ``program`` with this repository's virtualenv."""
+    folder.mkdir(parents=True)
+    shutil.copy(program, folder / "__main__.py")
+    (folder / "Pulumi.yaml").write_text(
+        f"name: {name}\nruntime:\n  name: python\n  options:\n    virtualenv: {REPO / '.venv'}\n")
 
 
 def toolchain_env(backend: Path) -> dict[str, str]:

@@ -43,10 +43,14 @@ def _bounded(text: str) -> str:
 
 def _shown(value: object) -> str:
     """``repr(value)``, cut to a readable length (a megabyte key is not repeated in full), and never failing
-    (Python refuses to write integers of more than 4300 digits)."""
+    (Python refuses to write integers of more than 4300 digits, inside a list too; a value's own ``__repr__`` may
+    raise): such a value is shown by its type."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
         return f"an integer of {len(str(abs(value))) if value.bit_length() < 14000 else 'over 4000'} digits"
-    return _bounded(repr(value))
+    try:
+        return _bounded(repr(value))
+    except Exception:
+        return f"a {type(value).__name__} that cannot be shown"
 
 
 def snake_to_camel(path: str) -> str:

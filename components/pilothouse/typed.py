@@ -3,7 +3,8 @@
 A plain Python slip (``ports=Port.http(8080)`` without the tuple, ``pod=None``) used to surface as a
 ``TypeError`` or ``AttributeError`` deep inside a check, a 50-line traceback through Pulumi. Each class that
 derives from :class:`Checked` instead refuses such a value with an :class:`InvalidValueError` naming the field,
-the value and the type it takes. The check is typeguard's (``check_type``), against the field's annotation.
+the value and the type it takes. The check follows the field's annotation: a fast predicate for the forms the
+public classes use, typeguard's ``check_type`` for any other.
 """
 
 from __future__ import annotations
@@ -88,6 +89,73 @@ class _Kind:
         return f"a {self.name}"
 
 
+def _unencodable(value: Any) -> bool:
+    """Whether ``value`` holds text that is not valid Unicode (a lone surrogate): the API server takes UTF-8 only,
+    and Pulumi fails on it while registering, after other resources were."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, tuple | list):
+        return any(_unencodable(item) for item in value)
+    if isinstance(value, collections.abc.Mapping):
+        return any(_unencodable(key) or _unencodable(item) for key, item in value.items())
+    return False
+
+
+Predicate = Callable[[Any], bool]
+
+
+@functools.cache
+def _predicate(hint: Any) -> Predicate | None:
+    """A fast check for the annotation forms the public classes use (classes, unions, ``tuple[X, ...]``,
+    ``dict``/``Mapping``, ``Any``, Pulumi outputs); ``None`` for any other form, which typeguard checks. A
+    field is checked on every construction, so this is on the hot path of every program (``make bench``)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return lambda value: True
+    if origin in (typing.Union, types.UnionType):
+        options = [_predicate(arg) for arg in args]
+        if any(option is None for option in options):
+            return None
+        checks = typing.cast(list[Predicate], options)
+        return lambda value: any(check(value) for check in checks)
+    if origin is None and isinstance(hint, type):
+        if hint is float:  # as mypy and typeguard: an int is a float
+            return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
+        if hint is int:
+            return lambda value: isinstance(value, int)
+        return lambda value: isinstance(value, hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        each = _predicate(args[0])
+        if each is None:
+            return None
+        items: Predicate = each
+        return lambda value: isinstance(value, tuple) and all(map(items, value))
+    if origin in (dict, collections.abc.Mapping) and len(args) == 2:
+        key, item = _predicate(args[0]), _predicate(args[1])
+        if key is None or item is None:
+            return None
+        kind = dict if origin is dict else collections.abc.Mapping
+        return lambda value: isinstance(value, kind) and all(key(k) and item(v) for k, v in value.items())
+    if isinstance(origin, type) and issubclass(origin, pulumi.Output | collections.abc.Awaitable):
+        return lambda value: isinstance(value, origin)  # what an output will hold is checked when it resolves
+    return None
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    fast = _predicate(hint)
+    if fast is not None:
+        return fast(value)
+    try:
+        check_type(value, hint, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
+    except TypeCheckError:
+        return False
+    return True
+
+
 def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -> None:
     """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple). Errors
     name ``<prefix>.<field>`` (``<field>`` with an empty prefix) and never show the value of a field in
@@ -99,11 +167,12 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
     cls: type = type(obj)
     for name, hint in field_types(cls):
         value = _as_tuple(getattr(obj, name), hint)
-        try:
-            check_type(value, hint, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
-        except TypeCheckError:
+        if not _fits(value, hint):
             shown = NOT_SHOWN if name in secrets else value if isinstance(value, _SHOWN_AS_IS) else _Kind(value)
-            raise InvalidValueError(_field_name(prefix, name), shown, f"a value of type {describe(hint)}") from None
+            raise InvalidValueError(_field_name(prefix, name), shown, f"a value of type {describe(hint)}")
+        if _unencodable(value):
+            raise InvalidValueError(_field_name(prefix, name), NOT_SHOWN if name in secrets else value,
+                                    "text that is valid Unicode (no lone surrogates: the API server takes UTF-8)")
         object.__setattr__(obj, name, value)
 
 

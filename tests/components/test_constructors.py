@@ -206,3 +206,27 @@ def test_a_tuple_of_choices_takes_their_text() -> None:
 def test_the_repr_of_arguments_never_shows_a_secret() -> None:
     args = pilothouse.kubernetes.SecretArgs(name="db", namespace="shop", data={"password": "hunter2"})
     assert "hunter2" not in repr(args)
+
+
+def test_text_that_is_not_valid_unicode_is_refused_before_registration() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        pilothouse.kubernetes.ConfigMapArgs(name="web", namespace="shop", data={"a": "\udc80"})
+    assert str(error.value) == ("config_map.data: got {'a': '\\udc80'}; expected text that is valid Unicode (no lone "
+                                "surrogates: the API server takes UTF-8)")
+
+
+class _Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: pilothouse.kubernetes.Toleration(_Unprintable()),  # type: ignore[arg-type]
+     "toleration.key: got a _Unprintable that cannot be shown; expected a label key (a string)"),
+    (lambda: pilothouse.kubernetes.Mount(pilothouse.kubernetes.Volume.empty_dir("v"), [10**5000]),  # type: ignore[arg-type]
+     "mount.path: got a list that cannot be shown; expected an absolute path in the container"),
+])
+def test_a_value_that_cannot_be_shown_is_named_by_its_type(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message

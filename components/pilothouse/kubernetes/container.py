@@ -24,6 +24,7 @@ from pilothouse.typed import Checked
 #: The only capability the Pod Security "restricted" profile lets a container add.
 RESTRICTED_ADDABLE = frozenset({"NET_BIND_SERVICE"})
 TMP = Volume.empty_dir("tmp")
+TMP_MOUNT = Mount(TMP, "/tmp")
 
 
 class PullPolicy(StrEnum):
@@ -120,7 +121,7 @@ class Container(Checked, prefix="container"):
         """The declared mounts plus the writable /tmp a read-only root filesystem needs."""
         has_tmp = any(mount.path == "/tmp" for mount in self.mounts)
         if read_only_root(self.security, writable_root=self.writable_root) and not has_tmp:
-            return (*self.mounts, Mount(TMP, "/tmp"))
+            return (*self.mounts, TMP_MOUNT)
         return self.mounts
 
     def port(self, ref: int | str) -> Port | None:

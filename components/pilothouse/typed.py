@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import functools
+import inspect
 import sys
 import types
 import typing
@@ -28,19 +29,26 @@ from pilothouse.errors import InvalidValueError
 _PULUMI_NAMES = {"Output": pulumi.Output, "T": Any}
 
 
+def _resolve(annotations: dict[str, Any], module: str) -> dict[str, Any]:
+    """Each annotation resolved alone, its forward references (pulumi.Input's) too; one naming a type imported only
+    for type checking is left out."""
+    namespace = {**_PULUMI_NAMES, **vars(sys.modules[module])}
+    resolved = {}
+    for name, annotation in annotations.items():
+        holder = type("Holder", (), {"__annotations__": {name: annotation}})
+        try:
+            resolved[name] = typing.get_type_hints(holder, namespace)[name]
+        except NameError:
+            continue
+    return resolved
+
+
 @functools.cache
 def field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     """The dataclass fields of ``cls`` with their resolved annotations (a field whose annotation names a type
     imported only for type checking is left out)."""
-    namespace = {**_PULUMI_NAMES, **vars(sys.modules[cls.__module__])}
-    resolved = []
-    for field in dataclasses.fields(cls):
-        holder = type("Holder", (), {"__annotations__": {field.name: field.type}})
-        try:  # each annotation alone, its forward references (pulumi.Input's) resolved too
-            resolved.append((field.name, typing.get_type_hints(holder, namespace)[field.name]))
-        except NameError:
-            continue
-    return tuple(resolved)
+    annotations = {field.name: field.type for field in dataclasses.fields(cls)}
+    return tuple(_resolve(annotations, cls.__module__).items())
 
 
 def describe(hint: Any) -> str:
@@ -87,6 +95,11 @@ class _Kind:
 
     def __repr__(self) -> str:
         return f"a {self.name}"
+
+
+def _shown(value: object, secret: bool) -> object:
+    """What a type error shows of ``value``: itself when short and plain, else its type; a secret, never."""
+    return NOT_SHOWN if secret else value if isinstance(value, _SHOWN_AS_IS) else _Kind(value)
 
 
 def _unencodable(value: Any) -> bool:
@@ -168,8 +181,8 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
     for name, hint in field_types(cls):
         value = _as_tuple(getattr(obj, name), hint)
         if not _fits(value, hint):
-            shown = NOT_SHOWN if name in secrets else value if isinstance(value, _SHOWN_AS_IS) else _Kind(value)
-            raise InvalidValueError(_field_name(prefix, name), shown, f"a value of type {describe(hint)}")
+            raise InvalidValueError(_field_name(prefix, name), _shown(value, name in secrets),
+                                    f"a value of type {describe(hint)}")
         if _unencodable(value):
             raise InvalidValueError(_field_name(prefix, name), NOT_SHOWN if name in secrets else value,
                                     "text that is valid Unicode (no lone surrogates: the API server takes UTF-8)")
@@ -209,3 +222,39 @@ class Checked:
             check_fields(self, prefix, hidden)
 
         cls.__post_init__ = post_init  # type: ignore[attr-defined]
+
+
+F = typing.TypeVar("F", bound=Callable[..., Any])
+
+
+def checked_arguments(prefix: str, secrets: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Check a public factory's arguments against its annotations, as :class:`Checked` checks fields: a value of
+    another type is an :class:`InvalidValueError` naming ``<prefix>.<parameter>`` (never showing the value of a
+    parameter in ``secrets``). Put it under ``@classmethod``.
+    """
+    def decorate(function: F) -> F:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            hints = _argument_types(function)
+            for name, value in signature.bind(*args, **kwargs).arguments.items():
+                hint, kind = hints.get(name), signature.parameters[name].kind
+                # **counts: int annotates each keyword's value, *items: str each item
+                given = (value.items() if kind is inspect.Parameter.VAR_KEYWORD else enumerate(value)
+                         if kind is inspect.Parameter.VAR_POSITIONAL else [(None, value)])
+                for key, item in given:
+                    if hint is not None and not _fits(_as_tuple(item, hint), hint):
+                        raise InvalidValueError(_field_name(prefix, name if key is None else str(key)),
+                                                _shown(item, name in secrets), f"a value of type {describe(hint)}")
+            return function(*args, **kwargs)
+
+        return typing.cast(F, checked)
+
+    return decorate
+
+
+@functools.cache
+def _argument_types(function: Callable[..., Any]) -> dict[str, Any]:
+    annotations = {name: hint for name, hint in function.__annotations__.items() if name != "return"}
+    return _resolve(annotations, function.__module__)

@@ -230,3 +230,22 @@ def test_a_value_that_cannot_be_shown_is_named_by_its_type(build: Any, message: 
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: pilothouse.kubernetes.Volume.config_map("v", "cm", items=[("a", "b")]),  # type: ignore[arg-type]
+     "volume.items: got [('a', 'b')]; expected a value of type Mapping[str, str] | None"),
+    (lambda: pilothouse.kubernetes.Volume.csi("v", "d.io", attributes="ab"),  # type: ignore[arg-type]
+     "volume.attributes: got 'ab'; expected a value of type Mapping[str, str] | None"),
+    (lambda: pilothouse.kubernetes.Probe.http(5),  # type: ignore[arg-type]
+     "probe.path: got 5; expected a value of type str"),
+    (lambda: pilothouse.images.ImageRef.parse(5),  # type: ignore[arg-type]
+     "image.text: got 5; expected a value of type str"),
+    (lambda: pilothouse.kubernetes.SecretArgs.tls("tls", "shop", certificate="c",
+                                                  private_key=12345),  # type: ignore[arg-type]
+     "secret.private_key: got '[not shown]'; expected a value of type str | Output"),
+])
+def test_factories_check_their_arguments(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message

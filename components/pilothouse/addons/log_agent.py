@@ -27,7 +27,7 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, require_privileged
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 #: Fluent Bit, pinned; the team's update bot moves this tag.
 FLUENT_BIT_IMAGE = "fluent/fluent-bit:3.2.2"
@@ -77,15 +77,18 @@ class LogSink(Checked, prefix="log_agent"):
         port_number("log_agent.sink.port", self.port if self.port is not None else 0)
 
     @classmethod
+    @checked_arguments("log_agent")
     def elasticsearch(cls, host: str, *, port: int = 9200, index: str = "kubernetes", tls: bool = True) -> LogSink:
         return cls(SinkKind.ELASTICSEARCH, host, port, tls, index)
 
     @classmethod
+    @checked_arguments("log_agent")
     def forward(cls, host: str, *, port: int = 24224, tls: bool = True) -> LogSink:
         """To a Fluentd or Fluent Bit aggregator (forward protocol)."""
         return cls(SinkKind.FORWARD, host, port, tls)
 
     @classmethod
+    @checked_arguments("log_agent")
     def stdout(cls) -> LogSink:
         """Into the agent's own log: for clusters without a log store, and for trying the pipeline."""
         return cls(SinkKind.STDOUT)

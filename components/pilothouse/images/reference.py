@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 DOCKER_HUB = "docker.io"
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
@@ -43,6 +43,7 @@ class ImageRef(Checked, prefix="image"):
     digest: str | None = None
 
     @classmethod
+    @checked_arguments("image")
     def parse(cls, text: str, field: str = "image") -> ImageRef:
         first, slash, rest = text.partition("/")
         # Like Docker: the first component is a registry only if it looks like a host.

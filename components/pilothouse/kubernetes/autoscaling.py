@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.counts import CountOrPercent, count_or_percent, is_zero, percent
+from pilothouse.counts import INT32_MAX, CountOrPercent, count_or_percent, is_zero, percent
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.deployment import Deployment
@@ -38,6 +38,8 @@ class HorizontalPodAutoscalerArgs(Checked, prefix="autoscaler"):
             raise InvalidValueError("autoscaler.target.replicas", self.target.args.replicas,
                                     f"None on an autoscaled {kind}, so Pulumi never resets the count the "
                                     "autoscaler chose")
+        if isinstance(self.max_replicas, bool) or not 1 <= self.max_replicas <= INT32_MAX:
+            raise InvalidValueError("autoscaler.max_replicas", self.max_replicas, f"an integer from 1 to {INT32_MAX}")
         if isinstance(self.min_replicas, bool) or not 1 <= self.min_replicas <= self.max_replicas:
             raise InvalidValueError("autoscaler.min_replicas", self.min_replicas,
                                     f"an integer from 1 to max_replicas ({self.max_replicas})")

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.counts import is_zero
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.deployment import RollingUpdate
 from pilothouse.kubernetes.exposable import Exposable
@@ -20,6 +21,7 @@ from pilothouse.kubernetes.workload import (
     object_options,
     pod_labels,
     pod_template,
+    require_restarts,
     select_pods,
 )
 from pilothouse.typed import Checked
@@ -65,6 +67,11 @@ class DaemonSetArgs(Checked, prefix="daemon_set"):
         dns_label("daemon_set.name", self.name)
         select_pods(self, "daemon_set")
         check_admitted(self.namespace, self.pod, "daemon_set")
+        require_restarts(self.pod, "daemon_set")
+        if self.rolling_update is not None and is_zero(self.rolling_update.max_unavailable):
+            # Only maxUnavailable is sent, so maxSurge is 0: the API server refuses both at 0.
+            raise InvalidValueError("daemon_set.rolling_update.max_unavailable", self.rolling_update.max_unavailable,
+                                    "a pod count or percentage above 0 (a DaemonSet's update replaces pods in place)")
         one_node = [v.name for v in self.pod.every_volume() if v.one_node]
         if one_node:
             raise InvalidValueError("daemon_set.pod.volumes", one_node[0],

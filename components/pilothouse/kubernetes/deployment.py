@@ -21,6 +21,7 @@ from pilothouse.kubernetes.workload import (
     object_options,
     pod_labels,
     pod_template,
+    require_restarts,
     select_pods,
 )
 from pilothouse.typed import Checked
@@ -112,6 +113,7 @@ class DeploymentArgs(Checked, prefix="deployment"):
         for name in ("revision_history_limit", "min_ready_seconds"):
             non_negative(f"deployment.{name}", getattr(self, name))
         check_admitted(self.namespace, self.pod, "deployment")
+        require_restarts(self.pod, "deployment")
         self._check_one_node_claims()
 
     def _check_one_node_claims(self) -> None:

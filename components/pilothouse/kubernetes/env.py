@@ -12,7 +12,7 @@ import pulumi
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_subdomain
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 #: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``, and
 #: ``spec.host``, which the API server converts to ``spec.nodeName``).
@@ -63,11 +63,13 @@ class EnvValue(Checked, prefix="env"):
         return replace(self, rollout=((label, checksum),))
 
     @classmethod
+    @checked_arguments("env")
     def literal(cls, value: pulumi.Input[str]) -> EnvValue:
         """A value given as text, or as a Pulumi output of text (another stack's output)."""
         return cls({"value": value})
 
     @classmethod
+    @checked_arguments("env")
     def from_config_map(cls, config_map: str, key: str, *, optional: bool = False) -> EnvValue:
         ref: dict[str, Any] = {"name": dns_subdomain("env.config_map", config_map), "key": config_key("env.key", key)}
         if optional:
@@ -75,6 +77,7 @@ class EnvValue(Checked, prefix="env"):
         return cls({"valueFrom": {"configMapKeyRef": ref}})
 
     @classmethod
+    @checked_arguments("env")
     def from_secret(cls, secret: str, key: str, *, optional: bool = False) -> EnvValue:
         ref: dict[str, Any] = {"name": dns_subdomain("env.secret", secret), "key": config_key("env.key", key)}
         if optional:
@@ -82,6 +85,7 @@ class EnvValue(Checked, prefix="env"):
         return cls({"valueFrom": {"secretKeyRef": ref}})
 
     @classmethod
+    @checked_arguments("env")
     def from_field(cls, path: str) -> EnvValue:
         """A pod field such as ``metadata.name``, ``status.podIP`` or ``spec.nodeName`` (see :func:`pod_field`)."""
         return cls({"valueFrom": {"fieldRef": {"fieldPath": pod_field("env.field", path)}}})

@@ -10,7 +10,7 @@ from typing import Any
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.ports import Protocol, port_number
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 #: Egress every pod keeps under a default deny: name resolution through the cluster DNS.
 DNS_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
@@ -62,20 +62,24 @@ class TrafficRule(Checked, prefix="traffic_rule"):
             port_number("traffic_rule.ports", port)
 
     @classmethod
+    @checked_arguments("traffic_rule")
     def ingress_from_namespace(cls, name: str, namespace: str, *, ports: tuple[int, ...] = (),
                                pods: dict[str, str] | None = None) -> TrafficRule:
         """Let pods in ``namespace`` (an ingress controller, Prometheus) reach ``pods`` here."""
         return cls(name=name, direction=Direction.INGRESS, pods=pods or {}, peer_namespace=namespace, ports=ports)
 
     @classmethod
+    @checked_arguments("traffic_rule")
     def ingress_within_namespace(cls, name: str, *, ports: tuple[int, ...] = ()) -> TrafficRule:
         return cls(name=name, direction=Direction.INGRESS, peer_pods={}, ports=ports)
 
     @classmethod
+    @checked_arguments("traffic_rule")
     def egress_to_namespace(cls, name: str, namespace: str, *, ports: tuple[int, ...] = ()) -> TrafficRule:
         return cls(name=name, direction=Direction.EGRESS, peer_namespace=namespace, ports=ports)
 
     @classmethod
+    @checked_arguments("traffic_rule")
     def egress_to_cidr(cls, name: str, cidr: str, *, ports: tuple[int, ...] = ()) -> TrafficRule:
         return cls(name=name, direction=Direction.EGRESS, peer_cidr=cidr, ports=ports)
 

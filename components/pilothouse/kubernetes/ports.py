@@ -9,7 +9,7 @@ from typing import Any
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 NODE_PORT_RANGE = range(30000, 32768)
 
@@ -53,10 +53,12 @@ class Port(Checked, prefix="port"):
             port_name("port.name", self.name)
 
     @classmethod
+    @checked_arguments("port")
     def http(cls, number: int = 8080) -> Port:
         return cls(number, "http")
 
     @classmethod
+    @checked_arguments("port")
     def metrics(cls, number: int = 9090) -> Port:
         return cls(number, "metrics")
 

@@ -13,7 +13,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
 from pilothouse.kubernetes.ports import port_name, port_number
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 PortRef = int | str
 
@@ -65,6 +65,7 @@ class Probe(Checked, prefix="probe"):
     port: PortRef | None = None
 
     @classmethod
+    @checked_arguments("probe")
     def http(cls, path: str = "/", port: PortRef = "http", *, headers: Mapping[str, str] | None = None,
              scheme: Scheme = Scheme.HTTP, timing: Timing | None = None) -> Probe:
         if not path.startswith("/"):
@@ -80,6 +81,7 @@ class Probe(Checked, prefix="probe"):
         return cls({"httpGet": get}, timing or Timing(), port)
 
     @classmethod
+    @checked_arguments("probe")
     def exec(cls, command: Sequence[str], *, timing: Timing | None = None) -> Probe:
         if isinstance(command, str) or not command:
             raise InvalidValueError("probe.command", command,
@@ -87,6 +89,7 @@ class Probe(Checked, prefix="probe"):
         return cls({"exec": {"command": list(command)}}, timing or Timing())
 
     @classmethod
+    @checked_arguments("probe")
     def tcp(cls, port: PortRef, *, timing: Timing | None = None) -> Probe:
         return cls({"tcpSocket": {"port": port_ref("probe.port", port)}}, timing or Timing(), port)
 

@@ -16,7 +16,7 @@ from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantity, quantity
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 COMPUTE = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
 
@@ -44,6 +44,7 @@ class Quota(Checked, prefix="quota"):
     name: str = "quota"
 
     @classmethod
+    @checked_arguments("quota")
     def of(cls, *, requests_cpu: QuantityInput | None = None, requests_memory: QuantityInput | None = None,
            limits_cpu: QuantityInput | None = None, limits_memory: QuantityInput | None = None,
            requests_storage: QuantityInput | None = None, **counts: int) -> Quota:
@@ -83,6 +84,7 @@ class LimitDefaults(Checked, prefix="limits"):
     max_memory: Quantity | None = None
 
     @classmethod
+    @checked_arguments("limits")
     def of(cls, *, request_cpu: QuantityInput | None = None, request_memory: QuantityInput | None = None,
            limit_cpu: QuantityInput | None = None, limit_memory: QuantityInput | None = None,
            max_cpu: QuantityInput | None = None, max_memory: QuantityInput | None = None) -> LimitDefaults:

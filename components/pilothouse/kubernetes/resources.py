@@ -7,7 +7,7 @@ from typing import Any
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantity, quantity
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Resources(Checked, prefix="resources"):
     memory_limit: Quantity | None = None
 
     @classmethod
+    @checked_arguments("resources")
     def of(cls, *, cpu: QuantityInput | None = None, memory: QuantityInput | None = None,
            cpu_limit: QuantityInput | None = None, memory_limit: QuantityInput | None = None) -> Resources:
         """``Resources.of(cpu="250m", memory="64Mi", memory_limit="128Mi")``; each value validated."""

@@ -18,7 +18,7 @@ from pilothouse.kubernetes.env import EnvValue, config_key
 from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
-from pilothouse.typed import NOT_SHOWN, Checked
+from pilothouse.typed import NOT_SHOWN, Checked, checked_arguments
 
 
 class SecretType(StrEnum):
@@ -82,6 +82,7 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
                                     f"the keys {sorted(missing)} for type '{self.type}'")
 
     @classmethod
+    @checked_arguments("secret", secrets=("certificate", "private_key", "password"))
     def tls(cls, name: str, namespace: NamespaceRef, *, certificate: pulumi.Input[str],
             private_key: pulumi.Input[str]) -> SecretArgs:
         """A ``kubernetes.io/tls`` Secret, as Ingress TLS expects it (PEM certificate chain and key)."""
@@ -89,6 +90,7 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
                    data={"tls.crt": certificate, "tls.key": private_key})
 
     @classmethod
+    @checked_arguments("secret", secrets=("certificate", "private_key", "password"))
     def docker_registry(cls, name: str, namespace: NamespaceRef, *, server: str, username: pulumi.Input[str],
                         password: pulumi.Input[str]) -> SecretArgs:
         """An image pull Secret, as ``kubectl create secret docker-registry`` makes it."""

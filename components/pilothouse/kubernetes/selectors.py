@@ -8,7 +8,7 @@ from typing import Any
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import label_key, labels
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 
 class Operator(StrEnum):
@@ -60,6 +60,7 @@ class LabelSelector(Checked, prefix="selector"):
         object.__setattr__(self, "match_labels", labels("selector.match_labels", self.match_labels))
 
     @classmethod
+    @checked_arguments("selector")
     def where(cls, **equals: str) -> LabelSelector:
         return cls(dict(equals))
 

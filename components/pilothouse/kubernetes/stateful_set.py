@@ -28,6 +28,7 @@ from pilothouse.kubernetes.workload import (
     object_metadata,
     pod_labels,
     pod_template,
+    require_restarts,
     select_pods,
 )
 from pilothouse.typed import Checked
@@ -162,6 +163,7 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
                 raise InvalidValueError("stateful_set.pod.volumes", volume.name,
                                         "a volume name not already used by a claim template")
         check_admitted(self.namespace, self.pod, "stateful_set")
+        require_restarts(self.pod, "stateful_set")
 
 
 class StatefulSet(Exposable, pulumi.ComponentResource):

@@ -16,7 +16,7 @@ from pilothouse.kubernetes.names import dns_subdomain, qualified_name
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 AZURE_DISK_CSI = "disk.csi.azure.com"
 AZURE_FILE_CSI = "file.csi.azure.com"
@@ -126,6 +126,7 @@ class StorageClassArgs(Checked, prefix="storage_class"):
         qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
 
     @classmethod
+    @checked_arguments("storage_class")
     def azure_disk(cls, name: str, sku: AzureDiskSku = AzureDiskSku.PREMIUM_ZRS, *,
                    reclaim_policy: ReclaimPolicy = ReclaimPolicy.DELETE) -> StorageClassArgs:
         """Azure managed disks (block, one node at a time): databases and StatefulSets."""
@@ -133,6 +134,7 @@ class StorageClassArgs(Checked, prefix="storage_class"):
                    reclaim_policy=reclaim_policy)
 
     @classmethod
+    @checked_arguments("storage_class")
     def azure_file(cls, name: str, sku: AzureFileSku = AzureFileSku.STANDARD_ZRS, *,
                    reclaim_policy: ReclaimPolicy = ReclaimPolicy.DELETE) -> StorageClassArgs:
         """Azure Files shares (SMB, many pods at once): shared content, ReadWriteMany."""
@@ -143,6 +145,7 @@ class StorageClassArgs(Checked, prefix="storage_class"):
 
 
     @classmethod
+    @checked_arguments("storage_class")
     def preprovisioned(cls, name: str) -> StorageClassArgs:
         """Volumes an administrator creates (:class:`PersistentVolume`), bound when a pod first uses a claim."""
         return cls(name=name, provisioner=NO_PROVISIONER, reclaim_policy=ReclaimPolicy.RETAIN,

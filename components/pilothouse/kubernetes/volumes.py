@@ -17,7 +17,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_label, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, checked_arguments
 
 
 class HostPathType(StrEnum):
@@ -57,6 +57,7 @@ class Volume(Checked, prefix="volume"):
         return replace(self, rollout=((label, checksum),))
 
     @classmethod
+    @checked_arguments("volume")
     def empty_dir(cls, name: str, *, memory: bool = False, size_limit: QuantityInput | None = None) -> Volume:
         spec: dict[str, Any] = {}
         if memory:
@@ -66,6 +67,7 @@ class Volume(Checked, prefix="volume"):
         return cls(name, {"emptyDir": spec})
 
     @classmethod
+    @checked_arguments("volume")
     def host_path(cls, name: str, path: str, type_: HostPathType = HostPathType.UNSET) -> Volume:
         if not isinstance(path, str) or not path.startswith("/"):
             raise InvalidValueError("volume.path", path, "an absolute path on the node")
@@ -75,6 +77,7 @@ class Volume(Checked, prefix="volume"):
         return cls(name, {"hostPath": spec})
 
     @classmethod
+    @checked_arguments("volume")
     def config_map(cls, name: str, config_map: str, *, items: Mapping[str, str] | None = None) -> Volume:
         """The ConfigMap ``config_map`` as files; ``items`` maps keys to the relative paths they become (default:
         every key, as a file of its name)."""
@@ -84,6 +87,7 @@ class Volume(Checked, prefix="volume"):
         return cls(name, {"configMap": spec})
 
     @classmethod
+    @checked_arguments("volume")
     def secret(cls, name: str, secret: str, *, items: Mapping[str, str] | None = None) -> Volume:
         """The Secret ``secret`` as files; ``items`` as for :meth:`config_map`."""
         spec: dict[str, Any] = {"secretName": dns_subdomain("volume.secret", secret)}
@@ -92,6 +96,7 @@ class Volume(Checked, prefix="volume"):
         return cls(name, {"secret": spec})
 
     @classmethod
+    @checked_arguments("volume")
     def claim(cls, name: str, claim: str, *, read_only: bool = False) -> Volume:
         spec: dict[str, Any] = {"claimName": dns_subdomain("volume.claim", claim)}
         if read_only:
@@ -99,6 +104,7 @@ class Volume(Checked, prefix="volume"):
         return cls(name, {"persistentVolumeClaim": spec})
 
     @classmethod
+    @checked_arguments("volume")
     def csi(cls, name: str, driver: str, *, attributes: Mapping[str, str] | None = None,
             read_only: bool = False) -> Volume:
         spec: dict[str, Any] = {"driver": check("volume.driver", driver, validation.is_csi_driver_name,

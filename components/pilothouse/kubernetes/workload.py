@@ -13,7 +13,7 @@ from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.namespace import Namespace, PodSecurityLevel
 from pilothouse.kubernetes.network_policy import TrafficRule
-from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.security import SecurityProfile
 
 NamespaceRef = Namespace | str
@@ -32,6 +32,14 @@ _ADMITS = {
 
 def namespace_name(namespace: NamespaceRef) -> str:
     return namespace.args.name if isinstance(namespace, Namespace) else dns_label("namespace", namespace)
+
+
+def require_restarts(pod: PodSpec, workload: str) -> None:
+    """A controller that keeps pods running restarts them: the API server accepts only ``Always`` (or unset) there
+    (``ValidateDeployment`` and friends: "supported values: Always")."""
+    if pod.restart_policy is not None and pod.restart_policy is not RestartPolicy.ALWAYS:
+        raise InvalidValueError(f"{workload}.pod.restart_policy", str(pod.restart_policy),
+                                "'Always' or None: the controller restarts its pods (Never and OnFailure are for Jobs)")
 
 
 def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None:

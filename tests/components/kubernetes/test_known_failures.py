@@ -525,3 +525,30 @@ def test_a_quota_message_gives_exact_amounts(run_program: RunProgram) -> None:
     assert str(error.value) == ("deployment.resources: got 'requests.memory=71Mi'; expected at most 73741824 for 1 "
                                 "pod(s) (replicas): namespace 'shop' allows 1Gi in all (its ResourceQuota) and the "
                                 "workloads declared before this one take 1000000000")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: DeploymentArgs(name="web", namespace="shop", pod=PodSpec(containers=(WEB,),
+                                                                       restart_policy=RestartPolicy.NEVER)),
+     "deployment.pod.restart_policy: got 'Never'; expected 'Always' or None: the controller restarts its pods "
+     "(Never and OnFailure are for Jobs)"),
+    (lambda: DaemonSetArgs(name="agent", namespace="ops", pod=PodSpec(containers=(WEB,)),
+                           rolling_update=RollingUpdate(max_unavailable=0)),
+     "daemon_set.rolling_update.max_unavailable: got 0; expected a pod count or percentage above 0 (a DaemonSet's "
+     "update replaces pods in place)"),
+])
+def test_controller_settings_the_api_server_refuses_are_refused(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_an_autoscaler_maximum_fits_in_int32(run_program: RunProgram) -> None:
+    def program() -> None:
+        web = Deployment("web", DeploymentArgs(name="web", namespace="shop", replicas=None,
+                                               pod=PodSpec(containers=(WEB,))))
+        HorizontalPodAutoscalerArgs(target=web, max_replicas=2**31)
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == "autoscaler.max_replicas: got 2147483648; expected an integer from 1 to 2147483647"

@@ -45,14 +45,16 @@ class TaintEffect(StrEnum):
 
 @dataclass(frozen=True)
 class Toleration(Checked, prefix="toleration"):
-    """Lets pods land on nodes with a matching taint."""
+    """Lets pods land on nodes with a matching taint: ``key`` and ``value`` (operator ``Equal``), or ``key`` alone
+    (operator ``Exists``); an empty ``key`` without a value tolerates every taint."""
 
     key: str
     value: str | None = None
     effect: TaintEffect | None = None
 
     def __post_init__(self) -> None:
-        label_key("toleration.key", self.key)
+        if self.key or self.value is not None:  # an empty key without a value tolerates every taint (Exists)
+            label_key("toleration.key", self.key)
         if self.value is not None:  # operator Equal: the value is compared with the taint's, a label value
             label_value("toleration.value", self.value)
 

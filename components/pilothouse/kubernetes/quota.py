@@ -146,14 +146,14 @@ class QuotaAccount:
                 ceiling, limit = getattr(self.limits, f"max_{kind}"), effective[f"limits.{kind}"]
                 if ceiling is not None and (limit is None or ceiling < limit):
                     raise InvalidValueError(
-                        f"{workload}.containers[{container.name!r}].resources.{kind}_limit",
+                        f"{workload}.pod.containers[{container.name!r}].resources.{kind}_limit",
                         None if limit is None else str(limit),
                         f"a {kind} limit of at most {ceiling} (the LimitRange maximum of namespace '{self.namespace}')")
             for key in COMPUTE:
                 value = effective[key]
                 if value is None and key in hard:
                     raise InvalidValueError(
-                        f"{workload}.containers[{container.name!r}].resources", None,
+                        f"{workload}.pod.containers[{container.name!r}].resources", None,
                         f"a {key.replace('.', ' ')} value: namespace '{self.namespace}' has a quota on {key} and "
                         f"its LimitRange gives no default")
                 per_pod[key] += value.value if value is not None else Decimal(0)

@@ -77,7 +77,7 @@ def test_missing_requests_without_defaults_fail(run_program: RunProgram) -> None
         deploy(run_program, NamespaceArgs(name="shop", quota=QUOTA),
                DeploymentArgs(name="web", namespace="shop", pod=web()))
     assert str(error.value) == (
-        "deployment.containers['web'].resources: got None; expected a requests cpu value: namespace 'shop' has a "
+        "deployment.pod.containers['web'].resources: got None; expected a requests cpu value: namespace 'shop' has a "
         "quota on requests.cpu and its LimitRange gives no default")
 
 
@@ -86,8 +86,8 @@ def test_limits_above_the_limit_range_maximum_fail(run_program: RunProgram) -> N
     with pytest.raises(InvalidValueError) as error:
         deploy(run_program, NamespaceArgs(name="shop", limits=DEFAULTS),
                DeploymentArgs(name="web", namespace="shop", pod=greedy))
-    assert str(error.value) == ("deployment.containers['web'].resources.cpu_limit: got '2'; expected a cpu limit of "
-                                "at most 1 (the LimitRange maximum of namespace 'shop')")
+    assert str(error.value) == ("deployment.pod.containers['web'].resources.cpu_limit: got '2'; expected a cpu limit "
+                                "of at most 1 (the LimitRange maximum of namespace 'shop')")
 
 
 def test_pod_count_quota(run_program: RunProgram) -> None:

@@ -552,3 +552,9 @@ def test_an_autoscaler_maximum_fits_in_int32(run_program: RunProgram) -> None:
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
     assert str(error.value) == "autoscaler.max_replicas: got 2147483648; expected an integer from 1 to 2147483647"
+
+
+def test_an_empty_toleration_key_without_a_value_tolerates_every_taint() -> None:
+    assert Toleration("").to_manifest() == {"key": "", "operator": "Exists"}
+    with pytest.raises(InvalidValueError):
+        Toleration("", "gpu")

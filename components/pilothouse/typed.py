@@ -17,12 +17,13 @@ import sys
 import types
 import typing
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, ClassVar
 
 import pulumi
 from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
-from pilothouse.choices import coerce_choices
+from pilothouse.choices import member
 from pilothouse.errors import InvalidValueError
 
 #: Names ``pulumi.Input``'s forward references use, for resolving annotations that mention it.
@@ -49,6 +50,37 @@ def field_types(cls: type) -> tuple[tuple[str, Any], ...]:
     imported only for type checking is left out)."""
     annotations = {field.name: field.type for field in dataclasses.fields(cls)}
     return tuple(_resolve(annotations, cls.__module__).items())
+
+
+@functools.cache
+def _choice_fields(cls: type) -> tuple[tuple[str, type[Enum], bool, bool], ...]:
+    """The fields of ``cls`` typed with an enum or a tuple of one: name, enum, whether ``None`` is allowed,
+    whether it is a tuple."""
+    fields = []
+    for name, hint in field_types(cls):
+        union = typing.get_origin(hint) in (types.UnionType, typing.Union)
+        options = typing.get_args(hint) if union else (hint,)
+        kinds = [option for option in options if isinstance(option, type) and issubclass(option, Enum)]
+        if len(kinds) == 1:
+            fields.append((name, kinds[0], types.NoneType in options, False))
+        elif typing.get_origin(hint) is tuple and typing.get_args(hint)[1:] == (Ellipsis,):
+            (item,) = typing.get_args(hint)[:1]
+            if isinstance(item, type) and issubclass(item, Enum):
+                fields.append((name, item, False, True))
+    return tuple(fields)
+
+
+def coerce_choices(obj: Any, prefix: str) -> None:
+    """Replace each enum-typed field of the frozen dataclass ``obj`` by its member (see
+    :func:`pilothouse.choices.member`), and each item of a tuple of them; errors name ``<prefix>.<field>``
+    (``<prefix>.<field>[<index>]``)."""
+    cls: type = type(obj)
+    for name, kind, optional, many in _choice_fields(cls):
+        value, field = getattr(obj, name), _field_name(prefix, name)
+        if many and isinstance(value, tuple | list):
+            object.__setattr__(obj, name, tuple(member(f"{field}[{i}]", item, kind) for i, item in enumerate(value)))
+        elif not many and not (value is None and optional):
+            object.__setattr__(obj, name, member(field, value, kind))
 
 
 def describe(hint: Any) -> str:

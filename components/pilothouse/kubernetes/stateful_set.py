@@ -104,10 +104,9 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
     pod restarted: the set keeps its template and a server-side patch raises each claim's request (the storage
     class must allow expansion; Kubernetes never shrinks a claim). That needs the claims' names, so a set whose
     ``replicas`` is ``None`` (autoscaled) is replaced instead (its claims kept), and only claims made after that
-    get the new size. Any other change to the
-    selector, service name, claim templates or pod management replaces the StatefulSet, the old one deleted
-    first; its claims, and so the data, stay for the new one. When it is created, ``replicas`` pods are counted
-    against the quota of a namespace of ours.
+    get the new size. Any other change to the selector, service name, claim templates or pod management replaces
+    the StatefulSet, the old one deleted first; its claims, and so the data, stay for the new one. When it is
+    created, ``replicas`` pods are counted against the quota of a namespace of ours.
 
     Raises:
         InvalidValueError: naming ``stateful_set.name`` or ``stateful_set.service_name`` (not a DNS-1123 label),

@@ -6,17 +6,15 @@ before anything is registered; the apps stack swaps in the Namespace objects it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from pilothouse.addons.chart import ChartSource
-from pilothouse.addons.ingress_controller import IngressControllerArgs
+from pilothouse.addons.ingress_controller import IngressControllerArgs, PublicEndpoint
 from pilothouse.addons.log_agent import LogAgentArgs, LogSink, SinkKind
 from pilothouse.addons.monitoring import MonitoringArgs
-from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import Route
-from pilothouse.kubernetes.names import dns_label
-from pilothouse.kubernetes.namespace import NamespaceArgs
+from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quantity import quantity
 from pilothouse.kubernetes.service import ServiceType
 from stacks.config_reader import Fields, build
@@ -47,40 +45,52 @@ class AddonsConfig:
         return {name for name in names if isinstance(name, str)}
 
 
-def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceArgs]) -> AddonsConfig:
-    """The add-on sections; each add-on's namespace must be one of the ``declared`` namespaces, not
-    isolated: add-ons reach the API server and every app's namespace."""
+def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceArgs]) -> AddonsConfig | None:
+    """The add-on sections (``None`` when a value was refused: the errors are in ``fields.report``).
+
+    Each add-on's namespace must be one of the ``declared`` namespaces, not isolated (add-ons reach the API server
+    and every app's namespace), with the Pod Security level its pods need."""
+    report = fields.report
     ingress, monitoring, logs = (fields.optional_section(name) for name in ("ingress", "monitoring", "logAgent"))
     storage = None if monitoring is None else monitoring.optional_string("storageSize")
     if storage is not None and monitoring is not None:
         if not on_aks:
             monitoring.forbid("storageSize", "no value: Prometheus gets a disk claim on target 'aks' only")
-        _check(monitoring, "storageSize", lambda: quantity(storage, "storage_size"))
-    addons = AddonsConfig(ingress=None if ingress is None else _ingress(ingress, on_aks),
-                          monitoring=None if monitoring is None else _monitoring(monitoring),
-                          prometheus_storage=storage, log_agent=None if logs is None else _log_agent(logs))
-    if addons.ingress is not None and addons.ingress.controller.service_monitor and addons.monitoring is None:
-        raise InvalidValueError(fields.key("ingress.serviceMonitor"), True,
-                                "false unless a monitoring section installs the Prometheus Operator")
-    names = [namespace.name for namespace in declared]
-    undeclared = sorted(addons.namespaces - set(names))
-    if undeclared:
-        raise InvalidValueError(fields.key("namespaces"), names,
-                                f"the namespaces the add-ons are installed in ({', '.join(undeclared)} missing)")
-    isolated = sorted(n.name for n in declared if n.name in addons.namespaces and n.isolated)
-    if isolated:
-        raise InvalidValueError(fields.key("namespaces"), isolated,
-                                "add-on namespaces with 'isolated: false' (add-ons reach the API server and the apps; "
-                                "the apps' isolated namespaces let them in per route and metrics port)")
+        monitoring.attempt(lambda: quantity(storage, "storage_size"))
+    parsed_ingress = None if ingress is None else report.attempt(lambda: _ingress(ingress, on_aks))
+    parsed_monitoring = None if monitoring is None else report.attempt(lambda: _monitoring(monitoring))
+    parsed_logs = None if logs is None else report.attempt(lambda: _log_agent(logs))
+    addons = AddonsConfig(ingress=parsed_ingress, monitoring=parsed_monitoring, prometheus_storage=storage,
+                          log_agent=parsed_logs)
+    if addons.ingress is not None and addons.ingress.controller.service_monitor and monitoring is None:
+        fields.refuse("ingress.serviceMonitor", True,
+                      "false unless a monitoring section installs the Prometheus Operator")
+    sections = {"ingress": (addons.ingress.controller if addons.ingress else None, ingress),
+                "monitoring": (addons.monitoring, monitoring), "logAgent": (addons.log_agent, logs)}
+    by_name = {namespace.name: namespace for namespace in declared}
+    for name, (args, section) in sections.items():
+        if args is None or section is None or not isinstance(args.namespace, str):
+            continue
+        namespace = by_name.get(args.namespace)
+        if namespace is None:
+            section.refuse("namespace", args.namespace,
+                           f"one of the namespaces this stack declares ({', '.join(by_name) or 'none'}): add "
+                           f"{{name: {args.namespace}, isolated: false}} to {fields.key('namespaces')}")
+        elif namespace.isolated:
+            index = list(by_name).index(namespace.name)
+            fields.refuse(f"namespaces[{index}].isolated", True,
+                          f"false for namespace '{namespace.name}', where the {name} add-on runs (add-ons reach the "
+                          "API server and the apps; the apps' isolated namespaces let them in per route and metrics "
+                          "port)")
+        elif getattr(args, "privileged_because", None) and namespace.pod_security is not PodSecurityLevel.PRIVILEGED:
+            index = list(by_name).index(namespace.name)
+            fields.refuse(f"namespaces[{index}].podSecurity", str(namespace.pod_security),
+                          f"'privileged' for namespace '{namespace.name}', where the {name} add-on runs "
+                          f"{args.privileged_because}")  # type: ignore[union-attr]
+    if None in (addons.ingress if ingress else 0, addons.monitoring if monitoring else 0,
+                addons.log_agent if logs else 0):
+        return None
     return addons
-
-
-def _check(f: Fields, key: str, check: Callable[[], object]) -> None:
-    """Run a component's own check of one value, its error named by the config key."""
-    try:
-        check()
-    except InvalidValueError as error:
-        raise InvalidValueError(f.key(key), error.value, error.allowed) from None
 
 
 #: This repository's stacks install the charts `make charts` assembles into ``charts/`` (pinned by go.sum).
@@ -89,28 +99,31 @@ LOCAL_CHARTS = ChartSource.local("charts")
 
 def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
     label = f.optional_string("dnsLabel")
-    if label is not None:
-        if not on_aks:
-            f.forbid("dnsLabel", "no value: a static public IP with a DNS label is made on target 'aks' only")
-        _check(f, "dnsLabel", lambda: dns_label("dns_label", label))
+    if label is not None and not on_aks:
+        f.forbid("dnsLabel", "no value: a static public IP with a DNS label is made on target 'aks' only")
     host = f.optional_string("host")
     if host is not None:
-        _check(f, "host", lambda: Route(host=host))
+        f.attempt(lambda: Route(host=host), {"route.host": "host"})
     default_type = ServiceType.LOAD_BALANCER if on_aks else ServiceType.NODE_PORT
+    endpoint = None
+    if label is not None and on_aks:  # a stand-in for the platform's static IP: the controller's rules on it apply
+        endpoint = f.attempt(lambda: PublicEndpoint(ip_name="", resource_group="", dns_label=label),
+                             {"ingress_controller.public_endpoint.dns_label": "dnsLabel"})
     controller = build(f, lambda: IngressControllerArgs(
         namespace=f.string("namespace", "ingress"), ingress_class=f.string("class", "traefik"),
         default_class=f.boolean("defaultClass", False), replicas=f.integer("replicas", 2, minimum=1, maximum=20),
         service_type=f.choice("serviceType", ServiceType, default_type),
         service_monitor=f.boolean("serviceMonitor", False), gateway_api=f.boolean("gatewayApi", False),
-        charts=LOCAL_CHARTS))
-    return IngressConfig(controller=controller, dns_label=label, host=host)
+        public_endpoint=endpoint, charts=LOCAL_CHARTS),
+        {"ingress_controller": "", "ingress_controller.ingress_class": "class"})
+    return IngressConfig(controller=replace(controller, public_endpoint=None), dns_label=label, host=host)
 
 
 def _monitoring(f: Fields) -> MonitoringArgs:
     return build(f, lambda: MonitoringArgs(
         namespace=f.string("namespace", "monitoring"), retention=f.string("retention", "10d"),
         scrape_interval=f.string("scrapeInterval", "30s"), alertmanager=f.boolean("alertmanager", True),
-        node_exporter=f.boolean("nodeExporter", True), charts=LOCAL_CHARTS))
+        node_exporter=f.boolean("nodeExporter", True), charts=LOCAL_CHARTS), {"monitoring": ""})
 
 
 def _log_agent(f: Fields) -> LogAgentArgs:
@@ -125,4 +138,5 @@ def _log_agent(f: Fields) -> LogAgentArgs:
         return LogSink.forward(host, port=port or 24224, tls=tls)
 
     return build(f, lambda: LogAgentArgs(namespace=f.string("namespace", "monitoring"), sink=sink(),
-                                         node_selector=f.string_map("nodeSelector")))
+                                         node_selector=f.string_map("nodeSelector")),
+                 {"log_agent": "", "log_agent.sink": ""})

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 import pulumi
 
@@ -23,7 +24,7 @@ from pilothouse.azure.cluster_spec import (
     UpgradeChannel,
     Weekday,
 )
-from pilothouse.azure.naming import Naming
+from pilothouse.azure.naming import Naming, ResourceKind, check_name
 from pilothouse.azure.network_plan import (
     LoadBalancerSku,
     NetworkPlan,
@@ -33,11 +34,10 @@ from pilothouse.azure.network_plan import (
 )
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
-from pilothouse.errors import InvalidValueError, snake_to_camel
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quota import LimitDefaults, Quota
 from stacks.addons_config import AddonsConfig, parse_addons
-from stacks.config_reader import Fields, build
+from stacks.config_reader import Fields, Report, build, required
 
 PROJECT = "pilothouse"
 #: Namespaces the reference workload set is placed in.
@@ -46,6 +46,8 @@ REFERENCE_NAMESPACES = ("shop",)
 COUNTED = ("pods", "services", "configmaps", "secrets", "persistentvolumeclaims")
 #: Kubernetes minor versions whose API schemas the render is validated against.
 SUPPORTED_MINORS = range(30, 38)
+#: Namespaces Kubernetes creates and runs its own components in: never declared (and so restricted) by a stack.
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
 class Target(StrEnum):
@@ -101,25 +103,30 @@ class StackConfig:
 
 def load() -> StackConfig:
     """The running stack's configuration (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``)."""
-    raw = raw_config()
-    secret = frozenset(key for key in raw if pulumi.runtime.config.is_config_secret(f"{PROJECT}:{key}"))
-    return parse(raw, secret_keys=secret)
-
-
-def raw_config() -> dict[str, object]:
-    """Every ``pilothouse:*`` value of the running stack, JSON values decoded."""
-    prefix = f"{PROJECT}:"
     values = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    secret = frozenset(key.removeprefix(f"{PROJECT}:") for key in values
+                       if pulumi.runtime.config.is_config_secret(key))
+    return parse(raw_config(values, secret), secret_keys=secret)
+
+
+def raw_config(values: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> dict[str, object]:
+    """Every ``pilothouse:*`` value of ``values`` (as the engine passes them), objects decoded.
+
+    The engine passes a key set to an object or a list as JSON text, and any other value as the text the stack file
+    gives; so only text that starts as JSON objects and lists do is decoded, and a ``true``/``false`` for the keys
+    whose values are booleans. A secret is never decoded: it is text, whatever it looks like.
+    """
+    prefix = f"{PROJECT}:"
     config: dict[str, object] = {}
     for key, value in sorted(values.items()):
         if key.startswith(prefix):
-            config[key.removeprefix(prefix)] = _decode(value)
+            name = key.removeprefix(prefix)
+            config[name] = value if name in secret_keys else _decode(value)
     return config
 
 
 def _decode(value: object) -> object:
-    # The engine hands objects, lists and booleans over as JSON text and strings as they are;
-    # "1.34" must stay a string, so only those shapes are decoded.
+    # "1.34" must stay a string, so only objects, lists and booleans are decoded.
     if isinstance(value, str) and (value[:1] in ("{", "[") or value in ("true", "false")):
         try:
             return json.loads(value)
@@ -129,86 +136,118 @@ def _decode(value: object) -> object:
 
 
 def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) -> StackConfig:
-    """Validate raw config values (already JSON-decoded) into a :class:`StackConfig`.
+    """Validate raw config values (objects already decoded) into a :class:`StackConfig`.
 
-    ``secret_keys`` are the keys set with ``pulumi config set --secret``: values that must be
-    secrets are refused when given in plain text.
+    ``secret_keys`` are the keys set with ``pulumi config set --secret``: values that must be secrets are refused
+    when given in plain text, and no error shows a secret's value.
+
+    Raises:
+        InvalidValueError: the one refused value, named by its config key; or :class:`InvalidConfigError` (an
+            ``InvalidValueError``) listing every refused value when there are several. Nothing is registered.
     """
-    fields = Fields(PROJECT, raw)
+    fields = Fields(PROJECT, raw, secrets=frozenset(f"{PROJECT}:{key}" for key in secret_keys))
+    report = fields.report
     environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
                                 allowed="2-8 lowercase letters and digits, starting with a letter")
     target = fields.choice("target", Target)
-    version = fields.string("kubernetesVersion", pattern=r"1\.\d+(\.\d+)?",
-                            allowed=_version_allowed())
-    if int(version.split(".")[1]) not in SUPPORTED_MINORS:
-        raise InvalidValueError(fields.key("kubernetesVersion"), version, _version_allowed())
+    if report.errors:  # without a valid target, no key can be judged (each target takes its own keys)
+        report.check()
+    version = _kubernetes_version(fields)
     protect = fields.boolean("protect", False)
-    workload = fields.string("workload", "pilothouse")
-    location = fields.string("location", "koreacentral")
+    # Read on every target: Pulumi.yaml gives them defaults, so any stack has them.
+    workload, location = fields.string("workload", "pilothouse"), fields.string("location", "koreacentral")
     azure = kubeconfig = platform_stack = None
     if target is Target.AKS:
-        azure = _azure(fields, workload, environment, location)
-    elif target is Target.KUBECONFIG:
+        azure = _azure(fields, environment, workload, location)
+    else:
+        for unused in ("network", "cluster", "registry", "nodePools",
+                       "existingResourceGroup"):
+            fields.forbid(unused, "no value: this key applies only to target 'aks'")
+    if target is Target.KUBECONFIG:
         kubeconfig = KubeconfigTarget(path=fields.string("kubeconfig"),
                                       context=fields.optional_string("kubeContext"))
     else:
+        for unused in ("kubeconfig", "kubeContext"):
+            fields.forbid(unused, f"no value: target '{target}' takes its cluster from the platform")
+    if target is Target.PLATFORM_STACK:
         platform_stack = fields.string("platformStack", pattern=r"[\w.-]+/[\w.-]+/[\w.-]+",
                                        allowed="a fully qualified stack name 'organization/project/stack'")
-    namespaces = tuple(_namespace(section) for section in fields.sections("namespaces"))
-    _check_unique(fields.key("namespaces"), [namespace.name for namespace in namespaces])
-    for unused in ("network", "cluster", "registry", "nodePools", "existingResourceGroup"):
-        if target is not Target.AKS:
-            fields.forbid(unused, "no value: this key applies only to target 'aks'")
-    for unused in ("kubeconfig", "kubeContext"):
-        if target is not Target.KUBECONFIG:
-            fields.forbid(unused, f"no value: target '{target}' takes its cluster from the platform")
-    if target is not Target.PLATFORM_STACK:
+    else:
         fields.forbid("platformStack", "no value: this key applies only to target 'platformStack'")
+    namespaces = _namespaces(fields)
     reference = fields.boolean("referenceWorkloads", False)
-    missing = [name for name in REFERENCE_NAMESPACES if name not in {n.name for n in namespaces}]
-    if reference and missing:
-        raise InvalidValueError(fields.key("namespaces"), [n.name for n in namespaces],
-                                f"the namespaces {list(REFERENCE_NAMESPACES)} the reference workloads run in")
+    declared = {namespace.name for namespace in namespaces}
+    missing = [name for name in REFERENCE_NAMESPACES if name not in declared]
+    if reference and missing and not _refused(report, fields.key("namespaces")):
+        fields.refuse("namespaces", [n.name for n in namespaces],
+                      f"the namespaces {list(REFERENCE_NAMESPACES)} the reference workloads run in")
     db_password = fields.optional_string("dbPassword")
     if db_password is not None and "dbPassword" not in secret_keys:
-        raise InvalidValueError(fields.key("dbPassword"), "(plain text)",
-                                "a secret: set it with `pulumi config set --secret dbPassword <value>`")
+        fields.refuse("dbPassword", "(plain text)",
+                      "a secret: set it with `pulumi config set --secret dbPassword <value>`")
     addons = parse_addons(fields, on_aks=target is Target.AKS, declared=namespaces)
     fields.reject_unknown()
+    report.check()
+    assert addons is not None  # every error was raised above
     return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,
                        azure=azure, kubeconfig=kubeconfig, platform_stack=platform_stack, namespaces=namespaces,
                        reference_workloads=reference, db_password=db_password, addons=addons)
 
 
-def _version_allowed() -> str:
-    return (f"a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' with MINOR from "
-            f"{SUPPORTED_MINORS.start} to {SUPPORTED_MINORS.stop - 1}")
+def _refused(report: Report, key: str) -> bool:
+    """An error was reported on ``key`` or inside it (a check across its values would repeat it)."""
+    return any(error.field == key or error.field.startswith((f"{key}.", f"{key}[")) for error in report.errors)
 
 
-def _check_unique(key: str, names: list[str]) -> None:
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            raise InvalidValueError(key, name, "names that are unique in the list")
+def _kubernetes_version(fields: Fields) -> str:
+    allowed = (f"a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' with MINOR from "
+               f"{SUPPORTED_MINORS.start} to {SUPPORTED_MINORS.stop - 1} (ASCII digits, no leading zeros)")
+    version = fields.string("kubernetesVersion", pattern=r"1\.(0|[1-9][0-9]{0,3})(\.(0|[1-9][0-9]{0,3}))?",
+                            allowed=allowed)
+    if version and int(version.split(".")[1]) not in SUPPORTED_MINORS:
+        fields.refuse("kubernetesVersion", version, allowed)
+    return version
 
 
-def _azure(fields: Fields, workload: str, environment: str, location: str) -> AzureConfig:
-    try:
-        naming = Naming(workload=workload, environment=environment, location=location)
-    except InvalidValueError as error:
-        raise InvalidValueError(fields.key(error.field), error.value, error.allowed) from None
-    network = _network(fields.section("network"))
-    cluster = _cluster(fields.section("cluster", {}), fields.sections("nodePools"))
-    try:
-        network.check_capacity(cluster.all_pools)
-    except InvalidValueError as error:
-        raise error.within(fields.key("network"), snake_to_camel) from None
-    return AzureConfig(
-        naming=naming,
-        existing_resource_group=fields.optional_string("existingResourceGroup"),
-        network=network,
-        cluster=cluster,
-        registry=_registry(fields.section("registry", {})),
-    )
+def _namespaces(fields: Fields) -> tuple[NamespaceArgs, ...]:
+    namespaces: list[NamespaceArgs] = []
+    for index, section in enumerate(fields.sections("namespaces")):
+        namespace = fields.report.attempt(partial(_namespace, section))
+        if namespace is None:
+            continue
+        if namespace.name in {n.name for n in namespaces}:
+            fields.refuse(f"namespaces[{index}].name", namespace.name, "names that are unique in the list")
+        elif namespace.name in SYSTEM_NAMESPACES:
+            fields.refuse(f"namespaces[{index}].name", namespace.name,
+                          f"a namespace this stack creates, none of {', '.join(SYSTEM_NAMESPACES)} (Kubernetes "
+                          "creates those and runs its own components there)")
+        else:
+            namespaces.append(namespace)
+    return tuple(namespaces)
+
+
+def _azure(fields: Fields, environment: str, workload: str, location: str) -> AzureConfig | None:
+    report = fields.report
+    naming = None
+    if not any(_refused(report, fields.key(key)) for key in ("environment", "workload", "location")):
+        naming = fields.attempt(lambda: Naming(workload=workload, environment=environment, location=location))
+    existing = fields.optional_string("existingResourceGroup")
+    if existing is not None:
+        fields.attempt(lambda: check_name(ResourceKind.RESOURCE_GROUP, existing, "name"),
+                       {"name": "existingResourceGroup"})
+    network_fields, cluster_fields = fields.section("network"), fields.section("cluster", {})
+    network = report.attempt(lambda: _network(network_fields))
+    system = report.attempt(lambda: _node_pool(cluster_fields.section("systemPool", {"name": "system"}),
+                                               PoolMode.SYSTEM))
+    pools = [report.attempt(partial(_node_pool, pool, PoolMode.USER)) for pool in fields.sections("nodePools")]
+    cluster = report.attempt(lambda: _cluster(cluster_fields, system, pools))
+    registry = report.attempt(lambda: _registry(fields.section("registry", {})))
+    if network is not None and cluster is not None:
+        network_fields.attempt(lambda: network.check_capacity(cluster.all_pools))
+    if naming is None or network is None or cluster is None or registry is None:
+        return None
+    return AzureConfig(naming=naming, existing_resource_group=existing, network=network, cluster=cluster,
+                       registry=registry)
 
 
 def _network(f: Fields) -> NetworkPlan:
@@ -247,10 +286,10 @@ def _node_pool(f: Fields, mode: PoolMode) -> NodePoolSpec:
     ))
 
 
-def _cluster(f: Fields, pools: list[Fields]) -> ClusterSpec:
+def _cluster(f: Fields, system: NodePoolSpec | None, pools: list[NodePoolSpec | None]) -> ClusterSpec:
+    # The pools are built first (each reports its own errors), then given last: a refused one stops the cluster's
+    # own checks only after its other keys were read.
     return build(f, lambda: ClusterSpec(
-        system_pool=_node_pool(f.section("systemPool", {"name": "system"}), PoolMode.SYSTEM),
-        user_pools=tuple(_node_pool(pool, PoolMode.USER) for pool in pools),
         tier=f.choice("tier", ClusterTier, ClusterTier.FREE),
         private=f.boolean("private", False),
         local_accounts_disabled=f.boolean("localAccountsDisabled", True),
@@ -263,7 +302,9 @@ def _cluster(f: Fields, pools: list[Fields]) -> ClusterSpec:
         key_vault_secrets_provider=f.boolean("keyVaultSecretsProvider", False),
         azure_policy=f.boolean("azurePolicy", False),
         maintenance=_maintenance(f.section("maintenance", {})),
-    ))
+        system_pool=required(system),
+        user_pools=tuple(required(pool) for pool in pools),
+    ), {"system_pool": "systemPool", "user_pools": f"{PROJECT}:nodePools"})
 
 
 def _maintenance(f: Fields) -> MaintenanceWindow:

@@ -78,21 +78,22 @@ def test_addons_from_config() -> None:
      "pilothouse:ingress.serviceMonitor: got True; expected false unless a monitoring section installs the "
      "Prometheus Operator"),
     ({"ingress": {"namespace": "edge"}},
-     "pilothouse:namespaces: got ['shop', 'ingress', 'monitoring']; expected the namespaces the add-ons are "
-     "installed in (edge missing)"),
+     "pilothouse:ingress.namespace: got 'edge'; expected one of the namespaces this stack declares (shop, ingress, "
+     "monitoring): add {name: edge, isolated: false} to pilothouse:namespaces"),
     ({"monitoring": {"retention": "ten days"}},
      "pilothouse:monitoring.retention: got 'ten days'; expected a positive Prometheus duration such as '30s', "
      "'1h30m' or '15d'"),
     ({"monitoring": {"storageSize": "50Gi"}},
      "pilothouse:monitoring.storageSize: got '50Gi'; expected no value: Prometheus gets a disk claim on target "
      "'aks' only"),
-    ({"logAgent": {"sink": "kafka"}},
+    ({"logAgent": {"sink": "kafka", "host": "fluentd"}},
      "pilothouse:logAgent.sink: got 'kafka'; expected one of 'elasticsearch', 'forward', 'stdout'"),
     ({"logAgent": {"sink": "forward", "host": "fluentd", "port": 0}},
      "pilothouse:logAgent.port: got 0; expected an integer from 1 to 65535"),
     ({"logAgent": {"sink": "stdout", "namespace": "shop"}},
-     "pilothouse:namespaces: got ['shop']; expected add-on namespaces with 'isolated: false' (add-ons reach the API "
-     "server and the apps; the apps' isolated namespaces let them in per route and metrics port)"),
+     "pilothouse:namespaces[0].isolated: got True; expected false for namespace 'shop', where the logAgent add-on runs "
+     "(add-ons reach the API server and the apps; the apps' isolated namespaces let them in per route and metrics "
+     "port)"),
 ])
 def test_bad_addon_config_names_its_key(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
@@ -151,7 +152,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "pilothouse:target: got 'gke'; expected one of 'aks', 'kubeconfig', 'platformStack'"),
         (LOCAL, {"kubernetesVersion": "1.29"},
          "pilothouse:kubernetesVersion: got '1.29'; expected a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' "
-         "with MINOR from 30 to 37"),
+         "with MINOR from 30 to 37 (ASCII digits, no leading zeros)"),
         (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
                                    "cluster, dbPassword, environment, existingResourceGroup, ingress, kubeContext, "
@@ -159,7 +160,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
                                    "network, nodePools, platformStack, protect, referenceWorkloads, registry, target, "
                                    "workload"),
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
-         "pilothouse:namespaces: got 'shop'; expected names that are unique in the list"),
+         "pilothouse:namespaces[1].name: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},
          f"pilothouse:namespaces[0].name: got 'Shop'; expected {DNS1123_LABEL}"),
         (LOCAL, {"namespaces": [{"name": "shop", "podSecurity": "open"}]},

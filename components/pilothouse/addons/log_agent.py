@@ -140,8 +140,12 @@ class LogAgentArgs(Checked, prefix="log_agent"):
     def __post_init__(self) -> None:
         dns_label("log_agent.name", self.name)
         ImageRef.parse(self.image, "log_agent.image")
-        require_privileged(self.namespace, "log_agent.namespace",
-                           "(the agent reads the node's /var/log through a hostPath volume)")
+        require_privileged(self.namespace, "log_agent.namespace", self.privileged_because)
+
+    @property
+    def privileged_because(self) -> str | None:
+        """Why the agent's namespace must have Pod Security ``privileged`` (always: it reads the host)."""
+        return "(the agent reads the node's /var/log through a hostPath volume)"
 
     def pipeline(self) -> str:
         service = _section("SERVICE", ["Flush 5", "Log_Level info", "Parsers_File /fluent-bit/etc/parsers.conf",

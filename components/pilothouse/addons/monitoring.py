@@ -88,8 +88,12 @@ class MonitoringArgs(Checked, prefix="monitoring"):
         ChartSource.given("monitoring.charts", self.charts).check("monitoring.charts", KUBE_PROMETHEUS_STACK)
         prometheus_duration("monitoring.retention", self.retention)
         prometheus_duration("monitoring.scrape_interval", self.scrape_interval)
-        if self.node_exporter:
-            require_privileged(self.namespace, "monitoring.namespace", "for node-exporter (or node_exporter=False)")
+        require_privileged(self.namespace, "monitoring.namespace", self.privileged_because)
+
+    @property
+    def privileged_because(self) -> str | None:
+        """Why the namespace must have Pod Security ``privileged`` (``None``: it need not)."""
+        return "for node-exporter (or node_exporter=False)" if self.node_exporter else None
 
     def values(self) -> dict[str, Any]:
         prometheus_spec: dict[str, Any] = {

@@ -59,9 +59,11 @@ def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None
                                 f"(Pod Security '{level}' forbids them)")
 
 
-def require_privileged(namespace: NamespaceRef, field: str, why: str) -> None:
-    """Fail now when a host-reading agent would be placed in a namespace that is ours and not privileged."""
-    if isinstance(namespace, Namespace) and namespace.args.pod_security is not PodSecurityLevel.PRIVILEGED:
+def require_privileged(namespace: NamespaceRef, field: str, why: str | None) -> None:
+    """Fail now when a host-reading agent (``why`` it reads the host; ``None``: it does not) would be placed in a
+    namespace that is ours and not privileged."""
+    if why is not None and isinstance(namespace, Namespace) and (
+            namespace.args.pod_security is not PodSecurityLevel.PRIVILEGED):
         raise InvalidValueError(field, namespace.args.name, f"a namespace with Pod Security 'privileged' {why}")
 
 

@@ -7,6 +7,7 @@ DaemonSet reading ``/var/log`` read-only, and the read-only RBAC the Kubernetes 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,7 +20,8 @@ from pilothouse.images.reference import ImageRef
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
-from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes import validation
+from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Port, port_number
 from pilothouse.kubernetes.probes import Probe, Timing
@@ -38,7 +40,11 @@ _OPT_OUTS = {
     "checkov.io/skip1": f"CKV_K8S_23={_WHY_ROOT}",
     "checkov.io/skip2": "CKV_K8S_38=the Kubernetes filter reads pod metadata from the API with a read-only role",
 }
-_HOST = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+#: An Elasticsearch index name (Create index API: lowercase; none of \\ / * ? " < > | space , # :; not starting
+#: with - _ +; not . or ..; at most 255 bytes), narrowed to what Fluent Bit's es output passes through unchanged: it
+#: formats the index with strftime (%), expands ${VAR} in every value, pastes it unescaped into JSON, and keeps
+#: 254 bytes of it. So letters a-z, digits, '.', '_' and '-', starting with a letter or digit.
+_INDEX = re.compile(r"[a-z0-9][a-z0-9._-]{0,253}", re.ASCII)
 
 
 class SinkKind(StrEnum):
@@ -60,7 +66,16 @@ _PLUGIN = {SinkKind.ELASTICSEARCH: "es", SinkKind.FORWARD: "forward", SinkKind.S
 
 @dataclass(frozen=True)
 class LogSink(Checked, prefix="log_agent"):
-    """Where the logs go: ``LogSink.elasticsearch(...)``, ``LogSink.forward(...)`` or ``LogSink.stdout()``."""
+    """Where the logs go: ``LogSink.elasticsearch(...)``, ``LogSink.forward(...)`` or ``LogSink.stdout()``.
+
+    Each value is written into Fluent Bit's configuration file, so each is held to a grammar that cannot change the
+    file's meaning (no line breaks, no ``${VAR}``).
+
+    Raises:
+        InvalidValueError: naming ``log_agent.sink.host`` (not an IPv4 address or an RFC 1123 host name),
+            ``log_agent.sink.port`` (not 1-65535) or ``log_agent.sink.index`` (not an Elasticsearch index name made
+            of ``a-z0-9._-``, 1-254 characters: Fluent Bit formats it with strftime and pastes it into JSON).
+    """
 
     kind: SinkKind
     host: str | None = None
@@ -71,10 +86,15 @@ class LogSink(Checked, prefix="log_agent"):
     def __post_init__(self) -> None:
         if self.kind is SinkKind.STDOUT:
             return
-        if self.host is None or not _HOST.fullmatch(self.host):
+        if self.host is None or not _is_host(self.host):
             raise InvalidValueError("log_agent.sink.host", self.host,
-                                    "a lowercase host name such as 'elasticsearch.logging.svc'")
+                                    "an IPv4 address or a lowercase DNS host name such as 'elasticsearch.logging.svc' "
+                                    "(RFC 1123: labels of 1-63 letters, digits and '-', at most 253 characters)")
         port_number("log_agent.sink.port", self.port if self.port is not None else 0)
+        if self.kind is SinkKind.ELASTICSEARCH and (self.index is None or not _INDEX.fullmatch(self.index)):
+            raise InvalidValueError("log_agent.sink.index", self.index,
+                                    "an Elasticsearch index name of 1-254 characters: lowercase letters a-z, digits, "
+                                    "'.', '_' and '-', starting with a letter or digit")
 
     @classmethod
     @checked_arguments("log_agent")
@@ -104,6 +124,18 @@ class LogSink(Checked, prefix="log_agent"):
         return _section("OUTPUT", lines)
 
 
+def _is_host(value: str) -> bool:
+    """An IPv4 address, or a DNS host name (RFC 1123) whose last label is not all digits (a mistyped address)."""
+    try:
+        ipaddress.IPv4Address(value)
+        return True
+    except ValueError:
+        pass
+    labels = value.split(".")
+    return (not validation.is_dns1123_subdomain(value) and all(len(label) <= 63 for label in labels)
+            and not labels[-1].isdigit())
+
+
 def _section(name: str, lines: list[str]) -> str:
     return f"[{name}]\n" + "".join(f"    {line}\n" for line in lines)
 
@@ -119,14 +151,15 @@ class LogAgentArgs(Checked, prefix="log_agent"):
         name: a DNS-1123 label (default ``"log-agent"``) naming the DaemonSet, its ConfigMap and ServiceAccount,
             and, prefixed ``pilothouse-``, its ClusterRole and ClusterRoleBinding.
         image: the Fluent Bit image reference (default :data:`FLUENT_BIT_IMAGE`).
-        node_selector: node labels the agent's pods are limited to (default empty: every node); checked when the
-            :class:`LogAgent` is created, as ``pod.node_selector``.
+        node_selector: node labels the agent's pods are limited to (default empty: every node); label keys and
+            values as Kubernetes allows them (``log_agent.node_selector[<key>]``), kept sorted by key.
         resources: the container's requests and limits (default requests ``20m`` CPU / ``32Mi`` memory, limits
             ``200m`` / ``128Mi``).
 
     Raises:
         InvalidValueError: naming ``log_agent.name`` (not a DNS-1123 label), ``log_agent.image`` (not an image
-            reference) or ``log_agent.namespace`` (a namespace of ours that is not privileged).
+            reference), ``log_agent.node_selector[<key>]`` (not a label key and value) or ``log_agent.namespace``
+            (a namespace of ours that is not privileged).
     """
 
     namespace: NamespaceRef
@@ -139,6 +172,7 @@ class LogAgentArgs(Checked, prefix="log_agent"):
 
     def __post_init__(self) -> None:
         dns_label("log_agent.name", self.name)
+        object.__setattr__(self, "node_selector", labels("log_agent.node_selector", self.node_selector))
         ImageRef.parse(self.image, "log_agent.image")
         require_privileged(self.namespace, "log_agent.namespace", self.privileged_because)
 

@@ -243,7 +243,9 @@ def _azure(fields: Fields, environment: str, workload: str, location: str) -> Az
     cluster = report.attempt(lambda: _cluster(cluster_fields, system, pools))
     registry = report.attempt(lambda: _registry(fields.section("registry", {})))
     if network is not None and cluster is not None:
-        network_fields.attempt(lambda: network.check_capacity(cluster.all_pools))
+        pool_keys = {f"pools[{index}]": f"{PROJECT}:nodePools[{index - 1}]" for index in range(1, len(pools) + 1)}
+        network_fields.attempt(lambda: network.check_capacity(cluster.all_pools),
+                               {"pools[0]": f"{PROJECT}:cluster.systemPool", **pool_keys})
     if naming is None or network is None or cluster is None or registry is None:
         return None
     return AzureConfig(naming=naming, existing_resource_group=existing, network=network, cluster=cluster,

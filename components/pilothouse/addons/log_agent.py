@@ -17,10 +17,10 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
+from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Port, port_number

@@ -10,7 +10,6 @@ creates the new pool before the old one is deleted and never touches the cluster
 from __future__ import annotations
 
 import base64
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,21 +22,12 @@ from pilothouse.azure.monitoring import LogAnalyticsWorkspace
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.network import Network
 from pilothouse.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPolicy, OutboundType
-from pilothouse.azure.node_pool import NodePoolSpec, OsType
+from pilothouse.azure.node_pool import NodePoolSpec
 from pilothouse.azure.registry import ContainerRegistry
 from pilothouse.azure.roles import ACR_PULL, NETWORK_CONTRIBUTOR, assign_role
 from pilothouse.typed import Checked
 
 CRITICAL_ADDONS_ONLY = "CriticalAddonsOnly=true:NoSchedule"
-
-
-def pool_name(pool: NodePoolSpec) -> str:
-    """The Azure name of a user pool: its name plus a digest of what Azure cannot change in place."""
-    immutable = f"{pool.vm_size}|{pool.os}|{','.join(pool.zones)}|{pool.max_pods}|{pool.spot}"
-    digest = hashlib.sha256(immutable.encode()).hexdigest()
-    if pool.os is OsType.WINDOWS:  # Windows pool names stop at 6 characters
-        return f"{pool.name[:4]}{digest[:2]}"
-    return f"{pool.name[:8]}{digest[:4]}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -202,7 +192,7 @@ class AksCluster(pulumi.ComponentResource):
         if pool.spot:
             spot = {"scale_set_priority": "Spot", "scale_set_eviction_policy": "Delete", "spot_max_price": -1}
         return containerservice.AgentPool(
-            f"{resource_name}-{pool.name}", agent_pool_name=pool_name(pool), resource_name_=cluster.name,
+            f"{resource_name}-{pool.name}", agent_pool_name=pool.azure_name, resource_name_=cluster.name,
             resource_group_name=args.resource_group_name, mode="User", type="VirtualMachineScaleSets",
             os_type=str(pool.os), node_taints=list(pool.taints) or None, **pool_shape(pool, args.network), **spot,
             # Never protected: a pool whose VM size changes is replaced, and the old one must go.

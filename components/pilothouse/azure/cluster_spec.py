@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pilothouse.azure.node_pool import NodePoolSpec, PoolMode
+from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.errors import InvalidValueError
 from pilothouse.typed import Checked
 
@@ -108,13 +108,27 @@ class ClusterSpec(Checked, prefix=""):
     def all_pools(self) -> tuple[NodePoolSpec, ...]:
         return (self.system_pool, *self.user_pools)
 
+    def _check_pool_names(self) -> None:
+        """Two pools are two Azure agent pools: their names, and the Azure names user pools get (shortened, with a
+        digest), differ; two pools writing one Azure pool would delete it together."""
+        seen = {self.system_pool.name: ("system_pool", self.system_pool.name)}
+        for index, pool in enumerate(self.user_pools):
+            if pool.name in {name for _, name in seen.values()}:
+                raise InvalidValueError(f"user_pools[{index}].name", pool.name,
+                                        "node pool names that are unique in the cluster")
+            other = seen.get(pool.azure_name)
+            if other is not None:
+                raise InvalidValueError(
+                    f"user_pools[{index}].name", pool.name,
+                    f"a name whose Azure pool name differs from that of {other[0]} '{other[1]}': both become "
+                    f"'{pool.azure_name}' (the first {4 if pool.os is OsType.WINDOWS else 8} characters and a "
+                    "digest of the VM size, OS, zones, max pods and spot); make them differ in those characters")
+            seen[pool.azure_name] = (f"user_pools[{index}]", pool.name)
+
     def __post_init__(self) -> None:
         if self.system_pool.mode is not PoolMode.SYSTEM:
             raise InvalidValueError("system_pool.mode", str(self.system_pool.mode), "'System'")
-        names = [self.system_pool.name] + [pool.name for pool in self.user_pools]
-        for index, name in enumerate(names):
-            if name in names[:index]:
-                raise InvalidValueError("user_pools", name, "node pool names that are unique in the cluster")
+        self._check_pool_names()
         for cidr in self.authorized_ip_ranges:
             try:
                 ipaddress.ip_network(cidr, strict=True)
@@ -125,6 +139,18 @@ class ClusterSpec(Checked, prefix=""):
                 uuid.UUID(group)
             except ValueError:
                 raise InvalidValueError("admin_group_ids", group, "an Entra ID group object id (a GUID)") from None
+        if self.upgrade_channel is UpgradeChannel.NODE_IMAGE and (
+                self.node_os_upgrade_channel is not NodeOsUpgradeChannel.NODE_IMAGE):
+            # https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image, "Node OS autoupgrade channel known
+            # limitations": the node-image channel sets the node OS channel to NodeImage, which cannot be changed.
+            raise InvalidValueError("node_os_upgrade_channel", str(self.node_os_upgrade_channel),
+                                    "'NodeImage' with upgrade_channel 'node-image' (AKS sets it and it cannot change)")
+        windows = [index for index, pool in enumerate(self.user_pools) if pool.os is OsType.WINDOWS]
+        if windows and self.node_os_upgrade_channel is NodeOsUpgradeChannel.SECURITY_PATCH:
+            # Same page: "The SecurityPatch channel isn't supported on Windows OS node pools."
+            raise InvalidValueError("node_os_upgrade_channel", str(self.node_os_upgrade_channel),
+                                    f"not 'SecurityPatch' with Windows pools (user_pools[{windows[0]}]): AKS supports "
+                                    "it on Linux pools only")
         if self.private and self.authorized_ip_ranges:
             raise InvalidValueError("authorized_ip_ranges", list(self.authorized_ip_ranges),
                                     "no ranges on a private cluster (its API server has no public endpoint)")

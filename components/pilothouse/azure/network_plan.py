@@ -8,13 +8,29 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
 
-from pilothouse.azure.node_pool import NodePoolSpec
+from pilothouse.azure.node_pool import NodePoolSpec, OsType
 from pilothouse.errors import InvalidValueError
 from pilothouse.typed import Checked
 
 IPv4Network = ipaddress.IPv4Network
 #: Azure keeps five addresses of every subnet (network, gateway, two DNS, broadcast).
 AZURE_RESERVED_ADDRESSES = 5
+
+# Rules from Azure's documentation (docs/azure.md lists each with its source):
+#: Virtual Network FAQ, "What address ranges can I use in my virtual networks?".
+VNET_FORBIDDEN = tuple(map(IPv4Network, ("224.0.0.0/4", "255.255.255.255/32", "127.0.0.0/8", "169.254.0.0/16",
+                                         "168.63.129.16/32")))
+#: AKS CNI networking overview, "AKS CNI networking prerequisites": ranges AKS uses itself.
+AKS_RESERVED = tuple(map(IPv4Network, ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")))
+#: Virtual Network FAQ, "How small and how large can virtual networks and subnets be?" (smallest subnet /29);
+#: AKS IP address planning (a cluster's VNet at most /8).
+SMALLEST_SUBNET_PREFIX, LARGEST_VNET_PREFIX = 29, 8
+#: API Server VNet Integration: "The minimum supported API server subnet size is /28."
+API_SERVER_SUBNET_PREFIX = 28
+#: Azure CNI Overlay, "Kubernetes service address range": "It must be smaller than /12."
+LARGEST_SERVICE_PREFIX = 12
+#: Azure CNI Overlay and kubenet give each node a /24 of the pod CIDR.
+NODE_POD_PREFIX = 24
 
 
 class NetworkPlugin(StrEnum):
@@ -42,20 +58,31 @@ class OutboundType(StrEnum):
 
 
 class LoadBalancerSku(StrEnum):
-    """SKU of the cluster's load balancer (Basic is retired for new clusters)."""
+    """SKU of the cluster's load balancer: ``standard``. ``basic`` is named only to be refused clearly: AKS no longer
+    supports it since 30 September 2025 (it never supported several node pools)."""
 
     STANDARD = "standard"
     BASIC = "basic"
 
 
 def parse_cidr(field: str, value: str) -> IPv4Network:
-    """An IPv4 network such as ``10.0.0.0/16``; host bits set is an error, not a guess."""
+    """An IPv4 network written ``10.0.0.0/16``: host bits set, a netmask (``/255.255.0.0``), a leading zero or a
+    bare address is an error, not a guess (Azure takes the text as written)."""
     try:
-        return ipaddress.IPv4Network(value, strict=True)
+        network = ipaddress.IPv4Network(value, strict=True)
     except ValueError:
+        network = None
+    if network is None or str(network) != value:
         raise InvalidValueError(
-            field, value, "an IPv4 network address in CIDR notation such as '10.0.0.0/16'"
-        ) from None
+            field, value, "an IPv4 network address in CIDR notation such as '10.0.0.0/16' (no host bits, a prefix "
+                          "length 0-32, no leading zeros)")
+    return network
+
+
+def _outside(field: str, network: IPv4Network, ranges: tuple[IPv4Network, ...]) -> None:
+    for forbidden in ranges:
+        if network.overlaps(forbidden):
+            raise InvalidValueError(field, str(network), f"a range not overlapping {forbidden}, which Azure reserves")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,9 +110,16 @@ class NetworkPlan(Checked, prefix=""):
             value = getattr(self, field)
             if value is not None:
                 subnets[field] = parse_cidr(field, value)
+        _outside("vnet_cidr", vnet, VNET_FORBIDDEN + AKS_RESERVED)
+        if vnet.prefixlen < LARGEST_VNET_PREFIX:
+            raise InvalidValueError("vnet_cidr", self.vnet_cidr, f"an address space of /{LARGEST_VNET_PREFIX} or "
+                                                                 "smaller (the largest an AKS virtual network may be)")
         for field, subnet in subnets.items():
             if not subnet.subnet_of(vnet):
                 raise InvalidValueError(field, str(subnet), f"a subnet inside vnet_cidr {vnet}")
+            smallest = API_SERVER_SUBNET_PREFIX if field == "api_server_subnet_cidr" else SMALLEST_SUBNET_PREFIX
+            if subnet.prefixlen > smallest:
+                raise InvalidValueError(field, str(subnet), f"a subnet of /{smallest} or larger")
         for (field_a, a), (field_b, b) in combinations(subnets.items(), 2):
             if a.overlaps(b):
                 raise InvalidValueError(field_b, str(b), f"a range not overlapping {field_a} {a}")
@@ -98,12 +132,33 @@ class NetworkPlan(Checked, prefix=""):
         return self.plugin is NetworkPlugin.AZURE and self.pod_subnet_cidr is None
 
     def check_capacity(self, pools: Sequence[NodePoolSpec]) -> None:
-        """The subnets hold every node the pools may reach, upgrade surge included, and their pods."""
+        """The subnets (and the pod CIDR, a /24 per node) hold every node the pools may reach, upgrade surge
+        included, and their pods; Windows pools only where AKS runs them (not kubenet, not Cilium).
+
+        Raises:
+            InvalidValueError: naming ``node_subnet_cidr``, ``pod_subnet_cidr`` or ``pod_cidr`` (too small), or
+                ``pools[<index>].os`` (a Windows pool this network cannot run).
+        """
         nodes = sum(pool.max_count + pool.surge_nodes for pool in pools)
         pods = sum((pool.max_count + pool.surge_nodes) * pool.max_pods for pool in pools)
         needs = {"node_subnet_cidr": nodes + (pods if self.pods_on_node_subnet else 0)}
         if self.pod_subnet_cidr is not None:
             needs["pod_subnet_cidr"] = pods
+        if self.pod_cidr is not None:
+            blocks = 2 ** max(0, NODE_POD_PREFIX - parse_cidr("pod_cidr", self.pod_cidr).prefixlen)
+            if parse_cidr("pod_cidr", self.pod_cidr).prefixlen > NODE_POD_PREFIX or blocks < nodes:
+                raise InvalidValueError(
+                    "pod_cidr", self.pod_cidr,
+                    f"a range with a /{NODE_POD_PREFIX} for each of {nodes} nodes (max counts plus upgrade surge; "
+                    f"plugin '{self.plugin}' gives every node a /{NODE_POD_PREFIX}): /"
+                    f"{NODE_POD_PREFIX - max(0, (nodes - 1).bit_length())} or larger")
+        for index, pool in enumerate(pools):
+            if pool.os is OsType.WINDOWS and (self.plugin is NetworkPlugin.KUBENET
+                                              or self.policy is NetworkPolicy.CILIUM):
+                raise InvalidValueError(
+                    f"pools[{index}].os", str(pool.os),
+                    f"'Linux' with plugin '{self.plugin}' and policy '{self.policy}': AKS runs Windows nodes neither "
+                    "with kubenet nor with Azure CNI powered by Cilium")
         for field, needed in needs.items():
             subnet = parse_cidr(field, getattr(self, field))
             usable = subnet.num_addresses - AZURE_RESERVED_ADDRESSES
@@ -116,6 +171,10 @@ class NetworkPlan(Checked, prefix=""):
 
     def _check_cluster_ranges(self, vnet: IPv4Network) -> None:
         service = parse_cidr("service_cidr", self.service_cidr)
+        if service.prefixlen < LARGEST_SERVICE_PREFIX:
+            raise InvalidValueError("service_cidr", self.service_cidr,
+                                    f"a range of /{LARGEST_SERVICE_PREFIX} or smaller")
+        _outside("service_cidr", service, AKS_RESERVED)
         if service.overlaps(vnet):
             raise InvalidValueError(
                 "service_cidr", self.service_cidr, f"a range not overlapping vnet_cidr {vnet}")
@@ -131,6 +190,7 @@ class NetworkPlan(Checked, prefix=""):
                 f"an address inside service_cidr {service}, not its first two or its last address")
         if self.pod_cidr is not None:
             pods = parse_cidr("pod_cidr", self.pod_cidr)
+            _outside("pod_cidr", pods, AKS_RESERVED)
             for field, other in (("vnet_cidr", vnet), ("service_cidr", service)):
                 if pods.overlaps(other):
                     raise InvalidValueError("pod_cidr", self.pod_cidr,
@@ -159,7 +219,7 @@ class NetworkPlan(Checked, prefix=""):
             raise InvalidValueError(
                 "policy", str(self.policy),
                 "'cilium' only with plugin 'azure-overlay' or 'azure' with a pod subnet")
-        if self.load_balancer_sku is LoadBalancerSku.BASIC and (
-                self.outbound_type is OutboundType.NAT_GATEWAY):
+        if self.load_balancer_sku is LoadBalancerSku.BASIC:
             raise InvalidValueError("load_balancer_sku", str(self.load_balancer_sku),
-                                    "'standard' with outbound type 'natGateway'")
+                                    "'standard': AKS no longer supports the Basic load balancer (retired 30 September "
+                                    "2025)")

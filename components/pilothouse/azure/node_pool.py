@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ class OsType(StrEnum):
     """A node pool's operating system, sent as the agent pool's ``osType``: ``Linux`` (default) or ``Windows``.
 
     A System pool must be Linux. A Windows pool's name is at most 6 characters, and its Azure name keeps 4 of them
-    plus a 2-digit digest (:func:`~pilothouse.azure.cluster.pool_name`).
+    plus a 2-digit digest (:attr:`NodePoolSpec.azure_name`).
     """
 
     LINUX = "Linux"
@@ -79,6 +80,17 @@ class NodePoolSpec(Checked, prefix=""):
         if not 10 <= self.max_pods <= 250:
             raise InvalidValueError("max_pods", self.max_pods, "an integer from 10 to 250")
         count_or_percent("max_surge", self.max_surge, "a node count or a percentage like '33%'")
+
+    @property
+    def azure_name(self) -> str:
+        """The agent pool's name in Azure for a User pool: 8 characters of ``name`` (4 for Windows, whose names stop
+        at 6) and a digest of what Azure cannot change in place (VM size, OS, zones, max pods, spot), so a change to
+        those makes a new pool next to the old one instead of a failed update."""
+        immutable = f"{self.vm_size}|{self.os}|{','.join(self.zones)}|{self.max_pods}|{self.spot}"
+        digest = hashlib.sha256(immutable.encode()).hexdigest()
+        if self.os is OsType.WINDOWS:
+            return f"{self.name[:4]}{digest[:2]}"
+        return f"{self.name[:8]}{digest[:4]}"
 
     @property
     def surge_nodes(self) -> int:

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from pilothouse.azure.network_plan import NetworkPlan, NetworkPlugin, NetworkPolicy
+from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.errors import InvalidValueError
 
 GOOD: dict[str, Any] = {"vnet_cidr": "10.10.0.0/16", "node_subnet_cidr": "10.10.0.0/20"}
@@ -20,11 +21,91 @@ def test_azure_cni_with_pod_subnet_is_accepted() -> None:
     NetworkPlan(**GOOD, plugin=NetworkPlugin.AZURE, pod_cidr=None, pod_subnet_cidr="10.10.32.0/19")
 
 
+CIDR = ("an IPv4 network address in CIDR notation such as '10.0.0.0/16' (no host bits, a prefix length 0-32, no "
+        "leading zeros)")
+
+
+@pytest.mark.parametrize("text", ["10.10.0.0/255.255.0.0", "10.10.0.0/0.0.255.255", "10.10.0.0/016", "10.10.0.0",
+                                  "010.10.0.0/16", " 10.10.0.0/16", "10.10.0.0/16 ", "10.10.0.0/ 16", "10.10.0.0/+16",
+                                  "١٠.10.0.0/16", "10.10.0.0/16\n"])
+def test_networks_are_written_only_as_azure_reads_them(text: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        NetworkPlan(**{**GOOD, "vnet_cidr": text})
+    assert str(error.value) == str(InvalidValueError("vnet_cidr", text, CIDR))
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    # Virtual Network FAQ: ranges a virtual network cannot use; AKS: ranges it reserves.
+    ({"vnet_cidr": "127.0.0.0/16", "node_subnet_cidr": "127.0.0.0/20"},
+     "vnet_cidr: got '127.0.0.0/16'; expected a range not overlapping 127.0.0.0/8, which Azure reserves"),
+    ({"vnet_cidr": "169.254.0.0/16", "node_subnet_cidr": "169.254.0.0/20"},
+     "vnet_cidr: got '169.254.0.0/16'; expected a range not overlapping 169.254.0.0/16, which Azure reserves"),
+    ({"vnet_cidr": "224.0.0.0/16", "node_subnet_cidr": "224.0.0.0/20"},
+     "vnet_cidr: got '224.0.0.0/16'; expected a range not overlapping 224.0.0.0/4, which Azure reserves"),
+    ({"vnet_cidr": "168.63.0.0/16", "node_subnet_cidr": "168.63.0.0/20"},
+     "vnet_cidr: got '168.63.0.0/16'; expected a range not overlapping 168.63.129.16/32, which Azure reserves"),
+    ({"vnet_cidr": "10.0.0.0/7", "node_subnet_cidr": "10.0.0.0/20"},
+     "vnet_cidr: got '10.0.0.0/7'; expected an address space of /8 or smaller (the largest an AKS virtual network "
+     "may be)"),
+    ({"api_server_subnet_cidr": "10.10.16.0/29"},
+     "api_server_subnet_cidr: got '10.10.16.0/29'; expected a subnet of /28 or larger"),
+    ({"node_subnet_cidr": "10.10.0.0/30"}, "node_subnet_cidr: got '10.10.0.0/30'; expected a subnet of /29 or larger"),
+    ({"service_cidr": "10.0.0.0/11"}, "service_cidr: got '10.0.0.0/11'; expected a range of /12 or smaller"),
+    ({"service_cidr": "172.30.0.0/16", "dns_service_ip": "172.30.0.10"},
+     "service_cidr: got '172.30.0.0/16'; expected a range not overlapping 172.30.0.0/16, which Azure reserves"),
+    ({"pod_cidr": "172.16.0.0/12"},
+     "pod_cidr: got '172.16.0.0/12'; expected a range not overlapping 172.30.0.0/16, which Azure reserves"),
+    ({"pod_cidr": "192.0.0.0/16"},
+     "pod_cidr: got '192.0.0.0/16'; expected a range not overlapping 192.0.2.0/24, which Azure reserves"),
+    ({"load_balancer_sku": "basic"},
+     "load_balancer_sku: got 'basic'; expected 'standard': AKS no longer supports the Basic load balancer (retired 30 "
+     "September 2025)"),
+])
+def test_ranges_and_sizes_azure_refuses(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        NetworkPlan(**{**GOOD, **changes})
+    assert str(error.value) == message
+
+
+def test_the_largest_ranges_azure_takes_are_accepted() -> None:
+    NetworkPlan(**{**GOOD, "service_cidr": "100.64.0.0/12", "dns_service_ip": "100.64.0.10",
+                   "api_server_subnet_cidr": "10.10.16.0/28", "vnet_cidr": "10.0.0.0/8",
+                   "node_subnet_cidr": "10.10.0.0/29", "pod_cidr": "192.168.0.0/16"})
+
+
+def test_the_pod_cidr_has_a_block_for_every_node() -> None:
+    """A /24 per node (overlay and kubenet): 15 nodes at full scale plus surge need a /20; a /23 holds 2."""
+    pools = (NodePoolSpec(name="system", mode=PoolMode.SYSTEM, max_count=3, max_surge=1),
+             NodePoolSpec(name="apps", max_count=10, max_surge=1))
+    NetworkPlan(**{**GOOD, "pod_cidr": "192.168.0.0/20"}).check_capacity(pools)
+    with pytest.raises(InvalidValueError) as error:
+        NetworkPlan(**{**GOOD, "pod_cidr": "192.168.0.0/23"}).check_capacity(pools)
+    assert str(error.value) == (
+        "pod_cidr: got '192.168.0.0/23'; expected a range with a /24 for each of 15 nodes (max counts plus upgrade "
+        "surge; plugin 'azure-overlay' gives every node a /24): /20 or larger")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"plugin": NetworkPlugin.KUBENET, "policy": NetworkPolicy.CALICO},
+     "pools[1].os: got 'Windows'; expected 'Linux' with plugin 'kubenet' and policy 'calico': AKS runs Windows nodes "
+     "neither with kubenet nor with Azure CNI powered by Cilium"),
+    ({}, "pools[1].os: got 'Windows'; expected 'Linux' with plugin 'azure-overlay' and policy 'cilium': AKS runs "
+         "Windows nodes neither with kubenet nor with Azure CNI powered by Cilium"),
+])
+def test_windows_pools_only_where_aks_runs_them(changes: dict[str, Any], message: str) -> None:
+    pools = (NodePoolSpec(name="system", mode=PoolMode.SYSTEM), NodePoolSpec(name="win", os=OsType.WINDOWS))
+    with pytest.raises(InvalidValueError) as error:
+        NetworkPlan(**{**GOOD, **changes}).check_capacity(pools)
+    assert str(error.value) == message
+    NetworkPlan(**{**GOOD, "policy": NetworkPolicy.AZURE}).check_capacity(pools)
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"vnet_cidr": "10.10.0.1/16"},
-         "vnet_cidr: got '10.10.0.1/16'; expected an IPv4 network address in CIDR notation such as '10.0.0.0/16'"),
+         "vnet_cidr: got '10.10.0.1/16'; expected an IPv4 network address in CIDR notation such as '10.0.0.0/16' "
+         "(no host bits, a prefix length 0-32, no leading zeros)"),
         ({"node_subnet_cidr": "10.11.0.0/20"},
          "node_subnet_cidr: got '10.11.0.0/20'; expected a subnet inside vnet_cidr 10.10.0.0/16"),
         ({"api_server_subnet_cidr": "10.10.8.0/28"},

@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pilothouse.azure.cluster import AksCluster, AksClusterArgs, pool_name
+from pilothouse.azure.cluster import AksCluster, AksClusterArgs
 from pilothouse.azure.cluster_spec import ClusterSpec, ClusterTier, UpgradeChannel
 from pilothouse.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
 from pilothouse.azure.naming import Naming
@@ -103,7 +103,7 @@ def test_cluster_posture_identity_and_pools() -> None:
     assert sorted(cluster.options["ignoreChanges"]) == [
         "agentPoolProfiles[0].count", "agentPoolProfiles[0].orchestratorVersion", "kubernetesVersion"]
     pool = render.one("azure-native:containerservice:AgentPool")
-    assert pool.inputs["agentPoolName"] == pool_name(APPS)
+    assert pool.inputs["agentPoolName"] == APPS.azure_name
     assert pool.inputs["nodeLabels"] == {"disktype": "ssd"}
     assert (pool.inputs["minCount"], pool.inputs["maxCount"], pool.inputs["enableAutoScaling"]) == (0, 5, True)
     assert pool.options["ignoreChanges"] == ["count", "orchestratorVersion"]
@@ -129,10 +129,10 @@ def test_fixed_size_pools_without_channel_are_fully_managed() -> None:
 
 
 def test_pool_names_change_only_with_immutable_fields() -> None:
-    assert pool_name(APPS) == pool_name(NodePoolSpec(name="apps", vm_size="Standard_D4ds_v5", max_count=9))
-    assert pool_name(APPS) != pool_name(NodePoolSpec(name="apps", vm_size="Standard_D8ds_v5"))
-    assert len(pool_name(NodePoolSpec(name="userpool1234"))) == 12
-    assert len(pool_name(NodePoolSpec(name="win1", os=OsType.WINDOWS))) == 6
+    assert APPS.azure_name == NodePoolSpec(name="apps", vm_size="Standard_D4ds_v5", max_count=9).azure_name
+    assert APPS.azure_name != NodePoolSpec(name="apps", vm_size="Standard_D8ds_v5").azure_name
+    assert len(NodePoolSpec(name="userpool1234").azure_name) == 12
+    assert len(NodePoolSpec(name="win1", os=OsType.WINDOWS).azure_name) == 6
 
 
 def test_roles_are_scoped_and_wired() -> None:

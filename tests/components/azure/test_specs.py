@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pilothouse.azure.cluster_spec import ClusterSpec, MaintenanceWindow
+from pilothouse.azure.cluster_spec import ClusterSpec, MaintenanceWindow, NodeOsUpgradeChannel, UpgradeChannel
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
 from pilothouse.errors import InvalidValueError
@@ -85,11 +85,26 @@ def test_cluster_secure_posture_is_the_default() -> None:
     [
         ({"system_pool": NodePoolSpec(name="system")}, "system_pool.mode: got 'User'; expected 'System'"),
         ({"user_pools": (NodePoolSpec(name="system"),)},
-         "user_pools: got 'system'; expected node pool names that are unique in the cluster"),
+         "user_pools[0].name: got 'system'; expected node pool names that are unique in the cluster"),
         ({"authorized_ip_ranges": ("1.2.3.4/24",)},
          "authorized_ip_ranges: got '1.2.3.4/24'; expected a CIDR such as '203.0.113.0/24'"),
         ({"admin_group_ids": ("admins",)},
          "admin_group_ids: got 'admins'; expected an Entra ID group object id (a GUID)"),
+        ({"user_pools": (NodePoolSpec(name="frontend01"), NodePoolSpec(name="frontend02"))},
+         "user_pools[1].name: got 'frontend02'; expected a name whose Azure pool name differs from that of "
+         "user_pools[0] 'frontend01': both become 'frontend43fb' (the first 8 characters and a digest of the VM size, "
+         "OS, zones, max pods and spot); make them differ in those characters"),
+        ({"user_pools": (NodePoolSpec(name="win1", os=OsType.WINDOWS), NodePoolSpec(name="win1b", os=OsType.WINDOWS))},
+         "user_pools[1].name: got 'win1b'; expected a name whose Azure pool name differs from that of "
+         "user_pools[0] 'win1': both become 'win116' (the first 4 characters and a digest of the VM size, OS, zones, "
+         "max pods and spot); make them differ in those characters"),
+        ({"upgrade_channel": UpgradeChannel.NODE_IMAGE, "node_os_upgrade_channel": NodeOsUpgradeChannel.SECURITY_PATCH},
+         "node_os_upgrade_channel: got 'SecurityPatch'; expected 'NodeImage' with upgrade_channel 'node-image' (AKS "
+         "sets it and it cannot change)"),
+        ({"user_pools": (NodePoolSpec(name="win", os=OsType.WINDOWS),),
+          "node_os_upgrade_channel": NodeOsUpgradeChannel.SECURITY_PATCH},
+         "node_os_upgrade_channel: got 'SecurityPatch'; expected not 'SecurityPatch' with Windows pools "
+         "(user_pools[0]): AKS supports it on Linux pools only"),
         ({"private": True, "authorized_ip_ranges": ("1.2.3.0/24",)},
          "authorized_ip_ranges: got ['1.2.3.0/24']; expected no ranges on a private cluster "
          "(its API server has no public endpoint)"),

@@ -150,7 +150,7 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
                                 allowed="2-8 lowercase letters and digits, starting with a letter")
     target = fields.choice("target", Target)
-    if report.errors:  # without a valid target, no key can be judged (each target takes its own keys)
+    if _refused(report, fields.key("target")):  # each target takes its own keys: none can be judged without it
         report.check()
     version = _kubernetes_version(fields)
     protect = fields.boolean("protect", False)

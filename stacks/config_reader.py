@@ -22,6 +22,8 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 _MISSING = object()
+#: A snake_case field name inside a message ("inside vnet_cidr 10.0.0.0/16"), not a quoted example ('my_value').
+_FIELD_NAME = re.compile(r"(?<!['\w])[a-z]+(?:_[a-z]+)+\b(?!')")
 
 
 class InvalidConfigError(InvalidValueError):
@@ -241,7 +243,7 @@ class Fields:
         return f"{self.key(target)}{rest}"
 
     def _config_error(self, error: InvalidValueError, keys: Mapping[str, str]) -> InvalidValueError:
-        allowed = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda match: snake_to_camel(match.group(0)), error.allowed)
+        allowed = _FIELD_NAME.sub(lambda match: snake_to_camel(match.group(0)), error.allowed)
         key = error.field if ":" in error.field else self.config_key(error.field, keys)
         return InvalidValueError(key, self._shown(key, error.value), allowed)
 

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 import pulumi
-
-#: A snake_case field name inside a message ("inside vnet_cidr 10.0.0.0/16").
-_FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 class InvalidValueError(ValueError, pulumi.RunError):
@@ -25,12 +19,6 @@ class InvalidValueError(ValueError, pulumi.RunError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{_bounded(field)}: got {_shown(value)}; expected {allowed}")
-
-    def within(self, prefix: str, rename: Callable[[str], str] = str, field: str | None = None) -> InvalidValueError:
-        """The same error with its field placed under ``prefix`` (a config key), fields named in the
-        message renamed the same way (``vnet_cidr`` -> ``vnetCidr``)."""
-        allowed = _FIELD_NAME.sub(lambda match: rename(match.group(0)), self.allowed)
-        return InvalidValueError(f"{prefix}.{rename(field or self.field)}", self.value, allowed)
 
 
 #: The longest value or field a message repeats in full; longer ones are cut, with their length.

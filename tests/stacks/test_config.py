@@ -6,9 +6,10 @@ import pytest
 
 import stacks
 from pilothouse.errors import InvalidValueError
-from stacks.config import Target, parse
+from stacks.config import Target, parse, raw_config
+from stacks.config_reader import InvalidConfigError
 from tests.conftest import RunProgram
-from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN
+from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE
 
 LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
                          "kubeconfig": ".pilothouse/cluster/kubeconfig",
@@ -198,3 +199,100 @@ def test_each_bad_value_names_its_key(base: dict[str, Any], changes: dict[str, A
         assert str(error.value).startswith("pilothouse:location: got 'mars'; expected an Azure region name")
     else:
         assert str(error.value) == message
+
+
+def test_every_refused_value_is_reported_at_once_with_its_key() -> None:
+    """One line per refused value, a count first; a section whose reads failed is not also judged as a whole."""
+    with pytest.raises(InvalidConfigError) as error:
+        parse({**DEV, "environment": "Dev", "protect": "yes", "typo": 1,
+               "network": {"vnetCidr": "10.10.0.0/255.255.0.0", "nodeSubnetCidr": 20, "plugin": "flannel"},
+               "nodePools": [{"name": "apps", "maxCount": "3"}],
+               "namespaces": [{"name": "kube-system"}, {"name": "shop", "quota": {"requestsCpu": "two"}}],
+               "logAgent": {"sink": "elasticsearch", "host": "es", "index": "logs\n[OUTPUT]"}})
+    assert str(error.value).splitlines() == [
+        "9 errors:",
+        "  pilothouse:environment: got 'Dev'; expected 2-8 lowercase letters and digits, starting with a letter",
+        "  pilothouse:protect: got 'yes'; expected true or false",
+        "  pilothouse:network.plugin: got 'flannel'; expected one of 'kubenet', 'azure', 'azure-overlay'",
+        "  pilothouse:network.nodeSubnetCidr: got 20; expected a string",
+        "  pilothouse:nodePools[0].maxCount: got '3'; expected an integer from 0 to 1000",
+        "  pilothouse:namespaces[0].name: got 'kube-system'; expected a namespace this stack creates, none of default, "
+        "kube-node-lease, kube-public, kube-system (Kubernetes creates those and runs its own components there)",
+        "  pilothouse:namespaces[1].quota.requestsCpu: got 'two'; expected a Kubernetes quantity: a non-negative "
+        "number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent such as "
+        "e3) such as '250m', '1', '64Mi' or '1Gi'",
+        "  pilothouse:logAgent.index: got 'logs\\n[OUTPUT]'; expected an Elasticsearch index name of 1-254 "
+        "characters: lowercase letters a-z, digits, '.', '_' and '-', starting with a letter or digit",
+        "  pilothouse:typo: got 1; expected no such key here; known keys: cluster, dbPassword, environment, "
+        "existingResourceGroup, ingress, kubeContext, kubeconfig, kubernetesVersion, location, logAgent, monitoring, "
+        "namespaces, network, nodePools, platformStack, protect, referenceWorkloads, registry, target, workload",
+    ]
+    # What a refused value is part of is not judged from stand-ins: no network plan, no cluster, no log agent.
+    assert len(error.value.errors) == 9
+
+
+@pytest.mark.parametrize("text", ['["x"]', '{"a": 1}', "true", "[]", "{}", "null", "1.30"])
+def test_a_secret_is_text_whatever_it_looks_like(text: str) -> None:
+    raw = raw_config({"pilothouse:dbPassword": text, "pilothouse:protect": "true"}, frozenset({"dbPassword"}))
+    assert raw == {"dbPassword": text, "protect": True}
+    config = parse({**LOCAL, **raw, "referenceWorkloads": True}, secret_keys=frozenset({"dbPassword"}))
+    assert config.db_password == text
+
+
+def test_a_secret_is_never_shown_in_an_error() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, "dbPassword": ["hunter2"]}, secret_keys=frozenset({"dbPassword"}))
+    assert str(error.value) == "pilothouse:dbPassword: got '[not shown]'; expected a string"
+    assert "hunter2" not in repr(error.value.value)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"namespaces": [{"name": "shop"}, {"name": "monitoring", "isolated": False}], "logAgent": {"sink": "stdout"}},
+     "pilothouse:namespaces[1].podSecurity: got 'restricted'; expected 'privileged' for namespace 'monitoring', "
+     "where the logAgent add-on runs (the agent reads the node's /var/log through a hostPath volume)"),
+    ({"namespaces": [{"name": "shop"}, {"name": "monitoring", "isolated": False, "podSecurity": "baseline"}],
+      "monitoring": {"retention": "1d"}},
+     "pilothouse:namespaces[1].podSecurity: got 'baseline'; expected 'privileged' for namespace 'monitoring', "
+     "where the monitoring add-on runs for node-exporter (or node_exporter=False)"),
+    ({"namespaces": [{"name": "shop"}, {"name": "monitoring", "podSecurity": "privileged", "isolated": False}],
+      "logAgent": {"sink": "stdout", "nodeSelector": {"disktype": "s s d"}}},
+     f"pilothouse:logAgent.nodeSelector['disktype']: got 's s d'; expected {LABEL_VALUE}"),
+    ({"namespaces": [{"name": "default"}]},
+     "pilothouse:namespaces[0].name: got 'default'; expected a namespace this stack creates, none of default, "
+     "kube-node-lease, kube-public, kube-system (Kubernetes creates those and runs its own components there)"),
+])
+def test_addon_and_namespace_rules_are_checked_before_anything_is_registered(changes: dict[str, Any],
+                                                                             message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, **changes})
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"ingress": {"serviceType": "NodePort", "dnsLabel": "shop-dev"}},
+     "pilothouse:ingress.serviceType: got 'NodePort'; expected 'LoadBalancer' when a public endpoint is given"),
+    ({"ingress": {"class": "Traefik"}},
+     f"pilothouse:ingress.class: got 'Traefik'; expected {DNS1123_SUBDOMAIN}"),
+    ({"logAgent": {"sink": "forward", "host": "fluentd_aggregator"}},
+     "pilothouse:logAgent.host: got 'fluentd_aggregator'; expected an IPv4 address or a lowercase DNS host name such "
+     "as 'elasticsearch.logging.svc' (RFC 1123: labels of 1-63 letters, digits and '-', at most 253 characters)"),
+    ({"existingResourceGroup": "rg/with/slashes"}, None),
+    ({"nodePools": [{"name": "win", "os": "Windows"}]},
+     "pilothouse:nodePools[0].os: got 'Windows'; expected 'Linux' with plugin 'azure-overlay' and policy 'cilium': AKS "
+     "runs Windows nodes neither with kubenet nor with Azure CNI powered by Cilium"),
+    ({"network": {**DEV["network"], "podCidr": "192.168.0.0/23"}},
+     "pilothouse:network.podCidr: got '192.168.0.0/23'; expected a range with a /24 for each of 8 nodes (max counts "
+     "plus upgrade surge; plugin 'azure-overlay' gives every node a /24): /21 or larger"),
+    ({"kubernetesVersion": "1.034"}, None),
+    ({"kubernetesVersion": "1.\u0663\u0664"}, None),
+    ({"kubernetesVersion": "1." + "3" * 5000}, None),
+])
+def test_values_azure_refuses_are_named_by_their_key(changes: dict[str, Any], message: str | None) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**DEV, "namespaces": ADDON_NAMESPACES, **changes})
+    if message is not None:
+        assert str(error.value) == message
+    else:
+        key = next(iter(changes))
+        assert str(error.value).startswith(f"pilothouse:{key}: got ")
+        assert "\n" not in str(error.value)

@@ -68,6 +68,8 @@ def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceAr
     sections = {"ingress": (addons.ingress.controller if addons.ingress else None, ingress),
                 "monitoring": (addons.monitoring, monitoring), "logAgent": (addons.log_agent, logs)}
     by_name = {namespace.name: namespace for namespace in declared}
+    if report.refused(fields.key("namespaces")):
+        sections = {}  # which namespaces exist is not known
     for name, (args, section) in sections.items():
         if args is None or section is None or not isinstance(args.namespace, str):
             continue
@@ -129,6 +131,7 @@ def _monitoring(f: Fields) -> MonitoringArgs:
 def _log_agent(f: Fields) -> LogAgentArgs:
     def sink() -> LogSink:
         kind = f.choice("sink", SinkKind)
+        f.needs("sink")  # the keys that follow depend on the kind of sink
         if kind is SinkKind.STDOUT:
             return LogSink.stdout()
         host, port = f.string("host"), f.optional_integer("port", minimum=1, maximum=65535)

@@ -37,7 +37,7 @@ from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quota import LimitDefaults, Quota
 from stacks.addons_config import AddonsConfig, parse_addons
-from stacks.config_reader import Fields, Report, build, required
+from stacks.config_reader import Fields, build, required
 
 PROJECT = "pilothouse"
 #: Namespaces the reference workload set is placed in.
@@ -150,15 +150,18 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
                                 allowed="2-8 lowercase letters and digits, starting with a letter")
     target = fields.choice("target", Target)
-    if _refused(report, fields.key("target")):  # each target takes its own keys: none can be judged without it
+    if report.refused(fields.key("target")):  # each target takes its own keys: none can be judged without it
         report.check()
     version = _kubernetes_version(fields)
     protect = fields.boolean("protect", False)
-    # Read on every target: Pulumi.yaml gives them defaults, so any stack has them.
+    # Checked on every target: Pulumi.yaml gives them defaults, so any stack has them (only AKS names things).
     workload, location = fields.string("workload", "pilothouse"), fields.string("location", "koreacentral")
+    naming = None
+    if not any(report.refused(fields.key(key)) for key in ("environment", "workload", "location")):
+        naming = fields.attempt(lambda: Naming(workload=workload, environment=environment, location=location))
     azure = kubeconfig = platform_stack = None
     if target is Target.AKS:
-        azure = _azure(fields, environment, workload, location)
+        azure = _azure(fields, naming)
     else:
         for unused in ("network", "cluster", "registry", "nodePools",
                        "existingResourceGroup"):
@@ -178,7 +181,7 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     reference = fields.boolean("referenceWorkloads", False)
     declared = {namespace.name for namespace in namespaces}
     missing = [name for name in REFERENCE_NAMESPACES if name not in declared]
-    if reference and missing and not _refused(report, fields.key("namespaces")):
+    if reference and missing and not report.refused(fields.key("namespaces")):
         fields.refuse("namespaces", [n.name for n in namespaces],
                       f"the namespaces {list(REFERENCE_NAMESPACES)} the reference workloads run in")
     db_password = fields.optional_string("dbPassword")
@@ -192,11 +195,6 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,
                        azure=azure, kubeconfig=kubeconfig, platform_stack=platform_stack, namespaces=namespaces,
                        reference_workloads=reference, db_password=db_password, addons=addons)
-
-
-def _refused(report: Report, key: str) -> bool:
-    """An error was reported on ``key`` or inside it (a check across its values would repeat it)."""
-    return any(error.field == key or error.field.startswith((f"{key}.", f"{key}[")) for error in report.errors)
 
 
 def _kubernetes_version(fields: Fields) -> str:
@@ -226,11 +224,8 @@ def _namespaces(fields: Fields) -> tuple[NamespaceArgs, ...]:
     return tuple(namespaces)
 
 
-def _azure(fields: Fields, environment: str, workload: str, location: str) -> AzureConfig | None:
+def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
     report = fields.report
-    naming = None
-    if not any(_refused(report, fields.key(key)) for key in ("environment", "workload", "location")):
-        naming = fields.attempt(lambda: Naming(workload=workload, environment=environment, location=location))
     existing = fields.optional_string("existingResourceGroup")
     if existing is not None:
         fields.attempt(lambda: check_name(ResourceKind.RESOURCE_GROUP, existing, "name"),

@@ -53,6 +53,10 @@ class Report:
         if all(str(error) != str(known) for known in self.errors):
             self.errors.append(error)
 
+    def refused(self, key: str) -> bool:
+        """A value at ``key`` or inside it was refused (a check across its values would only repeat that)."""
+        return any(error.field == key or error.field.startswith((f"{key}.", f"{key}[")) for error in self.errors)
+
     def attempt(self, factory: Callable[[], T]) -> T | None:
         """``factory()``, or ``None`` when it was refused (its error reported) or built from a refused value."""
         try:
@@ -139,10 +143,13 @@ class Fields:
 
     def optional_string(self, name: str, *, pattern: str | None = None,
                         allowed: str = "a string") -> str | None:
+        """The value, or ``None`` when unset or refused (no check then runs on a stand-in)."""
         if self.unset(name):
             self._read.add(name)
             return None
-        return self.string(name, pattern=pattern, allowed=allowed)
+        before = len(self.report.errors)
+        value = self.string(name, pattern=pattern, allowed=allowed)
+        return None if self._muted or len(self.report.errors) > before else value
 
     def integer(self, name: str, default: int | object = _MISSING, *,
                 minimum: int, maximum: int) -> int:
@@ -152,10 +159,13 @@ class Fields:
         return value  # type: ignore[return-value]
 
     def optional_integer(self, name: str, *, minimum: int, maximum: int) -> int | None:
+        """The value, or ``None`` when unset or refused."""
         if self.unset(name):
             self._read.add(name)
             return None
-        return self.integer(name, minimum=minimum, maximum=maximum)
+        before = len(self.report.errors)
+        value = self.integer(name, minimum=minimum, maximum=maximum)
+        return None if self._muted or len(self.report.errors) > before else value
 
     def boolean(self, name: str, default: bool | object = _MISSING) -> bool:
         value, given = self._get(name, default, False)
@@ -255,19 +265,27 @@ class Fields:
         except SkippedError:
             return None
         except InvalidValueError as error:
-            self.report.add(self._config_error(error, keys or {}))
+            if not self._muted:  # a check of stand-ins: the section's own error is reported
+                self.report.add(self._config_error(error, keys or {}))
             return None
+
+    def needs(self, *names: str) -> None:
+        """Stop building what depends on keys ``names`` when one was refused (raises :class:`SkippedError`)."""
+        if self._muted or any(self.report.refused(self.key(name)) for name in names):
+            raise SkippedError
 
     @contextmanager
     def building(self, keys: Mapping[str, str]) -> Iterator[None]:
-        """Report errors of a component value type built from these fields by config key; stop what needs it."""
+        """Report errors of a component value type built from these fields by config key; stop what needs it.
+
+        Unknown keys are reported when the value type was built (a value type that stops early leaves keys unread,
+        which are not unknown)."""
         before = len(self.report.errors)
         try:
             yield
         except InvalidValueError as error:
             if len(self.report.errors) == before and not self._muted:  # not a consequence of a refused read
                 self.report.add(self._config_error(error, keys))
-            self.reject_unknown()
             raise SkippedError from None
         self.reject_unknown()
         if len(self.report.errors) > before or self._muted:

@@ -88,11 +88,20 @@ def test_a_render_folder_with_a_stranger_inside_is_not_replaced(project: Path) -
 
 
 @pytest.mark.parametrize(("file", "content", "message"), [
-    ("Pulumi.yaml", "name: [shop", "error: Pulumi.yaml: not valid YAML at line 1, column 12: expected ',' or ']', "
-                                   "but got '<stream end>'\n"),
-    ("Pulumi.yaml", "- shop\n", "error: Pulumi.yaml: expected a mapping with the project's name\n"),
+    # The Pulumi CLI's own messages (tests/fixtures/stack_config/corpus.json), with the file, line and column.
+    ("Pulumi.yaml", "name: [shop", "error: Pulumi.yaml: could not unmarshal 'Pulumi.yaml': invalid YAML file: yaml: "
+                                   "did not find expected ',' or ']' (found at line 1, column 12)\n"),
+    ("Pulumi.yaml", "- shop\n",
+     "error: Pulumi.yaml: could not unmarshal 'Pulumi.yaml': project is missing a 'name' attribute\n"),
     ("Pulumi.dev.yaml", "config: [a]\n",
-     "error: Pulumi.dev.yaml: expected a mapping whose config: is a mapping of keys\n"),
+     "error: Pulumi.dev.yaml: getting stack configuration: invalid YAML file: could not unmarshal map: yaml: unmarshal "
+     "errors: line 1: cannot unmarshal !!seq into map[string]config.Value\n"),
+    ("Pulumi.dev.yaml", "config:\n  shop:a: 1\n  shop:a: 2\n",
+     "error: Pulumi.dev.yaml: getting stack configuration: yaml: unmarshal errors: line 3: mapping key \"shop:a\" "
+     "already defined at line 2\n"),
+    ("Pulumi.dev.yaml", "config:\n\tshop:a: 1\n",
+     "error: Pulumi.dev.yaml: getting stack configuration: invalid YAML file: yaml: line 2: found character that "
+     "cannot start any token (found at line 2, column 1)\n"),
 ])
 def test_a_project_file_pulumi_cannot_read_is_one_line(project: Path, file: str, content: str, message: str) -> None:
     (project / file).write_text(content)
@@ -129,6 +138,7 @@ def test_a_declared_secret_given_in_plain_text_is_refused_as_the_cli_refuses_it(
     (project / "Pulumi.dev.yaml").write_text("config:\n  shop:dbPassword: hunter2\n")
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
     assert (result.returncode, result.stderr) == (
-        2, "error: Stack 'dev' with configuration key 'dbPassword' must be encrypted as it's secret\n")
+        2, "error: Pulumi.dev.yaml: validating stack config: Stack 'dev' with configuration key 'dbPassword' must be "
+           "encrypted as it's secret\n")
     (project / "Pulumi.dev.yaml").write_text("config:\n  shop:dbPassword:\n    secure: AAABAJzM3Zq4k1xJrQ==\n")
     assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0

@@ -14,6 +14,7 @@ objects. Release hands the objects to Helm, and a preview would only show a valu
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,13 +129,24 @@ class ChartSource(Checked, prefix="charts"):
         files = [Path(self.directory, "gateway-api", name) for name in GATEWAY_API_CRDS]
         for path in files:
             try:
-                crd = yaml.safe_load(path.read_text())
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                crd = None
-            if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
+                stat = path.stat()
+            except OSError:
+                stat = None
+            if stat is None or not _is_crd(str(path), stat.st_mtime_ns, stat.st_size):
                 raise InvalidValueError(field, str(path), f"the Gateway API {GATEWAY_API_VERSION} CRD manifests "
                                                           "(make charts)")
         return [str(path) for path in files]
+
+
+@functools.cache
+def _is_crd(path: str, mtime_ns: int, size: int) -> bool:
+    """The file is a CustomResourceDefinition manifest; remembered per version of the file (its time and size), as
+    a CRD is large (seconds to parse) and every args object that names it checks it."""
+    try:
+        crd = yaml.safe_load(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(crd, dict) and crd.get("kind") == "CustomResourceDefinition"
 
 
 def install(resource_name: str, chart: PinnedChart, source: ChartSource, *, namespace: str,

@@ -1,0 +1,793 @@
+"""Pulumi stack files read as the Pulumi CLI (v3.274.1) reads them, down to the text the program receives.
+
+The CLI decodes ``Pulumi.<stack>.yaml`` with Go's gopkg.in/yaml.v3 v3.0.1, re-encodes it, decodes it again
+(sdk/go/common/workspace/loaders.go:173-233) and turns each top-level config value into text
+(sdk/go/common/resource/config/object.go:403-419). This module follows those rules on top of PyYAML's
+scanner, parser and composer (with libyaml's tab rules), with its own resolver and constructor.
+
+Citations: ``Y3`` = gopkg.in/yaml.v3@v3.0.1, ``SDK`` = pulumi/sdk/v3@v3.274.1/go/common, ``GOJSON`` = Go's
+encoding/json/encode.go, ``STRCONV`` = Go's strconv/ftoa.go.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import functools
+import json
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from yaml.composer import Composer
+from yaml.error import MarkedYAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner, ScannerError
+
+_CONFIG_KEY_FORM = "(configuration keys should be of the form `<namespace>:<name>`)"
+
+
+class StackYamlError(ValueError):
+    """What the CLI refuses in a project or stack file. ``cli_text`` is the CLI's own message after ``error: ``
+    (may span lines); ``line`` the line the CLI names, if any; ``str()`` is one line naming the file."""
+
+    def __init__(self, file_name: str, cli_text: str, line: int | None = None, where: str = "") -> None:
+        self.file_name, self.cli_text, self.line, self.where = file_name, cli_text, line, where
+        super().__init__(f"{file_name}: {cli_text.replace(chr(10) + '  ', ' ')}{where}")
+
+    def within(self, stage: str) -> StackYamlError:
+        """The same error as the CLI prints it from ``stage`` (e.g. ``getting stack configuration: ``)."""
+        return StackYamlError(self.file_name, stage + self.cli_text, self.line, self.where)
+
+
+@dataclass(frozen=True)
+class GoTime:
+    """A ``time.Time`` as yaml.v3 resolves a timestamp (Y3/resolve.go:294-330); local time taken as UTC."""
+
+    moment: dt.datetime  # naive, wall clock at ``offset``
+    nanos: int
+    offset: int  # seconds east of UTC
+
+    def _zone(self, sep: str) -> str:
+        sign, rest = ("-", -self.offset) if self.offset < 0 else ("+", self.offset)
+        return f"{sign}{rest // 3600:02d}{sep}{rest % 3600 // 60:02d}"
+
+    def _fraction(self) -> str:
+        return f".{self.nanos:09d}".rstrip("0") if self.nanos else ""
+
+    def string(self) -> str:
+        """Go's ``Time.String()`` ("2006-01-02 15:04:05.999999999 -0700 MST"), as object.go:490-491 uses it."""
+        name = "UTC" if self.offset == 0 else self._zone("")
+        return f"{self.moment:%Y-%m-%d %H:%M:%S}{self._fraction()} {self._zone('')} {name}"
+
+    def rfc3339(self) -> str:
+        """``time.RFC3339Nano``, as yaml.v3 (Y3/encode.go:385-389) and encoding/json write a time."""
+        zone = "Z" if self.offset == 0 else self._zone(":")
+        return f"{self.moment:%Y-%m-%dT%H:%M:%S}{self._fraction()}{zone}"
+
+
+@dataclass(frozen=True)
+class Secure:
+    """A ``secure:`` ciphertext: a map of exactly one key ``secure`` with a string value (object.go:541-550)."""
+
+    ciphertext: str
+
+
+class AnyKeyMap(dict[str | None, Any]):
+    """A mapping with a key that is not a string: yaml.v3 decodes it as ``map[any]any`` (Y3/decode.go:790-795,
+    864-876). Keys are kept as Go's ``fmt.Sprintf("%v")`` text after the round trip (object.go:505-510); a null
+    key is ``None``."""
+
+
+# ---------------------------------------------------------------------------------------------- scanning
+class _Scanner(Reader, Scanner):
+    """PyYAML's scanner with libyaml's tab rules (Y3/scannerc.go:1549-1563, 2772-2790): tabs separate tokens
+    in flow context and where no simple key may start (after ``key:``), and are blanks inside plain scalars."""
+
+    def scan_to_next_token(self) -> None:
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():  # type: ignore[no-untyped-call]
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> list[str] | None:
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        if self.peek() not in "\r\n\x85\u2028\u2029":
+            return [whitespaces] if whitespaces else []
+        line_break: str = self.scan_line_break()  # type: ignore[no-untyped-call]
+        self.allow_simple_key = True
+        breaks: list[str] = []
+        while True:
+            if self.column == 0 and self.prefix(3) in ("---", "...") and self.peek(3) in "\0 \t\r\n\x85\u2028\u2029":
+                return None
+            if self.peek() == "\t" and self.column < indent:
+                raise ScannerError("while scanning a plain scalar", start_mark,
+                                   "found a tab character that violates indentation", self.get_mark())
+            if self.peek() in " \t":
+                self.forward()
+            elif self.peek() in "\r\n\x85\u2028\u2029":
+                breaks.append(self.scan_line_break())  # type: ignore[no-untyped-call]
+            else:
+                break
+        if line_break != "\n":
+            return [line_break, *breaks]
+        return breaks or [" "]
+
+
+class _NoResolver:
+    """Leaves an untagged node's tag empty: resolution happens in :func:`_resolve`, as yaml.v3 does."""
+
+    def __init__(self) -> None:
+        pass
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: object, value: object, implicit: object) -> str:
+        return ""
+
+
+class _Loader(_Scanner, Parser, Composer, _NoResolver):
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _NoResolver.__init__(self)
+
+
+_LIBYAML_PROBLEMS = [  # PyYAML's wording (and context) -> libyaml's (Y3/parserc.go, Y3/scannerc.go)
+    (r"expected <block end>, but found .*", "while parsing a block mapping", "did not find expected key"),
+    (r"expected <block end>, but found .*", "while parsing a block collection", "did not find expected '-' indicator"),
+    (r"expected the node content, but found .*", None, "did not find expected node content"),
+    (r"expected (.*), but (got|found) .*", None, r"did not find expected \1"),
+    (r"mapping values are not allowed here", None, "mapping values are not allowed in this context"),
+    (r"found character .* that cannot start any token", None, "found character that cannot start any token"),
+]
+
+
+def _syntax_error(error: MarkedYAMLError, file_name: str) -> StackYamlError:
+    """The line as yaml.v3 prints it (Y3/decode.go:112-138): the context mark's line if not 0, else the problem
+    mark's; 0-based, plus one only for scanner errors; no line when both are 0."""
+    problem = error.problem or "unknown problem parsing YAML content"
+    for pattern, context, libyaml in _LIBYAML_PROBLEMS:
+        if re.fullmatch(pattern, problem) and context in (None, error.context):
+            problem = re.sub(pattern, libyaml, problem)
+            break
+    line = 0
+    for mark in (error.context_mark, error.problem_mark):
+        if mark is not None and mark.line != 0:
+            line = mark.line + (1 if isinstance(error, ScannerError) else 0)
+            break
+    mark = error.problem_mark
+    where = f" (found at line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    prefix = f"line {line}: " if line else ""
+    return StackYamlError(file_name, f"invalid YAML file: yaml: {prefix}{problem}", line or None, where)
+
+
+def _compose(text: str, file_name: str) -> Node | None:
+    """The first document's node tree (yaml.v3's Unmarshal reads only the first document)."""
+    if text.startswith("\ufeff"):  # loaders.go:31-49
+        text = text[1:]
+    loader = _Loader(text)
+    try:
+        return loader.get_node() if loader.check_node() else None
+    except MarkedYAMLError as error:
+        raise _syntax_error(error, file_name) from None
+    finally:
+        loader.dispose()
+
+
+# ---------------------------------------------------------------------------------------------- resolving
+_HINTS = {**dict.fromkeys("+-", "S"), **dict.fromkeys("0123456789", "D"), **dict.fromkeys("yYnNtTfFoO~", "M"), ".": "."}
+_SPECIAL: dict[str, tuple[str, object]] = {  # Y3/resolve.go:47-69
+    **dict.fromkeys(["true", "True", "TRUE"], ("!!bool", True)),
+    **dict.fromkeys(["false", "False", "FALSE"], ("!!bool", False)),
+    **dict.fromkeys(["", "~", "null", "Null", "NULL"], ("!!null", None)),
+    **dict.fromkeys([".nan", ".NaN", ".NAN"], ("!!float", math.nan)),
+    **dict.fromkeys([".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"], ("!!float", math.inf)),
+    **dict.fromkeys(["-.inf", "-.Inf", "-.INF"], ("!!float", -math.inf)),
+    "<<": ("!!merge", "<<"),
+}
+_RESOLVABLE = {"", "!!str", "!!bool", "!!int", "!!float", "!!null", "!!timestamp"}
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")  # resolve.go:123
+_GO_INT = re.compile(r"([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
+_INT64, _UINT64 = 2**63, 2**64
+_TIMESTAMP = re.compile(  # the formats of resolve.go:294-301, as time.Parse reads them
+    r"(\d{4})-(\d\d?)-(\d\d?)(?:(?:([Tt])|( ))(\d\d?):(\d\d?):(\d\d?)(?:[.,](\d+))?(Z|[+-]\d\d:\d\d)?)?")
+
+
+def _go_parse_int(text: str, *, unsigned: bool) -> int | None:
+    """``strconv.ParseInt(text, 0, 64)`` / ``ParseUint``: base prefixes, a leading 0 for octal."""
+    match = _GO_INT.fullmatch(text)
+    if match is None or (unsigned and match[1]):
+        return None
+    digits = match[2]
+    base, body = 10, digits
+    if len(digits) > 1 and digits[0] == "0":
+        base = {"x": 16, "o": 8, "b": 2}.get(digits[1].lower(), 8)
+        body = digits if digits[1].isdigit() else digits[2:]
+    value = int(body, base)
+    value = -value if match[1] == "-" else value
+    if unsigned:
+        return value if value < _UINT64 else None
+    return value if -_INT64 <= value < _INT64 else None
+
+
+def _go_parse_float(text: str) -> float | None:
+    """``strconv.ParseFloat(text, 64)`` for YAML-style floats; out of range is an error (resolve.go:204-209)."""
+    value = float(text)
+    return None if math.isinf(value) else value
+
+
+def _parse_timestamp(text: str) -> GoTime | None:
+    """yaml.v3's ``parseTimestamp`` (resolve.go:306-330)."""
+    match = _TIMESTAMP.fullmatch(text)
+    if match is None or (match[6] is not None and match[5] is not None and match[10] is not None):
+        return None  # "2006-1-2 15:4:5" takes no zone
+    if match[4] is not None and match[10] is None:
+        return None  # "2006-1-2T15:4:5Z07:00" needs one
+    year, month, day, hour, minute, second = (int(match[i] or 0) for i in (1, 2, 3, 6, 7, 8))
+    try:
+        moment = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    offset = 0
+    if match[10] and match[10] != "Z":
+        offset = (1 if match[10][0] == "+" else -1) * (int(match[10][1:3]) * 3600 + int(match[10][4:6]) * 60)
+    return GoTime(moment, int((match[9] or "0")[:9].ljust(9, "0")), offset)
+
+
+def _resolve(tag: str, text: str) -> tuple[str, object]:
+    """yaml.v3's ``resolve`` (Y3/resolve.go:125-265): YAML 1.2 core schema as yaml.v3 reads plain scalars."""
+    if tag not in _RESOLVABLE:
+        return tag, text
+    rtag, out = ("!!str", text) if tag == "!!str" else _resolve_untagged(tag, text)
+    if tag in ("", rtag, "!!str"):
+        return rtag, out
+    if tag == "!!float" and rtag == "!!int":
+        return "!!float", float(out)  # type: ignore[arg-type]
+    raise ValueError(f"cannot decode {rtag} `{text}` as a {tag}")
+
+
+def _resolve_untagged(tag: str, text: str) -> tuple[str, object]:
+    hint = _HINTS.get(text[:1], "N" if not text else "")
+    if not hint:
+        return "!!str", text
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if hint == "." and re.fullmatch(r"\.[0-9]+([eE][-+]?[0-9]+)?", text):
+        value = _go_parse_float(text)
+        if value is not None:
+            return "!!float", value
+    if hint in "DS":
+        if tag in ("", "!!timestamp") and (moment := _parse_timestamp(text)) is not None:
+            return "!!timestamp", moment
+        plain = text.replace("_", "")
+        for unsigned in (False, True):
+            if (number := _go_parse_int(plain, unsigned=unsigned)) is not None:
+                return "!!int", number
+        if _YAML_FLOAT.fullmatch(plain) and (value := _go_parse_float(plain)) is not None:
+            return "!!float", value
+        sign, rest = ("-", plain[1:]) if plain.startswith("-") else ("", plain)
+        if rest[:2] in ("0b", "0o") and re.fullmatch("[01]+" if rest[1] == "b" else "[0-7]+", rest[2:]):
+            number = int(sign + rest[2:], 2 if rest[1] == "b" else 8)
+            if -_INT64 <= number < (_INT64 if sign else _UINT64):
+                return "!!int", number
+    return "!!str", text
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _decode_binary(text: str) -> str:
+    """``!!binary``: base64 (newlines ignored) to a Go string; bytes that are not UTF-8 kept as surrogates."""
+    try:
+        data = base64.b64decode(re.sub(r"[\r\n]", "", text), validate=True)
+    except binascii.Error:
+        raise ValueError("!!binary value contains invalid base64 data") from None
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+# ---------------------------------------------------------------------------------------------- constructing
+def _scalar(node: ScalarNode) -> object:
+    """yaml.v3's ``decoder.scalar`` into ``any`` (Y3/decode.go:563-580): quoted and block scalars and ``!!str``
+    are strings (``indicatedString``, yaml.go:463-467), ``!!binary`` is decoded, anything else resolved."""
+    tag = _short_tag(node.tag) if node.tag not in ("", "!") else ""
+    if node.style and not tag:
+        return node.value
+    rtag, value = _resolve(tag, node.value)
+    return _decode_binary(node.value) if rtag == "!!binary" else value
+
+
+def _go_key_text(key: object) -> str | None:
+    """A non-string key's text once encoded and decoded again (Go's ``%v`` after the round trip)."""
+    if key is None:
+        return None
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        return str(_round_trip_float(key)) if math.isfinite(key) else go_format_g(key)
+    if isinstance(key, GoTime):
+        return key.string()
+    return str(key)
+
+
+def _construct(node: Node, file_name: str) -> object:
+    """yaml.v3's decode into ``any``, pass 1 (Y3/decode.go:318-1000): duplicate keys are an error at any depth
+    (decode.go:769-782), ``<<`` merges, keys that are not all strings give a ``map[any]any``."""
+    if isinstance(node, ScalarNode):
+        try:
+            return _scalar(node)
+        except ValueError as error:
+            raise StackYamlError(file_name, f"invalid YAML file: yaml: {error}", node.start_mark.line + 1) from None
+    if isinstance(node, SequenceNode):
+        return [_construct(item, file_name) for item in node.value]
+    assert isinstance(node, MappingNode)
+    pairs: list[tuple[Node, Node]] = node.value
+    for i, (first, _) in enumerate(pairs):
+        for later, _ in pairs[i + 1:]:
+            if isinstance(first, ScalarNode) and isinstance(later, ScalarNode) and first.value == later.value:
+                line = later.start_mark.line + 1
+                raise StackYamlError(file_name, f"yaml: unmarshal errors:\n  line {line}: mapping key "
+                                     f"{_go_quote(later.value)} already defined at line {first.start_mark.line + 1}",
+                                     line)
+    merges = [value for key, value in pairs if _is_merge(key)]
+    keys = [(_construct(key, file_name), value) for key, value in pairs if not _is_merge(key)]
+    string_keys = all(isinstance(key, ScalarNode) and (_is_merge(key) or _is_string_key(key)) for key, _ in pairs)
+    out: dict[Any, Any] = {} if string_keys else AnyKeyMap()
+    for key, value in keys:
+        if isinstance(key, (list, dict)):
+            raise StackYamlError(file_name, f"invalid YAML file: yaml: invalid map key: {key!r}")
+        out[key if string_keys else _go_key_text(key)] = _construct(value, file_name)
+    for merge in merges:
+        sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+        for source in sources:
+            merged = _construct(source, file_name)
+            if not isinstance(merged, dict):
+                raise StackYamlError(file_name, "invalid YAML file: yaml: map merge requires map or sequence of maps "
+                                     "as the value")
+            for key, value in merged.items():
+                out.setdefault(key, value)
+    return out
+
+
+def _is_string_key(node: ScalarNode) -> bool:
+    """``isStringMap`` (Y3/decode.go:864-876): the key's tag, once resolved, is ``!!str``."""
+    return (bool(node.style) and node.tag in ("", "!")) or _resolve(_short_tag(node.tag), node.value)[0] == "!!str"
+
+
+def _is_merge(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.value == "<<" and not node.style and node.tag in ("", "!")
+
+
+def _go_quote(text: str) -> str:
+    """Go's ``%#v`` of a string (strconv.Quote)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def load_document(text: str, file_name: str) -> object:
+    """The first YAML document of ``text`` as yaml.v3 decodes it into ``any`` (loaders.go:181): ``None``, bool,
+    int (int64 or uint64 range), float, str, :class:`GoTime`, list, dict (:class:`AnyKeyMap` when a key is not a
+    string). Raises :class:`StackYamlError` where yaml.v3 refuses the text."""
+    node = _compose(text, file_name)
+    return None if node is None else _construct(node, file_name)
+
+
+# ---------------------------------------------------------------------------------------------- numbers as text
+def _digits(value: float) -> tuple[str, int]:
+    """Shortest round-tripping decimal digits of ``abs(value)`` and the decimal point's position (STRCONV)."""
+    _, digits, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    return text, len(text) + int(exponent)
+
+
+def _format_e(value: float) -> str:
+    digits, point = _digits(value)
+    exponent = point - 1
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{'-' if value < 0 else ''}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+
+
+def _format_f(value: float) -> str:
+    sign = "-" if math.copysign(1, value) < 0 else ""
+    if value == 0:
+        return sign + "0"
+    digits, point = _digits(value)
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def go_format_g(value: float) -> str:
+    """``strconv.FormatFloat(value, 'g', -1, 64)`` (STRCONV, %e when the exponent is < -4 or >= 6 for the
+    shortest form), as yaml.v3 writes a float (Y3/encode.go:391-406, ``.inf``/``.nan`` there)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return _format_f(value)
+    exponent = _digits(value)[1] - 1
+    return _format_e(value) if exponent < -4 or exponent >= 6 else _format_f(value)
+
+
+def _json_float(value: float, in_object: bool) -> str:
+    """encoding/json's float text (GOJSON:571-603): %e below 1e-6 or from 1e21 on, exponent without a leading 0."""
+    if not math.isfinite(value):
+        text = "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+        called = "error calling MarshalJSON for type config.object: json: " if in_object else ""
+        raise ValueError(f"could not unmarshal map: json: {called}unsupported value: {text}")
+    if value != 0 and (abs(value) < 1e-6 or abs(value) >= 1e21):
+        return re.sub(r"e([-+])0(\d)$", r"e\1\2", _format_e(value))
+    return _format_f(value)
+
+
+def _round_trip_float(value: float) -> int | float:
+    """A float encoded by yaml.v3 and decoded again: ``1.0`` is written ``1`` and read back as an int."""
+    if not math.isfinite(value):
+        return value
+    reread = _resolve("", go_format_g(value))[1]
+    assert isinstance(reread, (int, float))
+    return reread
+
+
+# ---------------------------------------------------------------------------------------------- stack files
+def _config_object(value: object) -> object:
+    """Pass 2: a pass-1 value after the round trip, as ``unmarshalObject`` (object.go:467-527) keeps it: times
+    become ``Time.String()`` text, floats may become ints, ``{secure: <string>}`` becomes :class:`Secure`."""
+    if isinstance(value, float):
+        return _round_trip_float(value)
+    if isinstance(value, GoTime):
+        return value.string()
+    if isinstance(value, list):
+        return [_config_object(item) for item in value]
+    if isinstance(value, AnyKeyMap):
+        return {("<nil>" if key is None else key): _config_object(item) for key, item in value.items()}
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("secure"), str):
+            return Secure(value["secure"])
+        return {key: _config_object(item) for key, item in value.items()}
+    return value
+
+
+def _parse_key(key: str) -> str:
+    """``config.ParseKey`` (SDK/resource/config/key.go:45-70): ``ns:name`` or ``ns:config:name``."""
+    parts = key.split(":")
+    if len(parts) == 2 or (len(parts) == 3 and parts[1] == "config"):
+        return f"{parts[0]}:{parts[-1]}"
+    raise ValueError(f"could not parse {key} as a configuration key {_CONFIG_KEY_FORM}")
+
+
+def _go_type_error(value: object) -> str:
+    tag = {bool: "!!bool", int: "!!int", float: "!!float", GoTime: "!!timestamp"}.get(type(value), "!!str")
+    text = go_format_g(value) if isinstance(value, float) else (
+        value.rfc3339() if isinstance(value, GoTime) else str(value).lower() if isinstance(value, bool) else value)
+    return f"cannot unmarshal {tag} `{text}` into map[string]config.Value"
+
+
+def stack_config(text: str, file_name: str, project: str) -> dict[str, object]:
+    """The ``config:`` section of a stack file as the CLI's ``config.Map`` holds it (loaders.go:173-233): each
+    namespaced key to its value after the round trip (str, bool, int, float, ``None`` for an empty value, list,
+    dict, :class:`Secure`), sorted by key. Keys without ``:`` get ``<project>:`` (loaders.go:61-89) unless the
+    section has a key that is not a string (then none does, and pass 2 refuses them)."""
+    try:
+        return _stack_config(text, file_name, project)
+    except StackYamlError as error:
+        raise error.within("getting stack configuration: ") from None
+
+
+def _stack_config(text: str, file_name: str, project: str) -> dict[str, object]:
+    node = _compose(text, file_name)
+    document = None if node is None else _construct(node, file_name)
+    if document is None:
+        return {}
+    if not isinstance(document, dict) or isinstance(document, AnyKeyMap):
+        raise StackYamlError(file_name, "expected a mapping of stack settings", 1)
+    section = document.get("config")
+    assert node is not None
+    section_node = next((value for key, value in node.value if key.value == "config"), node)
+    line = section_node.start_mark.line + 1
+    if section is None:
+        return {}
+    if isinstance(section, list):
+        raise StackYamlError(file_name, "invalid YAML file: could not unmarshal map: yaml: unmarshal errors:\n"
+                             f"  line {line}: cannot unmarshal !!seq into map[string]config.Value", line)
+    if not isinstance(section, dict):
+        raise StackYamlError(file_name, "invalid YAML file: could not unmarshal map: yaml: unmarshal errors:\n"
+                             f"  line {line}: {_go_type_error(section)}", line)
+    namespaced = not isinstance(section, AnyKeyMap)
+    values: dict[str, object] = {}
+    for key, value in section.items():
+        if key is not None:  # a null key is dropped by pass 2 (decode.go:406-409)
+            values[key if ":" in key or not namespaced else f"{project}:{key}"] = _config_object(value)
+    for key in sorted(values):  # values are unmarshalled in key order before keys are parsed (map.go:310-328)
+        try:
+            engine_value(values[key], decrypt=lambda ciphertext: ciphertext)
+        except ValueError as error:
+            if "invalid UTF-8" not in str(error):
+                raise StackYamlError(file_name, f"invalid YAML file: {error}", _key_line(section_node, key)) from None
+    try:
+        return {_parse_key(key): values[key] for key in sorted(values)}
+    except ValueError as error:
+        raise StackYamlError(file_name, f"invalid YAML file: could not unmarshal map: {error}") from None
+
+
+def _key_line(section: Node, key: str) -> int:
+    for key_node, _ in section.value if isinstance(section, MappingNode) else []:
+        if isinstance(key_node, ScalarNode) and key.endswith(key_node.value):
+            return int(key_node.start_mark.line) + 1
+    return int(section.start_mark.line) + 1
+
+
+# ---------------------------------------------------------------------------------------------- engine text
+def is_secret(value: object) -> bool:
+    """Whether the program is told the key is secret: a :class:`Secure` at any depth (object.go:51-72)."""
+    if isinstance(value, Secure):
+        return True
+    if isinstance(value, list):
+        return any(is_secret(item) for item in value)
+    return isinstance(value, dict) and any(is_secret(item) for item in value.values())
+
+
+def _json_string(text: str) -> str:
+    """encoding/json's string (GOJSON:1040-1110): ``<``, ``>``, ``&``, U+2028/9 escaped; bad UTF-8 as U+FFFD."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char in "\n\r\t\b\f":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}[char])
+        elif code < 0x20 or char in "<>&\u2028\u2029":
+            out.append(f"\\u{code:04x}")
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out) + '"'
+
+
+def _json(value: object, decrypt: Callable[[str], str]) -> str:
+    """The object text the program gets: Go's json.Marshal, compact, keys sorted, after the engine re-reads it
+    with ``UseNumber`` (object.go:438-479): an integer beyond int64 becomes a float64."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if -_INT64 <= value < _INT64 else _json_float(float(value), True)
+    if isinstance(value, float):
+        return _json_float(value, True)
+    if isinstance(value, str):
+        return _json_string(value)
+    if isinstance(value, Secure):
+        return _json_string(decrypt(value.ciphertext))
+    if isinstance(value, list):
+        return "[" + ",".join(_json(item, decrypt) for item in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ",".join(f"{_json_string(key)}:{_json(value[key], decrypt)}" for key in sorted(value)) + "}"
+
+
+def engine_value(value: object, *, decrypt: Callable[[str], str]) -> str:
+    """The text the program receives for a top-level config value (``MarshalString``, object.go:403-419, after
+    ``Decrypt``): scalars as their JSON text, strings verbatim, ``None`` as ``""``, a :class:`Secure` as its
+    plaintext, lists and maps as JSON text with nested secrets decrypted. ``decrypt`` turns a ciphertext into
+    its plaintext (raise ``ValueError("bad value")`` for one that is not valid, as the CLI does).
+
+    Raises ``ValueError`` for ``.inf``/``.nan`` and for a string that is not UTF-8 (gRPC refuses it)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _json_float(value, False)
+    if isinstance(value, (str, Secure)):
+        text = decrypt(value.ciphertext) if isinstance(value, Secure) else value
+        if any(0xDC80 <= ord(char) <= 0xDCFF for char in text):
+            raise ValueError("grpc: error while marshaling: string field contains invalid UTF-8")
+        return text
+    return _json(value, decrypt)
+
+
+
+
+# ---------------------------------------------------------------------------------------------- project declarations
+def _project_value(value: object) -> object:
+    """A Pulumi.yaml value after its own decode, encode, decode round trip (loaders.go:111-136)."""
+    if isinstance(value, float):
+        return _round_trip_float(value)
+    if isinstance(value, list):
+        return [_project_value(item) for item in value]
+    if isinstance(value, dict):
+        return type(value)((key, _project_value(item)) for key, item in value.items())
+    return value
+
+
+def _type_name(declaration: dict[str, Any]) -> str:
+    """``InferFullTypeName`` (SDK/workspace/project.go:769-775)."""
+    items = declaration.get("items")
+    return f"array<{_type_name(items)}>" if isinstance(items, dict) else str(declaration.get("type", ""))
+
+
+def _valid(declaration: dict[str, Any], value: object) -> bool:
+    """``ValidateConfigValue`` (SDK/workspace/project.go:780-838)."""
+    kind, items = declaration.get("type"), declaration.get("items")
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "integer":
+        if isinstance(value, str):
+            return re.fullmatch(r"[+-]?[0-9]+", value) is not None and -_INT64 <= int(value) < _INT64
+        if isinstance(value, float):
+            return value == math.trunc(value)
+        return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+    if kind == "boolean":
+        return value in ("true", "false") or isinstance(value, bool)
+    if kind == "object":
+        return isinstance(value, dict) and not isinstance(value, AnyKeyMap)
+    return isinstance(value, list) and isinstance(items, dict) and all(_valid(items, item) for item in value)
+
+
+def project_declarations(document: object, file_name: str) -> dict[str, dict[str, Any]]:
+    """The ``config:`` declarations of a Pulumi.yaml document (from :func:`load_document`), shorthand values
+    rewritten (project.go:495-526) and checked as ``Project.Validate`` does (project.go:846-897). The JSON schema
+    (project.json) is checked only for ``config:`` being a list."""
+    section = document.get("config") if isinstance(document, dict) else None
+    name = document.get("name") if isinstance(document, dict) else None
+    if isinstance(section, list):
+        raise StackYamlError(file_name, f"could not validate '{file_name}': 1 error occurred:\n"
+                             "\t* #/config: expected object or string or null, but got array")
+    declarations: dict[str, dict[str, Any]] = {}
+    for key, raw in sorted((section or {}).items()):
+        own = ":" not in key or key.startswith(f"{name}:")
+        value = _project_value(raw)
+        declaration = value if isinstance(value, dict) else {"default" if own else "value": value}
+        declarations[key] = declaration
+        fail = functools.partial(StackYamlError, file_name)
+        prefix = f"could not unmarshal '{file_name}': "
+        typed = "type" in declaration
+        if declaration.get("default") is not None and declaration.get("value") is not None:
+            raise fail(f"{prefix}project config '{key}' cannot have both a 'default' and 'value' attribute")
+        if own and typed and declaration["type"] == "array" and "items" not in declaration:
+            raise fail(f"{prefix}The configuration key '{key}' declares an array but does not specify the underlying "
+                       "type via the 'items' attribute")
+        if own and typed and declaration.get("default") is not None and not _valid(declaration, declaration["default"]):
+            raise fail(f"{prefix}The default value specified for configuration key '{key}' is not of the expected "
+                       f"type '{_type_name(declaration)}'")
+        if not own and typed:
+            raise fail(f"{prefix}Configuration key '{key}' is not namespaced by the project and should not define a "
+                       "type")
+        if not own and declaration.get("default") is not None:
+            raise fail(f"{prefix}Configuration key '{key}' is not namespaced by the project and should not define a "
+                       "default value. Did you mean to use the 'value' attribute instead of 'default'?")
+    return declarations
+
+
+def _default_object(value: object) -> object:
+    """``createConfigValue`` (PKG/workspace/config.go:170-193): string, int and bool as ``%v`` text, anything else
+    through json.Marshal (times in RFC 3339) and read back by the engine (big integers become floats)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int)) and (isinstance(value, str) or -_INT64 <= value < _INT64):
+        return str(value)
+    return _from_json(value)
+
+
+def _from_json(value: object) -> object:
+    if isinstance(value, GoTime):
+        return value.rfc3339()
+    if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
+        return float(value)
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _from_json(item) for key, item in value.items()}
+    return value
+
+
+def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[str, Any]],
+                        values: dict[str, object], decrypt: Callable[[str], str]) -> None:
+    """``mergeConfig`` and ``validateStackConfigValues`` (PKG/workspace/config.go:66-157, 255-366): project keys
+    are paths (``o.x``); defaults fill what the stack lacks; missing keys, then secrets and types are checked."""
+    missing = []
+    for key, declaration in declarations.items():  # sorted
+        full = key if ":" in key else f"{project}:{key}"
+        top, *path = full.split(".")
+        found = top in values and _lookup(values[top], path) is not _ABSENT
+        default = declaration.get("default", declaration.get("value"))
+        if not found and default is None and full.split(":")[0] == project:
+            missing.append(key)
+        elif not found and default is not None:
+            values[top] = _set_path(values.get(top), path, _default_object(default))
+    if missing:
+        values_word = "value" if len(missing) == 1 else "values"
+        names = ", ".join(f"'{name}'" for name in missing[:-1]) + (" and " if len(missing) > 1 else "")
+        raise ValueError(f"Stack '{stack}' is missing configuration {values_word} {names}'{missing[-1]}'")
+    for value in values.values():
+        engine_value(value, decrypt=decrypt)
+    for key, declaration in declarations.items():
+        full = key if ":" in key else f"{project}:{key}"
+        top, *path = full.split(".")
+        value = _lookup(values.get(top, _ABSENT), path)
+        if "type" not in declaration or value is _ABSENT:
+            continue
+        if declaration.get("secret") is True and not is_secret(value):
+            raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
+        text = engine_value(value, decrypt=decrypt)
+        content = json.loads(text, parse_int=float) if isinstance(value, (dict, list)) else text
+        if not _valid(declaration, content):
+            raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be of type "
+                             f"'{_type_name(declaration)}'")
+
+
+_ABSENT = object()
+
+
+def _lookup(value: object, path: list[str]) -> object:
+    for name in path:
+        if not isinstance(value, dict) or name not in value:
+            return _ABSENT
+        value = value[name]
+    return value
+
+
+def _set_path(value: object, path: list[str], new: object) -> object:
+    """``Map.Set`` with a path; plain text set inside an object is coerced to a bool or an integer when it reads
+    as one, without a leading zero (``coerce``, object.go:566-591)."""
+    if not path:
+        return new
+    if isinstance(new, str) and (new in ("true", "false") or re.fullmatch(r"-?(0|[1-9][0-9]*)", new)):
+        new = new == "true" if new in ("true", "false") else int(new) if -_INT64 <= int(new) < _UINT64 else new
+    out = dict(value) if isinstance(value, dict) else {}
+    out[path[0]] = _set_path(out.get(path[0]), path[1:], new)
+    return out
+
+
+def program_config(project_text: str, project_file: str, stack_text: str, stack_file: str, *, stack: str,
+                   decrypt: Callable[[str], str]) -> tuple[dict[str, str], list[str]]:
+    """What the program receives: ``PULUMI_CONFIG`` (namespaced key to text, sorted) and the sorted secret keys,
+    with the project's declared defaults applied and its declared types checked. Raises :class:`StackYamlError`
+    whose ``cli_text`` is the CLI's message; ``decrypt`` raises ``ValueError("bad value")`` for a bad ciphertext."""
+    try:
+        document = load_document(project_text, project_file)
+    except StackYamlError as error:
+        raise error.within(f"could not unmarshal '{project_file}': ") from None
+    project = document.get("name") if isinstance(document, dict) else None
+    if not isinstance(project, str):
+        raise StackYamlError(project_file, f"could not unmarshal '{project_file}': project is missing a 'name' "
+                             "attribute")
+    declarations = project_declarations(document, project_file)
+    values = stack_config(stack_text, stack_file, project)
+    try:
+        _apply_declarations(project, stack, declarations, values, decrypt)
+        config = {key: engine_value(value, decrypt=decrypt) for key, value in sorted(values.items())}
+    except ValueError as error:
+        stage = "" if "grpc:" in str(error) else "validating stack config: "
+        raise StackYamlError(stack_file, stage + str(error)) from None
+    return config, sorted(key for key, value in values.items() if is_secret(value))

@@ -194,7 +194,9 @@ def test_valid_values_are_accepted(stack: str, key: str, values: tuple[object, .
         for value in values:
             parse({**raw, "namespaces": [*raw["namespaces"], {"name": value}]}, secrets)
         return
-    paths = [p for p in _paths(raw) if re.sub(r"\[\d+\]", "[]", p) == key] or ([key] if "[" not in key and "." not in key else [])
+    paths = [p for p in _paths(raw) if re.sub(r"\[\d+\]", "[]", p) == key]
+    if not paths and "[" not in key and "." not in key:  # a top-level key the stack leaves to its default
+        paths = [key]
     for path in paths:
         for value in values:
             mutated = _set(raw, path, value)

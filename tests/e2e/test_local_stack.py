@@ -166,6 +166,43 @@ class TestLocalStack:
         assert created == []
         project.pulumi("stack", "rm", "--yes", "--force", "--stack", "e2ebad")
 
+    def test_the_cli_and_the_offline_render_read_the_same_values(self, project: Project) -> None:
+        """YAML forms the Pulumi CLI reads its own way (Go's YAML, its conversions, the project's declared types): a
+        real ``pulumi preview`` and the offline render see the same values, so they refuse the same ones with the
+        same messages."""
+        text = (project.root / f"Pulumi.{STACK}.yaml").read_text()
+        text = text.replace('  pilothouse:kubernetesVersion: "1.37"', "  pilothouse:kubernetesVersion: 1.30")
+        text = text.replace("        team: shop\n", "        team: shop\n        release: 2024-06-01\n", 1)
+        text = text.replace("        pods: 20\n", "        pods: 0x10\n", 1)  # 16 pods: accepted by both
+        text = text.replace("      isolated: false\n", "      isolated: False\n", 1)  # false: accepted by both
+        label = ("a label value: a valid label must be an empty string or consist of alphanumeric characters, '-', "
+                 "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value', "
+                 " or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+        self._same_refusal(project, "e2eyaml", text, [
+            "invalid stack config: 2 errors:",
+            "  pilothouse:kubernetesVersion: got '1.3'; expected a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' "
+            "with MINOR from 30 to 37 (ASCII digits, no leading zeros)",
+            f"  pilothouse:namespaces[0].labels['release']: got '2024-06-01 00:00:00 +0000 UTC'; expected {label}"])
+        # A value of another type than Pulumi.yaml declares: the CLI refuses it before the program runs.
+        self._same_refusal(project, "e2etype", text.replace("config:\n", "config:\n  pilothouse:protect: no\n", 1),
+                           ["Stack 'e2etype' with configuration key 'protect' must be of type 'boolean'"])
+
+    @staticmethod
+    def _same_refusal(project: Project, stack: str, text: str, expected: list[str]) -> None:
+        (project.root / f"Pulumi.{stack}.yaml").write_text(text)
+        project.pulumi("stack", "select", "--create", stack)
+        preview = project.pulumi("preview", "--stack", stack, check=False)
+        offline = render_cli(stack, project.root / "build" / stack, project.root)
+        assert preview.returncode != 0
+        assert offline.returncode == 2
+        for output in (preview.stdout + preview.stderr, offline.stderr):
+            lines = [line.strip() for line in output.splitlines()]
+            # The last mention: the preview's diagnostics repeat the first line in its progress display.
+            starts = [index for index, line in enumerate(lines) if line.endswith(expected[0])]
+            assert starts, output
+            assert lines[starts[-1] + 1:starts[-1] + len(expected)] == [line.strip() for line in expected[1:]], output
+        project.pulumi("stack", "rm", "--yes", "--force", "--stack", stack)
+
     def test_the_stack_moves_to_another_backend(self, project: Project,
                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
         # README's way from the file backend to a team's: state copied, secrets re-encrypted, usable as is.

@@ -8,7 +8,7 @@ import stacks
 from pilothouse.errors import InvalidValueError
 from stacks.config import Target, parse, raw_config
 from stacks.config_reader import InvalidConfigError
-from tests.conftest import RunProgram
+from tests.conftest import REPO, RunProgram
 from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE
 
 LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
@@ -296,3 +296,13 @@ def test_values_azure_refuses_are_named_by_their_key(changes: dict[str, Any], me
         key = next(iter(changes))
         assert str(error.value).startswith(f"pilothouse:{key}: got ")
         assert "\n" not in str(error.value)
+
+
+def test_the_errors_readme_shows_are_the_real_ones() -> None:
+    shown = (REPO / "README.md").read_text().partition("<!-- config-errors -->\n```\n")[2].partition("```")[0]
+    with pytest.raises(InvalidConfigError) as error:
+        parse({**DEV, "network": {"vnetCidr": "10.10.0.0/16", "nodeSubnetCidr": "10.11.0.0/20"},
+               "nodePools": [{"name": "frontend01"}, {"name": "frontend02"}],
+               "namespaces": [{"name": "shop"}, {"name": "monitoring", "isolated": False}],
+               "logAgent": {"sink": "stdout"}})
+    assert shown == f"error: invalid stack config: {error.value}\n"

@@ -111,19 +111,19 @@ class ClusterSpec(Checked, prefix=""):
     def _check_pool_names(self) -> None:
         """Two pools are two Azure agent pools: their names, and the Azure names user pools get (shortened, with a
         digest), differ; two pools writing one Azure pool would delete it together."""
-        seen = {self.system_pool.name: ("system_pool", self.system_pool.name)}
+        seen = {self.system_pool.name: self.system_pool.name}
         for index, pool in enumerate(self.user_pools):
-            if pool.name in {name for _, name in seen.values()}:
+            if pool.name in seen.values():
                 raise InvalidValueError(f"user_pools[{index}].name", pool.name,
                                         "node pool names that are unique in the cluster")
             other = seen.get(pool.azure_name)
             if other is not None:
                 raise InvalidValueError(
                     f"user_pools[{index}].name", pool.name,
-                    f"a name whose Azure pool name differs from that of {other[0]} '{other[1]}': both become "
+                    f"a name whose Azure pool name differs from that of pool '{other}': both become "
                     f"'{pool.azure_name}' (the first {4 if pool.os is OsType.WINDOWS else 8} characters and a "
                     "digest of the VM size, OS, zones, max pods and spot); make them differ in those characters")
-            seen[pool.azure_name] = (f"user_pools[{index}]", pool.name)
+            seen[pool.azure_name] = pool.name
 
     def __post_init__(self) -> None:
         if self.system_pool.mode is not PoolMode.SYSTEM:

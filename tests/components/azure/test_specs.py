@@ -92,11 +92,11 @@ def test_cluster_secure_posture_is_the_default() -> None:
          "admin_group_ids: got 'admins'; expected an Entra ID group object id (a GUID)"),
         ({"user_pools": (NodePoolSpec(name="frontend01"), NodePoolSpec(name="frontend02"))},
          "user_pools[1].name: got 'frontend02'; expected a name whose Azure pool name differs from that of "
-         "user_pools[0] 'frontend01': both become 'frontend43fb' (the first 8 characters and a digest of the VM size, "
+         "pool 'frontend01': both become 'frontend43fb' (the first 8 characters and a digest of the VM size, "
          "OS, zones, max pods and spot); make them differ in those characters"),
         ({"user_pools": (NodePoolSpec(name="win1", os=OsType.WINDOWS), NodePoolSpec(name="win1b", os=OsType.WINDOWS))},
          "user_pools[1].name: got 'win1b'; expected a name whose Azure pool name differs from that of "
-         "user_pools[0] 'win1': both become 'win116' (the first 4 characters and a digest of the VM size, OS, zones, "
+         "pool 'win1': both become 'win116' (the first 4 characters and a digest of the VM size, OS, zones, "
          "max pods and spot); make them differ in those characters"),
         ({"upgrade_channel": UpgradeChannel.NODE_IMAGE, "node_os_upgrade_channel": NodeOsUpgradeChannel.SECURITY_PATCH},
          "node_os_upgrade_channel: got 'SecurityPatch'; expected 'NodeImage' with upgrade_channel 'node-image' (AKS "

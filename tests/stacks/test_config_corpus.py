@@ -20,6 +20,7 @@ import pytest
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.offline.stack_config import read
+from pilothouse.offline.stack_yaml import load_document
 from pilothouse.typed import NOT_SHOWN
 from stacks.config import PROJECT, parse, raw_config
 from stacks.config_reader import Fields, InvalidConfigError
@@ -205,3 +206,39 @@ def test_valid_values_are_accepted(stack: str, key: str, values: tuple[object, .
             if key == "network.vnetCidr" and "network" in raw:
                 continue  # the subnets are inside the stack's own VNet: its ranges are covered by the unit tests
             parse(mutated, secrets)
+
+
+def _declared() -> dict[str, dict[str, Any]]:
+    project = load_document((REPO / "Pulumi.yaml").read_text(), "Pulumi.yaml")
+    assert isinstance(project, dict)
+    declared: dict[str, dict[str, Any]] = project["config"]
+    return declared
+
+
+def test_pulumi_yaml_declares_and_describes_every_key_the_reader_reads(known_keys: set[str]) -> None:
+    """Pulumi.yaml's ``config:`` block is the stack files' reference: it declares exactly the keys the reader reads,
+    and each object key's description names every key read inside it."""
+    declared = _declared()
+    assert set(declared) == {key for key in known_keys if "." not in key and "[" not in key}
+    for key, declaration in declared.items():
+        inside = {re.split(r"[.\[]", nested.removeprefix(key).lstrip("[].").lstrip("."))[0]
+                  for nested in known_keys if nested.startswith((f"{key}.", f"{key}[]."))}
+        undocumented = sorted(name for name in inside if not re.search(rf"\b{name}\b", declaration["description"]))
+        assert not undocumented, f"Pulumi.yaml's description of {key} does not name {undocumented}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_pulumi_yaml_defaults_are_the_reader_defaults(stack: str) -> None:
+    """A key left out reads as the key set to Pulumi.yaml's default: one default per setting, whichever place a
+    program gets its config from (the CLI applies Pulumi.yaml's; the reader has its own for keys a program built
+    without the CLI leaves out)."""
+    raw, secrets = _engine_config(stack)
+    for key, declaration in _declared().items():
+        if "default" not in declaration or key in ("environment", "target"):
+            continue
+        without = {name: value for name, value in raw.items() if name != key}
+        try:
+            left_out = parse(without, secrets)
+        except InvalidValueError:
+            continue  # required by the reader: only the CLI's default applies
+        assert parse({**without, key: declaration["default"]}, secrets) == left_out, key

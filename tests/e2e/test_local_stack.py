@@ -170,11 +170,13 @@ class TestLocalStack:
         """YAML forms the Pulumi CLI reads its own way (Go's YAML, its conversions, the project's declared types): a
         real ``pulumi preview`` and the offline render see the same values, so they refuse the same ones with the
         same messages."""
-        text = (project.root / f"Pulumi.{STACK}.yaml").read_text()
-        text = text.replace('  pilothouse:kubernetesVersion: "1.37"', "  pilothouse:kubernetesVersion: 1.30")
-        text = text.replace("        team: shop\n", "        team: shop\n        release: 2024-06-01\n", 1)
-        text = text.replace("        pods: 20\n", "        pods: 0x10\n", 1)  # 16 pods: accepted by both
-        text = text.replace("      isolated: false\n", "      isolated: False\n", 1)  # false: accepted by both
+        text = (REPO / f"Pulumi.{STACK}.yaml").read_text()  # as committed (an earlier test set a value)
+        for written, tricky in [('  pilothouse:kubernetesVersion: "1.37"', "  pilothouse:kubernetesVersion: 1.30"),
+                                ("        team: shop\n", "        team: shop\n        release: 2024-06-01\n"),
+                                ("        pods: 20\n", "        pods: 0x10\n"),  # 16 pods: accepted by both
+                                ("      isolated: false\n", "      isolated: False\n")]:  # false: accepted by both
+            assert written in text
+            text = text.replace(written, tricky, 1)
         label = ("a label value: a valid label must be an empty string or consist of alphanumeric characters, '-', "
                  "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value', "
                  " or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pilothouse.offline.stack_yaml import StackYamlError, program_config
+from pilothouse.offline.stack_yaml import StackYamlError, load_document, program_config
 
 CORPUS: list[dict[str, Any]] = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "stack_config" / "corpus.json").read_text())
@@ -70,3 +70,28 @@ def test_matches_the_cli(case: dict[str, Any]) -> None:
 
 def test_every_known_difference_names_a_case() -> None:
     assert set(KNOWN_DIFFERENCES) <= {case["name"] for case in CORPUS}
+
+
+def _bomb(levels: int) -> str:
+    return "a0: &a0 [x, x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]\n" for i in range(1, levels))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (_bomb(30), "invalid YAML file: yaml: document contains excessive aliasing"),
+    ("a: " + "[" * 600 + "]" * 600, "invalid YAML file: yaml: exceeded max depth of 200"),
+    ("a: b\x00\n", "invalid YAML file: yaml: control characters are not allowed"),
+    ("# a comment \x01\na: 1\n", "invalid YAML file: yaml: control characters are not allowed"),
+])
+def test_hostile_documents_are_refused_quickly(text: str, message: str) -> None:
+    """What yaml.v3 refuses to decode (an alias bomb, control characters), and nesting deeper than a stack file
+    needs, is one error, never a hang or a traceback."""
+    with pytest.raises(StackYamlError) as error:
+        load_document(text, "Pulumi.dev.yaml")
+    assert str(error.value) == f"Pulumi.dev.yaml: {message}"
+
+
+def test_a_project_default_that_is_not_a_number_is_not_an_integer() -> None:
+    with pytest.raises(StackYamlError) as error:
+        program_config("name: demo\nconfig:\n  n:\n    type: integer\n    default: .nan\n", "Pulumi.yaml",
+                       "config: {}\n", "Pulumi.dev.yaml", stack="dev", decrypt=lambda text: text)
+    assert "'n'" in str(error.value)

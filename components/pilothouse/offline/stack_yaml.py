@@ -27,7 +27,7 @@ from yaml.composer import Composer
 from yaml.error import MarkedYAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner, ScannerError
 
 _CONFIG_KEY_FORM = "(configuration keys should be of the form `<namespace>:<name>`)"
@@ -186,15 +186,26 @@ def _syntax_error(error: MarkedYAMLError, file_name: str) -> StackYamlError:
     return StackYamlError(file_name, f"invalid YAML file: yaml: {prefix}{problem}", line or None, where)
 
 
+#: The nesting this reader follows (yaml.v3 allows 10000; a stack file needs a handful).
+_MAX_DEPTH = 200
+
+
 def _compose(text: str, file_name: str) -> Node | None:
     """The first document's node tree (yaml.v3's Unmarshal reads only the first document)."""
     if text.startswith("\ufeff"):  # loaders.go:31-49
         text = text[1:]
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except ReaderError:  # NUL and other control characters (Y3/readerc.go: "control characters are not allowed")
+        raise StackYamlError(file_name, "invalid YAML file: yaml: control characters are not allowed") from None
     try:
         return loader.get_node() if loader.check_node() else None
     except MarkedYAMLError as error:
         raise _syntax_error(error, file_name) from None
+    except ReaderError:
+        raise StackYamlError(file_name, "invalid YAML file: yaml: control characters are not allowed") from None
+    except RecursionError:  # yaml.v3 nests up to 10000 levels (Y3/parserc.go max_flow_level); Python's stack less
+        raise StackYamlError(file_name, f"invalid YAML file: yaml: exceeded max depth of {_MAX_DEPTH}") from None
     finally:
         loader.dispose()
 
@@ -335,37 +346,72 @@ def _go_key_text(key: object) -> str | None:
     return str(key)
 
 
-def _construct(node: Node, file_name: str) -> object:
+class _Budget:
+    """yaml.v3's guard against alias bombs (Y3/decode.go:413-440): once more than 400,000 nodes were decoded, or
+    more than 4,000 through aliases, aliases may not account for more than a ratio of them that falls from 99% to
+    10% as the document grows; also a bound on nesting."""
+
+    def __init__(self) -> None:
+        self.decoded = self.through_aliases = 0
+        self.seen: dict[int, int] = {}
+
+    def count(self, node: Node, depth: int, file_name: str) -> None:
+        self.decoded += 1
+        if id(node) in self.seen:  # a node reached again is an alias
+            self.through_aliases += 1
+        self.seen[id(node)] = 1
+        if depth > _MAX_DEPTH:
+            raise StackYamlError(file_name, f"invalid YAML file: yaml: exceeded max depth of {_MAX_DEPTH}")
+        if self.through_aliases > 100 and self.decoded > 1000 and (
+                self.through_aliases / self.decoded > _allowed_alias_ratio(self.decoded)):
+            raise StackYamlError(file_name, "invalid YAML file: yaml: document contains excessive aliasing")
+
+
+def _allowed_alias_ratio(decoded: int) -> float:
+    """Y3/decode.go:413-430."""
+    if decoded <= 400_000:
+        return 0.99
+    if decoded >= 4_000_000:
+        return 0.10
+    return 0.99 - 0.89 * (decoded - 400_000) / 3_600_000
+
+
+def _construct(node: Node, file_name: str, budget: _Budget | None = None, depth: int = 0) -> object:
     """yaml.v3's decode into ``any``, pass 1 (Y3/decode.go:318-1000): duplicate keys are an error at any depth
     (decode.go:769-782), ``<<`` merges, keys that are not all strings give a ``map[any]any``."""
+    budget = budget or _Budget()
+    budget.count(node, depth, file_name)
     if isinstance(node, ScalarNode):
         try:
             return _scalar(node)
         except ValueError as error:
             raise StackYamlError(file_name, f"invalid YAML file: yaml: {error}", node.start_mark.line + 1) from None
     if isinstance(node, SequenceNode):
-        return [_construct(item, file_name) for item in node.value]
+        return [_construct(item, file_name, budget, depth + 1) for item in node.value]
     assert isinstance(node, MappingNode)
     pairs: list[tuple[Node, Node]] = node.value
-    for i, (first, _) in enumerate(pairs):
-        for later, _ in pairs[i + 1:]:
-            if isinstance(first, ScalarNode) and isinstance(later, ScalarNode) and first.value == later.value:
-                line = later.start_mark.line + 1
-                raise StackYamlError(file_name, f"yaml: unmarshal errors:\n  line {line}: mapping key "
-                                     f"{_go_quote(later.value)} already defined at line {first.start_mark.line + 1}",
-                                     line)
+    first_seen: dict[str, Node] = {}
+    for later, _ in pairs:
+        if not isinstance(later, ScalarNode):
+            continue
+        first = first_seen.setdefault(later.value, later)
+        if first is not later:
+            line = later.start_mark.line + 1
+            raise StackYamlError(file_name, f"yaml: unmarshal errors:\n  line {line}: mapping key "
+                                 f"{_go_quote(later.value)} already defined at line {first.start_mark.line + 1}",
+                                 line)
     merges = [value for key, value in pairs if _is_merge(key)]
-    keys = [(_construct(key, file_name), value) for key, value in pairs if not _is_merge(key)]
+    keys = [(_construct(key, file_name, budget, depth + 1), value) for key, value in pairs if not _is_merge(key)]
     string_keys = all(isinstance(key, ScalarNode) and (_is_merge(key) or _is_string_key(key)) for key, _ in pairs)
     out: dict[Any, Any] = {} if string_keys else AnyKeyMap()
     for key, value in keys:
         if isinstance(key, (list, dict)):
             raise StackYamlError(file_name, f"invalid YAML file: yaml: invalid map key: {key!r}")
-        out[key if string_keys else _go_key_text(key)] = _construct(value, file_name)
+        out[key if string_keys else _go_key_text(key)] = _construct(value, file_name, budget, depth + 1)
     for merge in merges:
         sources = merge.value if isinstance(merge, SequenceNode) else [merge]
         for source in sources:
-            merged = _construct(source, file_name)
+            merged = _construct(source, file_name, budget, depth + 1)
             if not isinstance(merged, dict):
                 raise StackYamlError(file_name, "invalid YAML file: yaml: map merge requires map or sequence of maps "
                                      "as the value")
@@ -643,9 +689,9 @@ def _valid(declaration: dict[str, Any], value: object) -> bool:
         return isinstance(value, str)
     if kind == "integer":
         if isinstance(value, str):
-            return re.fullmatch(r"[+-]?[0-9]+", value) is not None and -_INT64 <= int(value) < _INT64
+            return re.fullmatch(r"[+-]?[0-9]{1,19}", value) is not None and -_INT64 <= int(value) < _INT64
         if isinstance(value, float):
-            return value == math.trunc(value)
+            return math.isfinite(value) and value == math.trunc(value)
         return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
     if kind == "boolean":
         return value in ("true", "false") or isinstance(value, bool)

@@ -8,7 +8,6 @@ registered and no provider traceback is shown.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -106,37 +105,22 @@ def load() -> StackConfig:
     values = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     secret = frozenset(key.removeprefix(f"{PROJECT}:") for key in values
                        if pulumi.runtime.config.is_config_secret(key))
-    return parse(raw_config(values, secret), secret_keys=secret)
+    return parse(raw_config(values), secret_keys=secret)
 
 
-def raw_config(values: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> dict[str, object]:
-    """Every ``pilothouse:*`` value of ``values`` (as the engine passes them), objects decoded.
+def raw_config(values: Mapping[str, str]) -> dict[str, str]:
+    """Every ``pilothouse:*`` value of ``values`` (as the engine passes them: text), by key without the namespace.
 
-    The engine passes a key set to an object or a list as JSON text, and any other value as the text the stack file
-    gives; so only text that starts as JSON objects and lists do is decoded, and a ``true``/``false`` for the keys
-    whose values are booleans. A secret is never decoded: it is text, whatever it looks like.
+    The engine passes an object or a list as JSON text and any other value as text; each read decodes the text as
+    its key's type needs (:class:`~stacks.config_reader.Fields`), so a secret, read as text, is never decoded.
     """
     prefix = f"{PROJECT}:"
-    config: dict[str, object] = {}
-    for key, value in sorted(values.items()):
-        if key.startswith(prefix):
-            name = key.removeprefix(prefix)
-            config[name] = value if name in secret_keys else _decode(value)
-    return config
-
-
-def _decode(value: object) -> object:
-    # "1.34" must stay a string, so only objects, lists and booleans are decoded.
-    if isinstance(value, str) and (value[:1] in ("{", "[") or value in ("true", "false")):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+    return {key.removeprefix(prefix): value for key, value in sorted(values.items()) if key.startswith(prefix)}
 
 
 def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) -> StackConfig:
-    """Validate raw config values (objects already decoded) into a :class:`StackConfig`.
+    """Validate raw config values (the engine's text, as :func:`raw_config` gives it, or Python values) into a
+    :class:`StackConfig`.
 
     ``secret_keys`` are the keys set with ``pulumi config set --secret``: values that must be secrets are refused
     when given in plain text, and no error shows a secret's value.
@@ -145,7 +129,7 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
         InvalidValueError: the one refused value, named by its config key; or :class:`InvalidConfigError` (an
             ``InvalidValueError``) listing every refused value when there are several. Nothing is registered.
     """
-    fields = Fields(PROJECT, raw, secrets=frozenset(f"{PROJECT}:{key}" for key in secret_keys))
+    fields = Fields(PROJECT, raw, secrets=frozenset(f"{PROJECT}:{key}" for key in secret_keys), engine_text=True)
     report = fields.report
     environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
                                 allowed="2-8 lowercase letters and digits, starting with a letter")
@@ -167,8 +151,11 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
                        "existingResourceGroup"):
             fields.forbid(unused, "no value: this key applies only to target 'aks'")
     if target is Target.KUBECONFIG:
-        kubeconfig = KubeconfigTarget(path=fields.string("kubeconfig"),
-                                      context=fields.optional_string("kubeContext"))
+        printable = r"[^\x00-\x1f\x7f]+"
+        kubeconfig = KubeconfigTarget(
+            path=fields.string("kubeconfig", pattern=printable, allowed="a file path (no control characters)"),
+            context=fields.optional_string("kubeContext", pattern=printable,
+                                           allowed="a context name (no control characters)"))
     else:
         for unused in ("kubeconfig", "kubeContext"):
             fields.forbid(unused, f"no value: target '{target}' takes its cluster from the platform")
@@ -338,7 +325,8 @@ def _quota(f: Fields) -> Quota:
         requests_cpu=f.optional_string("requestsCpu"), requests_memory=f.optional_string("requestsMemory"),
         limits_cpu=f.optional_string("limitsCpu"), limits_memory=f.optional_string("limitsMemory"),
         requests_storage=f.optional_string("requestsStorage"),
-        **{key: f.integer(key, minimum=0, maximum=100000) for key in COUNTED if not f.unset(key)},
+        **{key: count for key in COUNTED
+           if (count := f.optional_integer(key, minimum=0, maximum=100000)) is not None},
     ))
 
 

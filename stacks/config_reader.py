@@ -9,6 +9,7 @@ their own checks run only on sections whose every read succeeded.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -86,13 +87,16 @@ class Fields:
     """The keys of one config object, read with their types checked.
 
     ``secrets`` are the keys (full config keys) whose values are secrets: an error never shows them.
+    ``engine_text``: the values are the text the Pulumi engine passes for top-level keys (objects and lists as JSON
+    text, booleans as ``true``/``false``); each read decodes what its type needs, nothing else.
     """
 
     def __init__(self, path: str, raw: object, report: Report | None = None,
-                 secrets: frozenset[str] = frozenset()) -> None:
+                 secrets: frozenset[str] = frozenset(), *, engine_text: bool = False) -> None:
         self.path = path
         self.report = Report() if report is None else report
         self.secrets = secrets
+        self._engine_text = engine_text
         self._read: set[str] = set()
         if isinstance(raw, Mapping):
             self._raw: Mapping[str, object] = raw
@@ -113,16 +117,22 @@ class Fields:
         """Report ``value`` of key ``name`` as refused (a rule of the config layer, not of a read)."""
         self.report.add(InvalidValueError(self.key(name), self._shown(self.key(name), value), allowed))
 
-    def unset(self, name: str) -> bool:
-        """Absent, null or empty: project-level defaults of optional keys are empty values."""
-        return self._raw.get(name) in (None, "", {}, [])
+    def unset(self, name: str, *, json_text: bool = False) -> bool:
+        """Absent, null or empty: project-level defaults of optional keys are empty values. ``json_text``: the key
+        takes an object or a list, so the engine's text ``{}`` or ``[]`` is empty too."""
+        value = self._raw.get(name)
+        return value in (None, "", {}, []) or (json_text and self._engine_text and value in ("{}", "[]"))
 
-    def _get(self, name: str, default: object, stand_in: object) -> tuple[object, bool]:
+    def _get(self, name: str, default: object, stand_in: object, *, decode: str = "") -> tuple[object, bool]:
         """The value of ``name`` (its default when unset) and whether it was given; a required key that is unset
-        is reported and answered by ``stand_in``."""
+        is reported and answered by ``stand_in``. ``decode``: the engine text's form this read takes (``json``:
+        objects and lists; ``bool``: ``true``/``false``)."""
         self._read.add(name)
-        if not self.unset(name):
-            return self._raw[name], True
+        if not self.unset(name, json_text=decode == "json"):
+            value = self._raw[name]
+            if self._engine_text and isinstance(value, str):
+                value = _decoded(value, decode)
+            return value, True
         if default is _MISSING:
             if not self._muted:
                 self.refuse(name, self._raw.get(name), "a value: this key is required")
@@ -168,7 +178,7 @@ class Fields:
         return None if self._muted or len(self.report.errors) > before else value
 
     def boolean(self, name: str, default: bool | object = _MISSING) -> bool:
-        value, given = self._get(name, default, False)
+        value, given = self._get(name, default, False, decode="bool")
         if given and not isinstance(value, bool):
             return self._refused(name, value, "true or false", False)
         return value  # type: ignore[return-value]
@@ -184,20 +194,20 @@ class Fields:
         return self._refused(name, value, f"one of {allowed}", first)
 
     def string_list(self, name: str, *, allowed: str = "a list of strings") -> tuple[str, ...]:
-        value, _ = self._get(name, [], [])
+        value, _ = self._get(name, [], [], decode="json")
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             return self._refused(name, value, allowed, ())
         return tuple(value)
 
     def string_map(self, name: str) -> dict[str, str]:
-        value, _ = self._get(name, {}, {})
+        value, _ = self._get(name, {}, {}, decode="json")
         if not isinstance(value, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             return self._refused(name, value, "a mapping of strings to strings", {})
         return dict(value)
 
     def section(self, name: str, default: Mapping[str, object] | object = _MISSING) -> Fields:
-        value, _ = self._get(name, default, {})
+        value, _ = self._get(name, default, {}, decode="json")
         return self._child(self.key(name), value)
 
     def _child(self, path: str, value: object) -> Fields:
@@ -206,13 +216,13 @@ class Fields:
         return child
 
     def optional_section(self, name: str) -> Fields | None:
-        if self.unset(name):
+        if self.unset(name, json_text=True):
             self._read.add(name)
             return None
         return self.section(name)
 
     def sections(self, name: str) -> list[Fields]:
-        value, _ = self._get(name, [], [])
+        value, _ = self._get(name, [], [], decode="json")
         if not isinstance(value, list):
             return self._refused(name, value, "a list of objects", [])
         return [self._child(f"{self.key(name)}[{index}]", item) for index, item in enumerate(value)]
@@ -220,7 +230,7 @@ class Fields:
     def forbid(self, name: str, allowed: str) -> None:
         """``name`` must be unset here (it belongs to another mode)."""
         self._read.add(name)
-        if not self.unset(name):
+        if not self.unset(name, json_text=True):
             self._refused(name, self._raw[name], allowed, None)
 
     def reject_unknown(self) -> None:
@@ -290,6 +300,18 @@ class Fields:
         self.reject_unknown()
         if len(self.report.errors) > before or self._muted:
             raise SkippedError
+
+
+def _decoded(text: str, form: str) -> object:
+    """Engine text as a read of ``form`` takes it: JSON objects and lists, ``true``/``false``; else the text."""
+    if form == "bool" and text in ("true", "false"):
+        return text == "true"
+    if form == "json" and text[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+    return text
 
 
 def _split(field: str) -> tuple[str, str, str]:

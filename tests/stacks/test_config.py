@@ -233,10 +233,18 @@ def test_every_refused_value_is_reported_at_once_with_its_key() -> None:
 
 @pytest.mark.parametrize("text", ['["x"]', '{"a": 1}', "true", "[]", "{}", "null", "1.30"])
 def test_a_secret_is_text_whatever_it_looks_like(text: str) -> None:
-    raw = raw_config({"pilothouse:dbPassword": text, "pilothouse:protect": "true"}, frozenset({"dbPassword"}))
-    assert raw == {"dbPassword": text, "protect": True}
+    raw = raw_config({"pilothouse:dbPassword": text, "pilothouse:protect": "true", "other:key": "x"})
+    assert raw == {"dbPassword": text, "protect": "true"}  # the engine's text, decoded by each read
     config = parse({**LOCAL, **raw, "referenceWorkloads": True}, secret_keys=frozenset({"dbPassword"}))
-    assert config.db_password == text
+    assert (config.db_password, config.protect) == (text, True)
+
+
+@pytest.mark.parametrize(("key", "text"), [("kubeContext", "true"), ("kubeContext", "{}"), ("kubeconfig", "[1]")])
+def test_text_keys_take_the_text_the_engine_passes(key: str, text: str) -> None:
+    """Only a read that needs JSON or a boolean decodes the engine's text: a string key keeps what was written."""
+    config = parse({**LOCAL, **raw_config({f"pilothouse:{key}": text})})
+    assert config.kubeconfig is not None
+    assert getattr(config.kubeconfig, "context" if key == "kubeContext" else "path") == text
 
 
 def test_a_secret_is_never_shown_in_an_error() -> None:

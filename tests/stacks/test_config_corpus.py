@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,13 +58,28 @@ VALID: dict[str, tuple[object, ...]] = {
 def _stack_config(stack: str) -> tuple[dict[str, object], frozenset[str]]:
     files = read(REPO, stack)
     secrets = frozenset(key.removeprefix(f"{PROJECT}:") for key in files.secret_keys)
-    return raw_config(files.config, secrets), secrets
+    texts = raw_config(files.config)
+    return {key: json.loads(text) if text[:1] in "{[" and text and key not in secrets else text
+            for key, text in texts.items()}, secrets
 
 
 def _engine_config(stack: str) -> tuple[dict[str, Any], frozenset[str]]:
-    """The stack's config as the program receives it (a copy of its own)."""
+    """The stack's config as the program receives it, its objects and lists decoded to be changed (a copy)."""
     raw, secrets = _stack_config(stack)
     return copy.deepcopy(raw), secrets
+
+
+def _engine_text(value: object) -> str:
+    """A top-level value as the engine passes it: text, objects and lists as compact JSON."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def _engine(config: dict[str, Any]) -> dict[str, str]:
+    return {key: _engine_text(value) for key, value in config.items()}
 
 
 def _paths(value: object, path: str = "") -> Iterator[str]:
@@ -109,9 +125,9 @@ def known_keys() -> set[str]:
     seen: set[str] = set()
     original, forbid = Fields._get, Fields.forbid
 
-    def recording(self: Fields, name: str, default: object, stand_in: object) -> tuple[object, bool]:
+    def recording(self: Fields, name: str, default: object, stand_in: object, **form: str) -> tuple[object, bool]:
         seen.add(_generic(self.key(name)))
-        return original(self, name, default, stand_in)
+        return original(self, name, default, stand_in, **form)
 
     def recording_forbid(self: Fields, name: str, allowed: str) -> None:
         seen.add(_generic(self.key(name)))
@@ -121,13 +137,13 @@ def known_keys() -> set[str]:
     try:
         for stack in STACKS:
             raw, secrets = _engine_config(stack)
-            parse(raw, secrets)
+            parse(_engine(raw), secrets)
             # The sections only some stacks use.
-            parse({**raw, "logAgent": {"sink": "elasticsearch", "host": "es", "port": 9200, "tls": True,
+            parse(_engine({**raw, "logAgent": {"sink": "elasticsearch", "host": "es", "port": 9200, "tls": True,
                                        "index": "k8s", "namespace": "monitoring", "nodeSelector": {}},
                    "monitoring": {"retention": "1d", "storageSize": "10Gi", "scrapeInterval": "30s",
                                   "alertmanager": False, "nodeExporter": True, "namespace": "monitoring"}}
-                  if stack != "local" else raw, secrets)
+                  if stack != "local" else raw), secrets)
     finally:
         Fields._get, Fields.forbid = original, forbid  # type: ignore[method-assign]
     return seen
@@ -147,7 +163,8 @@ def _check_error(error: InvalidValueError, secrets: frozenset[str], known: set[s
             f"{one}: no such config key ({generic})")
         if _generic(one.field) == _generic(key) and generic.removeprefix(f"{PROJECT}:") not in secrets:
             parts = [*given, *given.values()] if isinstance(given, dict) else given if isinstance(given, list) else []
-            shown = one.value in (given, "(plain text)", *parts) or given in (None, "", [], {})
+            as_text = _engine_text(given) if "." not in key and "[" not in key else given
+            shown = one.value in (given, as_text, "(plain text)", *parts) or given in (None, "", [], {})
             assert shown, f"{str(one)[:300]}: the value given was {repr(given)[:60]}"
         if one.field.removeprefix(f"{PROJECT}:") in secrets:
             assert one.value == NOT_SHOWN, f"{one}: a secret is shown"
@@ -176,7 +193,7 @@ def test_the_mutation_corpus(known_keys: set[str], capsys: pytest.CaptureFixture
         raw, secrets = _engine_config(stack)
         mutated = _set(raw, path, value)
         try:
-            parse(mutated, secrets)
+            parse(_engine(mutated), secrets)
         except InvalidValueError as error:
             outcomes["refused"] += 1
             _check_error(error, secrets, known_keys, f"{PROJECT}:{path}", value)
@@ -193,7 +210,7 @@ def test_valid_values_are_accepted(stack: str, key: str, values: tuple[object, .
     raw, secrets = _engine_config(stack)
     if key == "namespaces[+].name":  # a namespace of its own, next to the stack's
         for value in values:
-            parse({**raw, "namespaces": [*raw["namespaces"], {"name": value}]}, secrets)
+            parse(_engine({**raw, "namespaces": [*raw["namespaces"], {"name": value}]}), secrets)
         return
     paths = [p for p in _paths(raw) if re.sub(r"\[\d+\]", "[]", p) == key]
     if not paths and "[" not in key and "." not in key:  # a top-level key the stack leaves to its default
@@ -205,7 +222,7 @@ def test_valid_values_are_accepted(stack: str, key: str, values: tuple[object, .
                 mutated["network"]["dnsServiceIp"] = str(value).split("/")[0][:-1] + "10"
             if key == "network.vnetCidr" and "network" in raw:
                 continue  # the subnets are inside the stack's own VNet: its ranges are covered by the unit tests
-            parse(mutated, secrets)
+            parse(_engine(mutated), secrets)
 
 
 def _declared() -> dict[str, dict[str, Any]]:
@@ -238,7 +255,7 @@ def test_pulumi_yaml_defaults_are_the_reader_defaults(stack: str) -> None:
             continue
         without = {name: value for name, value in raw.items() if name != key}
         try:
-            left_out = parse(without, secrets)
+            left_out = parse(_engine(without), secrets)
         except InvalidValueError:
             continue  # required by the reader: only the CLI's default applies
-        assert parse({**without, key: declaration["default"]}, secrets) == left_out, key
+        assert parse(_engine({**without, key: declaration["default"]}), secrets) == left_out, key

@@ -6,8 +6,9 @@ before anything is registered; the apps stack swaps in the Namespace objects it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from pilothouse.addons.chart import ChartSource
 from pilothouse.addons.ingress_controller import IngressControllerArgs, PublicEndpoint
@@ -117,7 +118,8 @@ def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
         service_type=f.choice("serviceType", ServiceType, default_type),
         service_monitor=f.boolean("serviceMonitor", False), gateway_api=f.boolean("gatewayApi", False),
         public_endpoint=endpoint, charts=LOCAL_CHARTS),
-        {"ingress_controller": "", "ingress_controller.ingress_class": "class"})
+        # The charts are this repository's (make charts), not a key: a missing one is the section's error.
+        {"ingress_controller": "", "ingress_controller.ingress_class": "class", "ingress_controller.charts": ""})
     return IngressConfig(controller=replace(controller, public_endpoint=None), dns_label=label, host=host)
 
 
@@ -125,21 +127,24 @@ def _monitoring(f: Fields) -> MonitoringArgs:
     return build(f, lambda: MonitoringArgs(
         namespace=f.string("namespace", "monitoring"), retention=f.string("retention", "10d"),
         scrape_interval=f.string("scrapeInterval", "30s"), alertmanager=f.boolean("alertmanager", True),
-        node_exporter=f.boolean("nodeExporter", True), charts=LOCAL_CHARTS), {"monitoring": ""})
+        node_exporter=f.boolean("nodeExporter", True), charts=LOCAL_CHARTS),
+        {"monitoring": "", "monitoring.charts": ""})
 
 
 def _log_agent(f: Fields) -> LogAgentArgs:
-    def sink() -> LogSink:
+    def agent() -> LogAgentArgs:
         kind = f.choice("sink", SinkKind)
-        f.needs("sink")  # the keys that follow depend on the kind of sink
-        if kind is SinkKind.STDOUT:
-            return LogSink.stdout()
-        host, port = f.string("host"), f.optional_integer("port", minimum=1, maximum=65535)
-        tls = f.boolean("tls", True)
-        if kind is SinkKind.ELASTICSEARCH:
-            return LogSink.elasticsearch(host, port=port or 9200, tls=tls, index=f.string("index", "kubernetes"))
-        return LogSink.forward(host, port=port or 24224, tls=tls)
+        namespace, node_selector = f.string("namespace", "monitoring"), f.string_map("nodeSelector")
+        sink: Callable[[], LogSink] = LogSink.stdout
+        if kind is not SinkKind.STDOUT:  # the keys of a sink that ships somewhere
+            host, tls = f.string("host"), f.boolean("tls", True)
+            port = f.optional_integer("port", minimum=1, maximum=65535)
+            if kind is SinkKind.ELASTICSEARCH:
+                sink = partial(LogSink.elasticsearch, host, port=port or 9200, tls=tls,
+                               index=f.string("index", "kubernetes"))
+            else:
+                sink = partial(LogSink.forward, host, port=port or 24224, tls=tls)
+        f.needs("sink")  # every key is read: stop here if the kind of sink was refused
+        return LogAgentArgs(namespace=namespace, sink=sink(), node_selector=node_selector)
 
-    return build(f, lambda: LogAgentArgs(namespace=f.string("namespace", "monitoring"), sink=sink(),
-                                         node_selector=f.string_map("nodeSelector")),
-                 {"log_agent": "", "log_agent.sink": ""})
+    return build(f, agent, {"log_agent": "", "log_agent.sink": ""})

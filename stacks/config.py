@@ -222,7 +222,8 @@ def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
     system = report.attempt(lambda: _node_pool(cluster_fields.section("systemPool", {"name": "system"}),
                                                PoolMode.SYSTEM))
     pools = [report.attempt(partial(_node_pool, pool, PoolMode.USER)) for pool in fields.sections("nodePools")]
-    cluster = report.attempt(lambda: _cluster(cluster_fields, system, pools))
+    maintenance = report.attempt(lambda: _maintenance(cluster_fields.section("maintenance", {})))
+    cluster = report.attempt(lambda: _cluster(cluster_fields, system, pools, maintenance))
     registry = report.attempt(lambda: _registry(fields.section("registry", {})))
     if network is not None and cluster is not None:
         pool_keys = {f"pools[{index}]": f"{PROJECT}:nodePools[{index - 1}]" for index in range(1, len(pools) + 1)}
@@ -235,22 +236,25 @@ def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
 
 
 def _network(f: Fields) -> NetworkPlan:
-    plugin = f.choice("plugin", NetworkPlugin, NetworkPlugin.AZURE_OVERLAY)
-    overlay = plugin is not NetworkPlugin.AZURE
-    return build(f, lambda: NetworkPlan(
-        vnet_cidr=f.string("vnetCidr"),
-        node_subnet_cidr=f.string("nodeSubnetCidr"),
-        pod_subnet_cidr=f.optional_string("podSubnetCidr"),
-        api_server_subnet_cidr=f.optional_string("apiServerSubnetCidr"),
-        virtual_node_subnet_cidr=f.optional_string("virtualNodeSubnetCidr"),
-        plugin=plugin,
-        policy=f.choice("policy", NetworkPolicy, NetworkPolicy.CILIUM),
-        service_cidr=f.string("serviceCidr", "10.0.0.0/16"),
-        dns_service_ip=f.string("dnsServiceIp", "10.0.0.10"),
-        pod_cidr=f.string("podCidr", "192.168.0.0/16") if overlay else f.optional_string("podCidr"),
-        outbound_type=f.choice("outboundType", OutboundType, OutboundType.LOAD_BALANCER),
-        load_balancer_sku=f.choice("loadBalancerSku", LoadBalancerSku, LoadBalancerSku.STANDARD),
-    ))
+    def plan() -> NetworkPlan:
+        plugin = f.choice("plugin", NetworkPlugin, NetworkPlugin.AZURE_OVERLAY)
+        overlay = plugin is not NetworkPlugin.AZURE
+        return NetworkPlan(
+            vnet_cidr=f.string("vnetCidr"),
+            node_subnet_cidr=f.string("nodeSubnetCidr"),
+            pod_subnet_cidr=f.optional_string("podSubnetCidr"),
+            api_server_subnet_cidr=f.optional_string("apiServerSubnetCidr"),
+            virtual_node_subnet_cidr=f.optional_string("virtualNodeSubnetCidr"),
+            plugin=plugin,
+            policy=f.choice("policy", NetworkPolicy, NetworkPolicy.CILIUM),
+            service_cidr=f.string("serviceCidr", "10.0.0.0/16"),
+            dns_service_ip=f.string("dnsServiceIp", "10.0.0.10"),
+            pod_cidr=f.string("podCidr", "192.168.0.0/16") if overlay else f.optional_string("podCidr"),
+            outbound_type=f.choice("outboundType", OutboundType, OutboundType.LOAD_BALANCER),
+            load_balancer_sku=f.choice("loadBalancerSku", LoadBalancerSku, LoadBalancerSku.STANDARD),
+        )
+
+    return build(f, plan)
 
 
 def _node_pool(f: Fields, mode: PoolMode) -> NodePoolSpec:
@@ -270,9 +274,10 @@ def _node_pool(f: Fields, mode: PoolMode) -> NodePoolSpec:
     ))
 
 
-def _cluster(f: Fields, system: NodePoolSpec | None, pools: list[NodePoolSpec | None]) -> ClusterSpec:
-    # The pools are built first (each reports its own errors), then given last: a refused one stops the cluster's
-    # own checks only after its other keys were read.
+def _cluster(f: Fields, system: NodePoolSpec | None, pools: list[NodePoolSpec | None],
+             maintenance: MaintenanceWindow | None) -> ClusterSpec:
+    # The pools and the window are built first (each reports its own errors), then given last: a refused one stops
+    # the cluster's own checks only after its other keys were read.
     return build(f, lambda: ClusterSpec(
         tier=f.choice("tier", ClusterTier, ClusterTier.FREE),
         private=f.boolean("private", False),
@@ -285,7 +290,7 @@ def _cluster(f: Fields, system: NodePoolSpec | None, pools: list[NodePoolSpec | 
         dedicated_system_pool=f.boolean("dedicatedSystemPool", False),
         key_vault_secrets_provider=f.boolean("keyVaultSecretsProvider", False),
         azure_policy=f.boolean("azurePolicy", False),
-        maintenance=_maintenance(f.section("maintenance", {})),
+        maintenance=required(maintenance),
         system_pool=required(system),
         user_pools=tuple(required(pool) for pool in pools),
     ), {"system_pool": "systemPool", "user_pools": f"{PROJECT}:nodePools"})
@@ -309,14 +314,16 @@ def _registry(f: Fields) -> RegistrySpec:
 
 
 def _namespace(f: Fields) -> NamespaceArgs:
-    quota, limits = f.optional_section("quota"), f.optional_section("limits")
+    quota_fields, limits_fields = f.optional_section("quota"), f.optional_section("limits")
+    quota = None if quota_fields is None else f.report.attempt(lambda: _quota(quota_fields))
+    limits = None if limits_fields is None else f.report.attempt(lambda: _limits(limits_fields))
     return build(f, lambda: NamespaceArgs(
         name=f.string("name"),
         labels=f.string_map("labels"),
         pod_security=f.choice("podSecurity", PodSecurityLevel, PodSecurityLevel.RESTRICTED),
-        quota=None if quota is None else _quota(quota),
-        limits=None if limits is None else _limits(limits),
         isolated=f.boolean("isolated", True),
+        quota=None if quota_fields is None else required(quota),
+        limits=None if limits_fields is None else required(limits),
     ))
 
 

@@ -23,6 +23,16 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 _MISSING = object()
+
+
+class _Nothing:
+    """What an error shows for a key that is absent or null: ``got nothing``."""
+
+    def __repr__(self) -> str:
+        return "nothing"
+
+
+_NOTHING = _Nothing()
 #: A snake_case field name inside a message ("inside vnet_cidr 10.0.0.0/16"), not a quoted example ('my_value').
 _FIELD_NAME = re.compile(r"(?<!['\w])[a-z]+(?:_[a-z]+)+\b(?!')")
 
@@ -135,7 +145,8 @@ class Fields:
             return value, True
         if default is _MISSING:
             if not self._muted:
-                self.refuse(name, self._raw.get(name), "a value: this key is required")
+                self.refuse(name, _NOTHING if self._raw.get(name) is None else self._raw[name],
+                            "a value: this key is required")
             return stand_in, False
         return default, False
 
@@ -288,15 +299,20 @@ class Fields:
     def building(self, keys: Mapping[str, str]) -> Iterator[None]:
         """Report errors of a component value type built from these fields by config key; stop what needs it.
 
-        Unknown keys are reported when the value type was built (a value type that stops early leaves keys unread,
-        which are not unknown)."""
+        A factory reads every key before it builds anything (the value types it needs from other sections are built
+        beforehand and passed in with :func:`required`), so the keys left unread are unknown even when the build
+        stops."""
         before = len(self.report.errors)
         try:
             yield
         except InvalidValueError as error:
             if len(self.report.errors) == before and not self._muted:  # not a consequence of a refused read
                 self.report.add(self._config_error(error, keys))
+            self.reject_unknown()
             raise SkippedError from None
+        except SkippedError:
+            self.reject_unknown()
+            raise
         self.reject_unknown()
         if len(self.report.errors) > before or self._muted:
             raise SkippedError

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,7 +149,7 @@ def test_aks_config_builds_the_typed_platform() -> None:
     [
         (LOCAL, {"environment": "Local"},
          "pilothouse:environment: got 'Local'; expected 2-8 lowercase letters and digits, starting with a letter"),
-        (LOCAL, {"environment": None}, "pilothouse:environment: got None; expected a value: this key is required"),
+        (LOCAL, {"environment": None}, "pilothouse:environment: got nothing; expected a value: this key is required"),
         (LOCAL, {"target": "gke"},
          "pilothouse:target: got 'gke'; expected one of 'aks', 'kubeconfig', 'platformStack'"),
         (LOCAL, {"kubernetesVersion": "1.29"},
@@ -261,7 +262,7 @@ def test_a_secret_is_never_shown_in_an_error() -> None:
     ({"namespaces": [{"name": "shop"}, {"name": "monitoring", "isolated": False, "podSecurity": "baseline"}],
       "monitoring": {"retention": "1d"}},
      "pilothouse:namespaces[1].podSecurity: got 'baseline'; expected 'privileged' for namespace 'monitoring', "
-     "where the monitoring add-on runs for node-exporter (or node_exporter=False)"),
+     "where the monitoring add-on runs for node-exporter, which reads the host (unless node-exporter is turned off)"),
     ({"namespaces": [{"name": "shop"}, {"name": "monitoring", "podSecurity": "privileged", "isolated": False}],
       "logAgent": {"sink": "stdout", "nodeSelector": {"disktype": "s s d"}}},
      f"pilothouse:logAgent.nodeSelector['disktype']: got 's s d'; expected {LABEL_VALUE}"),
@@ -314,3 +315,36 @@ def test_the_errors_readme_shows_are_the_real_ones() -> None:
                "namespaces": [{"name": "shop"}, {"name": "monitoring", "isolated": False}],
                "logAgent": {"sink": "stdout"}})
     assert shown == f"error: invalid stack config: {error.value}\n"
+
+
+def test_a_misspelt_required_key_is_named_with_the_missing_one() -> None:
+    with pytest.raises(InvalidConfigError) as error:
+        parse({**DEV, "network": {"vnetCIDR": "10.10.0.0/16", "nodeSubnetCidr": "10.10.0.0/20"}})
+    assert str(error.value).splitlines() == [
+        "2 errors:",
+        "  pilothouse:network.vnetCidr: got nothing; expected a value: this key is required",
+        "  pilothouse:network.vnetCIDR: got '10.10.0.0/16'; expected no such key here; known keys: "
+        "apiServerSubnetCidr, dnsServiceIp, loadBalancerSku, nodeSubnetCidr, outboundType, plugin, podCidr, "
+        "podSubnetCidr, policy, serviceCidr, virtualNodeSubnetCidr, vnetCidr"]
+
+
+def test_a_refused_plugin_invents_no_other_error() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**DEV, "network": {**DEV["network"], "plugin": "Kubenet"}})
+    assert str(error.value) == ("pilothouse:network.plugin: got 'Kubenet'; expected one of 'kubenet', 'azure', "
+                                "'azure-overlay'")
+
+
+def test_quota_counts_left_null_are_unset() -> None:
+    config = parse({**LOCAL, "namespaces": [{"name": "shop", "quota": {"pods": None, "services": 3}}]})
+    assert config.namespaces[0].quota is not None
+    assert config.namespaces[0].quota.to_manifest() == {"hard": {"services": "3"}}
+
+
+def test_missing_charts_are_named_by_the_section_that_needs_them(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone has no charts/ (make charts): the error names the section, not a key nobody can write."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, "namespaces": ADDON_NAMESPACES, "ingress": {"replicas": 1}})
+    assert str(error.value).startswith("pilothouse:ingress: got 'charts/traefik'; expected an unpacked traefik chart")

@@ -93,7 +93,9 @@ class MonitoringArgs(Checked, prefix="monitoring"):
     @property
     def privileged_because(self) -> str | None:
         """Why the namespace must have Pod Security ``privileged`` (``None``: it need not)."""
-        return "for node-exporter (or node_exporter=False)" if self.node_exporter else None
+        if not self.node_exporter:
+            return None
+        return "for node-exporter, which reads the host (unless node-exporter is turned off)"
 
     def values(self) -> dict[str, Any]:
         prometheus_spec: dict[str, Any] = {

@@ -99,7 +99,7 @@ def test_prometheus_keeps_its_data_on_a_claim_when_asked(run_program: RunProgram
 @pytest.mark.parametrize(("build", "message"), [
     (lambda: MonitoringArgs(namespace=Namespace("m", NamespaceArgs(name="monitoring"))),
      "monitoring.namespace: got 'monitoring'; expected a namespace with Pod Security 'privileged' for "
-     "node-exporter (or node_exporter=False)"),
+     "node-exporter, which reads the host (unless node-exporter is turned off)"),
     (lambda: MonitoringArgs(namespace="monitoring", retention="10 days"),
      "monitoring.retention: got '10 days'; expected a positive Prometheus duration such as '30s', '1h30m' or '15d'"),
     (lambda: MonitoringArgs(namespace="monitoring", scrape_interval="0s"),

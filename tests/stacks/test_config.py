@@ -292,6 +292,12 @@ def test_addon_and_namespace_rules_are_checked_before_anything_is_registered(cha
     ({"network": {**DEV["network"], "podCidr": "192.168.0.0/23"}},
      "pilothouse:network.podCidr: got '192.168.0.0/23'; expected a range with a /24 for each of 8 nodes (max counts "
      "plus upgrade surge; plugin 'azure-overlay' gives every node a /24): /21 or larger"),
+    ({"ingress": {"dnsLabel": "1stage"}},
+     "pilothouse:ingress.dnsLabel: got '1stage'; expected an Azure public IP DNS label: 3-63 lowercase letters, digits "
+     "and '-', starting with a letter and ending with a letter or digit"),
+    ({"ingress": {"dnsLabel": "ab"}},
+     "pilothouse:ingress.dnsLabel: got 'ab'; expected an Azure public IP DNS label: 3-63 lowercase letters, digits "
+     "and '-', starting with a letter and ending with a letter or digit"),
     ({"kubernetesVersion": "1.034"}, None),
     ({"kubernetesVersion": "1.\u0663\u0664"}, None),
     ({"kubernetesVersion": "1." + "3" * 5000}, None),

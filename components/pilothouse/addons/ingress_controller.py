@@ -15,7 +15,7 @@ import pulumi_kubernetes as k8s
 from pilothouse.addons.chart import TRAEFIK, ChartSource, install
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import GatewayRef, IngressClass
-from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes.names import azure_dns_label, dns_subdomain
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
 from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name
@@ -39,7 +39,7 @@ class PublicEndpoint(Checked, prefix="ingress_controller"):
 
     def __post_init__(self) -> None:
         if self.dns_label is not None:
-            dns_label("ingress_controller.public_endpoint.dns_label", self.dns_label)
+            azure_dns_label("ingress_controller.public_endpoint.dns_label", self.dns_label)
 
     def annotations(self) -> dict[str, pulumi.Input[str]]:
         annotations = {_AZURE_PIP_NAME: self.ip_name, _AZURE_PIP_GROUP: self.resource_group}

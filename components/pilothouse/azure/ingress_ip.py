@@ -16,7 +16,7 @@ from pilothouse.azure.cluster import AksCluster
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import NETWORK_CONTRIBUTOR, assign_role
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.names import dns_label
+from pilothouse.kubernetes.names import azure_dns_label
 from pilothouse.typed import Checked
 
 
@@ -29,13 +29,13 @@ class IngressPublicIpArgs(Checked, prefix="ingress_ip"):
             tagged with ``naming.tags``.
         resource_group_name: the resource group of the address.
         cluster: the AKS cluster whose identity gets Network Contributor on the address, so it can attach it.
-        dns_label: see its comment; a DNS-1123 label.
+        dns_label: see its comment; 3-63 lowercase letters, digits and '-', starting with a letter.
         zones: see its comment (default empty: no zones set on the address).
         protect: Pulumi ``protect`` on the address (default ``False``).
 
     Raises:
-        InvalidValueError: naming ``ingress_ip.dns_label`` (not a DNS-1123 label) or ``ingress_ip.zones`` (a zone
-            other than ``'1'``, ``'2'``, ``'3'``).
+        InvalidValueError: naming ``ingress_ip.dns_label`` (not an Azure public IP DNS label) or ``ingress_ip.zones``
+            (a zone other than ``'1'``, ``'2'``, ``'3'``).
     """
 
     naming: Naming
@@ -48,7 +48,7 @@ class IngressPublicIpArgs(Checked, prefix="ingress_ip"):
     protect: bool = False
 
     def __post_init__(self) -> None:
-        dns_label("ingress_ip.dns_label", self.dns_label)
+        azure_dns_label("ingress_ip.dns_label", self.dns_label)
         if not set(self.zones) <= {"1", "2", "3"}:
             raise InvalidValueError("ingress_ip.zones", list(self.zones), "availability zones among '1', '2', '3'")
 

@@ -6,6 +6,7 @@ rule applies, then what the API server would say.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from pilothouse.errors import InvalidValueError
@@ -28,6 +29,21 @@ def check(field: str, value: object, rule: Callable[[str], list[str]], what: str
 def dns_label(field: str, value: str) -> str:
     """A DNS-1123 label (at most 63 bytes): namespace names, and names used as a label value or a DNS label."""
     return check(field, value, validation.is_dns1123_label, "a DNS-1123 label")
+
+
+#: The domain name label of an Azure public IP (``<label>.<region>.cloudapp.azure.com``), also set through the
+#: Azure cloud provider's Service annotation: 3-63 lowercase letters, digits and '-', starting with a letter and
+#: ending with a letter or digit (Azure's rule for Microsoft.Network/publicIPAddresses dnsSettings.domainNameLabel,
+#: as PSRule for Azure's Azure.PublicIP.DNSLabel states it).
+_AZURE_DNS_LABEL = re.compile(r"[a-z][a-z0-9-]{1,61}[a-z0-9]")
+
+
+def azure_dns_label(field: str, value: str) -> str:
+    """The DNS label of an Azure public IP: 3-63 lowercase letters, digits and '-', starting with a letter."""
+    if not isinstance(value, str) or not _AZURE_DNS_LABEL.fullmatch(value):
+        raise InvalidValueError(field, value, "an Azure public IP DNS label: 3-63 lowercase letters, digits and '-', "
+                                              "starting with a letter and ending with a letter or digit")
+    return value
 
 
 def dns1035_label(field: str, value: str) -> str:

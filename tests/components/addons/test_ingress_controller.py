@@ -18,7 +18,7 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
 from tests.components.addons.helpers import schema_errors
 from tests.conftest import REPO, RunProgram
-from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN
+from tests.messages import DNS1123_SUBDOMAIN
 
 AKS = IngressControllerArgs(namespace="ingress", public_endpoint=PublicEndpoint(
     ip_name="pip-shop-prod-ingress", resource_group="rg-shop-prod", dns_label="shop-prod"))
@@ -83,7 +83,8 @@ def test_local_cluster_needs_no_load_balancer(run_program: RunProgram) -> None:
     (lambda: IngressControllerArgs(namespace="ingress", ingress_class="Traefik"),
      f"ingress_controller.ingress_class: got 'Traefik'; expected {DNS1123_SUBDOMAIN}"),
     (lambda: PublicEndpoint(ip_name="pip", resource_group="rg", dns_label="Shop_Prod"),
-     f"ingress_controller.public_endpoint.dns_label: got 'Shop_Prod'; expected {DNS1123_LABEL}"),
+     "ingress_controller.public_endpoint.dns_label: got 'Shop_Prod'; expected an Azure public IP DNS label: 3-63 "
+     "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit"),
 ])
 def test_bad_controller_settings_are_rejected(build: Callable[[], object], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

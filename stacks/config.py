@@ -224,7 +224,10 @@ def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
     pools = [report.attempt(partial(_node_pool, pool, PoolMode.USER)) for pool in fields.sections("nodePools")]
     maintenance = report.attempt(lambda: _maintenance(cluster_fields.section("maintenance", {})))
     cluster = report.attempt(lambda: _cluster(cluster_fields, system, pools, maintenance))
-    registry = report.attempt(lambda: _registry(fields.section("registry", {})))
+    registry_fields = fields.section("registry", {})
+    registry = report.attempt(lambda: _registry(registry_fields))
+    if registry is not None and naming is not None:
+        registry_fields.attempt(lambda: registry.check_home(naming.location))
     if network is not None and cluster is not None:
         pool_keys = {f"pools[{index}]": f"{PROJECT}:nodePools[{index - 1}]" for index in range(1, len(pools) + 1)}
         network_fields.attempt(lambda: network.check_capacity(cluster.all_pools),

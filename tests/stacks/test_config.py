@@ -298,6 +298,9 @@ def test_addon_and_namespace_rules_are_checked_before_anything_is_registered(cha
     ({"ingress": {"dnsLabel": "ab"}},
      "pilothouse:ingress.dnsLabel: got 'ab'; expected an Azure public IP DNS label: 3-63 lowercase letters, digits "
      "and '-', starting with a letter and ending with a letter or digit"),
+    ({"registry": {"sku": "Premium", "replicaLocations": ["koreacentral"]}},
+     "pilothouse:registry.replicaLocations: got 'koreacentral'; expected regions other than the registry's own "
+     "(koreacentral): ACR replicates elsewhere"),
     ({"kubernetesVersion": "1.034"}, None),
     ({"kubernetesVersion": "1.\u0663\u0664"}, None),
     ({"kubernetesVersion": "1." + "3" * 5000}, None),

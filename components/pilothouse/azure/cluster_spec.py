@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-import uuid
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.errors import InvalidValueError
 from pilothouse.typed import Checked
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class ClusterTier(StrEnum):
@@ -135,10 +137,9 @@ class ClusterSpec(Checked, prefix=""):
             except ValueError:
                 raise InvalidValueError("authorized_ip_ranges", cidr, "a CIDR such as '203.0.113.0/24'") from None
         for group in self.admin_group_ids:
-            try:
-                uuid.UUID(group)
-            except ValueError:
-                raise InvalidValueError("admin_group_ids", group, "an Entra ID group object id (a GUID)") from None
+            if not _GUID.fullmatch(group):
+                raise InvalidValueError("admin_group_ids", group,
+                                        "an Entra ID group object id: a GUID written 8-4-4-4-12 hexadecimal digits")
         if self.upgrade_channel is UpgradeChannel.NODE_IMAGE and (
                 self.node_os_upgrade_channel is not NodeOsUpgradeChannel.NODE_IMAGE):
             # https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image, "Node OS autoupgrade channel known

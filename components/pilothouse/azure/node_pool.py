@@ -11,7 +11,7 @@ from enum import StrEnum
 from pilothouse.azure.naming import ResourceKind, check_name
 from pilothouse.counts import CountOrPercent, count_or_percent
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.names import labels
+from pilothouse.kubernetes.names import label_value, labels, qualified_name
 from pilothouse.typed import Checked
 
 _VM_SIZE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
@@ -34,6 +34,31 @@ class OsType(StrEnum):
 
     LINUX = "Linux"
     WINDOWS = "Windows"
+
+
+def _in(namespace: str, *domains: str) -> bool:
+    return any(namespace == domain or namespace.endswith(f".{domain}") for domain in domains)
+
+
+def _check_kubelet_labels(node_labels: dict[str, str]) -> None:
+    """The kubelet sets a pool's labels on its nodes and refuses any in the kubernetes.io and k8s.io namespaces but
+    its own (k8s.io/kubernetes cmd/kubelet/app/options, ``--node-labels``; k8s.io/kubelet ``IsKubeletLabel``)."""
+    for key, value in node_labels.items():
+        namespace = key.partition("/")[0] if "/" in key else ""
+        allowed = key in _KUBELET_LABELS or _in(namespace, "kubelet.kubernetes.io", "node.kubernetes.io")
+        if _in(namespace, "kubernetes.io", "k8s.io") and not allowed:
+            raise InvalidValueError(f"labels[{key!r}]", value,
+                                    "a label outside the kubernetes.io and k8s.io namespaces, or in "
+                                    "kubelet.kubernetes.io or node.kubernetes.io (the kubelet refuses other "
+                                    "kubernetes.io labels)")
+
+
+#: The kubernetes.io labels a kubelet may set on its node (k8s.io/kubelet pkg/apis/well_known_labels.go).
+_KUBELET_LABELS = frozenset({
+    "kubernetes.io/hostname", "topology.kubernetes.io/zone", "topology.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/region",
+    "beta.kubernetes.io/instance-type", "node.kubernetes.io/instance-type", "kubernetes.io/os", "kubernetes.io/arch",
+    "beta.kubernetes.io/os", "beta.kubernetes.io/arch"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,10 +94,14 @@ class NodePoolSpec(Checked, prefix=""):
         if not set(self.zones) <= {"1", "2", "3"} or len(set(self.zones)) != len(self.zones):
             raise InvalidValueError("zones", list(self.zones), "distinct availability zones among '1', '2', '3'")
         object.__setattr__(self, "labels", labels("labels", self.labels))
+        _check_kubelet_labels(self.labels)
         for taint in self.taints:
-            if not _TAINT.fullmatch(taint):
+            match = _TAINT.fullmatch(taint)
+            if match is None:
                 raise InvalidValueError("taints", taint,
                                         "'key=value:Effect' with Effect NoSchedule, PreferNoSchedule or NoExecute")
+            qualified_name("taints", match[1], "a taint key (a label key)")
+            label_value("taints", (match[2] or "=")[1:])
         if self.spot and self.mode is PoolMode.SYSTEM:
             raise InvalidValueError("spot", True, "false for a System pool (spot nodes can be evicted)")
         if self.mode is PoolMode.SYSTEM and self.os is OsType.WINDOWS:

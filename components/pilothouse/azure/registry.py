@@ -22,12 +22,18 @@ class ContainerRegistryArgs(Checked, prefix=""):
         resource_group_name: the resource group of the registry and its replications.
         spec: SKU, admin user, retention and geo-replicas (:class:`RegistrySpec`, checked when constructed).
         protect: Pulumi ``protect`` on the registry (default ``False``); replications are not protected.
+
+    Raises:
+        InvalidValueError: naming ``replica_locations`` when a replica is in the registry's own region.
     """
 
     naming: Naming
     resource_group_name: pulumi.Input[str]
     spec: RegistrySpec
     protect: bool = False
+
+    def __post_init__(self) -> None:
+        self.spec.check_home(self.naming.location)
 
 
 class ContainerRegistry(pulumi.ComponentResource):

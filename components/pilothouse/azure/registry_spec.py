@@ -44,3 +44,15 @@ class RegistrySpec(Checked, prefix=""):
             raise InvalidValueError("retention_days", self.retention_days, "an integer from 0 to 365")
         for location in self.replica_locations:
             region_code(location, "replica_locations")
+        if len(set(self.replica_locations)) != len(self.replica_locations):
+            raise InvalidValueError("replica_locations", list(self.replica_locations), "distinct regions")
+
+    def check_home(self, location: str) -> None:
+        """The registry lives in ``location``: a replica there is refused (ACR replicates to other regions only).
+
+        Raises:
+            InvalidValueError: naming ``replica_locations``.
+        """
+        if location in self.replica_locations:
+            raise InvalidValueError("replica_locations", location,
+                                    f"regions other than the registry's own ({location}): ACR replicates elsewhere")

@@ -10,7 +10,7 @@ from pilothouse.azure.cluster_spec import ClusterSpec, MaintenanceWindow, NodeOs
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
 from pilothouse.errors import InvalidValueError
-from tests.messages import LABEL_VALUE
+from tests.messages import LABEL_KEY_NAME_PART, LABEL_VALUE
 
 
 @pytest.mark.parametrize(
@@ -30,12 +30,25 @@ from tests.messages import LABEL_VALUE
         ({"spot": True, "mode": PoolMode.SYSTEM},
          "spot: got True; expected false for a System pool (spot nodes can be evicted)"),
         ({"labels": {"tier": "front end"}}, f"labels['tier']: got 'front end'; expected {LABEL_VALUE}"),
+        ({"labels": {"node-role.kubernetes.io/apps": "x"}},
+         "labels['node-role.kubernetes.io/apps']: got 'x'; expected a label outside the kubernetes.io and k8s.io "
+         "namespaces, or in kubelet.kubernetes.io or node.kubernetes.io (the kubelet refuses other kubernetes.io "
+         "labels)"),
+        ({"taints": ("!!!=x:NoSchedule",)}, f"taints: got '!!!'; expected a taint key (a label key): "
+                                            f"{LABEL_KEY_NAME_PART}"),
+        ({"taints": ("a=@@@:NoSchedule",)}, f"taints: got '@@@'; expected {LABEL_VALUE}"),
     ],
 )
 def test_bad_node_pools_are_rejected(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
         NodePoolSpec(**{"name": "apps", **kwargs})
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize("labels", [{"node.kubernetes.io/pool": "apps"}, {"example.com/tier": "front"},
+                                    {"kubernetes.io/os": "linux"}, {"team.kubelet.kubernetes.io/x": "y"}])
+def test_node_labels_the_kubelet_sets_are_accepted(labels: dict[str, str]) -> None:
+    assert NodePoolSpec(name="apps", labels=labels).labels == labels
 
 
 def test_a_spot_user_pool_with_taint_is_accepted() -> None:
@@ -89,7 +102,11 @@ def test_cluster_secure_posture_is_the_default() -> None:
         ({"authorized_ip_ranges": ("1.2.3.4/24",)},
          "authorized_ip_ranges: got '1.2.3.4/24'; expected a CIDR such as '203.0.113.0/24'"),
         ({"admin_group_ids": ("admins",)},
-         "admin_group_ids: got 'admins'; expected an Entra ID group object id (a GUID)"),
+         "admin_group_ids: got 'admins'; expected an Entra ID group object id: a GUID written 8-4-4-4-12 hexadecimal "
+         "digits"),
+        ({"admin_group_ids": ("{00000000-0000-0000-0000-000000000000}",)},
+         "admin_group_ids: got '{00000000-0000-0000-0000-000000000000}'; expected an Entra ID group object id: a GUID "
+         "written 8-4-4-4-12 hexadecimal digits"),
         ({"user_pools": (NodePoolSpec(name="frontend01"), NodePoolSpec(name="frontend02"))},
          "user_pools[1].name: got 'frontend02'; expected a name whose Azure pool name differs from that of "
          "pool 'frontend01': both become 'frontend43fb' (the first 8 characters and a digest of the VM size, "

@@ -185,8 +185,9 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
 
 
 def _kubernetes_version(fields: Fields) -> str:
-    allowed = (f"a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' with MINOR from "
-               f"{SUPPORTED_MINORS.start} to {SUPPORTED_MINORS.stop - 1} (ASCII digits, no leading zeros)")
+    allowed = (f"a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' with MINOR from {SUPPORTED_MINORS.start} to "
+               f"{SUPPORTED_MINORS.stop - 1} (ASCII digits, no leading zeros), quoted in the stack file ('1.30' "
+               "unquoted is the number 1.3)")
     version = fields.string("kubernetesVersion", pattern=r"1\.(0|[1-9][0-9]{0,3})(\.(0|[1-9][0-9]{0,3}))?",
                             allowed=allowed)
     if version and int(version.split(".")[1]) not in SUPPORTED_MINORS:

@@ -183,7 +183,8 @@ class TestLocalStack:
         self._same_refusal(project, "e2eyaml", text, [
             "invalid stack config: 2 errors:",
             "  pilothouse:kubernetesVersion: got '1.3'; expected a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' "
-            "with MINOR from 30 to 37 (ASCII digits, no leading zeros)",
+            "with MINOR from 30 to 37 (ASCII digits, no leading zeros), quoted in the stack file ('1.30' unquoted is "
+            "the number 1.3)",
             f"  pilothouse:namespaces[0].labels['release']: got '2024-06-01 00:00:00 +0000 UTC'; expected {label}"])
         # A value of another type than Pulumi.yaml declares: the CLI refuses it before the program runs.
         self._same_refusal(project, "e2etype", text.replace("config:\n", "config:\n  pilothouse:protect: no\n", 1),

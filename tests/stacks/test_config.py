@@ -154,7 +154,8 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "pilothouse:target: got 'gke'; expected one of 'aks', 'kubeconfig', 'platformStack'"),
         (LOCAL, {"kubernetesVersion": "1.29"},
          "pilothouse:kubernetesVersion: got '1.29'; expected a Kubernetes version '1.MINOR' or '1.MINOR.PATCH' "
-         "with MINOR from 30 to 37 (ASCII digits, no leading zeros)"),
+         "with MINOR from 30 to 37 (ASCII digits, no leading zeros), quoted in the stack file ('1.30' unquoted is the "
+         "number 1.3)"),
         (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
                                    "cluster, dbPassword, environment, existingResourceGroup, ingress, kubeContext, "

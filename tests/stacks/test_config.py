@@ -6,7 +6,15 @@ from typing import Any
 import pytest
 
 import stacks
+from pilothouse.addons.ingress_controller import IngressControllerArgs
+from pilothouse.addons.log_agent import LogAgentArgs, LogSink
+from pilothouse.addons.monitoring import MonitoringArgs
+from pilothouse.azure.cluster_spec import ClusterSpec
+from pilothouse.azure.network_plan import NetworkPlan
+from pilothouse.azure.node_pool import NodePoolSpec, PoolMode
+from pilothouse.azure.registry_spec import RegistrySpec
 from pilothouse.errors import InvalidValueError
+from stacks.addons_config import LOCAL_CHARTS
 from stacks.config import Target, parse, raw_config
 from stacks.config_reader import InvalidConfigError
 from tests.conftest import REPO, RunProgram
@@ -358,3 +366,23 @@ def test_missing_charts_are_named_by_the_section_that_needs_them(tmp_path: Path,
     with pytest.raises(InvalidValueError) as error:
         parse({**LOCAL, "namespaces": ADDON_NAMESPACES, "ingress": {"replicas": 1}})
     assert str(error.value).startswith("pilothouse:ingress: got 'charts/traefik'; expected an unpacked traefik chart")
+
+
+def test_keys_left_out_take_the_value_types_own_defaults() -> None:
+    """The reader's defaults are the value types' defaults: a setting has one default, whichever way it is built
+    (only the service type differs by target, deliberately: no cloud load balancer off AKS)."""
+    config = parse({**DEV, "nodePools": [{"name": "apps"}], "namespaces": ADDON_NAMESPACES,
+                    "ingress": {"serviceType": "LoadBalancer"}, "monitoring": {"retention": "10d"},
+                    "logAgent": {"sink": "elasticsearch", "host": "es"}})
+    assert config.azure is not None
+    assert config.azure.network == NetworkPlan(vnet_cidr="10.10.0.0/16", node_subnet_cidr="10.10.0.0/20")
+    assert config.azure.registry == RegistrySpec()
+    assert config.azure.cluster == ClusterSpec(system_pool=NodePoolSpec(name="system", mode=PoolMode.SYSTEM),
+                                               user_pools=(NodePoolSpec(name="apps"),))
+    ingress, monitoring, logs = config.addons.ingress, config.addons.monitoring, config.addons.log_agent
+    assert ingress is not None
+    assert monitoring is not None
+    assert logs is not None
+    assert ingress.controller == IngressControllerArgs(namespace="ingress", charts=LOCAL_CHARTS)
+    assert monitoring == MonitoringArgs(namespace="monitoring", charts=LOCAL_CHARTS)
+    assert logs == LogAgentArgs(namespace="monitoring", sink=LogSink.elasticsearch("es"))

@@ -134,9 +134,11 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     environment = fields.string("environment", pattern=r"[a-z][a-z0-9]{1,7}",
                                 allowed="2-8 lowercase letters and digits, starting with a letter")
     target = fields.choice("target", Target)
-    if report.refused(fields.key("target")):  # each target takes its own keys: none can be judged without it
-        report.check()
     version = _kubernetes_version(fields)
+    if report.refused(fields.key("target")):  # each target takes its own keys: only the shared ones can be judged
+        fields.boolean("protect", False)
+        _namespaces(fields)
+        report.check()
     protect = fields.boolean("protect", False)
     # Checked on every target: Pulumi.yaml gives them defaults, so any stack has them (only AKS names things).
     workload, location = fields.string("workload", "pilothouse"), fields.string("location", "koreacentral")

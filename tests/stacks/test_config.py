@@ -386,3 +386,10 @@ def test_keys_left_out_take_the_value_types_own_defaults() -> None:
     assert ingress.controller == IngressControllerArgs(namespace="ingress", charts=LOCAL_CHARTS)
     assert monitoring == MonitoringArgs(namespace="monitoring", charts=LOCAL_CHARTS)
     assert logs == LogAgentArgs(namespace="monitoring", sink=LogSink.elasticsearch("es"))
+
+
+def test_a_refused_target_still_reports_the_keys_every_target_shares() -> None:
+    with pytest.raises(InvalidConfigError) as error:
+        parse({**LOCAL, "target": "gke", "kubernetesVersion": "1.3", "namespaces": [{"name": "Shop"}]})
+    assert [line.partition(":")[2].partition(":")[0] for line in str(error.value).splitlines()[1:]] == [
+        "target", "kubernetesVersion", "namespaces[0].name"]

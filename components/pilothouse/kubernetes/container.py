@@ -95,11 +95,17 @@ class Container(Checked, prefix="container"):
 
     def _check_ports_and_probes(self) -> None:
         names = [port.name for port in self.ports if port.name is not None]
-        numbers = [port.number for port in self.ports]
-        for values, what in ((names, "port names"), (numbers, "port numbers")):
-            for index, value in enumerate(values):
-                if value in values[:index]:
-                    raise InvalidValueError("container.ports", value, f"{what} unique in the container")
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise InvalidValueError("container.ports", name, "port names unique in the container")
+        # One number over two protocols (DNS: 53/UDP and 53/TCP) is fine; twice with one protocol the API server
+        # warns "duplicate port definition" (pkg/api/pod/warnings.go).
+        pairs = [(port.number, str(port.protocol)) for port in self.ports]
+        for index, (number, protocol) in enumerate(pairs):
+            if (number, protocol) in pairs[:index]:
+                raise InvalidValueError("container.ports", number, f"port numbers unique per protocol ({protocol}) "
+                                                                   "in the container")
+        numbers = sorted({number for number, _ in pairs})
         for kind in ("liveness", "readiness", "startup"):
             probe: Probe | None = getattr(self, kind)
             if probe is None:

@@ -52,8 +52,9 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
         labels: labels of the Secret object (keys and values checked as the API server checks them).
 
     Raises:
-        InvalidValueError: naming ``secret.name`` (not a DNS-1123 subdomain), ``secret.data`` (no keys, or without a
-            key ``type`` requires) or ``secret.data[<key>]`` (an invalid key).
+        InvalidValueError: naming ``secret.name`` (not a DNS-1123 subdomain), ``secret.data`` (no keys, without a
+            key ``type`` requires, or more than 1 MiB of values known now), ``secret.data[<key>]`` (an invalid key)
+            or ``secret.data['.dockerconfigjson']`` (not a JSON object). Values are never shown.
     """
 
     name: str
@@ -80,6 +81,15 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
         if missing:
             raise InvalidValueError("secret.data", sorted(self.data),
                                     f"the keys {sorted(missing)} for type '{self.type}'")
+        # The API server's own limits (pkg/apis/core/validation ValidateSecret), on the values known now.
+        known = {key: value.encode() if isinstance(value, str) else value for key, value in self.data.items()
+                 if isinstance(value, str | bytes)}
+        if sum(len(value) for value in known.values()) > MAX_SECRET_BYTES:
+            raise InvalidValueError("secret.data", NOT_SHOWN, f"at most {MAX_SECRET_BYTES} bytes of data in all")
+        config = known.get(".dockerconfigjson")
+        if self.type is SecretType.DOCKER_CONFIG_JSON and config is not None and not _is_json_object(config):
+            raise InvalidValueError("secret.data['.dockerconfigjson']", NOT_SHOWN,
+                                    "a JSON object (a Docker config.json)")
 
     @classmethod
     @checked_arguments("secret", secrets=("certificate", "private_key", "password"))
@@ -102,6 +112,17 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
         dockerconfig = pulumi.Output.all(username, password).apply(lambda v: config(str(v[0]), str(v[1])))
         return cls(name=name, namespace=namespace, type=SecretType.DOCKER_CONFIG_JSON,
                    data={".dockerconfigjson": dockerconfig})
+
+
+#: The most data a Secret may hold, in bytes (k8s.io/kubernetes pkg/apis/core ``MaxSecretSize``).
+MAX_SECRET_BYTES = 1024 * 1024
+
+
+def _is_json_object(value: bytes) -> bool:
+    try:
+        return isinstance(json.loads(value), dict)
+    except (ValueError, UnicodeDecodeError):
+        return False
 
 
 def _base64(value: object) -> str:

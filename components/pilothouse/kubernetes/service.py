@@ -85,7 +85,9 @@ class ServiceArgs(Checked, prefix="service"):
     Raises:
         InvalidValueError: naming ``service.name`` (not a DNS-1035 label), ``service.labels[<key>]``,
             ``service.annotations[<key>]``, ``service.ports`` (none on a Service that
-            is not headless, or a missing or repeated name on a multi-port Service), ``service.node_port`` (a node
+            is not headless, or a missing or repeated name on a multi-port Service), ``service.ports[<i>].port`` or
+            ``service.ports[<i>].node_port`` (a port or node port an earlier port uses with the same protocol),
+            ``service.node_port`` (a node
             port on a ``ClusterIP`` Service), ``service.target`` (a target port no container of ``pod`` declares) or
             ``service.type`` (a headless Service that is not ``ClusterIP``).
     """
@@ -114,6 +116,18 @@ class ServiceArgs(Checked, prefix="service"):
         names = [p.name for p in self.ports]
         if len(self.ports) > 1 and (None in names or len(set(names)) != len(names)):
             raise InvalidValueError("service.ports", names, "a unique name for every port of a multi-port Service")
+        # The API server refuses a (port, protocol) pair, or a (node port, protocol) pair, given twice
+        # (pkg/apis/core/validation ValidateService, "Check for duplicate Ports" / "NodePorts").
+        seen: dict[tuple[str, int | None], int] = {}
+        for index, port in enumerate(self.ports):
+            for kind, number in (("port", port.port), ("node_port", port.node_port)):
+                if number is None:
+                    continue
+                first = seen.setdefault((f"{kind}/{port.protocol}", number), index)
+                if first != index:
+                    raise InvalidValueError(f"service.ports[{index}].{kind}", number,
+                                            f"a {kind.replace('_', ' ')} not already used by ports[{first}] with "
+                                            f"protocol {port.protocol}")
         for port in self.ports:
             if port.node_port is not None and self.type is ServiceType.CLUSTER_IP:
                 raise InvalidValueError("service.node_port", port.node_port,

@@ -10,7 +10,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy, TaintEffect, Toleration
-from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.ports import Port, Protocol
 from pilothouse.kubernetes.probes import Probe
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import Mount, Volume
@@ -58,7 +58,8 @@ def test_image_refs_render_fully_qualified() -> None:
     ({"image": "Nginx:latest"}, "container.image: got 'Nginx:latest'; expected an image reference "
                                 "'[registry/][namespace/]name[:tag][@sha256:digest]' with a lowercase repository, "
                                 "such as 'nginx:1.27' or 'myacr.azurecr.io/shop/api:1.4.2'"),
-    ({"ports": (Port(80), Port(80))}, "container.ports: got 80; expected port numbers unique in the container"),
+    ({"ports": (Port(80), Port(80))},
+     "container.ports: got 80; expected port numbers unique per protocol (TCP) in the container"),
     ({"ports": (Port(80, "web"),), "readiness": Probe.http("/ready", "http")},
      "container.readiness.port: got 'http'; expected the name of one of the container's ports ['web']"),
     ({"add_capabilities": ("SYS_ADMIN",)},
@@ -102,3 +103,11 @@ def test_bad_pod_specs_are_rejected(kwargs: dict[str, Any], message: str) -> Non
     with pytest.raises(InvalidValueError) as error:
         PodSpec(**{"containers": (Container(name="web", image="nginx:1.27"),), **kwargs})
     assert str(error.value) == message
+
+
+def test_one_port_number_over_two_protocols() -> None:
+    """DNS listens on 53 over UDP and TCP: the API server takes it (one number per protocol)."""
+    dns = Container(name="dns", image="coredns/coredns:1.11.1",
+                    ports=(Port(53, "dns", protocol=Protocol.UDP), Port(53, "dns-tcp")))
+    assert [port.to_manifest() for port in dns.ports] == [
+        {"containerPort": 53, "name": "dns", "protocol": "UDP"}, {"containerPort": 53, "name": "dns-tcp"}]

@@ -9,7 +9,7 @@ from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.pod_spec import PodSpec
-from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.ports import Port, Protocol
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.service import ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
@@ -115,6 +115,13 @@ def test_bad_strategies_are_rejected(build: Any, message: str) -> None:
     assert str(error.value) == message
 
 
+def test_one_port_number_serves_two_protocols() -> None:
+    """Port 53 over UDP and TCP (DNS) is one number twice, which the API server allows."""
+    args = ServiceArgs(name="dns", namespace="shop", selector={"app": "web"}, pod=WEB, ports=(
+        ServicePort(53, target=8080, name="dns-udp", protocol=Protocol.UDP), ServicePort(53, target=8080, name="dns")))
+    assert [(port.port, str(port.protocol)) for port in args.ports] == [(53, "UDP"), (53, "TCP")]
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"ports": (ServicePort(80, target=9090),)}, "service.target: got 9090; expected a port the workload's "
                                                  "containers declare (http)"),
@@ -124,6 +131,13 @@ def test_bad_strategies_are_rejected(build: Any, message: str) -> None:
     ({"ports": (ServicePort(80, target=8080), ServicePort(81, target=8080))},
      "service.ports: got [None, None]; expected a unique name for every port of a multi-port Service"),
     ({"ports": ()}, "service.ports: got []; expected at least one port (only a headless Service may have none)"),
+    # The API server refuses a port, or a node port, twice with one protocol (ValidateService: Duplicate value).
+    ({"ports": (ServicePort(80, target=8080, name="a"), ServicePort(80, target=8080, name="b"))},
+     "service.ports[1].port: got 80; expected a port not already used by ports[0] with protocol TCP"),
+    ({"type": ServiceType.NODE_PORT,
+      "ports": (ServicePort(80, target=8080, name="a", node_port=30080),
+                ServicePort(81, target=8080, name="b", node_port=30080))},
+     "service.ports[1].node_port: got 30080; expected a node port not already used by ports[0] with protocol TCP"),
     ({"ports": (ServicePort(80, target=8080),), "headless": True, "type": ServiceType.NODE_PORT},
      "service.type: got 'NodePort'; expected 'ClusterIP' for a headless Service"),
 ])

@@ -45,6 +45,7 @@ from pilothouse.kubernetes import (
     RollingUpdate,
     Secret,
     SecretArgs,
+    SecretType,
     SecurityProfile,
     ServiceArgs,
     ServicePort,
@@ -475,6 +476,27 @@ def test_a_bytearray_secret_value_is_refused_not_a_crash() -> None:
         SecretArgs(name="db", namespace="shop", data={"p": bytearray(b"hunter2")})  # type: ignore[dict-item]
     assert str(error.value) == ("secret.data['p']: got '[not shown]'; expected str, bytes or a Pulumi Output of "
                                 "them")
+
+
+@pytest.mark.parametrize(("data", "type_", "message"), [
+    ({"a": "x" * (512 * 1024), "b": b"y" * (512 * 1024 + 1)}, SecretType.OPAQUE,
+     "secret.data: got '[not shown]'; expected at most 1048576 bytes of data in all"),
+    ({".dockerconfigjson": "hunter2"}, SecretType.DOCKER_CONFIG_JSON,
+     "secret.data['.dockerconfigjson']: got '[not shown]'; expected a JSON object (a Docker config.json)"),
+    ({".dockerconfigjson": '["hunter2"]'}, SecretType.DOCKER_CONFIG_JSON,
+     "secret.data['.dockerconfigjson']: got '[not shown]'; expected a JSON object (a Docker config.json)"),
+])
+def test_secrets_the_api_server_refuses_are_refused_unshown(data: dict[str, Any], type_: SecretType,
+                                                           message: str) -> None:
+    """ValidateSecret: at most MaxSecretSize bytes of data; a .dockerconfigjson that is a JSON object."""
+    with pytest.raises(InvalidValueError) as error:
+        SecretArgs(name="db", namespace="shop", data=data, type=type_)
+    assert str(error.value) == message
+    assert "hunter2" not in repr(error.value.value)
+
+
+def test_a_secret_of_exactly_one_mebibyte_is_accepted() -> None:
+    SecretArgs(name="db", namespace="shop", data={"a": "x" * (1024 * 1024)})
 
 
 def test_a_one_node_claim_is_seen_whichever_mount_names_it_first(run_program: RunProgram) -> None:

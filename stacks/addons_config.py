@@ -38,13 +38,6 @@ class AddonsConfig:
     prometheus_storage: str | None
     log_agent: LogAgentArgs | None
 
-    @property
-    def namespaces(self) -> set[str]:
-        """The namespaces the add-ons are installed in."""
-        names = {self.ingress.controller.namespace} if self.ingress else set()
-        names |= {args.namespace for args in (self.monitoring, self.log_agent) if args is not None}
-        return {name for name in names if isinstance(name, str)}
-
 
 def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceArgs]) -> AddonsConfig | None:
     """The add-on sections (``None`` when a value was refused: the errors are in ``fields.report``).
@@ -80,20 +73,16 @@ def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceAr
                            f"one of the namespaces this stack declares ({', '.join(by_name) or 'none'}): add "
                            f"{{name: {args.namespace}, isolated: false}} to {fields.key('namespaces')}")
         elif namespace.isolated:
-            index = list(by_name).index(namespace.name)
-            fields.refuse(f"namespaces[{index}].isolated", True,
+            fields.refuse(f"namespaces[{list(by_name).index(namespace.name)}].isolated", True,
                           f"false for namespace '{namespace.name}', where the {name} add-on runs (add-ons reach the "
                           "API server and the apps; the apps' isolated namespaces let them in per route and metrics "
                           "port)")
         elif getattr(args, "privileged_because", None) and namespace.pod_security is not PodSecurityLevel.PRIVILEGED:
-            index = list(by_name).index(namespace.name)
-            fields.refuse(f"namespaces[{index}].podSecurity", str(namespace.pod_security),
+            fields.refuse(f"namespaces[{list(by_name).index(namespace.name)}].podSecurity", str(namespace.pod_security),
                           f"'privileged' for namespace '{namespace.name}', where the {name} add-on runs "
                           f"{args.privileged_because}")  # type: ignore[union-attr]
-    if None in (addons.ingress if ingress else 0, addons.monitoring if monitoring else 0,
-                addons.log_agent if logs else 0):
-        return None
-    return addons
+    given = ((ingress, parsed_ingress), (monitoring, parsed_monitoring), (logs, parsed_logs))
+    return None if any(section is not None and parsed is None for section, parsed in given) else addons
 
 
 #: This repository's stacks install the charts `make charts` assembles into ``charts/`` (pinned by go.sum).

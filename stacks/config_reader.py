@@ -162,15 +162,19 @@ class Fields:
             return self._refused(name, value, allowed, "")
         return value  # type: ignore[return-value]  # a str, or the caller's default
 
-    def optional_string(self, name: str, *, pattern: str | None = None,
-                        allowed: str = "a string") -> str | None:
-        """The value, or ``None`` when unset or refused (no check then runs on a stand-in)."""
+    def _optional(self, name: str, read: Callable[[], T]) -> T | None:
+        """``read()`` of key ``name``, or ``None`` when it is unset or refused (no check then runs on a stand-in)."""
         if self.unset(name):
             self._read.add(name)
             return None
         before = len(self.report.errors)
-        value = self.string(name, pattern=pattern, allowed=allowed)
+        value = read()
         return None if self._muted or len(self.report.errors) > before else value
+
+    def optional_string(self, name: str, *, pattern: str | None = None,
+                        allowed: str = "a string") -> str | None:
+        """The value, or ``None`` when unset or refused."""
+        return self._optional(name, lambda: self.string(name, pattern=pattern, allowed=allowed))
 
     def integer(self, name: str, default: int | object = _MISSING, *,
                 minimum: int, maximum: int) -> int:
@@ -181,12 +185,7 @@ class Fields:
 
     def optional_integer(self, name: str, *, minimum: int, maximum: int) -> int | None:
         """The value, or ``None`` when unset or refused."""
-        if self.unset(name):
-            self._read.add(name)
-            return None
-        before = len(self.report.errors)
-        value = self.integer(name, minimum=minimum, maximum=maximum)
-        return None if self._muted or len(self.report.errors) > before else value
+        return self._optional(name, lambda: self.integer(name, minimum=minimum, maximum=maximum))
 
     def boolean(self, name: str, default: bool | object = _MISSING) -> bool:
         value, given = self._get(name, default, False, decode="bool")
@@ -308,12 +307,9 @@ class Fields:
         except InvalidValueError as error:
             if len(self.report.errors) == before and not self._muted:  # not a consequence of a refused read
                 self.report.add(self._config_error(error, keys))
-            self.reject_unknown()
             raise SkippedError from None
-        except SkippedError:
+        finally:
             self.reject_unknown()
-            raise
-        self.reject_unknown()
         if len(self.report.errors) > before or self._muted:
             raise SkippedError
 

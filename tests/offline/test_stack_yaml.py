@@ -52,9 +52,9 @@ def expand(text: str) -> str:
 
 def run(case: dict[str, Any]) -> dict[str, Any]:
     try:
-        config, secret_keys = program_config(expand(case["project_yaml"]), "<project-dir>/Pulumi.yaml",
-                                             expand(case["stack_yaml"]), "Pulumi.dev.yaml", stack="dev",
-                                             decrypt=decrypt)
+        config, secret_keys, _ = program_config(expand(case["project_yaml"]), "<project-dir>/Pulumi.yaml",
+                                                expand(case["stack_yaml"]), "Pulumi.dev.yaml", stack="dev",
+                                                decrypt=decrypt)
     except StackYamlError as error:
         return {"error": "error: " + error.cli_text}
     return {"config": config, "secret_keys": secret_keys}

@@ -145,8 +145,8 @@ class NetworkPlan(Checked, prefix=""):
         if self.pod_subnet_cidr is not None:
             needs["pod_subnet_cidr"] = pods
         if self.pod_cidr is not None:
-            blocks = 2 ** max(0, NODE_POD_PREFIX - parse_cidr("pod_cidr", self.pod_cidr).prefixlen)
-            if parse_cidr("pod_cidr", self.pod_cidr).prefixlen > NODE_POD_PREFIX or blocks < nodes:
+            prefix = parse_cidr("pod_cidr", self.pod_cidr).prefixlen
+            if prefix > NODE_POD_PREFIX or 2 ** (NODE_POD_PREFIX - prefix) < nodes:
                 raise InvalidValueError(
                     "pod_cidr", self.pod_cidr,
                     f"a range with a /{NODE_POD_PREFIX} for each of {nodes} nodes (max counts plus upgrade surge; "

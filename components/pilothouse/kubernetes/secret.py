@@ -20,6 +20,9 @@ from pilothouse.kubernetes.volumes import Volume
 from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
 from pilothouse.typed import NOT_SHOWN, Checked, checked_arguments
 
+#: The most data a Secret may hold, in bytes (k8s.io/kubernetes pkg/apis/core ``MaxSecretSize``).
+MAX_SECRET_BYTES = 1024 * 1024
+
 
 class SecretType(StrEnum):
     """The Secret's ``type``, and the data keys each type requires.
@@ -112,10 +115,6 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
         dockerconfig = pulumi.Output.all(username, password).apply(lambda v: config(str(v[0]), str(v[1])))
         return cls(name=name, namespace=namespace, type=SecretType.DOCKER_CONFIG_JSON,
                    data={".dockerconfigjson": dockerconfig})
-
-
-#: The most data a Secret may hold, in bytes (k8s.io/kubernetes pkg/apis/core ``MaxSecretSize``).
-MAX_SECRET_BYTES = 1024 * 1024
 
 
 def _is_json_object(value: bytes) -> bool:

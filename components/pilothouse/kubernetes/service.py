@@ -118,12 +118,12 @@ class ServiceArgs(Checked, prefix="service"):
             raise InvalidValueError("service.ports", names, "a unique name for every port of a multi-port Service")
         # The API server refuses a (port, protocol) pair, or a (node port, protocol) pair, given twice
         # (pkg/apis/core/validation ValidateService, "Check for duplicate Ports" / "NodePorts").
-        seen: dict[tuple[str, int | None], int] = {}
+        seen: dict[tuple[str, Protocol, int], int] = {}
         for index, port in enumerate(self.ports):
             for kind, number in (("port", port.port), ("node_port", port.node_port)):
                 if number is None:
                     continue
-                first = seen.setdefault((f"{kind}/{port.protocol}", number), index)
+                first = seen.setdefault((kind, port.protocol, number), index)
                 if first != index:
                     raise InvalidValueError(f"service.ports[{index}].{kind}", number,
                                             f"a {kind.replace('_', ' ')} not already used by ports[{first}] with "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilothouse.offline.stack_yaml import StackYamlError, load_document, program_config
+from pilothouse.offline.stack_yaml import StackYamlError, program_config
 
 SECRET_PLACEHOLDER = "offline-render-secret"
 
@@ -57,12 +57,10 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
     if not stack_path.is_file():
         known = sorted(p.name.split(".")[1] for p in project_dir.glob("Pulumi.*.yaml"))
         raise FileNotFoundError(f"no stack '{stack}': {stack_path.name} does not exist (stacks: {', '.join(known)})")
-    project_text = _text(project_dir / "Pulumi.yaml")
     try:
-        config, secret_keys = program_config(project_text, "Pulumi.yaml", _text(stack_path), stack_path.name,
-                                             stack=stack, decrypt=lambda _ciphertext: SECRET_PLACEHOLDER)
-        project = load_document(project_text, "Pulumi.yaml")
+        received = program_config(_text(project_dir / "Pulumi.yaml"), "Pulumi.yaml", _text(stack_path),
+                                   stack_path.name, stack=stack, decrypt=lambda _ciphertext: SECRET_PLACEHOLDER)
     except StackYamlError as error:
         raise StackConfigError(str(error)) from None
-    assert isinstance(project, dict)  # program_config refuses any other project file
-    return StackConfigFiles(project=str(project["name"]), config=config, secret_keys=tuple(secret_keys))
+    return StackConfigFiles(project=received.project, config=received.config,
+                            secret_keys=tuple(received.secret_keys))

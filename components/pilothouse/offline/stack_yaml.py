@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from yaml.composer import Composer
 from yaml.error import MarkedYAMLError
@@ -815,10 +815,19 @@ def _set_path(value: object, path: list[str], new: object) -> object:
     return out
 
 
+class ProgramConfig(NamedTuple):
+    """What a program receives: ``PULUMI_CONFIG`` (namespaced key to text, sorted), the sorted secret keys, and the
+    project's name, which namespaces the keys."""
+
+    config: dict[str, str]
+    secret_keys: list[str]
+    project: str
+
+
 def program_config(project_text: str, project_file: str, stack_text: str, stack_file: str, *, stack: str,
-                   decrypt: Callable[[str], str]) -> tuple[dict[str, str], list[str]]:
-    """What the program receives: ``PULUMI_CONFIG`` (namespaced key to text, sorted) and the sorted secret keys,
-    with the project's declared defaults applied and its declared types checked. Raises :class:`StackYamlError`
+                   decrypt: Callable[[str], str]) -> ProgramConfig:
+    """What the program receives (:class:`ProgramConfig`), with the project's declared defaults applied and its
+    declared types checked. Raises :class:`StackYamlError`
     whose ``cli_text`` is the CLI's message; ``decrypt`` raises ``ValueError("bad value")`` for a bad ciphertext."""
     try:
         document = load_document(project_text, project_file)
@@ -836,4 +845,4 @@ def program_config(project_text: str, project_file: str, stack_text: str, stack_
     except ValueError as error:
         stage = "" if "grpc:" in str(error) else "validating stack config: "
         raise StackYamlError(stack_file, stage + str(error)) from None
-    return config, sorted(key for key, value in values.items() if is_secret(value))
+    return ProgramConfig(config, sorted(key for key, value in values.items() if is_secret(value)), project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,10 +69,10 @@ class LoadBalancerSku(StrEnum):
 def parse_cidr(field: str, value: str) -> IPv4Network:
     """An IPv4 network written ``10.0.0.0/16``: host bits set, a netmask (``/255.255.0.0``), a leading zero or a
     bare address is an error, not a guess (Azure takes the text as written)."""
-    try:
-        network = ipaddress.IPv4Network(value, strict=True)
-    except ValueError:
-        network = None
+    network = None
+    if isinstance(value, str):  # ipaddress also takes an int (or a bool) as an address
+        with contextlib.suppress(ValueError):
+            network = ipaddress.IPv4Network(value, strict=True)
     if network is None or str(network) != value:
         raise InvalidValueError(
             field, value, "an IPv4 network address in CIDR notation such as '10.0.0.0/16' (no host bits, a prefix "

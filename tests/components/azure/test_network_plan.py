@@ -27,8 +27,9 @@ CIDR = ("an IPv4 network address in CIDR notation such as '10.0.0.0/16' (no host
 
 @pytest.mark.parametrize("text", ["10.10.0.0/255.255.0.0", "10.10.0.0/0.0.255.255", "10.10.0.0/016", "10.10.0.0",
                                   "010.10.0.0/16", " 10.10.0.0/16", "10.10.0.0/16 ", "10.10.0.0/ 16", "10.10.0.0/+16",
-                                  "١٠.10.0.0/16", "10.10.0.0/16\n"])
+                                  "١٠.10.0.0/16", "10.10.0.0/16\n", True, 168427520])
 def test_networks_are_written_only_as_azure_reads_them(text: str) -> None:
+    """Each form is text Python's ipaddress would read some other way; a number or a bool it takes as an address."""
     with pytest.raises(InvalidValueError) as error:
         NetworkPlan(**{**GOOD, "vnet_cidr": text})
     assert str(error.value) == str(InvalidValueError("vnet_cidr", text, CIDR))

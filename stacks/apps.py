@@ -9,6 +9,7 @@ from pilothouse.addons.ingress_controller import PublicEndpoint
 from pilothouse.kubernetes.namespace import Namespace
 from stacks.addons import install_addons
 from stacks.config import KubeconfigTarget, StackConfig, Target
+from stacks.reference import NAMESPACE
 from stacks.workloads import ReferenceWorkloads, local_volumes
 
 
@@ -33,7 +34,7 @@ def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | 
     # The namespace whose claims bind the local volumes depends on them, so that destroy deletes it first.
     after = pulumi.ResourceOptions(depends_on=list(local.volumes) if local is not None else [])
     namespaces = {args.name: Namespace(args.name, args, pulumi.ResourceOptions.merge(opts, after)
-                                       if args.name == "shop" else opts) for args in config.namespaces}
+                                       if args.name == NAMESPACE else opts) for args in config.namespaces}
     pulumi.export("namespaces", [namespace.name for namespace in namespaces.values()])
     addons = install_addons(config.addons, namespaces, opts, public_endpoint=public_endpoint)
     if config.reference_workloads:

@@ -33,14 +33,15 @@ from pilothouse.azure.network_plan import (
 )
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
+from pilothouse.errors import snake_to_camel
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quota import LimitDefaults, Quota
 from stacks.addons_config import AddonsConfig, parse_addons
 from stacks.config_reader import Fields, build, required
+from stacks.reference import NAMESPACE as REFERENCE_NAMESPACE
+from stacks.reference import misfits
 
 PROJECT = "pilothouse"
-#: Namespaces the reference workload set is placed in.
-REFERENCE_NAMESPACES = ("shop",)
 #: Object counts a namespace quota may set.
 COUNTED = ("pods", "services", "configmaps", "secrets", "persistentvolumeclaims")
 #: Kubernetes minor versions whose API schemas the render is validated against.
@@ -137,7 +138,7 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     version = _kubernetes_version(fields)
     if report.refused(fields.key("target")):  # each target takes its own keys: only the shared ones can be judged
         fields.boolean("protect", False)
-        _namespaces(fields)
+        _namespaces(fields, reference=fields.boolean("referenceWorkloads", False))
         report.check()
     protect = fields.boolean("protect", False)
     # Checked on every target: Pulumi.yaml gives them defaults, so any stack has them (only AKS names things).
@@ -166,13 +167,12 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
                                        allowed="a fully qualified stack name 'organization/project/stack'")
     else:
         fields.forbid("platformStack", "no value: this key applies only to target 'platformStack'")
-    namespaces = _namespaces(fields)
     reference = fields.boolean("referenceWorkloads", False)
-    declared = {namespace.name for namespace in namespaces}
-    missing = [name for name in REFERENCE_NAMESPACES if name not in declared]
-    if reference and missing and not report.refused(fields.key("namespaces")):
+    namespaces = _namespaces(fields, reference=reference)
+    if reference and REFERENCE_NAMESPACE not in {n.name for n in namespaces} and not report.refused(
+            fields.key("namespaces")):
         fields.refuse("namespaces", [n.name for n in namespaces],
-                      f"the namespaces {list(REFERENCE_NAMESPACES)} the reference workloads run in")
+                      f"the namespace '{REFERENCE_NAMESPACE}' the reference workloads run in")
     db_password = fields.optional_string("dbPassword")
     if db_password is not None and "dbPassword" not in secret_keys:
         fields.refuse("dbPassword", "(plain text)",
@@ -197,7 +197,9 @@ def _kubernetes_version(fields: Fields) -> str:
     return version
 
 
-def _namespaces(fields: Fields) -> tuple[NamespaceArgs, ...]:
+def _namespaces(fields: Fields, *, reference: bool) -> tuple[NamespaceArgs, ...]:
+    """The declared namespaces; with ``reference``, the one the reference workloads run in must admit them all at
+    their peak (its quota and LimitRange, checked as the components check them when declared)."""
     namespaces: list[NamespaceArgs] = []
     for index, section in enumerate(fields.sections("namespaces")):
         namespace = fields.report.attempt(partial(_namespace, section))
@@ -211,6 +213,9 @@ def _namespaces(fields: Fields) -> tuple[NamespaceArgs, ...]:
                           "creates those and runs its own components there)")
         else:
             namespaces.append(namespace)
+            if reference and namespace.name == REFERENCE_NAMESPACE:
+                for misfit in misfits(namespace):
+                    section.refuse(snake_to_camel(misfit.field), misfit.value, misfit.allowed)
     return tuple(namespaces)
 
 

@@ -1,18 +1,30 @@
-"""The reference workload set is in every stack's render, and its database password is never plain."""
+"""The reference workload set is in every stack's render, its database password is never plain, and a namespace it
+does not fit is refused by the stack's config, before anything is registered."""
 
 from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import stacks
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.namespace import NamespaceArgs
+from pilothouse.kubernetes.quota import LimitDefaults, Quota
+from pilothouse.offline import engine
 from pilothouse.offline.engine import SECRET
 from pilothouse.offline.render import manifests
+from stacks.config import parse
+from stacks.config_reader import InvalidConfigError
+from stacks.reference import misfits
 from stacks.workloads import DB_PASSWORD_LENGTH
-from tests.conftest import STACKS
+from tests.conftest import STACKS, RunProgram
 
 REFERENCE_SET = {("ConfigMap", "web-settings"), ("Secret", "db-credentials"), ("Deployment", "web"),
                  ("Service", "web"), ("Ingress", "web"), ("HTTPRoute", "web"), ("ServiceMonitor", "web"),
@@ -52,3 +64,70 @@ def test_local_takes_its_password_from_config_and_aks_stacks_generate_one(render
         [password] = registrations(rendered[stack], "random:index/randomPassword:RandomPassword")
         assert password["inputs"] == {"length": DB_PASSWORD_LENGTH, "special": False}
         assert password["protect"] is protected, stack
+
+
+# The smallest shop quota the reference set fits at its peak: web 2 pods (1 + surge) and 3 more from its autoscaler
+# (max 4), db 1, migrate 1, report 1: 8 pods.
+FITS = {"requestsCpu": "660m", "requestsMemory": "528Mi", "limitsCpu": "2", "limitsMemory": "1056Mi", "pods": 8}
+LOCAL = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34", "kubeconfig": "kubeconfig",
+         "referenceWorkloads": True}
+
+
+def _shop(quota: dict[str, Any], limits: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {**LOCAL, "namespaces": [{"name": "shop", "quota": quota, **({"limits": limits} if limits else {})}]}
+
+
+def test_a_quota_the_reference_set_fits_exactly_is_accepted_and_registers(run_program: RunProgram) -> None:
+    config = parse(_shop(FITS, {"maxCpu": "500m", "maxMemory": "256Mi"}))
+    render = run_program(lambda: stacks.build(config))
+    assert render.one("kubernetes:core/v1:ResourceQuota").inputs["spec"]["hard"]["pods"] == "8"
+
+
+def test_every_quota_setting_the_reference_set_exceeds_is_named_by_its_key_before_registration() -> None:
+    short = {"requestsCpu": "659m", "requestsMemory": "527Mi", "limitsCpu": "1999m", "limitsMemory": "1Gi", "pods": 7}
+    with pytest.raises(InvalidConfigError) as error:
+        parse(_shop(short, {"maxCpu": "499m", "maxMemory": "255Mi"}))
+    peak = "(pods: web 2, web's autoscaler 3, db 1, migrate 1, report 1)"
+    assert str(error.value).splitlines() == [
+        "7 errors:",
+        "  pilothouse:namespaces[0].limits.maxCpu: got '499m'; expected at least 500m: the reference workload 'db' "
+        "sets pod.containers['postgres'].resources.cpu_limit to 500m",
+        "  pilothouse:namespaces[0].limits.maxMemory: got '255Mi'; expected at least 256Mi: the reference workload "
+        "'db' sets pod.containers['postgres'].resources.memory_limit to 256Mi",
+        *(f"  pilothouse:namespaces[0].quota.{key}: got {given}; expected at least {needed}: what the reference "
+          f"workloads ask of {resource} in namespace 'shop' at their peak {peak}"
+          for key, given, needed, resource in (("requestsCpu", "'659m'", "660m", "requests.cpu"),
+                                               ("requestsMemory", "'527Mi'", "528Mi", "requests.memory"),
+                                               ("limitsCpu", "'1999m'", "2000m", "limits.cpu"),
+                                               ("limitsMemory", "'1Gi'", "1056Mi", "limits.memory"),
+                                               ("pods", "7", "8", "pods")))]
+
+
+def test_limit_range_defaults_are_applied_before_the_quota_is_counted() -> None:
+    # Every reference container sets its own requests and limits: defaults change nothing, a lower maximum does.
+    assert parse(_shop(FITS, {"requestCpu": "1", "limitCpu": "2", "requestMemory": "1Gi"})).reference_workloads
+    assert misfits(NamespaceArgs(name="shop")) == []
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(requests_cpu=st.integers(600, 700), requests_memory=st.integers(500, 560), limits_cpu=st.integers(1950, 2050),
+       limits_memory=st.integers(1000, 1100), pods=st.integers(6, 9), max_cpu=st.none() | st.integers(450, 550),
+       max_memory=st.none() | st.integers(230, 280))
+def test_the_config_check_refuses_exactly_what_registration_refuses(
+        requests_cpu: int, requests_memory: int, limits_cpu: int, limits_memory: int, pods: int,
+        max_cpu: int | None, max_memory: int | None) -> None:
+    """The check before registration and the components' own count as they are declared agree, both ways."""
+    namespace = NamespaceArgs(name="shop", quota=Quota.of(
+        requests_cpu=f"{requests_cpu}m", requests_memory=f"{requests_memory}Mi", limits_cpu=f"{limits_cpu}m",
+        limits_memory=f"{limits_memory}Mi", pods=pods), limits=LimitDefaults.of(
+        max_cpu=None if max_cpu is None else f"{max_cpu}m",
+        max_memory=None if max_memory is None else f"{max_memory}Mi"))
+    config = replace(parse({**LOCAL, "referenceWorkloads": False, "namespaces": [{"name": "shop"}]}),
+                     namespaces=(namespace,), reference_workloads=True)
+    try:
+        engine.run(lambda: stacks.build(config), stack="test")
+    except InvalidValueError:
+        registered = False
+    else:
+        registered = True
+    assert registered == (misfits(namespace) == [])

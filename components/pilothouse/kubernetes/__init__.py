@@ -10,6 +10,7 @@ from pilothouse.kubernetes.autoscaling import (
     HorizontalPodAutoscalerArgs,
     PodDisruptionBudget,
     PodDisruptionBudgetArgs,
+    autoscaled,
 )
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from pilothouse.kubernetes.container import Container, PullPolicy
@@ -25,7 +26,7 @@ from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy, TaintEffect, 
 from pilothouse.kubernetes.ports import Port, Protocol
 from pilothouse.kubernetes.probes import Probe, Scheme, Timing
 from pilothouse.kubernetes.quantity import Quantity
-from pilothouse.kubernetes.quota import LimitDefaults, Quota
+from pilothouse.kubernetes.quota import LimitDefaults, LimitRangeError, PodDemand, Quota, QuotaAccount
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.secret import Secret, SecretArgs, SecretType
 from pilothouse.kubernetes.security import SecurityProfile
@@ -77,6 +78,7 @@ __all__ = [
     "JobSpec",
     "LabelSelector",
     "LimitDefaults",
+    "LimitRangeError",
     "Mount",
     "Namespace",
     "NamespaceArgs",
@@ -88,6 +90,7 @@ __all__ = [
     "PersistentVolumeClaimArgs",
     "Pod",
     "PodArgs",
+    "PodDemand",
     "PodDisruptionBudget",
     "PodDisruptionBudgetArgs",
     "PodManagement",
@@ -99,6 +102,7 @@ __all__ = [
     "PullPolicy",
     "Quantity",
     "Quota",
+    "QuotaAccount",
     "ReclaimPolicy",
     "Recreate",
     "Requirement",
@@ -126,6 +130,7 @@ __all__ = [
     "Toleration",
     "TrafficRule",
     "Volume",
+    "autoscaled",
     "require_nodes",
     "spread_by",
 ]

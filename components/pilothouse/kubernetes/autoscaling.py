@@ -12,14 +12,24 @@ import pulumi_kubernetes as k8s
 from pilothouse.counts import INT32_MAX, CountOrPercent, count_or_percent, is_zero, percent
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
-from pilothouse.kubernetes.deployment import Deployment
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.namespace import Namespace
-from pilothouse.kubernetes.stateful_set import StatefulSet
+from pilothouse.kubernetes.quota import PodDemand
+from pilothouse.kubernetes.stateful_set import StatefulSet, StatefulSetArgs
 from pilothouse.kubernetes.workload import admit, object_metadata, object_options
 from pilothouse.typed import Checked
 
 Scalable = Deployment | StatefulSet
+
+
+def autoscaled(target: DeploymentArgs | StatefulSetArgs, max_replicas: int) -> PodDemand:
+    """The pods an autoscaler of ``target`` may add beyond those the target counts itself (its replicas, or one
+    when the autoscaler owns the count), up to ``max_replicas``."""
+    declared = target.replicas if target.replicas is not None else 1
+    return PodDemand("autoscaler", target.pod, max(0, max_replicas - declared),
+                     f"max_replicas {max_replicas} beyond the {declared} the workload counted",
+                     "autoscaler.max_replicas")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +76,10 @@ class HorizontalPodAutoscalerArgs(Checked, prefix="autoscaler"):
         given = container.resources
         return given is not None and (getattr(given, f"{kind}_request") or getattr(given, f"{kind}_limit")) is not None
 
+    def demand(self) -> PodDemand:
+        """What the autoscaler adds to its target's count in the namespace's quota (:func:`autoscaled`)."""
+        return autoscaled(self.target.args, self.max_replicas)
+
     def metrics(self) -> list[dict[str, Any]]:
         return [{"type": "Resource", "resource": {"name": kind, "target": {"type": "Utilization",
                                                                              "averageUtilization": value}}}
@@ -79,11 +93,7 @@ class HorizontalPodAutoscaler(k8s.autoscaling.v2.HorizontalPodAutoscaler):
     def __init__(self, resource_name: str, args: HorizontalPodAutoscalerArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         target = args.target
-        # The target counted its declared (or, autoscaled, one) replica; the autoscaler may add the rest.
-        declared = target.args.replicas if target.args.replicas is not None else 1
-        admit(target.namespace, "autoscaler", target.pod, max(0, args.max_replicas - declared),
-              counted=f"max_replicas {args.max_replicas} beyond the {declared} the workload counted",
-              count_field="autoscaler.max_replicas")
+        admit(target.namespace, args.demand())
         kind = "Deployment" if isinstance(target, Deployment) else "StatefulSet"
         body: dict[str, Any] = {
             "metadata": object_metadata(target.workload_name, target.namespace, {}),

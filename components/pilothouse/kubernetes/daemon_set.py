@@ -14,6 +14,7 @@ from pilothouse.kubernetes.deployment import RollingUpdate
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.workload import (
     NamespaceRef,
     check_admitted,
@@ -78,14 +79,17 @@ class DaemonSetArgs(Checked, prefix="daemon_set"):
                                     "no claim whose volume attaches to one node at a time (a DaemonSet runs a pod "
                                     "on every node; use a claim with ReadWriteMany access)")
 
+    def demand(self) -> PodDemand:
+        """What it counts against its namespace's quota: one pod, as on one node (the quota is per namespace, and
+        the node count is the cluster's)."""
+        return PodDemand("daemon_set", self.pod, 1, "one, as on one node", "daemon_set")
+
 
 class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
     """A node agent: log shipper, metrics exporter, storage daemon."""
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods("daemon_set", resource_name, name=args.name, namespace=args.namespace,
-                         selector=args.selector, pod=args.pod, peak_pods=1, counted="one, as on one node",
-                         count_field="daemon_set")
+        self._admit_pods(resource_name, args)
         self.args = args
         self.name = args.name
         spec: dict[str, Any] = {"selector": {"matchLabels": args.selector},

@@ -13,6 +13,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
@@ -142,15 +143,18 @@ class DeploymentArgs(Checked, prefix="deployment"):
             return replicas - (-replicas * int(surge[:-1]) // 100)  # rounded up, in integers (any percentage)
         return replicas + surge
 
+    def demand(self) -> PodDemand:
+        """What it counts against its namespace's quota: :attr:`peak_pods` pods."""
+        rolling = isinstance(self.strategy, RollingUpdate | None)
+        return PodDemand("deployment", self.pod, self.peak_pods,
+                         "replicas plus rolling-update surge" if rolling else "replicas", "deployment.replicas")
+
 
 class Deployment(Exposable, k8s.apps.v1.Deployment):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods("deployment", resource_name, name=args.name, namespace=args.namespace,
-                         selector=args.selector, pod=args.pod, peak_pods=args.peak_pods,
-                         counted="replicas plus rolling-update surge" if isinstance(args.strategy, RollingUpdate | None)
-                         else "replicas")
+        self._admit_pods(resource_name, args)
         self.args = args
         self.name = args.name
         annotations = dict(args.annotations)

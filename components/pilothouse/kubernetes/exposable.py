@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import pulumi
 
 from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.service_monitor import Scraping
 from pilothouse.kubernetes.workload import NamespaceRef, admit
+
+
+class ExposableArgs(Protocol):
+    """What the arguments of an exposable workload share."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace(self) -> NamespaceRef: ...
+    @property
+    def selector(self) -> dict[str, str]: ...
+    @property
+    def pod(self) -> PodSpec: ...
+    def demand(self) -> PodDemand: ...
 
 
 class Exposable(pulumi.Resource):
@@ -22,14 +38,11 @@ class Exposable(pulumi.Resource):
     selector: dict[str, str]
     pod: PodSpec
 
-    def _admit_pods(self, field: str, resource_name: str, *, name: str, namespace: NamespaceRef,
-                    selector: dict[str, str], pod: PodSpec, peak_pods: int, counted: str,
-                    count_field: str | None = None) -> None:
-        """Count the pods against the namespace's quota before anything is registered (errors name ``field``;
-        ``counted`` says why ``peak_pods``; ``count_field`` sets the count, default ``<field>.replicas``)."""
-        admit(namespace, field, pod, peak_pods, counted=counted, count_field=count_field or f"{field}.replicas")
+    def _admit_pods(self, resource_name: str, args: ExposableArgs) -> None:
+        """Count the pods against the namespace's quota before anything is registered."""
+        admit(args.namespace, args.demand())
         self.resource_name = resource_name
-        self.workload_name, self.namespace, self.selector, self.pod = name, namespace, selector, pod
+        self.workload_name, self.namespace, self.selector, self.pod = args.name, args.namespace, args.selector, args.pod
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

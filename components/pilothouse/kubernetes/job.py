@@ -13,6 +13,7 @@ from pilothouse.counts import non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.schedule import cron_schedule, time_zone
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
@@ -92,13 +93,16 @@ class JobArgs(Checked, prefix="job"):
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
         check_admitted(self.namespace, self.job.pod, "job")
 
+    def demand(self) -> PodDemand:
+        """What it counts against its namespace's quota: its parallelism (default 1)."""
+        return PodDemand("job", self.job.pod, self.job.parallelism or 1, "parallelism", "job.parallelism")
+
 
 class Job(k8s.batch.v1.Job):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
     def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "job", args.job.pod, args.job.parallelism or 1, counted="parallelism",
-              count_field="job.parallelism")
+        admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
@@ -179,13 +183,17 @@ class CronJobArgs(Checked, prefix="cron_job"):
         object.__setattr__(self, "labels", labels("cron_job.labels", self.labels))
         check_admitted(self.namespace, self.job.pod, "cron_job")
 
+    def demand(self) -> PodDemand:
+        """What it counts against its namespace's quota: the parallelism of one run (default 1)."""
+        return PodDemand("cron_job", self.job.pod, self.job.parallelism or 1, "parallelism of one run",
+                         "cron_job.job.parallelism")
+
 
 class CronJob(k8s.batch.v1.CronJob):
     """Runs its Job on a schedule."""
 
     def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "cron_job", args.job.pod, args.job.parallelism or 1, counted="parallelism of one run",
-              count_field="cron_job.job.parallelism")
+        admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest()}}

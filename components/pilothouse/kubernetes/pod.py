@@ -10,6 +10,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.kubernetes.names import annotation_map, dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.workload import NamespaceRef, admit, check_admitted, object_metadata, object_options
 from pilothouse.typed import Checked
 
@@ -43,12 +44,16 @@ class PodArgs(Checked, prefix="pod"):
         object.__setattr__(self, "labels", labels("pod.labels", self.labels))
         check_admitted(self.namespace, self.pod, "pod")
 
+    def demand(self) -> PodDemand:
+        """What it counts against its namespace's quota: one pod."""
+        return PodDemand("pod", self.pod, 1, "one pod", "pod")
+
 
 class Pod(k8s.core.v1.Pod):
     """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
 
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, "pod", args.pod, 1, counted="one pod", count_field="pod")
+        admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),

@@ -125,57 +125,125 @@ class LimitDefaults(Checked, prefix="limits"):
         return values
 
 
+class LimitRangeError(InvalidValueError):
+    """A container the namespace's LimitRange refuses, or leaves without a value its quota needs.
+
+    ``setting`` is the :class:`LimitDefaults` field that decides (``max_cpu``, ``default_request_memory``);
+    ``needed`` the container's limit a maximum refuses (``None``: no limit, or a missing value).
+    """
+
+    def __init__(self, field: str, value: object, allowed: str, *, setting: str, needed: Quantity | None) -> None:
+        super().__init__(field, value, allowed)
+        self.setting, self.needed = setting, needed
+
+
+@dataclass(frozen=True)
+class PodDemand:
+    """The pods one workload adds to its namespace at its peak: ``copies`` of ``pod``.
+
+    ``workload`` prefixes the fields errors name (``deployment``), ``counted`` says why that many pods
+    (``replicas plus rolling-update surge``) and ``count_field`` names the field that sets the count.
+    """
+
+    workload: str
+    pod: PodSpec
+    copies: int
+    counted: str
+    count_field: str
+
+
 @dataclass
 class QuotaAccount:
-    """The running total of what the workloads declared in one namespace ask for."""
+    """The running total of what the workloads declared in one namespace ask for.
+
+    ``used`` holds the totals by ResourceQuota key (``requests.cpu`` in cores, ``requests.memory`` in bytes,
+    ``pods``). :meth:`admit` checks each workload as it is declared; :meth:`charge` and :meth:`overdrawn`
+    check a whole set of workloads at once, before any is declared.
+    """
 
     namespace: str
     quota: Quota
     limits: LimitDefaults = field(default_factory=LimitDefaults)
     used: dict[str, Decimal] = field(default_factory=dict)
-    pods: int = 0
 
-    def admit(self, workload: str, pod: PodSpec, copies: int, *, counted: str, count_field: str) -> None:
-        """Add ``copies`` pods of ``pod`` (``counted`` says why that many, ``count_field`` is the field that sets it);
-        raise if the API server would reject them."""
+    def admit(self, demand: PodDemand) -> None:
+        """Add ``demand``; raise :class:`InvalidValueError` if the API server would reject its pods: beyond a
+        LimitRange maximum, missing a value the quota needs, or more than the quota has left after the workloads
+        declared before it."""
+        share, refusals = self._share(demand)
+        if refusals:
+            raise refusals[0]
+        for key, amount in share.items():
+            before, ceiling = self.used.get(key, Decimal(0)), self._hard().get(key)
+            if ceiling is None or before + amount <= ceiling:
+                continue
+            left = _format(max(ceiling - before, Decimal(0)), key)
+            if key == "pods":
+                raise InvalidValueError(demand.count_field, f"{demand.copies} pod(s)",
+                                        f"at most {left} pod(s) ({demand.counted}): namespace '{self.namespace}' "
+                                        f"allows {_format(ceiling, key)} pods and the workloads declared before this "
+                                        f"one take {_format(before, key)}")
+            raise InvalidValueError(
+                f"{demand.workload}.resources", f"{key}={_format(amount, key)}",
+                f"at most {left} for {demand.copies} pod(s) ({demand.counted}): namespace '{self.namespace}' allows "
+                f"{self.quota.hard()[key]} in all (its ResourceQuota) and the workloads declared before this one "
+                f"take {_format(before, key)}")
+        self._add(share)
+
+    def charge(self, demand: PodDemand) -> list[LimitRangeError]:
+        """Add ``demand`` whatever the quota has left (see :meth:`overdrawn`); answer what :meth:`admit` would
+        raise for its pods alone, every container's (a LimitRange maximum, a missing value)."""
+        share, refusals = self._share(demand)
+        self._add(share)
+        return refusals
+
+    def overdrawn(self) -> dict[str, tuple[str, str]]:
+        """Each ResourceQuota key the totals exceed: ``(used, hard)``, as text (``"650m"``, ``"600m"``)."""
+        return {key: (_format(self.used[key], key), _format(ceiling, key))
+                for key, ceiling in self._hard().items() if self.used.get(key, Decimal(0)) > ceiling}
+
+    def _hard(self) -> dict[str, Decimal]:
+        hard = {key: value.value for key, value in self.quota.hard().items() if key in COMPUTE}
+        if "pods" in self.quota.counts:
+            hard["pods"] = Decimal(self.quota.counts["pods"])
+        return hard
+
+    def _add(self, share: dict[str, Decimal]) -> None:
+        for key, amount in share.items():
+            self.used[key] = self.used.get(key, Decimal(0)) + amount
+
+    def _share(self, demand: PodDemand) -> tuple[dict[str, Decimal], list[LimitRangeError]]:
+        """What ``demand``'s pods take from the quota, by key (a missing value counts 0), and each refusal of a
+        container by the LimitRange (a limit above its maximum, or a value the quota needs and it leaves unset)."""
         hard = self.quota.hard()
         per_pod: dict[str, Decimal] = dict.fromkeys(COMPUTE, Decimal(0))
-        for container in pod.containers:
+        refusals: list[LimitRangeError] = []
+        for container in demand.pod.containers:
             effective = self.limits.effective(container)
             for kind in ("cpu", "memory"):
                 ceiling, limit = getattr(self.limits, f"max_{kind}"), effective[f"limits.{kind}"]
                 if ceiling is not None and (limit is None or ceiling < limit):
-                    raise InvalidValueError(
-                        f"{workload}.pod.containers[{container.name!r}].resources.{kind}_limit",
+                    refusals.append(LimitRangeError(
+                        f"{demand.workload}.pod.containers[{container.name!r}].resources.{kind}_limit",
                         None if limit is None else str(limit),
-                        f"a {kind} limit of at most {ceiling} (the LimitRange maximum of namespace '{self.namespace}')")
+                        f"a {kind} limit of at most {ceiling} (the LimitRange maximum of namespace '{self.namespace}')",
+                        setting=f"max_{kind}", needed=limit))
             for key in COMPUTE:
                 value = effective[key]
                 if value is None and key in hard:
-                    raise InvalidValueError(
-                        f"{workload}.pod.containers[{container.name!r}].resources", None,
+                    refusals.append(LimitRangeError(
+                        f"{demand.workload}.pod.containers[{container.name!r}].resources", None,
                         f"a {key.replace('.', ' ')} value: namespace '{self.namespace}' has a quota on {key} and "
-                        f"its LimitRange gives no default")
+                        f"its LimitRange gives no default", setting=f"default_{key.replace('s.', '_')}", needed=None))
                 per_pod[key] += value.value if value is not None else Decimal(0)
-        for key in COMPUTE:
-            before, share = self.used.get(key, Decimal(0)), per_pod[key] * copies
-            if key in hard and before + share > hard[key].value:
-                raise InvalidValueError(
-                    f"{workload}.resources", f"{key}={_format(share, key)}",
-                    f"at most {_format(max(hard[key].value - before, Decimal(0)), key)} for {copies} pod(s) "
-                    f"({counted}): namespace '{self.namespace}' allows {hard[key]} in all (its ResourceQuota) and "
-                    f"the workloads declared before this one take {_format(before, key)}")
-            self.used[key] = before + share
-        if "pods" in self.quota.counts and self.pods + copies > self.quota.counts["pods"]:
-            raise InvalidValueError(count_field, f"{copies} pod(s)",
-                                    f"at most {max(self.quota.counts['pods'] - self.pods, 0)} pod(s) ({counted}): "
-                                    f"namespace '{self.namespace}' allows {self.quota.counts['pods']} pods and "
-                                    f"the workloads declared before this one take {self.pods}")
-        self.pods += copies
+        share = {key: amount * demand.copies for key, amount in per_pod.items()}
+        return {**share, "pods": Decimal(demand.copies)}, refusals
 
 
 def _format(total: Decimal, key: str) -> str:
-    """A CPU or memory amount, exact: millicores (or cores with more digits), Mi (or bytes)."""
+    """A pod count, or a CPU or memory amount, exact: millicores (or cores with more digits), Mi (or bytes)."""
+    if key == "pods":
+        return f"{int(total)}"
     if key.endswith("cpu"):
         millis = total * 1000
         return f"{int(millis)}m" if millis == millis.to_integral_value() else f"{total.normalize():f}"

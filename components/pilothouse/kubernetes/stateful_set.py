@@ -16,6 +16,7 @@ from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quantity import QuantityInput
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.service import ServicePort
 from pilothouse.kubernetes.storage import AccessMode, StorageClass, StorageClassRef, claim_spec
 from pilothouse.kubernetes.volumes import Mount, Volume
@@ -164,15 +165,18 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
         check_admitted(self.namespace, self.pod, "stateful_set")
         require_restarts(self.pod, "stateful_set")
 
+    def demand(self) -> PodDemand:
+        """What it counts against its namespace's quota: its replicas (one when an autoscaler owns the count)."""
+        counted = "replicas" if self.replicas is not None else "one, until its autoscaler adds more"
+        return PodDemand("stateful_set", self.pod, 1 if self.replicas is None else self.replicas, counted,
+                         "stateful_set.replicas")
+
 
 class StatefulSet(Exposable, pulumi.ComponentResource):
     """A StatefulSet with the headless Service it needs, created before it: two objects, so a component."""
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods("stateful_set", resource_name, name=args.name, namespace=args.namespace,
-                         selector=args.selector, pod=args.pod,
-                         peak_pods=args.replicas if args.replicas is not None else 1,
-                         counted="replicas" if args.replicas is not None else "one, until its autoscaler adds more")
+        self._admit_pods(resource_name, args)
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
         self.args = args
         service_name = args.service_name or args.name

@@ -14,6 +14,7 @@ from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.namespace import Namespace, PodSecurityLevel
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.security import SecurityProfile
 
 NamespaceRef = Namespace | str
@@ -79,12 +80,10 @@ def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
                                                           aliases=upgrades.child_aliases(parent)))
 
 
-def admit(namespace: NamespaceRef, workload: str, pod: PodSpec, copies: int, *, counted: str,
-          count_field: str) -> None:
-    """Count ``copies`` pods against the namespace's quota, when the namespace is one of ours (``counted`` says why
-    that many, ``count_field`` names the field that sets it, for the messages)."""
+def admit(namespace: NamespaceRef, demand: PodDemand) -> None:
+    """Count ``demand``'s pods against the namespace's quota, when the namespace is one of ours."""
     if isinstance(namespace, Namespace):
-        namespace.account.admit(workload, pod, copies, counted=counted, count_field=count_field)
+        namespace.account.admit(demand)
 
 
 def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],

@@ -1,0 +1,175 @@
+"""The course's reference workloads as values: the arguments of each workload, built one way whether they are about
+to be registered (:mod:`stacks.workloads`) or only counted against their namespace's quota while the stack's config
+is read, before anything is registered (:func:`misfits`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pulumi
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.autoscaling import autoscaled
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import DeploymentArgs
+from pilothouse.kubernetes.env import EnvValue
+from pilothouse.kubernetes.job import ConcurrencyPolicy, CronJobArgs, JobArgs, JobSpec
+from pilothouse.kubernetes.namespace import NamespaceArgs
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.probes import Probe, Timing
+from pilothouse.kubernetes.quantity import Quantity
+from pilothouse.kubernetes.quota import LimitDefaults, LimitRangeError, PodDemand, Quota, QuotaAccount
+from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.selectors import spread_by
+from pilothouse.kubernetes.stateful_set import ClaimTemplate, StatefulSetArgs
+from pilothouse.kubernetes.storage import StorageClassRef
+from pilothouse.kubernetes.volumes import Mount, Volume
+from pilothouse.kubernetes.workload import NamespaceRef
+
+#: The namespace the reference workloads run in.
+NAMESPACE = "shop"
+DB_IMAGE = "postgres:16.4-alpine"
+DB_REPLICAS = 1
+DB_SIZE = "1Gi"
+#: The ConfigMap the web app reads its settings from, and its entries.
+SETTINGS = "web-settings"
+SETTINGS_DATA = {"GREETING": "Hello, Pilothouse", "REQUIRE_DATABASE_PASSWORD": "true"}
+#: The Secret holding the database password, under the key ``password``.
+CREDENTIALS = "db-credentials"
+#: The web app's autoscaler bounds.
+WEB_MIN_REPLICAS, WEB_MAX_REPLICAS = 2, 4
+#: The Azure Disk storage class the database's claims use on AKS.
+DISK_CLASS = "pilothouse-disk"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the reference workloads take from objects made before them.
+
+    ``setting`` and ``credential`` give the environment value of a key of the :data:`SETTINGS` ConfigMap and of the
+    :data:`CREDENTIALS` Secret (from the objects themselves, so pods roll when they change).
+    """
+
+    namespace: NamespaceRef
+    web_image: str | pulumi.Output[str]
+    setting: Callable[[str], EnvValue]
+    credential: Callable[[str], EnvValue]
+    storage_class: StorageClassRef
+
+    @classmethod
+    def named(cls, namespace: str) -> Sources:
+        """Sources by name only, for counting pods before any object exists (no rollout checksums, a stand-in
+        image: neither changes what the pods ask of the quota)."""
+        return cls(namespace, "web", lambda key: EnvValue.from_config_map(SETTINGS, key),
+                   lambda key: EnvValue.from_secret(CREDENTIALS, key), DISK_CLASS)
+
+
+@dataclass(frozen=True)
+class ReferenceSet:
+    """The web app (autoscaled from :data:`WEB_MIN_REPLICAS` to :data:`WEB_MAX_REPLICAS`), its database, the
+    migration Job and the report CronJob."""
+
+    web: DeploymentArgs
+    database: StatefulSetArgs
+    migrate: JobArgs
+    report: CronJobArgs
+
+    def demands(self) -> tuple[tuple[str, PodDemand], ...]:
+        """Every pod the set may run at its peak, as its components count them, by the object that runs them."""
+        return (("web", self.web.demand()), ("web's autoscaler", autoscaled(self.web, WEB_MAX_REPLICAS)),
+                ("db", self.database.demand()), ("migrate", self.migrate.demand()), ("report", self.report.demand()))
+
+
+def reference_set(sources: Sources) -> ReferenceSet:
+    return ReferenceSet(web=_web(sources), database=_database(sources), migrate=_migrate(sources),
+                        report=_report(sources))
+
+
+def misfits(namespace: NamespaceArgs) -> list[InvalidValueError]:
+    """Each setting of ``namespace``'s quota or LimitRange the reference set does not fit at its peak, as an error
+    naming the setting's :class:`NamespaceArgs` path (``quota.requests_cpu``, ``quota.pods``, ``limits.max_memory``),
+    its value and what the set needs; empty when the set fits.
+
+    The components count the same pods as they are declared (:class:`QuotaAccount`); this finds the same refusals
+    before anything is registered, all of them at once.
+    """
+    quota, limits = namespace.quota or Quota(), namespace.limits or LimitDefaults()
+    account = QuotaAccount(namespace.name, quota, limits)
+    demands = reference_set(Sources.named(namespace.name)).demands()
+    refused: dict[str, tuple[str, LimitRangeError]] = {}
+    for name, demand in demands:
+        for error in account.charge(demand):
+            known = refused.get(error.setting)
+            if known is None or (error.needed is not None and known[1].needed is not None
+                                 and error.needed > known[1].needed):
+                refused[error.setting] = name, error
+    found: dict[str, InvalidValueError] = {}
+    for setting, (name, error) in refused.items():
+        field = error.field.partition(".")[2]
+        found[setting] = InvalidValueError(
+            f"limits.{setting.removeprefix('default_')}", _shown(getattr(limits, setting)),
+            f"a value that admits the reference workload '{name}' ({error})" if error.needed is None else
+            f"at least {error.needed}: the reference workload '{name}' sets {field} to {error.needed}")
+    peak = ", ".join(f"{name} {demand.copies}" for name, demand in demands if demand.copies)
+    for key, (needed, _) in account.overdrawn().items():
+        setting = f"quota.{key.replace('.', '_')}"
+        given = quota.counts[key] if key == "pods" else _shown(quota.hard()[key])
+        found[setting] = InvalidValueError(
+            setting, given, f"at least {needed}: what the reference workloads ask of {key} in namespace "
+                            f"'{namespace.name}' at their peak (pods: {peak})")
+    return list(found.values())
+
+
+def _shown(value: Quantity | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _web(sources: Sources) -> DeploymentArgs:
+    # The sample service of app/: it answers /healthz, /readyz (once it has its password) and /metrics.
+    container = Container(
+        name="web", image=sources.web_image, ports=(Port.http(8080),),
+        resources=Resources.of(cpu="100m", memory="64Mi", cpu_limit="250m", memory_limit="128Mi"),
+        readiness=Probe.http("/readyz", timing=Timing(period_seconds=5)),
+        liveness=Probe.http("/healthz", timing=Timing(initial_delay_seconds=5, period_seconds=10)),
+        env={"GREETING": sources.setting("GREETING"), "DATABASE_PASSWORD": sources.credential("password"),
+             "REQUIRE_DATABASE_PASSWORD": sources.setting("REQUIRE_DATABASE_PASSWORD")})
+    return DeploymentArgs(
+        name="web", namespace=sources.namespace, replicas=None, change_cause="web, built from app/",
+        revision_history_limit=5,
+        pod=PodSpec(containers=(container,), affinity=spread_by({"app": "web"}, "kubernetes.io/hostname")))
+
+
+def _database(sources: Sources) -> StatefulSetArgs:
+    data = ClaimTemplate("data", DB_SIZE, storage_class=sources.storage_class)
+    postgres = Container(
+        name="postgres", image=DB_IMAGE, ports=(Port(5432, "postgres"),), run_as_user=70,
+        resources=Resources.of(cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"),
+        env={"POSTGRES_PASSWORD": sources.credential("password"), "PGDATA": "/var/lib/postgresql/data/pgdata"},
+        readiness=Probe.exec(["pg_isready", "-U", "postgres"], timing=Timing(period_seconds=10)),
+        liveness=Probe.tcp("postgres", timing=Timing(initial_delay_seconds=15, period_seconds=20)),
+        mounts=(data.mount("/var/lib/postgresql/data"),
+                Mount(Volume.empty_dir("run"), "/var/run/postgresql")))
+    return StatefulSetArgs(name="db", namespace=sources.namespace, replicas=DB_REPLICAS, claim_templates=(data,),
+                           pod=PodSpec(containers=(postgres,), fs_group=70))
+
+
+def _migrate(sources: Sources) -> JobArgs:
+    container = Container(name="migrate", image=DB_IMAGE, run_as_user=70,
+                          command=("sh", "-c", "echo migrating schema"),
+                          env={"PGPASSWORD": sources.credential("password")},
+                          resources=Resources.of(cpu="50m", memory="64Mi", cpu_limit="200m", memory_limit="128Mi"))
+    once = JobSpec(pod=PodSpec(containers=(container,), restart_policy=RestartPolicy.NEVER), backoff_limit=4,
+                   ttl_seconds_after_finished=None, active_deadline_seconds=600)
+    return JobArgs(name="migrate", namespace=sources.namespace, job=once)
+
+
+def _report(sources: Sources) -> CronJobArgs:
+    container = Container(name="report", image="busybox:1.37", run_as_user=65534,
+                          args=("/bin/sh", "-c", "date; echo Hello from the Kubernetes cluster"),
+                          resources=Resources.of(cpu="10m", memory="16Mi", cpu_limit="50m", memory_limit="32Mi"))
+    return CronJobArgs(
+        name="report", namespace=sources.namespace, schedule="*/15 * * * *", concurrency=ConcurrencyPolicy.FORBID,
+        successful_jobs_history_limit=3, failed_jobs_history_limit=1,
+        job=JobSpec(pod=PodSpec(containers=(container,), restart_policy=RestartPolicy.ON_FAILURE), backoff_limit=2))

@@ -32,6 +32,7 @@ from pilothouse.kubernetes.secret import Secret, SecretArgs, SecretType
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
 from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
+from pilothouse.kubernetes.service_account import ServiceAccount, ServiceAccountArgs
 from pilothouse.kubernetes.service_monitor import Scraping
 from pilothouse.kubernetes.stateful_set import ClaimTemplate, PodManagement, StatefulSet, StatefulSetArgs
 from pilothouse.kubernetes.storage import (
@@ -117,6 +118,8 @@ __all__ = [
     "SecretType",
     "SecurityProfile",
     "Service",
+    "ServiceAccount",
+    "ServiceAccountArgs",
     "ServiceArgs",
     "ServicePort",
     "ServiceType",

@@ -100,4 +100,5 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
         body: dict[str, Any] = {
             "metadata": object_metadata(args.name, args.namespace, pod_labels(args.selector, args.labels),
                                         args.annotations), "spec": spec}
-        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace,
+                                                                 args.pod.dependencies), **body)

@@ -165,7 +165,8 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace,
                                                             pod_labels(args.selector, args.labels), annotations),
                                 "spec": self._spec()}
-        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace,
+                                                                 args.pod.dependencies), **body)
 
     def _spec(self) -> dict[str, Any]:
         args = self.args

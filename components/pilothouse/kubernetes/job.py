@@ -109,7 +109,7 @@ class Job(k8s.batch.v1.Job):
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}
         super().__init__(resource_name, **body, opts=pulumi.ResourceOptions.merge(
-            object_options(self, resource_name, opts, args.namespace),
+            object_options(self, resource_name, opts, args.namespace, args.job.pod.dependencies),
             pulumi.ResourceOptions(replace_on_changes=["spec"], delete_before_replace=True)))
 
 
@@ -207,4 +207,5 @@ class CronJob(k8s.batch.v1.CronJob):
         if args.suspend:
             spec["suspend"] = True
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels), "spec": spec}
-        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace,
+                                                                 args.job.pod.dependencies), **body)

@@ -58,4 +58,5 @@ class Pod(k8s.core.v1.Pod):
         self.name = args.name
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
                                 "spec": args.pod.to_manifest()}
-        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace,
+                                                                 args.pod.dependencies), **body)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+import pulumi
 
 from pilothouse.counts import INT32_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
@@ -17,6 +20,53 @@ from pilothouse.typed import Checked
 
 #: ``supportedDNSPolicies`` of the API server.
 DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+#: The Secret type an image pull secret must have (the kubelet reads its ``.dockerconfigjson``).
+PULL_SECRET_TYPE = "kubernetes.io/dockerconfigjson"
+
+
+@runtime_checkable
+class AccountRef(Protocol):
+    """A :class:`~pilothouse.kubernetes.service_account.ServiceAccount` of this program, as a pod refers to it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace_name(self) -> str: ...
+    @property
+    def pod_labels(self) -> dict[str, str]: ...
+
+
+@runtime_checkable
+class PullSecretRef(Protocol):
+    """A :class:`~pilothouse.kubernetes.secret.Secret` of this program, as an image pull secret."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def namespace_name(self) -> str: ...
+    @property
+    def secret_type(self) -> str: ...
+
+
+def pull_secret_names(field_name: str, secrets: Sequence[PullSecretRef | str], namespace: str | None) -> list[str]:
+    """The names of image pull secrets, each once: a Secret of this program must be of type
+    ``kubernetes.io/dockerconfigjson`` and, when ``namespace`` is known, in it (a pod reads Secrets of its own
+    namespace only); a name must be a DNS-1123 subdomain."""
+    names: list[str] = []
+    for secret in secrets:
+        if isinstance(secret, str):
+            dns_subdomain(field_name, secret)
+        elif secret.secret_type != PULL_SECRET_TYPE:
+            raise InvalidValueError(field_name, secret.name, f"a Secret of type '{PULL_SECRET_TYPE}' (Secret "
+                                                             f"'{secret.name}' is '{secret.secret_type}')")
+        elif namespace is not None and secret.namespace_name != namespace:
+            raise InvalidValueError(field_name, secret.name, f"a Secret in namespace '{namespace}', where the pods "
+                                                             f"run (it is in '{secret.namespace_name}')")
+        name = secret if isinstance(secret, str) else secret.name
+        if name in names:
+            raise InvalidValueError(field_name, name, "each Secret once")
+        names.append(name)
+    return names
 
 
 class RestartPolicy(StrEnum):
@@ -79,7 +129,12 @@ class PodSpec(Checked, prefix="pod"):
     #: Passed through as the pod's ``affinity`` (node/pod affinity rules).
     affinity: dict[str, Any] | None = None
     restart_policy: RestartPolicy | None = None
-    service_account: str | None = None
+    #: A :class:`ServiceAccount` of this program (the pods are created after it and carry the labels it needs), or
+    #: the name of one in the pods' namespace; ``None``: the namespace's ``default`` account.
+    service_account: AccountRef | str | None = None
+    #: Image pull secrets: :class:`Secret` objects of type ``kubernetes.io/dockerconfigjson`` in the pods'
+    #: namespace, or their names.
+    image_pull_secrets: tuple[PullSecretRef | str, ...] = ()
     #: Off by default: pods that do not call the API server get no token. ``None`` leaves Kubernetes' default.
     automount_service_account_token: bool | None = False
     dns_policy: str | None = None
@@ -95,14 +150,37 @@ class PodSpec(Checked, prefix="pod"):
             if name in names[:index]:
                 raise InvalidValueError("pod.containers", name, "container names unique in the pod")
         object.__setattr__(self, "node_selector", labels("pod.node_selector", self.node_selector))
-        if self.service_account is not None:
+        if isinstance(self.service_account, str):
             dns_subdomain("pod.service_account", self.service_account)
+        pull_secret_names("pod.image_pull_secrets", self.image_pull_secrets, None)
         if self.fs_group is not None and not whole(self.fs_group):  # IsValidGroupID
             raise InvalidValueError("pod.fs_group", self.fs_group, f"a group id from 0 to {INT32_MAX}")
         non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds)
         if self.dns_policy not in (None, *DNS_POLICIES):
             raise InvalidValueError("pod.dns_policy", self.dns_policy, f"one of {', '.join(DNS_POLICIES)}")
         self.all_volumes()  # conflicting volume definitions fail here, at construction
+
+    def check_namespace(self, workload: str, namespace: str) -> None:
+        """Refuse a ServiceAccount or image pull Secret of this program in another namespace than ``namespace``,
+        where the pods run (``workload`` prefixes the field)."""
+        account = self.service_account
+        if isinstance(account, AccountRef) and account.namespace_name != namespace:
+            raise InvalidValueError(f"{workload}.pod.service_account", account.name,
+                                    f"a ServiceAccount in namespace '{namespace}', where the pods run (it is in "
+                                    f"'{account.namespace_name}')")
+        pull_secret_names(f"{workload}.pod.image_pull_secrets", self.image_pull_secrets, namespace)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Labels the pods need for what they refer to (the workload identity webhook's, for an account with an
+        Azure identity)."""
+        return dict(self.service_account.pod_labels) if isinstance(self.service_account, AccountRef) else {}
+
+    @property
+    def dependencies(self) -> tuple[pulumi.Resource, ...]:
+        """The objects of this program the pods refer to by name and that must exist before them."""
+        references: tuple[object, ...] = (self.service_account, *self.image_pull_secrets)
+        return tuple(ref for ref in references if isinstance(ref, pulumi.Resource))
 
     def every_volume(self) -> tuple[Volume, ...]:
         """Every volume as declared or mounted, repeats included (what one mount knows of a claim, another may not)."""
@@ -142,7 +220,10 @@ class PodSpec(Checked, prefix="pod"):
             "tolerations": [t.to_manifest() for t in self.tolerations],
             "affinity": self.affinity,
             "restartPolicy": str(self.restart_policy) if self.restart_policy else None,
-            "serviceAccountName": self.service_account,
+            "serviceAccountName": self.service_account if isinstance(self.service_account, str | None)
+            else self.service_account.name,
+            "imagePullSecrets": [{"name": name} for name in pull_secret_names(
+                "pod.image_pull_secrets", self.image_pull_secrets, None)],
             "dnsPolicy": self.dns_policy,
             "terminationGracePeriodSeconds": self.termination_grace_period_seconds,
         }

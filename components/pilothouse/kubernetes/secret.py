@@ -17,7 +17,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue, config_key
 from pilothouse.kubernetes.names import dns_subdomain, labels
 from pilothouse.kubernetes.volumes import Volume
-from pilothouse.kubernetes.workload import NamespaceRef, object_metadata, object_options
+from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
 from pilothouse.typed import NOT_SHOWN, Checked, checked_arguments
 
 #: The most data a Secret may hold, in bytes (k8s.io/kubernetes pkg/apis/core ``MaxSecretSize``).
@@ -145,6 +145,14 @@ class Secret(k8s.core.v1.Secret):
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels),
                                 "type": str(args.type), "data": data}
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
+
+    @property
+    def namespace_name(self) -> str:
+        return namespace_name(self.args.namespace)
+
+    @property
+    def secret_type(self) -> str:
+        return str(self.args.type)
 
     def key(self, key: str) -> EnvValue:
         if key not in self.args.data:

@@ -206,7 +206,7 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
         self.stateful_set = k8s.apps.v1.StatefulSet(
             resource_name, **body,
             opts=pulumi.ResourceOptions.merge(
-                child_options(self, args.namespace, [*classes, self.headless_service]),
+                child_options(self, args.namespace, [*classes, self.headless_service, *args.pod.dependencies]),
                 pulumi.ResourceOptions(replace_on_changes=IMMUTABLE, delete_before_replace=True,
                                        ignore_changes=grown_in_place)))
         self.claim_sizes = [self._claim_size(resource_name, template, ordinal)

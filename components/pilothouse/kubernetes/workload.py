@@ -44,7 +44,9 @@ def require_restarts(pod: PodSpec, workload: str) -> None:
 
 
 def check_admitted(namespace: NamespaceRef, pod: PodSpec, workload: str) -> None:
-    """Fail now, not at admission, when the namespace's Pod Security level would reject the pod."""
+    """Fail now, not at admission, when the namespace's Pod Security level would reject the pod, or the pod refers
+    to a ServiceAccount or image pull Secret of another namespace."""
+    pod.check_namespace(workload, namespace_name(namespace))
     if not isinstance(namespace, Namespace):
         return
     level = namespace.args.pod_security
@@ -116,8 +118,10 @@ def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
 
 
 def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:
-    """The pod template of a controller: labels, rollout checksums, spec."""
-    metadata: dict[str, Any] = {"labels": pod_labels} if pod_labels else {}
+    """The pod template of a controller: labels (``pod_labels``, then those the pod's references need), rollout
+    checksums, spec."""
+    every_label = {**pod_labels, **pod.labels}
+    metadata: dict[str, Any] = {"labels": every_label} if every_label else {}
     annotations = pod.rollout_annotations()
     if annotations:
         metadata["annotations"] = annotations

@@ -108,13 +108,14 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
                          opts)
     workloads = reference_set(Sources(namespace=shop, web_image=web_image, setting=settings.key,
                                       credential=credentials.key, storage_class=_storage(config, local, opts)))
-    _web(workloads.web, addons, opts)
-    StatefulSet("db", workloads.database, opts)
-    Job("migrate", workloads.migrate, opts)
-    CronJob("report", workloads.report, opts)
+    database = StatefulSet("db", workloads.database, opts)
+    # Through the namespace's default deny: each client of the database, to its port only.
+    for client in (_web(workloads.web, addons, opts), Job("migrate", workloads.migrate, opts),
+                   CronJob("report", workloads.report, opts)):
+        client.allow_to(database, "postgres")
 
 
-def _web(args: DeploymentArgs, addons: Addons, opts: pulumi.ResourceOptions) -> None:
+def _web(args: DeploymentArgs, addons: Addons, opts: pulumi.ResourceOptions) -> Deployment:
     web = Deployment("web", args, opts)
     # Metrics are served on the app's own port; the Service names that port "metrics" for Prometheus.
     service = web.expose([ServicePort(80, target="http", name="http"),
@@ -126,3 +127,4 @@ def _web(args: DeploymentArgs, addons: Addons, opts: pulumi.ResourceOptions) -> 
     HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=WEB_MIN_REPLICAS,
                                                                max_replicas=WEB_MAX_REPLICAS), opts)
     PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, min_available=1), opts)
+    return web

@@ -39,6 +39,8 @@ from pilothouse.kubernetes import (
     PodSpec,
     Secret,
     SecretArgs,
+    ServiceAccount,
+    ServiceAccountArgs,
     StatefulSet,
     StatefulSetArgs,
     StorageClass,
@@ -90,7 +92,7 @@ CLASSES = _public_dataclasses()
 class Strategies:
     """Strategies for the declared types, with the resources the program built for resource-typed fields."""
 
-    def __init__(self, resources: dict[type, Any], wrong: bool) -> None:
+    def __init__(self, resources: tuple[pulumi.Resource, ...], wrong: bool) -> None:
         self.resources, self.wrong = resources, wrong
 
     @functools.cache  # noqa: B019 - one instance per test run
@@ -117,8 +119,9 @@ class Strategies:
             return st.just("web").map(lambda text: _output(text, secret=False))
         if hint is pulumi.Output or origin is pulumi.Output:
             return st.sampled_from(["web", "10Gi"]).map(lambda text: _output(text, secret=True))
-        if isinstance(hint, type) and issubclass(hint, pulumi.Resource):
-            return st.sampled_from([r for t, r in self.resources.items() if issubclass(t, hint)])
+        # A resource, or a protocol an object of this program meets (AccountRef, PullSecretRef).
+        if isinstance(hint, type) and (issubclass(hint, pulumi.Resource) or getattr(hint, "_is_protocol", False)):
+            return st.sampled_from([r for r in self.resources if isinstance(r, hint)])
         if dataclasses.is_dataclass(hint):  # a nested object, or None where it was refused
             return st.deferred(lambda: self.builds(typing.cast(type, hint)))
         if origin is tuple:
@@ -146,8 +149,10 @@ def _check(run_program: RunProgram, cls: type, *, wrong: bool) -> None:
         web = Deployment("web", DeploymentArgs(name="web", namespace="shop", replicas=2, pod=pod))
         db = StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", replicas=2, pod=pod))
         tls = Secret("tls", SecretArgs(name="tls", namespace="shop", data={"a": "b"}))
-        strategies = Strategies({StorageClass: disk, Namespace: shop, Deployment: web, StatefulSet: db, Secret: tls},
-                                wrong)
+        pull = Secret("pull", SecretArgs.docker_registry("pull", "shop", server="r.example.com", username="u",
+                                                         password="p"))
+        account = ServiceAccount("web", ServiceAccountArgs(name="web", namespace="shop"))
+        strategies = Strategies((disk, shop, web, db, tls, pull, account), wrong)
 
         @settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck), deadline=None, database=None)
         @given(strategies.builds(cls))

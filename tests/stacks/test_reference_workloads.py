@@ -30,7 +30,9 @@ REFERENCE_SET = {("ConfigMap", "web-settings"), ("Secret", "db-credentials"), ("
                  ("Service", "web"), ("Ingress", "web"), ("HTTPRoute", "web"), ("ServiceMonitor", "web"),
                  ("HorizontalPodAutoscaler", "web"), ("PodDisruptionBudget", "web"), ("StatefulSet", "db"),
                  ("Service", "db"), ("Job", "migrate"), ("CronJob", "report"), ("ResourceQuota", "quota"),
-                 ("LimitRange", "defaults")}
+                 ("LimitRange", "defaults"),
+                 *(("NetworkPolicy", f"allow-{client}-to-db-5432-{side}") for client in ("web", "migrate", "report")
+                   for side in ("egress", "ingress"))}
 
 
 def registrations(render: Path, type_: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.service_monitor import Scraping
+from pilothouse.kubernetes.traffic import TrafficPeer
 from pilothouse.kubernetes.workload import NamespaceRef, admit
 
 
@@ -28,15 +29,9 @@ class ExposableArgs(Protocol):
     def demand(self) -> PodDemand: ...
 
 
-class Exposable(pulumi.Resource):
-    """A workload with named pods picked by its selector; mixed into the resource class that registers it."""
-
-    resource_name: str
-    workload_name: str
-    namespace: NamespaceRef
-    #: The labels that pick the workload's pods: its Service, disruption budget and autoscaler use them.
-    selector: dict[str, str]
-    pod: PodSpec
+class Exposable(TrafficPeer):
+    """A workload with named pods picked by its selector (its Service, disruption budget and autoscaler use it);
+    mixed into the resource class that registers it."""
 
     def _admit_pods(self, resource_name: str, args: ExposableArgs) -> None:
         """Count the pods against the namespace's quota before anything is registered."""

@@ -15,6 +15,7 @@ from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.schedule import cron_schedule, time_zone
+from pilothouse.kubernetes.traffic import TrafficPeer
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
@@ -50,8 +51,15 @@ class JobSpec(Checked, prefix="job"):
             non_negative(f"job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
 
-    def to_manifest(self) -> dict[str, Any]:
-        spec: dict[str, Any] = {"template": pod_template(self.labels, self.pod)}
+    def selector(self, name: str) -> dict[str, str]:
+        """The label that picks the pods of the Job or CronJob ``name`` (for traffic rules): ``app``, from
+        :attr:`labels` when it sets one, else ``name``. The Job controller's own ``job-name`` label differs with
+        every run of a CronJob."""
+        return {"app": self.labels.get("app", name)}
+
+    def to_manifest(self, name: str) -> dict[str, Any]:
+        """The Job spec of the Job or CronJob ``name``; its pods carry :meth:`selector` and :attr:`labels`."""
+        spec: dict[str, Any] = {"template": pod_template({**self.selector(name), **self.labels}, self.pod)}
         for key, value in (("backoffLimit", self.backoff_limit),
                            ("activeDeadlineSeconds", self.active_deadline_seconds),
                            ("ttlSecondsAfterFinished", self.ttl_seconds_after_finished),
@@ -98,16 +106,23 @@ class JobArgs(Checked, prefix="job"):
         return PodDemand("job", self.job.pod, self.job.parallelism or 1, "parallelism", "job.parallelism")
 
 
-class Job(k8s.batch.v1.Job):
+def _as_peer(peer: TrafficPeer, resource_name: str, name: str, namespace: NamespaceRef, run: JobSpec) -> None:
+    """A Job's or CronJob's pods as a traffic peer: picked by :meth:`JobSpec.selector`."""
+    peer.resource_name, peer.workload_name, peer.namespace = resource_name, name, namespace
+    peer.selector, peer.pod = run.selector(name), run.pod
+
+
+class Job(TrafficPeer, k8s.batch.v1.Job):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
     def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
+        _as_peer(self, resource_name, args.name, args.namespace, args.job)
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
-                                "spec": args.job.to_manifest()}
+                                "spec": args.job.to_manifest(args.name)}
         super().__init__(resource_name, **body, opts=pulumi.ResourceOptions.merge(
             object_options(self, resource_name, opts, args.namespace, args.job.pod.dependencies),
             pulumi.ResourceOptions(replace_on_changes=["spec"], delete_before_replace=True)))
@@ -189,14 +204,15 @@ class CronJobArgs(Checked, prefix="cron_job"):
                          "cron_job.job.parallelism")
 
 
-class CronJob(k8s.batch.v1.CronJob):
+class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
     """Runs its Job on a schedule."""
 
     def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
-        spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest()}}
+        _as_peer(self, resource_name, args.name, args.namespace, args.job)
+        spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(args.name)}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),
                            ("successfulJobsHistoryLimit", args.successful_jobs_history_limit),

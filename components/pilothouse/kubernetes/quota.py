@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from pilothouse.counts import non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
@@ -138,8 +139,8 @@ class LimitRangeError(InvalidValueError):
 
 
 @dataclass(frozen=True)
-class PodDemand:
-    """The pods one workload adds to its namespace at its peak: ``copies`` of ``pod``.
+class PodDemand(Checked, prefix="demand"):
+    """The pods one workload adds to its namespace at its peak: ``copies`` (0 or more) of ``pod``.
 
     ``workload`` prefixes the fields errors name (``deployment``), ``counted`` says why that many pods
     (``replicas plus rolling-update surge``) and ``count_field`` names the field that sets the count.
@@ -150,6 +151,9 @@ class PodDemand:
     copies: int
     counted: str
     count_field: str
+
+    def __post_init__(self) -> None:
+        non_negative("demand.copies", self.copies)
 
 
 @dataclass

@@ -192,7 +192,9 @@ def test_job_pi(run_program: RunProgram) -> None:
                    command=("perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"))
     job = JobSpec(pod=pod_of(pi, restart_policy=RestartPolicy.NEVER), backoff_limit=4)
     render = run_program(lambda: Job("pi", JobArgs(name="pi", namespace="default", job=job)))
-    assert only(render, "kubernetes:batch/v1:Job") == course("job-pi.yaml")
+    expected = course("job-pi.yaml")
+    expected["spec"]["template"]["metadata"] = {"labels": {"app": "pi"}}  # so traffic rules can pick its pods
+    assert only(render, "kubernetes:batch/v1:Job") == expected
 
 
 def test_cron_job_every_minute(run_program: RunProgram) -> None:
@@ -201,7 +203,9 @@ def test_cron_job_every_minute(run_program: RunProgram) -> None:
     job = JobSpec(pod=pod_of(hello, restart_policy=RestartPolicy.ON_FAILURE))
     render = run_program(lambda: CronJob("hello", CronJobArgs(name="hello", namespace="default",
                                                               schedule="*/1 * * * *", job=job)))
-    assert only(render, "kubernetes:batch/v1:CronJob") == course("cronjob-hello.yaml")
+    expected = course("cronjob-hello.yaml")
+    expected["spec"]["jobTemplate"]["spec"]["template"]["metadata"] = {"labels": {"app": "hello"}}
+    assert only(render, "kubernetes:batch/v1:CronJob") == expected
 
 
 def test_daemon_set_on_selected_nodes(run_program: RunProgram) -> None:

@@ -1,0 +1,90 @@
+"""Traffic between two workloads, derived from the workloads themselves: ``web.allow_to(db, "postgres")``.
+
+The selectors come from the workloads' own pod labels and the port from the target's containers, so a typo cannot
+select nothing: a rule names objects, not label strings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.namespace import Namespace
+from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.workload import NamespaceRef, namespace_name
+
+
+class TrafficPeer(pulumi.Resource):
+    """A workload whose pods another workload's pods may be allowed to reach, or be reached by; mixed into the
+    resource class that registers it (Deployment, StatefulSet, DaemonSet, Job, CronJob)."""
+
+    resource_name: str
+    workload_name: str
+    namespace: NamespaceRef
+    #: The labels that pick the workload's pods, and only them.
+    selector: dict[str, str]
+    pod: PodSpec
+
+    def allow_to(self, target: TrafficPeer, port: str | int) -> tuple[k8s.networking.v1.NetworkPolicy, ...]:
+        """Let this workload's pods open connections to ``target``'s pods on ``port`` (a port name or number that
+        a container of ``target`` declares), through the default deny of isolated namespaces of ours.
+
+        Registers what each side's isolation needs: an egress NetworkPolicy in this workload's namespace and an
+        ingress one in ``target``'s, each only where that namespace is one of ours and isolated (elsewhere
+        traffic already flows, or Pilothouse cannot see the namespace's policies). Their names are
+        ``allow-<this>-to-<target>-<port number>-egress`` / ``-ingress``; answers them (none when nothing is isolated).
+
+        Raises:
+            InvalidValueError: naming ``allow_to.port`` (no container of ``target`` declares it) or
+                ``allow_to.target`` (this workload itself).
+        """
+        if isinstance(port, bool) or not isinstance(port, str | int):
+            raise InvalidValueError("allow_to.port", port, "a port name or number")
+        if target is self:
+            raise InvalidValueError("allow_to.target", target.workload_name, "another workload than this one")
+        declared = _declared_port(target, port)
+        name = f"allow-{self.workload_name}-to-{target.workload_name}-{declared.number}"
+        ports = [{"port": declared.number, "protocol": str(declared.protocol)}]
+        policies = []
+        for side, selected, peer, direction in ((self, self, target, "egress"), (target, target, self, "ingress")):
+            if not _isolated(side.namespace):
+                continue
+            rule = {"to" if direction == "egress" else "from": [_peer(peer, across=side.namespace)], "ports": ports}
+            spec: dict[str, Any] = {"podSelector": {"matchLabels": selected.selector},
+                                    "policyTypes": [direction.capitalize()], direction: [rule]}
+            policies.append(k8s.networking.v1.NetworkPolicy(
+                f"{self.resource_name}-to-{target.resource_name}-{declared.number}-{direction}",
+                metadata={"name": f"{name}-{direction}", "namespace": namespace_name(side.namespace)}, spec=spec,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(_objects(side.namespace)))))
+        return tuple(policies)
+
+
+def _declared_port(target: TrafficPeer, port: str | int) -> Port:
+    declared = [p for c in (*target.pod.init_containers, *target.pod.containers) for p in c.ports]
+    for candidate in declared:
+        if port in (candidate.name, candidate.number):
+            return candidate
+    shown = ", ".join(sorted({p.name or str(p.number) for p in declared})) or "none"
+    raise InvalidValueError("allow_to.port", port, f"a port a container of '{target.workload_name}' declares "
+                                                   f"({shown})")
+
+
+def _peer(peer: TrafficPeer, *, across: NamespaceRef) -> dict[str, Any]:
+    """The NetworkPolicy peer that picks ``peer``'s pods, seen from a policy in namespace ``across``."""
+    selected: dict[str, Any] = {"podSelector": {"matchLabels": peer.selector}}
+    if namespace_name(peer.namespace) != namespace_name(across):
+        selected["namespaceSelector"] = {"matchLabels": {
+            "kubernetes.io/metadata.name": namespace_name(peer.namespace)}}
+    return selected
+
+
+def _isolated(namespace: NamespaceRef) -> bool:
+    return isinstance(namespace, Namespace) and namespace.args.isolated
+
+
+def _objects(namespace: NamespaceRef) -> tuple[pulumi.Resource, ...]:
+    return namespace.objects if isinstance(namespace, Namespace) else ()

@@ -1,0 +1,129 @@
+"""Traffic between workloads, derived from the workloads: ``web.allow_to(db, "postgres")``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.job import CronJob, CronJobArgs, Job, JobArgs, JobSpec
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.ports import Port, Protocol
+from pilothouse.kubernetes.stateful_set import StatefulSet, StatefulSetArgs
+from pilothouse.offline import engine
+from pilothouse.offline.engine import Render
+from pilothouse.offline.render import manifest
+from tests.conftest import RunProgram
+
+DB = PodSpec(containers=(Container(name="postgres", image="postgres:16", ports=(Port(5432, "postgres"),)),))
+WEB = PodSpec(containers=(Container(name="web", image="shop/web:1.0", ports=(Port.http(8080),)),))
+ONCE = JobSpec(pod=PodSpec(containers=(Container(name="run", image="busybox:1.37"),),
+                           restart_policy=RestartPolicy.NEVER))
+
+
+def _policies(render: Render) -> dict[str, dict[str, Any]]:
+    return {manifest(r)["metadata"]["name"]: manifest(r)["spec"]
+            for r in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            if manifest(r)["metadata"]["name"].endswith(("-egress", "-ingress"))}
+
+
+def test_clients_reach_the_database_port_through_the_default_deny(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace=shop, pod=DB))
+        web = Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=WEB))
+        web.allow_to(db, "postgres")
+        Job("migrate", JobArgs(name="migrate", namespace=shop, job=ONCE)).allow_to(db, 5432)
+
+    render = run_program(program)
+    assert _policies(render) == {
+        "allow-web-to-db-5432-egress": {
+            "podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Egress"],
+            "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "db"}}}],
+                        "ports": [{"port": 5432, "protocol": "TCP"}]}]},
+        "allow-web-to-db-5432-ingress": {
+            "podSelector": {"matchLabels": {"app": "db"}}, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}],
+                         "ports": [{"port": 5432, "protocol": "TCP"}]}]},
+        "allow-migrate-to-db-5432-egress": {
+            "podSelector": {"matchLabels": {"app": "migrate"}}, "policyTypes": ["Egress"],
+            "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "db"}}}],
+                        "ports": [{"port": 5432, "protocol": "TCP"}]}]},
+        "allow-migrate-to-db-5432-ingress": {
+            "podSelector": {"matchLabels": {"app": "db"}}, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "migrate"}}}],
+                         "ports": [{"port": 5432, "protocol": "TCP"}]}]}}
+    job = render.one("kubernetes:batch/v1:Job")
+    assert job.inputs["spec"]["template"]["metadata"]["labels"] == {"app": "migrate"}
+    default_deny = render.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny")
+    for policy in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy"):
+        if policy is not default_deny:
+            assert default_deny.urn in policy.options["dependencies"]
+
+
+def test_across_namespaces_each_isolated_side_gets_its_half(run_program: RunProgram) -> None:
+    def program() -> None:
+        data = Namespace("data", NamespaceArgs(name="data"))
+        apps = Namespace("apps", NamespaceArgs(name="apps", isolated=False))
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace=data, pod=DB))
+        report = CronJob("report", CronJobArgs(name="report", namespace=apps, schedule="@hourly",
+                                               job=JobSpec(pod=ONCE.pod, labels={"app": "reports"})))
+        report.allow_to(db, "postgres")
+
+    render = run_program(program)
+    assert _policies(render) == {"allow-report-to-db-5432-ingress": {
+        "podSelector": {"matchLabels": {"app": "db"}}, "policyTypes": ["Ingress"],
+        "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "reports"}},
+                               "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "apps"}}}],
+                     "ports": [{"port": 5432, "protocol": "TCP"}]}]}}
+
+
+def test_namespaces_not_ours_get_no_policy(run_program: RunProgram) -> None:
+    def program() -> None:
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace="data", pod=DB))
+        assert Deployment("web", DeploymentArgs(name="web", namespace="data", pod=WEB)).allow_to(db, 5432) == ()
+
+    assert _policies(run_program(program)) == {}
+
+
+def test_a_udp_port_keeps_its_protocol(run_program: RunProgram) -> None:
+    dns = PodSpec(containers=(Container(name="dns", image="coredns:1.11", ports=(
+        Port(53, "dns", Protocol.UDP),)),))
+
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        resolver = Deployment("resolver", DeploymentArgs(name="resolver", namespace=shop, pod=dns))
+        Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=WEB)).allow_to(resolver, "dns")
+
+    assert _policies(run_program(program))["allow-web-to-resolver-53-egress"]["egress"][0]["ports"] == [
+        {"port": 53, "protocol": "UDP"}]
+
+
+@pytest.mark.parametrize(("port", "message"), [
+    ("http", "allow_to.port: got 'http'; expected a port a container of 'db' declares (postgres)"),
+    (5433, "allow_to.port: got 5433; expected a port a container of 'db' declares (postgres)"),
+    (True, "allow_to.port: got True; expected a port name or number"),
+    (None, "allow_to.port: got None; expected a port name or number"),
+])
+def test_a_port_the_target_does_not_declare_is_refused(port: Any, message: str) -> None:
+    def program() -> None:
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", pod=DB))
+        Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=WEB)).allow_to(db, port)
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="test")
+    assert str(error.value) == message
+
+
+def test_a_workload_is_not_its_own_peer() -> None:
+    def program() -> None:
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", pod=DB))
+        db.allow_to(db, "postgres")
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="test")
+    assert str(error.value) == "allow_to.target: got 'db'; expected another workload than this one"

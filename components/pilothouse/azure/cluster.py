@@ -131,6 +131,8 @@ class AksCluster(pulumi.ComponentResource):
                                      opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster, *pull_roles]))
         self.name = cluster.name
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None)
+        #: Whether pods may exchange ServiceAccount tokens for Entra ID tokens (:class:`WorkloadIdentity`).
+        self.workload_identity = spec.workload_identity
         self.kubelet_object_id = kubelet
         self.identity_principal_id = identity.principal_id
         self.posture = posture(spec, args.network.plan, monitored=args.workspace is not None, protected=args.protect)

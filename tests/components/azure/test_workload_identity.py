@@ -1,0 +1,131 @@
+"""Azure workload identity for a ServiceAccount: the identity, its federated credential, its roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pilothouse.azure.cluster import AksCluster, AksClusterArgs
+from pilothouse.azure.cluster_spec import ClusterSpec
+from pilothouse.azure.network import Network, NetworkArgs
+from pilothouse.azure.roles import assignment_name
+from pilothouse.azure.workload_identity import (
+    KEY_VAULT_SECRETS_USER,
+    RoleGrant,
+    WorkloadIdentity,
+    WorkloadIdentityArgs,
+)
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.service_account import ServiceAccount
+from pilothouse.offline import engine
+from pilothouse.offline.render import manifest
+from tests.components.azure.test_platform import NAMING, PLAN, SYSTEM
+from tests.conftest import RunProgram
+
+VAULT = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/"
+         "vaults/kv-shop-dev")
+
+
+def _cluster(*, workload_identity: bool = True) -> AksCluster:
+    net = Network("network", NetworkArgs(naming=NAMING, resource_group_name="rg", plan=PLAN))
+    return AksCluster("cluster", AksClusterArgs(
+        naming=NAMING, resource_group_name="rg", kubernetes_version="1.34", network=net, workspace=None,
+        spec=ClusterSpec(system_pool=SYSTEM, workload_identity=workload_identity)))
+
+
+def test_the_identity_trusts_exactly_one_account_and_reads_one_vault(run_program: RunProgram) -> None:
+    def program() -> None:
+        identity = WorkloadIdentity("web", WorkloadIdentityArgs(
+            naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace="shop", service_account="web",
+            roles=(RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=VAULT),)))
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        ServiceAccount("web", identity.service_account(shop))
+
+    render = run_program(program)
+    identity = render.one("azure-native:managedidentity:UserAssignedIdentity", "web")
+    assert identity.inputs["resourceName"] == "id-shop-dev-krc-shop-web"
+    credential = render.one("azure-native:managedidentity:FederatedIdentityCredential")
+    assert credential.inputs["federatedIdentityCredentialResourceName"] == "shop-web"
+    assert credential.inputs["subject"] == "system:serviceaccount:shop:web"
+    assert credential.inputs["audiences"] == ["api://AzureADTokenExchange"]
+    assert credential.inputs["issuer"].startswith("https://")
+    role = render.one("azure-native:authorization:RoleAssignment", "web-vault")
+    assert role.inputs["scope"] == VAULT
+    assert role.inputs["roleDefinitionId"].endswith(f"/roleDefinitions/{KEY_VAULT_SECRETS_USER}")
+    assert role.inputs["principalType"] == "ServicePrincipal"
+    account = manifest(render.one("kubernetes:core/v1:ServiceAccount"))
+    assert set(account["metadata"]["annotations"]) == {"azure.workload.identity/client-id"}
+    assert account["metadata"]["namespace"] == "shop"
+    component = render.one("pilothouse:azure:WorkloadIdentity").urn
+    assert identity.parent == credential.parent == role.parent == component
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"namespace": "Shop"}, "workload_identity.namespace: got 'Shop'"),
+    ({"service_account": "web.api"}, "workload_identity.service_account: got 'web.api'; expected a name without '.'"),
+    ({"roles": (RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=VAULT),
+                RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=VAULT + "2"))},
+     "workload_identity.roles: got 'vault'; expected each grant once"),
+    ({"roles": (RoleGrant(label="a", role=KEY_VAULT_SECRETS_USER, scope=VAULT),
+                RoleGrant(label="b", role=KEY_VAULT_SECRETS_USER, scope=VAULT))},
+     "workload_identity.roles: got 'b'; expected each grant once"),
+])
+def test_bad_identities_are_refused(changes: dict[str, Any], message: str) -> None:
+    def program() -> None:
+        WorkloadIdentityArgs(**{"naming": NAMING, "resource_group_name": "rg", "cluster": _cluster(),
+                                "namespace": "shop", "service_account": "web", **changes})
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: RoleGrant(label="vault", role="Key Vault Secrets User", scope=VAULT),
+     "role.role: got 'Key Vault Secrets User'; expected a role definition id: a GUID"),
+    (lambda: RoleGrant(label="all", role=KEY_VAULT_SECRETS_USER,
+                       scope="/subscriptions/00000000-0000-0000-0000-000000000000"),
+     "role.scope: got '/subscriptions/00000000-0000-0000-0000-000000000000'; expected the id of one Azure resource"),
+    (lambda: RoleGrant(label="rg", role=KEY_VAULT_SECRETS_USER,
+                       scope="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"),
+     "role.scope: got '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg'; expected the id of "
+     "one Azure resource"),
+])
+def test_roles_are_one_built_in_role_on_one_resource(build: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value).startswith(message)
+
+
+def test_a_cluster_without_workload_identity_is_refused() -> None:
+    def program() -> None:
+        WorkloadIdentityArgs(naming=NAMING, resource_group_name="rg", cluster=_cluster(workload_identity=False),
+                             namespace="shop", service_account="web")
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == ("workload_identity.cluster: got False; expected a cluster with workload identity "
+                                "on (ClusterSpec.workload_identity=True)")
+
+
+def test_the_account_must_be_in_the_namespace_the_identity_trusts() -> None:
+    def program() -> None:
+        identity = WorkloadIdentity("web", WorkloadIdentityArgs(
+            naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace="shop", service_account="web"))
+        identity.service_account("ops")
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == ("workload_identity.namespace: got 'ops'; expected 'shop', the namespace the "
+                                "identity trusts")
+
+
+def test_assignment_names_are_stable() -> None:
+    names: list[str] = []
+    for _ in range(2):
+        engine.run(lambda: assignment_name(VAULT, "principal", KEY_VAULT_SECRETS_USER).apply(names.append),
+                   stack="dev")
+    assert names[0] == names[1]

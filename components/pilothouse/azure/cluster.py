@@ -130,6 +130,8 @@ class AksCluster(pulumi.ComponentResource):
         self.provider = k8s.Provider(f"{resource_name}-kubernetes", kubeconfig=self.kubeconfig,
                                      opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster, *pull_roles]))
         self.name = cluster.name
+        #: The cluster's Azure resource id: the scope of Azure RBAC on its Kubernetes API.
+        self.resource_id = cluster.id
         self.oidc_issuer_url = cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else None)
         #: Whether pods may exchange ServiceAccount tokens for Entra ID tokens (:class:`WorkloadIdentity`).
         self.workload_identity = spec.workload_identity

@@ -28,8 +28,6 @@ from pilothouse.typed import Checked
 
 #: The audience the token exchange expects in the account's token.
 TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
-#: Built-in role: read the secrets of a Key Vault that uses Azure RBAC ("Key Vault Secrets User").
-KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 #: A federated identity credential's name ("Federated identity credential" REST reference: 3-120 characters,
 #: letters, digits, '-' and '_', starting with a letter or digit).
 _CREDENTIAL_NAME = re.compile(r"[a-zA-Z0-9][-\w]{2,119}", re.ASCII)

@@ -1,4 +1,5 @@
-"""Azure workload identity for a ServiceAccount: the identity, its federated credential, its roles."""
+"""Azure workload identity for a ServiceAccount (the identity, its federated credential, its roles), and a team's
+namespace with its Entra ID group's role there."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 from pilothouse.azure.cluster import AksCluster, AksClusterArgs
 from pilothouse.azure.cluster_spec import ClusterSpec
 from pilothouse.azure.network import Network, NetworkArgs
-from pilothouse.azure.roles import assignment_name
+from pilothouse.azure.roles import AKS_RBAC_WRITER, KEY_VAULT_SECRETS_USER, assignment_name
+from pilothouse.azure.team import TeamIdentity, TeamNamespace, TeamNamespaceArgs
 from pilothouse.azure.workload_identity import (
-    KEY_VAULT_SECRETS_USER,
     RoleGrant,
     WorkloadIdentity,
     WorkloadIdentityArgs,
@@ -129,3 +130,46 @@ def test_assignment_names_are_stable() -> None:
         engine.run(lambda: assignment_name(VAULT, "principal", KEY_VAULT_SECRETS_USER).apply(names.append),
                    stack="dev")
     assert names[0] == names[1]
+
+
+def test_a_team_gets_its_namespace_its_group_role_there_and_its_identities(run_program: RunProgram) -> None:
+    group = "11111111-2222-3333-4444-555555555555"
+
+    def program() -> None:
+        TeamNamespace("payments", TeamNamespaceArgs(
+            naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace=NamespaceArgs(name="payments"),
+            group_object_id=group, identities=(TeamIdentity(service_account="api", roles=(
+                RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=VAULT),)),)))
+
+    render = run_program(program)
+    namespace = render.one("kubernetes:core/v1:Namespace")
+    assert namespace.inputs["metadata"]["name"] == "payments"
+    assert namespace.provider.endswith("::cluster-kubernetes")
+    writer = render.one("azure-native:authorization:RoleAssignment", "payments-writer")
+    assert writer.inputs["principalId"] == group
+    assert writer.inputs["principalType"] == "Group"
+    assert writer.inputs["scope"].endswith("/namespaces/payments")
+    assert writer.inputs["roleDefinitionId"].endswith(f"/roleDefinitions/{AKS_RBAC_WRITER}")
+    account = render.one("kubernetes:core/v1:ServiceAccount")
+    assert manifest(account)["metadata"]["namespace"] == "payments"
+    assert render.one("azure-native:managedidentity:FederatedIdentityCredential").inputs["subject"] == (
+        "system:serviceaccount:payments:api")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"group_object_id": "payments-team"}, "team.group_object_id: got 'payments-team'; expected an Entra ID group "
+                                           "object id: a GUID written 8-4-4-4-12 hexadecimal digits"),
+    ({"identities": (TeamIdentity(service_account="api"), TeamIdentity(service_account="api"))},
+     "team.identities: got 'api'; expected each ServiceAccount once"),
+    ({"identities": (TeamIdentity(service_account="api.v1"),)},
+     "workload_identity.service_account: got 'api.v1'; expected a name without '.'"),
+])
+def test_bad_teams_are_refused(changes: dict[str, Any], message: str) -> None:
+    def program() -> None:
+        TeamNamespaceArgs(**{"naming": NAMING, "resource_group_name": "rg", "cluster": _cluster(),
+                             "namespace": NamespaceArgs(name="payments"),
+                             "group_object_id": "11111111-2222-3333-4444-555555555555", **changes})
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value).startswith(message)

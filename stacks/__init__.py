@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
+from pilothouse.contract import export_contract
 from stacks.apps import build_apps, kubeconfig_provider, platform_stack_provider
 from stacks.config import StackConfig
 from stacks.images import local_app_image
@@ -20,8 +21,9 @@ def build(config: StackConfig) -> None:
         ingress = config.addons.ingress
         platform = build_platform(config.azure, kubernetes_version=config.kubernetes_version,
                                   protect=config.protect, ingress_dns_label=ingress.dns_label if ingress else None)
-        build_apps(config, platform.cluster.provider, web_image=platform.web_image,
-                   public_endpoint=platform.ingress_endpoint)
+        addons = build_apps(config, platform.cluster.provider, web_image=platform.web_image,
+                            public_endpoint=platform.ingress_endpoint)
+        export_contract(platform.contract(addons))
     elif config.kubeconfig is not None:
         build_apps(config, kubeconfig_provider(config.kubeconfig), web_image=local_app_image())
     elif config.platform_stack is not None:

@@ -6,8 +6,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.addons.ingress_controller import PublicEndpoint
+from pilothouse.contract import read_contract
 from pilothouse.kubernetes.namespace import Namespace
-from stacks.addons import install_addons
+from stacks.addons import Addons, install_addons
 from stacks.config import KubeconfigTarget, StackConfig, Target
 from stacks.reference import NAMESPACE
 from stacks.workloads import ReferenceWorkloads, local_volumes
@@ -20,15 +21,16 @@ def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
 
 
 def platform_stack_provider(stack: str) -> tuple[k8s.Provider, pulumi.Output[str]]:
-    """A provider for the cluster another stack's platform built (its ``kubeconfig`` output, a secret),
+    """A provider for the cluster another stack's platform built (its contract's ``kubeconfig``, a secret),
     and the web app image it pushed (``webImage``)."""
     platform = pulumi.StackReference(stack)
     web_image = platform.require_output("webImage").apply(str)
-    return k8s.Provider("cluster", kubeconfig=platform.require_output("kubeconfig")), web_image
+    return k8s.Provider("cluster", kubeconfig=read_contract(platform).kubeconfig), web_image
 
 
 def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | pulumi.Output[str],
-               public_endpoint: PublicEndpoint | None = None) -> None:
+               public_endpoint: PublicEndpoint | None = None) -> Addons:
+    """The namespaces, add-ons and (when asked) reference workloads; answers what the add-ons offer apps."""
     opts = pulumi.ResourceOptions(provider=provider)
     local = local_volumes(opts) if config.reference_workloads and config.target is not Target.AKS else None
     # The namespace whose claims bind the local volumes depends on them, so that destroy deletes it first.
@@ -41,3 +43,4 @@ def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | 
         password = pulumi.Output.secret(config.db_password) if config.db_password is not None else None
         ReferenceWorkloads("reference", config, namespaces, password, addons, web_image, local,
                            pulumi.ResourceOptions(providers=[provider]))
+    return addons

@@ -15,13 +15,14 @@ from pilothouse.azure.registry import ContainerRegistry, ContainerRegistryArgs
 from pilothouse.azure.registry_token import RegistryPushToken, RegistryPushTokenArgs
 from pilothouse.azure.resource_group import ResourceGroup, ResourceGroupArgs
 from pilothouse.images import BuiltImage, BuiltImageArgs
+from stacks.addons import Addons
 from stacks.config import AzureConfig
 from stacks.images import APP_CONTEXT, APP_REPOSITORY, PLATFORM
 
 
 @dataclass(frozen=True)
 class Platform:
-    """What the platform hands to the apps stack and to stack outputs."""
+    """What the platform hands to the apps stack and to stack outputs (:meth:`contract`)."""
 
     resource_group: ResourceGroup
     registry: ContainerRegistry
@@ -30,6 +31,16 @@ class Platform:
     web_image: pulumi.Output[str]
     #: The static public IP the ingress controller takes (when ``ingress.dnsLabel`` asks for one).
     ingress_endpoint: PublicEndpoint | None = None
+
+    def contract(self, addons: Addons) -> dict[str, pulumi.Input[str]]:
+        """The values of the platform contract (:mod:`pilothouse.contract`), with the add-ons installed on it."""
+        ingress, scraping = addons.ingress_class, addons.scraping
+        return {"kubeconfig": self.cluster.kubeconfig, "clusterName": self.cluster.name,
+                "resourceGroupName": self.resource_group.name, "registryLoginServer": self.registry.login_server,
+                "oidcIssuerUrl": self.cluster.oidc_issuer_url.apply(lambda url: url or ""),
+                "ingressClass": ingress.name if ingress else "",
+                "ingressNamespace": (ingress.namespace if ingress else None) or "",
+                "monitoringNamespace": (scraping.namespace if scraping else None) or ""}
 
 
 def build_app_image(registry: ContainerRegistry, resource_group_name: pulumi.Input[str]) -> BuiltImage:
@@ -54,11 +65,7 @@ def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool
     cluster = AksCluster("cluster", AksClusterArgs(
         naming=naming, resource_group_name=group.name, kubernetes_version=kubernetes_version, spec=azure.cluster,
         network=network, workspace=workspace, registries=(registry,), protect=protect))
-    pulumi.export("resourceGroupName", group.name)
     pulumi.export("location", group.location)
-    pulumi.export("registryLoginServer", registry.login_server)
-    pulumi.export("clusterName", cluster.name)
-    pulumi.export("kubeconfig", cluster.kubeconfig)
     pulumi.export("posture", cluster.posture)
     web = build_app_image(registry, group.name)
     pulumi.export("webImage", web.image_ref)

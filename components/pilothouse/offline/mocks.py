@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 
+from pilothouse.contract import SECRET_OUTPUTS
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
@@ -74,14 +75,13 @@ def fake_kubeconfig(cluster: str) -> str:
     )
 
 
-#: What a StackReference reads when the caller names no outputs for that stack: the outputs the
-#: Pilothouse platform stack exports (the apps-stack contract). Output names listed in
-#: ``SECRET_OUTPUTS`` are secret, as the platform stack exports them.
+#: What a StackReference reads when the caller names no outputs for that stack: every output of the platform
+#: contract (:mod:`pilothouse.contract`; its secret ones as secrets), and the reference platform's ``webImage``.
 PLATFORM_OUTPUTS: Mapping[str, Any] = {
-    "kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform",
-    "registryLoginServer": "crplatform.azurecr.io", "resourceGroupName": "rg-platform",
+    "kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform", "resourceGroupName": "rg-platform",
+    "registryLoginServer": "crplatform.azurecr.io", "oidcIssuerUrl": "https://oidc.example.invalid/platform/",
+    "ingressClass": "traefik", "ingressNamespace": "ingress", "monitoringNamespace": "monitoring",
     "webImage": f"crplatform.azurecr.io/shop/web@sha256:{'0' * 64}"}
-SECRET_OUTPUTS = frozenset({"kubeconfig"})
 
 
 def _docker_image(inputs: Mapping[str, Any]) -> tuple[str, Props]:

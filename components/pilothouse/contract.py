@@ -1,0 +1,81 @@
+"""The platform contract: what a platform stack exports for the app stacks built on it, and the typed reader app
+stacks use (one ``StackReference``, every output checked present, the kubeconfig kept secret).
+
+A platform program calls :func:`export_contract` once with every value; an app stack calls
+:func:`read_contract` with the platform stack's name. The offline engine's ``StackReference`` answers every
+output of the contract (``pilothouse.testing.PLATFORM_OUTPUTS``), so app stacks render and test without the
+platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pulumi
+
+from pilothouse.errors import InvalidValueError, snake_to_camel
+
+
+@dataclass(frozen=True)
+class PlatformContract:
+    """The platform's values as an app stack reads them; each field is the output ``snake_to_camel(field)``."""
+
+    #: The cluster's kubeconfig (a secret): give it to a ``pulumi_kubernetes.Provider``.
+    kubeconfig: pulumi.Output[str]
+    cluster_name: pulumi.Output[str]
+    resource_group_name: pulumi.Output[str]
+    #: Where the team's images are pushed and pulled (``<name>.azurecr.io``).
+    registry_login_server: pulumi.Output[str]
+    #: The cluster's OIDC issuer, for workload identity federated credentials.
+    oidc_issuer_url: pulumi.Output[str]
+    #: The IngressClass routes attach to; ``""`` when the platform installs no ingress controller.
+    ingress_class: pulumi.Output[str]
+    #: The namespace of the ingress controller (its pods reach the routed ports); ``""`` without one.
+    ingress_namespace: pulumi.Output[str]
+    #: The namespace of Prometheus (its pods scrape the ``metrics`` ports); ``""`` without monitoring.
+    monitoring_namespace: pulumi.Output[str]
+
+
+#: The outputs of the contract, by name (``snake_to_camel`` of :class:`PlatformContract`'s fields), in field order.
+CONTRACT: tuple[str, ...] = tuple(snake_to_camel(f.name) for f in fields(PlatformContract))
+#: The outputs exported and read as secrets.
+SECRET_OUTPUTS = frozenset({"kubeconfig"})
+
+
+def export_contract(values: Mapping[str, pulumi.Input[str]]) -> None:
+    """Export the contract from a platform program: ``values`` maps every :data:`CONTRACT` key to its value
+    (``""`` for an add-on the platform does not install); the kubeconfig is exported as a secret.
+
+    Raises:
+        InvalidValueError: naming ``contract`` (a key missing, or one the contract does not have).
+    """
+    if sorted(values) != sorted(CONTRACT):
+        raise InvalidValueError("contract", sorted(values), f"exactly the keys {list(CONTRACT)}")
+    for key in CONTRACT:
+        pulumi.export(key, pulumi.Output.secret(values[key]) if key in SECRET_OUTPUTS else values[key])
+
+
+def read_contract(reference: pulumi.StackReference) -> PlatformContract:
+    """The contract of the platform stack ``reference`` reads (``pulumi.StackReference("org/project/stack")``; read
+    other outputs of that stack through the same reference). A platform stack that lacks an output fails the app
+    stack's preview naming every missing output (``pulumi up`` on the platform first, or a platform older than
+    this contract)."""
+
+    def complete(named: list[Any]) -> dict[str, Any]:
+        stack, outputs = named
+        missing = [key for key in CONTRACT if key not in outputs]
+        if missing:
+            raise InvalidValueError("platformStack", stack, f"a platform stack exporting the contract's outputs "
+                                                            f"(missing: {', '.join(missing)})")
+        return dict(outputs)
+
+    outputs = pulumi.Output.all(reference.name, reference.outputs).apply(complete)
+    values = {f.name: _output(outputs, snake_to_camel(f.name)) for f in fields(PlatformContract)}
+    return PlatformContract(**values)
+
+
+def _output(outputs: pulumi.Output[dict[str, Any]], key: str) -> pulumi.Output[str]:
+    value = outputs.apply(lambda values: str(values[key]))
+    return pulumi.Output.secret(value) if key in SECRET_OUTPUTS else value

@@ -4,6 +4,7 @@ autoscaled web Deployment behind a Service, a disruption budget and a nightly re
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.contract import read_contract
 from pilothouse.kubernetes import (
     ConfigMap,
     ConfigMapArgs,
@@ -32,9 +33,9 @@ from pilothouse.kubernetes import (
 )
 
 config = pulumi.Config()
-platform = pulumi.StackReference(config.require("platformStack"))
-registry = platform.require_output("registryLoginServer")
-opts = pulumi.ResourceOptions(provider=k8s.Provider("platform", kubeconfig=platform.require_output("kubeconfig")))
+platform = read_contract(pulumi.StackReference(config.require("platformStack")))
+registry = platform.registry_login_server
+opts = pulumi.ResourceOptions(provider=k8s.Provider("platform", kubeconfig=platform.kubeconfig))
 
 team = Namespace("payments", NamespaceArgs(
     name="payments",

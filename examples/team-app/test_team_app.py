@@ -3,7 +3,7 @@
 import runpy
 from pathlib import Path
 
-from pilothouse.testing import manifest, run, run_project
+from pilothouse.testing import PLATFORM_OUTPUTS, manifest, run, run_project
 
 HERE = Path(__file__).parent
 
@@ -20,7 +20,7 @@ def test_the_dev_stack_deploys_the_web_app_from_the_platform_registry() -> None:
 def test_another_platform_and_replica_count() -> None:
     render = run(lambda: runpy.run_path(str(HERE / "__main__.py")), project="team-app",
                  config={"platformStack": "acme/platform/prod", "replicas": 3}, secrets={"dbPassword": "s3cret"},
-                 stack_outputs={"acme/platform/prod": {"kubeconfig": "apiVersion: v1\nkind: Config\n",
+                 stack_outputs={"acme/platform/prod": {**PLATFORM_OUTPUTS,
                                                         "registryLoginServer": "acmeprod.azurecr.io"}})
     hpa = manifest(render.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web"))
     assert hpa["spec"]["minReplicas"] == 3

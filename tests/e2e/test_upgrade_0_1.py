@@ -66,10 +66,15 @@ def test_a_stack_deployed_with_0_1_upgrades_in_place(tmp_path: Path) -> None:
                 ("CronJob", "nightly"), ("Pod", "probe"), ("StorageClass", "disk"),
                 ("PersistentVolumeClaim", "data"), ("DaemonSet", "agent"), ("Service", "cache"),
                 ("Service", "cache-client")]
-    assert set(changed.values()) == {"delete"}, changed
-    assert sorted(urn.rpartition("$")[2] for urn in changed) == sorted(
+    # Updated in place: a CronJob's pods carry a stable `app` label since 0.1.0 (CHANGELOG), nothing replaced.
+    updated = [urn for urn, op in changed.items() if op == "update"]
+    assert updated == ["kubernetes:batch/v1:CronJob::nightly"], changed
+    deleted = [urn for urn, op in changed.items() if op == "delete"]
+    assert len(deleted) == len(changed) - len(updated), changed
+    assert sorted(urn.rpartition("$")[2] for urn in deleted) == sorted(
         f"pilothouse:kubernetes:{kind}::{name}" for kind, name in wrappers)
-    assert preview["changeSummary"] == {"same": len(deployed) - len(wrappers), "delete": len(wrappers)}
+    assert preview["changeSummary"] == {"same": len(deployed) - len(wrappers) - 1, "delete": len(wrappers),
+                                        "update": 1}
     assert unaliased.get("create", 0) >= len(wrappers), unaliased  # each wrapper's object would move
 
     pulumi("up", "--yes", "--skip-preview", library="pilothouse", alias=True)

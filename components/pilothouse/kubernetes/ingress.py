@@ -164,8 +164,9 @@ class Route(Checked, prefix="route"):
 
 
 @dataclass(frozen=True)
-class Backend:
-    """A route resolved against a Service: made by ``Service.backend()``, not by hand."""
+class Backend(Checked, prefix="backend"):
+    """A route resolved against a Service: made by ``Service.backend()``, not by hand (its fields' types are
+    still checked, so a hand-made one with a missing route fails naming the field)."""
 
     route: Route
     service: str

@@ -51,15 +51,9 @@ class JobSpec(Checked, prefix="job"):
             non_negative(f"job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
 
-    def selector(self, name: str) -> dict[str, str]:
-        """The label that picks the pods of the Job or CronJob ``name`` (for traffic rules): ``app``, from
-        :attr:`labels` when it sets one, else ``name``. The Job controller's own ``job-name`` label differs with
-        every run of a CronJob."""
-        return {"app": self.labels.get("app", name)}
-
-    def to_manifest(self, name: str) -> dict[str, Any]:
-        """The Job spec of the Job or CronJob ``name``; its pods carry :meth:`selector` and :attr:`labels`."""
-        spec: dict[str, Any] = {"template": pod_template({**self.selector(name), **self.labels}, self.pod)}
+    def to_manifest(self, pod_labels: dict[str, str] | None = None) -> dict[str, Any]:
+        """The Job spec; its pods carry ``pod_labels`` and :attr:`labels`."""
+        spec: dict[str, Any] = {"template": pod_template({**(pod_labels or {}), **self.labels}, self.pod)}
         for key, value in (("backoffLimit", self.backoff_limit),
                            ("activeDeadlineSeconds", self.active_deadline_seconds),
                            ("ttlSecondsAfterFinished", self.ttl_seconds_after_finished),
@@ -106,10 +100,16 @@ class JobArgs(Checked, prefix="job"):
         return PodDemand("job", self.job.pod, self.job.parallelism or 1, "parallelism", "job.parallelism")
 
 
-def _as_peer(peer: TrafficPeer, resource_name: str, name: str, namespace: NamespaceRef, run: JobSpec) -> None:
-    """A Job's or CronJob's pods as a traffic peer: picked by :meth:`JobSpec.selector`."""
+#: The label the Job controller puts on every pod of a Job: its name, stable for a Job (``batch/v1`` since
+#: Kubernetes 1.27; the pods of each run of a CronJob carry their run's Job name instead).
+JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
+
+
+def _as_peer(peer: TrafficPeer, resource_name: str, name: str, namespace: NamespaceRef, run: JobSpec,
+             selector: dict[str, str]) -> None:
+    """A Job's or CronJob's pods as a traffic peer, picked by ``selector``."""
     peer.resource_name, peer.workload_name, peer.namespace = resource_name, name, namespace
-    peer.selector, peer.pod = run.selector(name), run.pod
+    peer.selector, peer.pod = selector, run.pod
 
 
 class Job(TrafficPeer, k8s.batch.v1.Job):
@@ -119,10 +119,10 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
-        _as_peer(self, resource_name, args.name, args.namespace, args.job)
+        _as_peer(self, resource_name, args.name, args.namespace, args.job, {JOB_NAME_LABEL: args.name})
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
-                                "spec": args.job.to_manifest(args.name)}
+                                "spec": args.job.to_manifest()}
         super().__init__(resource_name, **body, opts=pulumi.ResourceOptions.merge(
             object_options(self, resource_name, opts, args.namespace, args.job.pod.dependencies),
             pulumi.ResourceOptions(replace_on_changes=["spec"], delete_before_replace=True)))
@@ -211,8 +211,10 @@ class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
-        _as_peer(self, resource_name, args.name, args.namespace, args.job)
-        spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(args.name)}}
+        # Each run's Job has a new name: its pods carry a stable ``app`` label instead (that of job.labels if set).
+        selector = {"app": args.job.labels.get("app", args.name)}
+        _as_peer(self, resource_name, args.name, args.namespace, args.job, selector)
+        spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(selector)}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),
                            ("successfulJobsHistoryLimit", args.successful_jobs_history_limit),

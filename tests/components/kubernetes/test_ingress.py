@@ -9,7 +9,16 @@ import pytest
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
-from pilothouse.kubernetes.ingress import GatewayRef, Ingress, IngressArgs, IngressClass, PathType, Route, Tls
+from pilothouse.kubernetes.ingress import (
+    Backend,
+    GatewayRef,
+    Ingress,
+    IngressArgs,
+    IngressClass,
+    PathType,
+    Route,
+    Tls,
+)
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Port
@@ -167,3 +176,10 @@ def test_the_same_routes_as_http_routes_on_the_controllers_gateway(run_program: 
                   {"matches": [{"path": {"type": "Exact", "value": "/api"}}],
                    "backendRefs": [{"name": "nginx-blue-svc", "port": 80}]}]}
     assert "hostnames" not in second["spec"]
+
+
+def test_a_hand_made_backend_without_a_route_is_refused_naming_the_field() -> None:
+    # Found by the constructor property test: IngressArgs read backend.route.key of a None route (AttributeError).
+    with pytest.raises(InvalidValueError) as error:
+        Backend(route=None, service="web", namespace="shop", port=80, service_port=80)  # type: ignore[arg-type]
+    assert str(error.value) == "backend.route: got None; expected a value of type Route"

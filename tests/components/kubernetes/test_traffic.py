@@ -50,15 +50,15 @@ def test_clients_reach_the_database_port_through_the_default_deny(run_program: R
             "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}],
                          "ports": [{"port": 5432, "protocol": "TCP"}]}]},
         "allow-migrate-to-db-5432-egress": {
-            "podSelector": {"matchLabels": {"app": "migrate"}}, "policyTypes": ["Egress"],
+            "podSelector": {"matchLabels": {"batch.kubernetes.io/job-name": "migrate"}}, "policyTypes": ["Egress"],
             "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "db"}}}],
                         "ports": [{"port": 5432, "protocol": "TCP"}]}]},
         "allow-migrate-to-db-5432-ingress": {
             "podSelector": {"matchLabels": {"app": "db"}}, "policyTypes": ["Ingress"],
-            "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "migrate"}}}],
+            "ingress": [{"from": [{"podSelector": {"matchLabels": {"batch.kubernetes.io/job-name": "migrate"}}}],
                          "ports": [{"port": 5432, "protocol": "TCP"}]}]}}
-    job = render.one("kubernetes:batch/v1:Job")
-    assert job.inputs["spec"]["template"]["metadata"]["labels"] == {"app": "migrate"}
+    # A Job's pods are picked by the label its controller sets; its template is left as written.
+    assert "metadata" not in render.one("kubernetes:batch/v1:Job").inputs["spec"]["template"]
     default_deny = render.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny")
     for policy in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy"):
         if policy is not default_deny:

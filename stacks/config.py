@@ -240,6 +240,8 @@ def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
         pool_keys = {f"pools[{index}]": f"{PROJECT}:nodePools[{index - 1}]" for index in range(1, len(pools) + 1)}
         network_fields.attempt(lambda: network.check_capacity(cluster.all_pools),
                                {"pools[0]": f"{PROJECT}:cluster.systemPool", **pool_keys})
+        network_fields.attempt(lambda: network.check_api_server(cluster.authorized_ip_ranges),
+                               {"authorized_ip_ranges": f"{PROJECT}:cluster.authorizedIpRanges"})
     if naming is None or network is None or cluster is None or registry is None:
         return None
     return AzureConfig(naming=naming, existing_resource_group=existing, network=network, cluster=cluster,

@@ -310,6 +310,23 @@ def test_addon_and_namespace_rules_are_checked_before_anything_is_registered(cha
     ({"registry": {"sku": "Premium", "replicaLocations": ["koreacentral"]}},
      "pilothouse:registry.replicaLocations: got 'koreacentral'; expected regions other than the registry's own "
      "(koreacentral): ACR replicates elsewhere"),
+    ({"cluster": {"authorizedIpRanges": [f"203.0.{i // 256}.{i % 256}/32" for i in range(201)]}},
+     "pilothouse:cluster.authorizedIpRanges: got '201 ranges'; expected at most 200 ranges (2,000 with an API-server "
+     "subnet)"),
+    ({"cluster": {"authorizedIpRanges": ["2001:db8::/32"]}},
+     "pilothouse:cluster.authorizedIpRanges: got '2001:db8::/32'; expected an IPv4 range (AKS authorizes no IPv6 "
+     "range)"),
+    ({"network": {**DEV["network"], "plugin": "kubenet", "policy": "calico", "podCidr": "10.244.0.0/14"},
+      "nodePools": [{"name": "apps", "minCount": 0, "maxCount": 400}]},
+     "pilothouse:network.plugin: got 'kubenet'; expected 'azure-overlay' or 'azure' for pools whose max counts add up "
+     "to 403 nodes (a kubenet cluster holds at most 400)"),
+    ({"nodePools": [{"name": "apps", "labels": {"kubernetes.azure.com/mode": "user"}}]},
+     "pilothouse:nodePools[0].labels['kubernetes.azure.com/mode']: got 'user'; expected a label AKS does not reserve: "
+     "not under kubernetes.azure.com/ or kubernetes.io/, none of node.kubernetes.io/instance-type, "
+     "topology.kubernetes.io/region, topology.kubernetes.io/zone (AKS sets those itself)"),
+    ({"nodePools": [{"name": "apps", "maxSurge": "0%"}]},
+     "pilothouse:nodePools[0].maxSurge: got '0%'; expected a node count or percentage above 0 (with maxUnavailable "
+     "at 0, AKS needs a surge to upgrade)"),
     ({"kubernetesVersion": "1.034"}, None),
     ({"kubernetesVersion": "1.\u0663\u0664"}, None),
     ({"kubernetesVersion": "1." + "3" * 5000}, None),

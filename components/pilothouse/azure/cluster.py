@@ -65,6 +65,7 @@ class AksClusterArgs(Checked, prefix=""):
 
     def __post_init__(self) -> None:
         self.network.plan.check_capacity(self.spec.all_pools)
+        self.network.plan.check_api_server(self.spec.authorized_ip_ranges)
 
 
 class AksCluster(pulumi.ComponentResource):

@@ -11,6 +11,8 @@ from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.errors import InvalidValueError
 from pilothouse.typed import Checked
 
+#: The authorized range that lets only the cluster's own load-balancer outbound IP reach its API server.
+OWN_OUTBOUND_IP = "0.0.0.0/32"
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -110,6 +112,24 @@ class ClusterSpec(Checked, prefix=""):
     def all_pools(self) -> tuple[NodePoolSpec, ...]:
         return (self.system_pool, *self.user_pools)
 
+    def _check_authorized_ranges(self) -> None:
+        """https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges: IPv4 ranges in CIDR form, the
+        network address first ("use the network address"); ``0.0.0.0/32`` (only the cluster's own outbound IP)
+        alone, and no range twice (both refused by the Azure CLI's ``validate_ip_ranges``, as IPv6 is). The count
+        limit depends on the network: :meth:`NetworkPlan.check_api_server`."""
+        for cidr in self.authorized_ip_ranges:
+            try:
+                network = ipaddress.ip_network(cidr, strict=True)
+            except ValueError:
+                raise InvalidValueError("authorized_ip_ranges", cidr, "a CIDR such as '203.0.113.0/24'") from None
+            if network.version != 4:
+                raise InvalidValueError("authorized_ip_ranges", cidr, "an IPv4 range (AKS authorizes no IPv6 range)")
+            if self.authorized_ip_ranges.count(cidr) > 1:
+                raise InvalidValueError("authorized_ip_ranges", cidr, "each range once")
+        if OWN_OUTBOUND_IP in self.authorized_ip_ranges and len(self.authorized_ip_ranges) > 1:
+            raise InvalidValueError("authorized_ip_ranges", list(self.authorized_ip_ranges),
+                                    f"'{OWN_OUTBOUND_IP}' alone (it allows only the cluster's outbound IP)")
+
     def _check_pool_names(self) -> None:
         """Two pools are two Azure agent pools: their names, and the Azure names user pools get (shortened, with a
         digest), differ; two pools writing one Azure pool would delete it together."""
@@ -131,11 +151,7 @@ class ClusterSpec(Checked, prefix=""):
         if self.system_pool.mode is not PoolMode.SYSTEM:
             raise InvalidValueError("system_pool.mode", str(self.system_pool.mode), "'System'")
         self._check_pool_names()
-        for cidr in self.authorized_ip_ranges:
-            try:
-                ipaddress.ip_network(cidr, strict=True)
-            except ValueError:
-                raise InvalidValueError("authorized_ip_ranges", cidr, "a CIDR such as '203.0.113.0/24'") from None
+        self._check_authorized_ranges()
         for group in self.admin_group_ids:
             if not _GUID.fullmatch(group):
                 raise InvalidValueError("admin_group_ids", group,

@@ -31,6 +31,8 @@ API_SERVER_SUBNET_PREFIX = 28
 #: Azure CNI Overlay, "Kubernetes service address range": "It must be smaller than /12."
 LARGEST_SERVICE_PREFIX = 12
 #: Azure CNI Overlay and kubenet give each node a /24 of the pod CIDR.
+#: The most nodes a kubenet cluster holds: one route per node, 400 routes in a route table.
+KUBENET_MAX_NODES = 400
 NODE_POD_PREFIX = 24
 
 
@@ -132,14 +134,35 @@ class NetworkPlan(Checked, prefix=""):
         """Azure CNI without a pod subnet gives every pod an address of the node subnet."""
         return self.plugin is NetworkPlugin.AZURE and self.pod_subnet_cidr is None
 
+    def check_api_server(self, authorized_ip_ranges: Sequence[str]) -> None:
+        """At most 200 authorized IP ranges, 2,000 with API server VNet integration (an API-server subnet)
+        (https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges, "Limitations and considerations").
+
+        Raises:
+            InvalidValueError: naming ``authorized_ip_ranges``.
+        """
+        limit = 2000 if self.api_server_subnet_cidr is not None else 200
+        if len(authorized_ip_ranges) > limit:
+            raise InvalidValueError("authorized_ip_ranges", f"{len(authorized_ip_ranges)} ranges",
+                                    f"at most {limit} ranges" + ("" if self.api_server_subnet_cidr else
+                                                                 " (2,000 with an API-server subnet)"))
+
     def check_capacity(self, pools: Sequence[NodePoolSpec]) -> None:
         """The subnets (and the pod CIDR, a /24 per node) hold every node the pools may reach, upgrade surge
         included, and their pods; Windows pools only where AKS runs them (not kubenet, not Cilium).
 
         Raises:
-            InvalidValueError: naming ``node_subnet_cidr``, ``pod_subnet_cidr`` or ``pod_cidr`` (too small), or
-                ``pools[<index>].os`` (a Windows pool this network cannot run).
+            InvalidValueError: naming ``plugin`` (kubenet with more than 400 nodes), ``node_subnet_cidr``,
+                ``pod_subnet_cidr`` or ``pod_cidr`` (too small), or ``pools[<index>].os`` (a Windows pool this
+                network cannot run).
         """
+        most = sum(pool.max_count for pool in pools)
+        if self.plugin is NetworkPlugin.KUBENET and most > KUBENET_MAX_NODES:
+            # https://learn.microsoft.com/azure/aks/configure-kubenet: "Azure supports a maximum of 400 routes in a
+            # UDR, so you can't have an AKS cluster larger than 400 nodes."
+            raise InvalidValueError("plugin", str(self.plugin),
+                                    f"'azure-overlay' or 'azure' for pools whose max counts add up to {most} nodes "
+                                    f"(a kubenet cluster holds at most {KUBENET_MAX_NODES})")
         nodes = sum(pool.max_count + pool.surge_nodes for pool in pools)
         pods = sum((pool.max_count + pool.surge_nodes) * pool.max_pods for pool in pools)
         needs = {"node_subnet_cidr": nodes + (pods if self.pods_on_node_subnet else 0)}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pilothouse.azure.naming import ResourceKind, check_name
-from pilothouse.counts import CountOrPercent, count_or_percent
+from pilothouse.counts import CountOrPercent, count_or_percent, is_zero
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import label_value, labels, qualified_name
 from pilothouse.typed import Checked
@@ -40,11 +40,23 @@ def _in(namespace: str, *domains: str) -> bool:
     return any(namespace == domain or namespace.endswith(f".{domain}") for domain in domains)
 
 
+#: Labels AKS sets and refuses on a pool (https://learn.microsoft.com/azure/aks/use-labels, "Reserved system
+#: labels" and "Reserved prefixes": ``kubernetes.azure.com/`` and ``kubernetes.io/`` "can't be used for any node").
+AKS_RESERVED_LABELS = frozenset({"node.kubernetes.io/instance-type", "topology.kubernetes.io/region",
+                                 "topology.kubernetes.io/zone"})
+AKS_RESERVED_PREFIXES = ("kubernetes.azure.com", "kubernetes.io")
+
+
 def _check_kubelet_labels(node_labels: dict[str, str]) -> None:
-    """The kubelet sets a pool's labels on its nodes and refuses any in the kubernetes.io and k8s.io namespaces but
-    its own (k8s.io/kubernetes cmd/kubelet/app/options, ``--node-labels``; k8s.io/kubelet ``IsKubeletLabel``)."""
+    """AKS refuses its reserved labels and prefixes on a pool; the kubelet, which sets a pool's labels on its
+    nodes, refuses any other in the kubernetes.io and k8s.io namespaces but its own (k8s.io/kubernetes
+    cmd/kubelet/app/options, ``--node-labels``; k8s.io/kubelet ``IsKubeletLabel``)."""
     for key, value in node_labels.items():
         namespace = key.partition("/")[0] if "/" in key else ""
+        if key in AKS_RESERVED_LABELS or namespace in AKS_RESERVED_PREFIXES or _in(namespace, "kubernetes.azure.com"):
+            raise InvalidValueError(f"labels[{key!r}]", value,
+                                    "a label AKS does not reserve: not under kubernetes.azure.com/ or kubernetes.io/, "
+                                    f"none of {', '.join(sorted(AKS_RESERVED_LABELS))} (AKS sets those itself)")
         allowed = key in _KUBELET_LABELS or _in(namespace, "kubelet.kubernetes.io", "node.kubernetes.io")
         if _in(namespace, "kubernetes.io", "k8s.io") and not allowed:
             raise InvalidValueError(f"labels[{key!r}]", value,
@@ -109,6 +121,11 @@ class NodePoolSpec(Checked, prefix=""):
         if not 10 <= self.max_pods <= 250:
             raise InvalidValueError("max_pods", self.max_pods, "an integer from 10 to 250")
         count_or_percent("max_surge", self.max_surge, "a node count or a percentage like '33%'")
+        if is_zero(self.max_surge):
+            # https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling, "Customize unavailable nodes":
+            # "When maxUnavailable is 0, AKS requires maxSurge to be greater than 0" (0 is its default).
+            raise InvalidValueError("max_surge", self.max_surge, "a node count or percentage above 0 (with "
+                                                                 "maxUnavailable at 0, AKS needs a surge to upgrade)")
 
     @property
     def azure_name(self) -> str:

@@ -139,3 +139,27 @@ def test_inconsistent_plans_are_rejected(changes: dict[str, Any], message: str) 
     with pytest.raises(InvalidValueError) as error:
         NetworkPlan(**{**GOOD, **changes})
     assert str(error.value) == message
+
+
+def test_a_kubenet_cluster_holds_at_most_400_nodes() -> None:
+    """configure-kubenet: "you can't have an AKS cluster larger than 400 nodes" (400 routes in a route table)."""
+    kubenet = NetworkPlan(plugin=NetworkPlugin.KUBENET, policy=NetworkPolicy.CALICO, vnet_cidr="10.8.0.0/13",
+                          node_subnet_cidr="10.8.0.0/16", pod_cidr="10.244.0.0/14")
+    pools = (NodePoolSpec(name="system", mode=PoolMode.SYSTEM, max_count=100), NodePoolSpec(name="apps", max_count=300))
+    kubenet.check_capacity(pools)
+    bigger = (*pools, NodePoolSpec(name="batch", min_count=0, max_count=1))
+    with pytest.raises(InvalidValueError) as error:
+        kubenet.check_capacity(bigger)
+    assert str(error.value) == ("plugin: got 'kubenet'; expected 'azure-overlay' or 'azure' for pools whose max counts "
+                                "add up to 401 nodes (a kubenet cluster holds at most 400)")
+
+
+def test_authorized_ranges_are_at_most_200_or_2000_with_an_api_server_subnet() -> None:
+    ranges = tuple(f"203.0.{index // 256}.{index % 256}/32" for index in range(201))
+    plan = NetworkPlan(**{**GOOD, "api_server_subnet_cidr": None})
+    plan.check_api_server(ranges[:200])
+    with pytest.raises(InvalidValueError) as error:
+        plan.check_api_server(ranges)
+    assert str(error.value) == ("authorized_ip_ranges: got '201 ranges'; expected at most 200 ranges (2,000 with an "
+                                "API-server subnet)")
+    NetworkPlan(**{**GOOD, "api_server_subnet_cidr": "10.10.16.0/28"}).check_api_server(ranges)

@@ -34,6 +34,15 @@ from tests.messages import LABEL_KEY_NAME_PART, LABEL_VALUE
          "labels['node-role.kubernetes.io/apps']: got 'x'; expected a label outside the kubernetes.io and k8s.io "
          "namespaces, or in kubelet.kubernetes.io or node.kubernetes.io (the kubelet refuses other kubernetes.io "
          "labels)"),
+        *(({"labels": {key: "x"}}, f"labels[{key!r}]: got 'x'; expected a label AKS does not reserve: not under "
+                                   "kubernetes.azure.com/ or kubernetes.io/, none of node.kubernetes.io/instance-type, "
+                                   "topology.kubernetes.io/region, topology.kubernetes.io/zone (AKS sets those itself)")
+          for key in ("kubernetes.io/os", "kubernetes.azure.com/mode", "team.kubernetes.azure.com/x",
+                      "topology.kubernetes.io/zone", "node.kubernetes.io/instance-type")),
+        ({"max_surge": 0}, "max_surge: got 0; expected a node count or percentage above 0 (with maxUnavailable at 0, "
+                           "AKS needs a surge to upgrade)"),
+        ({"max_surge": "0%"}, "max_surge: got '0%'; expected a node count or percentage above 0 (with maxUnavailable "
+                              "at 0, AKS needs a surge to upgrade)"),
         ({"taints": ("!!!=x:NoSchedule",)}, f"taints: got '!!!'; expected a taint key (a label key): "
                                             f"{LABEL_KEY_NAME_PART}"),
         ({"taints": ("a=@@@:NoSchedule",)}, f"taints: got '@@@'; expected {LABEL_VALUE}"),
@@ -46,7 +55,7 @@ def test_bad_node_pools_are_rejected(kwargs: dict[str, Any], message: str) -> No
 
 
 @pytest.mark.parametrize("labels", [{"node.kubernetes.io/pool": "apps"}, {"example.com/tier": "front"},
-                                    {"kubernetes.io/os": "linux"}, {"team.kubelet.kubernetes.io/x": "y"}])
+                                    {"team.kubelet.kubernetes.io/x": "y"}, {"azure.com/team": "a"}])
 def test_node_labels_the_kubelet_sets_are_accepted(labels: dict[str, str]) -> None:
     assert NodePoolSpec(name="apps", labels=labels).labels == labels
 
@@ -122,6 +131,13 @@ def test_cluster_secure_posture_is_the_default() -> None:
           "node_os_upgrade_channel": NodeOsUpgradeChannel.SECURITY_PATCH},
          "node_os_upgrade_channel: got 'SecurityPatch'; expected not 'SecurityPatch' with Windows pools "
          "(user_pools[0]): AKS supports it on Linux pools only"),
+        ({"authorized_ip_ranges": ("2001:db8::/32",)},
+         "authorized_ip_ranges: got '2001:db8::/32'; expected an IPv4 range (AKS authorizes no IPv6 range)"),
+        ({"authorized_ip_ranges": ("1.2.3.0/24", "1.2.3.0/24")},
+         "authorized_ip_ranges: got '1.2.3.0/24'; expected each range once"),
+        ({"authorized_ip_ranges": ("0.0.0.0/32", "1.2.3.0/24")},
+         "authorized_ip_ranges: got ['0.0.0.0/32', '1.2.3.0/24']; expected '0.0.0.0/32' alone (it allows only the "
+         "cluster's outbound IP)"),
         ({"private": True, "authorized_ip_ranges": ("1.2.3.0/24",)},
          "authorized_ip_ranges: got ['1.2.3.0/24']; expected no ranges on a private cluster "
          "(its API server has no public endpoint)"),

@@ -31,7 +31,8 @@ REFERENCE_SET = {("ConfigMap", "web-settings"), ("Secret", "db-credentials"), ("
                  ("HorizontalPodAutoscaler", "web"), ("PodDisruptionBudget", "web"), ("StatefulSet", "db"),
                  ("Service", "db"), ("Job", "migrate"), ("CronJob", "report"), ("ResourceQuota", "quota"),
                  ("LimitRange", "defaults"),
-                 *(("NetworkPolicy", f"allow-{client}-to-db-5432-{side}") for client in ("web", "migrate", "report")
+                 *(("NetworkPolicy", f"allow-{client}-to-db-5432-{side}-{digest}")
+                   for client, digest in (("web", "c30b2309"), ("migrate", "fb9ba575"), ("report", "9a2622dc"))
                    for side in ("egress", "ingress"))}
 
 

@@ -15,6 +15,7 @@ from pilothouse.azure.roles import AKS_RBAC_ADMIN, AKS_RBAC_READER, AKS_RBAC_WRI
 from pilothouse.azure.workload_identity import RoleGrant, WorkloadIdentity, WorkloadIdentityArgs
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.pod_spec import PullSecretRef
 from pilothouse.kubernetes.service_account import ServiceAccount
 from pilothouse.typed import Checked
 
@@ -38,10 +39,13 @@ class NamespaceRole(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class TeamIdentity(Checked, prefix="identity"):
-    """A ServiceAccount of the team's namespace with an Azure identity and what that identity may do."""
+    """A ServiceAccount of the team's namespace with an Azure identity and what that identity may do
+    (:class:`RoleGrant`), and the image pull secrets of every pod that runs as it (Secrets of the namespace, or
+    their names)."""
 
     service_account: str
     roles: tuple[RoleGrant, ...] = ()
+    image_pull_secrets: tuple[PullSecretRef | str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,9 +92,13 @@ class TeamNamespaceArgs(Checked, prefix="team"):
 
 
 class TeamNamespace(pulumi.ComponentResource):
-    """A team's namespace on an AKS cluster: the :class:`Namespace`, its group's role on it (an Azure role
-    assignment scoped to ``<cluster id>/namespaces/<name>``), and per :class:`TeamIdentity` a
-    :class:`WorkloadIdentity` with its :class:`ServiceAccount` (``service_accounts``, by name)."""
+    """A team's namespace on an AKS cluster: the :class:`Namespace` (``namespace``), its group's role on it (an
+    Azure role assignment scoped to ``<cluster id>/namespaces/<name>``), and per :class:`TeamIdentity` a
+    :class:`WorkloadIdentity` with its :class:`ServiceAccount` (:meth:`service_account`).
+
+    Children, for ``resource_name`` ``team``: ``team-namespace`` (the Namespace component), ``team-<role>`` (the
+    role assignment), ``team-<account>`` (each identity component and its ServiceAccount).
+    """
 
     def __init__(self, resource_name: str, args: TeamNamespaceArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -101,10 +109,22 @@ class TeamNamespace(pulumi.ComponentResource):
         scope = pulumi.Output.concat(args.cluster.resource_id, "/namespaces/", args.namespace.name)
         assign_role(f"{resource_name}-{args.role}", scope=scope, principal_id=args.group_object_id,
                     role=args.role.role_definition, parent=self, principal_type="Group")
-        self.service_accounts: dict[str, ServiceAccount] = {}
+        self._accounts: dict[str, ServiceAccount] = {}
         for identity in args.identities:
             azure = WorkloadIdentity(f"{resource_name}-{identity.service_account}", args.identity_args(identity),
                                      pulumi.ResourceOptions(parent=self))
-            self.service_accounts[identity.service_account] = ServiceAccount(
-                f"{resource_name}-{identity.service_account}", azure.service_account(self.namespace), in_cluster)
+            self._accounts[identity.service_account] = ServiceAccount(
+                f"{resource_name}-{identity.service_account}",
+                azure.service_account(self.namespace, image_pull_secrets=identity.image_pull_secrets), in_cluster)
         self.register_outputs({"namespace": self.namespace.name})
+
+    def service_account(self, name: str) -> ServiceAccount:
+        """The ServiceAccount of the :class:`TeamIdentity` named ``name``, for ``PodSpec(service_account=...)``.
+
+        Raises:
+            InvalidValueError: naming ``team.service_account`` (no such identity).
+        """
+        if name not in self._accounts:
+            raise InvalidValueError("team.service_account", name,
+                                    f"one of the team's identities ({', '.join(self._accounts) or 'none'})")
+        return self._accounts[name]

@@ -17,7 +17,7 @@ import pulumi
 from pulumi_azure_native import managedidentity
 
 from pilothouse.azure.cluster import AksCluster
-from pilothouse.azure.naming import Naming, ResourceKind, check_name
+from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import assign_role
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, dns_subdomain
@@ -95,11 +95,18 @@ class WorkloadIdentityArgs(Checked, prefix="workload_identity"):
                                                                         "(ClusterSpec.workload_identity=True)")
         dns_label("workload_identity.namespace", self.namespace)
         dns_subdomain("workload_identity.service_account", self.service_account)
-        if not _CREDENTIAL_NAME.fullmatch(self.credential_name):
+        if "." in self.service_account:
             raise InvalidValueError("workload_identity.service_account", self.service_account,
                                     "a name without '.' (the Azure names of the identity and its federated "
                                     "credential carry it; Azure takes letters, digits, '-' and '_')")
-        check_name(ResourceKind.USER_ASSIGNED_IDENTITY, self.identity_name, "workload_identity.service_account")
+        try:
+            identity = self.identity_name  # Naming checks it against Azure's rule for identity names
+            if not _CREDENTIAL_NAME.fullmatch(self.credential_name):
+                raise InvalidValueError(f"federated credential name of {identity}", self.credential_name,
+                                        "3-120 letters, digits, '-' and '_'")
+        except InvalidValueError as error:
+            raise InvalidValueError("workload_identity.service_account", self.service_account,
+                                    f"a shorter name: the Azure names carrying it must fit ({error})") from None
         for index, grant in enumerate(self.roles):
             earlier = self.roles[:index]
             if any(g.label == grant.label or (g.role, g.scope) == (grant.role, grant.scope) for g in earlier):
@@ -108,7 +115,8 @@ class WorkloadIdentityArgs(Checked, prefix="workload_identity"):
 
     @property
     def credential_name(self) -> str:
-        return f"{self.namespace}-{self.service_account}"
+        """``<namespace>_<account>``: '_' is in neither name, so two accounts never share an Azure name."""
+        return f"{self.namespace}_{self.service_account}"
 
     @property
     def identity_name(self) -> str:
@@ -137,9 +145,9 @@ class WorkloadIdentity(pulumi.ComponentResource):
             location=args.naming.location, tags=args.naming.tags, opts=child)
         managedidentity.FederatedIdentityCredential(
             resource_name, federated_identity_credential_resource_name=args.credential_name,
-            resource_name_=identity.name, resource_group_name=args.resource_group_name,
+            resource_name_=args.identity_name, resource_group_name=args.resource_group_name,
             issuer=args.cluster.oidc_issuer_url.apply(_issuer), subject=args.subject,
-            audiences=[TOKEN_EXCHANGE_AUDIENCE], opts=child)
+            audiences=[TOKEN_EXCHANGE_AUDIENCE], opts=pulumi.ResourceOptions(parent=self, depends_on=[identity]))
         for grant in args.roles:
             assign_role(f"{resource_name}-{grant.label}", scope=grant.scope, principal_id=identity.principal_id,
                         role=grant.role, parent=self)

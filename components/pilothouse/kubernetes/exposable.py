@@ -36,8 +36,7 @@ class Exposable(TrafficPeer):
     def _admit_pods(self, resource_name: str, args: ExposableArgs) -> None:
         """Count the pods against the namespace's quota before anything is registered."""
         admit(args.namespace, args.demand())
-        self.resource_name = resource_name
-        self.workload_name, self.namespace, self.selector, self.pod = args.name, args.namespace, args.selector, args.pod
+        self._peer(resource_name, args.name, args.namespace, args.selector, args.pod)
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

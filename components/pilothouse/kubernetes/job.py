@@ -105,13 +105,6 @@ class JobArgs(Checked, prefix="job"):
 JOB_NAME_LABEL = "batch.kubernetes.io/job-name"
 
 
-def _as_peer(peer: TrafficPeer, resource_name: str, name: str, namespace: NamespaceRef, run: JobSpec,
-             selector: dict[str, str]) -> None:
-    """A Job's or CronJob's pods as a traffic peer, picked by ``selector``."""
-    peer.resource_name, peer.workload_name, peer.namespace = resource_name, name, namespace
-    peer.selector, peer.pod = selector, run.pod
-
-
 class Job(TrafficPeer, k8s.batch.v1.Job):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
@@ -119,7 +112,7 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
-        _as_peer(self, resource_name, args.name, args.namespace, args.job, {JOB_NAME_LABEL: args.name})
+        self._peer(resource_name, args.name, args.namespace, {JOB_NAME_LABEL: args.name}, args.job.pod)
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}
@@ -213,7 +206,7 @@ class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
         self.name = args.name
         # Each run's Job has a new name: its pods carry a stable ``app`` label instead (that of job.labels if set).
         selector = {"app": args.job.labels.get("app", args.name)}
-        _as_peer(self, resource_name, args.name, args.namespace, args.job, selector)
+        self._peer(resource_name, args.name, args.namespace, selector, args.job.pod)
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(selector)}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),

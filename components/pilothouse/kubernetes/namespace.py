@@ -64,6 +64,9 @@ class Namespace(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:kubernetes:Namespace", resource_name, None, opts)
         self.args = args
+        #: The Kubernetes provider the namespace was created through (``None``: the default provider); objects
+        #: declared in the namespace use it too (:func:`~pilothouse.kubernetes.workload.in_cluster_of`).
+        self.provider = self.get_provider("kubernetes:core/v1:Namespace")
         security = {
             f"pod-security.kubernetes.io/{mode}": str(args.pod_security)
             for mode in ("enforce", "audit", "warn")

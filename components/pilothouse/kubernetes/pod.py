@@ -11,7 +11,14 @@ import pulumi_kubernetes as k8s
 from pilothouse.kubernetes.names import annotation_map, dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quota import PodDemand
-from pilothouse.kubernetes.workload import NamespaceRef, admit, check_admitted, object_metadata, object_options
+from pilothouse.kubernetes.workload import (
+    NamespaceRef,
+    admit,
+    check_admitted,
+    object_metadata,
+    object_options,
+    with_reference_labels,
+)
 from pilothouse.typed import Checked
 
 
@@ -56,7 +63,8 @@ class Pod(k8s.core.v1.Pod):
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
-        body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, args.annotations),
-                                "spec": args.pod.to_manifest()}
+        metadata = object_metadata(args.name, args.namespace, with_reference_labels(args.labels, args.pod),
+                                   args.annotations)
+        body: dict[str, Any] = {"metadata": metadata, "spec": args.pod.to_manifest()}
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace,
                                                                  args.pod.dependencies), **body)

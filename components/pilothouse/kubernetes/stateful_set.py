@@ -25,6 +25,7 @@ from pilothouse.kubernetes.workload import (
     NamespaceRef,
     check_admitted,
     child_options,
+    in_cluster_of,
     namespace_name,
     object_metadata,
     pod_labels,
@@ -177,7 +178,8 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self._admit_pods(resource_name, args)
-        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None, opts)
+        super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None,
+                         in_cluster_of(args.namespace, opts))
         self.args = args
         service_name = args.service_name or args.name
         ports = [ServicePort(p.number, target=p.name or p.number, name=p.name or f"port-{p.number}")

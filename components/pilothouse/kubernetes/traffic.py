@@ -6,6 +6,7 @@ select nothing: a rule names objects, not label strings.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pulumi
@@ -29,25 +30,41 @@ class TrafficPeer(pulumi.Resource):
     selector: dict[str, str]
     pod: PodSpec
 
+    def _peer(self, resource_name: str, name: str, namespace: NamespaceRef, selector: dict[str, str],
+              pod: PodSpec) -> None:
+        """What the workload's constructor records before registering it: its names, namespace and pods."""
+        self.resource_name, self.workload_name, self.namespace = resource_name, name, namespace
+        self.selector, self.pod = selector, pod
+        self._allowed: set[tuple[str | int, ...]] = set()
+
     def allow_to(self, target: TrafficPeer, port: str | int) -> tuple[k8s.networking.v1.NetworkPolicy, ...]:
         """Let this workload's pods open connections to ``target``'s pods on ``port`` (a port name or number that
         a container of ``target`` declares), through the default deny of isolated namespaces of ours.
 
         Registers what each side's isolation needs: an egress NetworkPolicy in this workload's namespace and an
         ingress one in ``target``'s, each only where that namespace is one of ours and isolated (elsewhere
-        traffic already flows, or Pilothouse cannot see the namespace's policies). Their names are
-        ``allow-<this>-to-<target>-<port number>-egress`` / ``-ingress``; answers them (none when nothing is isolated).
+        traffic already flows, or Pilothouse cannot see the namespace's policies; a namespace given by name is not
+        ours). Their names are ``allow-<this>-to-<target>-<port number>-egress`` / ``-ingress`` and a digest of
+        both namespaces and names, so two rules never share a name; answers them (none when nothing is isolated).
 
         Raises:
-            InvalidValueError: naming ``allow_to.port`` (no container of ``target`` declares it) or
-                ``allow_to.target`` (this workload itself).
+            InvalidValueError: naming ``allow_to.port`` (not a port a container of ``target`` declares) or
+                ``allow_to.target`` (not a workload, this workload itself, or a target and port allowed before).
         """
+        if not isinstance(target, TrafficPeer):
+            raise InvalidValueError("allow_to.target", target, "a Deployment, StatefulSet, DaemonSet, Job or CronJob")
         if isinstance(port, bool) or not isinstance(port, str | int):
             raise InvalidValueError("allow_to.port", port, "a port name or number")
         if target is self:
             raise InvalidValueError("allow_to.target", target.workload_name, "another workload than this one")
         declared = _declared_port(target, port)
-        name = f"allow-{self.workload_name}-to-{target.workload_name}-{declared.number}"
+        rule_id = (namespace_name(self.namespace), self.workload_name, namespace_name(target.namespace),
+                   target.workload_name, declared.number, str(declared.protocol))
+        if rule_id in self._allowed:
+            raise InvalidValueError("allow_to.target", target.workload_name,
+                                    f"a target and port not allowed before (port {declared.number} already is)")
+        self._allowed.add(rule_id)
+        digest = hashlib.sha256("|".join(map(str, rule_id)).encode()).hexdigest()[:8]
         ports = [{"port": declared.number, "protocol": str(declared.protocol)}]
         policies = []
         for side, selected, peer, direction in ((self, self, target, "egress"), (target, target, self, "ingress")):
@@ -56,15 +73,15 @@ class TrafficPeer(pulumi.Resource):
             rule = {"to" if direction == "egress" else "from": [_peer(peer, across=side.namespace)], "ports": ports}
             spec: dict[str, Any] = {"podSelector": {"matchLabels": selected.selector},
                                     "policyTypes": [direction.capitalize()], direction: [rule]}
+            name = f"allow-{self.workload_name}-to-{target.workload_name}-{declared.number}-{direction}-{digest}"
             policies.append(k8s.networking.v1.NetworkPolicy(
-                f"{self.resource_name}-to-{target.resource_name}-{declared.number}-{direction}",
-                metadata={"name": f"{name}-{direction}", "namespace": namespace_name(side.namespace)}, spec=spec,
+                name, metadata={"name": name, "namespace": namespace_name(side.namespace)}, spec=spec,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=list(_objects(side.namespace)))))
         return tuple(policies)
 
 
 def _declared_port(target: TrafficPeer, port: str | int) -> Port:
-    declared = [p for c in (*target.pod.init_containers, *target.pod.containers) for p in c.ports]
+    declared = [p for c in target.pod.containers for p in c.ports]
     for candidate in declared:
         if port in (candidate.name, candidate.number):
             return candidate

@@ -102,11 +102,35 @@ def _after(namespace: NamespaceRef, extra: Sequence[pulumi.Resource]) -> list[pu
     return [*namespace.objects, *extra] if isinstance(namespace, Namespace) else list(extra)
 
 
+def in_cluster_of(namespace: NamespaceRef, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """``opts`` for an object in ``namespace``: a namespace of ours lives in one cluster, so an object given no
+    Kubernetes provider (by its options or its parent) takes the namespace's, and another one is refused.
+
+    Raises:
+        InvalidValueError: naming ``opts.provider`` (a provider other than the namespace's).
+    """
+    opts = opts or pulumi.ResourceOptions()
+    if not isinstance(namespace, Namespace) or namespace.provider is None:
+        return opts
+    providers = opts.providers.values() if isinstance(opts.providers, dict) else (opts.providers or [])
+    given = [p for p in (opts.provider, *providers) if p is not None and p.package == "kubernetes"]
+    if not given and opts.parent is not None:
+        given = [p for p in (opts.parent.get_provider("kubernetes:core/v1:Namespace"),) if p is not None]
+    if not given:
+        return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(provider=namespace.provider))
+    if any(p is not namespace.provider for p in given):
+        raise InvalidValueError("opts.provider", getattr(given[0], "_name", "another provider"),
+                                f"the provider of namespace '{namespace.args.name}' (or none): the namespace and "
+                                "its objects are in one cluster")
+    return opts
+
+
 def object_options(obj: pulumi.Resource, resource_name: str, opts: pulumi.ResourceOptions | None,
                    namespace: NamespaceRef, extra: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
-    """The caller's options for the Kubernetes object ``obj`` (about to register), plus: after its namespace
-    when it is ours, and ``extra``; the alias to its 0.1.0 URN (``upgrades``)."""
-    return pulumi.ResourceOptions.merge(upgrades.aliased(obj, resource_name, opts),
+    """The caller's options for the Kubernetes object ``obj`` (about to register), plus: the namespace's cluster
+    (:func:`in_cluster_of`), after its namespace when it is ours, and ``extra``; the alias to its 0.1.0 URN
+    (``upgrades``)."""
+    return pulumi.ResourceOptions.merge(upgrades.aliased(obj, resource_name, in_cluster_of(namespace, opts)),
                                         pulumi.ResourceOptions(depends_on=_after(namespace, extra)))
 
 
@@ -117,10 +141,20 @@ def child_options(parent: pulumi.Resource, namespace: NamespaceRef,
                                   aliases=upgrades.child_aliases(parent))
 
 
+def with_reference_labels(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, str]:
+    """``pod_labels`` and the labels the pod's references need (:attr:`PodSpec.labels`); refused when they disagree
+    (a selector that would no longer pick the pods, a label the workload identity webhook reads)."""
+    for key, value in pod.labels.items():
+        if pod_labels.get(key, value) != value:
+            raise InvalidValueError(f"pod.labels[{key!r}]", pod_labels[key],
+                                    f"'{value}' or no such label: the pod's service account sets it")
+    return {**pod_labels, **pod.labels}
+
+
 def pod_template(pod_labels: dict[str, str], pod: PodSpec) -> dict[str, Any]:
     """The pod template of a controller: labels (``pod_labels``, then those the pod's references need), rollout
     checksums, spec."""
-    every_label = {**pod_labels, **pod.labels}
+    every_label = with_reference_labels(pod_labels, pod)
     metadata: dict[str, Any] = {"labels": every_label} if every_label else {}
     annotations = pod.rollout_annotations()
     if annotations:

@@ -47,9 +47,11 @@ def test_the_identity_trusts_exactly_one_account_and_reads_one_vault(run_program
 
     render = run_program(program)
     identity = render.one("azure-native:managedidentity:UserAssignedIdentity", "web")
-    assert identity.inputs["resourceName"] == "id-shop-dev-krc-shop-web"
+    assert identity.inputs["resourceName"] == "id-shop-dev-krc-shop_web"
     credential = render.one("azure-native:managedidentity:FederatedIdentityCredential")
-    assert credential.inputs["federatedIdentityCredentialResourceName"] == "shop-web"
+    assert credential.inputs["federatedIdentityCredentialResourceName"] == "shop_web"
+    assert credential.inputs["resourceName"] == "id-shop-dev-krc-shop_web"  # known before the identity exists
+    assert identity.urn in credential.options["dependencies"]
     assert credential.inputs["subject"] == "system:serviceaccount:shop:web"
     assert credential.inputs["audiences"] == ["api://AzureADTokenExchange"]
     assert credential.inputs["issuer"].startswith("https://")
@@ -173,3 +175,44 @@ def test_bad_teams_are_refused(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
         engine.run(program, stack="dev")
     assert str(error.value).startswith(message)
+
+
+def test_two_accounts_never_share_an_azure_name() -> None:
+    """``a-b``/``c`` and ``a``/``b-c`` joined with '-' would both be ``a-b-c``: one identity with both trusts."""
+    def names(namespace: str, account: str) -> tuple[str, str]:
+        built: list[WorkloadIdentityArgs] = []
+        engine.run(lambda: built.append(WorkloadIdentityArgs(
+            naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace=namespace,
+            service_account=account)), stack="dev")
+        return built[0].identity_name, built[0].credential_name
+
+    assert names("a-b", "c") == ("id-shop-dev-krc-a-b_c", "a-b_c")
+    assert names("a", "b-c") == ("id-shop-dev-krc-a_b-c", "a_b-c")
+
+
+def test_an_account_name_too_long_for_azure_is_named_by_its_field() -> None:
+    def program() -> None:
+        WorkloadIdentityArgs(naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace="shop",
+                             service_account="a" * 115)
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value).startswith(f"workload_identity.service_account: got '{'a' * 115}'; expected a shorter "
+                                       "name: the Azure names carrying it must fit")
+
+
+def test_a_team_account_is_asked_for_by_name() -> None:
+    seen: list[str] = []
+
+    def program() -> None:
+        team = TeamNamespace("payments", TeamNamespaceArgs(
+            naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace=NamespaceArgs(name="payments"),
+            group_object_id="11111111-2222-3333-4444-555555555555",
+            identities=(TeamIdentity(service_account="api", image_pull_secrets=("acr-pull",)),)))
+        seen.append(team.service_account("api").name)
+        team.service_account("apis")
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert seen == ["api"]
+    assert str(error.value) == "team.service_account: got 'apis'; expected one of the team's identities (api)"

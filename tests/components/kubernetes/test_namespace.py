@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import Container, Deployment, DeploymentArgs, PodSpec, StatefulSet, StatefulSetArgs
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.offline import engine
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
 
@@ -47,3 +51,31 @@ def test_bad_namespaces_are_rejected(kwargs: dict[str, object], message: str) ->
     with pytest.raises(InvalidValueError) as error:
         NamespaceArgs(**kwargs)  # type: ignore[arg-type]
     assert str(error.value) == message
+
+
+def test_objects_in_a_namespace_of_ours_go_to_its_cluster() -> None:
+    """An object declared without a provider would go through the machine's current kubeconfig: it takes the
+    namespace's; another provider is refused (a newcomer forgot ``opts`` on a Deployment)."""
+    pod = PodSpec(containers=(Container(name="web", image="shop/web:1.0"),))
+
+    def program() -> None:
+        aks = k8s.Provider("aks", kubeconfig="kubeconfig")
+        team = Namespace("team", NamespaceArgs(name="team"), pulumi.ResourceOptions(provider=aks))
+        Deployment("web", DeploymentArgs(name="web", namespace=team, pod=pod))
+        StatefulSet("db", StatefulSetArgs(name="db", namespace=team, pod=pod))
+        Deployment("local", DeploymentArgs(name="local", namespace="other", pod=pod))
+
+    render = engine.run(program, stack="test")
+    providers = {r.name: r.provider.rpartition("::")[2] for r in render.resources if r.type.startswith("kubernetes:")}
+    assert providers == {"team": "aks", "team-default-deny": "aks", "web": "aks", "db": "aks", "local": ""}
+
+    def elsewhere() -> None:
+        team = Namespace("team", NamespaceArgs(name="team"),
+                         pulumi.ResourceOptions(provider=k8s.Provider("aks", kubeconfig="kubeconfig")))
+        Deployment("web", DeploymentArgs(name="web", namespace=team, pod=pod),
+                   pulumi.ResourceOptions(provider=k8s.Provider("kind", kubeconfig="kubeconfig")))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(elsewhere, stack="test")
+    assert str(error.value) == ("opts.provider: got 'kind'; expected the provider of namespace 'team' (or none): the "
+                                "namespace and its objects are in one cluster")

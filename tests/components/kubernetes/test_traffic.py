@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -26,9 +27,11 @@ ONCE = JobSpec(pod=PodSpec(containers=(Container(name="run", image="busybox:1.37
 
 
 def _policies(render: Render) -> dict[str, dict[str, Any]]:
-    return {manifest(r)["metadata"]["name"]: manifest(r)["spec"]
-            for r in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
-            if manifest(r)["metadata"]["name"].endswith(("-egress", "-ingress"))}
+    """The policies ``allow_to`` registered, by name without its digest."""
+    named = {manifest(r)["metadata"]["name"]: manifest(r)["spec"]
+             for r in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")}
+    return {name.rsplit("-", 1)[0]: spec for name, spec in named.items()
+            if re.search(r"-(egress|ingress)-[0-9a-f]{8}$", name)}
 
 
 def test_clients_reach_the_database_port_through_the_default_deny(run_program: RunProgram) -> None:
@@ -127,3 +130,51 @@ def test_a_workload_is_not_its_own_peer() -> None:
     with pytest.raises(InvalidValueError) as error:
         engine.run(program, stack="test")
     assert str(error.value) == "allow_to.target: got 'db'; expected another workload than this one"
+
+
+def test_policy_names_are_stable_and_never_shared() -> None:
+    """A digest of both namespaces and names: ``web`` of two namespaces, or ``a`` -> ``b-to-c`` and ``a-to-b`` ->
+    ``c``, would otherwise write one policy."""
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace=shop, pod=DB))
+        for team in ("a", "b"):
+            Deployment(f"web-{team}", DeploymentArgs(name="web", namespace=team, pod=WEB)).allow_to(db, 5432)
+        a = Deployment("a", DeploymentArgs(name="a", namespace=shop, pod=DB))
+        a_to_b = Deployment("a-to-b", DeploymentArgs(name="a-to-b", namespace=shop, pod=WEB))
+        a.allow_to(StatefulSet("b-to-c", StatefulSetArgs(name="b-to-c", namespace=shop, pod=DB)), "postgres")
+        a_to_b.allow_to(StatefulSet("c", StatefulSetArgs(name="c", namespace=shop, pod=DB)), "postgres")
+
+    names = sorted(r.name for r in engine.run(program, stack="test").of_type(
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy") if "-to-" in r.name)
+    assert len(names) == len(set(names)) == 6
+    assert [name.rsplit("-", 1)[0] for name in names].count("allow-a-to-b-to-c-5432-egress") == 2
+    first = engine.run(program, stack="test")
+    assert sorted(r.name for r in first.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+                  if "-to-" in r.name) == names  # the same on every run
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    (None, "allow_to.target: got None; expected a Deployment, StatefulSet, DaemonSet, Job or CronJob"),
+    ("db", "allow_to.target: got 'db'; expected a Deployment, StatefulSet, DaemonSet, Job or CronJob"),
+])
+def test_a_target_that_is_not_a_workload_is_refused(target: Any, message: str) -> None:
+    def program() -> None:
+        Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=WEB)).allow_to(target, 5432)
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="test")
+    assert str(error.value) == message
+
+
+def test_the_same_target_and_port_twice_is_refused() -> None:
+    def program() -> None:
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace="shop", pod=DB))
+        web = Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=WEB))
+        web.allow_to(db, "postgres")
+        web.allow_to(db, 5432)
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="test")
+    assert str(error.value) == ("allow_to.target: got 'db'; expected a target and port not allowed before (port 5432 "
+                                "already is)")

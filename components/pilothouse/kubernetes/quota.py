@@ -89,14 +89,25 @@ class LimitDefaults(Checked, prefix="limits"):
     def of(cls, *, request_cpu: QuantityInput | None = None, request_memory: QuantityInput | None = None,
            limit_cpu: QuantityInput | None = None, limit_memory: QuantityInput | None = None,
            max_cpu: QuantityInput | None = None, max_memory: QuantityInput | None = None) -> LimitDefaults:
-        defaults = cls(_optional(request_cpu, "limits.request_cpu"), _optional(request_memory, "limits.request_memory"),
-                       _optional(limit_cpu, "limits.limit_cpu"), _optional(limit_memory, "limits.limit_memory"),
-                       _optional(max_cpu, "limits.max_cpu"), _optional(max_memory, "limits.max_memory"))
+        """``LimitDefaults.of(request_cpu="100m", limit_cpu="500m", max_cpu="1")``; memory in bytes.
+
+        Refused as the API server refuses the LimitRange (``ValidateLimitRange``): a default request above the
+        default limit or the maximum, a default limit above the maximum.
+        """
+        defaults = cls(_optional(request_cpu, "limits.request_cpu"),
+                       _optional_bytes(request_memory, "limits.request_memory"),
+                       _optional(limit_cpu, "limits.limit_cpu"), _optional_bytes(limit_memory, "limits.limit_memory"),
+                       _optional(max_cpu, "limits.max_cpu"), _optional_bytes(max_memory, "limits.max_memory"))
         for kind in ("cpu", "memory"):
             request, limit = getattr(defaults, f"default_request_{kind}"), getattr(defaults, f"default_limit_{kind}")
+            ceiling = getattr(defaults, f"max_{kind}")
             if request is not None and limit is not None and limit < request:
                 raise InvalidValueError(f"limits.limit_{kind}", str(limit), f"a default limit not below the default "
                                                                             f"request {request}")
+            for name, value in (("request", request), ("limit", limit)):
+                if value is not None and ceiling is not None and ceiling < value:
+                    raise InvalidValueError(f"limits.{name}_{kind}", str(value),
+                                            f"a default {name} not above the maximum {ceiling}")
         return defaults
 
     def to_manifest(self) -> dict[str, Any]:
@@ -112,16 +123,18 @@ class LimitDefaults(Checked, prefix="limits"):
     def effective(self, container: Container) -> dict[str, Quantity | None]:
         """A container's requests and limits after the API server applies these defaults.
 
-        As Kubernetes does it: a missing limit takes the default limit; a missing request takes the
-        limit given on the container, else the default request, else the default limit.
+        As Kubernetes does it: the LimitRange's default limit is its maximum when unset, its default request its
+        default limit (``SetDefaults_LimitRangeItem``); a container's missing request takes its own limit, else the
+        default request; a missing limit takes the default limit.
         """
         given = container.resources
         values: dict[str, Quantity | None] = {}
         for kind in ("cpu", "memory"):
             own_request = getattr(given, f"{kind}_request") if given else None
             own_limit = getattr(given, f"{kind}_limit") if given else None
-            limit = own_limit or getattr(self, f"default_limit_{kind}")
-            request = own_request or own_limit or getattr(self, f"default_request_{kind}") or limit
+            default_limit = getattr(self, f"default_limit_{kind}") or getattr(self, f"max_{kind}")
+            limit = own_limit or default_limit
+            request = own_request or own_limit or getattr(self, f"default_request_{kind}") or default_limit
             values[f"requests.{kind}"], values[f"limits.{kind}"] = request, limit
         return values
 
@@ -218,11 +231,15 @@ class QuotaAccount:
 
     def _share(self, demand: PodDemand) -> tuple[dict[str, Decimal], list[LimitRangeError]]:
         """What ``demand``'s pods take from the quota, by key (a missing value counts 0), and each refusal of a
-        container by the LimitRange (a limit above its maximum, or a value the quota needs and it leaves unset)."""
+        container, init containers included, by the LimitRange (a limit above its maximum, a request above the
+        default limit, a value the quota needs and it leaves unset). As the API server counts a pod (``PodRequests``):
+        its containers' sum, or its largest init container when that is more."""
         hard = self.quota.hard()
         per_pod: dict[str, Decimal] = dict.fromkeys(COMPUTE, Decimal(0))
+        first_run: dict[str, Decimal] = dict.fromkeys(COMPUTE, Decimal(0))
         refusals: list[LimitRangeError] = []
-        for container in demand.pod.containers:
+        every = [(c, True) for c in demand.pod.init_containers] + [(c, False) for c in demand.pod.containers]
+        for container, initializing in every:
             effective = self.limits.effective(container)
             for kind in ("cpu", "memory"):
                 ceiling, limit = getattr(self.limits, f"max_{kind}"), effective[f"limits.{kind}"]
@@ -232,6 +249,13 @@ class QuotaAccount:
                         None if limit is None else str(limit),
                         f"a {kind} limit of at most {ceiling} (the LimitRange maximum of namespace '{self.namespace}')",
                         setting=f"max_{kind}", needed=limit))
+                request = effective[f"requests.{kind}"]
+                if request is not None and limit is not None and limit < request:
+                    refusals.append(LimitRangeError(
+                        f"{demand.workload}.pod.containers[{container.name!r}].resources.{kind}_request", str(request),
+                        f"a {kind} request of at most {limit}, the default limit namespace '{self.namespace}' "
+                        "gives a container that sets none (a request above its limit is refused)",
+                        setting=f"default_limit_{kind}", needed=request))
             for key in COMPUTE:
                 value = effective[key]
                 if value is None and key in hard:
@@ -239,8 +263,12 @@ class QuotaAccount:
                         f"{demand.workload}.pod.containers[{container.name!r}].resources", None,
                         f"a {key.replace('.', ' ')} value: namespace '{self.namespace}' has a quota on {key} and "
                         f"its LimitRange gives no default", setting=f"default_{key.replace('s.', '_')}", needed=None))
-                per_pod[key] += value.value if value is not None else Decimal(0)
-        share = {key: amount * demand.copies for key, amount in per_pod.items()}
+                amount = value.value if value is not None else Decimal(0)
+                if initializing:  # init containers run one at a time, before the others (PodRequests)
+                    first_run[key] = max(first_run[key], amount)
+                else:
+                    per_pod[key] += amount
+        share = {key: max(amount, first_run[key]) * demand.copies for key, amount in per_pod.items()}
         return {**share, "pods": Decimal(demand.copies)}, refusals
 
 

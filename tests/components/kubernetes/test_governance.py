@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pilothouse.errors import InvalidValueError
@@ -11,7 +13,8 @@ from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreat
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.pod_spec import PodSpec
-from pilothouse.kubernetes.quota import LimitDefaults, Quota
+from pilothouse.kubernetes.quantity import Quantity
+from pilothouse.kubernetes.quota import LimitDefaults, PodDemand, Quota, QuotaAccount
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
@@ -148,3 +151,55 @@ def test_an_autoscaler_measures_against_the_limit_range_default_request(run_prog
 
     render = run_program(program)
     assert render.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs["spec"]["maxReplicas"] == 4
+
+
+def _account(quota: Quota, limits: LimitDefaults) -> QuotaAccount:
+    return QuotaAccount("team", quota, limits)
+
+
+def test_init_containers_count_as_the_api_server_counts_them() -> None:
+    """A pod takes its containers' sum, or its largest init container when that is more (``PodRequests``); the
+    LimitRange bounds init containers too."""
+    small = Container(name="app", image="app:1", resources=Resources.of(cpu="100m", memory="64Mi"))
+    big_init = Container(name="setup", image="app:1", resources=Resources.of(cpu="800m", cpu_limit="1", memory="64Mi"))
+    side = Container(name="side", image="app:1", resources=Resources.of(cpu="100m", memory="64Mi"))
+    pod = PodSpec(containers=(small, side), init_containers=(big_init,))
+    account = _account(Quota.of(requests_cpu="1"), LimitDefaults())
+    account.charge(PodDemand("deployment", pod, 1, "replicas", "deployment.replicas"))
+    assert account.used["requests.cpu"] == Decimal("0.8")
+    refusals = _account(Quota(), LimitDefaults.of(max_cpu="500m")).charge(
+        PodDemand("deployment", pod, 1, "replicas", "deployment.replicas"))
+    assert [str(error) for error in refusals] == [
+        "deployment.pod.containers['setup'].resources.cpu_limit: got '1'; expected a cpu limit of at most 500m (the "
+        "LimitRange maximum of namespace 'team')"]
+
+
+def test_a_maximum_is_the_default_limit_and_a_request_above_the_default_limit_is_refused() -> None:
+    """``SetDefaults_LimitRangeItem``: an unset default limit is the maximum; a request above the limit the container
+    then gets is refused by the API server."""
+    unbounded = Container(name="app", image="app:1")
+    assert LimitDefaults.of(max_cpu="500m").effective(unbounded)["limits.cpu"] == Quantity.parse("500m")
+    hungry = Container(name="app", image="app:1", resources=Resources.of(cpu="500m"))
+    refusals = _account(Quota(), LimitDefaults.of(limit_cpu="250m")).charge(
+        PodDemand("deployment", PodSpec(containers=(hungry,)), 1, "replicas", "deployment.replicas"))
+    assert [str(error) for error in refusals] == [
+        "deployment.pod.containers['app'].resources.cpu_request: got '500m'; expected a cpu request of at most 250m, "
+        "the default limit namespace 'team' gives a container that sets none (a request above its limit is refused)"]
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: LimitDefaults.of(limit_cpu="1", max_cpu="500m"),
+     "limits.limit_cpu: got '1'; expected a default limit not above the maximum 500m"),
+    (lambda: LimitDefaults.of(request_memory="1Gi", max_memory="512Mi"),
+     "limits.request_memory: got '1Gi'; expected a default request not above the maximum 512Mi"),
+])
+def test_limit_ranges_the_api_server_refuses_are_refused(build: object, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()  # type: ignore[operator]
+    assert str(error.value) == message
+
+
+def test_memory_defaults_are_whole_bytes() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        LimitDefaults.of(limit_memory="128m")
+    assert str(error.value).startswith("limits.limit_memory: got '128m'")

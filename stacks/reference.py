@@ -19,7 +19,7 @@ from pilothouse.kubernetes.namespace import NamespaceArgs
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.probes import Probe, Timing
-from pilothouse.kubernetes.quantity import Quantity
+from pilothouse.kubernetes.quantity import Quantity, quantity
 from pilothouse.kubernetes.quota import LimitDefaults, LimitRangeError, PodDemand, Quota, QuotaAccount
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.selectors import spread_by
@@ -76,6 +76,20 @@ class ReferenceSet:
     migrate: JobArgs
     report: CronJobArgs
 
+    def objects(self) -> dict[str, int]:
+        """The objects the set keeps in its namespace, by ResourceQuota count name, with the root CA ConfigMap
+        Kubernetes puts in every namespace (``kube-root-ca.crt``), which a quota counts too: the settings
+        ConfigMap, the credentials Secret, the web and database Services, a claim per database replica."""
+        claims = len(self.database.claim_templates) * (self.database.replicas or 1)
+        return {"configmaps": 2, "secrets": 1, "services": 2, "persistentvolumeclaims": claims}
+
+    def storage(self) -> Quantity:
+        """What the database's claims request in all (``requests.storage``)."""
+        total = int(sum(quantity(t.size, "claim_template.size").value for t in self.database.claim_templates))
+        total *= self.database.replicas or 1
+        unit, power = next((unit, power) for unit, power in (("Gi", 30), ("Mi", 20), ("", 0)) if total % 2**power == 0)
+        return Quantity.parse(f"{total >> power}{unit}")
+
     def demands(self) -> tuple[tuple[str, PodDemand], ...]:
         """Every pod the set may run at its peak, as its components count them, by the object that runs them."""
         return (("web", self.web.demand()), ("web's autoscaler", autoscaled(self.web, WEB_MAX_REPLICAS)),
@@ -97,7 +111,8 @@ def misfits(namespace: NamespaceArgs) -> list[InvalidValueError]:
     """
     quota, limits = namespace.quota or Quota(), namespace.limits or LimitDefaults()
     account = QuotaAccount(namespace.name, quota, limits)
-    demands = reference_set(Sources.named(namespace.name)).demands()
+    workloads = reference_set(Sources.named(namespace.name))
+    demands = workloads.demands()
     refused: dict[str, tuple[str, LimitRangeError]] = {}
     for name, demand in demands:
         for error in account.charge(demand):
@@ -119,6 +134,17 @@ def misfits(namespace: NamespaceArgs) -> list[InvalidValueError]:
         found[setting] = InvalidValueError(
             setting, given, f"at least {needed}: what the reference workloads ask of {key} in namespace "
                             f"'{namespace.name}' at their peak (pods: {peak})")
+    for kind, count in workloads.objects().items():
+        if quota.counts.get(kind, count) < count:
+            also = " (and Kubernetes' own kube-root-ca.crt)" if kind == "configmaps" else ""
+            found[f"quota.{kind}"] = InvalidValueError(
+                f"quota.{kind}", quota.counts[kind],
+                f"at least {count}: the {kind} the reference workloads keep in namespace '{namespace.name}'{also}")
+    storage = workloads.storage()
+    if quota.requests_storage is not None and quota.requests_storage < storage:
+        found["quota.requests_storage"] = InvalidValueError(
+            "quota.requests_storage", str(quota.requests_storage),
+            f"at least {storage}: what the database's claims request in namespace '{namespace.name}'")
     return list(found.values())
 
 

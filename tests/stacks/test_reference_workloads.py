@@ -22,7 +22,7 @@ from pilothouse.offline.engine import SECRET
 from pilothouse.offline.render import manifests
 from stacks.config import parse
 from stacks.config_reader import InvalidConfigError
-from stacks.reference import misfits
+from stacks.reference import Sources, misfits, reference_set
 from stacks.workloads import DB_PASSWORD_LENGTH
 from tests.conftest import STACKS, RunProgram
 
@@ -134,3 +134,32 @@ def test_the_config_check_refuses_exactly_what_registration_refuses(
     else:
         registered = True
     assert registered == (misfits(namespace) == [])
+
+
+def test_object_counts_and_storage_are_refused_before_registration_too() -> None:
+    counts = {"configmaps": 1, "secrets": 0, "services": 1, "persistentvolumeclaims": 0}
+    with pytest.raises(InvalidConfigError) as error:
+        parse(_shop({**FITS, **counts, "requestsStorage": "512Mi"}))
+    assert str(error.value).splitlines() == [
+        "5 errors:",
+        "  pilothouse:namespaces[0].quota.configmaps: got 1; expected at least 2: the configmaps the reference "
+        "workloads keep in namespace 'shop' (and Kubernetes' own kube-root-ca.crt)",
+        *(f"  pilothouse:namespaces[0].quota.{kind}: got {given}; expected at least {needed}: the {kind} the "
+          f"reference workloads keep in namespace 'shop'"
+          for kind, given, needed in (("secrets", 0, 1), ("services", 1, 2), ("persistentvolumeclaims", 0, 1))),
+        "  pilothouse:namespaces[0].quota.requestsStorage: got '512Mi'; expected at least 1Gi: what the database's "
+        "claims request in namespace 'shop'"]
+
+
+def test_the_counted_objects_are_those_the_stack_renders(rendered: dict[str, Path]) -> None:
+    shop = [obj for _, obj in manifests(rendered["local"]) if obj["metadata"].get("namespace") == "shop"]
+    kinds = {"ConfigMap": "configmaps", "Secret": "secrets", "Service": "services"}
+    rendered_counts = {kinds[obj["kind"]]: 0 for obj in shop if obj["kind"] in kinds}
+    for obj in shop:
+        if obj["kind"] in kinds:
+            rendered_counts[kinds[obj["kind"]]] += 1
+    [database] = [obj for obj in shop if obj["kind"] == "StatefulSet"]
+    claims = len(database["spec"]["volumeClaimTemplates"]) * database["spec"]["replicas"]
+    expected = reference_set(Sources.named("shop")).objects()
+    assert expected == {**rendered_counts, "configmaps": rendered_counts["configmaps"] + 1,  # kube-root-ca.crt
+                        "persistentvolumeclaims": claims}

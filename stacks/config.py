@@ -46,8 +46,6 @@ PROJECT = "pilothouse"
 COUNTED = ("pods", "services", "configmaps", "secrets", "persistentvolumeclaims")
 #: Kubernetes minor versions whose API schemas the render is validated against.
 SUPPORTED_MINORS = range(30, 38)
-#: Namespaces Kubernetes creates and runs its own components in: never declared (and so restricted) by a stack.
-SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
 class Target(StrEnum):
@@ -207,10 +205,6 @@ def _namespaces(fields: Fields, *, reference: bool) -> tuple[NamespaceArgs, ...]
             continue
         if namespace.name in {n.name for n in namespaces}:
             fields.refuse(f"namespaces[{index}].name", namespace.name, "names that are unique in the list")
-        elif namespace.name in SYSTEM_NAMESPACES:
-            fields.refuse(f"namespaces[{index}].name", namespace.name,
-                          f"a namespace this stack creates, none of {', '.join(SYSTEM_NAMESPACES)} (Kubernetes "
-                          "creates those and runs its own components there)")
         else:
             namespaces.append(namespace)
             if reference and namespace.name == REFERENCE_NAMESPACE:

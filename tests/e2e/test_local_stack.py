@@ -117,6 +117,24 @@ class TestLocalStack:
             assert live["metadata"].get("labels", {}) | manifest["metadata"].get("labels", {}) == \
                 live["metadata"].get("labels", {}), f"{path} lacks the rendered labels"
 
+    def test_traffic_rules_select_the_pods_the_api_server_runs(self, render: Path, cluster: KubeApi) -> None:
+        """Each NetworkPolicy's pod selector matches the pod template of a live workload, as the API server stored
+        it: a Job's pods are picked by the ``batch.kubernetes.io/job-name`` label its defaulting adds."""
+        live: list[tuple[str, dict[str, str]]] = []
+        for _, manifest in manifests(render):
+            if manifest["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"):
+                obj = cluster.get(cluster.path_of(manifest))
+                assert obj is not None
+                spec = obj["spec"]["jobTemplate"]["spec"] if obj["kind"] == "CronJob" else obj["spec"]
+                live.append((obj["metadata"]["namespace"], spec["template"]["metadata"].get("labels") or {}))
+        for _, policy in manifests(render):
+            selector = policy["spec"].get("podSelector", {}).get("matchLabels") if policy["kind"] == "NetworkPolicy" \
+                else None
+            if selector:
+                namespace = policy["metadata"]["namespace"]
+                assert any(ns == namespace and selector.items() <= labels.items() for ns, labels in live), (
+                    f"NetworkPolicy {namespace}/{policy['metadata']['name']} selects no live pod template")
+
     def test_the_addons_run_from_their_charts(self, cluster: KubeApi) -> None:
         # Chart objects are rendered by the provider at preview time, not in the offline render.
         for path in ("/apis/apps/v1/namespaces/ingress/deployments/ingress-traefik",

@@ -40,13 +40,18 @@ def of_kind(found: Objects, kind: str) -> Iterator[tuple[str, str, dict[str, Any
 
 
 def template(obj: dict[str, Any]) -> dict[str, Any]:
-    """The pod template (metadata + spec) of a workload."""
+    """The pod template (metadata + spec) of a workload, with the labels the API server adds to a Job's pods
+    (``batch.kubernetes.io/job-name``, the Job's defaulting)."""
     if obj["kind"] == "Pod":
         return obj
     spec = obj["spec"]
     if obj["kind"] == "CronJob":
         spec = spec["jobTemplate"]["spec"]
     pod: dict[str, Any] = spec["template"]
+    if obj["kind"] == "Job":
+        metadata = pod.get("metadata") or {}
+        labels = {**(metadata.get("labels") or {}), "batch.kubernetes.io/job-name": obj["metadata"]["name"]}
+        return {**pod, "metadata": {**metadata, "labels": labels}}
     return pod
 
 

@@ -32,8 +32,12 @@ TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 #: letters, digits, '-' and '_', starting with a letter or digit).
 _CREDENTIAL_NAME = re.compile(r"[a-zA-Z0-9][-\w]{2,119}", re.ASCII)
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-#: A scope wider than one resource: a subscription, or a resource group.
-_BROAD_SCOPE = re.compile(r"/subscriptions/[^/]+(/resourceGroups/[^/]+)?/?", re.IGNORECASE)
+#: The id of one Azure resource: ``/subscriptions/<GUID>/resourceGroups/<group>/providers/<Namespace>/<type>/<name>``
+#: and optional child ``/<type>/<name>`` pairs, no empty or dot segment, no whitespace.
+_SEGMENT = r"(?!\.{1,2}(?:/|$))[^/\s\x00-\x1f\x7f]+"
+_RESOURCE_ID = re.compile(
+    r"/subscriptions/[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}/resourceGroups/(?!\.{1,2}/)[-\w.()]+"
+    rf"/providers/[A-Za-z][\w.]*(?:/{_SEGMENT}/{_SEGMENT})+", re.ASCII)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,11 +60,11 @@ class RoleGrant(Checked, prefix="role"):
         if not _GUID.fullmatch(self.role):
             raise InvalidValueError("role.role", self.role, "a role definition id: a GUID written 8-4-4-4-12 "
                                                             "hexadecimal digits")
-        if isinstance(self.scope, str) and (not self.scope.startswith("/subscriptions/")
-                                            or _BROAD_SCOPE.fullmatch(self.scope)):
+        if isinstance(self.scope, str) and not _RESOURCE_ID.fullmatch(self.scope):
             raise InvalidValueError("role.scope", self.scope, "the id of one Azure resource "
-                                                              "(/subscriptions/.../providers/...), not a subscription "
-                                                              "or a resource group")
+                                                              "(/subscriptions/<GUID>/resourceGroups/<group>/providers/"
+                                                              "<namespace>/<type>/<name>), not a subscription or a "
+                                                              "resource group")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,7 +113,7 @@ class WorkloadIdentityArgs(Checked, prefix="workload_identity"):
                                     f"a shorter name: the Azure names carrying it must fit ({error})") from None
         for index, grant in enumerate(self.roles):
             earlier = self.roles[:index]
-            if any(g.label == grant.label or (g.role, g.scope) == (grant.role, grant.scope) for g in earlier):
+            if any(g.label == grant.label or _same_grant(g, grant) for g in earlier):
                 raise InvalidValueError("workload_identity.roles", grant.label,
                                         "each grant once: its own label, and each role once per scope")
 
@@ -164,6 +168,13 @@ class WorkloadIdentity(pulumi.ComponentResource):
                                     f"'{self.args.namespace}', the namespace the identity trusts")
         return ServiceAccountArgs(name=self.args.service_account, namespace=namespace, azure_client_id=self.client_id,
                                   image_pull_secrets=image_pull_secrets)
+
+
+def _same_grant(one: RoleGrant, other: RoleGrant) -> bool:
+    """The same role on the same scope: Azure compares ids without case (a second assignment would conflict)."""
+    if not isinstance(one.scope, str) or not isinstance(other.scope, str):
+        return False
+    return (one.role.lower(), one.scope.lower().rstrip("/")) == (other.role.lower(), other.scope.lower().rstrip("/"))
 
 
 def _issuer(url: str | None) -> str:

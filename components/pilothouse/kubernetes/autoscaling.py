@@ -25,7 +25,16 @@ Scalable = Deployment | StatefulSet
 
 def autoscaled(target: DeploymentArgs | StatefulSetArgs, max_replicas: int) -> PodDemand:
     """The pods an autoscaler of ``target`` may add beyond those the target counts itself (its replicas, or one
-    when the autoscaler owns the count), up to ``max_replicas``."""
+    when the autoscaler owns the count), up to ``max_replicas`` (1 to 2^31-1).
+
+    Raises:
+        InvalidValueError: naming ``autoscaler.target`` (not a Deployment's or StatefulSet's arguments) or
+            ``autoscaler.max_replicas``.
+    """
+    if not isinstance(target, DeploymentArgs | StatefulSetArgs):
+        raise InvalidValueError("autoscaler.target", target, "the arguments of a Deployment or a StatefulSet")
+    if isinstance(max_replicas, bool) or not isinstance(max_replicas, int) or not 1 <= max_replicas <= INT32_MAX:
+        raise InvalidValueError("autoscaler.max_replicas", max_replicas, f"an integer from 1 to {INT32_MAX}")
     declared = target.replicas if target.replicas is not None else 1
     return PodDemand("autoscaler", target.pod, max(0, max_replicas - declared),
                      f"max_replicas {max_replicas} beyond the {declared} the workload counted",

@@ -51,6 +51,13 @@ class JobSpec(Checked, prefix="job"):
             non_negative(f"job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
 
+    @property
+    def pods_at_once(self) -> int:
+        """Pods that run at the same time: ``parallelism`` (default 1; 0 suspends the Job), never more than
+        ``completions`` (the Job controller starts no more than remain)."""
+        parallelism = 1 if self.parallelism is None else self.parallelism
+        return parallelism if self.completions is None else min(parallelism, self.completions)
+
     def to_manifest(self, pod_labels: dict[str, str] | None = None) -> dict[str, Any]:
         """The Job spec; its pods carry ``pod_labels`` and :attr:`labels`."""
         spec: dict[str, Any] = {"template": pod_template({**(pod_labels or {}), **self.labels}, self.pod)}
@@ -96,8 +103,8 @@ class JobArgs(Checked, prefix="job"):
         check_admitted(self.namespace, self.job.pod, "job")
 
     def demand(self) -> PodDemand:
-        """What it counts against its namespace's quota: its parallelism (default 1)."""
-        return PodDemand("job", self.job.pod, self.job.parallelism or 1, "parallelism", "job.parallelism")
+        """What it counts against its namespace's quota: the pods that run at once (:meth:`JobSpec.pods_at_once`)."""
+        return PodDemand("job", self.job.pod, self.job.pods_at_once, "parallelism", "job.parallelism")
 
 
 #: The label the Job controller puts on every pod of a Job: its name, stable for a Job (``batch/v1`` since
@@ -193,7 +200,7 @@ class CronJobArgs(Checked, prefix="cron_job"):
 
     def demand(self) -> PodDemand:
         """What it counts against its namespace's quota: the parallelism of one run (default 1)."""
-        return PodDemand("cron_job", self.job.pod, self.job.parallelism or 1, "parallelism of one run",
+        return PodDemand("cron_job", self.job.pod, self.job.pods_at_once, "parallelism of one run",
                          "cron_job.job.parallelism")
 
 

@@ -24,6 +24,10 @@ class PodSecurityLevel(StrEnum):
     RESTRICTED = "restricted"
 
 
+#: Namespaces Kubernetes creates and runs its own components in: never declared (and so restricted) by a program.
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+
+
 @dataclass(frozen=True, kw_only=True)
 class NamespaceArgs(Checked, prefix=""):
     """What a :class:`Namespace` needs."""
@@ -40,6 +44,10 @@ class NamespaceArgs(Checked, prefix=""):
 
     def __post_init__(self) -> None:
         dns_label("name", self.name)
+        if self.name in SYSTEM_NAMESPACES:
+            raise InvalidValueError("name", self.name,
+                                    f"a namespace this program creates, none of {', '.join(SYSTEM_NAMESPACES)} "
+                                    "(Kubernetes creates those and runs its own components there)")
         object.__setattr__(self, "labels", labels("labels", self.labels))
         names = [rule.name for rule in self.allow]
         for index, name in enumerate(names):

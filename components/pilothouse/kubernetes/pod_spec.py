@@ -52,6 +52,8 @@ def pull_secret_names(field_name: str, secrets: Sequence[PullSecretRef | str], n
     """The names of image pull secrets, each once: a Secret of this program must be of type
     ``kubernetes.io/dockerconfigjson`` and, when ``namespace`` is known, in it (a pod reads Secrets of its own
     namespace only); a name must be a DNS-1123 subdomain."""
+    if isinstance(secrets, str):  # one name where a tuple is meant: read as its characters otherwise
+        raise InvalidValueError(field_name, secrets, "a tuple of Secrets or Secret names, such as ('acr-pull',)")
     names: list[str] = []
     for secret in secrets:
         if isinstance(secret, str):

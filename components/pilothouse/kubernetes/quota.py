@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from pilothouse.counts import non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
@@ -166,7 +165,9 @@ class PodDemand(Checked, prefix="demand"):
     count_field: str
 
     def __post_init__(self) -> None:
-        non_negative("demand.copies", self.copies)
+        # Unbounded above: a rolling update's surge may be any count (Kubernetes caps none).
+        if isinstance(self.copies, bool) or not isinstance(self.copies, int) or self.copies < 0:
+            raise InvalidValueError("demand.copies", self.copies, "a pod count of 0 or more")
 
 
 @dataclass

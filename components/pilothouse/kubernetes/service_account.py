@@ -61,6 +61,9 @@ class ServiceAccountArgs(Checked, prefix="service_account"):
         dns_subdomain("service_account.name", self.name)
         object.__setattr__(self, "labels", labels("service_account.labels", self.labels))
         object.__setattr__(self, "annotations", annotation_map("service_account.annotations", self.annotations))
+        if isinstance(self.azure_client_id, str):  # the API server counts it in the annotations' 256 KiB
+            with_client_id = {**self.annotations, CLIENT_ID_ANNOTATION: self.azure_client_id}
+            annotation_map("service_account.annotations", with_client_id)
         if CLIENT_ID_ANNOTATION in self.annotations:
             raise InvalidValueError("service_account.annotations", CLIENT_ID_ANNOTATION,
                                     "annotations without the workload identity client id: set azure_client_id")
@@ -88,7 +91,8 @@ class ServiceAccount(k8s.core.v1.ServiceAccount):
                                   namespace_name(args.namespace))
         if pulls:
             body["image_pull_secrets"] = [{"name": name} for name in pulls]
-        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
+        secrets = [s for s in args.image_pull_secrets if isinstance(s, pulumi.Resource)]
+        super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace, secrets), **body)
 
     @property
     def namespace_name(self) -> str:

@@ -79,3 +79,14 @@ def test_objects_in_a_namespace_of_ours_go_to_its_cluster() -> None:
         engine.run(elsewhere, stack="test")
     assert str(error.value) == ("opts.provider: got 'kind'; expected the provider of namespace 'team' (or none): the "
                                 "namespace and its objects are in one cluster")
+
+
+@pytest.mark.parametrize("name", ["default", "kube-system", "kube-public", "kube-node-lease"])
+def test_namespaces_kubernetes_runs_itself_are_never_declared(name: str) -> None:
+    """The render would put a restricted Pod Security label and a default-deny policy on them (a team given
+    ``kube-system`` by TeamNamespace, found by the adversarial trial)."""
+    with pytest.raises(InvalidValueError) as error:
+        NamespaceArgs(name=name)
+    assert str(error.value) == (f"name: got '{name}'; expected a namespace this program creates, none of default, "
+                                "kube-node-lease, kube-public, kube-system (Kubernetes creates those and runs its own "
+                                "components there)")

@@ -226,8 +226,9 @@ def test_every_refused_value_is_reported_at_once_with_its_key() -> None:
         "  pilothouse:network.plugin: got 'flannel'; expected one of 'kubenet', 'azure', 'azure-overlay'",
         "  pilothouse:network.nodeSubnetCidr: got 20; expected a string",
         "  pilothouse:nodePools[0].maxCount: got '3'; expected an integer from 0 to 1000",
-        "  pilothouse:namespaces[0].name: got 'kube-system'; expected a namespace this program creates, none of default, "
-        "kube-node-lease, kube-public, kube-system (Kubernetes creates those and runs its own components there)",
+        "  pilothouse:namespaces[0].name: got 'kube-system'; expected a namespace this program creates, none of "
+        "default, kube-node-lease, kube-public, kube-system (Kubernetes creates those and runs its own components "
+        "there)",
         "  pilothouse:namespaces[1].quota.requestsCpu: got 'two'; expected a Kubernetes quantity: a non-negative "
         "number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent such as "
         "e3) such as '250m', '1', '64Mi' or '1Gi'",

@@ -37,7 +37,7 @@ _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _SEGMENT = r"(?!\.{1,2}(?:/|$))[^/\s\x00-\x1f\x7f]+"
 _RESOURCE_ID = re.compile(
     r"/subscriptions/[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}/resourceGroups/(?!\.{1,2}/)[-\w.()]+"
-    rf"/providers/[A-Za-z][\w.]*(?:/{_SEGMENT}/{_SEGMENT})+", re.ASCII)
+    rf"/providers/[A-Za-z][\w.]*(?:/{_SEGMENT}/{_SEGMENT})+", re.ASCII | re.IGNORECASE)  # ids ignore case
 
 
 @dataclass(frozen=True, kw_only=True)

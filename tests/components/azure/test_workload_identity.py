@@ -216,3 +216,27 @@ def test_a_team_account_is_asked_for_by_name() -> None:
         engine.run(program, stack="dev")
     assert seen == ["api"]
     assert str(error.value) == "team.service_account: got 'apis'; expected one of the team's identities (api)"
+
+
+@pytest.mark.parametrize("scope", [
+    "/subscriptions/", "/subscriptions//", f"{VAULT} ", f"{VAULT}\x00", f"{VAULT}/..", f"{VAULT}/",
+    VAULT.replace("/vaults/kv-shop-dev", "/vaults"), VAULT.replace("00000000-0000", "0000000-0000"),
+    VAULT.replace("/vaults/", "/vaults/../"),
+])
+def test_a_scope_that_is_not_one_resources_id_is_refused(scope: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=scope)
+    assert str(error.value).startswith("role.scope: got ")
+
+
+def test_a_grant_repeated_in_other_letter_case_is_refused() -> None:
+    def program() -> None:
+        WorkloadIdentityArgs(naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace="shop",
+                             service_account="web", roles=(
+                                 RoleGrant(label="a", role=KEY_VAULT_SECRETS_USER, scope=VAULT),
+                                 RoleGrant(label="b", role=KEY_VAULT_SECRETS_USER.upper(), scope=VAULT.lower())))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == ("workload_identity.roles: got 'b'; expected each grant once: its own label, and each "
+                                "role once per scope")

@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.autoscaling import HorizontalPodAutoscaler, HorizontalPodAutoscalerArgs
+from pilothouse.kubernetes.autoscaling import HorizontalPodAutoscaler, HorizontalPodAutoscalerArgs, autoscaled
 from pilothouse.kubernetes.container import Container
-from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate
+from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
+from pilothouse.kubernetes.job import JobArgs, JobSpec
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.network_policy import TrafficRule
-from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.quantity import Quantity
 from pilothouse.kubernetes.quota import LimitDefaults, PodDemand, Quota, QuotaAccount
 from pilothouse.kubernetes.resources import Resources
@@ -203,3 +204,33 @@ def test_memory_defaults_are_whole_bytes() -> None:
     with pytest.raises(InvalidValueError) as error:
         LimitDefaults.of(limit_memory="128m")
     assert str(error.value).startswith("limits.limit_memory: got '128m'")
+
+
+@pytest.mark.parametrize(("parallelism", "completions", "pods"), [(None, None, 1), (0, None, 0), (10, 2, 2), (3, 5, 3)])
+def test_a_job_counts_the_pods_that_run_at_once(parallelism: int | None, completions: int | None, pods: int) -> None:
+    run = JobSpec(pod=PodSpec(containers=(Container(name="run", image="busybox:1.37"),),
+                              restart_policy=RestartPolicy.NEVER), parallelism=parallelism, completions=completions)
+    assert JobArgs(name="run", namespace="team", job=run).demand().copies == pods
+
+
+@pytest.mark.parametrize(("target", "max_replicas", "message"), [
+    (None, 4, "autoscaler.target: got None; expected the arguments of a Deployment or a StatefulSet"),
+    ("web", 4, "autoscaler.target: got 'web'; expected the arguments of a Deployment or a StatefulSet"),
+    (DeploymentArgs(name="web", namespace="team", replicas=None, pod=PodSpec(containers=(
+        Container(name="web", image="web:1"),))), 0, "autoscaler.max_replicas: got 0; expected an integer from 1 to "
+                                                    "2147483647"),
+    (DeploymentArgs(name="web", namespace="team", replicas=None, pod=PodSpec(containers=(
+        Container(name="web", image="web:1"),))), 4.5, "autoscaler.max_replicas: got 4.5; expected an integer from 1 "
+                                                      "to 2147483647"),
+])
+def test_autoscaled_checks_its_arguments(target: object, max_replicas: object, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        autoscaled(target, max_replicas)  # type: ignore[arg-type]
+    assert str(error.value) == message
+
+
+def test_a_huge_surge_is_a_count_not_an_error() -> None:
+    pod = PodSpec(containers=(Container(name="web", image="web:1"),))
+    args = DeploymentArgs(name="web", namespace="team", replicas=2, pod=pod,
+                          strategy=RollingUpdate(max_surge=2**31 - 1))
+    assert args.demand().copies == 2**31 + 1

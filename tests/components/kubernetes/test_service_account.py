@@ -131,3 +131,18 @@ def test_an_account_of_another_namespace_is_refused() -> None:
         _program(program)
     assert str(error.value) == ("deployment.pod.service_account: got 'web'; expected a ServiceAccount in namespace "
                                 "'shop', where the pods run (it is in 'ops')")
+
+
+def test_a_pull_secret_name_where_a_tuple_is_meant_is_refused() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        PodSpec(containers=(APP,), image_pull_secrets="acr-pull")  # type: ignore[arg-type]
+    assert str(error.value) == ("pod.image_pull_secrets: got 'acr-pull'; expected a tuple of Secrets or Secret names, "
+                                "such as ('acr-pull',)")
+
+
+def test_the_client_id_counts_in_the_annotation_size() -> None:
+    full = {"example.com/blob": "x" * (256 * 1024 - len("example.com/blob"))}
+    ServiceAccountArgs(name="web", namespace="shop", annotations=full)
+    with pytest.raises(InvalidValueError) as error:
+        ServiceAccountArgs(name="web", namespace="shop", annotations=full, azure_client_id=CLIENT_ID)
+    assert str(error.value).startswith("service_account.annotations")

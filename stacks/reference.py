@@ -16,7 +16,7 @@ from pilothouse.kubernetes.deployment import DeploymentArgs
 from pilothouse.kubernetes.env import EnvValue
 from pilothouse.kubernetes.job import ConcurrencyPolicy, CronJobArgs, JobArgs, JobSpec
 from pilothouse.kubernetes.namespace import NamespaceArgs
-from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.pod_spec import AccountRef, PodSpec, RestartPolicy
 from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.probes import Probe, Timing
 from pilothouse.kubernetes.quantity import Quantity, quantity
@@ -40,6 +40,8 @@ SETTINGS_DATA = {"GREETING": "Hello, Pilothouse", "REQUIRE_DATABASE_PASSWORD": "
 CREDENTIALS = "db-credentials"
 #: The web app's autoscaler bounds.
 WEB_MIN_REPLICAS, WEB_MAX_REPLICAS = 2, 4
+#: The ServiceAccount the web app runs as (its own identity; no API token).
+WEB_ACCOUNT = "web"
 #: The Azure Disk storage class the database's claims use on AKS.
 DISK_CLASS = "pilothouse-disk"
 
@@ -49,7 +51,8 @@ class Sources:
     """What the reference workloads take from objects made before them.
 
     ``setting`` and ``credential`` give the environment value of a key of the :data:`SETTINGS` ConfigMap and of the
-    :data:`CREDENTIALS` Secret (from the objects themselves, so pods roll when they change).
+    :data:`CREDENTIALS` Secret (from the objects themselves, so pods roll when they change); ``web_account`` is the
+    ServiceAccount the web app runs as (:data:`WEB_ACCOUNT`).
     """
 
     namespace: NamespaceRef
@@ -57,13 +60,14 @@ class Sources:
     setting: Callable[[str], EnvValue]
     credential: Callable[[str], EnvValue]
     storage_class: StorageClassRef
+    web_account: AccountRef | str
 
     @classmethod
     def named(cls, namespace: str) -> Sources:
         """Sources by name only, for counting pods before any object exists (no rollout checksums, a stand-in
         image: neither changes what the pods ask of the quota)."""
         return cls(namespace, "web", lambda key: EnvValue.from_config_map(SETTINGS, key),
-                   lambda key: EnvValue.from_secret(CREDENTIALS, key), DISK_CLASS)
+                   lambda key: EnvValue.from_secret(CREDENTIALS, key), DISK_CLASS, WEB_ACCOUNT)
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,8 @@ def _web(sources: Sources) -> DeploymentArgs:
     return DeploymentArgs(
         name="web", namespace=sources.namespace, replicas=None, change_cause="web, built from app/",
         revision_history_limit=5,
-        pod=PodSpec(containers=(container,), affinity=spread_by({"app": "web"}, "kubernetes.io/hostname")))
+        pod=PodSpec(containers=(container,), affinity=spread_by({"app": "web"}, "kubernetes.io/hostname"),
+                    service_account=sources.web_account))
 
 
 def _database(sources: Sources) -> StatefulSetArgs:

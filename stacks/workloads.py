@@ -25,6 +25,7 @@ from pilothouse.kubernetes.job import CronJob, Job
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.secret import Secret, SecretArgs
 from pilothouse.kubernetes.service import ServicePort
+from pilothouse.kubernetes.service_account import ServiceAccount, ServiceAccountArgs
 from pilothouse.kubernetes.stateful_set import StatefulSet
 from pilothouse.kubernetes.storage import (
     AzureDiskSku,
@@ -43,6 +44,7 @@ from stacks.reference import (
     NAMESPACE,
     SETTINGS,
     SETTINGS_DATA,
+    WEB_ACCOUNT,
     WEB_MAX_REPLICAS,
     WEB_MIN_REPLICAS,
     Sources,
@@ -106,8 +108,10 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
     settings = ConfigMap(SETTINGS, ConfigMapArgs(name=SETTINGS, namespace=shop, data=SETTINGS_DATA), opts)
     credentials = Secret(CREDENTIALS, SecretArgs(name=CREDENTIALS, namespace=shop, data={"password": db_password}),
                          opts)
+    account = ServiceAccount(WEB_ACCOUNT, ServiceAccountArgs(name=WEB_ACCOUNT, namespace=shop), opts)
     workloads = reference_set(Sources(namespace=shop, web_image=web_image, setting=settings.key,
-                                      credential=credentials.key, storage_class=_storage(config, local, opts)))
+                                      credential=credentials.key, storage_class=_storage(config, local, opts),
+                                      web_account=account))
     database = StatefulSet("db", workloads.database, opts)
     # Through the namespace's default deny: each client of the database, to its port only.
     for client in (_web(workloads.web, addons, opts), Job("migrate", workloads.migrate, opts),

@@ -30,7 +30,7 @@ REFERENCE_SET = {("ConfigMap", "web-settings"), ("Secret", "db-credentials"), ("
                  ("Service", "web"), ("Ingress", "web"), ("HTTPRoute", "web"), ("ServiceMonitor", "web"),
                  ("HorizontalPodAutoscaler", "web"), ("PodDisruptionBudget", "web"), ("StatefulSet", "db"),
                  ("Service", "db"), ("Job", "migrate"), ("CronJob", "report"), ("ResourceQuota", "quota"),
-                 ("LimitRange", "defaults"),
+                 ("LimitRange", "defaults"), ("ServiceAccount", "web"),
                  *(("NetworkPolicy", f"allow-{client}-to-db-5432-{side}-{digest}")
                    for client, digest in (("web", "c30b2309"), ("migrate", "fb9ba575"), ("report", "9a2622dc"))
                    for side in ("egress", "ingress"))}

@@ -16,13 +16,13 @@ def build(config: StackConfig) -> None:
     pulumi.export("kubernetesVersion", config.kubernetes_version)
     if config.azure is not None:
         # Only stacks that build Azure load its SDK modules (the network one alone takes a second).
-        from stacks.platform import build_platform  # noqa: PLC0415
+        from stacks.platform import build_platform, vault_access  # noqa: PLC0415
 
         ingress = config.addons.ingress
         platform = build_platform(config.azure, kubernetes_version=config.kubernetes_version,
                                   protect=config.protect, ingress_dns_label=ingress.dns_label if ingress else None)
         addons = build_apps(config, platform.cluster.provider, web_image=platform.web_image,
-                            public_endpoint=platform.ingress_endpoint)
+                            public_endpoint=platform.ingress_endpoint, web_access=vault_access(platform))
         export_contract(platform.contract(addons))
     elif config.kubeconfig is not None:
         build_apps(config, kubeconfig_provider(config.kubeconfig), web_image=local_app_image())

@@ -11,7 +11,7 @@ from pilothouse.kubernetes.namespace import Namespace
 from stacks.addons import Addons, install_addons
 from stacks.config import KubeconfigTarget, StackConfig, Target
 from stacks.reference import NAMESPACE
-from stacks.workloads import ReferenceWorkloads, local_volumes
+from stacks.workloads import ReferenceWorkloads, WebAccessFactory, local_volumes
 
 
 def kubeconfig_provider(target: KubeconfigTarget) -> k8s.Provider:
@@ -29,7 +29,7 @@ def platform_stack_provider(stack: str) -> tuple[k8s.Provider, pulumi.Output[str
 
 
 def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | pulumi.Output[str],
-               public_endpoint: PublicEndpoint | None = None) -> Addons:
+               public_endpoint: PublicEndpoint | None = None, web_access: WebAccessFactory | None = None) -> Addons:
     """The namespaces, add-ons and (when asked) reference workloads; answers what the add-ons offer apps."""
     opts = pulumi.ResourceOptions(provider=provider)
     local = local_volumes(opts) if config.reference_workloads and config.target is not Target.AKS else None
@@ -41,6 +41,6 @@ def build_apps(config: StackConfig, provider: k8s.Provider, *, web_image: str | 
     addons = install_addons(config.addons, namespaces, opts, public_endpoint=public_endpoint)
     if config.reference_workloads:
         password = pulumi.Output.secret(config.db_password) if config.db_password is not None else None
-        ReferenceWorkloads("reference", config, namespaces, password, addons, web_image, local,
+        ReferenceWorkloads("reference", config, namespaces, password, addons, web_image, local, web_access,
                            pulumi.ResourceOptions(providers=[provider]))
     return addons

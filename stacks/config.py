@@ -166,7 +166,7 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
     else:
         fields.forbid("platformStack", "no value: this key applies only to target 'platformStack'")
     reference = fields.boolean("referenceWorkloads", False)
-    namespaces = _namespaces(fields, reference=reference)
+    namespaces = _namespaces(fields, reference=reference, from_vault=target is Target.AKS)
     if reference and REFERENCE_NAMESPACE not in {n.name for n in namespaces} and not report.refused(
             fields.key("namespaces")):
         fields.refuse("namespaces", [n.name for n in namespaces],
@@ -195,7 +195,7 @@ def _kubernetes_version(fields: Fields) -> str:
     return version
 
 
-def _namespaces(fields: Fields, *, reference: bool) -> tuple[NamespaceArgs, ...]:
+def _namespaces(fields: Fields, *, reference: bool, from_vault: bool = False) -> tuple[NamespaceArgs, ...]:
     """The declared namespaces; with ``reference``, the one the reference workloads run in must admit them all at
     their peak (its quota and LimitRange, checked as the components check them when declared)."""
     namespaces: list[NamespaceArgs] = []
@@ -208,7 +208,7 @@ def _namespaces(fields: Fields, *, reference: bool) -> tuple[NamespaceArgs, ...]
         else:
             namespaces.append(namespace)
             if reference and namespace.name == REFERENCE_NAMESPACE:
-                for misfit in misfits(namespace):
+                for misfit in misfits(namespace, from_vault=from_vault):
                     section.refuse(snake_to_camel(misfit.field), misfit.value, misfit.allowed)
     return tuple(namespaces)
 

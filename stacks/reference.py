@@ -25,7 +25,7 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.selectors import spread_by
 from pilothouse.kubernetes.stateful_set import ClaimTemplate, StatefulSetArgs
 from pilothouse.kubernetes.storage import StorageClassRef
-from pilothouse.kubernetes.volumes import Mount, Volume
+from pilothouse.kubernetes.volumes import SECRETS_STORE_DRIVER, Mount, Volume
 from pilothouse.kubernetes.workload import NamespaceRef
 
 #: The namespace the reference workloads run in.
@@ -40,8 +40,12 @@ SETTINGS_DATA = {"GREETING": "Hello, Pilothouse", "REQUIRE_DATABASE_PASSWORD": "
 CREDENTIALS = "db-credentials"
 #: The web app's autoscaler bounds.
 WEB_MIN_REPLICAS, WEB_MAX_REPLICAS = 2, 4
-#: The ServiceAccount the web app runs as (its own identity; no API token).
+#: The ServiceAccount the web app runs as (its own identity; no API token; on AKS its Azure workload identity).
 WEB_ACCOUNT = "web"
+#: On AKS: the database password's name in the platform's Key Vault, and the SecretProviderClass (and the Secret
+#: the driver syncs) through which the web app reads it.
+VAULT_PASSWORD = "db-password"
+VAULT_SYNCED = "web-vault"
 #: The Azure Disk storage class the database's claims use on AKS.
 DISK_CLASS = "pilothouse-disk"
 
@@ -52,7 +56,9 @@ class Sources:
 
     ``setting`` and ``credential`` give the environment value of a key of the :data:`SETTINGS` ConfigMap and of the
     :data:`CREDENTIALS` Secret (from the objects themselves, so pods roll when they change); ``web_account`` is the
-    ServiceAccount the web app runs as (:data:`WEB_ACCOUNT`).
+    ServiceAccount the web app runs as (:data:`WEB_ACCOUNT`); ``web_password`` its database password and
+    ``web_volumes`` what it mounts for it (on AKS: Key Vault through the Secrets Store CSI driver, which keeps a
+    Secret of it, :data:`VAULT_SYNCED`, while the pods run).
     """
 
     namespace: NamespaceRef
@@ -61,13 +67,21 @@ class Sources:
     credential: Callable[[str], EnvValue]
     storage_class: StorageClassRef
     web_account: AccountRef | str
+    web_password: EnvValue
+    web_volumes: tuple[Volume, ...] = ()
 
     @classmethod
-    def named(cls, namespace: str) -> Sources:
-        """Sources by name only, for counting pods before any object exists (no rollout checksums, a stand-in
-        image: neither changes what the pods ask of the quota)."""
+    def named(cls, namespace: str, *, from_vault: bool = False) -> Sources:
+        """Sources by name only, for counting pods and objects before any object exists (no rollout checksums, a
+        stand-in image: neither changes what the pods ask of the quota); ``from_vault``: the web app reads its
+        password from Key Vault (AKS)."""
+        password = EnvValue.from_secret(CREDENTIALS, "password")
+        volumes: tuple[Volume, ...] = ()
+        if from_vault:
+            volumes = (Volume.csi(VAULT_SYNCED, SECRETS_STORE_DRIVER, read_only=True),)
+            password = EnvValue.from_secret(VAULT_SYNCED, VAULT_PASSWORD).mounted_with(volumes[0])
         return cls(namespace, "web", lambda key: EnvValue.from_config_map(SETTINGS, key),
-                   lambda key: EnvValue.from_secret(CREDENTIALS, key), DISK_CLASS, WEB_ACCOUNT)
+                   lambda key: EnvValue.from_secret(CREDENTIALS, key), DISK_CLASS, WEB_ACCOUNT, password, volumes)
 
 
 @dataclass(frozen=True)
@@ -83,9 +97,11 @@ class ReferenceSet:
     def objects(self) -> dict[str, int]:
         """The objects the set keeps in its namespace, by ResourceQuota count name, with the root CA ConfigMap
         Kubernetes puts in every namespace (``kube-root-ca.crt``), which a quota counts too: the settings
-        ConfigMap, the credentials Secret, the web and database Services, a claim per database replica."""
+        ConfigMap, the credentials Secret (and on AKS the one the CSI driver syncs from Key Vault), the web and
+        database Services, a claim per database replica."""
         claims = len(self.database.claim_templates) * (self.database.replicas or 1)
-        return {"configmaps": 2, "secrets": 1, "services": 2, "persistentvolumeclaims": claims}
+        synced = sum(1 for v in self.web.pod.volumes if v.source.get("csi", {}).get("driver") == SECRETS_STORE_DRIVER)
+        return {"configmaps": 2, "secrets": 1 + synced, "services": 2, "persistentvolumeclaims": claims}
 
     def storage(self) -> Quantity:
         """What the database's claims request in all (``requests.storage``)."""
@@ -105,7 +121,7 @@ def reference_set(sources: Sources) -> ReferenceSet:
                         report=_report(sources))
 
 
-def misfits(namespace: NamespaceArgs) -> list[InvalidValueError]:
+def misfits(namespace: NamespaceArgs, *, from_vault: bool = False) -> list[InvalidValueError]:
     """Each setting of ``namespace``'s quota or LimitRange the reference set does not fit at its peak, as an error
     naming the setting's :class:`NamespaceArgs` path (``quota.requests_cpu``, ``quota.pods``, ``limits.max_memory``),
     its value and what the set needs; empty when the set fits.
@@ -115,7 +131,7 @@ def misfits(namespace: NamespaceArgs) -> list[InvalidValueError]:
     """
     quota, limits = namespace.quota or Quota(), namespace.limits or LimitDefaults()
     account = QuotaAccount(namespace.name, quota, limits)
-    workloads = reference_set(Sources.named(namespace.name))
+    workloads = reference_set(Sources.named(namespace.name, from_vault=from_vault))
     demands = workloads.demands()
     refused: dict[str, tuple[str, LimitRangeError]] = {}
     for name, demand in demands:
@@ -163,13 +179,13 @@ def _web(sources: Sources) -> DeploymentArgs:
         resources=Resources.of(cpu="100m", memory="64Mi", cpu_limit="250m", memory_limit="128Mi"),
         readiness=Probe.http("/readyz", timing=Timing(period_seconds=5)),
         liveness=Probe.http("/healthz", timing=Timing(initial_delay_seconds=5, period_seconds=10)),
-        env={"GREETING": sources.setting("GREETING"), "DATABASE_PASSWORD": sources.credential("password"),
+        env={"GREETING": sources.setting("GREETING"), "DATABASE_PASSWORD": sources.web_password,
              "REQUIRE_DATABASE_PASSWORD": sources.setting("REQUIRE_DATABASE_PASSWORD")})
     return DeploymentArgs(
         name="web", namespace=sources.namespace, replicas=None, change_cause="web, built from app/",
         revision_history_limit=5,
         pod=PodSpec(containers=(container,), affinity=spread_by({"app": "web"}, "kubernetes.io/hostname"),
-                    service_account=sources.web_account))
+                    service_account=sources.web_account, volumes=sources.web_volumes))
 
 
 def _database(sources: Sources) -> StatefulSetArgs:

@@ -7,6 +7,7 @@ node-directory volume per database replica, so the same objects deploy everywher
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
@@ -20,6 +21,7 @@ from pilothouse.kubernetes.autoscaling import (
 )
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.env import EnvValue
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.job import CronJob, Job
 from pilothouse.kubernetes.namespace import Namespace
@@ -34,6 +36,7 @@ from pilothouse.kubernetes.storage import (
     StorageClass,
     StorageClassArgs,
 )
+from pilothouse.kubernetes.volumes import Volume
 from stacks.addons import Addons
 from stacks.config import StackConfig, Target
 from stacks.reference import (
@@ -80,6 +83,20 @@ def _storage(config: StackConfig, local: LocalVolumes | None, opts: pulumi.Resou
     return local.storage_class
 
 
+@dataclass(frozen=True)
+class WebAccess:
+    """How the web app reaches its database password: the account it runs as, the value, what it mounts for it."""
+
+    account: ServiceAccount
+    password: EnvValue
+    volumes: tuple[Volume, ...] = ()
+
+
+#: Makes the web app's :class:`WebAccess` in the ``shop`` namespace, given the password (on AKS: through Key Vault,
+#: ``stacks.platform.vault_access``); without one, the web app reads the Kubernetes Secret as the others do.
+WebAccessFactory = Callable[[Namespace, pulumi.Input[str], pulumi.ResourceOptions], WebAccess]
+
+
 class ReferenceWorkloads(pulumi.ComponentResource):
     """The reference workload set in the ``shop`` namespace; every object is its child.
 
@@ -89,7 +106,8 @@ class ReferenceWorkloads(pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, config: StackConfig, namespaces: dict[str, Namespace],
                  db_password: pulumi.Output[str] | None, addons: Addons, web_image: str | pulumi.Output[str],
-                 local: LocalVolumes | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
+                 local: LocalVolumes | None = None, web_access: WebAccessFactory | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pilothouse:stacks:ReferenceWorkloads", resource_name, None, opts)
         with_parent = pulumi.ResourceOptions(parent=self)
         if db_password is None:
@@ -98,20 +116,26 @@ class ReferenceWorkloads(pulumi.ComponentResource):
             db_password = pulumi_random.RandomPassword(
                 "db-password", length=DB_PASSWORD_LENGTH, special=False,
                 opts=pulumi.ResourceOptions(parent=self, protect=config.protect)).result
-        _build(config, namespaces, db_password, addons, web_image, local, with_parent)
+        _build(config, namespaces, db_password, addons, web_image, local, web_access, with_parent)
         self.register_outputs({})
 
 
 def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: pulumi.Input[str], addons: Addons,
-           web_image: str | pulumi.Output[str], local: LocalVolumes | None, opts: pulumi.ResourceOptions) -> None:
+           web_image: str | pulumi.Output[str], local: LocalVolumes | None, web_access: WebAccessFactory | None,
+           opts: pulumi.ResourceOptions) -> None:
     shop = namespaces[NAMESPACE]
     settings = ConfigMap(SETTINGS, ConfigMapArgs(name=SETTINGS, namespace=shop, data=SETTINGS_DATA), opts)
     credentials = Secret(CREDENTIALS, SecretArgs(name=CREDENTIALS, namespace=shop, data={"password": db_password}),
                          opts)
-    account = ServiceAccount(WEB_ACCOUNT, ServiceAccountArgs(name=WEB_ACCOUNT, namespace=shop), opts)
+    if web_access is not None:
+        access = web_access(shop, db_password, opts)
+    else:
+        access = WebAccess(ServiceAccount(WEB_ACCOUNT, ServiceAccountArgs(name=WEB_ACCOUNT, namespace=shop), opts),
+                           credentials.key("password"))
     workloads = reference_set(Sources(namespace=shop, web_image=web_image, setting=settings.key,
                                       credential=credentials.key, storage_class=_storage(config, local, opts),
-                                      web_account=account))
+                                      web_account=access.account, web_password=access.password,
+                                      web_volumes=access.volumes))
     database = StatefulSet("db", workloads.database, opts)
     # Through the namespace's default deny: each client of the database, to its port only.
     for client in (_web(workloads.web, addons, opts), Job("migrate", workloads.migrate, opts),

@@ -16,7 +16,7 @@ VALUES = {key: f"{key}-value" for key in CONTRACT}
 
 def test_the_contract_names_every_output_an_app_stack_needs() -> None:
     assert CONTRACT == ("kubeconfig", "clusterName", "resourceGroupName", "registryLoginServer", "oidcIssuerUrl",
-                        "ingressClass", "ingressNamespace", "monitoringNamespace")
+                        "ingressClass", "ingressNamespace", "monitoringNamespace", "keyVaultUri")
     assert frozenset({"kubeconfig"}) == SECRET_OUTPUTS
     assert set(CONTRACT) <= set(PLATFORM_OUTPUTS)  # the offline engine answers the whole contract
 
@@ -47,7 +47,7 @@ def test_a_platform_without_the_contract_fails_naming_every_missing_output() -> 
     assert str(error.value) == (
         "platformStack: got 'org/platform/dev'; expected a platform stack exporting the contract's outputs "
         "(missing: resourceGroupName, registryLoginServer, oidcIssuerUrl, ingressClass, ingressNamespace, "
-        "monitoringNamespace)")
+        "monitoringNamespace, keyVaultUri)")
 
 
 def test_an_export_is_the_whole_contract() -> None:

@@ -19,6 +19,7 @@ traefik=$(go_module_dir charts github.com/traefik/traefik-helm-chart)
 prometheus=$(go_module_dir charts github.com/prometheus-community/helm-charts)
 grafana=$(go_module_dir charts github.com/grafana-community/helm-charts)
 gateway_api=$(go_module_dir charts sigs.k8s.io/gateway-api)
+secrets_store=$(go_module_dir charts sigs.k8s.io/secrets-store-csi-driver)
 cd "$REPO_ROOT"
 
 stage=$(mktemp -d "${OUT%/}.XXXXXX")
@@ -36,6 +37,9 @@ cp -r "$grafana/charts/grafana" "$stack/charts/grafana"
 mkdir "$stage/gateway-api"
 cp "$gateway_api"/config/crd/standard/gateway.networking.k8s.io_{gatewayclasses,gateways,httproutes,referencegrants}.yaml \
     "$stage/gateway-api/"
+# The SecretProviderClass CRD, for Key Vault secrets in pods (on AKS the add-on installs the driver and it).
+mkdir "$stage/secrets-store"
+cp "$secrets_store/config/crd/bases/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml" "$stage/secrets-store/"
 chmod -R u+w "$stage"   # the module cache is read-only
 cp "$TOOLS_DIR/mods/charts/go.sum" "$stage/.go.sum"
 

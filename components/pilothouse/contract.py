@@ -36,6 +36,8 @@ class PlatformContract:
     ingress_namespace: pulumi.Output[str]
     #: The namespace of Prometheus (its pods scrape the ``metrics`` ports); ``""`` without monitoring.
     monitoring_namespace: pulumi.Output[str]
+    #: The platform's Key Vault (``https://<name>.vault.azure.net/``), which apps read as workload identities.
+    key_vault_uri: pulumi.Output[str]
 
 
 #: The outputs of the contract, by name (``snake_to_camel`` of :class:`PlatformContract`'s fields), in field order.

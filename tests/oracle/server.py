@@ -27,9 +27,10 @@ from tests.e2e.kube import KubeApi, Reply
 #: Field manager of everything the oracle applies for real.
 MANAGER = "pilothouse-oracle"
 REPO = Path(__file__).resolve().parent.parent.parent
-#: The custom resource definitions the stacks' objects need (Gateway API, Prometheus Operator), as the
-#: charts and the Gateway API module assembled by ``make charts`` carry them.
+#: The custom resource definitions the stacks' objects need (Gateway API, Prometheus Operator, Secrets Store
+#: CSI driver), as the charts and the Go modules assembled by ``make charts`` carry them.
 CRD_FILES = (*sorted((REPO / "charts" / "gateway-api").glob("*.yaml")),
+             REPO / "charts/secrets-store/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml",
              REPO / "charts/kube-prometheus-stack/charts/crds/crds/crd-servicemonitors.yaml",
              REPO / "charts/kube-prometheus-stack/charts/crds/crds/crd-podmonitors.yaml",
              REPO / "charts/kube-prometheus-stack/charts/crds/crds/crd-prometheusrules.yaml")

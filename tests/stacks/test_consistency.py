@@ -110,8 +110,14 @@ def test_ingress_backends_and_monitors_name_existing_services_and_ports(render: 
 
 
 def _data_keys(render: Objects, kind: str, namespace: str, name: str) -> set[str] | None:
+    """The keys of a ConfigMap or Secret of the render, or of a Secret a SecretProviderClass of the render syncs
+    (its ``secretObjects``: the CSI driver keeps it while a pod mounts the class)."""
     obj = render.get((kind, namespace, name))
-    return None if obj is None else set(obj.get("data") or {}) | set(obj.get("stringData") or {})
+    if obj is not None:
+        return set(obj.get("data") or {}) | set(obj.get("stringData") or {})
+    synced = [item for (found, ns, _), spc in render.items() if found == "SecretProviderClass" and ns == namespace
+              for item in spc["spec"].get("secretObjects") or [] if kind == "Secret" and item["secretName"] == name]
+    return {data["key"] for item in synced for data in item.get("data") or []} if synced else None
 
 
 def test_env_and_volumes_name_existing_config_keys(render: Objects) -> None:

@@ -8,6 +8,7 @@ reject fails here, before anything is registered.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +29,9 @@ class NameRule:
     pattern: re.Pattern[str]
     description: str
     separator: str = "-"
+    #: A length a conventional name may exceed (a global name of few characters): past it, the name keeps its
+    #: beginning and ends with a digest of the whole, so two environments' names stay apart.
+    max_length: int | None = None
 
 
 class ResourceKind(StrEnum):
@@ -45,6 +49,7 @@ class ResourceKind(StrEnum):
     PUBLIC_IP = "public IP address"
     NAT_GATEWAY = "NAT gateway"
     USER_ASSIGNED_IDENTITY = "user-assigned identity"
+    KEY_VAULT = "key vault"
 
 
 RULES: dict[ResourceKind, NameRule] = {
@@ -83,6 +88,10 @@ RULES: dict[ResourceKind, NameRule] = {
     ResourceKind.USER_ASSIGNED_IDENTITY: NameRule(
         "id", re.compile(r"^[a-zA-Z0-9][-\w]{2,127}$"),
         "3-128 letters, digits, '-' or '_', starting alphanumeric"),
+    # Microsoft.KeyVault naming rules: globally unique, 3-24, letters, digits and single hyphens.
+    ResourceKind.KEY_VAULT: NameRule(
+        "kv", re.compile(r"^(?=.{3,24}$)[a-zA-Z](?!.*--)[-a-zA-Z0-9]*[a-zA-Z0-9]$"),
+        "3-24 letters, digits and single '-', starting with a letter and ending alphanumeric", max_length=24),
 }
 
 
@@ -117,6 +126,9 @@ class Naming(Checked, prefix=""):
         rule = RULES[kind]
         parts = [rule.abbreviation, self.workload, self.environment, region_code(self.location), suffix]
         name = rule.separator.join(part for part in parts if part)
+        if rule.max_length is not None and len(name) > rule.max_length:
+            digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+            name = f"{name[:rule.max_length - 9].rstrip(rule.separator)}{rule.separator}{digest}"
         return check_name(kind, name, f"{kind} name")
 
     @property

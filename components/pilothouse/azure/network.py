@@ -60,6 +60,8 @@ class Network(pulumi.ComponentResource):
                 virtual_network_name=vnet.name, address_prefix=cidr,
                 delegations=[AKS_DELEGATION] if delegated else None,
                 nat_gateway={"id": nat_gateway.id} if nat_gateway is not None and role == "nodes" else None,
+                # The nodes (and overlay pods behind them) reach Key Vault through its firewall (KeyVault).
+                service_endpoints=[{"service": "Microsoft.KeyVault"}] if role == "nodes" else None,
                 opts=child)
 
         nodes = subnet("nodes", plan.node_subnet_cidr, delegated=False)

@@ -12,6 +12,7 @@ import pulumi
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_subdomain
+from pilothouse.kubernetes.volumes import Volume
 from pilothouse.typed import Checked, checked_arguments
 
 #: The pod fields an environment variable may take (``validEnvDownwardAPIFieldPathExpressions``, and
@@ -58,9 +59,15 @@ class EnvValue(Checked, prefix="env"):
     source: Mapping[str, Any]
     #: (label, checksum) of the ConfigMap/Secret behind the value: pods roll when it changes.
     rollout: tuple[tuple[str, pulumi.Input[str]], ...] = field(default=(), compare=False)
+    #: A volume the pod must mount for the value to exist (a Secret the Secrets Store CSI driver syncs only while
+    #: a pod mounts its volume); :class:`PodSpec` refuses a pod without it.
+    needs_volume: Volume | None = field(default=None, compare=False)
 
     def rolling_on(self, label: str, checksum: pulumi.Input[str]) -> EnvValue:
         return replace(self, rollout=((label, checksum),))
+
+    def mounted_with(self, volume: Volume) -> EnvValue:
+        return replace(self, needs_volume=volume)
 
     @classmethod
     @checked_arguments("env")

@@ -160,7 +160,14 @@ class PodSpec(Checked, prefix="pod"):
         non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds)
         if self.dns_policy not in (None, *DNS_POLICIES):
             raise InvalidValueError("pod.dns_policy", self.dns_policy, f"one of {', '.join(DNS_POLICIES)}")
-        self.all_volumes()  # conflicting volume definitions fail here, at construction
+        volumes = self.all_volumes()  # conflicting volume definitions fail here, at construction
+        for container in (*self.init_containers, *self.containers):
+            for name, value in container.env.items():
+                needed = value.needs_volume if isinstance(value, EnvValue) else None
+                if needed is not None and needed not in volumes:
+                    raise InvalidValueError(f"pod.containers[{container.name!r}].env[{name!r}]", needed.name,
+                                            f"a pod that mounts volume '{needed.name}': the Secret behind the value "
+                                            "exists only while a pod mounts it (Secrets Store CSI driver)")
 
     def check_namespace(self, workload: str, namespace: str) -> None:
         """Refuse a ServiceAccount or image pull Secret of this program in another namespace than ``namespace``,

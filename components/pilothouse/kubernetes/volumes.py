@@ -19,6 +19,9 @@ from pilothouse.kubernetes.names import check, dns_label, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.typed import Checked, checked_arguments
 
+#: The Secrets Store CSI driver's name (secrets of an external store, such as Azure Key Vault, as files).
+SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io"
+
 
 class HostPathType(StrEnum):
     """What a hostPath volume's path must be on the node, sent as ``hostPath.type`` (:meth:`Volume.host_path`).

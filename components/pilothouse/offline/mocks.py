@@ -81,6 +81,7 @@ PLATFORM_OUTPUTS: Mapping[str, Any] = {
     "kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform", "resourceGroupName": "rg-platform",
     "registryLoginServer": "crplatform.azurecr.io", "oidcIssuerUrl": "https://oidc.example.invalid/platform/",
     "ingressClass": "traefik", "ingressNamespace": "ingress", "monitoringNamespace": "monitoring",
+    "keyVaultUri": "https://kv-platform.vault.azure.net/",
     "webImage": f"crplatform.azurecr.io/shop/web@sha256:{'0' * 64}"}
 
 

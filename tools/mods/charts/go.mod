@@ -13,4 +13,7 @@ require (
 	github.com/traefik/traefik-helm-chart v41.6.0+incompatible
 	// Gateway API CRDs (standard channel), the version the Traefik chart last shipped.
 	sigs.k8s.io/gateway-api v1.5.1
+	// Secrets Store CSI driver: the SecretProviderClass CRD (the AKS Key Vault secrets provider add-on runs the
+	// driver); its objects are schema-checked and dry-run on the local control plane against it.
+	sigs.k8s.io/secrets-store-csi-driver v1.5.3
 )

@@ -1,0 +1,120 @@
+"""Key Vault secrets in pods: a typed ``SecretProviderClass`` for the Secrets Store CSI driver's Azure provider
+(the AKS Key Vault secrets provider add-on), read through a workload identity.
+
+The pod mounts :meth:`SecretProviderClass.volume` (each secret a file named after it), and with ``sync_to`` the
+driver also keeps a Kubernetes Secret of them while a pod mounts the volume, for environment variables
+(:meth:`SecretProviderClass.env`). AKS docs: "Use the Azure Key Vault provider for Secrets Store CSI Driver",
+"Access Azure Key Vault with the CSI driver identity provider" (workload identity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+
+from pilothouse.azure.key_vault import KeyVault, secret_name
+from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
+from pilothouse.azure.workload_identity import WorkloadIdentity
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.env import EnvValue
+from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes.volumes import SECRETS_STORE_DRIVER, Volume
+from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
+from pilothouse.typed import Checked
+
+API_VERSION = "secrets-store.csi.x-k8s.io/v1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
+    """What a :class:`SecretProviderClass` needs; checked when declared.
+
+    Fields:
+        name: a DNS-1123 subdomain.
+        namespace: the namespace of the pods that mount it (a :class:`Namespace` of ours, or a name).
+        vault: the :class:`KeyVault` the secrets are in.
+        identity: the :class:`WorkloadIdentity` the driver reads them as: it must trust an account of this
+            namespace and hold "Key Vault Secrets User" on ``vault`` (a :class:`RoleGrant` scoped to its id).
+        secrets: the Key Vault secret names to mount (each a file of that name), each once; at least one.
+        sync_to: a Kubernetes Secret (type Opaque, a key per secret) the driver keeps while a pod mounts the
+            volume, for environment variables; ``None`` (default): files only.
+
+    Raises:
+        InvalidValueError: naming ``secret_provider_class.name``, ``.secrets`` (empty, twice, not a Key Vault
+            name), ``.sync_to``, or ``.identity`` (another namespace's, or without access to the vault).
+    """
+
+    name: str
+    namespace: NamespaceRef
+    vault: KeyVault
+    identity: WorkloadIdentity
+    secrets: tuple[str, ...]
+    sync_to: str | None = None
+
+    def __post_init__(self) -> None:
+        dns_subdomain("secret_provider_class.name", self.name)
+        if not self.secrets:
+            raise InvalidValueError("secret_provider_class.secrets", [], "at least one Key Vault secret name")
+        for index, name in enumerate(self.secrets):
+            secret_name("secret_provider_class.secrets", name)
+            if name in self.secrets[:index]:
+                raise InvalidValueError("secret_provider_class.secrets", name, "each secret once")
+        if self.sync_to is not None:
+            dns_subdomain("secret_provider_class.sync_to", self.sync_to)
+        trusted = self.identity.args.namespace
+        if trusted != namespace_name(self.namespace):
+            raise InvalidValueError("secret_provider_class.identity", trusted,
+                                    f"an identity trusting an account of namespace '{namespace_name(self.namespace)}'")
+        if not any(grant.role.lower() == KEY_VAULT_SECRETS_USER and grant.scope is self.vault.resource_id
+                   for grant in self.identity.args.roles):
+            raise InvalidValueError("secret_provider_class.identity", self.identity.args.service_account,
+                                    "an identity granted 'Key Vault Secrets User' on the vault: "
+                                    "RoleGrant(role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id)")
+
+    def objects(self) -> str:
+        """The provider's ``objects`` parameter: a YAML ``array`` of YAML documents, one per secret."""
+        documents = [yaml.safe_dump({"objectName": name, "objectType": "secret"}, sort_keys=False)
+                     for name in self.secrets]
+        return yaml.safe_dump({"array": documents}, sort_keys=False)
+
+
+class SecretProviderClass(k8s.apiextensions.CustomResource):
+    """A ``secrets-store.csi.x-k8s.io/v1`` SecretProviderClass for Azure Key Vault, read as a workload identity."""
+
+    def __init__(self, resource_name: str, args: SecretProviderClassArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        parameters = {"usePodIdentity": "false", "clientID": args.identity.client_id,
+                      "keyvaultName": args.vault.name, "tenantId": args.vault.tenant_id, "objects": args.objects()}
+        spec: dict[str, Any] = {"provider": "azure", "parameters": parameters}
+        if args.sync_to is not None:
+            spec["secretObjects"] = [{"secretName": args.sync_to, "type": "Opaque",
+                                      "data": [{"objectName": name, "key": name} for name in args.secrets]}]
+        super().__init__(resource_name, api_version=API_VERSION, kind="SecretProviderClass",
+                         metadata=object_metadata(args.name, args.namespace, {}), spec=spec,
+                         opts=object_options(self, resource_name, opts, args.namespace, [args.identity]))
+
+    def volume(self, volume_name: str | None = None) -> Volume:
+        """The CSI volume that mounts the secrets (read-only, a file per secret); default name: the class's."""
+        return Volume.csi(volume_name or self.name, SECRETS_STORE_DRIVER,
+                          attributes={"secretProviderClass": self.name}, read_only=True)
+
+    def env(self, secret: str, volume: Volume | None = None) -> EnvValue:
+        """An environment value of ``secret`` from the synced Secret; the pod must mount ``volume`` (default
+        :meth:`volume`), which :class:`PodSpec` checks.
+
+        Raises:
+            InvalidValueError: naming ``env.key`` (not a secret of the class, or the class syncs none).
+        """
+        if self.args.sync_to is None:
+            raise InvalidValueError("env.key", secret, f"a secret of a class that syncs them to a Kubernetes Secret "
+                                                       f"(class '{self.name}' has no sync_to)")
+        if secret not in self.args.secrets:
+            raise InvalidValueError("env.key", secret, f"a secret of class '{self.name}' "
+                                                       f"({', '.join(self.args.secrets)})")
+        return EnvValue.from_secret(self.args.sync_to, secret).mounted_with(volume or self.volume())

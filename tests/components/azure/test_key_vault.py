@@ -1,0 +1,156 @@
+"""The platform's Key Vault and the SecretProviderClass that puts its secrets in pods, read as a workload
+identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs
+from pilothouse.azure.naming import Naming, ResourceKind
+from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
+from pilothouse.azure.secret_provider_class import SecretProviderClass, SecretProviderClassArgs
+from pilothouse.azure.workload_identity import RoleGrant, WorkloadIdentity, WorkloadIdentityArgs
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import (
+    Container,
+    Deployment,
+    DeploymentArgs,
+    Namespace,
+    NamespaceArgs,
+    PodSpec,
+    ServiceAccount,
+)
+from pilothouse.offline import engine
+from pilothouse.offline.engine import SECRET
+from pilothouse.offline.render import manifest
+from tests.components.azure.test_platform import NAMING
+from tests.components.azure.test_workload_identity import _cluster
+from tests.conftest import RunProgram
+
+
+def _vault(**changes: Any) -> KeyVault:
+    vault = KeyVault("vault", KeyVaultArgs(**{"naming": NAMING, "resource_group_name": "rg",
+                                              "allowed_subnet_ids": ("/subscriptions/s/subnets/nodes",), **changes}))
+    vault.secret("db-password", pulumi.Output.secret("pw"))
+    return vault
+
+
+def _identity(vault: KeyVault, *, namespace: str = "shop", grant: bool = True) -> WorkloadIdentity:
+    roles = (RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id),) if grant else ()
+    return WorkloadIdentity("web", WorkloadIdentityArgs(naming=NAMING, resource_group_name="rg", cluster=_cluster(),
+                                                        namespace=namespace, service_account="web", roles=roles))
+
+
+def test_the_vault_is_rbac_only_purge_protected_and_reachable_from_its_subnets(run_program: RunProgram) -> None:
+    render = run_program(_vault)
+    vault = render.one("azure-native:keyvault:Vault")
+    assert vault.inputs["vaultName"] == "kv-shop-dev-krc"
+    properties = vault.inputs["properties"]
+    assert properties["enableRbacAuthorization"] is True
+    assert properties["enablePurgeProtection"] is True
+    assert properties["softDeleteRetentionInDays"] == 90
+    assert properties["publicNetworkAccess"] == "Enabled"
+    assert properties["networkAcls"] == {"bypass": "AzureServices", "defaultAction": "Deny",
+                                         "virtualNetworkRules": [{"id": "/subscriptions/s/subnets/nodes"}]}
+    assert "accessPolicies" not in properties
+    secret = render.one("azure-native:keyvault:Secret")
+    assert secret.inputs["secretName"] == "db-password"
+    assert secret.inputs["properties"] == {"value": SECRET}
+
+
+def test_a_throwaway_vault_opts_out_of_purge_protection_and_a_closed_one_of_the_network() -> None:
+    render = engine.run(lambda: _vault(purge_protection=False, allowed_subnet_ids=()), stack="dev")
+    properties = render.one("azure-native:keyvault:Vault").inputs["properties"]
+    assert "enablePurgeProtection" not in properties  # Azure refuses false: unset is the opt-out
+    assert properties["publicNetworkAccess"] == "Disabled"
+
+
+def test_vault_names_fit_key_vaults_24_characters() -> None:
+    long = Naming(workload="paymentsteam", environment="staging1", location="koreacentral")
+    name = long.name(ResourceKind.KEY_VAULT)
+    assert name.startswith("kv-paymentsteam-")
+    assert len(name) == 24
+    other = Naming(workload="paymentsteam", environment="staging2", location="koreacentral")
+    assert other.name(ResourceKind.KEY_VAULT) != name
+
+
+def test_a_bad_secret_name_is_refused() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(lambda: _vault().secret("db_password", "pw"), stack="dev")
+    assert str(error.value) == ("key_vault.secret: got 'db_password'; expected a Key Vault secret name: 1-127 "
+                                "letters, digits and '-'")
+
+
+def test_pods_read_vault_secrets_as_their_workload_identity(run_program: RunProgram) -> None:
+    def program() -> None:
+        vault = _vault()
+        identity = _identity(vault)
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        spc = SecretProviderClass("db", SecretProviderClassArgs(
+            name="db", namespace=shop, vault=vault, identity=identity, secrets=("db-password",), sync_to="db-kv"))
+        account = ServiceAccount("web", identity.service_account(shop))
+        Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=PodSpec(
+            service_account=account, volumes=(spc.volume(),),
+            containers=(Container(name="web", image="web:1", env={"DB_PASSWORD": spc.env("db-password")}),))))
+
+    render = run_program(program)
+    spc = manifest(render.one("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"))
+    assert spc["spec"]["provider"] == "azure"
+    assert spc["spec"]["parameters"]["usePodIdentity"] == "false"
+    assert spc["spec"]["parameters"]["keyvaultName"] == "kv-shop-dev-krc"
+    assert spc["spec"]["parameters"]["objects"] == "array:\n- 'objectName: db-password\n\n  objectType: secret\n\n  '\n"
+    assert spc["spec"]["secretObjects"] == [{"secretName": "db-kv", "type": "Opaque",
+                                             "data": [{"objectName": "db-password", "key": "db-password"}]}]
+    pod = manifest(render.one("kubernetes:apps/v1:Deployment"))["spec"]["template"]["spec"]
+    assert pod["volumes"][0] == {"name": "db", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True,
+                                                       "volumeAttributes": {"secretProviderClass": "db"}}}
+    assert pod["containers"][0]["env"] == [{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {
+        "name": "db-kv", "key": "db-password"}}}]
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"secrets": ()}, "secret_provider_class.secrets: got []; expected at least one Key Vault secret name"),
+    ({"secrets": ("a", "a")}, "secret_provider_class.secrets: got 'a'; expected each secret once"),
+    ({"namespace": "ops"}, "secret_provider_class.identity: got 'shop'; expected an identity trusting an account of "
+                           "namespace 'ops'"),
+])
+def test_bad_classes_are_refused(changes: dict[str, Any], message: str) -> None:
+    def program() -> None:
+        vault = _vault()
+        SecretProviderClassArgs(**{"name": "db", "namespace": "shop", "vault": vault, "identity": _identity(vault),
+                                   "secrets": ("db-password",), **changes})
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == message
+
+
+def test_an_identity_without_access_to_the_vault_is_refused() -> None:
+    def program() -> None:
+        vault = _vault()
+        SecretProviderClassArgs(name="db", namespace="shop", vault=vault, identity=_identity(vault, grant=False),
+                                secrets=("db-password",))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == (
+        "secret_provider_class.identity: got 'web'; expected an identity granted 'Key Vault Secrets User' on the "
+        "vault: RoleGrant(role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id)")
+
+
+def test_an_env_value_from_the_synced_secret_needs_the_volume_mounted() -> None:
+    def program() -> None:
+        vault = _vault()
+        spc = SecretProviderClass("db", SecretProviderClassArgs(
+            name="db", namespace="shop", vault=vault, identity=_identity(vault), secrets=("db-password",),
+            sync_to="db-kv"))
+        PodSpec(containers=(Container(name="web", image="web:1", env={"DB_PASSWORD": spc.env("db-password")}),))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == (
+        "pod.containers['web'].env['DB_PASSWORD']: got 'db'; expected a pod that mounts volume 'db': the Secret "
+        "behind the value exists only while a pod mounts it (Secrets Store CSI driver)")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.errors import InvalidValueError
+from pilothouse.guids import guid
 from pilothouse.typed import Checked
 
 #: The authorized range that lets only the cluster's own load-balancer outbound IP reach its API server.
 OWN_OUTBOUND_IP = "0.0.0.0/32"
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class ClusterTier(StrEnum):
@@ -153,9 +152,7 @@ class ClusterSpec(Checked, prefix=""):
         self._check_pool_names()
         self._check_authorized_ranges()
         for group in self.admin_group_ids:
-            if not _GUID.fullmatch(group):
-                raise InvalidValueError("admin_group_ids", group,
-                                        "an Entra ID group object id: a GUID written 8-4-4-4-12 hexadecimal digits")
+            guid("admin_group_ids", group, "an Entra ID group object id")
         if self.upgrade_channel is UpgradeChannel.NODE_IMAGE and (
                 self.node_os_upgrade_channel is not NodeOsUpgradeChannel.NODE_IMAGE):
             # https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image, "Node OS autoupgrade channel known

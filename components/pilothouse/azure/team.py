@@ -3,7 +3,6 @@ group, and a workload identity per ServiceAccount it runs as."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -14,12 +13,11 @@ from pilothouse.azure.naming import Naming
 from pilothouse.azure.roles import AKS_RBAC_ADMIN, AKS_RBAC_READER, AKS_RBAC_WRITER, assign_role
 from pilothouse.azure.workload_identity import RoleGrant, WorkloadIdentity, WorkloadIdentityArgs
 from pilothouse.errors import InvalidValueError
+from pilothouse.guids import guid
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.pod_spec import PullSecretRef
 from pilothouse.kubernetes.service_account import ServiceAccount
 from pilothouse.typed import Checked
-
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class NamespaceRole(StrEnum):
@@ -75,9 +73,7 @@ class TeamNamespaceArgs(Checked, prefix="team"):
     identities: tuple[TeamIdentity, ...] = ()
 
     def __post_init__(self) -> None:
-        if not _GUID.fullmatch(self.group_object_id):
-            raise InvalidValueError("team.group_object_id", self.group_object_id,
-                                    "an Entra ID group object id: a GUID written 8-4-4-4-12 hexadecimal digits")
+        guid("team.group_object_id", self.group_object_id, "an Entra ID group object id")
         names = [identity.service_account for identity in self.identities]
         for index, name in enumerate(names):
             if name in names[:index]:

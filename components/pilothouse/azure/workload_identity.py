@@ -20,6 +20,7 @@ from pilothouse.azure.cluster import AksCluster
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import assign_role
 from pilothouse.errors import InvalidValueError
+from pilothouse.guids import guid
 from pilothouse.kubernetes.names import dns_label, dns_subdomain
 from pilothouse.kubernetes.pod_spec import PullSecretRef
 from pilothouse.kubernetes.service_account import ServiceAccountArgs
@@ -31,7 +32,6 @@ TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 #: A federated identity credential's name ("Federated identity credential" REST reference: 3-120 characters,
 #: letters, digits, '-' and '_', starting with a letter or digit).
 _CREDENTIAL_NAME = re.compile(r"[a-zA-Z0-9][-\w]{2,119}", re.ASCII)
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 #: The id of one Azure resource: ``/subscriptions/<GUID>/resourceGroups/<group>/providers/<Namespace>/<type>/<name>``
 #: and optional child ``/<type>/<name>`` pairs, no empty or dot segment, no whitespace.
 _SEGMENT = r"(?!\.{1,2}(?:/|$))[^/\s\x00-\x1f\x7f]+"
@@ -57,9 +57,7 @@ class RoleGrant(Checked, prefix="role"):
 
     def __post_init__(self) -> None:
         dns_label("role.label", self.label)
-        if not _GUID.fullmatch(self.role):
-            raise InvalidValueError("role.role", self.role, "a role definition id: a GUID written 8-4-4-4-12 "
-                                                            "hexadecimal digits")
+        guid("role.role", self.role, "a role definition id")
         if isinstance(self.scope, str) and not _RESOURCE_ID.fullmatch(self.scope):
             raise InvalidValueError("role.scope", self.scope, "the id of one Azure resource "
                                                               "(/subscriptions/<GUID>/resourceGroups/<group>/providers/"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.guids import guid
 from pilothouse.kubernetes.names import annotation_map, dns_subdomain, labels
 from pilothouse.kubernetes.pod_spec import PullSecretRef, pull_secret_names
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
@@ -22,8 +22,6 @@ CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 #: The pod label that makes the webhook project the account's token into the pod and set ``AZURE_CLIENT_ID``,
 #: ``AZURE_TENANT_ID`` and ``AZURE_FEDERATED_TOKEN_FILE`` (same source, pod labels).
 USE_LABEL = "azure.workload.identity/use"
-#: A client id as Microsoft Entra ID writes it: a GUID, 8-4-4-4-12 hexadecimal digits.
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,9 +67,8 @@ class ServiceAccountArgs(Checked, prefix="service_account"):
                                     "annotations without the workload identity client id: set azure_client_id")
         pull_secret_names("service_account.image_pull_secrets", self.image_pull_secrets,
                           namespace_name(self.namespace))
-        if isinstance(self.azure_client_id, str) and not _GUID.fullmatch(self.azure_client_id):
-            raise InvalidValueError("service_account.azure_client_id", self.azure_client_id,
-                                    "a managed identity's client id: a GUID written 8-4-4-4-12 hexadecimal digits")
+        if isinstance(self.azure_client_id, str):
+            guid("service_account.azure_client_id", self.azure_client_id, "a managed identity's client id")
 
 
 class ServiceAccount(k8s.core.v1.ServiceAccount):

@@ -163,3 +163,40 @@ def test_the_counted_objects_are_those_the_stack_renders(rendered: dict[str, Pat
     expected = reference_set(Sources.named("shop")).objects()
     assert expected == {**rendered_counts, "configmaps": rendered_counts["configmaps"] + 1,  # kube-root-ca.crt
                         "persistentvolumeclaims": claims}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_on_aks_the_web_app_reads_its_password_from_key_vault_as_its_workload_identity(
+        rendered: dict[str, Path], stack: str) -> None:
+    resources = {(r["type"], r["name"]): r for r in json.loads((rendered[stack] / "resources.json").read_text())}
+    vault = resources[("azure-native:keyvault:Vault", "vault")]
+    assert vault["inputs"]["properties"]["enableRbacAuthorization"] is True
+    assert vault["inputs"]["properties"].get("enablePurgeProtection") is (True if stack == "prod" else None)
+    assert resources[("azure-native:keyvault:Secret", "vault-db-password")]["inputs"]["properties"] == {
+        "value": SECRET}
+    credential = resources[("azure-native:managedidentity:FederatedIdentityCredential", "web")]["inputs"]
+    assert credential["subject"] == "system:serviceaccount:shop:web"
+    grant = resources[("azure-native:authorization:RoleAssignment", "web-vault")]["inputs"]
+    assert grant["roleDefinitionId"].endswith("/4633458b-17de-408a-b874-0445c86b69e6")  # Key Vault Secrets User
+    assert grant["scope"].endswith(f"/{vault['inputs']['vaultName']}")  # the vault's id, nothing wider
+    shop = {(obj["kind"], obj["metadata"]["name"]): obj for _, obj in manifests(rendered[stack])
+            if obj["metadata"].get("namespace") == "shop"}
+    classes = shop[("SecretProviderClass", "web-vault")]["spec"]
+    assert classes["parameters"]["keyvaultName"] == vault["inputs"]["vaultName"]
+    pod = shop[("Deployment", "web")]["spec"]["template"]
+    assert pod["metadata"]["labels"]["azure.workload.identity/use"] == "true"
+    volume = {"name": "web-vault", "csi": {"driver": "secrets-store.csi.k8s.io", "readOnly": True,
+                                           "volumeAttributes": {"secretProviderClass": "web-vault"}}}
+    assert volume in pod["spec"]["volumes"]
+    [web] = pod["spec"]["containers"]
+    password = next(env for env in web["env"] if env["name"] == "DATABASE_PASSWORD")
+    assert password["valueFrom"] == {"secretKeyRef": {"name": "web-vault", "key": "db-password"}}
+
+
+def test_locally_the_web_app_reads_the_kubernetes_secret(rendered: dict[str, Path]) -> None:
+    [web] = [obj for _, obj in manifests(rendered["local"]) if obj["kind"] == "Deployment"
+             and obj["metadata"]["name"] == "web"]
+    [container] = web["spec"]["template"]["spec"]["containers"]
+    password = next(env for env in container["env"] if env["name"] == "DATABASE_PASSWORD")
+    assert password["valueFrom"]["secretKeyRef"]["name"] == "db-credentials"
+    assert registrations(rendered["local"], "azure-native:keyvault:Vault") == []

@@ -56,3 +56,26 @@ def test_an_export_is_the_whole_contract() -> None:
     assert str(error.value).startswith("contract: got [")
     with pytest.raises(InvalidValueError):
         engine.run(lambda: export_contract({"kubeconfig": "x"}), stack="platform")
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    (None, "contract: got 'NoneType'; expected a mapping of the keys"),
+    ({**VALUES, "clusterName": None}, "contract['clusterName']: got None; expected text or a Pulumi output of text"),
+    ({**VALUES, "kubeconfig": 5}, "contract['kubeconfig']: got '[not shown]'; expected text"),
+])
+def test_an_export_of_the_wrong_shape_is_refused(values: object, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(lambda: export_contract(values), stack="platform")  # type: ignore[arg-type]
+    assert str(error.value).startswith(message)
+
+
+def test_a_platform_output_that_is_not_text_is_refused_and_a_reference_is_required() -> None:
+    def app() -> None:
+        read_contract(pulumi.StackReference("org/platform/dev"))
+
+    with pytest.raises(InvalidValueError) as error:
+        run(app, stack="app", stack_outputs={"org/platform/dev": {**VALUES, "clusterName": 5}})
+    assert str(error.value) == "platformStack.clusterName: got 5.0; expected text, as the platform contract exports it"
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(lambda: read_contract("org/platform/dev"), stack="app")  # type: ignore[arg-type]
+    assert str(error.value) == "platformStack: got 'str'; expected a pulumi.StackReference to the platform stack"

@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 
 from pilothouse.errors import InvalidValueError, snake_to_camel
+from pilothouse.typed import NOT_SHOWN
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,18 @@ def export_contract(values: Mapping[str, pulumi.Input[str]]) -> None:
     (``""`` for an add-on the platform does not install); the kubeconfig is exported as a secret.
 
     Raises:
-        InvalidValueError: naming ``contract`` (a key missing, or one the contract does not have).
+        InvalidValueError: naming ``contract`` (not a mapping, a key missing, or one the contract does not have) or
+            ``contract[<key>]`` (not text or an output of text; a secret's value is not shown).
     """
-    if sorted(values) != sorted(CONTRACT):
-        raise InvalidValueError("contract", sorted(values), f"exactly the keys {list(CONTRACT)}")
+    if not isinstance(values, Mapping):
+        raise InvalidValueError("contract", type(values).__name__, f"a mapping of the keys {list(CONTRACT)}")
+    if set(values) != set(CONTRACT):
+        raise InvalidValueError("contract", sorted(map(str, values)), f"exactly the keys {list(CONTRACT)}")
+    for key in CONTRACT:
+        if not isinstance(values[key], str | pulumi.Output):
+            shown = NOT_SHOWN if key in SECRET_OUTPUTS else values[key]
+            raise InvalidValueError(f"contract[{key!r}]", shown, "text or a Pulumi output of text ('' for an "
+                                                                 "add-on the platform does not install)")
     for key in CONTRACT:
         pulumi.export(key, pulumi.Output.secret(values[key]) if key in SECRET_OUTPUTS else values[key])
 
@@ -65,12 +74,20 @@ def read_contract(reference: pulumi.StackReference) -> PlatformContract:
     stack's preview naming every missing output (``pulumi up`` on the platform first, or a platform older than
     this contract)."""
 
+    if not isinstance(reference, pulumi.StackReference):
+        raise InvalidValueError("platformStack", type(reference).__name__,
+                                "a pulumi.StackReference to the platform stack")
+
     def complete(named: list[Any]) -> dict[str, Any]:
         stack, outputs = named
-        missing = [key for key in CONTRACT if key not in outputs]
+        missing = [key for key in CONTRACT if outputs.get(key) is None]
         if missing:
             raise InvalidValueError("platformStack", stack, f"a platform stack exporting the contract's outputs "
                                                             f"(missing: {', '.join(missing)})")
+        for key in CONTRACT:
+            if not isinstance(outputs[key], str):
+                raise InvalidValueError(f"platformStack.{key}", NOT_SHOWN if key in SECRET_OUTPUTS else outputs[key],
+                                        "text, as the platform contract exports it")
         return dict(outputs)
 
     outputs = pulumi.Output.all(reference.name, reference.outputs).apply(complete)
@@ -79,5 +96,5 @@ def read_contract(reference: pulumi.StackReference) -> PlatformContract:
 
 
 def _output(outputs: pulumi.Output[dict[str, Any]], key: str) -> pulumi.Output[str]:
-    value = outputs.apply(lambda values: str(values[key]))
+    value: pulumi.Output[str] = outputs.apply(lambda values: values[key])
     return pulumi.Output.secret(value) if key in SECRET_OUTPUTS else value

@@ -172,7 +172,7 @@ def test_on_aks_the_web_app_reads_its_password_from_key_vault_as_its_workload_id
     vault = resources[("azure-native:keyvault:Vault", "vault")]
     assert vault["inputs"]["properties"]["enableRbacAuthorization"] is True
     assert vault["inputs"]["properties"].get("enablePurgeProtection") is (True if stack == "prod" else None)
-    assert resources[("azure-native:keyvault:Secret", "vault-db-password")]["inputs"]["properties"] == {
+    assert resources[("azure-native:keyvault:Secret", "vault.db-password")]["inputs"]["properties"] == {
         "value": SECRET}
     credential = resources[("azure-native:managedidentity:FederatedIdentityCredential", "web")]["inputs"]
     assert credential["subject"] == "system:serviceaccount:shop:web"

@@ -11,10 +11,14 @@ from pulumi_azure_native import authorization, keyvault
 
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.errors import InvalidValueError
-from pilothouse.typed import Checked
+from pilothouse.typed import NOT_SHOWN, Checked
 
 #: A Key Vault object's name (secrets, keys, certificates: 1-127 letters, digits and '-').
 _OBJECT_NAME = re.compile(r"[0-9a-zA-Z-]{1,127}", re.ASCII)
+#: A subnet's resource id (a vault's virtual network rules name subnets).
+_SUBNET_ID = re.compile(r"/subscriptions/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/resourceGroups/[-\w.()]+"
+                        r"/providers/Microsoft\.Network/virtualNetworks/[-\w.]+/subnets/[-\w.]+",
+                        re.ASCII | re.IGNORECASE)
 #: Days a deleted vault or secret stays recoverable (soft delete; Azure's default and maximum).
 SOFT_DELETE_DAYS = 90
 
@@ -53,6 +57,14 @@ class KeyVaultArgs(Checked, prefix="key_vault"):
 
     def __post_init__(self) -> None:
         self.naming.name(ResourceKind.KEY_VAULT)
+        for index, subnet in enumerate(self.allowed_subnet_ids):
+            if isinstance(subnet, str) and not _SUBNET_ID.fullmatch(subnet):
+                raise InvalidValueError("key_vault.allowed_subnet_ids", subnet,
+                                        "a subnet's id (/subscriptions/<GUID>/resourceGroups/<group>/providers/"
+                                        "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>)")
+            if isinstance(subnet, str) and subnet.lower() in [s.lower() for s in self.allowed_subnet_ids[:index]
+                                                              if isinstance(s, str)]:
+                raise InvalidValueError("key_vault.allowed_subnet_ids", subnet, "each subnet once")
 
 
 class KeyVault(pulumi.ComponentResource):
@@ -80,6 +92,7 @@ class KeyVault(pulumi.ComponentResource):
                 public_network_access="Enabled" if args.allowed_subnet_ids else "Disabled", network_acls=rules),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect))
         self._resource_name, self._vault = resource_name, vault
+        self._secrets: set[str] = set()
         self.resource_id = vault.id
         #: Known before the vault exists (the CSI driver's class names it; a preview shows it).
         self.name: str = args.naming.name(ResourceKind.KEY_VAULT)
@@ -88,12 +101,23 @@ class KeyVault(pulumi.ComponentResource):
         self.register_outputs({"id": self.resource_id, "name": self.name, "uri": self.uri})
 
     def secret(self, name: str, value: pulumi.Input[str]) -> keyvault.Secret:
-        """Store ``value`` (kept a Pulumi secret) as the vault's secret ``name`` (1-127 letters, digits and '-').
+        """Store ``value`` (text, or an output of text; kept a Pulumi secret, never shown) as the vault's secret
+        ``name`` (1-127 letters, digits and '-'; Key Vault compares names without case). The Pulumi resource is
+        ``<vault>.<name>``.
 
         Raises:
-            InvalidValueError: naming ``key_vault.secret`` (not a Key Vault secret name).
+            InvalidValueError: naming ``key_vault.secret`` (not a Key Vault secret name, or one stored before) or
+                ``key_vault.secret.value`` (not text).
         """
-        return keyvault.Secret(f"{self._resource_name}-{secret_name('key_vault.secret', name)}", secret_name=name,
+        secret_name("key_vault.secret", name)
+        if name.lower() in self._secrets:
+            raise InvalidValueError("key_vault.secret", name, "a secret name not stored in this vault before "
+                                                              "(Key Vault names ignore case)")
+        if not isinstance(value, str | pulumi.Output):
+            raise InvalidValueError("key_vault.secret.value", NOT_SHOWN, "text or a Pulumi output of text")
+        self._secrets.add(name.lower())
+        # '.' is in no secret name: "<vault>.<name>" never meets another vault's secret.
+        return keyvault.Secret(f"{self._resource_name}.{name}", secret_name=name,
                                vault_name=self.name, resource_group_name=self.args.resource_group_name,
                                properties=keyvault.SecretPropertiesArgs(value=pulumi.Output.secret(value)),
                                opts=pulumi.ResourceOptions(parent=self, depends_on=[self._vault]))

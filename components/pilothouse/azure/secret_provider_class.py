@@ -9,7 +9,7 @@ driver also keeps a Kubernetes Secret of them while a pod mounts the volume, for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
@@ -21,7 +21,7 @@ from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
 from pilothouse.azure.workload_identity import WorkloadIdentity
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue
-from pilothouse.kubernetes.names import dns_subdomain
+from pilothouse.kubernetes.names import dns_label, dns_subdomain
 from pilothouse.kubernetes.volumes import SECRETS_STORE_DRIVER, Volume
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
 from pilothouse.typed import Checked
@@ -34,7 +34,7 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
     """What a :class:`SecretProviderClass` needs; checked when declared.
 
     Fields:
-        name: a DNS-1123 subdomain.
+        name: a DNS-1123 label (it also names the volume pods mount it by).
         namespace: the namespace of the pods that mount it (a :class:`Namespace` of ours, or a name).
         vault: the :class:`KeyVault` the secrets are in.
         identity: the :class:`WorkloadIdentity` the driver reads them as: it must trust an account of this
@@ -56,13 +56,18 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
     sync_to: str | None = None
 
     def __post_init__(self) -> None:
-        dns_subdomain("secret_provider_class.name", self.name)
+        dns_label("secret_provider_class.name", self.name)
         if not self.secrets:
-            raise InvalidValueError("secret_provider_class.secrets", [], "at least one Key Vault secret name")
+            raise InvalidValueError("secret_provider_class.secrets", self.secrets, "at least one Key Vault secret name")
         for index, name in enumerate(self.secrets):
             secret_name("secret_provider_class.secrets", name)
-            if name in self.secrets[:index]:
-                raise InvalidValueError("secret_provider_class.secrets", name, "each secret once")
+            if name.lower() in [earlier.lower() for earlier in self.secrets[:index]]:
+                raise InvalidValueError("secret_provider_class.secrets", name,
+                                        "each secret once (Key Vault names ignore case)")
+        if not self.vault.args.allowed_subnet_ids:
+            raise InvalidValueError("secret_provider_class.vault", self.vault.name,
+                                    "a vault the cluster's nodes reach (KeyVaultArgs.allowed_subnet_ids): the CSI "
+                                    "driver reads it from the nodes")
         if self.sync_to is not None:
             dns_subdomain("secret_provider_class.sync_to", self.sync_to)
         trusted = self.identity.args.namespace
@@ -100,17 +105,27 @@ class SecretProviderClass(k8s.apiextensions.CustomResource):
                          opts=object_options(self, resource_name, opts, args.namespace, [args.identity]))
 
     def volume(self, volume_name: str | None = None) -> Volume:
-        """The CSI volume that mounts the secrets (read-only, a file per secret); default name: the class's."""
-        return Volume.csi(volume_name or self.name, SECRETS_STORE_DRIVER,
-                          attributes={"secretProviderClass": self.name}, read_only=True)
+        """The CSI volume that mounts the secrets (read-only, a file per secret); default name: the class's. Only
+        pods of the class's namespace running as the identity's ServiceAccount may mount it (checked by the
+        workload)."""
+        volume = Volume.csi(self.name if volume_name is None else volume_name, SECRETS_STORE_DRIVER,
+                            attributes={"secretProviderClass": self.name}, read_only=True)
+        identity = self.args.identity.args
+        return replace(volume, mounted_by=(identity.namespace, identity.service_account))
 
     def env(self, secret: str, volume: Volume | None = None) -> EnvValue:
         """An environment value of ``secret`` from the synced Secret; the pod must mount ``volume`` (default
-        :meth:`volume`), which :class:`PodSpec` checks.
+        :meth:`volume`; one of this class's), which :class:`PodSpec` checks.
 
         Raises:
-            InvalidValueError: naming ``env.key`` (not a secret of the class, or the class syncs none).
+            InvalidValueError: naming ``env.key`` (not a secret of the class, or the class syncs none) or
+                ``env.volume`` (not a volume of this class).
         """
+        csi = volume.source.get("csi", {}) if isinstance(volume, Volume) else {}
+        if volume is not None and (csi.get("driver") != SECRETS_STORE_DRIVER
+                                   or csi.get("volumeAttributes", {}).get("secretProviderClass") != self.name):
+            raise InvalidValueError("env.volume", getattr(volume, "name", volume),
+                                    f"a volume of SecretProviderClass '{self.name}' (its volume())")
         if self.args.sync_to is None:
             raise InvalidValueError("env.key", secret, f"a secret of a class that syncs them to a Kubernetes Secret "
                                                        f"(class '{self.name}' has no sync_to)")

@@ -178,6 +178,14 @@ class PodSpec(Checked, prefix="pod"):
                                     f"a ServiceAccount in namespace '{namespace}', where the pods run (it is in "
                                     f"'{account.namespace_name}')")
         pull_secret_names(f"{workload}.pod.image_pull_secrets", self.image_pull_secrets, namespace)
+        account = self.service_account if isinstance(self.service_account, str | None) else self.service_account.name
+        for volume in self.all_volumes():
+            if volume.mounted_by is not None and volume.mounted_by != (namespace, account):
+                needed_namespace, needed_account = volume.mounted_by
+                raise InvalidValueError(f"{workload}.pod.volumes", volume.name,
+                                        f"pods of namespace '{needed_namespace}' running as ServiceAccount "
+                                        f"'{needed_account}' (the identity the volume's secrets are read as); these "
+                                        f"run in '{namespace}' as '{account or 'default'}'")
 
     @property
     def labels(self) -> dict[str, str]:

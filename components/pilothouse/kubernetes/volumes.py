@@ -52,6 +52,9 @@ class Volume(Checked, prefix="volume"):
     #: A claim whose volume attaches to one node at a time (ReadWriteOnce or ReadWriteOncePod): pods on two
     #: nodes cannot share it. Known for claims declared here (:meth:`PersistentVolumeClaim.volume`).
     one_node: bool = field(default=False, compare=False)
+    #: ``(namespace, service account)`` of the only pods that can mount it (a SecretProviderClass is read in the
+    #: pod's namespace, as the identity its account federates); :class:`PodSpec` refuses other pods.
+    mounted_by: tuple[str, str] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         dns_label("volume.name", self.name)

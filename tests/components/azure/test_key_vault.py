@@ -23,6 +23,7 @@ from pilothouse.kubernetes import (
     PodSpec,
     ServiceAccount,
 )
+from pilothouse.kubernetes.volumes import Volume
 from pilothouse.offline import engine
 from pilothouse.offline.engine import SECRET
 from pilothouse.offline.render import manifest
@@ -30,10 +31,13 @@ from tests.components.azure.test_platform import NAMING
 from tests.components.azure.test_workload_identity import _cluster
 from tests.conftest import RunProgram
 
+SUBNET = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/"
+          "virtualNetworks/vnet/subnets/nodes")
+
 
 def _vault(**changes: Any) -> KeyVault:
     vault = KeyVault("vault", KeyVaultArgs(**{"naming": NAMING, "resource_group_name": "rg",
-                                              "allowed_subnet_ids": ("/subscriptions/s/subnets/nodes",), **changes}))
+                                              "allowed_subnet_ids": (SUBNET,), **changes}))
     vault.secret("db-password", pulumi.Output.secret("pw"))
     return vault
 
@@ -54,7 +58,7 @@ def test_the_vault_is_rbac_only_purge_protected_and_reachable_from_its_subnets(r
     assert properties["softDeleteRetentionInDays"] == 90
     assert properties["publicNetworkAccess"] == "Enabled"
     assert properties["networkAcls"] == {"bypass": "AzureServices", "defaultAction": "Deny",
-                                         "virtualNetworkRules": [{"id": "/subscriptions/s/subnets/nodes"}]}
+                                         "virtualNetworkRules": [{"id": SUBNET}]}
     assert "accessPolicies" not in properties
     secret = render.one("azure-native:keyvault:Secret")
     assert secret.inputs["secretName"] == "db-password"
@@ -112,8 +116,9 @@ def test_pods_read_vault_secrets_as_their_workload_identity(run_program: RunProg
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"secrets": ()}, "secret_provider_class.secrets: got []; expected at least one Key Vault secret name"),
-    ({"secrets": ("a", "a")}, "secret_provider_class.secrets: got 'a'; expected each secret once"),
+    ({"secrets": ()}, "secret_provider_class.secrets: got (); expected at least one Key Vault secret name"),
+    ({"secrets": ("a", "a")}, "secret_provider_class.secrets: got 'a'; expected each secret once (Key Vault names "
+                              "ignore case)"),
     ({"namespace": "ops"}, "secret_provider_class.identity: got 'shop'; expected an identity trusting an account of "
                            "namespace 'ops'"),
 ])
@@ -154,3 +159,81 @@ def test_an_env_value_from_the_synced_secret_needs_the_volume_mounted() -> None:
     assert str(error.value) == (
         "pod.containers['web'].env['DB_PASSWORD']: got 'db'; expected a pod that mounts volume 'db': the Secret "
         "behind the value exists only while a pod mounts it (Secrets Store CSI driver)")
+
+
+def test_a_secret_is_stored_once_and_its_value_never_shown() -> None:
+    def twice() -> None:
+        vault = _vault()
+        vault.secret("DB-Password", "other")
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(twice, stack="dev")
+    assert str(error.value) == ("key_vault.secret: got 'DB-Password'; expected a secret name not stored in this vault "
+                                "before (Key Vault names ignore case)")
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(lambda: _vault().secret("api", {"password": "hunter2"}), stack="dev")  # type: ignore[arg-type]
+    assert str(error.value) == "key_vault.secret.value: got '[not shown]'; expected text or a Pulumi output of text"
+    assert "hunter2" not in str(error.value)
+
+
+@pytest.mark.parametrize("subnets", [("not an id",), ("",), (SUBNET, SUBNET.upper())])
+def test_allowed_subnets_are_subnet_ids_each_once(subnets: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        KeyVaultArgs(naming=NAMING, resource_group_name="rg", allowed_subnet_ids=subnets)
+    assert str(error.value).startswith("key_vault.allowed_subnet_ids: got ")
+
+
+def test_only_the_identitys_pods_of_the_classs_namespace_mount_it() -> None:
+    def program(namespace: str, account: str | None) -> None:
+        vault = _vault()
+        spc = SecretProviderClass("db", SecretProviderClassArgs(
+            name="db", namespace="shop", vault=vault, identity=_identity(vault), secrets=("db-password",)))
+        DeploymentArgs(name="web", namespace=namespace, pod=PodSpec(
+            service_account=account, volumes=(spc.volume(),), containers=(Container(name="web", image="web:1"),)))
+
+    engine.run(lambda: program("shop", "web"), stack="dev")
+    for namespace, account, shown in (("other", "web", "'other' as 'web'"), ("shop", None, "'shop' as 'default'"),
+                                      ("shop", "someone", "'shop' as 'someone'")):
+        with pytest.raises(InvalidValueError) as error:
+            engine.run(lambda ns=namespace, sa=account: program(ns, sa), stack="dev")  # type: ignore[misc]
+        assert str(error.value) == (
+            "deployment.pod.volumes: got 'db'; expected pods of namespace 'shop' running as ServiceAccount 'web' (the "
+            f"identity the volume's secrets are read as); these run in {shown}")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda spc: spc.env("db-password", Volume.empty_dir("x")),
+     "env.volume: got 'x'; expected a volume of SecretProviderClass 'db' (its volume())"),
+])
+def test_an_env_value_needs_this_classs_own_volume(build: Any, message: str) -> None:
+    def program() -> None:
+        vault = _vault()
+        build(SecretProviderClass("db", SecretProviderClassArgs(
+            name="db", namespace="shop", vault=vault, identity=_identity(vault), secrets=("db-password",),
+            sync_to="db-kv")))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == message
+
+
+def test_a_closed_vault_or_a_repeated_secret_is_refused() -> None:
+    def closed() -> None:
+        vault = _vault(allowed_subnet_ids=())
+        SecretProviderClassArgs(name="db", namespace="shop", vault=vault, identity=_identity(vault),
+                                secrets=("db-password",))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(closed, stack="dev")
+    assert str(error.value) == ("secret_provider_class.vault: got 'kv-shop-dev-krc'; expected a vault the cluster's "
+                                "nodes reach (KeyVaultArgs.allowed_subnet_ids): the CSI driver reads it from the nodes")
+
+    def repeated() -> None:
+        vault = _vault()
+        SecretProviderClassArgs(name="db", namespace="shop", vault=vault, identity=_identity(vault),
+                                secrets=("Db", "db"))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(repeated, stack="dev")
+    assert str(error.value) == ("secret_provider_class.secrets: got 'db'; expected each secret once (Key Vault names "
+                                "ignore case)")

@@ -109,7 +109,8 @@ def test_rule_passes_good_and_catches_bad(rule_id: str, type_: str, good: dict[s
 
 
 def test_every_rule_has_a_case() -> None:
-    covered = {case[0] for case in CASES} | {"k8s-image-registry", "k8s-namespace-governance"}
+    covered = {case[0] for case in CASES} | {"k8s-image-registry", "k8s-namespace-governance",
+                                             "k8s-selectors-pick-pods"}  # tests/policy/test_selection.py
     assert covered == {rule.id for rule in RULES}
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import pulumi
 
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quota import PodDemand
+from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.service_monitor import Scraping
 from pilothouse.kubernetes.traffic import TrafficPeer
-from pilothouse.kubernetes.workload import NamespaceRef, admit
+from pilothouse.kubernetes.workload import NamespaceRef, admit, pod_labels, with_reference_labels
 
 
 class ExposableArgs(Protocol):
@@ -25,6 +26,10 @@ class ExposableArgs(Protocol):
     @property
     def selector(self) -> dict[str, str]: ...
     @property
+    def labels(self) -> dict[str, str]: ...
+    #: The error prefix of the arguments' class (:class:`~pilothouse.typed.Checked`).
+    field_prefix: ClassVar[str]
+    @property
     def pod(self) -> PodSpec: ...
     def demand(self) -> PodDemand: ...
 
@@ -36,7 +41,11 @@ class Exposable(TrafficPeer):
     def _admit_pods(self, resource_name: str, args: ExposableArgs) -> None:
         """Count the pods against the namespace's quota before anything is registered."""
         admit(args.namespace, args.demand())
-        self._peer(resource_name, args.name, args.namespace, args.selector, args.pod)
+        labels = with_reference_labels(pod_labels(args.selector, args.labels), args.pod)
+        field = type(args).field_prefix
+        self._peer(resource_name, args.namespace, DeclaredPods(
+            kind=type(self).__name__, name=args.name, selector=args.selector, labels=labels,
+            selector_field=f"{field}.selector", labels_field=f"{field}.labels"), args.pod)
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

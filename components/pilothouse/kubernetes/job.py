@@ -15,6 +15,7 @@ from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.schedule import cron_schedule, time_zone
+from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.traffic import TrafficPeer
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
@@ -24,6 +25,7 @@ from pilothouse.kubernetes.workload import (
     object_metadata,
     object_options,
     pod_template,
+    with_reference_labels,
 )
 from pilothouse.typed import Checked
 
@@ -119,7 +121,12 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
         admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
-        self._peer(resource_name, args.name, args.namespace, {JOB_NAME_LABEL: args.name}, args.job.pod)
+        # The Job controller's defaulting adds both name labels to the pods (the legacy one for old selectors).
+        carried = {**with_reference_labels(args.job.labels, args.job.pod), JOB_NAME_LABEL: args.name,
+                   "job-name": args.name}
+        self._peer(resource_name, args.namespace, DeclaredPods(
+            kind="Job", name=args.name, selector={JOB_NAME_LABEL: args.name}, labels=carried,
+            selector_field="job.name", labels_field="job.job.labels"), args.job.pod)
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}
@@ -213,7 +220,10 @@ class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
         self.name = args.name
         # Each run's Job has a new name: its pods carry a stable ``app`` label instead (that of job.labels if set).
         selector = {"app": args.job.labels.get("app", args.name)}
-        self._peer(resource_name, args.name, args.namespace, selector, args.job.pod)
+        carried = with_reference_labels({**selector, **args.job.labels}, args.job.pod)
+        self._peer(resource_name, args.namespace, DeclaredPods(
+            kind="CronJob", name=args.name, selector=selector, labels=carried, selector_field="cron_job.job.labels",
+            labels_field="cron_job.job.labels"), args.job.pod)
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(selector)}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),

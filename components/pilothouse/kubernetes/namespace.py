@@ -13,6 +13,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.network_policy import TrafficRule, default_deny_spec
 from pilothouse.kubernetes.quota import LimitDefaults, Quota, QuotaAccount
+from pilothouse.kubernetes.selection import PodRegistry
 from pilothouse.typed import Checked
 
 
@@ -89,6 +90,8 @@ class Namespace(pulumi.ComponentResource):
         )
         self.name = namespace.metadata.name
         self.account = QuotaAccount(args.name, args.quota or Quota(), args.limits or LimitDefaults())
+        #: The workloads declared in it so far: none may pick another's pods.
+        self.pods = PodRegistry(args.name)
         child = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         metadata = {"name": "", "namespace": args.name}
         governance: list[tuple[str, Any, dict[str, Any]]] = []

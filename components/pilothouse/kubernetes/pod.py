@@ -11,10 +11,12 @@ import pulumi_kubernetes as k8s
 from pilothouse.kubernetes.names import annotation_map, dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.quota import PodDemand
+from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.workload import (
     NamespaceRef,
     admit,
     check_admitted,
+    declare,
     object_metadata,
     object_options,
     with_reference_labels,
@@ -61,10 +63,12 @@ class Pod(k8s.core.v1.Pod):
 
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         admit(args.namespace, args.demand())
+        carried = with_reference_labels(args.labels, args.pod)
+        declare(args.namespace, DeclaredPods(kind="Pod", name=args.name, selector=None, labels=carried,
+                                                   selector_field="pod.labels", labels_field="pod.labels"))
         self.args = args
         self.name = args.name
-        metadata = object_metadata(args.name, args.namespace, with_reference_labels(args.labels, args.pod),
-                                   args.annotations)
+        metadata = object_metadata(args.name, args.namespace, carried, args.annotations)
         body: dict[str, Any] = {"metadata": metadata, "spec": args.pod.to_manifest()}
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace,
                                                                  args.pod.dependencies), **body)

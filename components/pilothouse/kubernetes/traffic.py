@@ -16,7 +16,8 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Port
-from pilothouse.kubernetes.workload import NamespaceRef, namespace_name
+from pilothouse.kubernetes.selection import DeclaredPods
+from pilothouse.kubernetes.workload import NamespaceRef, declare, namespace_name
 
 
 class TrafficPeer(pulumi.Resource):
@@ -30,9 +31,12 @@ class TrafficPeer(pulumi.Resource):
     selector: dict[str, str]
     pod: PodSpec
 
-    def _peer(self, resource_name: str, name: str, namespace: NamespaceRef, selector: dict[str, str],
-              pod: PodSpec) -> None:
-        """What the workload's constructor records before registering it: its names, namespace and pods."""
+    def _peer(self, resource_name: str, namespace: NamespaceRef, pods: DeclaredPods, pod: PodSpec) -> None:
+        """What the workload's constructor records before registering it: its names, namespace and pods (declared
+        in the namespace's registry, which refuses pods another workload's selector picks)."""
+        assert pods.selector is not None  # a workload is picked by its selector; only bare pods have none
+        declare(namespace, pods)
+        name, selector = pods.name, pods.selector
         self.resource_name, self.workload_name, self.namespace = resource_name, name, namespace
         self.selector, self.pod = selector, pod
         self._allowed: set[tuple[str | int, ...]] = set()

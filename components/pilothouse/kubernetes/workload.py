@@ -16,6 +16,7 @@ from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.security import SecurityProfile
+from pilothouse.kubernetes.selection import DeclaredPods
 
 NamespaceRef = Namespace | str
 
@@ -86,6 +87,12 @@ def admit(namespace: NamespaceRef, demand: PodDemand) -> None:
     """Count ``demand``'s pods against the namespace's quota, when the namespace is one of ours."""
     if isinstance(namespace, Namespace):
         namespace.account.admit(demand)
+
+
+def declare(namespace: NamespaceRef, pods: DeclaredPods) -> None:
+    """Record ``pods`` in the namespace's registry, when the namespace is one of ours (:class:`PodRegistry`)."""
+    if isinstance(namespace, Namespace):
+        namespace.pods.declare(pods)
 
 
 def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],

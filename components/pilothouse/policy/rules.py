@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.policy.selection import selectors_pick_pods
+
 Props = Mapping[str, Any]
 
 WORKLOAD_TYPES = {"kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet",
@@ -47,7 +49,8 @@ class Settings:
     #: Label on a LoadBalancer Service that marks it as an ingress controller's.
     ingress_label: str = "app.kubernetes.io/component"
     #: Namespaces another stack owns and governs (an app stack deploying into the platform stack's
-    #: namespaces): the stack-wide governance rule does not look for their quota and LimitRange here.
+    #: namespaces): the stack-wide rules do not look for their quota and LimitRange here, nor judge selectors
+    #: there by this stack's workloads alone.
     governed_elsewhere: tuple[str, ...] = ()
 
 
@@ -220,6 +223,10 @@ def _namespace_governance(resources: Sequence[tuple[str, Props]], settings: Sett
             yield f"namespace '{namespace}' runs workloads without a {kind}"
 
 
+def _selectors_pick_pods(resources: Sequence[tuple[str, Props]], settings: Settings) -> Iterator[str]:
+    return selectors_pick_pods(resources, settings.governed_elsewhere)
+
+
 def _is_prod(props: Props, settings: Settings) -> bool:
     return (props.get("tags") or {}).get("environment") in settings.prod_environments
 
@@ -297,6 +304,8 @@ RULES: tuple[Rule, ...] = (
          _secret_literals),
     Rule("k8s-namespace-governance", "Every namespace running workloads has a ResourceQuota and a LimitRange.",
          Enforcement.MANDATORY, stack_check=_namespace_governance),
+    Rule("k8s-selectors-pick-pods", "NetworkPolicies, Services and PodDisruptionBudgets select pods of a workload "
+         "declared in their namespace.", Enforcement.MANDATORY, stack_check=_selectors_pick_pods),
     Rule("acr-admin-user-off", "The container registry's admin user is off.", Enforcement.MANDATORY, _acr_admin),
     Rule("aks-rbac", "AKS uses Kubernetes RBAC with Entra ID and Azure RBAC.", Enforcement.MANDATORY, _aks(_aks_rbac)),
     Rule("aks-local-accounts-prod", "Production clusters disable local accounts.", Enforcement.MANDATORY,

@@ -1,0 +1,69 @@
+"""The pods of the workloads declared in a namespace of ours, so that no workload's selector picks another's pods.
+
+Kubernetes lets two controllers' selectors overlap and then misbehaves: "If you have multiple controllers that have
+overlapping selectors, the controllers will fight with each other and won't behave correctly" (Deployments,
+*Selector*), and a Service, disruption budget or NetworkPolicy derived from one workload would pick the other's pods
+too (a CronJob named like a Deployment would receive the Deployment's traffic). The check runs as each workload is
+declared, against those declared before it, so it fails before that workload is registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pilothouse.errors import InvalidValueError
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclaredPods:
+    """The pods one workload runs, as the namespace's registry sees them.
+
+    Fields:
+        kind, name: the workload's kind (``Deployment``) and name.
+        selector: the labels that pick its pods (its controller's selector, or what Pilothouse selects it by);
+            ``None`` for a bare pod, which nothing selects.
+        labels: every label its pods carry, including those the API server adds (a Job's ``job-name``).
+        selector_field, labels_field: the argument an error names for each (``deployment.selector``,
+            ``cron_job.job.labels``).
+    """
+
+    kind: str
+    name: str
+    selector: dict[str, str] | None
+    labels: dict[str, str]
+    selector_field: str
+    labels_field: str
+
+    def picks(self, other: DeclaredPods) -> bool:
+        return self.selector is not None and self.selector.items() <= other.labels.items()
+
+    def __str__(self) -> str:
+        return f"{self.kind} '{self.name}'"
+
+
+class PodRegistry:
+    """The workloads declared so far in one namespace of ours (:attr:`Namespace.pods`)."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self._declared: list[DeclaredPods] = []
+
+    def declare(self, pods: DeclaredPods) -> None:
+        """Record ``pods``, unless its selector picks the pods of a workload declared before, or theirs its pods.
+
+        Raises:
+            InvalidValueError: naming ``pods.selector_field`` (it picks another workload's pods) or
+                ``pods.labels_field`` (another workload's selector picks these pods).
+        """
+        for other in self._declared:
+            if pods.picks(other):
+                raise InvalidValueError(
+                    pods.selector_field, pods.selector,
+                    f"a selector that picks no pods of {other} in namespace '{self.namespace}' (their labels: "
+                    f"{other.labels}); each workload's pods need a label of their own, such as another 'app'")
+            if other.picks(pods):
+                raise InvalidValueError(
+                    pods.labels_field, pods.labels,
+                    f"pod labels that the selector {other.selector} of {other} in namespace '{self.namespace}' does "
+                    "not pick; each workload's pods need a label of their own, such as another 'app'")
+        self._declared.append(pods)

@@ -24,9 +24,11 @@ from pilothouse.offline.render import manifests
 from tests.conftest import REPO, render_cli
 from tests.e2e.kube import KubeApi
 from tests.e2e.toolchain import toolchain_env
+from tests.oracle.server import CRD_FILES, Oracle
 
 pytestmark = pytest.mark.e2e
 STACK = "local"
+SECRET_PROVIDER_CLASS_CRD = next(path for path in CRD_FILES if "secretproviderclasses" in path.name)
 
 
 #: A Kubernetes object's progress line (charts and config groups are components and never say "created").
@@ -134,6 +136,33 @@ class TestLocalStack:
                 namespace = policy["metadata"]["namespace"]
                 assert any(ns == namespace and selector.items() <= labels.items() for ns, labels in live), (
                     f"NetworkPolicy {namespace}/{policy['metadata']['name']} selects no live pod template")
+
+    def test_the_workload_identity_objects_of_aks_are_created_for_real(self, tmp_path: Path, project: Project,
+                                                                       cluster: KubeApi) -> None:
+        """On dev and prod the web app runs as a workload identity and reads the vault through a
+        SecretProviderClass; ``local`` has no Azure, so the dev render's ServiceAccount and SecretProviderClass are
+        created here (not dry-run) in a namespace of their own, next to the CRD the AKS add-on installs, and read
+        back as sent."""
+        result = render_cli("dev", tmp_path / "dev", project.root)
+        assert result.returncode == 0, result.stderr
+        wanted = [m for _, m in manifests(tmp_path / "dev") if m["metadata"].get("namespace") == "shop"
+                  and m["kind"] in ("ServiceAccount", "SecretProviderClass")]
+        assert sorted(m["kind"] for m in wanted) == ["SecretProviderClass", "ServiceAccount"]
+        Oracle(cluster).install_crds([SECRET_PROVIDER_CLASS_CRD])
+        namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "e2e-identity"}}
+        assert cluster.request("POST", "/api/v1/namespaces", namespace).status == 201
+        try:
+            for manifest in wanted:
+                sent = {**manifest, "metadata": {**manifest["metadata"], "namespace": "e2e-identity"}}
+                reply = cluster.request("POST", f"{cluster.collection_of(sent)}?fieldValidation=Strict", sent)
+                assert (reply.status, reply.warnings) == (201, ()), reply.message
+                live = cluster.get(cluster.path_of(sent))
+                assert live is not None
+                for key in ("spec", "automountServiceAccountToken", "imagePullSecrets"):
+                    assert live.get(key) == sent.get(key), key
+                assert live["metadata"].get("annotations") == sent["metadata"].get("annotations")
+        finally:
+            cluster.request("DELETE", "/api/v1/namespaces/e2e-identity")
 
     def test_the_addons_run_from_their_charts(self, cluster: KubeApi) -> None:
         # Chart objects are rendered by the provider at preview time, not in the offline render.

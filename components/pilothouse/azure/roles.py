@@ -12,6 +12,12 @@ ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 #: Read the secrets of a Key Vault that uses Azure RBAC ("Key Vault Secrets User").
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+#: Read and write them ("Key Vault Secrets Officer"), and everything on the vault's data ("Key Vault
+#: Administrator"); Azure built-in roles, Security.
+KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+KEY_VAULT_ADMINISTRATOR = "00482a5a-887f-4fb3-b363-3b7fe8e74483"
+#: The built-in roles whose holders may read a vault's secret values.
+KEY_VAULT_SECRET_READERS = frozenset({KEY_VAULT_SECRETS_USER, KEY_VAULT_SECRETS_OFFICER, KEY_VAULT_ADMINISTRATOR})
 #: Azure RBAC for the Kubernetes API of an AKS cluster, at namespace scope ("Azure Kubernetes Service RBAC
 #: Reader / Writer / Admin"; Azure built-in roles, Containers).
 AKS_RBAC_READER = "7f6c6a51-bcf8-42ba-9220-52d62157d7db"

@@ -17,7 +17,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from pilothouse.azure.key_vault import KeyVault, secret_name
-from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
+from pilothouse.azure.roles import KEY_VAULT_SECRET_READERS
 from pilothouse.azure.workload_identity import WorkloadIdentity
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.env import EnvValue
@@ -38,7 +38,8 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
         namespace: the namespace of the pods that mount it (a :class:`Namespace` of ours, or a name).
         vault: the :class:`KeyVault` the secrets are in.
         identity: the :class:`WorkloadIdentity` the driver reads them as: it must trust an account of this
-            namespace and hold "Key Vault Secrets User" on ``vault`` (a :class:`RoleGrant` scoped to its id).
+            namespace and hold a role that reads secrets on ``vault`` (:data:`KEY_VAULT_SECRETS_USER`, or the
+            Secrets Officer or Administrator role: a :class:`RoleGrant` scoped to its id).
         secrets: the Key Vault secret names to mount (each a file of that name), each once; at least one.
         sync_to: a Kubernetes Secret (type Opaque, a key per secret) the driver keeps while a pod mounts the
             volume, for environment variables; ``None`` (default): files only.
@@ -74,10 +75,11 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
         if trusted != namespace_name(self.namespace):
             raise InvalidValueError("secret_provider_class.identity", trusted,
                                     f"an identity trusting an account of namespace '{namespace_name(self.namespace)}'")
-        if not any(grant.role.lower() == KEY_VAULT_SECRETS_USER and grant.scope is self.vault.resource_id
+        if not any(grant.role.lower() in KEY_VAULT_SECRET_READERS and _is_vault(grant.scope, self.vault)
                    for grant in self.identity.args.roles):
             raise InvalidValueError("secret_provider_class.identity", self.identity.args.service_account,
-                                    "an identity granted 'Key Vault Secrets User' on the vault: "
+                                    "an identity granted a role that reads the vault's secrets (Key Vault Secrets "
+                                    "User, Secrets Officer or Administrator) on the vault: "
                                     "RoleGrant(role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id)")
 
     def objects(self) -> str:
@@ -85,6 +87,13 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
         documents = [yaml.safe_dump({"objectName": name, "objectType": "secret"}, sort_keys=False)
                      for name in self.secrets]
         return yaml.safe_dump({"array": documents}, sort_keys=False)
+
+
+def _is_vault(scope: pulumi.Input[str], vault: KeyVault) -> bool:
+    """Whether a grant's ``scope`` is ``vault``: its id output, or an id naming it (vault names are unique in
+    Azure: they are the vault's DNS name)."""
+    return scope is vault.resource_id or (isinstance(scope, str) and scope.lower().endswith(
+        f"/providers/microsoft.keyvault/vaults/{vault.name.lower()}"))
 
 
 class SecretProviderClass(k8s.apiextensions.CustomResource):

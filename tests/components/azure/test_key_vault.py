@@ -10,7 +10,12 @@ import pytest
 
 from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs
 from pilothouse.azure.naming import Naming, ResourceKind
-from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
+from pilothouse.azure.roles import (
+    ACR_PULL,
+    KEY_VAULT_ADMINISTRATOR,
+    KEY_VAULT_SECRETS_OFFICER,
+    KEY_VAULT_SECRETS_USER,
+)
 from pilothouse.azure.secret_provider_class import SecretProviderClass, SecretProviderClassArgs
 from pilothouse.azure.workload_identity import RoleGrant, WorkloadIdentity, WorkloadIdentityArgs
 from pilothouse.errors import InvalidValueError
@@ -133,6 +138,41 @@ def test_bad_classes_are_refused(changes: dict[str, Any], message: str) -> None:
     assert str(error.value) == message
 
 
+VAULT_ID = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/"
+            "vaults/KV-shop-dev-krc")
+OTHER_ID = VAULT_ID.replace("KV-shop", "kv-other")
+
+
+@pytest.mark.parametrize(("role", "scope", "reads"), [
+    (KEY_VAULT_SECRETS_USER, None, True),
+    (KEY_VAULT_SECRETS_USER, VAULT_ID, True),  # the vault's id as text: its name is unique in Azure
+    (KEY_VAULT_SECRETS_OFFICER, None, True),
+    (KEY_VAULT_ADMINISTRATOR.upper(), None, True),
+    (ACR_PULL, None, False),
+    (KEY_VAULT_SECRETS_USER, OTHER_ID, False),
+    (KEY_VAULT_SECRETS_USER, VAULT_ID + "-2", False),
+])
+def test_the_identity_must_hold_a_role_that_reads_the_vaults_secrets(role: str, scope: str | None,
+                                                                     reads: bool) -> None:
+    def program() -> None:
+        vault = _vault()
+        grant = RoleGrant(label="vault", role=role, scope=vault.resource_id if scope is None else scope)
+        identity = WorkloadIdentity("web", WorkloadIdentityArgs(
+            naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace="shop", service_account="web",
+            roles=(grant,)))
+        SecretProviderClassArgs(name="db", namespace="shop", vault=vault, identity=identity, secrets=("db-password",))
+
+    if reads:
+        engine.run(program, stack="dev")
+        return
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == (
+        "secret_provider_class.identity: got 'web'; expected an identity granted a role that reads the vault's "
+        "secrets (Key Vault Secrets User, Secrets Officer or Administrator) on the vault: "
+        "RoleGrant(role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id)")
+
+
 def test_an_identity_without_access_to_the_vault_is_refused() -> None:
     def program() -> None:
         vault = _vault()
@@ -141,9 +181,7 @@ def test_an_identity_without_access_to_the_vault_is_refused() -> None:
 
     with pytest.raises(InvalidValueError) as error:
         engine.run(program, stack="dev")
-    assert str(error.value) == (
-        "secret_provider_class.identity: got 'web'; expected an identity granted 'Key Vault Secrets User' on the "
-        "vault: RoleGrant(role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id)")
+    assert str(error.value).startswith("secret_provider_class.identity: got 'web'; expected an identity granted a role")
 
 
 def test_an_env_value_from_the_synced_secret_needs_the_volume_mounted() -> None:

@@ -41,6 +41,8 @@ from pilothouse.kubernetes import (
 )
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.quantity import quantity_value
+from pilothouse.kubernetes.storage import AccessMode, PersistentVolumeClaimArgs, StorageClassArgs
+from pilothouse.kubernetes.volumes import Mount, Volume
 from tests.oracle import collected
 from tests.oracle.server import NAMESPACE_PREFIX, Oracle
 
@@ -145,6 +147,35 @@ def _ingress(host: str | None, path: str) -> dict[str, Any]:
             "metadata": {"name": "value", "namespace": NAMESPACE}, "spec": {"rules": [rule]}}
 
 
+def _pod_volume(volume: dict[str, Any], **mount: str) -> dict[str, Any]:
+    pod = _pod({"volumeMounts": [{"name": "data", "mountPath": "/data", **mount}]})
+    pod["spec"]["volumes"] = [{"name": "data", **volume}]
+    return pod
+
+
+def _claim(size: str = "1Gi", modes: tuple[str, ...] = ("ReadWriteOnce",)) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "value", "namespace": NAMESPACE},
+            "spec": {"accessModes": list(modes), "resources": {"requests": {"storage": size}}}}
+
+
+def _storage_class(provisioner: str = "disk.csi.azure.com", **parameters: str) -> dict[str, Any]:
+    storage_class = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "oracle-value"},
+                     "provisioner": provisioner}
+    return {**storage_class, "parameters": parameters} if parameters else storage_class
+
+
+#: Paths at the edges of the path rules: empty, '.', '..' as a whole element or inside one, absolute, trailing '/',
+#: doubled '/', NUL, backslash, colon, non-ASCII, 255 and 256 bytes (one file name), 4096 (a whole path).
+PATHS = ("", ".", "..", "./a", "a/.", "a/..", "../a", "a/../b", "..a", "a..", "a/./b", "/a", "a/", "a//b", "a\x00b",
+         "a\\b", "a:b", "\u00fc", " a", "a ", "a" * 255, "a" * 256, "a/" * 2048, "..data", "a/..data")
+
+
+def paths(absolute: bool) -> st.SearchStrategy[str]:
+    edges = st.sampled_from([f"/{p}" if absolute and p else p for p in PATHS])
+    return st.one_of(edges, st.from_regex(r"/?[a-z0-9._-]{1,8}(/[a-z0-9._-]{1,8}){0,2}/?", fullmatch=True),
+                     _mutated(st.just("/var/lib/app" if absolute else "conf/app.yaml")))
+
+
 APP = Port.http(8080)
 JOB_POD = PodSpec(containers=(Container(name="app", image=IMAGE),), restart_policy=RestartPolicy.NEVER)
 
@@ -230,6 +261,37 @@ VALUE_TYPES = [
               lambda v: CronJobArgs(name="value", namespace=NAMESPACE, schedule="0 3 * * *", time_zone=v,
                                     job=JobSpec(pod=JOB_POD)),
               lambda v: _cron_job(timeZone=v)),
+    ValueType("volume item path", paths(absolute=False),
+              lambda v: Volume.config_map("data", "value", items={"key": v}),
+              lambda v: _pod_volume({"configMap": {"name": "value", "items": [{"key": "key", "path": v}]}})),
+    ValueType("mount path", paths(absolute=True), lambda v: Mount(Volume.empty_dir("data"), v),
+              lambda v: _pod_volume({"emptyDir": {}}, mountPath=v)),
+    ValueType("mount sub path", paths(absolute=False), lambda v: Mount(Volume.empty_dir("data"), "/data", sub_path=v),
+              lambda v: _pod_volume({"emptyDir": {}}, subPath=v)),
+    ValueType("working directory", paths(absolute=True),
+              lambda v: Container(name="app", image=IMAGE, working_dir=v), lambda v: _pod({"workingDir": v})),
+    ValueType("image reference", st.one_of(
+        st.sampled_from(["nginx", "nginx:1.27", "Nginx:1", " nginx:1", "nginx:1 ", "nginx:1.2\u00e9", "-nginx:1",
+                         "a" * 238, "a" * 237, "localhost:5000/app", "[::1]:5000/app", "Registry/app",
+                         f"nginx@sha256:{'a' * 64}", "nginx@sha512:" + "a" * 128, "a//b", ""]),
+        _mutated(st.just("myacr.azurecr.io/shop/api:1.4.2"))),
+        lambda v: Container(name="app", image=v), lambda v: _pod({"image": v})),
+    ValueType("claim size", quantities(),
+              lambda v: PersistentVolumeClaimArgs(name="value", namespace=NAMESPACE, size=v),
+              lambda v: _claim(size=v)),
+    ValueType("claim access modes", st.lists(st.sampled_from(list(AccessMode)), min_size=1, max_size=3).map(tuple),
+              lambda v: PersistentVolumeClaimArgs(name="value", namespace=NAMESPACE, size="1Gi", access_modes=v),
+              lambda v: _claim(modes=tuple(map(str, v)))),
+    ValueType("StorageClass provisioner", names(r"([a-z0-9]([-a-z0-9]*[a-z0-9])?\.){0,2}[a-z]{2,5}(/[a-z]{1,5})?",
+                                                "abcAZ09-._/"),
+              lambda v: StorageClassArgs(name="oracle-value", provisioner=v),
+              lambda v: _storage_class(provisioner=v)),
+    ValueType("StorageClass parameter", st.one_of(
+        st.tuples(names(r"[a-zA-Z][a-zA-Z0-9]{0,8}", "abcAZ09-._/ "), st.just("x")),
+        st.tuples(st.just("skuName"), st.sampled_from(["", "x" * 262144, "x" * 262136, "\u00fc"]))),
+              lambda v: StorageClassArgs(name="oracle-value", provisioner="disk.csi.azure.com",
+                                         parameters={v[0]: v[1]}),
+              lambda v: _storage_class(**{v[0]: v[1]})),
     ValueType("Ingress host", st.one_of(names(SUBDOMAIN), st.builds(lambda h: f"*.{h}", names(SUBDOMAIN)),
                                         st.sampled_from(["1.2.3.4", "01.2.3.4", "256.1.1.1", "1.2.3", "*", "*.*.x",
                                                          "a.*.b", "localhost", "x.y:80", "[::1]", "0.0.0.0"])),
@@ -293,6 +355,13 @@ DELIBERATE = [
                "names outside IsEnvVarName, which only Kubernetes 1.34 and later take"),
     Deliberate("Ingress path", lambda v: True,
                "characters a URL path carries only percent-encoded, and paths longer than an HTTPRoute takes"),
+    *(Deliberate(name, lambda v: "\x00" in v, "a NUL character, which no Linux path holds")
+      for name in ("mount path", "mount sub path", "volume item path", "working directory")),
+    *(Deliberate(name, lambda v: not v.startswith("/"), "a relative path: Linux mounts and runc's cwd are absolute")
+      for name in ("mount path", "working directory")),
+    Deliberate("image reference", lambda v: True,
+               "a reference outside distribution/reference's grammar, which the kubelet cannot pull, or a digest "
+               "that is not sha256"),
 ]
 
 

@@ -18,7 +18,7 @@ from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.probes import Probe
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.security import SecurityProfile, read_only_root, security_context
-from pilothouse.kubernetes.volumes import Mount, Volume
+from pilothouse.kubernetes.volumes import Mount, Volume, linux_path
 from pilothouse.typed import Checked
 
 #: The only capability the Pod Security "restricted" profile lets a container add.
@@ -71,6 +71,11 @@ class Container(Checked, prefix="container"):
             ImageRef.parse(self.image, "container.image")
         elif isinstance(self.image, pulumi.Output):
             object.__setattr__(self, "image", self.image.apply(_checked_image))
+        if self.working_dir is not None:
+            # The API server takes any text; runc refuses a relative process cwd and the container never starts.
+            if not isinstance(self.working_dir, str) or not self.working_dir.startswith("/"):
+                raise InvalidValueError("container.working_dir", self.working_dir, "an absolute path in the container")
+            linux_path("container.working_dir", self.working_dir)
         self._check_ports_and_probes()
         for env_var, value in self.env.items():
             env_name(f"container.env[{env_var!r}]", env_var)

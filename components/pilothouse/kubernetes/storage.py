@@ -23,6 +23,11 @@ AZURE_FILE_CSI = "file.csi.azure.com"
 NO_PROVISIONER = "kubernetes.io/no-provisioner"
 
 
+#: The most parameters a StorageClass takes, and their most bytes (names and values).
+MAX_PARAMETERS = 512
+MAX_PARAMETERS_SIZE = 256 * 1024
+
+
 class AccessMode(StrEnum):
     """A volume access mode, sent in the ``spec.accessModes`` of claims and PersistentVolumes.
 
@@ -124,6 +129,14 @@ class StorageClassArgs(Checked, prefix="storage_class"):
     def __post_init__(self) -> None:
         dns_subdomain("storage_class.name", self.name)
         qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
+        # validateParameters (pkg/apis/storage/validation): keys non-empty, at most 512 of them and 256 KiB in all.
+        if "" in self.parameters:
+            raise InvalidValueError("storage_class.parameters", "", "parameter names that are not empty")
+        size = sum(len(key.encode()) + len(value.encode()) for key, value in self.parameters.items())
+        if len(self.parameters) > MAX_PARAMETERS or size > MAX_PARAMETERS_SIZE:
+            raise InvalidValueError("storage_class.parameters", f"{len(self.parameters)} parameters, {size} bytes",
+                                    f"at most {MAX_PARAMETERS} parameters of at most {MAX_PARAMETERS_SIZE} bytes in "
+                                    "all, names and values")
 
     @classmethod
     @checked_arguments("storage_class")
@@ -178,6 +191,9 @@ def claim_spec(field_name: str, size: QuantityInput, access_modes: Sequence[Acce
     """The spec of a claim (a PVC, or a StatefulSet claim template)."""
     if not access_modes:
         raise InvalidValueError(f"{field_name}.access_modes", [], "at least one access mode")
+    if AccessMode.READ_WRITE_ONCE_POD in access_modes and len(access_modes) > 1:
+        raise InvalidValueError(f"{field_name}.access_modes", [str(mode) for mode in access_modes],
+                                "ReadWriteOncePod alone: it may not be used with other access modes")
     spec: dict[str, Any] = {"accessModes": [str(mode) for mode in access_modes],
                             "resources": {"requests": {"storage": str(byte_quantity(size, f"{field_name}.size"))}}}
     if isinstance(storage_class, StorageClass):

@@ -212,12 +212,14 @@ def is_csi_driver_name(value: str) -> list[str]:
     return errors + is_dns1123_subdomain(go_lower(value))
 
 
+def is_path_without_backsteps(value: str) -> list[str]:
+    """``validatePathNoBacksteps``: no ``..`` element (a mount's ``mountPath``)."""
+    return ["must not contain '..'"] if ".." in value.split("/") else []
+
+
 def is_local_descending_path(value: str) -> list[str]:
     """``validateLocalDescendingPath``: a relative path with no ``..`` element (a mount's ``subPath``)."""
-    errors = ["must be a relative path"] if value.startswith("/") else []
-    if ".." in value.split("/"):
-        errors.append("must not contain '..'")
-    return errors
+    return (["must be a relative path"] if value.startswith("/") else []) + is_path_without_backsteps(value)
 
 
 def is_local_non_reserved_path(value: str) -> list[str]:

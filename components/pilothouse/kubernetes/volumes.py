@@ -139,11 +139,23 @@ class Volume(Checked, prefix="volume"):
         return {"name": self.name, **self.source}
 
 
+def linux_path(field: str, path: object) -> object:
+    """``path`` unless it holds a NUL, which no Linux path can (the API server takes it; the kubelet or the runtime
+    then fails the pod).
+
+    Raises:
+        InvalidValueError: naming ``field``.
+    """
+    if isinstance(path, str) and "\x00" in path:
+        raise InvalidValueError(field, path, "a path without NUL characters")
+    return path
+
+
 def _key_to_paths(items: Mapping[str, str]) -> list[dict[str, str]]:
     """``items`` of a ConfigMap or Secret volume, checked as ``validateKeyToPath`` checks them."""
     return [{"key": check(f"volume.items[{key!r}]", key, validation.is_config_map_key, "a data key"),
-             "path": check(f"volume.items[{key!r}]", path, validation.is_local_non_reserved_path,
-                           "a relative file path inside the volume")}
+             "path": check(f"volume.items[{key!r}]", linux_path(f"volume.items[{key!r}]", path),
+                           validation.is_local_non_reserved_path, "a relative file path inside the volume")}
             for key, path in items.items()]
 
 
@@ -159,8 +171,10 @@ class Mount(Checked, prefix="mount"):
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path.startswith("/"):
             raise InvalidValueError("mount.path", self.path, "an absolute path in the container")
+        check("mount.path", linux_path("mount.path", self.path), validation.is_path_without_backsteps,
+              "an absolute path in the container")
         if self.sub_path is not None:
-            check("mount.sub_path", self.sub_path, validation.is_local_descending_path,
+            check("mount.sub_path", linux_path("mount.sub_path", self.sub_path), validation.is_local_descending_path,
                   "a relative path inside the volume")
 
     def to_manifest(self) -> dict[str, Any]:

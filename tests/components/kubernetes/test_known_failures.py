@@ -51,6 +51,7 @@ from pilothouse.kubernetes import (
     ServicePort,
     StatefulSet,
     StatefulSetArgs,
+    StorageClassArgs,
     Timing,
     Toleration,
     Volume,
@@ -580,3 +581,42 @@ def test_an_empty_toleration_key_without_a_value_tolerates_every_taint() -> None
     assert Toleration("").to_manifest() == {"key": "", "operator": "Exists"}
     with pytest.raises(InvalidValueError):
         Toleration("", "gpu")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Mount(Volume.empty_dir("data"), "/var/../etc"),
+     "mount.path: got '/var/../etc'; expected an absolute path in the container: must not contain '..'"),
+    (lambda: Mount(Volume.empty_dir("data"), "/data\x00x"),
+     "mount.path: got '/data\\x00x'; expected a path without NUL characters"),
+    (lambda: Mount(Volume.empty_dir("data"), "/data", sub_path="a\x00b"),
+     "mount.sub_path: got 'a\\x00b'; expected a path without NUL characters"),
+    (lambda: Volume.config_map("conf", "app", items={"app.yaml": "conf\x00.yaml"}),
+     "volume.items['app.yaml']: got 'conf\\x00.yaml'; expected a path without NUL characters"),
+    (lambda: Container(name="app", image="nginx:1.27", working_dir="app"),
+     "container.working_dir: got 'app'; expected an absolute path in the container"),
+    (lambda: Container(name="app", image="nginx:1.27", working_dir="/app\x00"),
+     "container.working_dir: got '/app\\x00'; expected a path without NUL characters"),
+    (lambda: PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi", access_modes=(
+        AccessMode.READ_WRITE_ONCE_POD, AccessMode.READ_WRITE_ONCE)),
+     "claim.access_modes: got ['ReadWriteOncePod', 'ReadWriteOnce']; expected ReadWriteOncePod alone: it may not "
+     "be used with other access modes"),
+    (lambda: StorageClassArgs(name="fast", provisioner="disk.csi.azure.com", parameters={"": "x"}),
+     "storage_class.parameters: got ''; expected parameter names that are not empty"),
+    (lambda: StorageClassArgs(name="fast", provisioner="disk.csi.azure.com", parameters={"skuName": "x" * 262138}),
+     "storage_class.parameters: got '1 parameters, 262145 bytes'; expected at most 512 parameters of at most 262144 "
+     "bytes in all, names and values"),
+])
+def test_paths_claims_and_classes_the_api_server_or_the_runtime_refuse_are_refused(build: Callable[[], object],
+                                                                                  message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_the_largest_paths_and_class_parameters_kubernetes_takes_are_accepted() -> None:
+    Mount(Volume.empty_dir("data"), "/data/..x/x..", sub_path="a/..b")
+    Container(name="app", image="nginx:1.27", working_dir="/srv/app")
+    StorageClassArgs(name="fast", provisioner="disk.csi.azure.com",
+                     parameters={"skuName": "x" * (262144 - len("skuName"))})
+    PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi",
+                              access_modes=(AccessMode.READ_WRITE_ONCE, AccessMode.READ_ONLY_MANY))

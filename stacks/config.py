@@ -23,6 +23,7 @@ from pilothouse.azure.cluster_spec import (
     UpgradeChannel,
     Weekday,
 )
+from pilothouse.azure.key_vault import check_network_access
 from pilothouse.azure.naming import Naming, ResourceKind, check_name
 from pilothouse.azure.network_plan import (
     LoadBalancerSku,
@@ -63,12 +64,32 @@ class KubeconfigTarget:
 
 
 @dataclass(frozen=True, kw_only=True)
+class KeyVaultConfig:
+    """The platform vault's network and purge protection (``pilothouse:keyVault``), checked as
+    :class:`~pilothouse.azure.key_vault.KeyVaultArgs` checks them.
+
+    Fields:
+        purge_protection: ``purgeProtection``, default the stack's ``protect`` (a dev vault may be purged with its
+            stack).
+        allowed_ip_ranges: public IPv4 addresses or CIDR ranges let through its firewall next to the node subnet
+            (``allowedIpRanges``, default none).
+        private_endpoint: a private endpoint in the node subnet instead of the firewall, its public network access
+            off (``privateEndpoint``, default false); refused next to ``allowedIpRanges``.
+    """
+
+    purge_protection: bool
+    allowed_ip_ranges: tuple[str, ...] = ()
+    private_endpoint: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class AzureConfig:
     naming: Naming
     existing_resource_group: str | None
     network: NetworkPlan
     cluster: ClusterSpec
     registry: RegistrySpec
+    key_vault: KeyVaultConfig
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,9 +167,9 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
         naming = fields.attempt(lambda: Naming(workload=workload, environment=environment, location=location))
     azure = kubeconfig = platform_stack = None
     if target is Target.AKS:
-        azure = _azure(fields, naming)
+        azure = _azure(fields, naming, protect=protect)
     else:
-        for unused in ("network", "cluster", "registry", "nodePools",
+        for unused in ("network", "cluster", "registry", "keyVault", "nodePools",
                        "existingResourceGroup"):
             fields.forbid(unused, "no value: this key applies only to target 'aks'")
     if target is Target.KUBECONFIG:
@@ -213,7 +234,7 @@ def _namespaces(fields: Fields, *, reference: bool, from_vault: bool = False) ->
     return tuple(namespaces)
 
 
-def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
+def _azure(fields: Fields, naming: Naming | None, *, protect: bool) -> AzureConfig | None:
     report = fields.report
     existing = fields.optional_string("existingResourceGroup")
     if existing is not None:
@@ -230,16 +251,17 @@ def _azure(fields: Fields, naming: Naming | None) -> AzureConfig | None:
     registry = report.attempt(lambda: _registry(registry_fields))
     if registry is not None and naming is not None:
         registry_fields.attempt(lambda: registry.check_home(naming.location))
+    vault = report.attempt(lambda: _key_vault(fields.section("keyVault", {}), protect))
     if network is not None and cluster is not None:
         pool_keys = {f"pools[{index}]": f"{PROJECT}:nodePools[{index - 1}]" for index in range(1, len(pools) + 1)}
         network_fields.attempt(lambda: network.check_capacity(cluster.all_pools),
                                {"pools[0]": f"{PROJECT}:cluster.systemPool", **pool_keys})
         network_fields.attempt(lambda: network.check_api_server(cluster.authorized_ip_ranges),
                                {"authorized_ip_ranges": f"{PROJECT}:cluster.authorizedIpRanges"})
-    if naming is None or network is None or cluster is None or registry is None:
+    if naming is None or network is None or cluster is None or registry is None or vault is None:
         return None
     return AzureConfig(naming=naming, existing_resource_group=existing, network=network, cluster=cluster,
-                       registry=registry)
+                       registry=registry, key_vault=vault)
 
 
 def _network(f: Fields) -> NetworkPlan:
@@ -318,6 +340,18 @@ def _registry(f: Fields) -> RegistrySpec:
         retention_days=f.optional_integer("retentionDays", minimum=0, maximum=365),
         replica_locations=f.string_list("replicaLocations"),
     ))
+
+
+def _key_vault(f: Fields, protect: bool) -> KeyVaultConfig:
+    def vault() -> KeyVaultConfig:
+        config = KeyVaultConfig(allowed_ip_ranges=f.string_list("allowedIpRanges"),
+                                private_endpoint=f.boolean("privateEndpoint", False),
+                                purge_protection=f.boolean("purgeProtection", protect))
+        # The node subnet is the endpoint's with privateEndpoint, else the firewall's one subnet rule.
+        check_network_access((), config.allowed_ip_ranges, private_endpoint=config.private_endpoint)
+        return config
+
+    return build(f, vault)
 
 
 def _namespace(f: Fields) -> NamespaceArgs:

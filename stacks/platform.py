@@ -9,7 +9,7 @@ import pulumi
 from pilothouse.addons.ingress_controller import PublicEndpoint
 from pilothouse.azure.cluster import AksCluster, AksClusterArgs
 from pilothouse.azure.ingress_ip import IngressPublicIp, IngressPublicIpArgs
-from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs
+from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs, VaultPrivateEndpoint
 from pilothouse.azure.monitoring import LogAnalyticsWorkspace, LogAnalyticsWorkspaceArgs
 from pilothouse.azure.naming import Naming
 from pilothouse.azure.network import Network, NetworkArgs
@@ -37,7 +37,8 @@ class Platform:
     resource_group: ResourceGroup
     registry: ContainerRegistry
     cluster: AksCluster
-    #: The platform's Key Vault (RBAC, reachable from the node subnet only); apps read it as workload identities.
+    #: The platform's Key Vault (RBAC; reachable from the node subnet, through its firewall or a private endpoint
+    #: there, and from the stack's ``keyVault.allowedIpRanges``); apps read it as workload identities.
     vault: KeyVault
     #: The reference web app, built from ``app/`` and pushed to the registry (pinned by digest).
     web_image: pulumi.Output[str]
@@ -78,10 +79,15 @@ def build_platform(azure: AzureConfig, *, kubernetes_version: str, protect: bool
     cluster = AksCluster("cluster", AksClusterArgs(
         naming=naming, resource_group_name=group.name, kubernetes_version=kubernetes_version, spec=azure.cluster,
         network=network, workspace=workspace, registries=(registry,), protect=protect))
-    # Purge protection where the stack is protected (prod); a dev vault may be purged with its stack.
-    vault = KeyVault("vault", KeyVaultArgs(naming=naming, resource_group_name=group.name,
-                                           allowed_subnet_ids=(network.node_subnet_id,), purge_protection=protect,
-                                           protect=protect))
+    settings = azure.key_vault
+    # The nodes reach the vault through its private endpoint in their subnet, or else through its firewall.
+    private = VaultPrivateEndpoint(subnet_id=network.node_subnet_id,
+                                   virtual_network_id=network.vnet_id) if settings.private_endpoint else None
+    vault = KeyVault("vault", KeyVaultArgs(
+        naming=naming, resource_group_name=group.name,
+        allowed_subnet_ids=() if private else (network.node_subnet_id,),
+        allowed_ip_ranges=settings.allowed_ip_ranges, private_endpoint=private,
+        purge_protection=settings.purge_protection, protect=protect))
     pulumi.export("location", group.location)
     pulumi.export("posture", cluster.posture)
     web = build_app_image(registry, group.name)

@@ -126,7 +126,7 @@ class _Kind:
         self.name = type(value).__name__
 
     def __repr__(self) -> str:
-        return f"a {self.name}"
+        return f"{'an' if self.name[:1] in 'AEIOUaeiou' else 'a'} {self.name}"
 
 
 def _shown(value: object, secret: bool) -> object:
@@ -243,6 +243,12 @@ class Checked:
 
         def post_init(self: Any) -> None:
             coerce_choices(self, prefix)
+            # An output where an object belongs (a stack reference's value for a KeyVault) would not fail the own
+            # checks: they would read its attributes as lifted outputs, which fail later inside the engine with
+            # no field named. With an output among the fields, the types come first.
+            types_first = any(isinstance(getattr(self, f.name), pulumi.Output) for f in dataclasses.fields(self))
+            if types_first:
+                check_fields(self, prefix, hidden)
             try:
                 if own is not None:
                     own(self)
@@ -251,7 +257,8 @@ class Checked:
             except (TypeError, AttributeError, KeyError, ValueError, IndexError):
                 check_fields(self, prefix, hidden)  # the wrong type behind it, named
                 raise
-            check_fields(self, prefix, hidden)
+            if not types_first:
+                check_fields(self, prefix, hidden)
 
         cls.__post_init__ = post_init  # type: ignore[attr-defined]
 

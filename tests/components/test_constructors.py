@@ -29,6 +29,7 @@ import pilothouse.addons
 import pilothouse.azure
 import pilothouse.images
 import pilothouse.kubernetes
+from pilothouse.azure.secret_provider_class import SecretProviderClassArgs
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import (
     Container,
@@ -46,6 +47,7 @@ from pilothouse.kubernetes import (
     StorageClass,
     StorageClassArgs,
 )
+from pilothouse.offline import engine
 from pilothouse.typed import field_types
 from tests.conftest import RunProgram
 
@@ -254,3 +256,15 @@ def test_factories_check_their_arguments(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message
+
+
+def test_an_output_where_an_object_belongs_is_refused_before_the_own_checks_read_it() -> None:
+    """Read as lifted outputs, its attributes would fail later inside the engine with no field named."""
+    def program() -> None:
+        vault = pulumi.Output.from_input("https://kv-shop.vault.azure.net/")
+        SecretProviderClassArgs(name="db", namespace="shop", vault=vault,  # type: ignore[arg-type]
+                                identity=vault, secrets=("db-password",))  # type: ignore[arg-type]
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == "secret_provider_class.vault: got an Output; expected a value of type KeyVault"

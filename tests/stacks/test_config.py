@@ -15,7 +15,7 @@ from pilothouse.azure.node_pool import NodePoolSpec, PoolMode
 from pilothouse.azure.registry_spec import RegistrySpec
 from pilothouse.errors import InvalidValueError
 from stacks.addons_config import LOCAL_CHARTS
-from stacks.config import Target, parse, raw_config
+from stacks.config import KeyVaultConfig, Target, parse, raw_config
 from stacks.config_reader import InvalidConfigError
 from tests.conftest import REPO, RunProgram
 from tests.messages import DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE
@@ -166,10 +166,10 @@ def test_aks_config_builds_the_typed_platform() -> None:
          "number 1.3)"),
         (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
-                                   "cluster, dbPassword, environment, existingResourceGroup, ingress, kubeContext, "
-                                   "kubeconfig, kubernetesVersion, location, logAgent, monitoring, namespaces, "
-                                   "network, nodePools, platformStack, protect, referenceWorkloads, registry, target, "
-                                   "workload"),
+                                   "cluster, dbPassword, environment, existingResourceGroup, ingress, keyVault, "
+                                   "kubeContext, kubeconfig, kubernetesVersion, location, logAgent, monitoring, "
+                                   "namespaces, network, nodePools, platformStack, protect, referenceWorkloads, "
+                                   "registry, target, workload"),
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
          "pilothouse:namespaces[1].name: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},
@@ -235,8 +235,9 @@ def test_every_refused_value_is_reported_at_once_with_its_key() -> None:
         "  pilothouse:logAgent.index: got 'logs\\n[OUTPUT]'; expected an Elasticsearch index name of 1-254 "
         "characters: lowercase letters a-z, digits, '.', '_' and '-', starting with a letter or digit",
         "  pilothouse:typo: got 1; expected no such key here; known keys: cluster, dbPassword, environment, "
-        "existingResourceGroup, ingress, kubeContext, kubeconfig, kubernetesVersion, location, logAgent, monitoring, "
-        "namespaces, network, nodePools, platformStack, protect, referenceWorkloads, registry, target, workload",
+        "existingResourceGroup, ingress, keyVault, kubeContext, kubeconfig, kubernetesVersion, location, logAgent, "
+        "monitoring, namespaces, network, nodePools, platformStack, protect, referenceWorkloads, registry, target, "
+        "workload",
     ]
     # What a refused value is part of is not judged from stand-ins: no network plan, no cluster, no log agent.
     assert len(error.value.errors) == 9
@@ -411,3 +412,85 @@ def test_a_refused_target_still_reports_the_keys_every_target_shares() -> None:
         parse({**LOCAL, "target": "gke", "kubernetesVersion": "1.3", "namespaces": [{"name": "Shop"}]})
     assert [line.partition(":")[2].partition(":")[0] for line in str(error.value).splitlines()[1:]] == [
         "target", "kubernetesVersion", "namespaces[0].name"]
+
+
+def test_the_key_vault_section_sets_the_vaults_network_and_purge_protection() -> None:
+    config = parse(DEV)
+    assert config.azure is not None
+    assert config.azure.key_vault == KeyVaultConfig(purge_protection=False)  # the stack's protect
+    protected = parse({**DEV, "protect": True, "keyVault": {"allowedIpRanges": ["20.30.40.50", "52.10.0.0/16"]}})
+    assert protected.azure is not None
+    assert protected.azure.key_vault == KeyVaultConfig(purge_protection=True,
+                                                       allowed_ip_ranges=("20.30.40.50", "52.10.0.0/16"))
+    private = parse({**DEV, "protect": True, "keyVault": {"privateEndpoint": True, "purgeProtection": False}})
+    assert private.azure is not None
+    assert private.azure.key_vault == KeyVaultConfig(purge_protection=False, private_endpoint=True)
+    engine_text = parse({**DEV, **raw_config({"pilothouse:keyVault": '{"allowedIpRanges":["20.30.40.50"]}'})})
+    assert engine_text.azure is not None
+    assert engine_text.azure.key_vault.allowed_ip_ranges == ("20.30.40.50",)
+
+
+@pytest.mark.parametrize(("key_vault", "message"), [
+    ({"allowedIpRanges": "20.30.40.50"},
+     "pilothouse:keyVault.allowedIpRanges: got '20.30.40.50'; expected a list of strings"),
+    ({"allowedIpRanges": ["20.30.40.50", "10.1.2.0/24"]},
+     "pilothouse:keyVault.allowedIpRanges[1]: got '10.1.2.0/24'; expected a public IPv4 address or CIDR range such as "
+     "'20.30.40.50' or '20.30.40.0/24': Key Vault's IP rules take only public addresses, and this one is or holds "
+     "private (RFC 1918) or reserved ones"),
+    ({"allowedIpRanges": ["20.30.40.5/24"]},
+     "pilothouse:keyVault.allowedIpRanges[0]: got '20.30.40.5/24'; expected a range without host bits set: "
+     "'20.30.40.0/24' (the /24 that holds 20.30.40.5)"),
+    ({"allowedIpRanges": ["2001:db8::1"]},
+     "pilothouse:keyVault.allowedIpRanges[0]: got '2001:db8::1'; expected an IPv4 address or range: Key Vault's "
+     "firewall takes no IPv6 rules"),
+    ({"allowedIpRanges": ["20.30.40.50", "20.30.40.50/32"]},
+     "pilothouse:keyVault.allowedIpRanges[1]: got '20.30.40.50/32'; expected each range once (an address alone is its "
+     "/32)"),
+    ({"allowedIpRanges": [f"20.30.{i // 256}.{i % 256}" for i in range(1001)]},
+     "pilothouse:keyVault.allowedIpRanges: got '1001 ranges'; expected at most 1000 ranges (Key Vault's IPv4 rules)"),
+    ({"privateEndpoint": True, "allowedIpRanges": ["20.30.40.50"]},
+     "pilothouse:keyVault.privateEndpoint: got 'a private endpoint with 1 allowed IP range'; expected a private "
+     "endpoint alone, or allowed subnets and IP ranges without one: with a private endpoint the vault's public network "
+     "access is 'Disabled', which blocks every public address and overrides the firewall's rules"),
+    ({"privateEndpoint": "yes"}, "pilothouse:keyVault.privateEndpoint: got 'yes'; expected true or false"),
+    ({"purgeProtection": 1}, "pilothouse:keyVault.purgeProtection: got 1; expected true or false"),
+    ({"allowedIPRanges": []},
+     "pilothouse:keyVault.allowedIPRanges: got []; expected no such key here; known keys: allowedIpRanges, "
+     "privateEndpoint, purgeProtection"),
+    ("open", "pilothouse:keyVault: got 'open'; expected an object (a YAML mapping)"),
+])
+def test_bad_key_vault_values_are_named_by_their_key(key_vault: object, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**DEV, "keyVault": key_vault})
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("base", [LOCAL, {**LOCAL, "target": "platformStack", "kubeconfig": None,
+                                          "platformStack": "organization/pilothouse/dev"}])
+def test_the_key_vault_section_is_for_target_aks_only(base: dict[str, Any]) -> None:
+    assert parse({**base, "keyVault": {}}).azure is None  # Pulumi.yaml's default: unset
+    with pytest.raises(InvalidValueError) as error:
+        parse({**base, "keyVault": {"privateEndpoint": True}})
+    assert str(error.value) == ("pilothouse:keyVault: got {'privateEndpoint': True}; expected no value: this key "
+                                "applies only to target 'aks'")
+
+
+def test_the_platform_vault_follows_the_key_vault_section(run_program: RunProgram) -> None:
+    def vault_of(key_vault: dict[str, Any]) -> Any:
+        render = run_program(lambda: stacks.build(parse({**DEV, "keyVault": key_vault})))
+        return render, render.one("azure-native:keyvault:Vault").inputs["properties"]
+
+    render, firewall = vault_of({"allowedIpRanges": ["20.30.40.50"]})
+    assert firewall["publicNetworkAccess"] == "Enabled"
+    assert firewall["networkAcls"]["ipRules"] == [{"value": "20.30.40.50/32"}]
+    [subnet_rule] = firewall["networkAcls"]["virtualNetworkRules"]
+    assert subnet_rule["id"].endswith("/snet-pilothouse-dev-krc-nodes")
+    assert render.of_type("azure-native:network:PrivateEndpoint") == []
+    render, private = vault_of({"privateEndpoint": True})
+    assert private["publicNetworkAccess"] == "Disabled"
+    assert private["networkAcls"]["virtualNetworkRules"] == []
+    assert render.one("azure-native:network:PrivateEndpoint").inputs["subnet"]["id"].endswith(
+        "/snet-pilothouse-dev-krc-nodes")
+    link = render.one("azure-native:privatedns:VirtualNetworkLink").inputs
+    assert link["virtualNetwork"]["id"].endswith("/vnet-pilothouse-dev-krc")
+    assert "enablePurgeProtection" not in private  # dev is not protected

@@ -32,7 +32,7 @@ REFERENCE_SET = {("ConfigMap", "web-settings"), ("Secret", "db-credentials"), ("
                  ("Service", "db"), ("Job", "migrate"), ("CronJob", "report"), ("ResourceQuota", "quota"),
                  ("LimitRange", "defaults"), ("ServiceAccount", "web"),
                  *(("NetworkPolicy", f"allow-{client}-to-db-5432-{side}-{digest}")
-                   for client, digest in (("web", "c30b2309"), ("migrate", "fb9ba575"), ("report", "9a2622dc"))
+                   for client, digest in (("web", "338de1bd"), ("migrate", "e6202076"), ("report", "c70d0060"))
                    for side in ("egress", "ingress"))}
 
 

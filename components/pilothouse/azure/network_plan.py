@@ -68,17 +68,20 @@ class LoadBalancerSku(StrEnum):
     BASIC = "basic"
 
 
-def parse_cidr(field: str, value: str) -> IPv4Network:
-    """An IPv4 network written ``10.0.0.0/16``: host bits set, a netmask (``/255.255.0.0``), a leading zero or a
-    bare address is an error, not a guess (Azure takes the text as written)."""
+def parse_cidr(field: str, value: str, *, address: bool = False) -> IPv4Network:
+    """An IPv4 network written ``10.0.0.0/16``; with ``address``, also one address written alone (``20.30.40.50``,
+    its /32), as firewall rules take it. Host bits set, a netmask (``/255.255.0.0``), a leading zero or (without
+    ``address``) a bare address is an error, not a guess (Azure takes the text as written)."""
     network = None
     if isinstance(value, str):  # ipaddress also takes an int (or a bool) as an address
         with contextlib.suppress(ValueError):
             network = ipaddress.IPv4Network(value, strict=True)
-    if network is None or str(network) != value:
-        raise InvalidValueError(
-            field, value, "an IPv4 network address in CIDR notation such as '10.0.0.0/16' (no host bits, a prefix "
-                          "length 0-32, no leading zeros)")
+    if network is None or value not in (str(network), str(network.network_address) if address and
+                                        network.prefixlen == 32 else None):
+        written = ("an IPv4 address such as '20.30.40.50' or network address in CIDR notation such as "
+                   "'20.30.40.0/24'" if address else
+                   "an IPv4 network address in CIDR notation such as '10.0.0.0/16'")
+        raise InvalidValueError(field, value, f"{written} (no host bits, a prefix length 0-32, no leading zeros)")
     return network
 
 

@@ -65,10 +65,10 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
             if name.lower() in [earlier.lower() for earlier in self.secrets[:index]]:
                 raise InvalidValueError("secret_provider_class.secrets", name,
                                         "each secret once (Key Vault names ignore case)")
-        if not self.vault.args.allowed_subnet_ids:
+        if not self.vault.args.allowed_subnet_ids and self.vault.args.private_endpoint is None:
             raise InvalidValueError("secret_provider_class.vault", self.vault.name,
-                                    "a vault the cluster's nodes reach (KeyVaultArgs.allowed_subnet_ids): the CSI "
-                                    "driver reads it from the nodes")
+                                    "a vault the cluster's nodes reach (KeyVaultArgs.allowed_subnet_ids or "
+                                    "private_endpoint): the CSI driver reads it from the nodes")
         if self.sync_to is not None:
             dns_subdomain("secret_provider_class.sync_to", self.sync_to)
         trusted = self.identity.args.namespace

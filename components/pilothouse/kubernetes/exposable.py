@@ -42,10 +42,11 @@ class Exposable(TrafficPeer):
         """Count the pods against the namespace's quota before anything is registered."""
         admit(args.namespace, args.demand())
         labels = with_reference_labels(pod_labels(args.selector, args.labels), args.pod)
-        field = type(args).field_prefix
+        field = type(args).field_prefix  # deployment, stateful_set, daemon_set: the kind, in snake case
+        kind = "".join(word.capitalize() for word in field.split("_"))
         self._peer(resource_name, args.namespace, DeclaredPods(
-            kind=type(self).__name__, name=args.name, selector=args.selector, labels=labels,
-            selector_field=f"{field}.selector", labels_field=f"{field}.labels"), args.pod)
+            kind=kind, name=args.name, selector=args.selector, labels=labels, selector_field=f"{field}.selector",
+            labels_field=f"{field}.labels"), args.pod)
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

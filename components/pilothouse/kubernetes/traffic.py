@@ -26,6 +26,7 @@ class TrafficPeer(pulumi.Resource):
 
     resource_name: str
     workload_name: str
+    workload_kind: str
     namespace: NamespaceRef
     #: The labels that pick the workload's pods, and only them.
     selector: dict[str, str]
@@ -38,6 +39,8 @@ class TrafficPeer(pulumi.Resource):
         declare(namespace, pods)
         name, selector = pods.name, pods.selector
         self.resource_name, self.workload_name, self.namespace = resource_name, name, namespace
+        #: Its Kubernetes kind: a Job may share a Deployment's name, never its rules' names.
+        self.workload_kind = pods.kind
         self.selector, self.pod = selector, pod
         self._allowed: set[tuple[str | int, ...]] = set()
 
@@ -49,7 +52,8 @@ class TrafficPeer(pulumi.Resource):
         ingress one in ``target``'s, each only where that namespace is one of ours and isolated (elsewhere
         traffic already flows, or Pilothouse cannot see the namespace's policies; a namespace given by name is not
         ours). Their names are ``allow-<this>-to-<target>-<port number>-egress`` / ``-ingress`` and a digest of
-        both namespaces and names, so two rules never share a name; answers them (none when nothing is isolated).
+        both kinds, namespaces and names, so two rules never share a name; answers them (none when nothing is
+        isolated).
 
         Raises:
             InvalidValueError: naming ``allow_to.port`` (not a port a container of ``target`` declares) or
@@ -62,8 +66,8 @@ class TrafficPeer(pulumi.Resource):
         if target is self:
             raise InvalidValueError("allow_to.target", target.workload_name, "another workload than this one")
         declared = _declared_port(target, port)
-        rule_id = (namespace_name(self.namespace), self.workload_name, namespace_name(target.namespace),
-                   target.workload_name, declared.number, str(declared.protocol))
+        rule_id = (self.workload_kind, namespace_name(self.namespace), self.workload_name, target.workload_kind,
+                   namespace_name(target.namespace), target.workload_name, declared.number, str(declared.protocol))
         if rule_id in self._allowed:
             raise InvalidValueError("allow_to.target", target.workload_name,
                                     f"a target and port not allowed before (port {declared.number} already is)")

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs
+from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs, VaultPrivateEndpoint
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import (
     ACR_PULL,
@@ -36,8 +36,15 @@ from tests.components.azure.test_platform import NAMING
 from tests.components.azure.test_workload_identity import _cluster
 from tests.conftest import RunProgram
 
-SUBNET = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/"
-          "virtualNetworks/vnet/subnets/nodes")
+VNET = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/"
+        "virtualNetworks/vnet")
+SUBNET = f"{VNET}/subnets/nodes"
+
+
+def _mock_id(module: str, kind: str, name: str) -> str:
+    """The id the mock engine gives an Azure resource of group ``rg``."""
+    return (f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.{module}/"
+            f"{kind}/{name}")
 
 
 def _vault(**changes: Any) -> KeyVault:
@@ -264,7 +271,8 @@ def test_a_closed_vault_or_a_repeated_secret_is_refused() -> None:
     with pytest.raises(InvalidValueError) as error:
         engine.run(closed, stack="dev")
     assert str(error.value) == ("secret_provider_class.vault: got 'kv-shop-dev-krc'; expected a vault the cluster's "
-                                "nodes reach (KeyVaultArgs.allowed_subnet_ids): the CSI driver reads it from the nodes")
+                                "nodes reach (KeyVaultArgs.allowed_subnet_ids or private_endpoint): the CSI driver "
+                                "reads it from the nodes")
 
     def repeated() -> None:
         vault = _vault()
@@ -275,3 +283,134 @@ def test_a_closed_vault_or_a_repeated_secret_is_refused() -> None:
         engine.run(repeated, stack="dev")
     assert str(error.value) == ("secret_provider_class.secrets: got 'db'; expected each secret once (Key Vault names "
                                 "ignore case)")
+
+
+def test_public_ip_ranges_pass_the_firewall_in_the_form_azure_stores() -> None:
+    render = engine.run(lambda: _vault(allowed_subnet_ids=(), allowed_ip_ranges=["20.30.40.50", "52.10.0.0/16"]),
+                        stack="dev")
+    properties = render.one("azure-native:keyvault:Vault").inputs["properties"]
+    assert properties["publicNetworkAccess"] == "Enabled"
+    assert properties["networkAcls"] == {"bypass": "AzureServices", "defaultAction": "Deny", "virtualNetworkRules": [],
+                                         "ipRules": [{"value": "20.30.40.50/32"}, {"value": "52.10.0.0/16"}]}
+
+
+_PUBLIC = ("a public IPv4 address or CIDR range such as '20.30.40.50' or '20.30.40.0/24': Key Vault's IP rules take "
+           "only public addresses, and this one is or holds private (RFC 1918) or reserved ones")
+_WRITTEN = ("an IPv4 address such as '20.30.40.50' or network address in CIDR notation such as '20.30.40.0/24' (no "
+            "host bits, a prefix length 0-32, no leading zeros)")
+
+
+@pytest.mark.parametrize(("ranges", "message"), [
+    ((5,), "key_vault.allowed_ip_ranges[0]: got 5; expected text: a public IPv4 address or CIDR range such as "
+           "'20.30.40.50' or '20.30.40.0/24'"),
+    (("2001:db8::/32",), "key_vault.allowed_ip_ranges[0]: got '2001:db8::/32'; expected an IPv4 address or range: Key "
+                         "Vault's firewall takes no IPv6 rules"),
+    (("20.30.40.5/24",), "key_vault.allowed_ip_ranges[0]: got '20.30.40.5/24'; expected a range without host bits "
+                         "set: '20.30.40.0/24' (the /24 that holds 20.30.40.5)"),
+    (("office",), f"key_vault.allowed_ip_ranges[0]: got 'office'; expected {_WRITTEN}"),
+    (("20.30.40.0/255.255.255.0",), f"key_vault.allowed_ip_ranges[0]: got '20.30.40.0/255.255.255.0'; expected "
+                                    f"{_WRITTEN}"),
+    (("20.30.40.50", "10.1.0.0/16"), f"key_vault.allowed_ip_ranges[1]: got '10.1.0.0/16'; expected {_PUBLIC}"),
+    (("192.168.0.7",), f"key_vault.allowed_ip_ranges[0]: got '192.168.0.7'; expected {_PUBLIC}"),
+    (("100.64.0.1",), f"key_vault.allowed_ip_ranges[0]: got '100.64.0.1'; expected {_PUBLIC}"),
+    (("0.0.0.0/0",), f"key_vault.allowed_ip_ranges[0]: got '0.0.0.0/0'; expected {_PUBLIC}"),
+    (("20.30.40.50", "20.30.40.50/32"), "key_vault.allowed_ip_ranges[1]: got '20.30.40.50/32'; expected each range "
+                                        "once (an address alone is its /32)"),
+    (tuple(f"20.30.{i // 256}.{i % 256}" for i in range(1001)),
+     "key_vault.allowed_ip_ranges: got '1001 ranges'; expected at most 1000 ranges (Key Vault's IPv4 rules)"),
+    ("20.30.40.50", "key_vault.allowed_ip_ranges: got '20.30.40.50'; expected a value of type tuple[str, ...]"),
+])
+def test_allowed_ip_ranges_are_public_ipv4_ranges_each_once(ranges: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        KeyVaultArgs(naming=NAMING, resource_group_name="rg", allowed_ip_ranges=ranges)
+    assert str(error.value) == message
+
+
+def test_at_most_200_subnets_are_allowed() -> None:
+    KeyVaultArgs(naming=NAMING, resource_group_name="rg", allowed_subnet_ids=tuple(f"{SUBNET}{i}" for i in range(200)))
+    with pytest.raises(InvalidValueError) as error:
+        KeyVaultArgs(naming=NAMING, resource_group_name="rg",
+                     allowed_subnet_ids=tuple(f"{SUBNET}{i}" for i in range(201)))
+    assert str(error.value) == ("key_vault.allowed_subnet_ids: got '201 subnets'; expected at most 200 subnets (Key "
+                                "Vault's virtual network rules)")
+
+
+def test_a_private_endpoint_puts_the_vault_in_the_subnet_and_its_name_in_private_dns(run_program: RunProgram) -> None:
+    render = run_program(lambda: _vault(allowed_subnet_ids=(), private_endpoint=VaultPrivateEndpoint(
+        subnet_id=SUBNET, virtual_network_id=VNET)))
+    vault = render.one("azure-native:keyvault:Vault")
+    properties = vault.inputs["properties"]
+    assert properties["publicNetworkAccess"] == "Disabled"
+    assert properties["networkAcls"] == {"bypass": "AzureServices", "defaultAction": "Deny", "virtualNetworkRules": []}
+    endpoint = render.one("azure-native:network:PrivateEndpoint").inputs
+    assert endpoint == {
+        "privateEndpointName": "pep-kv-shop-dev-krc", "customNetworkInterfaceName": "pep-kv-shop-dev-krc-nic",
+        "resourceGroupName": "rg", "location": "koreacentral", "tags": NAMING.tags, "subnet": {"id": SUBNET},
+        "privateLinkServiceConnections": [{"name": "kv-shop-dev-krc", "groupIds": ["vault"],
+                                           "privateLinkServiceId": _mock_id("keyvault", "Vault", "kv-shop-dev-krc")}]}
+    zone = render.one("azure-native:privatedns:PrivateZone").inputs
+    assert zone == {"privateZoneName": "privatelink.vaultcore.azure.net", "resourceGroupName": "rg",
+                    "location": "global", "tags": NAMING.tags}
+    link = render.one("azure-native:privatedns:VirtualNetworkLink").inputs
+    assert link == {"virtualNetworkLinkName": "kv-shop-dev-krc", "privateZoneName": "privatelink.vaultcore.azure.net",
+                    "resourceGroupName": "rg", "location": "global", "tags": NAMING.tags,
+                    "registrationEnabled": False, "virtualNetwork": {"id": VNET}}
+    group = render.one("azure-native:network:PrivateDnsZoneGroup").inputs
+    assert group == {"privateDnsZoneGroupName": "kv-shop-dev-krc", "privateEndpointName": "pep-kv-shop-dev-krc",
+                     "resourceGroupName": "rg", "privateDnsZoneConfigs": [{
+                         "name": "privatelink-vaultcore-azure-net",
+                         "privateDnsZoneId": _mock_id("privatedns", "PrivateZone",
+                                                      "privatelink.vaultcore.azure.net")}]}
+    component = render.one("pilothouse:azure:KeyVault")
+    assert {r.type for r in render.children_of(component)} == {
+        "azure-native:keyvault:Vault", "azure-native:keyvault:Secret", "azure-native:network:PrivateEndpoint",
+        "azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink",
+        "azure-native:network:PrivateDnsZoneGroup"}
+
+
+def test_the_csi_driver_reads_a_vault_through_its_private_endpoint() -> None:
+    def program() -> None:
+        vault = _vault(allowed_subnet_ids=(), private_endpoint=VaultPrivateEndpoint(subnet_id=SUBNET,
+                                                                                     virtual_network_id=VNET))
+        SecretProviderClassArgs(name="db", namespace="shop", vault=vault, identity=_identity(vault),
+                                secrets=("db-password",))
+
+    engine.run(program, stack="dev")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"allowed_ip_ranges": ("20.30.40.50",)},
+     "key_vault.private_endpoint: got 'a private endpoint with 1 allowed IP range'; expected a private endpoint alone, "
+     "or allowed subnets and IP ranges without one: with a private endpoint the vault's public network access is "
+     "'Disabled', which blocks every public address and overrides the firewall's rules"),
+    ({"allowed_subnet_ids": (SUBNET,), "allowed_ip_ranges": ("20.30.40.50", "52.10.0.0/16")},
+     "key_vault.private_endpoint: got 'a private endpoint with 1 allowed subnet and 2 allowed IP ranges'; expected a "
+     "private endpoint alone, or allowed subnets and IP ranges without one: with a private endpoint the vault's public "
+     "network access is 'Disabled', which blocks every public address and overrides the firewall's rules"),
+])
+def test_a_private_endpoint_is_refused_next_to_firewall_rules(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        KeyVaultArgs(**{"naming": NAMING, "resource_group_name": "rg", "allowed_subnet_ids": (),
+                        "private_endpoint": VaultPrivateEndpoint(subnet_id=SUBNET, virtual_network_id=VNET),
+                        **changes})
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"subnet_id": VNET},
+     f"key_vault.private_endpoint.subnet_id: got '{VNET}'; expected a subnet's id (/subscriptions/<GUID>/"
+     "resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>)"),
+    ({"virtual_network_id": SUBNET},
+     f"key_vault.private_endpoint.virtual_network_id: got '{SUBNET}'; expected a virtual network's id (/subscriptions/"
+     "<GUID>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>)"),
+    ({"virtual_network_id": None},
+     "key_vault.private_endpoint.virtual_network_id: got None; expected a value of type str | Output"),
+])
+def test_a_private_endpoint_names_a_subnet_and_a_virtual_network(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        VaultPrivateEndpoint(**{"subnet_id": SUBNET, "virtual_network_id": VNET, **changes})
+    assert str(error.value) == message
+    with pytest.raises(InvalidValueError) as error:
+        KeyVaultArgs(naming=NAMING, resource_group_name="rg", private_endpoint=SUBNET)  # type: ignore[arg-type]
+    assert str(error.value) == (f"key_vault.private_endpoint: got '{SUBNET}'; expected a value of type "
+                                "VaultPrivateEndpoint | None")

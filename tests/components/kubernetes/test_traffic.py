@@ -178,3 +178,17 @@ def test_the_same_target_and_port_twice_is_refused() -> None:
         engine.run(program, stack="test")
     assert str(error.value) == ("allow_to.target: got 'db'; expected a target and port not allowed before (port 5432 "
                                 "already is)")
+
+
+def test_a_job_named_like_a_deployment_gets_rules_of_its_own() -> None:
+    """Kubernetes lets a Job and a Deployment share a name (their pods differ): their rules must not."""
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        db = StatefulSet("db", StatefulSetArgs(name="db", namespace=shop, pod=DB))
+        Deployment("web", DeploymentArgs(name="web", namespace=shop, pod=WEB)).allow_to(db, "postgres")
+        Job("web-job", JobArgs(name="web", namespace=shop, job=ONCE)).allow_to(db, "postgres")
+
+    render = engine.run(program, stack="test")
+    names = [manifest(r)["metadata"]["name"] for r in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+             if "-to-" in r.name]
+    assert len(names) == len(set(names)) == 4

@@ -139,3 +139,66 @@ def test_every_selector_of_our_stacks_is_judged_and_picks_pods(stack: str, rende
             mistyped += 1
     assert mistyped >= 6
     assert len([v for v in evaluate(resources) if v.rule.id == RULE]) == mistyped
+
+
+@pytest.mark.parametrize("hostile", [
+    policy({"podSelector": "app=web"}),
+    policy({"podSelector": {"matchLabels": {"app": None}}}),
+    policy({"podSelector": {"matchExpressions": [None, {"key": "app", "operator": "in", "values": ["wbe"]}]}}),
+    policy({"podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": "wbe"}]}}),
+    policy({"podSelector": {}, "ingress": [None, {"from": [None, "x", {"podSelector": ["app"]}]}]}),
+    policy({"podSelector": {}, "egress": [{"to": [{"namespaceSelector": {"matchLabels": {
+        "kubernetes.io/metadata.name": {"a": 1}}}, "podSelector": {"matchLabels": {"app": "x"}}}]}]}),
+    ("kubernetes:core/v1:Service", {"metadata": {"name": "web", "namespace": "shop"}, "spec": {"selector": "app=web"}}),
+    ("kubernetes:policy/v1:PodDisruptionBudget", {"metadata": {"name": "web", "namespace": ["shop"]},
+                                                  "spec": {"selector": 7}}),
+    ("kubernetes:apps/v1:Deployment", {"metadata": {"name": "api", "namespace": "shop"},
+                                       "spec": {"template": {"metadata": {"labels": "app=api"}}}}),
+])
+def test_shapes_no_api_server_takes_are_not_judged_and_never_crash(hostile: tuple[str, dict[str, Any]]) -> None:
+    assert violations(WEB, hostile) == []
+
+
+def test_a_rule_that_cannot_read_a_resource_reports_it_instead_of_crashing() -> None:
+    resources = [("web", "kubernetes:apps/v1:Deployment", {"spec": {"template": {"spec": "not a pod spec"}}})]
+    found = {v.rule.id: v.message for v in evaluate(resources) if v.message.startswith("the properties are not")}
+    assert found["k8s-requests-limits"] == ("the properties are not those of a valid object, so the rule cannot judge "
+                                            "them (AttributeError: 'str' object has no attribute 'get')")
+
+
+def test_selectors_the_stack_cannot_see_through_are_not_judged() -> None:
+    # Pods in kube-* run the cluster's add-ons (the default deny's DNS peer is kube-dns there).
+    agent = ("kubernetes:apps/v1:DaemonSet", {"metadata": {"name": "agent", "namespace": "kube-system"}, "spec": {
+        "template": {"metadata": {"labels": {"app": "agent"}}}}})
+    dns = policy({"podSelector": {}, "egress": [{"to": [{
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}]}]})
+    assert violations(WEB, agent, dns) == []
+    # A label only a controller gives single pods (a Service per StatefulSet pod).
+    per_pod = ("kubernetes:core/v1:Service", {"metadata": {"name": "web-0", "namespace": "shop"}, "spec": {
+        "selector": {"app": "web", "statefulset.kubernetes.io/pod-name": "web-0"}}})
+    assert violations(WEB, per_pod) == []
+    # Pods from kinds not modelled here: a custom resource (Argo Rollout), a patch, an older API version.
+    typo = policy({"podSelector": {"matchLabels": {"app": "wbe"}}})
+    for source in (("kubernetes:argoproj.io/v1alpha1:Rollout", {"metadata": {"name": "api", "namespace": "shop"}}),
+                   ("kubernetes:apiextensions.k8s.io:CustomResource", {"kind": "Rollout", "metadata": {
+                       "name": "api", "namespace": "shop"}}),
+                   ("kubernetes:apps/v1:DeploymentPatch", {"metadata": {"name": "legacy", "namespace": "shop"}}),
+                   ("kubernetes:batch/v1beta1:CronJob", {"metadata": {"name": "report", "namespace": "shop"}})):
+        assert violations(WEB, typo, source) == [], source[0]
+    # Cluster-scoped objects and custom resources that run no pods leave the namespace judged.
+    for neighbour in (("kubernetes:storage.k8s.io/v1:StorageClass", {"metadata": {"name": "fast"}}),
+                      ("kubernetes:apiextensions.k8s.io:CustomResource", {"kind": "ServiceMonitor", "metadata": {
+                          "name": "web", "namespace": "shop"}}),
+                      ("azure-native:keyvault:Vault", {"vaultName": "kv"})):
+        assert violations(WEB, typo, neighbour) != [], neighbour[0]
+
+
+def test_messages_escape_and_shorten_what_they_show() -> None:
+    hostile = ("kubernetes:networking.k8s.io/v1:NetworkPolicy", {
+        "metadata": {"name": "x\npolicy: no violations", "namespace": "shop"},
+        "spec": {"podSelector": {"matchLabels": {f"k{i}": "v" for i in range(100)}}}})
+    [message] = violations(WEB, hostile)
+    assert "\n" not in message
+    assert message.startswith("NetworkPolicy 'shop/x\\npolicy: no violations' podSelector {'k0': 'v'")
+    assert "... (1190 characters) picks no pod" in message

@@ -32,8 +32,7 @@ def settings_of(config: Mapping[str, object]) -> Settings:
 
 def resource_policy(rule: Rule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: object) -> None:
-        assert rule.check is not None
-        for message in rule.check(args.resource_type, args.props, settings_of(args.get_config())):
+        for message in rule.messages(args.resource_type, args.props, settings_of(args.get_config())):
             report_violation(message)  # type: ignore[operator]
 
     return ResourceValidationPolicy(name=rule.id, description=rule.description,
@@ -42,9 +41,8 @@ def resource_policy(rule: Rule) -> ResourceValidationPolicy:
 
 def stack_policy(rule: Rule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: object) -> None:
-        assert rule.stack_check is not None
         resources = [(r.resource_type, r.props) for r in args.resources]
-        for message in rule.stack_check(resources, settings_of(args.get_config())):
+        for message in rule.stack_messages(resources, settings_of(args.get_config())):
             report_violation(message)  # type: ignore[operator]
 
     return StackValidationPolicy(name=rule.id, description=rule.description,

@@ -81,6 +81,31 @@ class Rule:
     #: Rules over the whole stack (every resource's type and properties at once).
     stack_check: StackCheck | None = field(default=None)
 
+    def messages(self, type_: str, props: Props, settings: Settings) -> list[str]:
+        """The violations of :attr:`check` for one resource; properties it cannot read are one violation."""
+        check = self.check
+        assert check is not None
+        return _judged(lambda: check(type_, props, settings))
+
+    def stack_messages(self, resources: Sequence[tuple[str, Props]], settings: Settings) -> list[str]:
+        """The violations of :attr:`stack_check`; properties it cannot read are one violation."""
+        stack_check = self.stack_check
+        assert stack_check is not None
+        return _judged(lambda: stack_check(resources, settings))
+
+
+#: What a rule raises on properties no API server or Azure would take (a string where a map belongs).
+_UNREADABLE = (TypeError, AttributeError, ValueError, KeyError, IndexError)
+
+
+def _judged(check: Callable[[], Iterator[str]]) -> list[str]:
+    # An unknown value of a preview (pulumi-policy's UnknownValueError) is none of these: the pack skips it.
+    try:
+        return list(check())
+    except _UNREADABLE as error:
+        return [f"the properties are not those of a valid object, so the rule cannot judge them "
+                f"({type(error).__name__}: {str(error)[:200]})"]
+
 
 def pod_spec(type_: str, props: Props) -> Props | None:
     """The pod spec inside a workload manifest, whatever its kind."""
@@ -343,8 +368,8 @@ def evaluate(resources: Sequence[tuple[str, str, Props]], settings: Settings | N
     for rule in RULES:
         if rule.check is not None:
             violations += [Violation(rule, name, message) for name, type_, props in resources
-                           for message in rule.check(type_, props, settings)]
+                           for message in rule.messages(type_, props, settings)]
         if rule.stack_check is not None:
             violations += [Violation(rule, "(stack)", message)
-                           for message in rule.stack_check([(t, p) for _, t, p in resources], settings)]
+                           for message in rule.stack_messages([(t, p) for _, t, p in resources], settings)]
     return violations

@@ -129,6 +129,11 @@ class _Kind:
         return f"{'an' if self.name[:1] in 'AEIOUaeiou' else 'a'} {self.name}"
 
 
+def by_type(value: object) -> object:
+    """What an error shows for a value best named by its type (an object whose repr has an address): ``got a Pod``."""
+    return _Kind(value)
+
+
 def _shown(value: object, secret: bool) -> object:
     """What a type error shows of ``value``: itself when short and plain, else its type; a secret, never."""
     return NOT_SHOWN if secret else value if isinstance(value, _SHOWN_AS_IS) else _Kind(value)

@@ -15,7 +15,7 @@ from pilothouse.azure.workload_identity import RoleGrant, WorkloadIdentity, Work
 from pilothouse.errors import InvalidValueError
 from pilothouse.guids import guid
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
-from pilothouse.kubernetes.pod_spec import PullSecretRef
+from pilothouse.kubernetes.pod_spec import PullSecretRef, pull_secret_names
 from pilothouse.kubernetes.service_account import ServiceAccount
 from pilothouse.typed import Checked
 
@@ -38,8 +38,9 @@ class NamespaceRole(StrEnum):
 @dataclass(frozen=True, kw_only=True)
 class TeamIdentity(Checked, prefix="identity"):
     """A ServiceAccount of the team's namespace with an Azure identity and what that identity may do
-    (:class:`RoleGrant`), and the image pull secrets of every pod that runs as it (Secrets of the namespace, or
-    their names)."""
+    (:class:`RoleGrant`), and the image pull secrets of every pod that runs as it (Secrets of type
+    ``kubernetes.io/dockerconfigjson`` of the namespace, or their names, each once: checked with the team's
+    :class:`TeamNamespaceArgs`)."""
 
     service_account: str
     roles: tuple[RoleGrant, ...] = ()
@@ -78,8 +79,11 @@ class TeamNamespaceArgs(Checked, prefix="team"):
         for index, name in enumerate(names):
             if name in names[:index]:
                 raise InvalidValueError("team.identities", name, "each ServiceAccount once")
-        for identity in self.identities:
+        for index, identity in enumerate(self.identities):
             self.identity_args(identity)
+            # Before the namespace and the identities are registered: the ServiceAccount comes after them.
+            pull_secret_names(f"team.identities[{index}].image_pull_secrets", identity.image_pull_secrets,
+                              self.namespace.name)
 
     def identity_args(self, identity: TeamIdentity) -> WorkloadIdentityArgs:
         return WorkloadIdentityArgs(naming=self.naming, resource_group_name=self.resource_group_name,
@@ -120,7 +124,7 @@ class TeamNamespace(pulumi.ComponentResource):
         Raises:
             InvalidValueError: naming ``team.service_account`` (no such identity).
         """
-        if name not in self._accounts:
+        if not isinstance(name, str) or name not in self._accounts:
             raise InvalidValueError("team.service_account", name,
                                     f"one of the team's identities ({', '.join(self._accounts) or 'none'})")
         return self._accounts[name]

@@ -169,9 +169,10 @@ class WorkloadIdentity(pulumi.ComponentResource):
 
 
 def _same_grant(one: RoleGrant, other: RoleGrant) -> bool:
-    """The same role on the same scope: Azure compares ids without case (a second assignment would conflict)."""
+    """The same role on the same scope: Azure compares ids without case (a second assignment would conflict); an
+    output scope is the same as itself (``vault.resource_id`` twice)."""
     if not isinstance(one.scope, str) or not isinstance(other.scope, str):
-        return False
+        return one.role.lower() == other.role.lower() and one.scope is other.scope
     return (one.role.lower(), one.scope.lower().rstrip("/")) == (other.role.lower(), other.scope.lower().rstrip("/"))
 
 

@@ -126,7 +126,8 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
                    "job-name": args.name}
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind="Job", name=args.name, selector={JOB_NAME_LABEL: args.name}, labels=carried,
-            selector_field="job.name", labels_field="job.job.labels"), args.job.pod)
+            selector_field="job.job.labels", labels_field="job.job.labels", remedy="another name for one of them"),
+            args.job.pod)
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}

@@ -25,6 +25,7 @@ class DeclaredPods:
         labels: every label its pods carry, including those the API server adds (a Job's ``job-name``).
         selector_field, labels_field: the argument an error names for each (``deployment.selector``,
             ``cron_job.job.labels``).
+        remedy: what tells its pods apart, for an error to suggest (default another ``app`` label).
     """
 
     kind: str
@@ -33,6 +34,7 @@ class DeclaredPods:
     labels: dict[str, str]
     selector_field: str
     labels_field: str
+    remedy: str = "another 'app' label"
 
     def picks(self, other: DeclaredPods) -> bool:
         return self.selector is not None and self.selector.items() <= other.labels.items()
@@ -59,11 +61,11 @@ class PodRegistry:
             if pods.picks(other):
                 raise InvalidValueError(
                     pods.selector_field, pods.selector,
-                    f"a selector that picks no pods of {other} in namespace '{self.namespace}' (their labels: "
-                    f"{other.labels}); each workload's pods need a label of their own, such as another 'app'")
+                    f"a selector that picks no pods of {other} in namespace '{self.namespace}': each workload's "
+                    f"pods need labels of their own, such as {pods.remedy}")
             if other.picks(pods):
                 raise InvalidValueError(
                     pods.labels_field, pods.labels,
-                    f"pod labels that the selector {other.selector} of {other} in namespace '{self.namespace}' does "
-                    "not pick; each workload's pods need a label of their own, such as another 'app'")
+                    f"pod labels that the selector of {other} in namespace '{self.namespace}' does not pick: each "
+                    f"workload's pods need labels of their own, such as {pods.remedy}")
         self._declared.append(pods)

@@ -18,6 +18,7 @@ from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Port
 from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.workload import NamespaceRef, declare, namespace_name
+from pilothouse.typed import by_type
 
 
 class TrafficPeer(pulumi.Resource):
@@ -60,7 +61,8 @@ class TrafficPeer(pulumi.Resource):
                 ``allow_to.target`` (not a workload, this workload itself, or a target and port allowed before).
         """
         if not isinstance(target, TrafficPeer):
-            raise InvalidValueError("allow_to.target", target, "a Deployment, StatefulSet, DaemonSet, Job or CronJob")
+            shown = target if target is None or isinstance(target, str | int) else by_type(target)
+            raise InvalidValueError("allow_to.target", shown, "a Deployment, StatefulSet, DaemonSet, Job or CronJob")
         if isinstance(port, bool) or not isinstance(port, str | int):
             raise InvalidValueError("allow_to.port", port, "a port name or number")
         if target is self:

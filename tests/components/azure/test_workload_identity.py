@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pulumi
 import pytest
 
 from pilothouse.azure.cluster import AksCluster, AksClusterArgs
@@ -165,6 +166,11 @@ def test_a_team_gets_its_namespace_its_group_role_there_and_its_identities(run_p
      "team.identities: got 'api'; expected each ServiceAccount once"),
     ({"identities": (TeamIdentity(service_account="api.v1"),)},
      "workload_identity.service_account: got 'api.v1'; expected a name without '.'"),
+    # Refused with the team, before its namespace and identities are registered.
+    ({"identities": (TeamIdentity(service_account="api", image_pull_secrets=("ACR_pull",)),)},
+     "team.identities[0].image_pull_secrets: got 'ACR_pull'; expected a DNS-1123 subdomain"),
+    ({"identities": (TeamIdentity(service_account="api", image_pull_secrets=("acr", "acr")),)},
+     "team.identities[0].image_pull_secrets: got 'acr'; expected each Secret once"),
 ])
 def test_bad_teams_are_refused(changes: dict[str, Any], message: str) -> None:
     def program() -> None:
@@ -201,7 +207,8 @@ def test_an_account_name_too_long_for_azure_is_named_by_its_field() -> None:
                                        "name: the Azure names carrying it must fit")
 
 
-def test_a_team_account_is_asked_for_by_name() -> None:
+@pytest.mark.parametrize(("asked", "shown"), [("apis", "'apis'"), (["api"], "['api']")])
+def test_a_team_account_is_asked_for_by_name(asked: Any, shown: str) -> None:
     seen: list[str] = []
 
     def program() -> None:
@@ -210,12 +217,12 @@ def test_a_team_account_is_asked_for_by_name() -> None:
             group_object_id="11111111-2222-3333-4444-555555555555",
             identities=(TeamIdentity(service_account="api", image_pull_secrets=("acr-pull",)),)))
         seen.append(team.service_account("api").name)
-        team.service_account("apis")
+        team.service_account(asked)
 
     with pytest.raises(InvalidValueError) as error:
         engine.run(program, stack="dev")
     assert seen == ["api"]
-    assert str(error.value) == "team.service_account: got 'apis'; expected one of the team's identities (api)"
+    assert str(error.value) == f"team.service_account: got {shown}; expected one of the team's identities (api)"
 
 
 @pytest.mark.parametrize("scope", [
@@ -235,6 +242,21 @@ def test_a_grant_repeated_in_other_letter_case_is_refused() -> None:
                              service_account="web", roles=(
                                  RoleGrant(label="a", role=KEY_VAULT_SECRETS_USER, scope=VAULT),
                                  RoleGrant(label="b", role=KEY_VAULT_SECRETS_USER.upper(), scope=VAULT.lower())))
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == ("workload_identity.roles: got 'b'; expected each grant once: its own label, and each "
+                                "role once per scope")
+
+
+def test_one_output_scope_granted_twice_is_refused() -> None:
+    """Two labels, one role on one vault's id output: two assignments of one name, which Azure refuses."""
+    def program() -> None:
+        vault = pulumi.Output.from_input(VAULT)
+        WorkloadIdentityArgs(naming=NAMING, resource_group_name="rg", cluster=_cluster(), namespace="shop",
+                             service_account="web", roles=(
+                                 RoleGrant(label="a", role=KEY_VAULT_SECRETS_USER, scope=vault),
+                                 RoleGrant(label="b", role=KEY_VAULT_SECRETS_USER, scope=vault)))
 
     with pytest.raises(InvalidValueError) as error:
         engine.run(program, stack="dev")

@@ -12,6 +12,7 @@ from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
 from pilothouse.kubernetes.job import CronJob, CronJobArgs, Job, JobArgs, JobSpec
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
+from pilothouse.kubernetes.pod import Pod, PodArgs
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.ports import Port, Protocol
 from pilothouse.kubernetes.stateful_set import StatefulSet, StatefulSetArgs
@@ -192,3 +193,15 @@ def test_a_job_named_like_a_deployment_gets_rules_of_its_own() -> None:
     names = [manifest(r)["metadata"]["name"] for r in render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
              if "-to-" in r.name]
     assert len(names) == len(set(names)) == 4
+
+
+def test_a_bare_pod_as_target_is_named_by_its_type() -> None:
+    def program() -> None:
+        pod = Pod("debug", PodArgs(name="debug", namespace="shop", pod=WEB))
+        web = Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=WEB))
+        web.allow_to(pod, 8080)  # type: ignore[arg-type]
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="test")
+    assert str(error.value) == ("allow_to.target: got a Pod; expected a Deployment, StatefulSet, DaemonSet, Job or "
+                                "CronJob")

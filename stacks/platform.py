@@ -54,7 +54,8 @@ class Platform:
                 "ingressClass": ingress.name if ingress else "",
                 "ingressNamespace": (ingress.namespace if ingress else None) or "",
                 "monitoringNamespace": (scraping.namespace if scraping else None) or "",
-                "keyVaultUri": self.vault.uri}
+                "keyVaultUri": self.vault.uri, "keyVaultName": self.vault.name, "keyVaultId": self.vault.resource_id,
+                "tenantId": self.vault.tenant_id}
 
 
 def build_app_image(registry: ContainerRegistry, resource_group_name: pulumi.Input[str]) -> BuiltImage:

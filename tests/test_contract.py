@@ -5,18 +5,25 @@ from __future__ import annotations
 import pulumi
 import pytest
 
+from pilothouse.azure.key_vault import VaultRef
+from pilothouse.azure.naming import Naming
+from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
+from pilothouse.azure.secret_provider_class import SecretProviderClass, SecretProviderClassArgs
+from pilothouse.azure.workload_identity import ClusterIssuer, RoleGrant, WorkloadIdentity, WorkloadIdentityArgs
 from pilothouse.contract import CONTRACT, SECRET_OUTPUTS, export_contract, read_contract
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import Container, Deployment, DeploymentArgs, PodSpec, ServiceAccount
 from pilothouse.offline import engine
 from pilothouse.offline.engine import SECRET
-from pilothouse.testing import PLATFORM_OUTPUTS, run
+from pilothouse.testing import PLATFORM_OUTPUTS, manifest, run
 
 VALUES = {key: f"{key}-value" for key in CONTRACT}
 
 
 def test_the_contract_names_every_output_an_app_stack_needs() -> None:
     assert CONTRACT == ("kubeconfig", "clusterName", "resourceGroupName", "registryLoginServer", "oidcIssuerUrl",
-                        "ingressClass", "ingressNamespace", "monitoringNamespace", "keyVaultUri")
+                        "ingressClass", "ingressNamespace", "monitoringNamespace", "keyVaultUri", "keyVaultName",
+                        "keyVaultId", "tenantId")
     assert frozenset({"kubeconfig"}) == SECRET_OUTPUTS
     assert set(CONTRACT) <= set(PLATFORM_OUTPUTS)  # the offline engine answers the whole contract
 
@@ -47,7 +54,7 @@ def test_a_platform_without_the_contract_fails_naming_every_missing_output() -> 
     assert str(error.value) == (
         "platformStack: got 'org/platform/dev'; expected a platform stack exporting the contract's outputs "
         "(missing: resourceGroupName, registryLoginServer, oidcIssuerUrl, ingressClass, ingressNamespace, "
-        "monitoringNamespace, keyVaultUri)")
+        "monitoringNamespace, keyVaultUri, keyVaultName, keyVaultId, tenantId)")
 
 
 def test_an_export_is_the_whole_contract() -> None:
@@ -79,3 +86,41 @@ def test_a_platform_output_that_is_not_text_is_refused_and_a_reference_is_requir
     with pytest.raises(InvalidValueError) as error:
         engine.run(lambda: read_contract("org/platform/dev"), stack="app")  # type: ignore[arg-type]
     assert str(error.value) == "platformStack: got 'str'; expected a pulumi.StackReference to the platform stack"
+
+
+def test_an_app_stack_gives_its_pods_the_platform_vault_through_its_own_workload_identity() -> None:
+    """Another team's stack: its identity trusts the platform cluster's issuer, reads the platform's vault, and its
+    pods mount the secret; nothing of the platform is declared again."""
+    def app() -> None:
+        platform = read_contract(pulumi.StackReference("org/platform/dev"))
+        vault = VaultRef.of(platform)
+        identity = WorkloadIdentity("api", WorkloadIdentityArgs(
+            naming=Naming(workload="payments", environment="dev", location="koreacentral"),
+            resource_group_name=platform.resource_group_name, cluster=ClusterIssuer.of(platform),
+            namespace="payments", service_account="api",
+            roles=(RoleGrant(label="vault", role=KEY_VAULT_SECRETS_USER, scope=vault.resource_id),)))
+        account = ServiceAccount("api", identity.service_account("payments"))
+        secrets = SecretProviderClass("api-vault", SecretProviderClassArgs(
+            name="api-vault", namespace="payments", vault=vault, identity=identity, secrets=("api-token",)))
+        Deployment("api", DeploymentArgs(name="api", namespace="payments", pod=PodSpec(
+            service_account=account, volumes=(secrets.volume(),),
+            containers=(Container(name="api", image="payments/api:1.0"),))))
+
+    render = run(app, stack="app")
+    assert {r.type for r in render.resources if r.type.startswith("azure-native:")} == {
+        "azure-native:managedidentity:UserAssignedIdentity", "azure-native:managedidentity:FederatedIdentityCredential",
+        "azure-native:authorization:RoleAssignment"}
+    credential = render.one("azure-native:managedidentity:FederatedIdentityCredential")
+    assert credential.inputs["issuer"] == PLATFORM_OUTPUTS["oidcIssuerUrl"]
+    assert render.one("azure-native:authorization:RoleAssignment").inputs["scope"] == PLATFORM_OUTPUTS["keyVaultId"]
+    parameters = manifest(render.one("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"))["spec"][
+        "parameters"]
+    assert (parameters["keyvaultName"], parameters["tenantId"]) == (PLATFORM_OUTPUTS["keyVaultName"],
+                                                                    PLATFORM_OUTPUTS["tenantId"])
+
+
+def test_the_contract_readers_take_only_a_contract() -> None:
+    for reader, field in ((VaultRef.of, "vault.contract"), (ClusterIssuer.of, "cluster_issuer.contract")):
+        with pytest.raises(InvalidValueError) as error:
+            reader("org/platform/dev")  # type: ignore[arg-type]
+        assert str(error.value) == f"{field}: got a str; expected a PlatformContract (read_contract(...))"

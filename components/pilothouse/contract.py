@@ -39,6 +39,11 @@ class PlatformContract:
     monitoring_namespace: pulumi.Output[str]
     #: The platform's Key Vault (``https://<name>.vault.azure.net/``), which apps read as workload identities.
     key_vault_uri: pulumi.Output[str]
+    #: Its name and resource id, and the Entra ID tenant it trusts: what a SecretProviderClass and a role grant
+    #: need (``pilothouse.azure.key_vault.VaultRef.of``).
+    key_vault_name: pulumi.Output[str]
+    key_vault_id: pulumi.Output[str]
+    tenant_id: pulumi.Output[str]
 
 
 #: The outputs of the contract, by name (``snake_to_camel`` of :class:`PlatformContract`'s fields), in field order.

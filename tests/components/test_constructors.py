@@ -267,4 +267,5 @@ def test_an_output_where_an_object_belongs_is_refused_before_the_own_checks_read
 
     with pytest.raises(InvalidValueError) as error:
         engine.run(program, stack="dev")
-    assert str(error.value) == "secret_provider_class.vault: got an Output; expected a value of type KeyVault"
+    assert str(error.value) == ("secret_provider_class.vault: got an Output; expected a value of type KeyVault | "
+                                "VaultRef")

@@ -307,7 +307,7 @@ VALUE_TYPES = [
 # --- deliberate stricter rules --------------------------------------------------------------------------------
 
 
-QUANTITIES = ("CPU quantity", "memory quantity")
+QUANTITIES = ("CPU quantity", "memory quantity", "claim size")
 PORT_NAMES = ("container port name", "Service port name", "Service target port name")
 
 
@@ -340,8 +340,11 @@ DELIBERATE = [
     *(Deliberate(name, _above_int64, "a quantity above 2^63-1, which the API server caps") for name in QUANTITIES),
     *(Deliberate(name, lambda v: v == "", "an empty port name: no name is None") for name in PORT_NAMES),
     Deliberate("Ingress host", lambda v: v == "", "an empty host: any host is None"),
-    Deliberate("memory quantity", lambda v: (quantity_value(v.strip()) or 0) > (2**63 - 1) // 1000,
-               "more than 2^63/1000 bytes (8 PiB), where the API server's fractional-byte check overflows"),
+    *(Deliberate(name, lambda v: (quantity_value(v.strip()) or 0) > (2**63 - 1) // 1000,
+                 "more than 2^63/1000 bytes (8 PiB), where the API server's fractional-byte check overflows")
+      for name in ("memory quantity", "claim size")),
+    Deliberate("claim size", lambda v: (quantity_value(v.strip()) or 0) % 1 != 0,
+               "a fractional number of bytes, which the API server rounds up"),
     *(Deliberate(name, _zero, "a probe setting of 0, which the API server replaces by its default: the default "
                               "is None") for name in ("liveness probe success threshold", "readiness probe timing")),
     Deliberate("Service name (DNS-1035 label)", lambda v: v[:1].isdigit(),

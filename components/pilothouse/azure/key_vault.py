@@ -19,8 +19,9 @@ from pulumi_azure_native import authorization, keyvault, network, privatedns
 
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.network_plan import parse_cidr
+from pilothouse.contract import PlatformContract
 from pilothouse.errors import InvalidValueError
-from pilothouse.typed import NOT_SHOWN, Checked
+from pilothouse.typed import NOT_SHOWN, Checked, by_type
 
 #: A Key Vault object's name (secrets, keys, certificates: 1-127 letters, digits and '-').
 _OBJECT_NAME = re.compile(r"[0-9a-zA-Z-]{1,127}", re.ASCII)
@@ -189,6 +190,26 @@ class KeyVaultArgs(Checked, prefix="key_vault"):
         self.naming.name(ResourceKind.KEY_VAULT)
         check_network_access(self.allowed_subnet_ids, self.allowed_ip_ranges,
                              private_endpoint=self.private_endpoint is not None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaultRef(Checked, prefix="vault"):
+    """A Key Vault another stack owns (the platform's), as a
+    :class:`~pilothouse.azure.secret_provider_class.SecretProviderClass` and a role grant name it; :meth:`of` reads
+    it from the platform contract. Fields: ``name``, ``resource_id`` (what a
+    :class:`~pilothouse.azure.workload_identity.RoleGrant` on it is scoped to), ``tenant_id`` (the Entra ID tenant
+    it trusts); text or outputs of text. Reaching it on the network is its owner's concern."""
+
+    name: pulumi.Input[str]
+    resource_id: pulumi.Input[str]
+    tenant_id: pulumi.Input[str]
+
+    @classmethod
+    def of(cls, contract: PlatformContract) -> VaultRef:
+        """The platform's vault, from its contract (:func:`~pilothouse.contract.read_contract`)."""
+        if not isinstance(contract, PlatformContract):
+            raise InvalidValueError("vault.contract", by_type(contract), "a PlatformContract (read_contract(...))")
+        return cls(name=contract.key_vault_name, resource_id=contract.key_vault_id, tenant_id=contract.tenant_id)
 
 
 class KeyVault(pulumi.ComponentResource):

@@ -16,7 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from pilothouse.azure.key_vault import KeyVault, secret_name
+from pilothouse.azure.key_vault import KeyVault, VaultRef, secret_name
 from pilothouse.azure.roles import KEY_VAULT_SECRET_READERS
 from pilothouse.azure.workload_identity import WorkloadIdentity
 from pilothouse.errors import InvalidValueError
@@ -36,7 +36,8 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
     Fields:
         name: a DNS-1123 label (it also names the volume pods mount it by).
         namespace: the namespace of the pods that mount it (a :class:`Namespace` of ours, or a name).
-        vault: the :class:`KeyVault` the secrets are in.
+        vault: the :class:`KeyVault` of this program the secrets are in (it must let the nodes reach it), or the
+            :class:`VaultRef` of another stack's (an app stack's ``VaultRef.of(platform)``).
         identity: the :class:`WorkloadIdentity` the driver reads them as: it must trust an account of this
             namespace and hold a role that reads secrets on ``vault`` (:data:`KEY_VAULT_SECRETS_USER`, or the
             Secrets Officer or Administrator role: a :class:`RoleGrant` scoped to its id).
@@ -51,7 +52,7 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
 
     name: str
     namespace: NamespaceRef
-    vault: KeyVault
+    vault: KeyVault | VaultRef
     identity: WorkloadIdentity
     secrets: tuple[str, ...]
     sync_to: str | None = None
@@ -60,12 +61,15 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
         dns_label("secret_provider_class.name", self.name)
         if not self.secrets:
             raise InvalidValueError("secret_provider_class.secrets", self.secrets, "at least one Key Vault secret name")
-        for index, name in enumerate(self.secrets):
+        seen: set[str] = set()
+        for name in self.secrets:
             secret_name("secret_provider_class.secrets", name)
-            if name.lower() in [earlier.lower() for earlier in self.secrets[:index]]:
+            if name.lower() in seen:
                 raise InvalidValueError("secret_provider_class.secrets", name,
                                         "each secret once (Key Vault names ignore case)")
-        if not self.vault.args.allowed_subnet_ids and self.vault.args.private_endpoint is None:
+            seen.add(name.lower())
+        if isinstance(self.vault, KeyVault) and not (self.vault.args.allowed_subnet_ids
+                                                     or self.vault.args.private_endpoint):
             raise InvalidValueError("secret_provider_class.vault", self.vault.name,
                                     "a vault the cluster's nodes reach (KeyVaultArgs.allowed_subnet_ids or "
                                     "private_endpoint): the CSI driver reads it from the nodes")
@@ -89,11 +93,16 @@ class SecretProviderClassArgs(Checked, prefix="secret_provider_class"):
         return yaml.safe_dump({"array": documents}, sort_keys=False)
 
 
-def _is_vault(scope: pulumi.Input[str], vault: KeyVault) -> bool:
-    """Whether a grant's ``scope`` is ``vault``: its id output, or an id naming it (vault names are unique in
-    Azure: they are the vault's DNS name)."""
-    return scope is vault.resource_id or (isinstance(scope, str) and scope.lower().endswith(
-        f"/providers/microsoft.keyvault/vaults/{vault.name.lower()}"))
+def _is_vault(scope: pulumi.Input[str], vault: KeyVault | VaultRef) -> bool:
+    """Whether a grant's ``scope`` is ``vault``: its id (the same output, or the same text without case), or an id
+    naming it (vault names are unique in Azure: they are the vault's DNS name)."""
+    if scope is vault.resource_id:
+        return True
+    if not isinstance(scope, str):
+        return False
+    named = isinstance(vault.name, str) and scope.lower().endswith(
+        f"/providers/microsoft.keyvault/vaults/{vault.name.lower()}")
+    return named or (isinstance(vault.resource_id, str) and scope.lower() == vault.resource_id.lower())
 
 
 class SecretProviderClass(k8s.apiextensions.CustomResource):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pulumi
 from pulumi_azure_native import managedidentity
@@ -19,13 +20,14 @@ from pulumi_azure_native import managedidentity
 from pilothouse.azure.cluster import AksCluster
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import assign_role
+from pilothouse.contract import PlatformContract
 from pilothouse.errors import InvalidValueError
 from pilothouse.guids import guid
 from pilothouse.kubernetes.names import dns_label, dns_subdomain
 from pilothouse.kubernetes.pod_spec import PullSecretRef
 from pilothouse.kubernetes.service_account import ServiceAccountArgs
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, by_type
 
 #: The audience the token exchange expects in the account's token.
 TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
@@ -66,13 +68,34 @@ class RoleGrant(Checked, prefix="role"):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ClusterIssuer(Checked, prefix="cluster_issuer"):
+    """The OIDC issuer of a cluster another stack owns (the platform's AKS, whose workload identity is always on):
+    what a :class:`WorkloadIdentity` of an app stack trusts; :meth:`of` reads it from the platform contract.
+    Field: ``oidc_issuer_url`` (text or an output of text)."""
+
+    oidc_issuer_url: pulumi.Input[str]
+    #: The platform's clusters run the workload identity webhook (``ClusterSpec.workload_identity``).
+    workload_identity: ClassVar[bool] = True
+
+    @classmethod
+    def of(cls, contract: PlatformContract) -> ClusterIssuer:
+        """The platform cluster's issuer, from its contract (:func:`~pilothouse.contract.read_contract`)."""
+        if not isinstance(contract, PlatformContract):
+            raise InvalidValueError("cluster_issuer.contract", by_type(contract),
+                                    "a PlatformContract (read_contract(...))")
+        return cls(oidc_issuer_url=contract.oidc_issuer_url)
+
+
+@dataclass(frozen=True, kw_only=True)
 class WorkloadIdentityArgs(Checked, prefix="workload_identity"):
     """What a :class:`WorkloadIdentity` needs; checked when declared.
 
     Fields:
         naming: the environment's naming; the identity is named ``id-<workload>-<env>-<region>-<namespace>-<account>``.
         resource_group_name: where the identity lives.
-        cluster: an :class:`AksCluster` with workload identity on (``ClusterSpec.workload_identity``, the default).
+        cluster: an :class:`AksCluster` of this program with workload identity on (``ClusterSpec.workload_identity``,
+            the default), or the :class:`ClusterIssuer` of another stack's (an app stack's ``ClusterIssuer.of(
+            platform)``).
         namespace: the ServiceAccount's namespace (a DNS-1123 label).
         service_account: the ServiceAccount's name (a DNS-1123 subdomain without dots: the identity's and the
             credential's Azure names carry it).
@@ -86,7 +109,7 @@ class WorkloadIdentityArgs(Checked, prefix="workload_identity"):
 
     naming: Naming
     resource_group_name: pulumi.Input[str]
-    cluster: AksCluster
+    cluster: AksCluster | ClusterIssuer
     namespace: str
     service_account: str
     roles: tuple[RoleGrant, ...] = ()
@@ -142,13 +165,14 @@ class WorkloadIdentity(pulumi.ComponentResource):
         super().__init__("pilothouse:azure:WorkloadIdentity", resource_name, None, opts)
         self.args = args
         child = pulumi.ResourceOptions(parent=self)
+        issuer: pulumi.Input[str | None] = args.cluster.oidc_issuer_url
         identity = managedidentity.UserAssignedIdentity(
             resource_name, resource_name_=args.identity_name, resource_group_name=args.resource_group_name,
             location=args.naming.location, tags=args.naming.tags, opts=child)
         managedidentity.FederatedIdentityCredential(
             resource_name, federated_identity_credential_resource_name=args.credential_name,
             resource_name_=args.identity_name, resource_group_name=args.resource_group_name,
-            issuer=args.cluster.oidc_issuer_url.apply(_issuer), subject=args.subject,
+            issuer=pulumi.Output.from_input(issuer).apply(_issuer), subject=args.subject,
             audiences=[TOKEN_EXCHANGE_AUDIENCE], opts=pulumi.ResourceOptions(parent=self, depends_on=[identity]))
         for grant in args.roles:
             assign_role(f"{resource_name}-{grant.label}", scope=grant.scope, principal_id=identity.principal_id,

@@ -11,10 +11,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import upgrades
-from pilothouse.kubernetes.names import dns_subdomain, qualified_name
+from pilothouse.kubernetes import upgrades, validation
+from pilothouse.kubernetes.names import check, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
-from pilothouse.kubernetes.volumes import Volume
+from pilothouse.kubernetes.volumes import Volume, node_path
 from pilothouse.kubernetes.workload import SKIP_AWAIT, NamespaceRef, object_metadata, object_options
 from pilothouse.typed import Checked, checked_arguments
 
@@ -128,7 +128,9 @@ class StorageClassArgs(Checked, prefix="storage_class"):
 
     def __post_init__(self) -> None:
         dns_subdomain("storage_class.name", self.name)
-        qualified_name("storage_class.provisioner", self.provisioner, "a provisioner name")
+        # validateProvisioner: a qualified name once lower-cased.
+        check("storage_class.provisioner", self.provisioner,
+              lambda name: validation.is_qualified_name(validation.go_lower(name)), "a provisioner name")
         # validateParameters (pkg/apis/storage/validation): keys non-empty, at most 512 of them and 256 KiB in all.
         if "" in self.parameters:
             raise InvalidValueError("storage_class.parameters", "", "parameter names that are not empty")
@@ -191,11 +193,14 @@ def claim_spec(field_name: str, size: QuantityInput, access_modes: Sequence[Acce
     """The spec of a claim (a PVC, or a StatefulSet claim template)."""
     if not access_modes:
         raise InvalidValueError(f"{field_name}.access_modes", [], "at least one access mode")
-    if AccessMode.READ_WRITE_ONCE_POD in access_modes and len(access_modes) > 1:
+    if AccessMode.READ_WRITE_ONCE_POD in access_modes and len(set(access_modes)) > 1:
         raise InvalidValueError(f"{field_name}.access_modes", [str(mode) for mode in access_modes],
                                 "ReadWriteOncePod alone: it may not be used with other access modes")
+    storage = byte_quantity(size, f"{field_name}.size")
+    if storage.value <= 0:
+        raise InvalidValueError(f"{field_name}.size", storage.text, "more than zero bytes")
     spec: dict[str, Any] = {"accessModes": [str(mode) for mode in access_modes],
-                            "resources": {"requests": {"storage": str(byte_quantity(size, f"{field_name}.size"))}}}
+                            "resources": {"requests": {"storage": str(storage)}}}
     if isinstance(storage_class, StorageClass):
         unsupported = [str(m) for m in access_modes if m not in storage_class.args.access_modes]
         if unsupported:
@@ -291,8 +296,7 @@ class PersistentVolumeArgs(Checked, prefix="volume"):
 
     def __post_init__(self) -> None:
         dns_subdomain("volume.name", self.name)
-        if not self.host_path.startswith("/"):
-            raise InvalidValueError("volume.host_path", self.host_path, "an absolute path on the node")
+        node_path("volume.host_path", self.host_path)
         byte_quantity(self.size, "volume.size")
 
 

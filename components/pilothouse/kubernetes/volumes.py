@@ -75,11 +75,8 @@ class Volume(Checked, prefix="volume"):
     @classmethod
     @checked_arguments("volume")
     def host_path(cls, name: str, path: str, type_: HostPathType = HostPathType.UNSET) -> Volume:
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise InvalidValueError("volume.path", path, "an absolute path on the node")
-        if ".." in path.split("/"):  # validatePathNoBacksteps
-            raise InvalidValueError("volume.path", path, "a path without '..' (the API server refuses backsteps)")
-        spec = {"path": path} | ({"type": str(type_)} if type_ is not HostPathType.UNSET else {})
+        spec = {"path": node_path("volume.path", path)} | (
+            {"type": str(type_)} if type_ is not HostPathType.UNSET else {})
         return cls(name, {"hostPath": spec})
 
     @classmethod
@@ -151,6 +148,18 @@ def linux_path(field: str, path: object) -> object:
     return path
 
 
+def node_path(field: str, path: object) -> str:
+    """``path`` if it is a path on a node a ``hostPath`` may name: absolute, without NUL, without a ``..`` element
+    (``validateHostPathVolumeSource``).
+
+    Raises:
+        InvalidValueError: naming ``field``.
+    """
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise InvalidValueError(field, path, "an absolute path on the node")
+    return check(field, linux_path(field, path), validation.is_path_without_backsteps, "an absolute path on the node")
+
+
 def _key_to_paths(items: Mapping[str, str]) -> list[dict[str, str]]:
     """``items`` of a ConfigMap or Secret volume, checked as ``validateKeyToPath`` checks them."""
     return [{"key": check(f"volume.items[{key!r}]", key, validation.is_config_map_key, "a data key"),
@@ -171,8 +180,7 @@ class Mount(Checked, prefix="mount"):
     def __post_init__(self) -> None:
         if not isinstance(self.path, str) or not self.path.startswith("/"):
             raise InvalidValueError("mount.path", self.path, "an absolute path in the container")
-        check("mount.path", linux_path("mount.path", self.path), validation.is_path_without_backsteps,
-              "an absolute path in the container")
+        linux_path("mount.path", self.path)
         if self.sub_path is not None:
             check("mount.sub_path", linux_path("mount.sub_path", self.sub_path), validation.is_local_descending_path,
                   "a relative path inside the volume")

@@ -81,7 +81,10 @@ PLATFORM_OUTPUTS: Mapping[str, Any] = {
     "kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform", "resourceGroupName": "rg-platform",
     "registryLoginServer": "crplatform.azurecr.io", "oidcIssuerUrl": "https://oidc.example.invalid/platform/",
     "ingressClass": "traefik", "ingressNamespace": "ingress", "monitoringNamespace": "monitoring",
-    "keyVaultUri": "https://kv-platform.vault.azure.net/",
+    "keyVaultUri": "https://kv-platform.vault.azure.net/", "keyVaultName": "kv-platform",
+    "keyVaultId": ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-platform/providers/"
+                   "Microsoft.KeyVault/vaults/kv-platform"),
+    "tenantId": "00000000-0000-0000-0000-000000000001",
     "webImage": f"crplatform.azurecr.io/shop/web@sha256:{'0' * 64}"}
 
 

@@ -314,7 +314,7 @@ def test_edge_inputs_from_the_adversarial_trial(build: Any, message: str | None)
      "'MyValue',  or 'my_value',  or '12345', regex used for validation is "
      "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"),
     (lambda: Volume.host_path("logs", "/var/../etc"),
-     "volume.path: got '/var/../etc'; expected a path without '..' (the API server refuses backsteps)"),
+     "volume.path: got '/var/../etc'; expected an absolute path on the node: must not contain '..'"),
     (lambda: Probe.http("/", 8080, headers={"bad header:": "x"}),
      "probe.headers['bad header:']: got 'bad header:'; expected an HTTP header name: a valid HTTP header must consist "
      "of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"),
@@ -584,8 +584,10 @@ def test_an_empty_toleration_key_without_a_value_tolerates_every_taint() -> None
 
 
 @pytest.mark.parametrize(("build", "message"), [
-    (lambda: Mount(Volume.empty_dir("data"), "/var/../etc"),
-     "mount.path: got '/var/../etc'; expected an absolute path in the container: must not contain '..'"),
+    (lambda: Volume.host_path("logs", "/var/log\x00"), "volume.path: got '/var/log\\x00'; expected a path without NUL "
+                                                     "characters"),
+    (lambda: PersistentVolumeClaimArgs(name="data", namespace="shop", size="0Gi"),
+     "claim.size: got '0Gi'; expected more than zero bytes"),
     (lambda: Mount(Volume.empty_dir("data"), "/data\x00x"),
      "mount.path: got '/data\\x00x'; expected a path without NUL characters"),
     (lambda: Mount(Volume.empty_dir("data"), "/data", sub_path="a\x00b"),
@@ -614,7 +616,12 @@ def test_paths_claims_and_classes_the_api_server_or_the_runtime_refuse_are_refus
 
 
 def test_the_largest_paths_and_class_parameters_kubernetes_takes_are_accepted() -> None:
-    Mount(Volume.empty_dir("data"), "/data/..x/x..", sub_path="a/..b")
+    """What the API-server oracle showed taken: a mount path with '..' (only host paths refuse backsteps), a
+    provisioner in upper case (lower-cased first), ReadWriteOncePod repeated."""
+    Mount(Volume.empty_dir("data"), "/data/../x", sub_path="a/..b")
+    StorageClassArgs(name="fast", provisioner="Disk.CSI.Azure.com")
+    PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi", access_modes=(
+        AccessMode.READ_WRITE_ONCE_POD, AccessMode.READ_WRITE_ONCE_POD))
     Container(name="app", image="nginx:1.27", working_dir="/srv/app")
     StorageClassArgs(name="fast", provisioner="disk.csi.azure.com",
                      parameters={"skuName": "x" * (262144 - len("skuName"))})

@@ -99,6 +99,20 @@ def describe(hint: Any) -> str:
     return f"{origin.__name__}[{inner}]"
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
+@functools.cache
+def _tuple_fields(cls: type) -> frozenset[str]:
+    """The fields of ``cls`` annotated with a tuple and nothing that takes text."""
+    def tuple_only(hint: Any) -> bool:
+        options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+        return all(typing.get_origin(option) is tuple or option is types.NoneType for option in options)
+    return frozenset(name for name, hint in field_types(cls) if tuple_only(hint))
+
+
 def _field_name(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
@@ -218,8 +232,10 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
     for name, hint in field_types(cls):
         value = _as_tuple(getattr(obj, name), hint)
         if not _fits(value, hint):
+            example = ("" if not isinstance(value, str) or name not in _tuple_fields(cls) or name in secrets
+                       else f": a tuple, such as ({value!r},)")
             raise InvalidValueError(_field_name(prefix, name), _shown(value, name in secrets),
-                                    f"a value of type {describe(hint)}")
+                                    f"a value of type {describe(hint)}{example}")
         if _unencodable(value):
             raise InvalidValueError(_field_name(prefix, name), NOT_SHOWN if name in secrets else value,
                                     "text that is valid Unicode (no lone surrogates: the API server takes UTF-8)")
@@ -250,8 +266,11 @@ class Checked:
             coerce_choices(self, prefix)
             # An output where an object belongs (a stack reference's value for a KeyVault) would not fail the own
             # checks: they would read its attributes as lifted outputs, which fail later inside the engine with
-            # no field named. With an output among the fields, the types come first.
-            types_first = any(isinstance(getattr(self, f.name), pulumi.Output) for f in dataclasses.fields(self))
+            # no field named; text where a tuple belongs (("a") for ("a",)) would be checked character by
+            # character. With either among the fields, the types come first.
+            kind: type = type(self)
+            types_first = any(isinstance(getattr(self, name), pulumi.Output) or (
+                isinstance(getattr(self, name), str) and name in _tuple_fields(kind)) for name in _field_names(kind))
             if types_first:
                 check_fields(self, prefix, hidden)
             try:

@@ -269,3 +269,11 @@ def test_an_output_where_an_object_belongs_is_refused_before_the_own_checks_read
         engine.run(program, stack="dev")
     assert str(error.value) == ("secret_provider_class.vault: got an Output; expected a value of type KeyVault | "
                                 "VaultRef")
+
+
+def test_text_where_a_tuple_belongs_is_refused_before_the_own_checks_read_it_by_character() -> None:
+    """``ports="http"`` for ``("http",)`` (as ``secrets="db-password"`` was read: "got 's'; each secret once")."""
+    with pytest.raises(InvalidValueError) as error:
+        Container(name="app", image="nginx:1.27", ports="http")  # type: ignore[arg-type]
+    assert str(error.value) == ("container.ports: got 'http'; expected a value of type tuple[Port, ...]: a tuple, "
+                                "such as ('http',)")

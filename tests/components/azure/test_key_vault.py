@@ -318,7 +318,8 @@ _WRITTEN = ("an IPv4 address such as '20.30.40.50' or network address in CIDR no
                                         "once (an address alone is its /32)"),
     (tuple(f"20.30.{i // 256}.{i % 256}" for i in range(1001)),
      "key_vault.allowed_ip_ranges: got '1001 ranges'; expected at most 1000 ranges (Key Vault's IPv4 rules)"),
-    ("20.30.40.50", "key_vault.allowed_ip_ranges: got '20.30.40.50'; expected a value of type tuple[str, ...]"),
+    ("20.30.40.50", "key_vault.allowed_ip_ranges: got '20.30.40.50'; expected a value of type tuple[str, ...]: a "
+                    "tuple, such as ('20.30.40.50',)"),
 ])
 def test_allowed_ip_ranges_are_public_ipv4_ranges_each_once(ranges: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

@@ -136,8 +136,8 @@ def test_an_account_of_another_namespace_is_refused() -> None:
 def test_a_pull_secret_name_where_a_tuple_is_meant_is_refused() -> None:
     with pytest.raises(InvalidValueError) as error:
         PodSpec(containers=(APP,), image_pull_secrets="acr-pull")  # type: ignore[arg-type]
-    assert str(error.value) == ("pod.image_pull_secrets: got 'acr-pull'; expected a tuple of Secrets or Secret names, "
-                                "such as ('acr-pull',)")
+    assert str(error.value) == ("pod.image_pull_secrets: got 'acr-pull'; expected a value of type "
+                                "tuple[PullSecretRef | str, ...]: a tuple, such as ('acr-pull',)")
 
 
 def test_the_client_id_counts_in_the_annotation_size() -> None:

@@ -13,7 +13,7 @@ from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.service_monitor import Scraping
 from pilothouse.kubernetes.traffic import TrafficPeer
-from pilothouse.kubernetes.workload import NamespaceRef, admit, pod_labels, with_reference_labels
+from pilothouse.kubernetes.workload import NamespaceRef, pod_labels, with_reference_labels
 
 
 class ExposableArgs(Protocol):
@@ -39,14 +39,13 @@ class Exposable(TrafficPeer):
     mixed into the resource class that registers it."""
 
     def _admit_pods(self, resource_name: str, args: ExposableArgs) -> None:
-        """Count the pods against the namespace's quota before anything is registered."""
-        admit(args.namespace, args.demand())
+        """Declare the pods to the namespace (selectors apart, quota) before anything is registered."""
         labels = with_reference_labels(pod_labels(args.selector, args.labels), args.pod)
         field = type(args).field_prefix  # deployment, stateful_set, daemon_set: the kind, in snake case
         kind = "".join(word.capitalize() for word in field.split("_"))
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind=kind, name=args.name, selector=args.selector, labels=labels, selector_field=f"{field}.selector",
-            labels_field=f"{field}.labels"), args.pod)
+            labels_field=f"{field}.labels"), args.pod, args.demand())
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

@@ -20,7 +20,6 @@ from pilothouse.kubernetes.traffic import TrafficPeer
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
-    admit,
     check_admitted,
     object_metadata,
     object_options,
@@ -118,7 +117,6 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
     """A one-off run. A Job's pod template cannot change: any change to it runs a new Job."""
 
     def __init__(self, resource_name: str, args: JobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
         # The Job controller's defaulting adds both name labels to the pods (the legacy one for old selectors).
@@ -127,7 +125,7 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind="Job", name=args.name, selector={JOB_NAME_LABEL: args.name}, labels=carried,
             selector_field="job.job.labels", labels_field="job.job.labels", remedy="another name for one of them"),
-            args.job.pod)
+            args.job.pod, args.demand())
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}
@@ -216,7 +214,6 @@ class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
     """Runs its Job on a schedule."""
 
     def __init__(self, resource_name: str, args: CronJobArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, args.demand())
         self.args = args
         self.name = args.name
         # Each run's Job has a new name: its pods carry a stable ``app`` label instead (that of job.labels if set).
@@ -224,7 +221,7 @@ class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
         carried = with_reference_labels({**selector, **args.job.labels}, args.job.pod)
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind="CronJob", name=args.name, selector=selector, labels=carried, selector_field="cron_job.job.labels",
-            labels_field="cron_job.job.labels"), args.job.pod)
+            labels_field="cron_job.job.labels"), args.job.pod, args.demand())
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(selector)}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),

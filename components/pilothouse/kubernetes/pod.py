@@ -14,7 +14,6 @@ from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.workload import (
     NamespaceRef,
-    admit,
     check_admitted,
     declare,
     object_metadata,
@@ -62,10 +61,9 @@ class Pod(k8s.core.v1.Pod):
     """One pod, scheduled once; prefer a Deployment, Job or StatefulSet."""
 
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        admit(args.namespace, args.demand())
         carried = with_reference_labels(args.labels, args.pod)
         declare(args.namespace, DeclaredPods(kind="Pod", name=args.name, selector=None, labels=carried,
-                                                   selector_field="pod.labels", labels_field="pod.labels"))
+                                             selector_field="pod.labels", labels_field="pod.labels"), args.demand())
         self.args = args
         self.name = args.name
         metadata = object_metadata(args.name, args.namespace, carried, args.annotations)

@@ -50,8 +50,8 @@ class PodRegistry:
         self.namespace = namespace
         self._declared: list[DeclaredPods] = []
 
-    def declare(self, pods: DeclaredPods) -> None:
-        """Record ``pods``, unless its selector picks the pods of a workload declared before, or theirs its pods.
+    def check(self, pods: DeclaredPods) -> None:
+        """Refuse ``pods`` when its selector picks the pods of a workload declared before, or theirs its pods.
 
         Raises:
             InvalidValueError: naming ``pods.selector_field`` (it picks another workload's pods) or
@@ -68,4 +68,7 @@ class PodRegistry:
                     pods.labels_field, pods.labels,
                     f"pod labels that the selector of {other} in namespace '{self.namespace}' does not pick: each "
                     f"workload's pods need labels of their own, such as {pods.remedy}")
+
+    def add(self, pods: DeclaredPods) -> None:
+        r"""Record ``pods`` (:meth:`check`\ ed), declared in the namespace."""
         self._declared.append(pods)

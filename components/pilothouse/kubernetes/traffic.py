@@ -16,6 +16,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Port
+from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.selection import DeclaredPods
 from pilothouse.kubernetes.workload import NamespaceRef, declare, namespace_name
 from pilothouse.typed import by_type
@@ -33,11 +34,13 @@ class TrafficPeer(pulumi.Resource):
     selector: dict[str, str]
     pod: PodSpec
 
-    def _peer(self, resource_name: str, namespace: NamespaceRef, pods: DeclaredPods, pod: PodSpec) -> None:
-        """What the workload's constructor records before registering it: its names, namespace and pods (declared
-        in the namespace's registry, which refuses pods another workload's selector picks)."""
+    def _peer(self, resource_name: str, namespace: NamespaceRef, pods: DeclaredPods, pod: PodSpec,
+              demand: PodDemand) -> None:
+        """What the workload's constructor records before registering it: its names, namespace and pods, declared
+        to the namespace (:func:`~pilothouse.kubernetes.workload.declare`: no overlap with another workload's pods,
+        ``demand`` within the quota)."""
         assert pods.selector is not None  # a workload is picked by its selector; only bare pods have none
-        declare(namespace, pods)
+        declare(namespace, pods, demand)
         name, selector = pods.name, pods.selector
         self.resource_name, self.workload_name, self.namespace = resource_name, name, namespace
         #: Its Kubernetes kind: a Job may share a Deployment's name, never its rules' names.

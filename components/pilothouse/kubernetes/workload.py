@@ -89,10 +89,14 @@ def admit(namespace: NamespaceRef, demand: PodDemand) -> None:
         namespace.account.admit(demand)
 
 
-def declare(namespace: NamespaceRef, pods: DeclaredPods) -> None:
-    """Record ``pods`` in the namespace's registry, when the namespace is one of ours (:class:`PodRegistry`)."""
+def declare(namespace: NamespaceRef, pods: DeclaredPods, demand: PodDemand) -> None:
+    """Declare a workload's pods to its namespace, when the namespace is one of ours: refused when they and another
+    workload's pick each other (:class:`PodRegistry`) or when ``demand`` does not fit the quota
+    (:class:`QuotaAccount`); recorded and counted only when both hold, so a refused workload leaves no trace."""
     if isinstance(namespace, Namespace):
-        namespace.pods.declare(pods)
+        namespace.pods.check(pods)
+        namespace.account.admit(demand)
+        namespace.pods.add(pods)
 
 
 def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],

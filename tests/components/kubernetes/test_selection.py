@@ -14,6 +14,7 @@ from pilothouse.kubernetes.job import CronJob, CronJobArgs, Job, JobArgs, JobSpe
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.pod import Pod, PodArgs
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
+from pilothouse.kubernetes.quota import Quota
 from pilothouse.kubernetes.stateful_set import StatefulSet, StatefulSetArgs
 from pilothouse.offline import engine
 
@@ -106,3 +107,16 @@ def test_two_jobs_of_one_name_are_told_to_take_another() -> None:
         "job.job.labels: got {'batch.kubernetes.io/job-name': 'migrate'}; expected a selector that picks no pods of "
         "Job 'migrate' in namespace 'shop': each workload's pods need labels of their own, such as another name for "
         "one of them")
+
+
+def test_a_refused_workload_leaves_no_trace_in_the_quota() -> None:
+    """Checked first, counted and recorded only when both checks hold: a program that catches the error goes on with
+    the quota it had."""
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(pods=4)))
+        deployment("web")(shop)
+        with pytest.raises(InvalidValueError):
+            Deployment("web-2", DeploymentArgs(name="web-2", namespace=shop, pod=POD, selector={"app": "web"}))
+        deployment("api")(shop)  # one pod and one surge pod each: web and api fill the quota of 4
+
+    assert len(engine.run(program, stack="test").of_type("kubernetes:apps/v1:Deployment")) == 2

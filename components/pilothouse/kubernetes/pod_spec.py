@@ -18,8 +18,9 @@ from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.typed import Checked
 
-#: ``supportedDNSPolicies`` of the API server.
-DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+#: ``supportedDNSPolicies`` of the API server but ``None``, which it refuses without a ``dnsConfig`` ("must provide
+#: `dnsConfig` when `dnsPolicy` is None"), and a PodSpec sets none.
+DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default")
 #: The Secret type an image pull secret must have (the kubelet reads its ``.dockerconfigjson``).
 PULL_SECRET_TYPE = "kubernetes.io/dockerconfigjson"
 
@@ -160,6 +161,7 @@ class PodSpec(Checked, prefix="pod"):
         non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds)
         if self.dns_policy not in (None, *DNS_POLICIES):
             raise InvalidValueError("pod.dns_policy", self.dns_policy, f"one of {', '.join(DNS_POLICIES)}")
+        self._check_ports_across_containers()
         volumes = self.all_volumes()  # conflicting volume definitions fail here, at construction
         for container in (*self.init_containers, *self.containers):
             for name, value in container.env.items():
@@ -168,6 +170,27 @@ class PodSpec(Checked, prefix="pod"):
                     raise InvalidValueError(f"pod.containers[{container.name!r}].env[{name!r}]", needed.name,
                                             f"a pod that mounts volume '{needed.name}': the Secret behind the value "
                                             "exists only while a pod mounts it (Secrets Store CSI driver)")
+
+    def _check_ports_across_containers(self) -> None:
+        """No port number and protocol, nor port name, declared by two containers of the pod: the API server warns
+        ("duplicate port definition", "duplicate port name ... services and probes that select ports by name will
+        use" the first; ``pkg/api/pod/warnings.go``). One container's own duplicates its own check refuses."""
+        numbers: dict[tuple[int, str], str] = {}
+        names: dict[str, str] = {}
+        for container in (*self.init_containers, *self.containers):
+            field = f"pod.containers[{container.name!r}].ports"
+            for port in container.ports:
+                key = (port.number, str(port.protocol))
+                if numbers.get(key, container.name) != container.name:
+                    raise InvalidValueError(field, f"{port.number}/{port.protocol}",
+                                            f"a port number and protocol that no other container declares (container "
+                                            f"'{numbers[key]}' does)")
+                if port.name and names.get(port.name, container.name) != container.name:
+                    raise InvalidValueError(field, port.name, f"a port name that no other container declares "
+                                                              f"(container '{names[port.name]}' does)")
+                numbers.setdefault(key, container.name)
+                if port.name:
+                    names.setdefault(port.name, container.name)
 
     def check_namespace(self, workload: str, namespace: str) -> None:
         """Refuse a ServiceAccount or image pull Secret of this program in another namespace than ``namespace``,

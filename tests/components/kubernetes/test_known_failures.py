@@ -37,6 +37,7 @@ from pilothouse.kubernetes import (
     PodSpec,
     Port,
     Probe,
+    Protocol,
     Quantity,
     Quota,
     Recreate,
@@ -323,7 +324,7 @@ def test_edge_inputs_from_the_adversarial_trial(build: Any, message: str | None)
     (lambda: PodSpec(containers=(WEB,), fs_group=2**31), "pod.fs_group: got 2147483648; expected a group id from 0 "
                                                           "to 2147483647"),
     (lambda: PodSpec(containers=(WEB,), dns_policy="Bogus"),
-     "pod.dns_policy: got 'Bogus'; expected one of ClusterFirstWithHostNet, ClusterFirst, Default, None"),
+     "pod.dns_policy: got 'Bogus'; expected one of ClusterFirstWithHostNet, ClusterFirst, Default"),
     (lambda: PodSpec(containers=(WEB,), termination_grace_period_seconds=-5),
      "pod.termination_grace_period_seconds: got -5; expected an integer from 0 to 2147483647"),
     (lambda: Timing(timeout_seconds=2**31), "probe.timeout_seconds: got 2147483648; expected an integer from 1 to "
@@ -627,3 +628,26 @@ def test_the_largest_paths_and_class_parameters_kubernetes_takes_are_accepted() 
                      parameters={"skuName": "x" * (262144 - len("skuName"))})
     PersistentVolumeClaimArgs(name="data", namespace="shop", size="1Gi",
                               access_modes=(AccessMode.READ_WRITE_ONCE, AccessMode.READ_ONLY_MANY))
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: PodSpec(containers=(Container(name="a", image="nginx:1.27", ports=(Port(80, "web"),)),
+                                 Container(name="b", image="nginx:1.27", ports=(Port(80, "proxy"),)))),
+     "pod.containers['b'].ports: got '80/TCP'; expected a port number and protocol that no other container declares "
+     "(container 'a' does)"),
+    (lambda: PodSpec(containers=(Container(name="a", image="nginx:1.27", ports=(Port(80, "web"),)),
+                                 Container(name="b", image="nginx:1.27", ports=(Port(81, "web"),)))),
+     "pod.containers['b'].ports: got 'web'; expected a port name that no other container declares (container 'a' "
+     "does)"),
+    (lambda: PodSpec(containers=(Container(name="a", image="nginx:1.27"),), dns_policy="None"),
+     "pod.dns_policy: got 'None'; expected one of ClusterFirstWithHostNet, ClusterFirst, Default"),
+])
+def test_pods_the_api_server_refuses_or_warns_about_are_refused(build: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_one_port_number_over_two_protocols_in_two_containers_is_accepted() -> None:
+    PodSpec(containers=(Container(name="a", image="dns:1", ports=(Port(53, "dns-udp", Protocol.UDP),)),
+                        Container(name="b", image="dns:1", ports=(Port(53, "dns-tcp"),))))

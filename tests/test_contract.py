@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pytest
 
 from pilothouse.azure.key_vault import VaultRef
 from pilothouse.azure.naming import Naming
 from pilothouse.azure.roles import KEY_VAULT_SECRETS_USER
-from pilothouse.azure.secret_provider_class import SecretProviderClass, SecretProviderClassArgs
+from pilothouse.azure.secret_provider_class import SecretProviderClass, SecretProviderClassArgs, _is_vault
 from pilothouse.azure.workload_identity import ClusterIssuer, RoleGrant, WorkloadIdentity, WorkloadIdentityArgs
 from pilothouse.contract import CONTRACT, SECRET_OUTPUTS, export_contract, read_contract
 from pilothouse.errors import InvalidValueError
@@ -18,6 +20,7 @@ from pilothouse.offline.engine import SECRET
 from pilothouse.testing import PLATFORM_OUTPUTS, manifest, run
 
 VALUES = {key: f"{key}-value" for key in CONTRACT}
+TENANT = "00000000-0000-0000-0000-000000000001"
 
 
 def test_the_contract_names_every_output_an_app_stack_needs() -> None:
@@ -124,3 +127,43 @@ def test_the_contract_readers_take_only_a_contract() -> None:
         with pytest.raises(InvalidValueError) as error:
             reader("org/platform/dev")  # type: ignore[arg-type]
         assert str(error.value) == f"{field}: got a str; expected a PlatformContract (read_contract(...))"
+
+
+VAULT_ID = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-platform/providers/"
+            "Microsoft.KeyVault/vaults/kv-platform")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: VaultRef(name="", resource_id=VAULT_ID, tenant_id=TENANT),
+     "vault.name: got ''; expected a valid key vault name: 3-24 letters, digits and single '-', starting with a "
+     "letter and ending alphanumeric"),
+    (lambda: VaultRef(name="kv-platform", resource_id=VAULT_ID, tenant_id="not a tenant"),
+     "vault.tenant_id: got 'not a tenant'; expected an Entra ID tenant id: a GUID written 8-4-4-4-12 hexadecimal "
+     "digits"),
+    (lambda: VaultRef(name="kv-platform", resource_id=VAULT_ID.replace("KeyVault/vaults", "Storage/storageAccounts"),
+                      tenant_id=TENANT),
+     "vault.resource_id: got '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-platform/"
+     "providers/Microsoft.Storage/storageAccounts/kv-platform'; expected a Key Vault's id (/subscriptions/<GUID>/"
+     "resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>)"),
+    (lambda: VaultRef(name="kv-other", resource_id=VAULT_ID, tenant_id=TENANT),
+     f"vault.resource_id: got '{VAULT_ID}'; expected the id of vault 'kv-other' (the vault's name)"),
+    (lambda: ClusterIssuer(oidc_issuer_url=""),
+     "cluster_issuer.oidc_issuer_url: got ''; expected the cluster's OIDC issuer, an https URL such as "
+     "'https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/'"),
+    (lambda: ClusterIssuer(oidc_issuer_url="http://issuer.example.com/"),
+     "cluster_issuer.oidc_issuer_url: got 'http://issuer.example.com/'; expected the cluster's OIDC issuer, an https "
+     "URL such as 'https://<region>.oic.prod-aks.azure.com/<tenant>/<guid>/'"),
+])
+def test_references_to_the_platform_known_as_text_are_checked_when_declared(build: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_a_vault_named_by_text_is_granted_only_by_its_own_id() -> None:
+    vault = VaultRef(name="kv-platform", resource_id=VAULT_ID, tenant_id=TENANT)
+    extension = VAULT_ID.replace("/providers/Microsoft.KeyVault", "/providers/Microsoft.Storage/storageAccounts/st"
+                                                                  "/providers/Microsoft.KeyVault")
+    assert _is_vault(VAULT_ID.upper().replace("KV-PLATFORM", "kv-platform"), vault)
+    assert not _is_vault(extension, vault)
+    assert not _is_vault(VAULT_ID.replace("kv-platform", "kv-other"), vault)

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, keyvault, network, privatedns
 
-from pilothouse.azure.naming import Naming, ResourceKind
+from pilothouse.azure.naming import Naming, ResourceKind, check_name
 from pilothouse.azure.network_plan import parse_cidr
 from pilothouse.contract import PlatformContract
 from pilothouse.errors import InvalidValueError
+from pilothouse.guids import guid
 from pilothouse.typed import NOT_SHOWN, Checked, by_type
 
 #: A Key Vault object's name (secrets, keys, certificates: 1-127 letters, digits and '-').
 _OBJECT_NAME = re.compile(r"[0-9a-zA-Z-]{1,127}", re.ASCII)
-_VNET_ID_PATTERN = (r"/subscriptions/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/resourceGroups/[-\w.()]+"
+_VNET_ID_PATTERN = (r"/subscriptions/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/resourceGroups/(?!\.{1,2}/)[-\w.()]+"
                     r"/providers/Microsoft\.Network/virtualNetworks/[-\w.]+")
 #: A virtual network's resource id (a private endpoint's DNS zone is linked to one).
 _VNET_ID = re.compile(_VNET_ID_PATTERN, re.ASCII | re.IGNORECASE)
@@ -34,9 +35,17 @@ _SUBNET_ID = re.compile(_VNET_ID_PATTERN + r"/subnets/[-\w.]+", re.ASCII | re.IG
 _VNET_ID_FORM = "/subscriptions/<GUID>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>"
 _SUBNET_ID_ALLOWED = f"a subnet's id ({_VNET_ID_FORM}/subnets/<subnet>)"
 _IP_RULE = "a public IPv4 address or CIDR range such as '20.30.40.50' or '20.30.40.0/24'"
-#: RFC 1918's private ranges, which no IP rule may hold (network-security). ``is_global`` alone refuses a range
-#: inside a private or reserved block, not one around it (``0.0.0.0/0``).
-_RFC1918 = tuple(map(ipaddress.IPv4Network, ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")))
+#: Blocks no public address is in: RFC 1918's private ranges, which no IP rule may hold (network-security), and
+#: the other special-purpose blocks of RFC 6890 (loopback, link-local, shared, documentation, benchmarking,
+#: multicast, reserved). ``is_global`` alone refuses a range inside one, not one around it (``0.0.0.0/0``).
+_NOT_PUBLIC = tuple(map(ipaddress.IPv4Network, (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+    "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4",
+    "240.0.0.0/4")))
+#: A Key Vault's resource id, its name captured (a role grant's scope names a vault by it).
+VAULT_ID = re.compile(r"/subscriptions/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/resourceGroups/(?!\.{1,2}$)"
+                       r"[-\w.()]+/providers/Microsoft\.KeyVault/vaults/(?P<name>[-a-zA-Z0-9]+)",
+                       re.ASCII | re.IGNORECASE)
 #: Days a deleted vault or secret stays recoverable (soft delete; Azure's default and maximum).
 SOFT_DELETE_DAYS = 90
 #: The most virtual network rules and IPv4 rules a vault's firewall holds (network-security: 200 and 1000).
@@ -61,7 +70,8 @@ def _ip_rule(field: str, value: object) -> ipaddress.IPv4Network:
     """One IP rule: a public IPv4 address or range, written as Azure reads it (network-security: IPv4 only, no
     private range)."""
     if not isinstance(value, str):
-        raise InvalidValueError(field, value, f"text: {_IP_RULE}")
+        raise InvalidValueError(field, value if value is None or isinstance(value, int) else by_type(value),
+                                f"text: {_IP_RULE}")
     try:
         holding = ipaddress.ip_network(value, strict=False)
     except ValueError:
@@ -73,7 +83,7 @@ def _ip_rule(field: str, value: object) -> ipaddress.IPv4Network:
         raise InvalidValueError(field, value, f"a range without host bits set: '{holding}' (the /{prefix} that "
                                               f"holds {address})")
     network = parse_cidr(field, value, address=True)
-    if not network.is_global or any(network.overlaps(private) for private in _RFC1918):
+    if not network.is_global or any(network.overlaps(block) for block in _NOT_PUBLIC):
         raise InvalidValueError(field, value, f"{_IP_RULE}: Key Vault's IP rules take only public addresses, and "
                                               "this one is or holds private (RFC 1918) or reserved ones")
     return network
@@ -92,10 +102,11 @@ def check_network_access(allowed_subnet_ids: Sequence[pulumi.Input[str]], allowe
     Raises:
         InvalidValueError: naming ``key_vault.allowed_subnet_ids``, ``key_vault.allowed_ip_ranges`` (too many),
             ``key_vault.allowed_ip_ranges[<index>]`` or ``key_vault.private_endpoint``.
-        TypeError: a field that is not a tuple (:class:`~pilothouse.typed.Checked` names the type it takes).
     """
-    if not isinstance(allowed_subnet_ids, tuple | list) or not isinstance(allowed_ip_ranges, tuple | list):
-        raise TypeError("allowed_subnet_ids and allowed_ip_ranges are tuples")
+    for field, given in (("allowed_subnet_ids", allowed_subnet_ids), ("allowed_ip_ranges", allowed_ip_ranges)):
+        if not isinstance(given, tuple | list):
+            raise InvalidValueError(f"key_vault.{field}", given if given is None or isinstance(given, str)
+                                    else by_type(given), "a tuple")
     if len(allowed_subnet_ids) > MAX_VIRTUAL_NETWORK_RULES:
         raise InvalidValueError("key_vault.allowed_subnet_ids", f"{len(allowed_subnet_ids)} subnets",
                                 f"at most {MAX_VIRTUAL_NETWORK_RULES} subnets (Key Vault's virtual network rules)")
@@ -203,6 +214,21 @@ class VaultRef(Checked, prefix="vault"):
     name: pulumi.Input[str]
     resource_id: pulumi.Input[str]
     tenant_id: pulumi.Input[str]
+
+    def __post_init__(self) -> None:
+        # Values known as text are checked here; outputs (the contract's) are the platform's own exports.
+        if isinstance(self.name, str):
+            check_name(ResourceKind.KEY_VAULT, self.name, "vault.name")
+        if isinstance(self.tenant_id, str):
+            guid("vault.tenant_id", self.tenant_id, "an Entra ID tenant id")
+        if isinstance(self.resource_id, str):
+            match = VAULT_ID.fullmatch(self.resource_id)
+            if match is None:
+                raise InvalidValueError("vault.resource_id", self.resource_id, "a Key Vault's id (/subscriptions/"
+                                        "<GUID>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>)")
+            if isinstance(self.name, str) and match["name"].lower() != self.name.lower():
+                raise InvalidValueError("vault.resource_id", self.resource_id, f"the id of vault '{self.name}' (the "
+                                                                               "vault's name)")
 
     @classmethod
     def of(cls, contract: PlatformContract) -> VaultRef:

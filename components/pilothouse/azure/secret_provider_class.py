@@ -16,7 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from pilothouse.azure.key_vault import KeyVault, VaultRef, secret_name
+from pilothouse.azure.key_vault import VAULT_ID, KeyVault, VaultRef, secret_name
 from pilothouse.azure.roles import KEY_VAULT_SECRET_READERS
 from pilothouse.azure.workload_identity import WorkloadIdentity
 from pilothouse.errors import InvalidValueError
@@ -98,11 +98,8 @@ def _is_vault(scope: pulumi.Input[str], vault: KeyVault | VaultRef) -> bool:
     naming it (vault names are unique in Azure: they are the vault's DNS name)."""
     if scope is vault.resource_id:
         return True
-    if not isinstance(scope, str):
-        return False
-    named = isinstance(vault.name, str) and scope.lower().endswith(
-        f"/providers/microsoft.keyvault/vaults/{vault.name.lower()}")
-    return named or (isinstance(vault.resource_id, str) and scope.lower() == vault.resource_id.lower())
+    match = VAULT_ID.fullmatch(scope) if isinstance(scope, str) else None
+    return match is not None and isinstance(vault.name, str) and match["name"].lower() == vault.name.lower()
 
 
 class SecretProviderClass(k8s.apiextensions.CustomResource):

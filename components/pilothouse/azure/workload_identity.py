@@ -77,6 +77,14 @@ class ClusterIssuer(Checked, prefix="cluster_issuer"):
     #: The platform's clusters run the workload identity webhook (``ClusterSpec.workload_identity``).
     workload_identity: ClassVar[bool] = True
 
+    def __post_init__(self) -> None:
+        # Entra ID trusts an issuer by its https URL; text known now is checked now (the contract's is an output).
+        url = self.oidc_issuer_url
+        if isinstance(url, str) and not re.fullmatch(r"https://[^\s/?#]+(/[^\s?#]*)?", url, re.ASCII):
+            raise InvalidValueError("cluster_issuer.oidc_issuer_url", url, "the cluster's OIDC issuer, an https URL "
+                                                                          "such as 'https://<region>.oic.prod-aks."
+                                                                          "azure.com/<tenant>/<guid>/'")
+
     @classmethod
     def of(cls, contract: PlatformContract) -> ClusterIssuer:
         """The platform cluster's issuer, from its contract (:func:`~pilothouse.contract.read_contract`)."""

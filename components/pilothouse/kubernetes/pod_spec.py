@@ -172,25 +172,24 @@ class PodSpec(Checked, prefix="pod"):
                                             "exists only while a pod mounts it (Secrets Store CSI driver)")
 
     def _check_ports_across_containers(self) -> None:
-        """No port number and protocol, nor port name, declared by two containers of the pod: the API server warns
-        ("duplicate port definition", "duplicate port name ... services and probes that select ports by name will
-        use" the first; ``pkg/api/pod/warnings.go``). One container's own duplicates its own check refuses."""
+        """No port number and protocol, nor port name, declared by two containers of the pod, init containers
+        included: the API server warns ("duplicate port definition", "duplicate port name ... services and probes
+        that select ports by name will use" the first; ``pkg/api/pod/warnings.go``). One container's own duplicates
+        its own check refuses."""
         numbers: dict[tuple[int, str], str] = {}
         names: dict[str, str] = {}
-        for container in (*self.init_containers, *self.containers):
-            field = f"pod.containers[{container.name!r}].ports"
-            for port in container.ports:
-                key = (port.number, str(port.protocol))
-                if numbers.get(key, container.name) != container.name:
-                    raise InvalidValueError(field, f"{port.number}/{port.protocol}",
-                                            f"a port number and protocol that no other container declares (container "
-                                            f"'{numbers[key]}' does)")
-                if port.name and names.get(port.name, container.name) != container.name:
-                    raise InvalidValueError(field, port.name, f"a port name that no other container declares "
-                                                              f"(container '{names[port.name]}' does)")
-                numbers.setdefault(key, container.name)
-                if port.name:
-                    names.setdefault(port.name, container.name)
+        for kind, containers in (("init_containers", self.init_containers), ("containers", self.containers)):
+            for container in containers:
+                field = f"pod.{kind}[{container.name!r}].ports"
+                for port in container.ports:
+                    key = (port.number, str(port.protocol))
+                    if numbers.setdefault(key, container.name) != container.name:
+                        raise InvalidValueError(field, f"{port.number}/{port.protocol}",
+                                                "a port number and protocol that no other container declares "
+                                                f"(container '{numbers[key]}' does)")
+                    if port.name and names.setdefault(port.name, container.name) != container.name:
+                        raise InvalidValueError(field, port.name, "a port name that no other container declares "
+                                                                  f"(container '{names[port.name]}' does)")
 
     def check_namespace(self, workload: str, namespace: str) -> None:
         """Refuse a ServiceAccount or image pull Secret of this program in another namespace than ``namespace``,

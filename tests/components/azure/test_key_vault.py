@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs, VaultPrivateEndpoint
+from pilothouse.azure.key_vault import KeyVault, KeyVaultArgs, VaultPrivateEndpoint, check_network_access
 from pilothouse.azure.naming import Naming, ResourceKind
 from pilothouse.azure.roles import (
     ACR_PULL,
@@ -415,3 +415,22 @@ def test_a_private_endpoint_names_a_subnet_and_a_virtual_network(changes: dict[s
         KeyVaultArgs(naming=NAMING, resource_group_name="rg", private_endpoint=SUBNET)  # type: ignore[arg-type]
     assert str(error.value) == (f"key_vault.private_endpoint: got '{SUBNET}'; expected a value of type "
                                 "VaultPrivateEndpoint | None")
+
+
+@pytest.mark.parametrize("wide", ["100.0.0.0/8", "169.0.0.0/8", "198.0.0.0/8", "96.0.0.0/3", "224.0.0.0/3",
+                                  "224.0.0.0/4", "0.0.0.0/0"])
+def test_a_range_holding_any_reserved_block_is_refused(wide: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        KeyVaultArgs(naming=NAMING, resource_group_name="rg", allowed_ip_ranges=(wide,))
+    assert str(error.value).endswith("this one is or holds private (RFC 1918) or reserved ones")
+
+
+def test_the_network_check_takes_tuples_and_shows_no_object_address() -> None:
+    for given, shown in (("20.30.40.50", "'20.30.40.50'"), (None, "None")):
+        with pytest.raises(InvalidValueError) as error:
+            check_network_access((), given, private_endpoint=False)  # type: ignore[arg-type]
+        assert str(error.value) == f"key_vault.allowed_ip_ranges: got {shown}; expected a tuple"
+    with pytest.raises(InvalidValueError) as error:
+        check_network_access((), (pulumi.Output.from_input("20.30.40.50"),),  # type: ignore[arg-type]
+                             private_endpoint=False)
+    assert str(error.value).startswith("key_vault.allowed_ip_ranges[0]: got an Output; expected text:")

@@ -651,3 +651,16 @@ def test_pods_the_api_server_refuses_or_warns_about_are_refused(build: Callable[
 def test_one_port_number_over_two_protocols_in_two_containers_is_accepted() -> None:
     PodSpec(containers=(Container(name="a", image="dns:1", ports=(Port(53, "dns-udp", Protocol.UDP),)),
                         Container(name="b", image="dns:1", ports=(Port(53, "dns-tcp"),))))
+
+
+def test_a_port_clash_with_an_init_container_names_the_init_container_field() -> None:
+    seed = Container(name="seed", image="nginx:1.27", ports=(Port(80, "seed"),))
+    with pytest.raises(InvalidValueError) as error:
+        PodSpec(init_containers=(seed,), containers=(Container(name="a", image="nginx:1.27", ports=(Port(80, "web"),)),
+                                                     Container(name="b", image="nginx:1.27")))
+    assert str(error.value) == ("pod.containers['a'].ports: got '80/TCP'; expected a port number and protocol that no "
+                                "other container declares (container 'seed' does)")
+    with pytest.raises(InvalidValueError) as error:
+        PodSpec(init_containers=(seed, Container(name="seed-2", image="nginx:1.27", ports=(Port(81, "seed"),))),
+                containers=(Container(name="b", image="nginx:1.27"),))
+    assert str(error.value).startswith("pod.init_containers['seed-2'].ports: got 'seed';")

@@ -11,6 +11,9 @@ CountOrPercent = int | str
 
 #: The largest value of an int32 field (counts, seconds, thresholds): the API server's types are int32.
 INT32_MAX = 2**31 - 1
+#: The largest int64, and so the largest quantity the API server keeps ("No quantity may represent a number greater
+#: than 2^63-1", ``resource.Quantity``).
+INT64_MAX = 2**63 - 1
 _PERCENT = re.compile(r"[0-9]+%", re.ASCII)  # IsValidPercent
 
 

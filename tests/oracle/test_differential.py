@@ -33,6 +33,7 @@ from pilothouse.kubernetes import (
     PodSpec,
     Port,
     Probe,
+    Quota,
     Resources,
     RestartPolicy,
     ServiceArgs,
@@ -292,6 +293,14 @@ VALUE_TYPES = [
               lambda v: StorageClassArgs(name="oracle-value", provisioner="disk.csi.azure.com",
                                          parameters={v[0]: v[1]}),
               lambda v: _storage_class(**{v[0]: v[1]})),
+    ValueType("quota object count name", st.one_of(
+        st.sampled_from(["pods", "podz", "Pods", "services.nodeports", "count/deployments.apps", "count/pods",
+                         "count/", "count/Deployments.apps", "example.com/widgets", "requests.cpu", "a/b/c", ""]),
+        names(r"count/[a-z]{1,8}(\.[a-z]{1,8})?", "abcz.-/")),
+              lambda v: Quota(counts={v: 1}),
+              lambda v: {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "value",
+                                                                                 "namespace": NAMESPACE},
+                         "spec": {"hard": {v: "1"}}}),
     ValueType("Ingress host", st.one_of(names(SUBDOMAIN), st.builds(lambda h: f"*.{h}", names(SUBDOMAIN)),
                                         st.sampled_from(["1.2.3.4", "01.2.3.4", "256.1.1.1", "1.2.3", "*", "*.*.x",
                                                          "a.*.b", "localhost", "x.y:80", "[::1]", "0.0.0.0"])),
@@ -362,6 +371,10 @@ DELIBERATE = [
       for name in ("mount path", "mount sub path", "volume item path", "working directory")),
     *(Deliberate(name, lambda v: not v.startswith("/"), "a relative path: Linux mounts and runc's cwd are absolute")
       for name in ("mount path", "working directory")),
+    Deliberate("quota object count name", lambda v: v.split(".")[-1] in ("cpu", "memory", "storage",
+                                                                         "ephemeral-storage")
+               or v.split(".")[-1].startswith("hugepages-"),
+               "a compute or storage amount as an object count: Quota takes those in their own fields"),
     Deliberate("image reference", lambda v: True,
                "a reference outside distribution/reference's grammar, which the kubelet cannot pull, or a digest "
                "that is not sha256"),

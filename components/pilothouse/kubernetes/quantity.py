@@ -16,6 +16,7 @@ import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pilothouse.counts import INT64_MAX
 from pilothouse.errors import InvalidValueError
 from pilothouse.typed import Checked
 
@@ -23,9 +24,8 @@ _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _SUFFIX_CHARS = frozenset("eEinumkKMGTP")
 _DIGITS = frozenset("0123456789")
-_INT64_MAX = 2**63 - 1
 #: The largest byte count whose thousandfold fits an int64: the API server checks bytes with MilliValue().
-_BYTES_MAX = _INT64_MAX // 1000
+_BYTES_MAX = INT64_MAX // 1000
 #: Exponents as large as the API server's int32 reads them, with room for Python's Decimal arithmetic.
 _CONTEXT = decimal.Context(prec=60, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 _ALLOWED = ("a Kubernetes quantity: a non-negative number with an optional suffix (n, u, m, k, M, G, T, P, E, "
@@ -94,7 +94,7 @@ class Quantity(Checked, prefix="quantity"):
     def __post_init__(self) -> None:
         # Built directly, the pair must agree: Quantity.parse is the way to build one from text.
         parsed = quantity_value(self.text) if isinstance(self.text, str) else None
-        if parsed is None or parsed < 0 or parsed > _INT64_MAX:
+        if parsed is None or parsed < 0 or parsed > INT64_MAX:
             raise InvalidValueError("quantity.text", self.text, _ALLOWED)
         if not isinstance(self.value, Decimal) or self.value.is_nan() or self.value != parsed:
             raise InvalidValueError("quantity.value", self.value, f"{parsed}, the value of '{self.text}' "
@@ -114,8 +114,8 @@ class Quantity(Checked, prefix="quantity"):
         value = quantity_value(raw)
         if value is None or value < 0:
             raise InvalidValueError(field, text, _ALLOWED)
-        if value > _INT64_MAX:
-            raise InvalidValueError(field, text, f"a quantity of at most 2^63-1 ({_INT64_MAX}); larger ones are "
+        if value > INT64_MAX:
+            raise InvalidValueError(field, text, f"a quantity of at most 2^63-1 ({INT64_MAX}); larger ones are "
                                                  "capped by the API server")
         return cls(raw, value)
 

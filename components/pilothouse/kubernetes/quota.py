@@ -11,7 +11,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from pilothouse.counts import INT64_MAX
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
 from pilothouse.kubernetes.pod_spec import PodSpec
@@ -19,6 +21,10 @@ from pilothouse.kubernetes.quantity import Quantity, QuantityInput, byte_quantit
 from pilothouse.typed import Checked, checked_arguments
 
 COMPUTE = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory")
+#: The object counts a ResourceQuota takes by a bare name (``standardQuotaResources`` of the API server); any other
+#: is a qualified name with a '/', such as ``count/deployments.apps``.
+STANDARD_COUNTS = ("pods", "services", "secrets", "configmaps", "persistentvolumeclaims", "replicationcontrollers",
+                   "resourcequotas", "services.nodeports", "services.loadbalancers")
 
 
 def _optional(value: QuantityInput | None, field_name: str) -> Quantity | None:
@@ -49,13 +55,20 @@ class Quota(Checked, prefix="quota"):
            limits_cpu: QuantityInput | None = None, limits_memory: QuantityInput | None = None,
            requests_storage: QuantityInput | None = None, **counts: int) -> Quota:
         """``Quota.of(requests_cpu="1", requests_memory="1Gi", limits_cpu="2", limits_memory="2Gi", pods=10)``."""
-        for resource, count in counts.items():
-            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise InvalidValueError(f"quota.{resource}", count, "a non-negative object count")
         return cls(_optional(requests_cpu, "quota.requests_cpu"),
                    _optional_bytes(requests_memory, "quota.requests_memory"),
                    _optional(limits_cpu, "quota.limits_cpu"), _optional_bytes(limits_memory, "quota.limits_memory"),
                    _optional_bytes(requests_storage, "quota.requests_storage"), dict(sorted(counts.items())))
+
+    def __post_init__(self) -> None:
+        # Built directly too, not only through of(): ValidateResourceQuotaResourceName and a count of objects.
+        dns_subdomain("quota.name", self.name)
+        for resource, count in self.counts.items():
+            if resource not in STANDARD_COUNTS and ("/" not in resource or validation.is_qualified_name(resource)):
+                raise InvalidValueError(f"quota.{resource}", resource, f"an object count a quota takes: one of "
+                                        f"{', '.join(STANDARD_COUNTS)}, or 'count/<resource>.<group>'")
+            if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= INT64_MAX:
+                raise InvalidValueError(f"quota.{resource}", count, "a non-negative object count")
 
     def named(self, name: str) -> Quota:
         """The same quota as a ResourceQuota called ``name`` (default ``quota``)."""

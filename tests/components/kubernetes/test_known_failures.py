@@ -664,3 +664,22 @@ def test_a_port_clash_with_an_init_container_names_the_init_container_field() ->
         PodSpec(init_containers=(seed, Container(name="seed-2", image="nginx:1.27", ports=(Port(81, "seed"),))),
                 containers=(Container(name="b", image="nginx:1.27"),))
     assert str(error.value).startswith("pod.init_containers['seed-2'].ports: got 'seed';")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Quota(name="Podz!"), "quota.name: got 'Podz!'; expected a DNS-1123 subdomain"),
+    (lambda: Quota(counts={"podz": 1}), "quota.podz: got 'podz'; expected an object count a quota takes: one of pods, "
+                                        "services, secrets, configmaps, persistentvolumeclaims, "
+                                        "replicationcontrollers, resourcequotas, services.nodeports, "
+                                        "services.loadbalancers, or 'count/<resource>.<group>'"),
+    (lambda: Quota(counts={"pods": -1}), "quota.pods: got -1; expected a non-negative object count"),
+    (lambda: Quota.of(pods=2**63), f"quota.pods: got {2**63}; expected a non-negative object count"),
+])
+def test_a_quota_built_directly_is_checked_as_one_built_by_of(build: Callable[[], object], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value).startswith(message)
+
+
+def test_a_quota_counts_objects_of_any_kind_by_count_name() -> None:
+    assert Quota(counts={"count/deployments.apps": 3}).to_manifest() == {"hard": {"count/deployments.apps": "3"}}

@@ -46,10 +46,11 @@ def is_zero(value: CountOrPercent | None) -> bool:
     return (value == 0 and not isinstance(value, bool)) or percent(value) == 0
 
 
-def non_negative(field: str, value: int | None) -> None:
-    """``value`` is unset or a non-negative integer (limits, deadlines, history sizes)."""
-    if value is not None and not whole(value):
-        raise InvalidValueError(field, value, f"an integer from 0 to {INT32_MAX}")
+def non_negative(field: str, value: int | None, highest: int = INT32_MAX) -> None:
+    """``value`` is unset or a non-negative integer up to ``highest`` (limits, deadlines, history sizes: int32
+    fields by default)."""
+    if value is not None and not whole(value, highest):
+        raise InvalidValueError(field, value, f"an integer from 0 to {highest}")
 
 
 MAX_REPLICAS = 10000

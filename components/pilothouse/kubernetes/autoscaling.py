@@ -68,8 +68,10 @@ class HorizontalPodAutoscalerArgs(Checked, prefix="autoscaler"):
             target = getattr(self, f"{kind}_utilization")
             if target is None:
                 continue
-            if isinstance(target, bool) or not 1 <= target <= 1000:
-                raise InvalidValueError(f"autoscaler.{kind}_utilization", target, "a percentage from 1 to 1000")
+            # validateMetricTarget: any positive averageUtilization (above 100 lets pods use more than they request).
+            if isinstance(target, bool) or not 1 <= target <= INT32_MAX:
+                raise InvalidValueError(f"autoscaler.{kind}_utilization", target,
+                                        f"a percentage of the requests from 1 to {INT32_MAX}")
             missing = [c.name for c in self.target.pod.containers if not self._requests(c, kind)]
             if missing:
                 raise InvalidValueError(f"autoscaler.{kind}_utilization", target,

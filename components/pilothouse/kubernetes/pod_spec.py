@@ -9,7 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import pulumi
 
-from pilothouse.counts import INT32_MAX, non_negative, whole
+from pilothouse.counts import INT32_MAX, INT64_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
@@ -158,7 +158,8 @@ class PodSpec(Checked, prefix="pod"):
         pull_secret_names("pod.image_pull_secrets", self.image_pull_secrets, None)
         if self.fs_group is not None and not whole(self.fs_group):  # IsValidGroupID
             raise InvalidValueError("pod.fs_group", self.fs_group, f"a group id from 0 to {INT32_MAX}")
-        non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds)
+        # An int64 field (PodSpec.TerminationGracePeriodSeconds), unlike most counts.
+        non_negative("pod.termination_grace_period_seconds", self.termination_grace_period_seconds, INT64_MAX)
         if self.dns_policy not in (None, *DNS_POLICIES):
             raise InvalidValueError("pod.dns_policy", self.dns_policy, f"one of {', '.join(DNS_POLICIES)}")
         self._check_ports_across_containers()

@@ -15,6 +15,7 @@ from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
+from pilothouse.kubernetes.ports import Protocol
 from pilothouse.kubernetes.quantity import QuantityInput
 from pilothouse.kubernetes.quota import PodDemand
 from pilothouse.kubernetes.service import ServicePort
@@ -182,7 +183,10 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
                          in_cluster_of(args.namespace, opts))
         self.args = args
         service_name = args.service_name or args.name
-        ports = [ServicePort(p.number, target=p.name or p.number, name=p.name or f"port-{p.number}")
+        # The protocol kept (a UDP port stays UDP); an unnamed port's name carries a protocol other than TCP, so one
+        # number over two protocols gives two names.
+        ports = [ServicePort(p.number, target=p.name or p.number, protocol=p.protocol, name=p.name or (
+            f"port-{p.number}" if p.protocol is Protocol.TCP else f"port-{p.number}-{str(p.protocol).lower()}"))
                  for c in args.pod.containers for p in c.ports]
         self.headless_service = self.expose(ports, name=service_name, headless=True)
         spec: dict[str, Any] = {

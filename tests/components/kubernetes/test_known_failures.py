@@ -61,6 +61,7 @@ from pilothouse.kubernetes.config_map import content_checksum
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.workload import pod_labels as pod_labels_of
 from pilothouse.offline import engine
+from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
 from tests.messages import DNS1035_LABEL, DNS1123_LABEL, LABEL_KEY_NAME_PART
 
@@ -326,7 +327,7 @@ def test_edge_inputs_from_the_adversarial_trial(build: Any, message: str | None)
     (lambda: PodSpec(containers=(WEB,), dns_policy="Bogus"),
      "pod.dns_policy: got 'Bogus'; expected one of ClusterFirstWithHostNet, ClusterFirst, Default"),
     (lambda: PodSpec(containers=(WEB,), termination_grace_period_seconds=-5),
-     "pod.termination_grace_period_seconds: got -5; expected an integer from 0 to 2147483647"),
+     "pod.termination_grace_period_seconds: got -5; expected an integer from 0 to 9223372036854775807"),
     (lambda: Timing(timeout_seconds=2**31), "probe.timeout_seconds: got 2147483648; expected an integer from 1 to "
                                             "2147483647"),
 ])
@@ -683,3 +684,35 @@ def test_a_quota_built_directly_is_checked_as_one_built_by_of(build: Callable[[]
 
 def test_a_quota_counts_objects_of_any_kind_by_count_name() -> None:
     assert Quota(counts={"count/deployments.apps": 3}).to_manifest() == {"hard": {"count/deployments.apps": "3"}}
+
+
+def test_a_statefulsets_udp_port_stays_udp_on_its_headless_service(run_program: RunProgram) -> None:
+    dns = PodSpec(containers=(Container(name="dns", image="coredns/coredns:1.12.0", ports=(
+        Port(53, protocol=Protocol.UDP), Port(53), Port(9153, "metrics"))),))
+
+    def program() -> None:
+        StatefulSet("dns", StatefulSetArgs(name="dns", namespace="shop", pod=dns))
+
+    service = next(manifest(r) for r in run_program(program).of_type("kubernetes:core/v1:Service"))
+    assert [(p["name"], p["port"], p["protocol"]) for p in service["spec"]["ports"]] == [
+        ("port-53-udp", 53, "UDP"), ("port-53", 53, "TCP"), ("metrics", 9153, "TCP")]
+
+
+def test_a_grace_period_is_an_int64() -> None:
+    """``terminationGracePeriodSeconds`` is an int64, unlike most counts."""
+    assert PodSpec(containers=(WEB,), termination_grace_period_seconds=2**40).termination_grace_period_seconds == 2**40
+    with pytest.raises(InvalidValueError) as error:
+        PodSpec(containers=(WEB,), termination_grace_period_seconds=2**63)
+    assert str(error.value) == (f"pod.termination_grace_period_seconds: got {2**63}; expected an integer from 0 to "
+                                f"{2**63 - 1}")
+
+
+def test_an_autoscaler_may_target_more_than_ten_times_the_requests(run_program: RunProgram) -> None:
+    def program() -> None:
+        web = Deployment("web", DeploymentArgs(name="web", namespace="shop", replicas=None, pod=PodSpec(
+            containers=(WEB,))))
+        HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, max_replicas=4,
+                                                                   cpu_utilization=1500))
+
+    hpa = manifest(run_program(program).one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"))
+    assert hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 1500

@@ -117,13 +117,14 @@ def _field_name(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
+def _takes_tuple(hint: Any) -> bool:
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    return any(typing.get_origin(option) is tuple for option in options)
+
+
 def _as_tuple(value: Any, hint: Any) -> Any:
     """A list given for a ``tuple[X, ...]`` field, as the tuple the frozen class keeps (a natural slip, no harm)."""
-    if isinstance(value, list) and any(typing.get_origin(option) is tuple
-                                       for option in (typing.get_args(hint) if typing.get_origin(hint) in
-                                                      (typing.Union, types.UnionType) else (hint,))):
-        return tuple(value)
-    return value
+    return tuple(value) if isinstance(value, list) and _takes_tuple(hint) else value
 
 
 #: What an error shows in place of a secret field's value.
@@ -157,6 +158,8 @@ def _unencodable(value: Any) -> bool:
     """Whether ``value`` holds text that is not valid Unicode (a lone surrogate): the API server takes UTF-8 only,
     and Pulumi fails on it while registering, after other resources were."""
     if isinstance(value, str):
+        if value.isascii():
+            return False
         try:
             value.encode()
         except UnicodeEncodeError:
@@ -209,8 +212,7 @@ def _predicate(hint: Any) -> Predicate | None:
     return None
 
 
-def _fits(value: Any, hint: Any) -> bool:
-    fast = _predicate(hint)
+def _fits(value: Any, hint: Any, fast: Predicate | None) -> bool:
     if fast is not None:
         return fast(value)
     try:
@@ -218,6 +220,21 @@ def _fits(value: Any, hint: Any) -> bool:
     except TypeCheckError:
         return False
     return True
+
+
+@dataclasses.dataclass(frozen=True)
+class _FieldCheck:
+    """How one field of a checked class is checked: worked out once per class, used on every construction."""
+
+    name: str
+    hint: Any
+    fast: Predicate | None
+    takes_tuple: bool  # a list given for it becomes the tuple
+
+
+@functools.cache
+def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
+    return tuple(_FieldCheck(name, hint, _predicate(hint), _takes_tuple(hint)) for name, hint in field_types(cls))
 
 
 def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -> None:
@@ -229,17 +246,21 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
         InvalidValueError: naming the field, with the type it takes.
     """
     cls: type = type(obj)
-    for name, hint in field_types(cls):
-        value = _as_tuple(getattr(obj, name), hint)
-        if not _fits(value, hint):
+    for field in _field_checks(cls):
+        name = field.name
+        value = given = getattr(obj, name)
+        if field.takes_tuple and isinstance(given, list):
+            value = tuple(given)
+        if not _fits(value, field.hint, field.fast):
             example = ("" if not isinstance(value, str) or name not in _tuple_fields(cls) or name in secrets
                        else f": a tuple, such as ({value!r},)")
             raise InvalidValueError(_field_name(prefix, name), _shown(value, name in secrets),
-                                    f"a value of type {describe(hint)}{example}")
+                                    f"a value of type {describe(field.hint)}{example}")
         if _unencodable(value):
             raise InvalidValueError(_field_name(prefix, name), NOT_SHOWN if name in secrets else value,
                                     "text that is valid Unicode (no lone surrogates: the API server takes UTF-8)")
-        object.__setattr__(obj, name, value)
+        if value is not given:
+            object.__setattr__(obj, name, value)
 
 
 class Checked:
@@ -307,7 +328,7 @@ def checked_arguments(prefix: str, secrets: tuple[str, ...] = ()) -> Callable[[F
                 given = (value.items() if kind is inspect.Parameter.VAR_KEYWORD else enumerate(value)
                          if kind is inspect.Parameter.VAR_POSITIONAL else [(None, value)])
                 for key, item in given:
-                    if hint is not None and not _fits(_as_tuple(item, hint), hint):
+                    if hint is not None and not _fits(_as_tuple(item, hint), hint, _predicate(hint)):
                         raise InvalidValueError(_field_name(prefix, name if key is None else str(key)),
                                                 _shown(item, name in secrets), f"a value of type {describe(hint)}")
             return function(*args, **kwargs)

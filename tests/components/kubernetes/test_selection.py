@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
@@ -15,6 +17,7 @@ from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.pod import Pod, PodArgs
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
 from pilothouse.kubernetes.quota import Quota
+from pilothouse.kubernetes.selection import DeclaredPods, PodRegistry
 from pilothouse.kubernetes.stateful_set import StatefulSet, StatefulSetArgs
 from pilothouse.offline import engine
 
@@ -120,3 +123,25 @@ def test_a_refused_workload_leaves_no_trace_in_the_quota() -> None:
         deployment("api")(shop)  # one pod and one surge pod each: web and api fill the quota of 4
 
     assert len(engine.run(program, stack="test").of_type("kubernetes:apps/v1:Deployment")) == 2
+
+
+_LABELS = st.dictionaries(st.sampled_from(["app", "tier", "team"]), st.sampled_from(["a", "b"]), max_size=3)
+
+
+@given(st.lists(st.tuples(st.none() | _LABELS, _LABELS), max_size=8))
+def test_the_indexed_registry_refuses_exactly_what_comparing_every_pair_refuses(
+        declared: list[tuple[dict[str, str] | None, dict[str, str]]]) -> None:
+    """The registry looks candidates up by label; the first conflict it names is the first of all pairs."""
+    registry, seen = PodRegistry("shop"), list[DeclaredPods]()
+    for index, (selector, labels) in enumerate(declared):
+        pods = DeclaredPods(kind="Deployment", name=f"w{index}", selector=selector,
+                            labels={**labels, **(selector or {})},  # a workload's pods carry its selector
+                            selector_field="deployment.selector", labels_field="deployment.labels")
+        expected = next((f"of {other} in" for other in seen if pods.picks(other) or other.picks(pods)), None)
+        if expected is None:
+            registry.check(pods)
+            registry.add(pods)
+            seen.append(pods)
+        else:
+            with pytest.raises(InvalidValueError, match=expected):
+                registry.check(pods)

@@ -238,7 +238,8 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
 
 
 def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -> None:
-    """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple). Errors
+    """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple, a dict is
+    copied, so that the caller changing it later changes nothing checked). Errors
     name ``<prefix>.<field>`` (``<field>`` with an empty prefix) and never show the value of a field in
     ``secrets``.
 
@@ -251,6 +252,9 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
         value = given = getattr(obj, name)
         if field.takes_tuple and isinstance(given, list):
             value = tuple(given)
+        elif type(given) is dict:
+            # A copy: the caller's dict, changed after this check (env["X"] = ...), must not change what was checked.
+            value = dict(given)
         if not _fits(value, field.hint, field.fast):
             example = ("" if not isinstance(value, str) or name not in _tuple_fields(cls) or name in secrets
                        else f": a tuple, such as ({value!r},)")

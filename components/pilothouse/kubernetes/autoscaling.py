@@ -151,7 +151,8 @@ class PodDisruptionBudgetArgs(Checked, prefix="disruption_budget"):
             if replicas is None:
                 return
             minimum = math.ceil(replicas * share / 100)
-        if isinstance(replicas, int) and isinstance(minimum, int) and minimum >= replicas:
+        # A workload scaled to 0 has no pod for a drain to evict: any budget is met.
+        if isinstance(replicas, int) and isinstance(minimum, int) and 0 < replicas <= minimum:
             raise InvalidValueError(
                 "disruption_budget.min_available", self.min_available,
                 f"fewer pods than the workload's {replicas} replica(s), so that a node drain can evict one "

@@ -73,9 +73,9 @@ class DaemonSetArgs(Checked, prefix="daemon_set"):
             # Only maxUnavailable is sent, so maxSurge is 0: the API server refuses both at 0.
             raise InvalidValueError("daemon_set.rolling_update.max_unavailable", self.rolling_update.max_unavailable,
                                     "a pod count or percentage above 0 (a DaemonSet's update replaces pods in place)")
-        one_node = [v.name for v in self.pod.every_volume() if v.one_node]
-        if one_node:
-            raise InvalidValueError("daemon_set.pod.volumes", one_node[0],
+        claim = self.pod.one_node_claim()
+        if claim is not None:
+            raise InvalidValueError("daemon_set.pod.volumes", claim,
                                     "no claim whose volume attaches to one node at a time (a DaemonSet runs a pod "
                                     "on every node; use a claim with ReadWriteMany access)")
 

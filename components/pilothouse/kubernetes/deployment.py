@@ -118,8 +118,7 @@ class DeploymentArgs(Checked, prefix="deployment"):
         self._check_one_node_claims()
 
     def _check_one_node_claims(self) -> None:
-        claim = next((v.source["persistentVolumeClaim"]["claimName"] for v in self.pod.every_volume() if v.one_node),
-                     None)
+        claim = self.pod.one_node_claim()
         if claim is None:
             return
         why = (f"while the pod mounts claim '{claim}', whose volume attaches to one node at a time (use a StatefulSet "

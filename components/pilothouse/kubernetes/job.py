@@ -31,7 +31,13 @@ from pilothouse.typed import Checked
 
 @dataclass(frozen=True, kw_only=True)
 class JobSpec(Checked, prefix="job"):
-    """What one run is: its pod (restart policy Never or OnFailure) and how failures are retried."""
+    """What one run is: its pod (restart policy Never or OnFailure) and how failures are retried.
+
+    Raises:
+        InvalidValueError: naming ``job.pod.restart_policy``, a negative count or duration, ``job.labels``, or
+            ``job.parallelism`` (more than one pod at once while the pod mounts a one-node claim, see
+            :meth:`PodSpec.one_node_claim`).
+    """
 
     pod: PodSpec
     backoff_limit: int | None = None
@@ -51,6 +57,13 @@ class JobSpec(Checked, prefix="job"):
                      "parallelism"):
             non_negative(f"job.{name}", getattr(self, name))
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
+        claim = self.pod.one_node_claim()
+        if claim is not None and self.pods_at_once > 1:
+            raise InvalidValueError(
+                "job.parallelism", self.parallelism,
+                f"1 while the pod mounts claim '{claim}', whose volume attaches to one node at a time: pods on other "
+                "nodes would wait on it (Multi-Attach error) until the first ends, so the run is not parallel and "
+                "may pass its deadline; use a claim with ReadWriteMany access")
 
     @property
     def pods_at_once(self) -> int:

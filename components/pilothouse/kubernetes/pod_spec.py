@@ -226,6 +226,13 @@ class PodSpec(Checked, prefix="pod"):
         """Every volume as declared or mounted, repeats included (what one mount knows of a claim, another may not)."""
         return (*self.volumes, *(m.volume for c in (*self.init_containers, *self.containers) for m in c.all_mounts))
 
+    def one_node_claim(self) -> str | None:
+        """The first claim the pod mounts whose volume attaches to one node at a time (``ReadWriteOnce``, known for
+        claims declared here: :meth:`PersistentVolumeClaim.volume`), by name; ``None`` without one. Pods of one
+        workload on two nodes cannot share it: the second waits on a "Multi-Attach error" (Kubernetes docs,
+        "Persistent Volumes: Access Modes")."""
+        return next((v.source["persistentVolumeClaim"]["claimName"] for v in self.every_volume() if v.one_node), None)
+
     def all_volumes(self) -> tuple[Volume, ...]:
         """Every volume of the pod: declared ones, then those the containers mount, each once."""
         found: dict[str, Volume] = {}

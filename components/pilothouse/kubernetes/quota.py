@@ -87,7 +87,18 @@ class Quota(Checked, prefix="quota"):
 
 @dataclass(frozen=True)
 class LimitDefaults(Checked, prefix="limits"):
-    """Per-container defaults and bounds (a LimitRange of type Container)."""
+    """Per-container defaults and bounds (a LimitRange of type Container); build it with :meth:`of`.
+
+    Fields (CPU in cores, memory in bytes; ``None`` leaves each unset):
+        default_request_cpu, default_request_memory: the request a container without one gets.
+        default_limit_cpu, default_limit_memory: the limit a container without one gets (unset: the maximum).
+        max_cpu, max_memory: the largest limit a container may have.
+
+    Raises:
+        InvalidValueError: as the API server refuses the LimitRange (``ValidateLimitRange``): naming
+            ``limits.default_request_<kind>`` (above the default limit or the maximum) or
+            ``limits.default_limit_<kind>`` (above the maximum).
+    """
 
     default_request_cpu: Quantity | None = None
     default_request_memory: Quantity | None = None
@@ -96,6 +107,18 @@ class LimitDefaults(Checked, prefix="limits"):
     max_cpu: Quantity | None = None
     max_memory: Quantity | None = None
 
+    def __post_init__(self) -> None:
+        for kind in ("cpu", "memory"):
+            request, limit = getattr(self, f"default_request_{kind}"), getattr(self, f"default_limit_{kind}")
+            ceiling = getattr(self, f"max_{kind}")
+            if request is not None and limit is not None and limit < request:
+                raise InvalidValueError(f"limits.default_limit_{kind}", str(limit),
+                                        f"a default limit not below the default request {request}")
+            for name, value in (("request", request), ("limit", limit)):
+                if value is not None and ceiling is not None and ceiling < value:
+                    raise InvalidValueError(f"limits.default_{name}_{kind}", str(value),
+                                            f"a default {name} not above the maximum {ceiling}")
+
     @classmethod
     @checked_arguments("limits")
     def of(cls, *, request_cpu: QuantityInput | None = None, request_memory: QuantityInput | None = None,
@@ -103,24 +126,19 @@ class LimitDefaults(Checked, prefix="limits"):
            max_cpu: QuantityInput | None = None, max_memory: QuantityInput | None = None) -> LimitDefaults:
         """``LimitDefaults.of(request_cpu="100m", limit_cpu="500m", max_cpu="1")``; memory in bytes.
 
-        Refused as the API server refuses the LimitRange (``ValidateLimitRange``): a default request above the
-        default limit or the maximum, a default limit above the maximum.
+        Raises:
+            InvalidValueError: as the class does, naming the argument (``limits.limit_cpu``), or a value that is
+                not a quantity (memory: whole bytes).
         """
-        defaults = cls(_optional(request_cpu, "limits.request_cpu"),
+        try:
+            return cls(_optional(request_cpu, "limits.request_cpu"),
                        _optional_bytes(request_memory, "limits.request_memory"),
                        _optional(limit_cpu, "limits.limit_cpu"), _optional_bytes(limit_memory, "limits.limit_memory"),
                        _optional(max_cpu, "limits.max_cpu"), _optional_bytes(max_memory, "limits.max_memory"))
-        for kind in ("cpu", "memory"):
-            request, limit = getattr(defaults, f"default_request_{kind}"), getattr(defaults, f"default_limit_{kind}")
-            ceiling = getattr(defaults, f"max_{kind}")
-            if request is not None and limit is not None and limit < request:
-                raise InvalidValueError(f"limits.limit_{kind}", str(limit), f"a default limit not below the default "
-                                                                            f"request {request}")
-            for name, value in (("request", request), ("limit", limit)):
-                if value is not None and ceiling is not None and ceiling < value:
-                    raise InvalidValueError(f"limits.{name}_{kind}", str(value),
-                                            f"a default {name} not above the maximum {ceiling}")
-        return defaults
+        except InvalidValueError as error:
+            # The class names its fields (default_limit_cpu); this factory's caller wrote limit_cpu.
+            raise InvalidValueError(error.field.replace("limits.default_", "limits."), error.value,
+                                    error.allowed) from None
 
     def to_manifest(self) -> dict[str, Any]:
         limit: dict[str, Any] = {"type": "Container"}

@@ -114,7 +114,8 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
     Raises:
         InvalidValueError: naming ``stateful_set.name`` or ``stateful_set.service_name`` (not a DNS-1123 label),
             ``stateful_set.selector[<key>]`` or ``stateful_set.labels[<key>]`` (an invalid label, or a label
-            contradicting the selector), ``stateful_set.replicas`` (not 0 to 10000 or ``None``),
+            contradicting the selector), ``stateful_set.replicas`` (not 0 to 10000 or ``None``; above 1 or
+            ``None`` while the pod mounts a one-node claim, see :meth:`PodSpec.one_node_claim`),
             ``stateful_set.pod.mounts`` (a claim template mount without a matching template),
             ``stateful_set.pod.volumes`` (a pod volume named like a claim template, or a hostPath volume in a
             namespace that is not privileged) or ``stateful_set.pod.containers`` (a container profile the
@@ -164,6 +165,13 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
             if volume.name in templates and not volume.declared_by_controller:
                 raise InvalidValueError("stateful_set.pod.volumes", volume.name,
                                         "a volume name not already used by a claim template")
+        claim = self.pod.one_node_claim()
+        if claim is not None and (self.replicas is None or self.replicas > 1):
+            raise InvalidValueError(
+                "stateful_set.replicas", self.replicas,
+                f"0 or 1 while the pod mounts claim '{claim}', whose volume attaches to one node at a time: a pod on "
+                "another node waits forever (Multi-Attach error); give each pod its own claim with a claim template, "
+                "or use a claim with ReadWriteMany access")
         check_admitted(self.namespace, self.pod, "stateful_set")
         require_restarts(self.pod, "stateful_set")
 

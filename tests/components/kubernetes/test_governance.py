@@ -193,11 +193,27 @@ def test_a_maximum_is_the_default_limit_and_a_request_above_the_default_limit_is
      "limits.limit_cpu: got '1'; expected a default limit not above the maximum 500m"),
     (lambda: LimitDefaults.of(request_memory="1Gi", max_memory="512Mi"),
      "limits.request_memory: got '1Gi'; expected a default request not above the maximum 512Mi"),
+    # built directly, the class checks the same and names its own fields
+    (lambda: LimitDefaults(default_request_cpu=Quantity.parse("2"), default_limit_cpu=Quantity.parse("1")),
+     "limits.default_limit_cpu: got '1'; expected a default limit not below the default request 2"),
+    (lambda: LimitDefaults(default_request_memory=Quantity.parse("1Gi"), max_memory=Quantity.parse("512Mi")),
+     "limits.default_request_memory: got '1Gi'; expected a default request not above the maximum 512Mi"),
+    (lambda: LimitDefaults(max_cpu="1"),  # type: ignore[arg-type]
+     "limits.max_cpu: got '1'; expected a value of type Quantity | None"),
 ])
 def test_limit_ranges_the_api_server_refuses_are_refused(build: object, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
         build()  # type: ignore[operator]
     assert str(error.value) == message
+
+
+def test_a_maximum_alone_is_a_limit_range_kubernetes_takes() -> None:
+    """Without a default limit the API server defaults it to the maximum (``SetDefaults_LimitRangeItem``)."""
+    limits = LimitDefaults.of(max_cpu="1", max_memory="1Gi")
+    assert limits.to_manifest() == {"limits": [{"type": "Container", "max": {"cpu": "1", "memory": "1Gi"}}]}
+    assert limits.effective(Container(name="app", image="shop/app:1.0")) == {
+        "requests.cpu": Quantity.parse("1"), "limits.cpu": Quantity.parse("1"),
+        "requests.memory": Quantity.parse("1Gi"), "limits.memory": Quantity.parse("1Gi")}
 
 
 def test_memory_defaults_are_whole_bytes() -> None:

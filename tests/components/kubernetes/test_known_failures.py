@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,10 @@ def test_a_budget_that_allows_no_eviction_is_refused(replicas: int | None, budge
 
 
 @pytest.mark.parametrize(("replicas", "budget"), [(3, {"min_available": 2}), (3, {"min_available": "66%"}),
-                                                  (None, {"min_available": 1}), (1, {"max_unavailable": 1})])
+                                                  (None, {"min_available": 1}), (1, {"max_unavailable": 1}),
+                                                  # scaled to 0: no pod for a drain to evict, no drain blocked
+                                                  (0, {"min_available": 0}), (0, {"min_available": 1}),
+                                                  (0, {"min_available": "50%"})])
 def test_a_budget_that_lets_a_drain_evict_one_pod_is_accepted(replicas: int | None,
                                                               budget: dict[str, int | str]) -> None:
     PodDisruptionBudgetArgs(target=_web(replicas), min_available=budget.get("min_available"),
@@ -425,6 +429,62 @@ def test_a_daemon_set_refuses_a_one_node_claim(run_program: RunProgram) -> None:
     assert str(error.value) == ("daemon_set.pod.volumes: got 'data'; expected no claim whose volume attaches to one "
                                 "node at a time (a DaemonSet runs a pod on every node; use a claim with ReadWriteMany "
                                 "access)")
+
+
+def _shared_claim_pod(one_node: bool = True) -> PodSpec:
+    # what PersistentVolumeClaim.volume() gives for a ReadWriteOnce claim (one_node) or a ReadWriteMany one
+    claim = replace(Volume.claim("data", "data"), one_node=one_node)
+    worker = Container(name="worker", image="shop/worker:1.0", mounts=(Mount(claim, "/data"),))
+    return PodSpec(containers=(worker,), restart_policy=RestartPolicy.NEVER)
+
+
+@pytest.mark.parametrize("replicas", [2, None])
+def test_a_stateful_set_whose_pods_share_a_one_node_claim_is_refused(replicas: int | None) -> None:
+    pod = replace(_shared_claim_pod(), restart_policy=None)
+    with pytest.raises(InvalidValueError) as error:
+        StatefulSetArgs(name="db", namespace="shop", pod=pod, replicas=replicas)
+    assert str(error.value) == (
+        f"stateful_set.replicas: got {replicas}; expected 0 or 1 while the pod mounts claim 'data', whose volume "
+        "attaches to one node at a time: a pod on another node waits forever (Multi-Attach error); give each pod its "
+        "own claim with a claim template, or use a claim with ReadWriteMany access")
+
+
+def test_one_stateful_pod_or_pods_with_claims_of_their_own_are_accepted() -> None:
+    pod = replace(_shared_claim_pod(), restart_policy=None)
+    StatefulSetArgs(name="db", namespace="shop", pod=pod, replicas=1)
+    template = ClaimTemplate(name="data", size="1Gi")
+    StatefulSetArgs(name="db", namespace="shop", replicas=3, claim_templates=(template,), pod=PodSpec(
+        containers=(Container(name="db", image="shop/db:1.0", mounts=(template.mount("/data"),)),)))
+
+
+def test_a_parallel_job_whose_pods_share_a_one_node_claim_is_refused() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        JobSpec(pod=_shared_claim_pod(), parallelism=2)
+    assert str(error.value) == (
+        "job.parallelism: got 2; expected 1 while the pod mounts claim 'data', whose volume attaches to one node at a "
+        "time: pods on other nodes would wait on it (Multi-Attach error) until the first ends, so the run is not "
+        "parallel and may pass its deadline; use a claim with ReadWriteMany access")
+    # one pod at a time: the Job controller starts no more pods than completions remain
+    assert JobSpec(pod=_shared_claim_pod(), parallelism=2, completions=1).pods_at_once == 1
+    JobSpec(pod=_shared_claim_pod(one_node=False), parallelism=4)
+
+
+def test_a_dict_changed_after_construction_changes_nothing_that_was_checked(run_program: RunProgram) -> None:
+    env, data, labels = {"MODE": "prod"}, {"mode": "prod"}, {"tier": "web"}
+    web = Container(name="web", image="shop/web:1.0", env=env)
+    config = ConfigMapArgs(name="web", namespace="shop", data=data)
+    args = DeploymentArgs(name="web", namespace="shop", pod=PodSpec(containers=(web,)), labels=labels)
+    env["bad name="], data["bad key!"], labels["bad key!"] = "x", "x", "x"
+
+    def program() -> None:
+        ConfigMap("web", config)
+        Deployment("web", args)
+
+    render = run_program(program)
+    deployment = render.one("kubernetes:apps/v1:Deployment").inputs
+    assert render.one("kubernetes:core/v1:ConfigMap").inputs["data"] == {"mode": "prod"}
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["env"] == [{"name": "MODE", "value": "prod"}]
+    assert "bad key!" not in deployment["metadata"]["labels"]
 
 
 def test_a_label_bump_changes_labels_in_place_and_never_the_selector(run_program: RunProgram) -> None:

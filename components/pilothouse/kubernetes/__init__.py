@@ -17,6 +17,27 @@ from pilothouse.kubernetes.container import Container, PullPolicy
 from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs, Recreate, RollingUpdate
 from pilothouse.kubernetes.env import EnvValue
+from pilothouse.kubernetes.gateway import (
+    AllowedRoutes,
+    CertificateRef,
+    Gateway,
+    GatewayArgs,
+    Listener,
+    ListenerProtocol,
+    RoutesFrom,
+    attach_label,
+)
+from pilothouse.kubernetes.http_route import (
+    HeaderChanges,
+    HTTPBackend,
+    HTTPMatch,
+    HTTPMethod,
+    HTTPRoute,
+    HTTPRouteArgs,
+    HTTPRule,
+    PathMatch,
+    Redirect,
+)
 from pilothouse.kubernetes.ingress import Ingress, IngressArgs, IngressClass, PathType, Route, Tls
 from pilothouse.kubernetes.job import ConcurrencyPolicy, CronJob, CronJobArgs, Job, JobArgs, JobSpec
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
@@ -52,9 +73,11 @@ from pilothouse.kubernetes.volumes import HostPathType, Mount, Volume
 
 __all__ = [
     "AccessMode",
+    "AllowedRoutes",
     "AzureDiskSku",
     "AzureFileSku",
     "BindingMode",
+    "CertificateRef",
     "ClaimTemplate",
     "ConcurrencyPolicy",
     "ConfigMap",
@@ -68,6 +91,15 @@ __all__ = [
     "DeploymentArgs",
     "Direction",
     "EnvValue",
+    "Gateway",
+    "GatewayArgs",
+    "HTTPBackend",
+    "HTTPMatch",
+    "HTTPMethod",
+    "HTTPRoute",
+    "HTTPRouteArgs",
+    "HTTPRule",
+    "HeaderChanges",
     "HorizontalPodAutoscaler",
     "HorizontalPodAutoscalerArgs",
     "HostPathType",
@@ -80,10 +112,13 @@ __all__ = [
     "LabelSelector",
     "LimitDefaults",
     "LimitRangeError",
+    "Listener",
+    "ListenerProtocol",
     "Mount",
     "Namespace",
     "NamespaceArgs",
     "Operator",
+    "PathMatch",
     "PathType",
     "PersistentVolume",
     "PersistentVolumeArgs",
@@ -106,11 +141,13 @@ __all__ = [
     "QuotaAccount",
     "ReclaimPolicy",
     "Recreate",
+    "Redirect",
     "Requirement",
     "Resources",
     "RestartPolicy",
     "RollingUpdate",
     "Route",
+    "RoutesFrom",
     "Scheme",
     "Scraping",
     "Secret",
@@ -133,6 +170,7 @@ __all__ = [
     "Toleration",
     "TrafficRule",
     "Volume",
+    "attach_label",
     "autoscaled",
     "require_nodes",
     "spread_by",

@@ -80,18 +80,22 @@ class Namespace(pulumi.ComponentResource):
             f"pod-security.kubernetes.io/{mode}": str(args.pod_security)
             for mode in ("enforce", "audit", "warn")
         }
+        namespace_labels = {**args.labels, **security, "app.kubernetes.io/managed-by": "pilothouse"}
+        #: Every label the namespace carries, with the one the API server adds (``kubernetes.io/metadata.name``):
+        #: what a namespace selector (a Gateway's allowed routes, a NetworkPolicy peer) sees.
+        self.labels = {**namespace_labels, "kubernetes.io/metadata.name": args.name}
         namespace = k8s.core.v1.Namespace(
             resource_name,
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=args.name,
-                labels={**args.labels, **security, "app.kubernetes.io/managed-by": "pilothouse"},
-            ),
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=args.name, labels=namespace_labels),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.name = namespace.metadata.name
         self.account = QuotaAccount(args.name, args.quota or Quota(), args.limits or LimitDefaults())
         #: The workloads declared in it so far: none may pick another's pods.
         self.pods = PodRegistry(args.name)
+        #: The traffic rules through its default deny, by name: its own ``allow``, then those objects declared in it
+        #: let in (``workload.let_in``).
+        self.let_in: dict[str, TrafficRule] = {rule.name: rule for rule in args.allow}
         child = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         metadata = {"name": "", "namespace": args.name}
         governance: list[tuple[str, Any, dict[str, Any]]] = []

@@ -74,9 +74,20 @@ def require_privileged(namespace: NamespaceRef, field: str, why: str | None) -> 
 def let_in(resource_name: str, *, namespace: NamespaceRef, rule: TrafficRule,
            parent: pulumi.Resource) -> k8s.networking.v1.NetworkPolicy | None:
     """The NetworkPolicy ``rule`` needs through the default deny of an isolated namespace of ours
-    (``None`` where traffic already flows: a namespace that is not isolated, or not ours)."""
+    (``None`` where traffic already flows: a namespace that is not isolated, or not ours, or where the same rule was
+    let in already: two routes to one Service need one policy).
+
+    Raises:
+        InvalidValueError: naming ``traffic_rule.name``, when another rule of that name was let in already.
+    """
     if not isinstance(namespace, Namespace) or not namespace.args.isolated:
         return None
+    known = namespace.let_in.setdefault(rule.name, rule)
+    if known is not rule:
+        if known == rule:
+            return None
+        raise InvalidValueError("traffic_rule.name", rule.name, f"a rule name not let into namespace "
+                                                                f"'{namespace.args.name}' already, for other traffic")
     return k8s.networking.v1.NetworkPolicy(
         resource_name, metadata={"name": f"allow-{rule.name}", "namespace": namespace.args.name},
         spec=rule.to_spec(), opts=pulumi.ResourceOptions(parent=parent, depends_on=list(namespace.objects),

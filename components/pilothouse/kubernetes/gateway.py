@@ -1,0 +1,374 @@
+"""Gateway API Gateways: listeners per host, port and protocol; TLS terminated with typed certificate Secrets; the
+namespaces whose routes may attach; an optional HTTP to HTTPS redirect.
+
+Gateway API v1, standard channel (``gateway.networking.k8s.io/v1``, https://gateway-api.sigs.k8s.io/reference/spec/).
+The CRDs' schemas and CEL rules are what the API server enforces: the oracle tests send every Gateway a test renders
+to a real API server with them installed. Routes attach with :class:`~pilothouse.kubernetes.http_route.HTTPRoute`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.ingress import route_host
+from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, label_key, labels
+from pilothouse.kubernetes.namespace import Namespace
+from pilothouse.kubernetes.ports import port_number
+from pilothouse.kubernetes.reference_grant import reference_grants
+from pilothouse.kubernetes.secret import Secret, SecretType
+from pilothouse.kubernetes.workload import NamespaceRef, child_options, in_cluster_of, namespace_name, object_metadata
+from pilothouse.typed import Checked
+
+GATEWAY_API = "gateway.networking.k8s.io/v1"
+#: The default allowed routes: namespaces labelled ``gateway.pilothouse.dev/<gateway name>: attach``.
+ATTACH_LABEL_PREFIX = "gateway.pilothouse.dev/"
+ATTACH_LABEL_VALUE = "attach"
+#: The listener :attr:`GatewayArgs.redirect_http` adds, and its route.
+REDIRECT_LISTENER = "http-redirect"
+#: Schema limits of the Gateway CRD (v1.5): listeners per Gateway, certificates per listener.
+_MAX_LISTENERS = 64
+_MAX_CERTIFICATES = 64
+
+
+class ListenerProtocol(StrEnum):
+    """What a listener speaks: ``HTTP``, or ``HTTPS`` terminating TLS with its certificates."""
+
+    HTTP = "HTTP"
+    HTTPS = "HTTPS"
+
+
+@dataclass(frozen=True)
+class CertificateRef(Checked, prefix="certificate"):
+    """A ``kubernetes.io/tls`` Secret this program does not declare (issued by cert-manager, or another stack's).
+
+    Raises:
+        InvalidValueError: naming ``certificate.name`` (not a DNS-1123 subdomain) or ``certificate.namespace``.
+    """
+
+    name: str
+    namespace: str
+
+    def __post_init__(self) -> None:
+        dns_subdomain("certificate.name", self.name)
+        dns_label("certificate.namespace", self.namespace)
+
+
+Certificate = Secret | CertificateRef
+
+
+def _certificate(certificate: Certificate) -> tuple[NamespaceRef, str]:
+    """``(namespace, name)`` of a certificate Secret."""
+    if isinstance(certificate, Secret):
+        return certificate.args.namespace, certificate.name
+    return certificate.namespace, certificate.name
+
+
+@dataclass(frozen=True, kw_only=True)
+class Listener(Checked, prefix="listener"):
+    """One way into a Gateway: a port, a protocol and, optionally, one host name; build it with :meth:`https` or
+    :meth:`http`.
+
+    Fields:
+        name: the listener's section name, which a route may name (a DNS-1123 subdomain).
+        port: 1-65535.
+        protocol: :class:`ListenerProtocol`.
+        hostname: the host it serves (``*.`` and a host name for a suffix match); ``None`` (default): any host.
+        certificates: for HTTPS, the TLS Secrets it presents (1-64: a Pilothouse :class:`Secret` of type
+            ``kubernetes.io/tls``, or a :class:`CertificateRef`); none for HTTP. One in another namespace than the
+            Gateway's gets the ReferenceGrant it needs there.
+
+    Raises:
+        InvalidValueError: naming ``listener.name``, ``listener.port``, ``listener.hostname`` (not a host name, or an
+            IP address: the Gateway API takes names only) or ``listener.certificates`` (none for HTTPS, any for HTTP,
+            more than 64, or a Secret of another type).
+    """
+
+    name: str
+    port: int
+    protocol: ListenerProtocol
+    hostname: str | None = None
+    certificates: tuple[Secret | CertificateRef, ...] = ()
+
+    def __post_init__(self) -> None:
+        dns_subdomain("listener.name", self.name)
+        port_number("listener.port", self.port)
+        if self.hostname is not None:
+            route_host("listener.hostname", self.hostname)
+        if self.protocol is ListenerProtocol.HTTPS and not self.certificates:
+            raise InvalidValueError("listener.certificates", [], "at least one TLS certificate Secret for an HTTPS "
+                                                                 "listener (Listener.https(certificates=...))")
+        if self.protocol is ListenerProtocol.HTTP and self.certificates:
+            raise InvalidValueError("listener.certificates", [_certificate(c)[1] for c in self.certificates],
+                                    "no certificates on an HTTP listener (TLS is terminated by HTTPS listeners)")
+        if len(self.certificates) > _MAX_CERTIFICATES:
+            raise InvalidValueError("listener.certificates", f"{len(self.certificates)} certificates",
+                                    f"at most {_MAX_CERTIFICATES} per listener")
+        for certificate in self.certificates:
+            if isinstance(certificate, Secret) and certificate.args.type is not SecretType.TLS:
+                raise InvalidValueError("listener.certificates", certificate.name,
+                                        f"a Secret of type '{SecretType.TLS}' (made with SecretArgs.tls)")
+
+    @classmethod
+    def https(cls, name: str = "https", *, certificates: tuple[Secret | CertificateRef, ...],
+              hostname: str | None = None, port: int = 443) -> Listener:
+        """An HTTPS listener terminating TLS with ``certificates`` (default port 443, any host)."""
+        return cls(name=name, port=port, protocol=ListenerProtocol.HTTPS, hostname=hostname,
+                   certificates=certificates)
+
+    @classmethod
+    def http(cls, name: str = "http", *, hostname: str | None = None, port: int = 80) -> Listener:
+        """A plain HTTP listener (default port 80, any host)."""
+        return cls(name=name, port=port, protocol=ListenerProtocol.HTTP, hostname=hostname)
+
+    def serves(self, host: str | None) -> bool:
+        """Whether a route for ``host`` (``None``: the listener's own hosts) can be served here: the Gateway API's
+        hostname intersection (a ``*.`` name matches any name under it, not the name itself)."""
+        if host is None or self.hostname is None or host == self.hostname:
+            return True
+        return any(wildcard.startswith("*.") and name.endswith(wildcard[1:])
+                   for wildcard, name in ((self.hostname, host), (host, self.hostname)))
+
+    def to_manifest(self, allowed_routes: AllowedRoutes) -> dict[str, Any]:
+        listener: dict[str, Any] = {"name": self.name, "port": self.port, "protocol": str(self.protocol),
+                                    "allowedRoutes": allowed_routes.to_manifest()}
+        if self.hostname is not None:
+            listener["hostname"] = self.hostname
+        if self.certificates:
+            refs = []
+            for certificate in self.certificates:
+                namespace, name = _certificate(certificate)
+                refs.append({"kind": "Secret", "group": "", "name": name, "namespace": namespace_name(namespace)})
+            listener["tls"] = {"mode": "Terminate", "certificateRefs": refs}
+        return listener
+
+
+class RoutesFrom(StrEnum):
+    """Which namespaces' routes may attach to a listener (``allowedRoutes.namespaces.from``)."""
+
+    SAME = "Same"
+    SELECTOR = "Selector"
+    ALL = "All"
+
+
+@dataclass(frozen=True)
+class AllowedRoutes(Checked, prefix="gateway.allowed_routes"):
+    """The namespaces whose routes may attach: build it with :meth:`same`, :meth:`labelled` or :meth:`all`.
+
+    ``all()`` lets any namespace of the cluster publish routes on the Gateway: an explicit, visible opt-out (the
+    policy pack flags it).
+    """
+
+    namespaces: RoutesFrom
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "labels", labels("gateway.allowed_routes.labels", self.labels))
+        if self.namespaces is RoutesFrom.SELECTOR and not self.labels:
+            raise InvalidValueError("gateway.allowed_routes.labels", {}, "at least one label a namespace must carry")
+        if self.namespaces is not RoutesFrom.SELECTOR and self.labels:
+            raise InvalidValueError("gateway.allowed_routes.labels", self.labels,
+                                    f"no labels with namespaces from '{self.namespaces}' (labels select namespaces "
+                                    "with AllowedRoutes.labelled)")
+
+    @classmethod
+    def same(cls) -> AllowedRoutes:
+        """Routes in the Gateway's own namespace only."""
+        return cls(RoutesFrom.SAME)
+
+    @classmethod
+    def labelled(cls, namespace_labels: dict[str, str]) -> AllowedRoutes:
+        """Routes in namespaces carrying every one of ``namespace_labels``."""
+        return cls(RoutesFrom.SELECTOR, namespace_labels)
+
+    @classmethod
+    def all(cls) -> AllowedRoutes:
+        """Routes in any namespace."""
+        return cls(RoutesFrom.ALL)
+
+    def admits(self, gateway_namespace: str, namespace: NamespaceRef) -> bool | None:
+        """Whether routes in ``namespace`` may attach; ``None`` when it cannot be told (a namespace given by name,
+        whose labels this program does not know)."""
+        if self.namespaces is RoutesFrom.ALL:
+            return True
+        if self.namespaces is RoutesFrom.SAME:
+            return namespace_name(namespace) == gateway_namespace
+        if not isinstance(namespace, Namespace):
+            return None
+        return self.labels.items() <= namespace.labels.items()
+
+    def __str__(self) -> str:
+        if self.namespaces is RoutesFrom.SELECTOR:
+            return "namespaces labelled " + ", ".join(f"{key}={value}" for key, value in self.labels.items())
+        return {RoutesFrom.SAME: "the Gateway's namespace only", RoutesFrom.ALL: "any namespace"}[self.namespaces]
+
+    def to_manifest(self) -> dict[str, Any]:
+        namespaces: dict[str, Any] = {"from": str(self.namespaces)}
+        if self.namespaces is RoutesFrom.SELECTOR:
+            namespaces["selector"] = {"matchLabels": self.labels}
+        return {"namespaces": namespaces}
+
+
+def attach_label(gateway: str) -> dict[str, str]:
+    """The label a namespace carries for its routes to attach to the Gateway named ``gateway`` by default:
+    ``{"gateway.pilothouse.dev/<gateway>": "attach"}``, for :attr:`NamespaceArgs.labels`."""
+    return {ATTACH_LABEL_PREFIX + gateway: ATTACH_LABEL_VALUE}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatewayArgs(Checked, prefix="gateway"):
+    """What a :class:`Gateway` needs.
+
+    Fields:
+        name: a DNS-1123 subdomain.
+        namespace: the Gateway's namespace (a :class:`Namespace` of ours, or a name).
+        gateway_class: the GatewayClass whose controller serves it (``traefik``, AKS application routing's
+            ``approuting-istio``, Application Gateway for Containers' ``azure-alb-external``).
+        listeners: 1-64 :class:`Listener`, names distinct, one protocol per port, port and host distinct.
+        allowed_routes: the namespaces whose routes may attach (:class:`AllowedRoutes`); ``None`` (default): the
+            namespaces carrying :func:`attach_label` of the Gateway's name, never all.
+        redirect_http: also listen for plain HTTP on port 80 and answer every request with a permanent redirect
+            (301) to HTTPS; needs an HTTPS listener on port 443, and no other listener on port 80.
+        data_plane_namespace: where the pods carrying the Gateway's traffic run, so that an isolated namespace of
+            ours lets them reach routed pods; ``None`` (default): the Gateway's namespace (as AKS application
+            routing and Istio deploy them); for Traefik, the namespace Traefik runs in.
+        after: what must exist first (the Gateway API CRDs, the controller).
+        labels, annotations: of the Gateway object.
+
+    Raises:
+        InvalidValueError: naming ``gateway.name``, ``gateway.gateway_class`` (not a DNS-1123 subdomain),
+            ``gateway.listeners`` (none, more than 64, a name twice, one port with two protocols, the same port and
+            host twice), ``gateway.allowed_routes`` (a name too long for the default label) or
+            ``gateway.redirect_http`` (no HTTPS listener on port 443, or port 80 already taken).
+    """
+
+    name: str
+    namespace: NamespaceRef
+    gateway_class: str
+    listeners: tuple[Listener, ...]
+    allowed_routes: AllowedRoutes | None = None
+    redirect_http: bool = False
+    data_plane_namespace: str | None = None
+    after: tuple[pulumi.Resource, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        dns_subdomain("gateway.name", self.name)
+        dns_subdomain("gateway.gateway_class", self.gateway_class)
+        object.__setattr__(self, "labels", labels("gateway.labels", self.labels))
+        object.__setattr__(self, "annotations", annotation_map("gateway.annotations", self.annotations))
+        if self.data_plane_namespace is not None:
+            dns_label("gateway.data_plane_namespace", self.data_plane_namespace)
+        if self.allowed_routes is None:
+            key = ATTACH_LABEL_PREFIX + self.name
+            try:
+                label_key("gateway.allowed_routes", key)
+            except InvalidValueError:
+                raise InvalidValueError("gateway.allowed_routes", None, f"namespaces given explicitly: the name "
+                                        f"'{self.name}' is too long for the default label '{key}' (at most 63 "
+                                        "characters after the prefix)") from None
+            object.__setattr__(self, "allowed_routes", AllowedRoutes.labelled(attach_label(self.name)))
+        self._check_listeners()
+
+    def _check_listeners(self) -> None:
+        listeners = self.all_listeners()
+        if not self.listeners:
+            raise InvalidValueError("gateway.listeners", [], "at least one listener")
+        if len(listeners) > _MAX_LISTENERS:
+            raise InvalidValueError("gateway.listeners", f"{len(listeners)} listeners", f"at most {_MAX_LISTENERS}")
+        if self.redirect_http:
+            if not any(each.protocol is ListenerProtocol.HTTPS and each.port == 443 for each in self.listeners):
+                raise InvalidValueError("gateway.redirect_http", True, "an HTTPS listener on port 443 to redirect to")
+            if any(each.port == 80 for each in self.listeners):
+                raise InvalidValueError("gateway.redirect_http", True, "port 80 free: the redirect listens there")
+            if len(self.name) > 253 - len(f"-{REDIRECT_LISTENER}"):
+                raise InvalidValueError("gateway.name", self.name, f"at most {253 - len(REDIRECT_LISTENER) - 1} "
+                                        f"characters with redirect_http (its route is '<name>-{REDIRECT_LISTENER}')")
+        names: set[str] = set()
+        protocols: dict[int, ListenerProtocol] = {}
+        served: set[tuple[int, str | None]] = set()
+        for listener in listeners:
+            if listener.name in names:
+                raise InvalidValueError("gateway.listeners", listener.name, "listener names distinct in the Gateway")
+            names.add(listener.name)
+            if protocols.setdefault(listener.port, listener.protocol) is not listener.protocol:
+                # The spec's "ProtocolConflict": the controller accepts neither listener.
+                raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.protocol} on "
+                                        f"{listener.port}", f"one protocol per port (port {listener.port} already "
+                                        f"serves {protocols[listener.port]})")
+            if (listener.port, listener.hostname) in served:
+                raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.hostname or 'any host'} on "
+                                        f"{listener.port}", "listeners that differ in port or host name")
+            served.add((listener.port, listener.hostname))
+
+    def all_listeners(self) -> tuple[Listener, ...]:
+        """The listeners, with the redirect's when :attr:`redirect_http` is set."""
+        if not self.redirect_http:
+            return self.listeners
+        return (*self.listeners, Listener.http(REDIRECT_LISTENER))
+
+    def routes_allowed(self, listener: Listener) -> AllowedRoutes:
+        """Who may attach to ``listener``: the redirect's own route only on the redirect listener."""
+        if listener.name == REDIRECT_LISTENER and self.redirect_http:
+            return AllowedRoutes.same()
+        assert self.allowed_routes is not None  # set in __post_init__
+        return self.allowed_routes
+
+
+@dataclass(frozen=True)
+class ServedRoute:
+    """What one HTTPRoute rule serves on one listener: the conflict key the Gateway keeps."""
+
+    listener: str
+    host: str
+    match: tuple[Any, ...]
+
+
+class Gateway(k8s.apiextensions.CustomResource):
+    """A Gateway API Gateway; its children: the ReferenceGrants its certificates in other namespaces need, and the
+    HTTP to HTTPS redirect route. Routes attach with :class:`~pilothouse.kubernetes.http_route.HTTPRoute`, which
+    refuses a host, path and match another route already serves on the same listener."""
+
+    def __init__(self, resource_name: str, args: GatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.args = args
+        self.name = args.name
+        self.namespace = namespace_name(args.namespace)
+        #: Who serves what on this Gateway so far (:class:`ServedRoute` to the route's name).
+        self.served: dict[ServedRoute, str] = {}
+        listeners = args.all_listeners()
+        spec = {"gatewayClassName": args.gateway_class,
+                "listeners": [listener.to_manifest(args.routes_allowed(listener)) for listener in listeners]}
+        secrets = [c for listener in listeners for c in listener.certificates if isinstance(c, Secret)]
+        depends_on = [*(args.namespace.objects if isinstance(args.namespace, Namespace) else ()), *args.after,
+                      *secrets]
+        super().__init__(resource_name, api_version=GATEWAY_API, kind="Gateway",
+                         metadata=object_metadata(args.name, args.namespace, args.labels, args.annotations),
+                         spec=spec, opts=pulumi.ResourceOptions.merge(in_cluster_of(args.namespace, opts),
+                                                                      pulumi.ResourceOptions(depends_on=depends_on)))
+        certificates = [_certificate(c) for listener in listeners for c in listener.certificates]
+        reference_grants(resource_name, parent=self, from_kind="Gateway", from_namespace=self.namespace,
+                         from_name=self.name, to_kind="Secret", targets=certificates)
+        if args.redirect_http:
+            self._redirect(resource_name)
+
+    def parent_ref(self, listener: Listener) -> dict[str, Any]:
+        """A route's ``parentRefs`` entry for ``listener`` of this Gateway."""
+        return {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": self.name,
+                "namespace": self.namespace, "sectionName": listener.name}
+
+    def _redirect(self, resource_name: str) -> None:
+        """Every plain-HTTP request answered with a permanent redirect to the same URL over HTTPS."""
+        listener = next(each for each in self.args.all_listeners() if each.name == REDIRECT_LISTENER)
+        k8s.apiextensions.CustomResource(
+            f"{resource_name}-{REDIRECT_LISTENER}", api_version=GATEWAY_API, kind="HTTPRoute",
+            metadata=object_metadata(f"{self.name}-{REDIRECT_LISTENER}", self.args.namespace, self.args.labels),
+            spec={"parentRefs": [self.parent_ref(listener)],
+                  "rules": [{"filters": [{"type": "RequestRedirect",
+                                          "requestRedirect": {"scheme": "https", "statusCode": 301}}]}]},
+            opts=child_options(self, self.args.namespace, [self]))

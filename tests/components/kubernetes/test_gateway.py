@@ -1,0 +1,357 @@
+"""Gateway API: a typed Gateway (TLS listeners, allowed routes, HTTP to HTTPS redirect) and HTTPRoutes checked as
+they are declared (hosts served, conflicts, weights, filters), with derived ReferenceGrants and NetworkPolicies.
+
+Every render here also goes to the API-server oracle (tests/oracle), which has the Gateway API CRDs installed: their
+schemas and CEL rules judge each Gateway, HTTPRoute and ReferenceGrant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import (
+    AllowedRoutes,
+    CertificateRef,
+    Container,
+    Deployment,
+    DeploymentArgs,
+    Gateway,
+    GatewayArgs,
+    HeaderChanges,
+    HTTPBackend,
+    HTTPMatch,
+    HTTPMethod,
+    HTTPRoute,
+    HTTPRouteArgs,
+    HTTPRule,
+    Listener,
+    Namespace,
+    NamespaceArgs,
+    PathMatch,
+    PodSpec,
+    Port,
+    Redirect,
+    Secret,
+    SecretArgs,
+    Service,
+    ServicePort,
+    attach_label,
+)
+from pilothouse.offline.engine import Render
+from tests.conftest import RunProgram
+
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+GRANT = "kubernetes:gateway.networking.k8s.io/v1:ReferenceGrant"
+POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+
+
+def _web(name: str, namespace: Namespace | str) -> Service:
+    """The course's nginx-blue / nginx-green: a Deployment and its Service on port 80."""
+    nginx = Container(name="nginx", image="nginx:1.27", ports=(Port.http(8080),))
+    deployment = Deployment(name, DeploymentArgs(name=name, namespace=namespace, pod=PodSpec(containers=(nginx,))))
+    return deployment.expose((ServicePort(80, target="http", name="http"),))
+
+
+def _edge(*, redirect_http: bool = True, allowed: AllowedRoutes | None = None,
+          listeners: tuple[Listener, ...] | None = None) -> Gateway:
+    """A Gateway in namespace 'edge' serving *.example.com over HTTPS with a certificate Secret of its own."""
+    edge = Namespace("edge", NamespaceArgs(name="edge"))
+    certificate = Secret("wildcard", SecretArgs.tls("wildcard", edge, certificate="-----CERT-----",
+                                                    private_key="-----KEY-----"))
+    return Gateway("public", GatewayArgs(
+        name="public", namespace=edge, gateway_class="approuting-istio", redirect_http=redirect_http,
+        allowed_routes=allowed,
+        listeners=listeners or (Listener.https(certificates=(certificate,), hostname="*.example.com"),)))
+
+
+def _shop() -> Namespace:
+    return Namespace("shop", NamespaceArgs(name="shop", labels=attach_label("public")))
+
+
+def _blue_green(run_program: RunProgram, **route: Any) -> Render:
+    def program() -> None:
+        gateway, shop = _edge(), _shop()
+        blue, green = _web("nginx-blue", shop), _web("nginx-green", shop)
+        HTTPRoute("shop", HTTPRouteArgs(name="shop", namespace=shop, gateway=gateway, hostnames=("shop.example.com",),
+                                        rules=(HTTPRule(backends=(HTTPBackend(service=blue, weight=90),
+                                                                  HTTPBackend(service=green, weight=10))),), **route))
+
+    return run_program(program)
+
+
+def test_a_weighted_split_over_https_with_the_http_redirect(run_program: RunProgram) -> None:
+    render = _blue_green(run_program)
+    gateway = render.one(GATEWAY).inputs
+    assert gateway["spec"] == {"gatewayClassName": "approuting-istio", "listeners": [
+        {"name": "https", "port": 443, "protocol": "HTTPS", "hostname": "*.example.com",
+         "allowedRoutes": {"namespaces": {"from": "Selector", "selector": {
+             "matchLabels": {"gateway.pilothouse.dev/public": "attach"}}}},
+         "tls": {"mode": "Terminate", "certificateRefs": [
+             {"kind": "Secret", "group": "", "name": "wildcard", "namespace": "edge"}]}},
+        {"name": "http-redirect", "port": 80, "protocol": "HTTP", "allowedRoutes": {"namespaces": {"from": "Same"}}}]}
+    redirect, shop = render.one(ROUTE, "public-http-redirect").inputs, render.one(ROUTE, "shop").inputs
+    assert redirect["spec"] == {"parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway",
+                                                "name": "public", "namespace": "edge",
+                                                "sectionName": "http-redirect"}],
+                                "rules": [{"filters": [{"type": "RequestRedirect", "requestRedirect": {
+                                    "scheme": "https", "statusCode": 301}}]}]}
+    assert shop["metadata"] == {"name": "shop", "namespace": "shop"}
+    assert shop["spec"] == {
+        "parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "public",
+                        "namespace": "edge", "sectionName": "https"}],
+        "hostnames": ["shop.example.com"],
+        "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                   "backendRefs": [{"name": "nginx-blue", "port": 80, "weight": 90},
+                                   {"name": "nginx-green", "port": 80, "weight": 10}]}]}
+    # the Gateway's pods (in its namespace) reach each routed pod's port through shop's default deny
+    policies = {p.inputs["metadata"]["name"]: p.inputs["spec"] for p in render.of_type(POLICY)
+                if p.inputs["metadata"]["namespace"] == "shop" and "from-edge" in p.inputs["metadata"]["name"]}
+    assert sorted(policies) == ["allow-nginx-blue-8080-from-edge", "allow-nginx-green-8080-from-edge"]
+    assert policies["allow-nginx-blue-8080-from-edge"]["podSelector"] == {"matchLabels": {"app": "nginx-blue"}}
+    assert render.of_type(GRANT) == []  # every reference stays in its namespace
+
+
+def test_host_and_path_based_routing_with_matches_and_filters(run_program: RunProgram) -> None:
+    """The course's host-based and path-based Ingress examples, as one HTTPRoute with typed matches and filters."""
+    def program() -> None:
+        gateway, shop = _edge(), _shop()
+        blue, green = _web("nginx-blue", shop), _web("nginx-green", shop)
+        HTTPRoute("paths", HTTPRouteArgs(name="paths", namespace=shop, gateway=gateway, hostnames=(
+            "blue.example.com", "www.example.com"), rules=(
+            HTTPRule(matches=(HTTPMatch(path="/blue"),), backends=(HTTPBackend(service=blue),)),
+            HTTPRule(matches=(HTTPMatch(path="/green", headers={"X-Canary": "yes"}, query={"v": "2"},
+                                        method=HTTPMethod.GET),
+                              HTTPMatch(path="/green/index.html", path_match=PathMatch.EXACT)),
+                     backends=(HTTPBackend(service=green, port="http"),),
+                     request_headers=HeaderChanges(replace={"X-From": "gateway"}, remove=("Cookie",)),
+                     response_headers=HeaderChanges(add={"Cache-Control": "no-store"})),
+            HTTPRule(matches=(HTTPMatch(path="/old"),), redirect=Redirect(path="/blue", status_code=301)))))
+
+    rules = run_program(program).one(ROUTE, "paths").inputs["spec"]["rules"]
+    assert rules[1] == {
+        "matches": [{"path": {"type": "PathPrefix", "value": "/green"},
+                     "headers": [{"type": "Exact", "name": "X-Canary", "value": "yes"}],
+                     "queryParams": [{"type": "Exact", "name": "v", "value": "2"}], "method": "GET"},
+                    {"path": {"type": "Exact", "value": "/green/index.html"}}],
+        "filters": [{"type": "RequestHeaderModifier", "requestHeaderModifier": {
+                        "set": [{"name": "X-From", "value": "gateway"}], "remove": ["Cookie"]}},
+                    {"type": "ResponseHeaderModifier", "responseHeaderModifier": {
+                        "add": [{"name": "Cache-Control", "value": "no-store"}]}}],
+        "backendRefs": [{"name": "nginx-green", "port": 80, "weight": 1}]}
+    assert rules[2] == {"matches": [{"path": {"type": "PathPrefix", "value": "/old"}}], "filters": [
+        {"type": "RequestRedirect", "requestRedirect": {
+            "statusCode": 301, "path": {"type": "ReplaceFullPath", "replaceFullPath": "/blue"}}}]}
+
+
+def test_references_across_namespaces_get_derived_reference_grants(run_program: RunProgram) -> None:
+    def program() -> None:
+        certificates = Namespace("certificates", NamespaceArgs(name="certificates"))
+        wildcard = Secret("wildcard", SecretArgs.tls("wildcard", certificates, certificate="c", private_key="k"))
+        edge = Namespace("edge", NamespaceArgs(name="edge"))
+        gateway = Gateway("public", GatewayArgs(
+            name="public", namespace=edge, gateway_class="traefik", data_plane_namespace="traefik",
+            allowed_routes=AllowedRoutes.same(), listeners=(
+                Listener.https(certificates=(wildcard, CertificateRef("issued", "cert-manager"))),)))
+        shop = Namespace("shop", NamespaceArgs(name="shop"))
+        HTTPRoute("shop", HTTPRouteArgs(name="shop", namespace=edge, gateway=gateway,
+                                        rules=(HTTPRule(backends=(HTTPBackend(service=_web("web", shop)),)),)))
+
+    render = run_program(program)
+    grants = {(g.inputs["metadata"]["namespace"], g.inputs["metadata"]["name"]): g.inputs["spec"]
+              for g in render.of_type(GRANT)}
+    assert grants == {
+        ("certificates", "gateway-edge-public"): {
+            "from": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "namespace": "edge"}],
+            "to": [{"group": "", "kind": "Secret", "name": "wildcard"}]},
+        ("cert-manager", "gateway-edge-public"): {
+            "from": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "namespace": "edge"}],
+            "to": [{"group": "", "kind": "Secret", "name": "issued"}]},
+        ("shop", "httproute-edge-shop"): {
+            "from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "edge"}],
+            "to": [{"group": "", "kind": "Service", "name": "web"}]}}
+    backend = render.one(ROUTE).inputs["spec"]["rules"][0]["backendRefs"]
+    assert backend == [{"name": "web", "port": 80, "weight": 1, "namespace": "shop"}]
+    # Traefik's pods run in 'traefik': that namespace is let into shop
+    assert any(p.inputs["metadata"]["name"] == "allow-web-8080-from-traefik" for p in render.of_type(POLICY))
+
+
+Build = Callable[[], object]
+
+
+def _route(**overrides: Any) -> Build:
+    """A route into 'shop' on the public Gateway, with ``overrides`` applied to its arguments."""
+    def build() -> object:
+        gateway, shop = _edge(), overrides.pop("namespace", None) or _shop()
+        web = _web("web", shop if isinstance(shop, Namespace) else "shop")
+        args: dict[str, Any] = {"name": "web", "namespace": shop, "gateway": gateway,
+                                "hostnames": ("web.example.com",), "rules": (HTTPRule(backends=(
+                                    HTTPBackend(service=web),)),)} | overrides
+        return HTTPRoute("web", HTTPRouteArgs(**args))
+    return build
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (_route(hostnames=("web.example.com", "web.example.org")),
+     "http_route.hostnames: got 'web.example.org'; expected a host a listener of Gateway 'public' serves (https: "
+     "*.example.com)"),
+    (_route(hostnames=("web.example.org",)),
+     "http_route.gateway: got 'public'; expected a Gateway with a listener for the route's hosts (web.example.org) "
+     "that admits routes from namespace 'shop' (it admits namespaces labelled gateway.pilothouse.dev/public=attach; "
+     "hosts: https: *.example.com)"),
+    (_route(namespace=Namespace("other", NamespaceArgs(name="other"))),
+     "http_route.gateway: got 'public'; expected a Gateway with a listener for the route's hosts (web.example.com) "
+     "that admits routes from namespace 'other' (it admits namespaces labelled gateway.pilothouse.dev/public=attach; "
+     "hosts: https: *.example.com)"),
+    (_route(listeners=("http-redirect",)),
+     "http_route.listeners: got 'http-redirect'; expected a listener that admits routes from namespace 'shop' (it "
+     "admits the Gateway's namespace only)"),
+    (_route(listeners=("https", "admin")),
+     "http_route.listeners: got 'admin'; expected a listener of Gateway 'public' (https, http-redirect)"),
+    (_route(hostnames=("Web.example.com",)),
+     "http_route.hostnames[0]: got 'Web.example.com'; expected a host name (optionally '*.' and a host name): a "
+     "lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
+     "and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+     r"'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"),
+    (_route(hostnames=("a.example.com", "a.example.com")),
+     "http_route.hostnames: got 'a.example.com'; expected each host name once"),
+    (_route(rules=()), "http_route.rules: got '0 rules'; expected 1 to 16 rules"),
+])
+def test_a_route_its_gateway_would_not_serve_is_refused(run_program: RunProgram, build: Build, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        run_program(build)
+    assert str(error.value) == message
+
+
+def test_the_same_host_path_and_match_served_twice_is_refused(run_program: RunProgram) -> None:
+    def program() -> None:
+        gateway, shop = _edge(), _shop()
+        blue, green = _web("nginx-blue", shop), _web("nginx-green", shop)
+        HTTPRoute("blue", HTTPRouteArgs(name="blue", namespace=shop, gateway=gateway, hostnames=("shop.example.com",),
+                                        rules=(HTTPRule(backends=(HTTPBackend(service=blue),)),)))
+        # another host, or the same host with a header match, is another route's to serve
+        HTTPRoute("canary", HTTPRouteArgs(
+            name="canary", namespace=shop, gateway=gateway, hostnames=("shop.example.com",),
+            rules=(HTTPRule(matches=(HTTPMatch(headers={"x-canary": "1"}),), backends=(HTTPBackend(service=green),)),)))
+        HTTPRoute("green", HTTPRouteArgs(name="green", namespace=shop, gateway=gateway,
+                                         hostnames=("www.example.com", "shop.example.com"),
+                                         rules=(HTTPRule(backends=(HTTPBackend(service=green),)),)))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("http_route.rules: got 'shop.example.com/'; expected a host, path and match not "
+                                "served already on listener 'https' of Gateway 'public' (route 'blue' serves it)")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: HTTPMatch(path="/a%zz"), "match.path: got '/a%zz'; expected a path whose '%' each start an escape such "
+                                      "as '%20'"),
+    (lambda: HTTPMatch(path="blue"), "match.path: got 'blue'; expected an absolute URL path such as '/api' (RFC 3986 "
+                                     "characters, no wildcards: a Prefix path '/blue' already matches '/blue/...')"),
+    (lambda: HTTPMatch(headers={"X-A": "1", "x-a": "2"}),
+     "match.headers: got 'x-a'; expected header names distinct (case-insensitively: 'X-A' is given already)"),
+    (lambda: HTTPMatch(headers={"X A": "1"}),
+     "match.headers: got 'X A'; expected a header name of 1-256 letters, digits and !#$%&'*+-.^_`|~"),
+    (lambda: HTTPMatch(query={"v": ""}), "match.query['v']: got ''; expected a value of 1 to 1024 characters"),
+    (lambda: HTTPMatch(method="FETCH"), "match.method: got 'FETCH'; expected one of 'GET', 'HEAD', 'POST', 'PUT', "
+                                        "'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH' (HTTPMethod)"),
+    (Redirect, "redirect: got None; expected a scheme, hostname, port or path to change (a redirect to the "
+                         "same URL loops)"),
+    (lambda: Redirect(scheme="ftp"), "redirect.scheme: got 'ftp'; expected 'http' or 'https'"),
+    (lambda: Redirect(scheme="https", status_code=304),
+     "redirect.status_code: got 304; expected one of 301, 302, 303, 307, 308"),
+    (lambda: Redirect(hostname="*.example.com"),
+     "redirect.hostname: got '*.example.com'; expected a host name without wildcard"),
+    (HeaderChanges, "headers: got None; expected at least one header to replace, add or remove"),
+    (lambda: HeaderChanges(replace={"X-A": "1"}, remove=("x-a",)),
+     "headers.remove: got 'x-a'; expected a header not already in headers.replace"),
+    (HTTPRule, "rule.backends: got []; expected at least one backend, or a redirect"),
+    (lambda: HTTPRule(matches=()), "rule.matches: got '0 matches'; expected 1 to 64 matches"),
+    (lambda: HTTPRule(matches=(HTTPMatch(path="/a"), HTTPMatch(path="/a")), redirect=Redirect(scheme="https")),
+     "rule.matches: got '/a'; expected each match once"),
+    (lambda: Listener.https(certificates=()),
+     "listener.certificates: got []; expected at least one TLS certificate Secret for an HTTPS listener "
+     "(Listener.https(certificates=...))"),
+    (lambda: Listener.https(certificates=(CertificateRef("c", "edge"),), hostname="10.0.0.1"),
+     "listener.hostname: got '10.0.0.1'; expected a DNS name, not an IP address"),
+    (lambda: Listener.http(port=0), "listener.port: got 0; expected a port number from 1 to 65535"),
+    (lambda: AllowedRoutes.labelled({}), "gateway.allowed_routes.labels: got {}; expected at least one label a "
+                                         "namespace must carry"),
+])
+def test_route_and_listener_values_are_checked_when_built(build: Build, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def _listeners(*listeners: Listener, redirect_http: bool = False) -> Build:
+    return lambda: GatewayArgs(name="public", namespace="edge", gateway_class="traefik", listeners=listeners,
+                               redirect_http=redirect_http)
+
+
+_TLS = (CertificateRef("wildcard", "edge"),)
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (_listeners(), "gateway.listeners: got []; expected at least one listener"),
+    (_listeners(Listener.http(), Listener.http(port=8080)),
+     "gateway.listeners: got 'http'; expected listener names distinct in the Gateway"),
+    (_listeners(Listener.http(port=443), Listener.https(certificates=_TLS)),
+     "gateway.listeners: got 'https: HTTPS on 443'; expected one protocol per port (port 443 already serves HTTP)"),
+    (_listeners(Listener.http(), Listener.http("again")),
+     "gateway.listeners: got 'again: any host on 80'; expected listeners that differ in port or host name"),
+    (_listeners(Listener.http(), redirect_http=True),
+     "gateway.redirect_http: got True; expected an HTTPS listener on port 443 to redirect to"),
+    (_listeners(Listener.https(certificates=_TLS), Listener.http("plain"), redirect_http=True),
+     "gateway.redirect_http: got True; expected port 80 free: the redirect listens there"),
+    (lambda: GatewayArgs(name="p" * 64, namespace="edge", gateway_class="traefik", listeners=(Listener.http(),)),
+     f"gateway.allowed_routes: got None; expected namespaces given explicitly: the name '{'p' * 64}' is too long for "
+     f"the default label 'gateway.pilothouse.dev/{'p' * 64}' (at most 63 characters after the prefix)"),
+    (lambda: GatewayArgs(name="public", namespace="edge", gateway_class="Traefik", listeners=(Listener.http(),)),
+     "gateway.gateway_class: got 'Traefik'; expected a DNS-1123 subdomain: a lowercase RFC 1123 subdomain must "
+     "consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
+     r"character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]"
+     r"([-a-z0-9]*[a-z0-9])?)*')"),
+])
+def test_gateways_kubernetes_or_the_controller_would_refuse_are_refused(build: Build, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_weights_and_backends_are_checked(run_program: RunProgram) -> None:
+    messages = []
+
+    def program() -> None:
+        shop = _shop()
+        web = _web("web", shop)
+        for build in (lambda: HTTPBackend(service=web, weight=1_000_001),
+                      lambda: HTTPBackend(service=web, port=8080),
+                      lambda: HTTPRule(backends=(HTTPBackend(service=web, weight=0),)),
+                      lambda: HTTPRule(backends=(HTTPBackend(service=web), HTTPBackend(service=web, port="http")))):
+            with pytest.raises(InvalidValueError) as error:
+                build()
+            messages.append(str(error.value))
+
+    run_program(program)
+    assert messages == [
+        "backend.weight: got 1000001; expected an integer from 0 to 1000000",
+        "backend.port: got 8080; expected a port of Service 'web' (http)",
+        "rule.backends: got [0]; expected at least one weight above 0 (with every weight 0 each request fails with "
+        "500)",
+        "rule.backends: got 'web:80'; expected each Service port once (weights set its share)"]
+
+
+def test_a_tls_listener_takes_tls_secrets_only(run_program: RunProgram) -> None:
+    def program() -> None:
+        opaque = Secret("opaque", SecretArgs(name="opaque", namespace="edge", data={"a": "b"}))
+        Listener.https(certificates=(opaque,))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("listener.certificates: got 'opaque'; expected a Secret of type 'kubernetes.io/tls' "
+                                "(made with SecretArgs.tls)")

@@ -237,9 +237,18 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
     return tuple(_FieldCheck(name, hint, _predicate(hint), _takes_tuple(hint)) for name, hint in field_types(cls))
 
 
+def _copied(value: Any) -> Any:
+    """``value`` with every mapping (as a dict) and list in it copied, all the way down; anything else shared."""
+    if isinstance(value, collections.abc.Mapping):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
+
+
 def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -> None:
-    """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple, a dict is
-    copied, so that the caller changing it later changes nothing checked). Errors
+    """Check every field of ``obj`` against its annotation (a list given for a tuple becomes the tuple, a mapping is
+    copied as a dict, nested ones too, so that the caller changing it later changes nothing checked). Errors
     name ``<prefix>.<field>`` (``<field>`` with an empty prefix) and never show the value of a field in
     ``secrets``.
 
@@ -252,9 +261,10 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
         value = given = getattr(obj, name)
         if field.takes_tuple and isinstance(given, list):
             value = tuple(given)
-        elif type(given) is dict:
-            # A copy: the caller's dict, changed after this check (env["X"] = ...), must not change what was checked.
-            value = dict(given)
+        elif isinstance(given, collections.abc.Mapping):
+            # A copy: the caller's mapping, changed after this check (env["X"] = ...), must not change what was
+            # checked; nested dicts and lists too (an affinity is a tree of them).
+            value = _copied(given)
         if not _fits(value, field.hint, field.fast):
             example = ("" if not isinstance(value, str) or name not in _tuple_fields(cls) or name in secrets
                        else f": a tuple, such as ({value!r},)")

@@ -32,16 +32,22 @@ import pilothouse.kubernetes
 from pilothouse.azure.secret_provider_class import SecretProviderClassArgs
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import (
+    AllowedRoutes,
     Container,
     Deployment,
     DeploymentArgs,
+    Gateway,
+    GatewayArgs,
+    Listener,
     Namespace,
     NamespaceArgs,
     PodSpec,
+    Port,
     Secret,
     SecretArgs,
     ServiceAccount,
     ServiceAccountArgs,
+    ServicePort,
     StatefulSet,
     StatefulSetArgs,
     StorageClass,
@@ -154,7 +160,12 @@ def _check(run_program: RunProgram, cls: type, *, wrong: bool) -> None:
         pull = Secret("pull", SecretArgs.docker_registry("pull", "shop", server="r.example.com", username="u",
                                                          password="p"))
         account = ServiceAccount("web", ServiceAccountArgs(name="web", namespace="shop"))
-        strategies = Strategies((disk, shop, web, db, tls, pull, account), wrong)
+        api = Deployment("api", DeploymentArgs(name="api", namespace="shop", pod=PodSpec(containers=(
+            Container(name="api", image="shop/api:1.0", ports=(Port.http(8080),)),))))
+        service = api.expose((ServicePort(80, target="http", name="http"),))
+        gateway = Gateway("public", GatewayArgs(name="public", namespace="shop", gateway_class="traefik",
+                                                listeners=(Listener.http(),), allowed_routes=AllowedRoutes.all()))
+        strategies = Strategies((disk, shop, web, db, tls, pull, account, service, gateway), wrong)
 
         @settings(max_examples=EXAMPLES, suppress_health_check=list(HealthCheck), deadline=None, database=None)
         @given(strategies.builds(cls))

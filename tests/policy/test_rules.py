@@ -74,6 +74,12 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = [
     ("k8s-no-secret-literals", DEPLOYMENT, deployment(),
      deployment(changed(env=[{"name": "DB_PASSWORD", "value": "hunter2"}])),
      "container 'web' passes DB_PASSWORD as a literal; use a Secret"),
+    ("k8s-gateway-routes-scoped", "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+     {"metadata": {"name": "public"}, "spec": {"listeners": [
+         {"name": "https", "allowedRoutes": {"namespaces": {"from": "Selector"}}}]}},
+     {"metadata": {"name": "public"}, "spec": {"listeners": [
+         {"name": "https", "allowedRoutes": {"namespaces": {"from": "All"}}}]}},
+     "listener 'https' of Gateway 'public' admits routes from every namespace; name the namespaces that may attach"),
     ("acr-admin-user-off", "azure-native:containerregistry:Registry", {"adminUserEnabled": False},
      {"adminUserEnabled": True}, "the registry's admin user is enabled"),
     ("aks-rbac", CLUSTER, GOOD_CLUSTER, {**GOOD_CLUSTER, "aadProfile": {}},
@@ -110,7 +116,8 @@ def test_rule_passes_good_and_catches_bad(rule_id: str, type_: str, good: dict[s
 
 def test_every_rule_has_a_case() -> None:
     covered = {case[0] for case in CASES} | {"k8s-image-registry", "k8s-namespace-governance",
-                                             "k8s-selectors-pick-pods"}  # tests/policy/test_selection.py
+                                             "k8s-selectors-pick-pods",  # tests/policy/test_selection.py
+                                             "k8s-gateway-https-prod"}  # tests/policy/test_gateways.py
     assert covered == {rule.id for rule in RULES}
 
 

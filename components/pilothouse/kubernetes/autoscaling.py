@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 from pilothouse.counts import INT32_MAX, CountOrPercent, count_or_percent, is_zero, percent
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.container import Container
+from pilothouse.kubernetes.daemon_set import DaemonSet
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.namespace import Namespace
@@ -135,8 +136,18 @@ class PodDisruptionBudgetArgs(Checked, prefix="disruption_budget"):
         (https://kubernetes.io/docs/tasks/run-application/configure-pdb/: "If you set maxUnavailable to 0% or 0,
         or you set minAvailable to 100% or the number of replicas, you are requiring zero voluntary evictions").
         Percentages round up, as the disruption controller rounds them."""
+        if isinstance(self.target, DaemonSet) and (self.max_unavailable is not None or percent(self.min_available)):
+            # The disruption controller counts a budget's pods by their controller's scale; a DaemonSet has none,
+            # so the budget would never allow an eviction (pkg/controller/disruption: getExpectedScale).
+            given = "max_unavailable" if self.max_unavailable is not None else "min_available"
+            raise InvalidValueError(f"disruption_budget.{given}", getattr(self, given), "min_available as a pod "
+                                    "count for a DaemonSet's pods (Kubernetes counts them for neither max_unavailable "
+                                    "nor a percentage: Kubernetes docs, 'Arbitrary workloads and arbitrary "
+                                    "selectors')")
         # A DaemonSet has no replica count; None on a Deployment or StatefulSet: an autoscaler owns it.
         replicas = getattr(getattr(self.target, "args", None), "replicas", None)
+        if replicas == 0:
+            return  # scaled to 0: no pod for a drain to evict, any budget is met
         if self.max_unavailable is not None:
             if is_zero(self.max_unavailable):
                 raise InvalidValueError("disruption_budget.max_unavailable", self.max_unavailable,
@@ -151,8 +162,7 @@ class PodDisruptionBudgetArgs(Checked, prefix="disruption_budget"):
             if replicas is None:
                 return
             minimum = math.ceil(replicas * share / 100)
-        # A workload scaled to 0 has no pod for a drain to evict: any budget is met.
-        if isinstance(replicas, int) and isinstance(minimum, int) and 0 < replicas <= minimum:
+        if isinstance(replicas, int) and isinstance(minimum, int) and minimum >= replicas:
             raise InvalidValueError(
                 "disruption_budget.min_available", self.min_available,
                 f"fewer pods than the workload's {replicas} replica(s), so that a node drain can evict one "

@@ -95,9 +95,9 @@ class LimitDefaults(Checked, prefix="limits"):
         max_cpu, max_memory: the largest limit a container may have.
 
     Raises:
-        InvalidValueError: as the API server refuses the LimitRange (``ValidateLimitRange``): naming
-            ``limits.default_request_<kind>`` (above the default limit or the maximum) or
-            ``limits.default_limit_<kind>`` (above the maximum).
+        InvalidValueError: naming a memory field that is not whole bytes, or as the API server refuses the
+            LimitRange (``ValidateLimitRange``): ``limits.default_request_<kind>`` (above the default limit or the
+            maximum) or ``limits.default_limit_<kind>`` (above the maximum).
     """
 
     default_request_cpu: Quantity | None = None
@@ -108,6 +108,10 @@ class LimitDefaults(Checked, prefix="limits"):
     max_memory: Quantity | None = None
 
     def __post_init__(self) -> None:
+        for name in ("default_request_memory", "default_limit_memory", "max_memory"):
+            value = getattr(self, name)
+            if isinstance(value, Quantity):
+                byte_quantity(value, f"limits.{name}")
         for kind in ("cpu", "memory"):
             request, limit = getattr(self, f"default_request_{kind}"), getattr(self, f"default_limit_{kind}")
             ceiling = getattr(self, f"max_{kind}")

@@ -12,12 +12,30 @@ from pilothouse.typed import Checked, checked_arguments
 
 @dataclass(frozen=True)
 class Resources(Checked, prefix="resources"):
-    """Requests (what the scheduler reserves) and limits (what the kernel enforces)."""
+    """Requests (what the scheduler reserves) and limits (what the kernel enforces); build it with :meth:`of`.
+
+    Fields: CPU in cores, memory in whole bytes (at most 8 PiB); ``None`` leaves each unset.
+
+    Raises:
+        InvalidValueError: naming ``resources.memory_request`` or ``resources.memory_limit`` (not whole bytes), or
+            ``resources.cpu_limit`` / ``resources.memory_limit`` (below the request: ``ValidateResourceRequirements``).
+    """
 
     cpu_request: Quantity | None = None
     memory_request: Quantity | None = None
     cpu_limit: Quantity | None = None
     memory_limit: Quantity | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("memory_request", "memory_limit"):
+            value = getattr(self, name)
+            if isinstance(value, Quantity):
+                byte_quantity(value, f"resources.{name}")
+        for kind in ("cpu", "memory"):
+            request, limit = getattr(self, f"{kind}_request"), getattr(self, f"{kind}_limit")
+            if request is not None and limit is not None and limit < request:
+                raise InvalidValueError(f"resources.{kind}_limit", str(limit),
+                                        f"a limit not below the {kind} request {request}")
 
     @classmethod
     @checked_arguments("resources")
@@ -30,15 +48,8 @@ class Resources(Checked, prefix="resources"):
         def memory_bytes(value: QuantityInput | None, field: str) -> Quantity | None:
             return None if value is None else byte_quantity(value, field)
 
-        resources = cls(parsed(cpu, "resources.cpu"), memory_bytes(memory, "resources.memory"),
-                        parsed(cpu_limit, "resources.cpu_limit"),
-                        memory_bytes(memory_limit, "resources.memory_limit"))
-        for kind in ("cpu", "memory"):
-            request, limit = getattr(resources, f"{kind}_request"), getattr(resources, f"{kind}_limit")
-            if request is not None and limit is not None and limit < request:
-                raise InvalidValueError(f"resources.{kind}_limit", str(limit),
-                                        f"a limit not below the {kind} request {request}")
-        return resources
+        return cls(parsed(cpu, "resources.cpu"), memory_bytes(memory, "resources.memory"),
+                   parsed(cpu_limit, "resources.cpu_limit"), memory_bytes(memory_limit, "resources.memory_limit"))
 
     def to_manifest(self) -> dict[str, Any]:
         spec: dict[str, dict[str, str]] = {}

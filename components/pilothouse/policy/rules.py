@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse.policy.gateways import https_only, routes_scoped
 from pilothouse.policy.selection import selectors_pick_pods
 
 Props = Mapping[str, Any]
@@ -256,6 +257,14 @@ def _is_prod(props: Props, settings: Settings) -> bool:
     return (props.get("tags") or {}).get("environment") in settings.prod_environments
 
 
+def _gateway_routes_scoped(type_: str, props: Props, _: Settings) -> Iterator[str]:
+    return routes_scoped(type_, props)
+
+
+def _gateway_https_only(resources: Sequence[tuple[str, Props]], settings: Settings) -> Iterator[str]:
+    return https_only(resources, lambda props: _is_prod(props, settings))
+
+
 def _acr_admin(type_: str, props: Props, _: Settings) -> Iterator[str]:
     if type_ == "azure-native:containerregistry:Registry" and props.get("adminUserEnabled") is True:
         yield "the registry's admin user is enabled; pull with AcrPull on the kubelet identity instead"
@@ -331,6 +340,10 @@ RULES: tuple[Rule, ...] = (
          Enforcement.MANDATORY, stack_check=_namespace_governance),
     Rule("k8s-selectors-pick-pods", "NetworkPolicies, Services and PodDisruptionBudgets select pods of a workload "
          "declared in their namespace.", Enforcement.MANDATORY, stack_check=_selectors_pick_pods),
+    Rule("k8s-gateway-routes-scoped", "Gateway listeners name the namespaces whose routes may attach (not All).",
+         Enforcement.MANDATORY, _gateway_routes_scoped),
+    Rule("k8s-gateway-https-prod", "In production, a Gateway's plain-HTTP listeners only redirect to HTTPS.",
+         Enforcement.MANDATORY, stack_check=_gateway_https_only),
     Rule("acr-admin-user-off", "The container registry's admin user is off.", Enforcement.MANDATORY, _acr_admin),
     Rule("aks-rbac", "AKS uses Kubernetes RBAC with Entra ID and Azure RBAC.", Enforcement.MANDATORY, _aks(_aks_rbac)),
     Rule("aks-local-accounts-prod", "Production clusters disable local accounts.", Enforcement.MANDATORY,

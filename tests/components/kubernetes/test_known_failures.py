@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pulumi
@@ -22,12 +24,14 @@ from pilothouse.kubernetes import (
     ConfigMapArgs,
     Container,
     CronJobArgs,
+    DaemonSet,
     DaemonSetArgs,
     Deployment,
     DeploymentArgs,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerArgs,
     JobSpec,
+    LimitDefaults,
     Mount,
     Namespace,
     NamespaceArgs,
@@ -485,6 +489,83 @@ def test_a_dict_changed_after_construction_changes_nothing_that_was_checked(run_
     assert render.one("kubernetes:core/v1:ConfigMap").inputs["data"] == {"mode": "prod"}
     assert deployment["spec"]["template"]["spec"]["containers"][0]["env"] == [{"name": "MODE", "value": "prod"}]
     assert "bad key!" not in deployment["metadata"]["labels"]
+
+
+@pytest.mark.parametrize("kind", [OrderedDict, lambda given: defaultdict(str, given), MappingProxyType])
+def test_any_mapping_changed_after_construction_changes_nothing_that_was_checked(
+        run_program: RunProgram, kind: Callable[[dict[str, Any]], Any]) -> None:
+    data, counts = {"mode": "prod"}, {"pods": 10}
+    given_data = kind(data)
+    config = ConfigMapArgs(name="web", namespace="shop", data=given_data)
+    quota = Quota(counts=OrderedDict(counts))
+    affinity = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "pool", "operator": "In", "values": ["apps"]}]}]}}}
+    pod = PodSpec(containers=(WEB,), affinity=affinity)
+    # a read-only view shows its dict's changes
+    (data if isinstance(given_data, MappingProxyType) else given_data)["bad key!"] = "x"
+    affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"].clear()
+
+    def program() -> None:
+        ConfigMap("web", config)
+        Deployment("web", DeploymentArgs(name="web", namespace="shop", pod=pod))
+
+    render = run_program(program)
+    assert render.one("kubernetes:core/v1:ConfigMap").inputs["data"] == {"mode": "prod"}
+    terms = render.one("kubernetes:apps/v1:Deployment").inputs["spec"]["template"]["spec"]["affinity"][
+        "nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert terms == [{"matchExpressions": [{"key": "pool", "operator": "In", "values": ["apps"]}]}]
+    assert quota.to_manifest() == {"hard": {"pods": "10"}}
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Resources(cpu_request=Quantity.parse("2"), cpu_limit=Quantity.parse("1")),
+     "resources.cpu_limit: got '1'; expected a limit not below the cpu request 2"),
+    (lambda: Resources(memory_request=Quantity.parse("128m")),
+     "resources.memory_request: got '128m'; expected a whole number of bytes, such as '128Mi' or '128M' ('m' means "
+     "thousandths: '128m' is 0.128 bytes)"),
+    (lambda: LimitDefaults(max_memory=Quantity.parse("128m")),
+     "limits.max_memory: got '128m'; expected a whole number of bytes, such as '128Mi' or '128M' ('m' means "
+     "thousandths: '128m' is 0.128 bytes)"),
+])
+def test_resources_and_limits_built_directly_are_checked_as_their_factories_check(build: Callable[[], object],
+                                                                                   message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("budget", [{"max_unavailable": 0}, {"max_unavailable": "0%"}, {"min_available": "100%"},
+                                    {"min_available": 5}])
+def test_a_workload_scaled_to_0_takes_any_budget(budget: dict[str, int | str]) -> None:
+    PodDisruptionBudgetArgs(target=_web(0), min_available=budget.get("min_available"),
+                            max_unavailable=budget.get("max_unavailable"))
+
+
+def _agent() -> DaemonSet:
+    captured: list[DaemonSet] = []
+    agent = Container(name="agent", image="shop/agent:1.0")
+    engine.run(lambda: captured.append(DaemonSet("agent", DaemonSetArgs(name="agent", namespace="shop",
+                                                                       pod=PodSpec(containers=(agent,))))),
+               stack="test")
+    return captured[0]
+
+
+@pytest.mark.parametrize(("budget", "message"), [
+    ({"max_unavailable": 1}, "disruption_budget.max_unavailable: got 1; expected min_available as a pod count for a "
+                             "DaemonSet's pods (Kubernetes counts them for neither max_unavailable nor a percentage: "
+                             "Kubernetes docs, 'Arbitrary workloads and arbitrary selectors')"),
+    ({"min_available": "50%"}, "disruption_budget.min_available: got '50%'; expected min_available as a pod count "
+                               "for a DaemonSet's pods (Kubernetes counts them for neither max_unavailable nor a "
+                               "percentage: Kubernetes docs, 'Arbitrary workloads and arbitrary selectors')"),
+])
+def test_a_daemon_set_budget_the_disruption_controller_cannot_count_is_refused(budget: dict[str, int | str],
+                                                                               message: str) -> None:
+    agent = _agent()
+    with pytest.raises(InvalidValueError) as error:
+        PodDisruptionBudgetArgs(target=agent, min_available=budget.get("min_available"),
+                                max_unavailable=budget.get("max_unavailable"))
+    assert str(error.value) == message
+    PodDisruptionBudgetArgs(target=agent, min_available=2)
 
 
 def test_a_label_bump_changes_labels_in_place_and_never_the_selector(run_program: RunProgram) -> None:

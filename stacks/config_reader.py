@@ -211,10 +211,12 @@ class Fields:
 
     def string_map(self, name: str) -> dict[str, str]:
         value, _ = self._get(name, {}, {}, decode="json")
-        if not isinstance(value, Mapping) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
             return self._refused(name, value, "a mapping of strings to strings", {})
-        return dict(value)
+        wrong = [key for key, item in value.items() if not isinstance(item, str)]
+        for key in wrong:  # named entry by entry, as a config path quotes a key: labels['app.kubernetes.io/name']
+            self._refused(f"{name}['{key}']", value[key], "a string", None)
+        return {} if wrong else dict(value)
 
     def section(self, name: str, default: Mapping[str, object] | object = _MISSING) -> Fields:
         value, _ = self._get(name, default, {}, decode="json")

@@ -71,6 +71,9 @@ def test_a_plain_http_listener_serving_an_app_in_production_is_a_violation(run_p
       "rules": [{"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "http"}}]}]}, "web"),
     ({"parentRefs": [{"name": "public", "sectionName": "http"}],
       "rules": [{"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https"}}]}]}, None),
+    # a parentRef naming a port attaches to the listeners on that port only
+    ({"parentRefs": [{"name": "public", "port": 443}, {"name": "public", "sectionName": "http"}],
+      "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}, "web"),
 ])
 def test_hand_written_routes_on_the_plain_listener_are_judged(route: dict[str, Any], serves: str | None) -> None:
     gateway = {"metadata": {"name": "public", "namespace": "edge"}, "spec": {"listeners": [
@@ -89,3 +92,15 @@ def test_a_plain_listener_with_no_route_is_a_violation_in_production() -> None:
     assert _violations([("public", GATEWAY, gateway), PROD]) == [
         "listener 'http' of Gateway 'public' takes plain HTTP on port 80 in production and redirects nothing; serve "
         "HTTPS, and on HTTP only the redirect (GatewayArgs.redirect_http)"]
+
+
+def test_a_route_naming_the_https_port_is_not_on_the_plain_listener() -> None:
+    gateway = {"metadata": {"name": "public", "namespace": "edge"}, "spec": {"listeners": [
+        {"name": "http", "port": 80, "protocol": "HTTP"}, {"name": "https", "port": 443, "protocol": "HTTPS"}]}}
+    redirect = {"metadata": {"name": "redirect", "namespace": "edge"}, "spec": {
+        "parentRefs": [{"name": "public", "sectionName": "http"}],
+        "rules": [{"filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https"}}]}]}}
+    web = {"metadata": {"name": "web", "namespace": "edge"}, "spec": {
+        "parentRefs": [{"name": "public", "port": 443}, {"group": "example.com", "kind": "Gateway", "name": "public"}],
+        "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}}
+    assert _violations([("public", GATEWAY, gateway), ("redirect", ROUTE, redirect), ("web", ROUTE, web), PROD]) == []

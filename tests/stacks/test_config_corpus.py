@@ -83,10 +83,11 @@ def _engine(config: dict[str, Any]) -> dict[str, str]:
 
 
 def _paths(value: object, path: str = "") -> Iterator[str]:
-    """Every key path inside ``value``: ``network.vnetCidr``, ``namespaces[0].quota.pods``."""
+    """Every key path inside ``value``: ``network.vnetCidr``, ``namespaces[0].quota.pods``; a key holding a dot
+    quoted, as config paths quote it: ``namespaces[0].labels['gateway.pilothouse.dev/traefik']``."""
     if isinstance(value, dict):
         for key, item in value.items():
-            child = f"{path}.{key}" if path else key
+            child = f"{path}['{key}']" if "." in key else f"{path}.{key}" if path else key
             yield child
             yield from _paths(item, child)
     elif isinstance(value, list):
@@ -95,11 +96,11 @@ def _paths(value: object, path: str = "") -> Iterator[str]:
                 yield from _paths(item, f"{path}[{index}]")
 
 
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_SEGMENT = re.compile(r"\['([^']*)'\]|([^.\[\]]+)|\[(\d+)\]")
 
 
 def _segments(path: str) -> list[str | int]:
-    return [name if name else int(index) for name, index in _SEGMENT.findall(path)]
+    return [quoted or name or int(index) for quoted, name, index in _SEGMENT.findall(path)]
 
 
 def _set(config: dict[str, Any], path: str, value: object) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.addons.chart import TRAEFIK, ChartSource, install
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.gateway import attach_label
 from pilothouse.kubernetes.ingress import GatewayRef, IngressClass
 from pilothouse.kubernetes.names import azure_dns_label, dns_subdomain
 from pilothouse.kubernetes.resources import Resources
@@ -98,6 +99,9 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
         ChartSource.given("ingress_controller.charts", self.charts).check("ingress_controller.charts", TRAEFIK)
         if self.gateway_api:
             self.charts.gateway_api_files("ingress_controller.charts")
+            if len(self.ingress_class) > 63:  # it names the attach label: gateway.pilothouse.dev/<class>
+                raise InvalidValueError("ingress_controller.ingress_class", self.ingress_class,
+                                        "at most 63 characters with gateway_api (the attach label's name)")
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 1:
             raise InvalidValueError("ingress_controller.replicas", self.replicas, "an integer of at least 1")
         if self.public_endpoint is not None and self.service_type is not ServiceType.LOAD_BALANCER:
@@ -127,10 +131,11 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
                                        "serviceMonitor": {"enabled": self.service_monitor}}},
             "accessLog": {"enabled": True, "format": "json"},
             "providers": {**providers, "kubernetesGateway": {"enabled": self.gateway_api}},
-            # The controller's own Gateway, named like its class; routes of every namespace may attach.
+            # The controller's own Gateway, named like its class; routes attach from the namespaces labelled
+            # attach_label(<class>), as a typed Gateway's do (never All: policy k8s-gateway-routes-scoped).
             "gateway": {"enabled": self.gateway_api, "name": self.ingress_class,
-                        "listeners": {"web": {"port": 8000, "protocol": "HTTP",
-                                              "namespacePolicy": {"from": "All"}}}},
+                        "listeners": {"web": {"port": 8000, "protocol": "HTTP", "namespacePolicy": {
+                            "from": "Selector", "selector": {"matchLabels": attach_label(self.ingress_class)}}}}},
             "gatewayClass": {"enabled": self.gateway_api, "name": self.ingress_class},
         }
 
@@ -150,7 +155,8 @@ class IngressController(pulumi.ComponentResource):
         namespace = namespace_name(args.namespace)
         self.chart = install(resource_name, TRAEFIK, args.charts, namespace=namespace, values=args.values(),
                              opts=child_options(self, args.namespace, after), skip_crds=True)
-        gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,)) if args.gateway_api else None
+        gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,),
+                             namespace_labels=attach_label(args.ingress_class)) if args.gateway_api else None
         #: What routes name to go through this controller.
         self.ingress_class = IngressClass(args.ingress_class, namespace,
                                           publishes_address=args.service_type is ServiceType.LOAD_BALANCER,

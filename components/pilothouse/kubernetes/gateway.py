@@ -101,8 +101,8 @@ class Listener(Checked, prefix="listener"):
         if self.hostname is not None:
             route_host("listener.hostname", self.hostname)
         if self.protocol is ListenerProtocol.HTTPS and not self.certificates:
-            raise InvalidValueError("listener.certificates", [], "at least one TLS certificate Secret for an HTTPS "
-                                                                 "listener (Listener.https(certificates=...))")
+            raise InvalidValueError("listener.certificates", self.certificates, "at least one TLS certificate Secret "
+                                    "for an HTTPS listener (Listener.https(certificates=...))")
         if self.protocol is ListenerProtocol.HTTP and self.certificates:
             raise InvalidValueError("listener.certificates", [_certificate(c)[1] for c in self.certificates],
                                     "no certificates on an HTTP listener (TLS is terminated by HTTPS listeners)")
@@ -133,6 +133,15 @@ class Listener(Checked, prefix="listener"):
             return True
         return any(wildcard.startswith("*.") and name.endswith(wildcard[1:])
                    for wildcard, name in ((self.hostname, host), (host, self.hostname)))
+
+    def effective_host(self, host: str | None) -> str:
+        """The hosts a route for ``host`` (``None``: any) is served for here, as one name or pattern: the narrower of
+        the two (``*`` for any host); two routes with one effective host and match tie, and the oldest wins."""
+        if host is None or host == self.hostname:
+            return self.hostname or "*"
+        if self.hostname is None or (self.hostname.startswith("*.") and host.endswith(self.hostname[1:])):
+            return host
+        return self.hostname  # a wildcard host covering this listener's
 
     def to_manifest(self, allowed_routes: AllowedRoutes) -> dict[str, Any]:
         listener: dict[str, Any] = {"name": self.name, "port": self.port, "protocol": str(self.protocol),
@@ -232,8 +241,11 @@ class GatewayArgs(Checked, prefix="gateway"):
         listeners: 1-64 :class:`Listener`, names distinct, one protocol per port, port and host distinct.
         allowed_routes: the namespaces whose routes may attach (:class:`AllowedRoutes`); ``None`` (default): the
             namespaces carrying :func:`attach_label` of the Gateway's name, never all.
-        redirect_http: also listen for plain HTTP on port 80 and answer every request with a permanent redirect
-            (301) to HTTPS; needs an HTTPS listener on port 443, and no other listener on port 80.
+        redirect_http: also listen for plain HTTP on ``redirect_port`` and answer every request with a permanent
+            redirect (301) to the same URL over HTTPS (on port 443, the scheme's port, as clients reach it); needs an
+            HTTPS listener, and no other listener on ``redirect_port``.
+        redirect_port: the port the redirect listens on (default 80); a controller that binds listeners to its
+            own entry points takes their port instead (Traefik: 8000, which its Service exposes as 80).
         data_plane_namespace: where the pods carrying the Gateway's traffic run, so that an isolated namespace of
             ours lets them reach routed pods; ``None`` (default): the Gateway's namespace (as AKS application
             routing and Istio deploy them); for Traefik, the namespace Traefik runs in.
@@ -244,7 +256,8 @@ class GatewayArgs(Checked, prefix="gateway"):
         InvalidValueError: naming ``gateway.name``, ``gateway.gateway_class`` (not a DNS-1123 subdomain),
             ``gateway.listeners`` (none, more than 64, a name twice, one port with two protocols, the same port and
             host twice), ``gateway.allowed_routes`` (a name too long for the default label) or
-            ``gateway.redirect_http`` (no HTTPS listener on port 443, or port 80 already taken).
+            ``gateway.redirect_http`` (no HTTPS listener, or ``redirect_port`` already taken) or
+            ``gateway.redirect_port``.
     """
 
     name: str
@@ -253,6 +266,7 @@ class GatewayArgs(Checked, prefix="gateway"):
     listeners: tuple[Listener, ...]
     allowed_routes: AllowedRoutes | None = None
     redirect_http: bool = False
+    redirect_port: int = 80
     data_plane_namespace: str | None = None
     after: tuple[pulumi.Resource, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
@@ -263,8 +277,11 @@ class GatewayArgs(Checked, prefix="gateway"):
         dns_subdomain("gateway.gateway_class", self.gateway_class)
         object.__setattr__(self, "labels", labels("gateway.labels", self.labels))
         object.__setattr__(self, "annotations", annotation_map("gateway.annotations", self.annotations))
+        if isinstance(self.namespace, str):
+            dns_label("gateway.namespace", self.namespace)
         if self.data_plane_namespace is not None:
             dns_label("gateway.data_plane_namespace", self.data_plane_namespace)
+        port_number("gateway.redirect_port", self.redirect_port)
         if self.allowed_routes is None:
             key = ATTACH_LABEL_PREFIX + self.name
             try:
@@ -283,10 +300,11 @@ class GatewayArgs(Checked, prefix="gateway"):
         if len(listeners) > _MAX_LISTENERS:
             raise InvalidValueError("gateway.listeners", f"{len(listeners)} listeners", f"at most {_MAX_LISTENERS}")
         if self.redirect_http:
-            if not any(each.protocol is ListenerProtocol.HTTPS and each.port == 443 for each in self.listeners):
-                raise InvalidValueError("gateway.redirect_http", True, "an HTTPS listener on port 443 to redirect to")
-            if any(each.port == 80 for each in self.listeners):
-                raise InvalidValueError("gateway.redirect_http", True, "port 80 free: the redirect listens there")
+            if not any(each.protocol is ListenerProtocol.HTTPS for each in self.listeners):
+                raise InvalidValueError("gateway.redirect_http", True, "an HTTPS listener to redirect to")
+            if any(each.port == self.redirect_port for each in self.listeners):
+                raise InvalidValueError("gateway.redirect_http", True, f"port {self.redirect_port} free: the "
+                                        "redirect listens there (redirect_port)")
             if len(self.name) > 253 - len(f"-{REDIRECT_LISTENER}"):
                 raise InvalidValueError("gateway.name", self.name, f"at most {253 - len(REDIRECT_LISTENER) - 1} "
                                         f"characters with redirect_http (its route is '<name>-{REDIRECT_LISTENER}')")
@@ -311,7 +329,7 @@ class GatewayArgs(Checked, prefix="gateway"):
         """The listeners, with the redirect's when :attr:`redirect_http` is set."""
         if not self.redirect_http:
             return self.listeners
-        return (*self.listeners, Listener.http(REDIRECT_LISTENER))
+        return (*self.listeners, Listener.http(REDIRECT_LISTENER, port=self.redirect_port))
 
     def routes_allowed(self, listener: Listener) -> AllowedRoutes:
         """Who may attach to ``listener``: the redirect's own route only on the redirect listener."""

@@ -20,23 +20,32 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.gateway import GATEWAY_API, Gateway, Listener, ServedRoute
+from pilothouse.kubernetes.gateway import (
+    GATEWAY_API,
+    REDIRECT_LISTENER,
+    Gateway,
+    Listener,
+    ServedRoute,
+)
 from pilothouse.kubernetes.ingress import route_host, route_path
-from pilothouse.kubernetes.names import annotation_map, dns_subdomain, labels
+from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.ports import port_number
 from pilothouse.kubernetes.reference_grant import reference_grants
 from pilothouse.kubernetes.service import Service, ServicePort
 from pilothouse.kubernetes.workload import NamespaceRef, in_cluster_of, let_in, namespace_name, object_metadata
-from pilothouse.typed import Checked
+from pilothouse.typed import Checked, by_type
 
 #: An HTTP header or query parameter name as the HTTPRoute CRD takes it (an RFC 7230 token, at most 256).
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}", re.ASCII)
+#: Control characters no HTTP field value carries (RFC 9110, section 5.5); tab is allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 #: A percent sign in an HTTPRoute path starts an escape of two hex digits (the CRD's CEL rule).
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 #: Limits of the HTTPRoute CRD (v1.5).
 MAX_HOSTNAMES, MAX_RULES, MAX_MATCHES, MAX_ALL_MATCHES, MAX_BACKENDS, MAX_HEADERS = 16, 16, 64, 128, 16, 16
+MAX_PARENTS = 32
 MAX_WEIGHT = 1_000_000
 _MAX_HEADER_VALUE, _MAX_QUERY_VALUE = 4096, 1024
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -91,7 +100,11 @@ def _names(field: str, values: dict[str, str], what: str, max_value: int, *, cas
                                                  "is given already)")
         seen[folded] = name
         if not isinstance(value, str) or not 1 <= len(value) <= max_value:
-            raise InvalidValueError(f"{field}[{name!r}]", value, f"a value of 1 to {max_value} characters")
+            raise InvalidValueError(f"{field}[{name!r}]", value if isinstance(value, str | int | None) else
+                                    by_type(value), f"a value of 1 to {max_value} characters")
+        if _CONTROL.search(value):
+            # RFC 9110 field values carry no CR, LF or NUL; a controller refuses the route, or splits the header.
+            raise InvalidValueError(f"{field}[{name!r}]", value, "a value without control characters (CR, LF, NUL)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,6 +243,15 @@ class Redirect(Checked, prefix="redirect"):
         if self.scheme is None and self.hostname is None and self.port is None and self.path is None:
             raise InvalidValueError("redirect", None, "a scheme, hostname, port or path to change (a redirect to the "
                                                       "same URL loops)")
+
+    def loops(self, listener: Listener, matches: tuple[HTTPMatch, ...]) -> bool:
+        """Whether requests matching ``matches`` on ``listener`` would be sent back to where they came from: only the
+        scheme changes, to the listener's own, or only the path, to the one path an exact match takes."""
+        if self.hostname is not None or self.port is not None:
+            return False
+        same_scheme = self.scheme is None or self.scheme == str(listener.protocol).lower()
+        same_path = self.path is None or all(m.path_match is PathMatch.EXACT and m.path == self.path for m in matches)
+        return same_scheme and same_path
 
     def to_manifest(self) -> dict[str, Any]:
         redirect: dict[str, Any] = {"statusCode": self.status_code}
@@ -377,6 +399,8 @@ class HTTPRouteArgs(Checked, prefix="http_route"):
 
     def __post_init__(self) -> None:
         dns_subdomain("http_route.name", self.name)
+        if isinstance(self.namespace, str):
+            dns_label("http_route.namespace", self.namespace)
         object.__setattr__(self, "labels", labels("http_route.labels", self.labels))
         object.__setattr__(self, "annotations", annotation_map("http_route.annotations", self.annotations))
         if not 1 <= len(self.rules) <= MAX_RULES:
@@ -391,18 +415,40 @@ class HTTPRouteArgs(Checked, prefix="http_route"):
             route_host(f"http_route.hostnames[{index}]", host)
             if host in self.hostnames[:index]:
                 raise InvalidValueError("http_route.hostnames", host, "each host name once")
-        attached = self.attached()
+        self._check_attachment(self.attached())
+
+    def _check_attachment(self, attached: tuple[Listener, ...]) -> None:
+        """Every host served, parentRefs within the CRD's limit, no clash with the redirect, no redirect loop."""
         for host in self.hostnames:
             if not any(listener.serves(host) for listener in attached):
                 raise InvalidValueError("http_route.hostnames", host, "a host a listener of Gateway "
                                         f"'{self.gateway.name}' serves ({_hosts(attached)})")
+        if len(attached) > MAX_PARENTS:
+            raise InvalidValueError("http_route.listeners", f"{len(attached)} listeners", f"at most {MAX_PARENTS} "
+                                    "listeners to attach to (the route's parentRefs): name them")
+        gateway = self.gateway.args
+        if (gateway.redirect_http and namespace_name(self.namespace) == self.gateway.namespace
+                and self.name == f"{self.gateway.name}-{REDIRECT_LISTENER}"):
+            raise InvalidValueError("http_route.name", self.name, "a name other than the Gateway's HTTP redirect "
+                                                                  "route's")
+        for rule in self.rules:
+            for listener in attached:
+                if rule.redirect is not None and rule.redirect.loops(listener, rule.matches):
+                    raise InvalidValueError("http_route.rules", str(rule.matches[0]), f"a redirect that changes the "
+                                            f"URL on listener '{listener.name}' (it would send clients back to the "
+                                            "same URL, forever)")
 
     def attached(self) -> tuple[Listener, ...]:
         """The listeners of the Gateway the route attaches to (see :attr:`listeners`)."""
         gateway = self.gateway.args
         named = {listener.name: listener for listener in gateway.all_listeners()}
         route_namespace = namespace_name(self.namespace)
-        for name in self.listeners:
+        for index, name in enumerate(self.listeners):
+            if name in self.listeners[:index]:
+                raise InvalidValueError("http_route.listeners", name, "each listener once")
+            if gateway.redirect_http and name == REDIRECT_LISTENER:
+                raise InvalidValueError("http_route.listeners", name, "a listener other than the HTTP redirect's "
+                                                                      "(it serves the redirect only)")
             if name not in named:
                 raise InvalidValueError("http_route.listeners", name,
                                         f"a listener of Gateway '{self.gateway.name}' ({', '.join(named)})")
@@ -475,8 +521,9 @@ class HTTPRoute(k8s.apiextensions.CustomResource):
         claims: dict[ServedRoute, str] = {}
         served = self.args.gateway.served
         for listener in attached:
-            hosts = [h for h in self.args.hostnames if listener.serves(h)] or [listener.hostname or "*"]
-            for host in hosts:
+            hosts = [listener.effective_host(h) for h in self.args.hostnames if listener.serves(h)] or [
+                listener.effective_host(None)]
+            for host in dict.fromkeys(hosts):
                 for rule in self.args.rules:
                     for match in rule.matches:
                         key = ServedRoute(listener.name, host, match.key)

@@ -19,6 +19,7 @@ import pulumi_kubernetes as k8s
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import annotation_map, check, dns_label, dns_subdomain, labels
+from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.secret import Secret, SecretType
 from pilothouse.kubernetes.workload import (
@@ -99,19 +100,26 @@ class PathType(StrEnum):
 class GatewayRef(Checked, prefix="gateway"):
     """A Gateway API Gateway (and its listener ``section``) routes attach to as HTTPRoutes.
 
-    ``after`` is what must exist first (the Gateway API CRDs, the Gateway).
+    ``after`` is what must exist first (the Gateway API CRDs, the Gateway); ``namespace_labels`` the labels a
+    namespace must carry for its routes to attach (the listener's ``allowedRoutes`` selector; empty: any).
     """
 
     name: str
     namespace: str
     section: str | None = None
     after: tuple[pulumi.Resource, ...] = ()
+    namespace_labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         dns_subdomain("gateway.name", self.name)
         dns_label("gateway.namespace", self.namespace)
         if self.section is not None:
             dns_subdomain("gateway.section", self.section)
+        object.__setattr__(self, "namespace_labels", labels("gateway.namespace_labels", self.namespace_labels))
+
+    def admits(self, namespace: NamespaceRef) -> bool:
+        """Whether routes in ``namespace`` may attach (a namespace given by name: its labels are unknown, yes)."""
+        return not isinstance(namespace, Namespace) or self.namespace_labels.items() <= namespace.labels.items()
 
     def parent_ref(self) -> dict[str, str]:
         ref = {"name": self.name, "namespace": self.namespace}
@@ -250,6 +258,12 @@ class IngressArgs(Checked, prefix="ingress"):
         dns_subdomain("ingress.name", self.name)
         if isinstance(self.ingress_class, str):
             object.__setattr__(self, "ingress_class", IngressClass(self.ingress_class))
+        gateway = self.ingress_class.gateway if isinstance(self.ingress_class, IngressClass) else None
+        if gateway is not None and not gateway.admits(self.namespace):
+            wanted = ", ".join(f"{key}={value}" for key, value in gateway.namespace_labels.items())
+            raise InvalidValueError("ingress.ingress_class", gateway.name, f"a Gateway that admits routes from "
+                                    f"namespace '{namespace_name(self.namespace)}': Gateway '{gateway.name}' admits "
+                                    f"namespaces labelled {wanted} (NamespaceArgs.labels)")
         if not self.backends:
             raise InvalidValueError("ingress.routes", [], "at least one route")
         namespace = namespace_name(self.namespace)

@@ -22,9 +22,10 @@ _MAX_NAME = 253
 
 
 def grant_name(from_kind: str, from_namespace: str, from_name: str) -> str:
-    """The name of the grant for ``from_name`` (a ``from_kind`` in ``from_namespace``): ``<kind>-<namespace>-<name>``
-    in lower case, shortened with a digest beyond 253 characters."""
-    name = f"{from_kind.lower()}-{from_namespace}-{from_name}"
+    """The name of the grant for ``from_name`` (a ``from_kind`` in ``from_namespace``): ``<kind>.<namespace>.<name>``
+    in lower case (neither a kind nor a namespace holds a dot, so two objects never share a name), shortened with a
+    digest beyond 253 characters."""
+    name = f"{from_kind.lower()}.{from_namespace}.{from_name}"
     if len(name) <= _MAX_NAME:
         return name
     digest = hashlib.sha256(name.encode()).hexdigest()[:10]

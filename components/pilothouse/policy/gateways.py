@@ -13,6 +13,7 @@ Props = Mapping[str, Any]
 
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+GROUP = "gateway.networking.k8s.io"
 
 
 def _metadata(props: Props) -> tuple[str, str]:
@@ -48,15 +49,16 @@ def https_only(resources: Sequence[tuple[str, Props]], is_prod: Callable[[Props]
     and there is one."""
     if not any(is_prod(props) for _, props in resources):
         return
-    attached: dict[tuple[str, str], list[tuple[str | None, Props]]] = {}
+    # (gateway namespace, name) -> (sectionName, port, route) of each parentRef naming it
+    attached: dict[tuple[str, str], list[tuple[Any, Any, Props]]] = {}
     for type_, props in resources:
         if type_ != HTTP_ROUTE:
             continue
         route_namespace, _ = _metadata(props)
         for ref in (props.get("spec") or {}).get("parentRefs") or []:
-            if ref.get("kind", "Gateway") == "Gateway":
+            if ref.get("kind", "Gateway") == "Gateway" and ref.get("group", GROUP) == GROUP:
                 key = (str(ref.get("namespace") or route_namespace), str(ref.get("name")))
-                attached.setdefault(key, []).append((ref.get("sectionName"), props))
+                attached.setdefault(key, []).append((ref.get("sectionName"), ref.get("port"), props))
     for type_, props in resources:
         if type_ != GATEWAY:
             continue
@@ -64,7 +66,9 @@ def https_only(resources: Sequence[tuple[str, Props]], is_prod: Callable[[Props]
         for listener in (props.get("spec") or {}).get("listeners") or []:
             if listener.get("protocol") != "HTTP":
                 continue
-            routes = [route for section, route in attached.get(gateway, []) if section in (None, listener.get("name"))]
+            # a parentRef names a listener by section name, or by port, or neither: then it attaches to all
+            routes = [route for section, port, route in attached.get(gateway, [])
+                      if section in (None, listener.get("name")) and port in (None, listener.get("port"))]
             serving = sorted(_metadata(route)[1] for route in routes if not _redirects_to_https(route))
             if serving or not routes:
                 what = f"serves route(s) {', '.join(serving)}" if serving else "redirects nothing"

@@ -111,10 +111,13 @@ def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_
     assert crds.urn in chart.options["dependencies"]
     values = chart.inputs["values"]
     assert values["providers"]["kubernetesGateway"] == {"enabled": True}
-    assert values["gateway"]["listeners"]["web"]["namespacePolicy"] == {"from": "All"}
+    # routes attach from the namespaces carrying the Gateway's label, never from all (k8s-gateway-routes-scoped)
+    assert values["gateway"]["listeners"]["web"]["namespacePolicy"] == {
+        "from": "Selector", "selector": {"matchLabels": {"gateway.pilothouse.dev/traefik": "attach"}}}
     gateway = controllers[0].ingress_class.gateway
     assert gateway is not None
     assert gateway.parent_ref() == {"name": "traefik", "namespace": "ingress", "sectionName": "web"}
+    assert gateway.namespace_labels == {"gateway.pilothouse.dev/traefik": "attach"}
 
 
 def test_a_local_chart_folder_serves_air_gapped_installs(run_program: RunProgram) -> None:

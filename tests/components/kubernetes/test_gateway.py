@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pulumi
 import pytest
 
 from pilothouse.errors import InvalidValueError
@@ -165,13 +166,13 @@ def test_references_across_namespaces_get_derived_reference_grants(run_program: 
     grants = {(g.inputs["metadata"]["namespace"], g.inputs["metadata"]["name"]): g.inputs["spec"]
               for g in render.of_type(GRANT)}
     assert grants == {
-        ("certificates", "gateway-edge-public"): {
+        ("certificates", "gateway.edge.public"): {
             "from": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "namespace": "edge"}],
             "to": [{"group": "", "kind": "Secret", "name": "wildcard"}]},
-        ("cert-manager", "gateway-edge-public"): {
+        ("cert-manager", "gateway.edge.public"): {
             "from": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "namespace": "edge"}],
             "to": [{"group": "", "kind": "Secret", "name": "issued"}]},
-        ("shop", "httproute-edge-shop"): {
+        ("shop", "httproute.edge.shop"): {
             "from": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "edge"}],
             "to": [{"group": "", "kind": "Service", "name": "web"}]}}
     backend = render.one(ROUTE).inputs["spec"]["rules"][0]["backendRefs"]
@@ -208,8 +209,12 @@ def _route(**overrides: Any) -> Build:
      "that admits routes from namespace 'other' (it admits namespaces labelled gateway.pilothouse.dev/public=attach; "
      "hosts: https: *.example.com)"),
     (_route(listeners=("http-redirect",)),
-     "http_route.listeners: got 'http-redirect'; expected a listener that admits routes from namespace 'shop' (it "
-     "admits the Gateway's namespace only)"),
+     "http_route.listeners: got 'http-redirect'; expected a listener other than the HTTP redirect's (it serves the "
+     "redirect only)"),
+    (_route(listeners=("https", "https")), "http_route.listeners: got 'https'; expected each listener once"),
+    (_route(namespace="Shop"), "http_route.namespace: got 'Shop'; expected a DNS-1123 label: a lowercase RFC 1123 "
+     "label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric "
+     "character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"),
     (_route(listeners=("https", "admin")),
      "http_route.listeners: got 'admin'; expected a listener of Gateway 'public' (https, http-redirect)"),
     (_route(hostnames=("Web.example.com",)),
@@ -275,7 +280,7 @@ def test_the_same_host_path_and_match_served_twice_is_refused(run_program: RunPr
     (lambda: HTTPRule(matches=(HTTPMatch(path="/a"), HTTPMatch(path="/a")), redirect=Redirect(scheme="https")),
      "rule.matches: got '/a'; expected each match once"),
     (lambda: Listener.https(certificates=()),
-     "listener.certificates: got []; expected at least one TLS certificate Secret for an HTTPS listener "
+     "listener.certificates: got (); expected at least one TLS certificate Secret for an HTTPS listener "
      "(Listener.https(certificates=...))"),
     (lambda: Listener.https(certificates=(CertificateRef("c", "edge"),), hostname="10.0.0.1"),
      "listener.hostname: got '10.0.0.1'; expected a DNS name, not an IP address"),
@@ -306,9 +311,9 @@ _TLS = (CertificateRef("wildcard", "edge"),)
     (_listeners(Listener.http(), Listener.http("again")),
      "gateway.listeners: got 'again: any host on 80'; expected listeners that differ in port or host name"),
     (_listeners(Listener.http(), redirect_http=True),
-     "gateway.redirect_http: got True; expected an HTTPS listener on port 443 to redirect to"),
+     "gateway.redirect_http: got True; expected an HTTPS listener to redirect to"),
     (_listeners(Listener.https(certificates=_TLS), Listener.http("plain"), redirect_http=True),
-     "gateway.redirect_http: got True; expected port 80 free: the redirect listens there"),
+     "gateway.redirect_http: got True; expected port 80 free: the redirect listens there (redirect_port)"),
     (lambda: GatewayArgs(name="p" * 64, namespace="edge", gateway_class="traefik", listeners=(Listener.http(),)),
      f"gateway.allowed_routes: got None; expected namespaces given explicitly: the name '{'p' * 64}' is too long for "
      f"the default label 'gateway.pilothouse.dev/{'p' * 64}' (at most 63 characters after the prefix)"),
@@ -356,3 +361,97 @@ def test_a_tls_listener_takes_tls_secrets_only(run_program: RunProgram) -> None:
         run_program(program)
     assert str(error.value) == ("listener.certificates: got 'opaque'; expected a Secret of type 'kubernetes.io/tls' "
                                 "(made with SecretArgs.tls)")
+
+
+def test_grants_of_two_routes_never_share_a_name(run_program: RunProgram) -> None:
+    """``httproute-a-b-c`` could be route ``c`` of namespace ``a-b`` or route ``b-c`` of ``a``: dots separate them."""
+    def program() -> None:
+        gateway = _edge(allowed=AllowedRoutes.all())
+        web = _web("web", Namespace("backend", NamespaceArgs(name="backend")))
+        for namespace, name in (("a-b", "c"), ("a", "b-c")):
+            HTTPRoute(name, HTTPRouteArgs(name=name, namespace=Namespace(namespace, NamespaceArgs(name=namespace)),
+                                          gateway=gateway, hostnames=(f"{namespace}.example.com",),
+                                          rules=(HTTPRule(backends=(HTTPBackend(service=web),)),)))
+
+    grants = run_program(program).of_type(GRANT)
+    assert sorted(g.inputs["metadata"]["name"] for g in grants) == ["httproute.a-b.c", "httproute.a.b-c"]
+
+
+def test_a_route_on_more_listeners_than_parent_refs_take_is_refused(run_program: RunProgram) -> None:
+    listeners = tuple(Listener.https(f"https-{i}", hostname=f"h{i}.example.com",
+                                     certificates=(CertificateRef("tls", "edge"),)) for i in range(33))
+    with pytest.raises(InvalidValueError) as error:
+        run_program(lambda: HTTPRoute(
+            "web", HTTPRouteArgs(name="web", namespace=_shop(), gateway=_edge(redirect_http=False, listeners=listeners),
+                                 rules=(HTTPRule(redirect=Redirect(hostname="example.com")),))))
+    assert str(error.value) == ("http_route.listeners: got '33 listeners'; expected at most 32 listeners to attach to "
+                                "(the route's parentRefs): name them")
+
+
+@pytest.mark.parametrize(("redirect", "listener", "loops"), [
+    (Redirect(scheme="https", status_code=301), Listener.https(certificates=(CertificateRef("tls", "edge"),)), True),
+    (Redirect(scheme="https", status_code=301), Listener.http(), False),
+    (Redirect(scheme="http"), Listener.http(), True),
+    (Redirect(path="/new"), Listener.http(), False),
+])
+def test_a_redirect_back_to_the_same_url_is_refused(run_program: RunProgram, redirect: Redirect, listener: Listener,
+                                                    loops: bool) -> None:
+    def program() -> None:
+        HTTPRoute("to-https", HTTPRouteArgs(
+            name="to-https", namespace=_shop(), gateway=_edge(redirect_http=False, listeners=(listener,)),
+            rules=(HTTPRule(redirect=redirect),)))
+
+    if not loops:
+        run_program(program)
+        return
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == (f"http_route.rules: got '/'; expected a redirect that changes the URL on listener "
+                                f"'{listener.name}' (it would send clients back to the same URL, forever)")
+
+
+def test_routes_whose_hosts_meet_on_a_listener_tie_and_are_refused(run_program: RunProgram) -> None:
+    """On listener ``*.example.com``, a route for ``*.com`` serves exactly the listener's hosts, as one with none."""
+    def program() -> None:
+        gateway, shop = _edge(allowed=AllowedRoutes.all()), _shop()
+        web = _web("web", shop)
+        for name, hostnames in (("all", ("*.com",)), ("listeners", ())):
+            HTTPRoute(name, HTTPRouteArgs(name=name, namespace=shop, gateway=gateway, hostnames=hostnames,
+                                          rules=(HTTPRule(backends=(HTTPBackend(service=web),)),)))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("http_route.rules: got '*.example.com/'; expected a host, path and match not served "
+                                "already on listener 'https' of Gateway 'public' (route 'all' serves it)")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: GatewayArgs(name="public", namespace="edge", gateway_class="traefik", redirect_http=True,
+                         redirect_port=70000, listeners=(Listener.https(certificates=_TLS),)),
+     "gateway.redirect_port: got 70000; expected a port number from 1 to 65535"),
+    (lambda: GatewayArgs(name="public", namespace="Edge", gateway_class="traefik", listeners=(Listener.http(),)),
+     "gateway.namespace: got 'Edge'; expected a DNS-1123 label: a lowercase RFC 1123 label must consist of lower "
+     "case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  "
+     "or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"),
+    (lambda: HTTPMatch(headers={"X-A": "a\r\nY: z"}),
+     "match.headers['X-A']: got 'a\\r\\nY: z'; expected a value without control characters (CR, LF, NUL)"),
+    (lambda: HeaderChanges(replace={"X-A": pulumi.Output.from_input("a")}),  # type: ignore[dict-item]
+     "headers.replace['X-A']: got an Output; expected a value of 1 to 4096 characters"),
+])
+def test_more_values_kubernetes_or_the_controller_would_refuse_are_refused(build: Build, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_the_redirect_routes_name_is_the_gateways(run_program: RunProgram) -> None:
+    def program() -> None:
+        gateway = _edge(allowed=AllowedRoutes.same())
+        HTTPRoute("mine", HTTPRouteArgs(name="public-http-redirect", namespace=gateway.args.namespace,
+                                        gateway=gateway, rules=(HTTPRule(redirect=Redirect(hostname="example.com")),),
+                                        listeners=("https",)))
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("http_route.name: got 'public-http-redirect'; expected a name other than the "
+                                "Gateway's HTTP redirect route's")

@@ -205,7 +205,7 @@ class TestLocalStack:
         assert cluster.get("/apis/networking.k8s.io/v1/ingressclasses/traefik") is not None
         assert cluster.get("/apis/monitoring.coreos.com/v1/namespaces/monitoring/prometheuses") is not None
 
-    def test_the_gateway_api_objects_are_created_for_real(self, cluster: KubeApi) -> None:
+    def test_the_gateway_api_objects_are_created_for_real(self, tmp_path: Path, cluster: KubeApi) -> None:
         """The Gateway API objects of a program (``_gateway_program``: an HTTPS Gateway of class ``traefik`` whose
         certificate is in another namespace, its HTTP redirect, a weighted split, a backend across namespaces and the
         derived ReferenceGrants) created for real (not dry-run, strict field validation) with the CRDs the stack
@@ -216,10 +216,7 @@ class TestLocalStack:
         objects = sorted((r.inputs for r in render.resources if r.inputs.get("kind") in wanted),
                          key=lambda obj: wanted.index(obj["kind"]))
         assert sorted({obj["kind"] for obj in objects}) == sorted(wanted)
-        certificate = {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
-                       "metadata": {"name": "e2e-tls", "namespace": "e2e-gw-certs"},
-                       "data": {"tls.crt": base64.b64encode(b"certificate").decode(),
-                                "tls.key": base64.b64encode(b"key").decode()}}
+        certificate = _self_signed(tmp_path, "*.e2e-gateway.test")
         namespaces = [obj["metadata"]["name"] for obj in objects if obj["kind"] == "Namespace"]
         try:
             for obj in [*objects[:len(namespaces)], certificate, *objects[len(namespaces):]]:
@@ -351,6 +348,16 @@ def _gateway_program() -> None:
                                            HTTPRule(backends=(HTTPBackend(service=blue, weight=90),
                                                               HTTPBackend(service=green, weight=10))))))
 
+
+def _self_signed(folder: Path, host: str) -> dict[str, Any]:
+    """The ``kubernetes.io/tls`` Secret ``e2e-tls`` of ``e2e-gw-certs``: a self-signed pair for ``host`` (the API
+    server parses the pair, and warns on anything else)."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={host}",
+                    "-addext", f"subjectAltName=DNS:{host}", "-keyout", str(folder / "tls.key"),
+                    "-out", str(folder / "tls.crt")], check=True, capture_output=True)
+    data = {name: base64.b64encode((folder / name).read_bytes()).decode() for name in ("tls.crt", "tls.key")}
+    return {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls", "data": data,
+            "metadata": {"name": "e2e-tls", "namespace": "e2e-gw-certs"}}
 
 def _within(sent: Any, live: Any) -> bool:
     """Whether everything ``sent`` holds is in ``live`` as sent (``live`` may add defaults)."""

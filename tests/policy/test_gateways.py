@@ -18,6 +18,8 @@ from pilothouse.kubernetes import (
     HTTPRouteArgs,
     HTTPRule,
     Listener,
+    Namespace,
+    NamespaceArgs,
     PodSpec,
     Port,
     ServicePort,
@@ -104,3 +106,18 @@ def test_a_route_naming_the_https_port_is_not_on_the_plain_listener() -> None:
         "parentRefs": [{"name": "public", "port": 443}, {"group": "example.com", "kind": "Gateway", "name": "public"}],
         "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}}
     assert _violations([("public", GATEWAY, gateway), ("redirect", ROUTE, redirect), ("web", ROUTE, web), PROD]) == []
+
+
+def test_a_gateways_namespace_is_not_judged_by_the_selector_rule(run_program: RunProgram) -> None:
+    """Its controller may run the Gateway's pods there (Istio): the policies letting clients in select pods the stack
+    does not declare, and ``k8s-selectors-pick-pods`` leaves the namespace alone, though it declares a workload."""
+    def program() -> None:
+        edge = Namespace("edge", NamespaceArgs(name="edge"))
+        Deployment("status", DeploymentArgs(name="status", namespace=edge, pod=PodSpec(containers=(
+            Container(name="status", image="shop/status:1.0"),))))
+        Gateway("public", GatewayArgs(name="public", namespace=edge, gateway_class="approuting-istio",
+                                      listeners=(Listener.https(certificates=(CertificateRef("tls", "edge"),)),)))
+
+    render = run_program(program)
+    resources = [(r.name, r.type, r.inputs) for r in render.resources]
+    assert [v.message for v in evaluate(resources) if v.rule.id == "k8s-selectors-pick-pods"] == []

@@ -17,18 +17,28 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import route_host
-from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, label_key, labels
+from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, label_key, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
+from pilothouse.kubernetes.network_policy import Direction, TrafficRule
 from pilothouse.kubernetes.ports import port_number
 from pilothouse.kubernetes.reference_grant import reference_grants
 from pilothouse.kubernetes.secret import Secret, SecretType
-from pilothouse.kubernetes.workload import NamespaceRef, child_options, in_cluster_of, namespace_name, object_metadata
+from pilothouse.kubernetes.workload import (
+    NamespaceRef,
+    child_options,
+    in_cluster_of,
+    let_in,
+    namespace_name,
+    object_metadata,
+)
 from pilothouse.typed import Checked
 
 GATEWAY_API = "gateway.networking.k8s.io/v1"
 #: The default allowed routes: namespaces labelled ``gateway.pilothouse.dev/<gateway name>: attach``.
 ATTACH_LABEL_PREFIX = "gateway.pilothouse.dev/"
 ATTACH_LABEL_VALUE = "attach"
+#: The label implementations put on the pods they run for a Gateway (Gateway API, GEP-1762).
+GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
 #: The listener :attr:`GatewayArgs.redirect_http` adds, and its route.
 REDIRECT_LISTENER = "http-redirect"
 #: Schema limits of the Gateway CRD (v1.5): listeners per Gateway, certificates per listener.
@@ -369,11 +379,40 @@ class Gateway(k8s.apiextensions.CustomResource):
                          metadata=object_metadata(args.name, args.namespace, args.labels, args.annotations),
                          spec=spec, opts=pulumi.ResourceOptions.merge(in_cluster_of(args.namespace, opts),
                                                                       pulumi.ResourceOptions(depends_on=depends_on)))
+        self._let_clients_in(resource_name, listeners)
         certificates = [_certificate(c) for listener in listeners for c in listener.certificates]
         reference_grants(resource_name, parent=self, from_kind="Gateway", from_namespace=self.namespace,
                          from_name=self.name, to_kind="Secret", targets=certificates)
         if args.redirect_http:
             self._redirect(resource_name)
+
+    @property
+    def data_plane(self) -> str:
+        """The namespace whose pods carry the Gateway's traffic."""
+        return self.args.data_plane_namespace or self.namespace
+
+    @property
+    def runs_pods_here(self) -> bool:
+        """Whether the Gateway's pods run in its own namespace, one of ours (its NetworkPolicies are then ours)."""
+        return self.data_plane == self.namespace and isinstance(self.args.namespace, Namespace)
+
+    @property
+    def pods(self) -> dict[str, str]:
+        """The Gateway's pods, by the label the Gateway API asks implementations to put on what they deploy for a
+        Gateway (``gateway.networking.k8s.io/gateway-name``; all pods of its namespace when the name is too long to
+        be a label value)."""
+        return {GATEWAY_NAME_LABEL: self.name} if len(self.name) <= 63 else {}
+
+    def _let_clients_in(self, resource_name: str, listeners: tuple[Listener, ...]) -> None:
+        """Clients reach the Gateway's pods on its listener ports, through the default deny of its isolated namespace
+        (when its pods run there); what they send on to routed pods, each HTTPRoute lets out."""
+        if not self.runs_pods_here:
+            return
+        ports = tuple(sorted({listener.port for listener in listeners}))
+        for family, cidr in (("ipv4", "0.0.0.0/0"), ("ipv6", "::/0")):
+            name = shortened(f"{self.name}-clients-{family}", 63)
+            let_in(f"{resource_name}-{name}", namespace=self.args.namespace, parent=self, rule=TrafficRule(
+                name=name, direction=Direction.INGRESS, pods=self.pods, peer_cidr=cidr, ports=ports))
 
     def parent_ref(self, listener: Listener) -> dict[str, Any]:
         """A route's ``parentRefs`` entry for ``listener`` of this Gateway."""

@@ -10,7 +10,6 @@ reach the routed pods.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,9 +27,9 @@ from pilothouse.kubernetes.gateway import (
     ServedRoute,
 )
 from pilothouse.kubernetes.ingress import route_host, route_path
-from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels
+from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
-from pilothouse.kubernetes.network_policy import TrafficRule
+from pilothouse.kubernetes.network_policy import Direction, TrafficRule
 from pilothouse.kubernetes.ports import port_number
 from pilothouse.kubernetes.reference_grant import reference_grants
 from pilothouse.kubernetes.service import Service, ServicePort
@@ -213,7 +212,8 @@ class Redirect(Checked, prefix="redirect"):
 
     Fields:
         scheme: ``http`` or ``https``; hostname: a host name (no wildcard); port: 1-65535; path: a path replacing
-            the whole path; each ``None`` (default) keeps the request's.
+            the whole path; prefix: a path replacing the matched prefix (``/old/x`` to ``/new/x``; the rule's one
+            match must be a PathPrefix); each ``None`` (default) keeps the request's.
         status_code: 301, 302 (default), 303, 307 or 308.
 
     Raises:
@@ -224,6 +224,7 @@ class Redirect(Checked, prefix="redirect"):
     hostname: str | None = None
     port: int | None = None
     path: str | None = None
+    prefix: str | None = None
     status_code: int = 302
 
     def __post_init__(self) -> None:
@@ -237,10 +238,14 @@ class Redirect(Checked, prefix="redirect"):
             port_number("redirect.port", self.port)
         if self.path is not None:
             http_path("redirect.path", self.path)
+        if self.prefix is not None:
+            http_path("redirect.prefix", self.prefix)
+            if self.path is not None:
+                raise InvalidValueError("redirect.prefix", self.prefix, "a prefix or a path to replace, not both")
         if isinstance(self.status_code, bool) or self.status_code not in REDIRECT_CODES:
             raise InvalidValueError("redirect.status_code", self.status_code,
                                     f"one of {', '.join(map(str, REDIRECT_CODES))}")
-        if self.scheme is None and self.hostname is None and self.port is None and self.path is None:
+        if all(value is None for value in (self.scheme, self.hostname, self.port, self.path, self.prefix)):
             raise InvalidValueError("redirect", None, "a scheme, hostname, port or path to change (a redirect to the "
                                                       "same URL loops)")
 
@@ -250,7 +255,8 @@ class Redirect(Checked, prefix="redirect"):
         if self.hostname is not None or self.port is not None:
             return False
         same_scheme = self.scheme is None or self.scheme == str(listener.protocol).lower()
-        same_path = self.path is None or all(m.path_match is PathMatch.EXACT and m.path == self.path for m in matches)
+        same_path = (self.path is None or all(m.path_match is PathMatch.EXACT and m.path == self.path for m in matches)
+                     ) and (self.prefix is None or all(m.path == self.prefix for m in matches))
         return same_scheme and same_path
 
     def to_manifest(self) -> dict[str, Any]:
@@ -260,6 +266,8 @@ class Redirect(Checked, prefix="redirect"):
                 redirect[key] = value
         if self.path is not None:
             redirect["path"] = {"type": "ReplaceFullPath", "replaceFullPath": self.path}
+        if self.prefix is not None:
+            redirect["path"] = {"type": "ReplacePrefixMatch", "replacePrefixMatch": self.prefix}
         return redirect
 
 
@@ -335,6 +343,10 @@ class HTTPRule(Checked, prefix="rule"):
         if self.redirect is not None and self.backends:
             raise InvalidValueError("rule.redirect", None, "a redirect or backends, not both (the CRD refuses a "
                                                            "RequestRedirect next to backendRefs)")
+        if self.redirect is not None and self.redirect.prefix is not None and (
+                len(self.matches) != 1 or self.matches[0].path_match is not PathMatch.PREFIX):
+            raise InvalidValueError("rule.redirect", self.redirect.prefix,
+                                    "a prefix redirect on a rule whose one match is a PathPrefix (the CRD's rule)")
         if self.redirect is None and not self.backends:
             raise InvalidValueError("rule.backends", [], "at least one backend, or a redirect")
         if len(self.backends) > MAX_BACKENDS:
@@ -422,7 +434,8 @@ class HTTPRouteArgs(Checked, prefix="http_route"):
         for host in self.hostnames:
             if not any(listener.serves(host) for listener in attached):
                 raise InvalidValueError("http_route.hostnames", host, "a host a listener of Gateway "
-                                        f"'{self.gateway.name}' serves ({_hosts(attached)})")
+                                        f"'{self.gateway.name}' serves ({_hosts(attached)}; a wildcard serves the "
+                                        "names under it, not itself)")
         if len(attached) > MAX_PARENTS:
             raise InvalidValueError("http_route.listeners", f"{len(attached)} listeners", f"at most {MAX_PARENTS} "
                                     "listeners to attach to (the route's parentRefs): name them")
@@ -458,29 +471,23 @@ class HTTPRouteArgs(Checked, prefix="http_route"):
                                         f"'{route_namespace}' (it admits {allowed})")
         # By default every listener of the user's: never the HTTP redirect's.
         candidates = [named[name] for name in self.listeners] or list(gateway.listeners)
-        attached = tuple(listener for listener in candidates
-                         if gateway.routes_allowed(listener).admits(self.gateway.namespace, self.namespace) is not False
-                         and (not self.hostnames or any(listener.serves(host) for host in self.hostnames)))
-        if not attached:
+        admitting = [listener for listener in candidates
+                     if gateway.routes_allowed(listener).admits(self.gateway.namespace, self.namespace) is not False]
+        if not admitting:
             assert gateway.allowed_routes is not None
-            raise InvalidValueError("http_route.gateway", self.gateway.name, f"a Gateway with a listener for the "
-                                    f"route's hosts ({', '.join(self.hostnames) or 'any'}) that admits routes from "
-                                    f"namespace '{route_namespace}' (it admits {gateway.allowed_routes}; hosts: "
-                                    f"{_hosts(gateway.listeners)})")
+            raise InvalidValueError("http_route.namespace", route_namespace, f"a namespace Gateway "
+                                    f"'{self.gateway.name}' admits routes from (it admits {gateway.allowed_routes})")
+        attached = tuple(listener for listener in admitting
+                         if not self.hostnames or any(listener.serves(host) for host in self.hostnames))
+        if not attached:
+            raise InvalidValueError("http_route.hostnames", list(self.hostnames), f"a host a listener of Gateway "
+                                    f"'{self.gateway.name}' serves ({_hosts(admitting)}; a wildcard serves the names "
+                                    "under it, not itself)")
         return attached
 
 
 def _hosts(listeners: tuple[Listener, ...] | list[Listener]) -> str:
     return ", ".join(f"{listener.name}: {listener.hostname or 'any host'}" for listener in listeners)
-
-
-def _policy_name(service: str, port: int, data_plane: str) -> str:
-    """The traffic rule letting the Gateway's pods in: ``<service>-<port>-from-<namespace>``, shortened with a
-    digest to a DNS label."""
-    name = f"{service}-{port}-from-{data_plane}"
-    if len(name) <= 63:
-        return name
-    return f"{service[:40].rstrip('-')}-{port}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 class HTTPRoute(k8s.apiextensions.CustomResource):
@@ -537,13 +544,20 @@ class HTTPRoute(k8s.apiextensions.CustomResource):
         return claims
 
     def _let_gateway_in(self, resource_name: str, backends: list[HTTPBackend]) -> None:
+        """Through the default deny of isolated namespaces of ours: the Gateway's pods reach each routed pod's port
+        (an ingress rule in the backend's namespace, an egress rule in the data plane's when it is the Gateway's)."""
         gateway = self.args.gateway
-        data_plane = gateway.args.data_plane_namespace or gateway.namespace
+        data_plane = gateway.data_plane
         for backend in backends:
             port = backend.service.args.container_port(backend.service_port())
             if port is None:
                 continue
-            name = _policy_name(backend.service.name, port, data_plane)
-            rule = TrafficRule.ingress_from_namespace(name, data_plane, ports=(port,),
-                                                      pods=backend.service.args.selector)
-            let_in(f"{resource_name}-{name}", namespace=backend.service.args.namespace, rule=rule, parent=self)
+            pods, namespace = backend.service.args.selector, backend.namespace
+            name = shortened(f"{backend.service.name}-{port}-from-{data_plane}", 63)
+            let_in(f"{resource_name}-{name}", namespace=backend.service.args.namespace, parent=self,
+                   rule=TrafficRule.ingress_from_namespace(name, data_plane, ports=(port,), pods=pods))
+            if gateway.runs_pods_here:
+                name = shortened(f"{gateway.name}-to-{namespace}-{backend.service.name}-{port}", 63)
+                let_in(f"{resource_name}-{name}", namespace=gateway.args.namespace, parent=self, rule=TrafficRule(
+                    name=name, direction=Direction.EGRESS, pods=gateway.pods, peer_namespace=namespace,
+                    peer_pods=pods, ports=(port,)))

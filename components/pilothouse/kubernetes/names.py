@@ -6,6 +6,7 @@ rule applies, then what the API server would say.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 
@@ -98,3 +99,11 @@ def annotation_map(field: str, values: Mapping[str, str]) -> dict[str, str]:
     if total > ANNOTATIONS_MAX_BYTES:
         raise InvalidValueError(field, f"{total} bytes", f"annotations of at most {ANNOTATIONS_MAX_BYTES} bytes in all")
     return dict(sorted(values.items()))
+
+
+def shortened(name: str, limit: int) -> str:
+    """``name`` when it has at most ``limit`` characters, else its start and a digest of all of it: a derived
+    object's name that stays within Kubernetes' limit (63 for a label, 253 for a subdomain) and distinct."""
+    if len(name) <= limit:
+        return name
+    return f"{name[:limit - 11].rstrip('-.')}-{hashlib.sha256(name.encode()).hexdigest()[:10]}"

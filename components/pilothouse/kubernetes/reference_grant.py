@@ -6,15 +6,16 @@ that it names exactly what is referred to, and never by hand.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse.kubernetes.names import shortened
 from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name
 
-GRANT_API = "gateway.networking.k8s.io/v1"
+#: v1beta1: served by every Gateway API release since 0.6 (v1 only since 1.5), as managed offerings may ship older.
+GRANT_API = "gateway.networking.k8s.io/v1beta1"
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 #: The CRD's limit on the ``to`` list of one grant.
 _MAX_TARGETS = 16
@@ -25,11 +26,7 @@ def grant_name(from_kind: str, from_namespace: str, from_name: str) -> str:
     """The name of the grant for ``from_name`` (a ``from_kind`` in ``from_namespace``): ``<kind>.<namespace>.<name>``
     in lower case (neither a kind nor a namespace holds a dot, so two objects never share a name), shortened with a
     digest beyond 253 characters."""
-    name = f"{from_kind.lower()}.{from_namespace}.{from_name}"
-    if len(name) <= _MAX_NAME:
-        return name
-    digest = hashlib.sha256(name.encode()).hexdigest()[:10]
-    return f"{name[:_MAX_NAME - 11].rstrip('-.')}-{digest}"
+    return shortened(f"{from_kind.lower()}.{from_namespace}.{from_name}", _MAX_NAME)
 
 
 def reference_grants(resource_name: str, *, parent: pulumi.Resource, from_kind: str, from_namespace: str,

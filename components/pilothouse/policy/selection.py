@@ -34,12 +34,13 @@ JOB = "kubernetes:batch/v1:Job"
 CRON_JOB = "kubernetes:batch/v1:CronJob"
 CONTROLLERS = {"kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet",
                "kubernetes:apps/v1:ReplicaSet", "kubernetes:core/v1:ReplicationController", JOB, CRON_JOB}
-#: Kinds that run no pods of their own: a namespace holding only these and modelled workloads has known pods.
+#: Kinds that run no pods of their own: a namespace holding only these and modelled workloads has known pods. Not a
+#: Gateway: its controller may run the Gateway's pods in its namespace (Istio, AKS application routing).
 PODLESS_KINDS = frozenset({
     "Namespace", "ConfigMap", "Secret", "Service", "ServiceAccount", "NetworkPolicy", "PodDisruptionBudget",
     "HorizontalPodAutoscaler", "Role", "RoleBinding", "PersistentVolumeClaim", "Ingress", "ResourceQuota",
-    "LimitRange", "Endpoints", "EndpointSlice", "ServiceMonitor", "PodMonitor", "PrometheusRule", "Gateway",
-    "HTTPRoute", "GRPCRoute", "ReferenceGrant", "SecretProviderClass", "PersistentVolumeClaimPatch"})
+    "LimitRange", "Endpoints", "EndpointSlice", "ServiceMonitor", "PodMonitor", "PrometheusRule", "HTTPRoute",
+    "GRPCRoute", "ReferenceGrant", "SecretProviderClass", "PersistentVolumeClaimPatch"})
 #: Resources whose objects the stack's inputs do not show, in the namespace they name or anywhere.
 BUNDLES_IN_A_NAMESPACE = {"kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart",
                           "kubernetes:helm.sh/v3:Chart"}

@@ -47,7 +47,7 @@ from tests.conftest import RunProgram
 
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
-GRANT = "kubernetes:gateway.networking.k8s.io/v1:ReferenceGrant"
+GRANT = "kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant"
 POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 
 
@@ -115,6 +115,22 @@ def test_a_weighted_split_over_https_with_the_http_redirect(run_program: RunProg
     assert sorted(policies) == ["allow-nginx-blue-8080-from-edge", "allow-nginx-green-8080-from-edge"]
     assert policies["allow-nginx-blue-8080-from-edge"]["podSelector"] == {"matchLabels": {"app": "nginx-blue"}}
     assert render.of_type(GRANT) == []  # every reference stays in its namespace
+    # the Gateway's own pods (labelled with its name, as the Gateway API asks implementations) run in the isolated
+    # 'edge': clients reach them on the listener ports, and they reach the routed pods
+    edge = {p.inputs["metadata"]["name"]: p.inputs["spec"] for p in render.of_type(POLICY)
+            if p.inputs["metadata"]["namespace"] == "edge" and p.inputs["metadata"]["name"] != "default-deny"}
+    gateway_pods = {"matchLabels": {"gateway.networking.k8s.io/gateway-name": "public"}}
+    assert edge["allow-public-clients-ipv4"] == {
+        "podSelector": gateway_pods, "policyTypes": ["Ingress"], "ingress": [{
+            "from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+            "ports": [{"port": 80, "protocol": "TCP"}, {"port": 443, "protocol": "TCP"}]}]}
+    assert edge["allow-public-clients-ipv6"]["ingress"][0]["from"] == [{"ipBlock": {"cidr": "::/0"}}]
+    assert edge["allow-public-to-shop-nginx-green-8080"] == {
+        "podSelector": gateway_pods, "policyTypes": ["Egress"], "egress": [{
+            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "shop"}},
+                    "podSelector": {"matchLabels": {"app": "nginx-green"}}}],
+            "ports": [{"port": 8080, "protocol": "TCP"}]}]}
+    assert len(edge) == 4
 
 
 def test_host_and_path_based_routing_with_matches_and_filters(run_program: RunProgram) -> None:
@@ -199,15 +215,13 @@ def _route(**overrides: Any) -> Build:
 @pytest.mark.parametrize(("build", "message"), [
     (_route(hostnames=("web.example.com", "web.example.org")),
      "http_route.hostnames: got 'web.example.org'; expected a host a listener of Gateway 'public' serves (https: "
-     "*.example.com)"),
-    (_route(hostnames=("web.example.org",)),
-     "http_route.gateway: got 'public'; expected a Gateway with a listener for the route's hosts (web.example.org) "
-     "that admits routes from namespace 'shop' (it admits namespaces labelled gateway.pilothouse.dev/public=attach; "
-     "hosts: https: *.example.com)"),
+     "*.example.com; a wildcard serves the names under it, not itself)"),
+    (_route(hostnames=("example.com",)),
+     "http_route.hostnames: got ['example.com']; expected a host a listener of Gateway 'public' serves (https: "
+     "*.example.com; a wildcard serves the names under it, not itself)"),
     (_route(namespace=Namespace("other", NamespaceArgs(name="other"))),
-     "http_route.gateway: got 'public'; expected a Gateway with a listener for the route's hosts (web.example.com) "
-     "that admits routes from namespace 'other' (it admits namespaces labelled gateway.pilothouse.dev/public=attach; "
-     "hosts: https: *.example.com)"),
+     "http_route.namespace: got 'other'; expected a namespace Gateway 'public' admits routes from (it admits "
+     "namespaces labelled gateway.pilothouse.dev/public=attach)"),
     (_route(listeners=("http-redirect",)),
      "http_route.listeners: got 'http-redirect'; expected a listener other than the HTTP redirect's (it serves the "
      "redirect only)"),
@@ -393,6 +407,7 @@ def test_a_route_on_more_listeners_than_parent_refs_take_is_refused(run_program:
     (Redirect(scheme="https", status_code=301), Listener.http(), False),
     (Redirect(scheme="http"), Listener.http(), True),
     (Redirect(path="/new"), Listener.http(), False),
+    (Redirect(prefix="/"), Listener.http(), True),
 ])
 def test_a_redirect_back_to_the_same_url_is_refused(run_program: RunProgram, redirect: Redirect, listener: Listener,
                                                     loops: bool) -> None:
@@ -442,6 +457,20 @@ def test_more_values_kubernetes_or_the_controller_would_refuse_are_refused(build
     with pytest.raises(InvalidValueError) as error:
         build()
     assert str(error.value) == message
+
+
+def test_a_prefix_redirect_keeps_the_rest_of_the_path(run_program: RunProgram) -> None:
+    def program() -> None:
+        HTTPRoute("old", HTTPRouteArgs(name="old", namespace=_shop(), gateway=_edge(), rules=(
+            HTTPRule(matches=(HTTPMatch(path="/old"),), redirect=Redirect(prefix="/new", status_code=301)),)))
+
+    rule = run_program(program).one(ROUTE, "old").inputs["spec"]["rules"][0]
+    assert rule["filters"] == [{"type": "RequestRedirect", "requestRedirect": {
+        "statusCode": 301, "path": {"type": "ReplacePrefixMatch", "replacePrefixMatch": "/new"}}}]
+    with pytest.raises(InvalidValueError) as error:
+        HTTPRule(matches=(HTTPMatch(path="/old", path_match=PathMatch.EXACT),), redirect=Redirect(prefix="/new"))
+    assert str(error.value) == ("rule.redirect: got '/new'; expected a prefix redirect on a rule whose one match is a "
+                                "PathPrefix (the CRD's rule)")
 
 
 def test_the_redirect_routes_name_is_the_gateways(run_program: RunProgram) -> None:

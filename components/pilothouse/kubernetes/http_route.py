@@ -183,17 +183,7 @@ class HTTPBackend(Checked, prefix="backend"):
 
     def service_port(self) -> ServicePort:
         """The Service port the backend names."""
-        ports = self.service.args.ports
-        matches: tuple[ServicePort, ...]
-        if self.port is None:
-            matches = ports if len(ports) == 1 else ()
-        else:
-            matches = tuple(p for p in ports if self.port in (p.port, p.name))
-        if not matches:
-            declared = ", ".join(str(p.name or p.port) for p in ports)
-            allowed = "a port of" if self.port is not None else "a port named explicitly, as several serve"
-            raise InvalidValueError("backend.port", self.port, f"{allowed} Service '{self.service.name}' ({declared})")
-        return matches[0]
+        return self.service.port(self.port, "backend.port")
 
     @property
     def namespace(self) -> str:

@@ -174,19 +174,27 @@ class Service(k8s.core.v1.Service):
                                   selector=service_labels, pods=args.selector,
                                   container_port=args.container_port(metrics), parent=self, after=[self])
 
-    def backend(self, route: Route) -> Backend:
-        """``route`` aimed at this Service: its name, and the port the route names (or its only port)."""
+    def port(self, port: int | str | None, field: str) -> ServicePort:
+        """The port of this Service a route names, by number or name (``None``: its only port).
+
+        Raises:
+            InvalidValueError: naming ``field``: no such port, or ``None`` while several serve.
+        """
         ports = self.args.ports
         matches: tuple[ServicePort, ...]
-        if route.port is None:
+        if port is None:
             matches = ports if len(ports) == 1 else ()
         else:
-            matches = tuple(p for p in ports if route.port in (p.port, p.name))
+            matches = tuple(p for p in ports if port in (p.port, p.name))
         if not matches:
             declared = ", ".join(str(p.name or p.port) for p in ports)
-            allowed = "a port of" if route.port is not None else "a port named explicitly, as several serve"
-            raise InvalidValueError("route.port", route.port, f"{allowed} Service '{self.name}' ({declared})")
-        port = matches[0]
+            allowed = "a port of" if port is not None else "a port named explicitly, as several serve"
+            raise InvalidValueError(field, port, f"{allowed} Service '{self.name}' ({declared})")
+        return matches[0]
+
+    def backend(self, route: Route) -> Backend:
+        """``route`` aimed at this Service: its name, and the port the route names (or its only port)."""
+        port = self.port(route.port, "route.port")
         return Backend(route, self.name, namespace_name(self.args.namespace),
                        port.name if port.name is not None else port.port, port.port, self,
                        pods=self.args.selector, container_port=self.args.container_port(port))

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from pilothouse.counts import non_negative
+from pilothouse.counts import INT64_MAX, non_negative
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.pod_spec import PodSpec, RestartPolicy
@@ -53,9 +53,9 @@ class JobSpec(Checked, prefix="job"):
         if self.pod.restart_policy not in (RestartPolicy.NEVER, RestartPolicy.ON_FAILURE):
             raise InvalidValueError("job.pod.restart_policy", None if self.pod.restart_policy is None
                                     else str(self.pod.restart_policy), "'Never' or 'OnFailure' for a Job's pods")
-        for name in ("backoff_limit", "active_deadline_seconds", "ttl_seconds_after_finished", "completions",
-                     "parallelism"):
+        for name in ("backoff_limit", "ttl_seconds_after_finished", "completions", "parallelism"):
             non_negative(f"job.{name}", getattr(self, name))
+        non_negative("job.active_deadline_seconds", self.active_deadline_seconds, INT64_MAX)  # an int64 field
         object.__setattr__(self, "labels", labels("job.labels", self.labels))
         claim = self.pod.one_node_claim()
         if claim is not None and self.pods_at_once > 1:
@@ -212,8 +212,9 @@ class CronJobArgs(Checked, prefix="cron_job"):
         cron_schedule("cron_job.schedule", self.schedule)
         if self.time_zone is not None:
             time_zone("cron_job.time_zone", self.time_zone)
-        for name in ("successful_jobs_history_limit", "failed_jobs_history_limit", "starting_deadline_seconds"):
+        for name in ("successful_jobs_history_limit", "failed_jobs_history_limit"):
             non_negative(f"cron_job.{name}", getattr(self, name))
+        non_negative("cron_job.starting_deadline_seconds", self.starting_deadline_seconds, INT64_MAX)  # int64
         object.__setattr__(self, "labels", labels("cron_job.labels", self.labels))
         check_admitted(self.namespace, self.job.pod, "cron_job")
 

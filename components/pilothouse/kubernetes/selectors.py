@@ -91,13 +91,28 @@ class LabelSelector(Checked, prefix="selector"):
 
 
 def require_nodes(selector: LabelSelector) -> dict[str, Any]:
-    """Affinity: schedule only on nodes matching ``selector`` (set-based, unlike a plain node selector)."""
+    """Affinity: schedule only on nodes matching ``selector`` (set-based, unlike a plain node selector).
+
+    Raises:
+        InvalidValueError: naming ``require_nodes.selector`` when it is empty: "a null or empty node selector term
+            matches no objects" (``NodeSelectorTerm``, k8s.io/api core/v1), so the pods would stay Pending.
+    """
+    if not selector.match_labels and not selector.requirements:
+        raise InvalidValueError("require_nodes.selector", {}, "at least one label or requirement (an empty node "
+                                                              "selector term matches no node: the pods would stay "
+                                                              "Pending)")
     return {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
         "nodeSelectorTerms": selector.node_terms()}}}
 
 
 def spread_by(pod_labels: dict[str, str], topology_key: str = "topology.kubernetes.io/zone") -> dict[str, Any]:
-    """Affinity: prefer not to put two of these pods in the same zone (or node, with ``kubernetes.io/hostname``)."""
+    """Affinity: prefer not to put two of these pods in the same zone (or node, with ``kubernetes.io/hostname``).
+
+    Raises:
+        InvalidValueError: naming ``spread.labels``, or ``spread.topology_key`` (not a label key:
+            ``validatePodAffinityTerm``).
+    """
+    label_key("spread.topology_key", topology_key)
     return {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
         "weight": 100, "podAffinityTerm": {"labelSelector": {"matchLabels": labels("spread.labels", pod_labels)},
                                            "topologyKey": topology_key}}]}}

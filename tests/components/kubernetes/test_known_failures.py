@@ -31,6 +31,7 @@ from pilothouse.kubernetes import (
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerArgs,
     JobSpec,
+    LabelSelector,
     LimitDefaults,
     Mount,
     Namespace,
@@ -61,6 +62,8 @@ from pilothouse.kubernetes import (
     Timing,
     Toleration,
     Volume,
+    require_nodes,
+    spread_by,
 )
 from pilothouse.kubernetes.config_map import content_checksum
 from pilothouse.kubernetes.ingress import Route
@@ -857,3 +860,28 @@ def test_an_autoscaler_may_target_more_than_ten_times_the_requests(run_program: 
 
     hpa = manifest(run_program(program).one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"))
     assert hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 1500
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: spread_by({"app": "web"}, "bad key!"),
+     "spread.topology_key: got 'bad key!'; expected a label key: name part must consist of alphanumeric characters, "
+     "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or "
+     "'123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+    (lambda: require_nodes(LabelSelector()),
+     "require_nodes.selector: got {}; expected at least one label or requirement (an empty node selector term "
+     "matches no node: the pods would stay Pending)"),
+    (lambda: JobSpec(pod=PodSpec(containers=(WEB,), restart_policy=RestartPolicy.NEVER), active_deadline_seconds=2**63),
+     f"job.active_deadline_seconds: got {2**63}; expected an integer from 0 to {2**63 - 1}"),
+])
+def test_affinity_and_deadlines_are_checked_as_the_api_server_checks_them(build: Callable[[], object],
+                                                                          message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        build()
+    assert str(error.value) == message
+
+
+def test_deadlines_are_int64_fields() -> None:
+    """``activeDeadlineSeconds`` and ``startingDeadlineSeconds`` are int64 (batch/v1 types.go): 2^31 is valid."""
+    run = JobSpec(pod=PodSpec(containers=(WEB,), restart_policy=RestartPolicy.NEVER), active_deadline_seconds=2**31)
+    assert run.to_manifest()["activeDeadlineSeconds"] == 2**31
+    CronJobArgs(name="nightly", namespace="shop", schedule="0 3 * * *", job=run, starting_deadline_seconds=2**31)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pulumi
 
 
@@ -29,14 +31,19 @@ def _bounded(text: str) -> str:
     return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({len(text)} characters)"
 
 
+#: An object's default repr, whose memory address differs from run to run.
+_ADDRESS = re.compile(r"<([\w.]+) object at 0x[0-9a-fA-F]+>")
+
+
 def _shown(value: object) -> str:
-    """``repr(value)``, cut to a readable length (a megabyte key is not repeated in full), and never failing
-    (Python refuses to write integers of more than 4300 digits, inside a list too; a value's own ``__repr__`` may
-    raise): such a value is shown by its type."""
+    """``repr(value)``, cut to a readable length (a megabyte key is not repeated in full), never failing (Python
+    refuses to write integers of more than 4300 digits, inside a list too; a value's own ``__repr__`` may raise:
+    such a value is shown by its type), and the same on every run (an object's memory address is left out:
+    ``<pulumi.output.Output>``)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
         return f"an integer of {len(str(abs(value))) if value.bit_length() < 14000 else 'over 4000'} digits"
     try:
-        return _bounded(repr(value))
+        return _bounded(_ADDRESS.sub(r"<\1>", repr(value)))
     except Exception:
         return f"a {type(value).__name__} that cannot be shown"
 

@@ -243,6 +243,10 @@ class _Unprintable:
      "toleration.key: got a _Unprintable that cannot be shown; expected a label key (a string)"),
     (lambda: pilothouse.kubernetes.Mount(pilothouse.kubernetes.Volume.empty_dir("v"), [10**5000]),  # type: ignore[arg-type]
      "mount.path: got a list that cannot be shown; expected an absolute path in the container"),
+    # an object's memory address would make the message differ from run to run
+    (lambda: pilothouse.kubernetes.ConfigMapArgs(name="web", namespace="shop", labels={
+        "team": pulumi.Output.from_input("shop")}),  # type: ignore[dict-item]
+     "config_map.labels['team']: got <pulumi.output.Output>; expected a label value (a string)"),
 ])
 def test_a_value_that_cannot_be_shown_is_named_by_its_type(build: Any, message: str) -> None:
     with pytest.raises(InvalidValueError) as error:

@@ -22,11 +22,13 @@ _MAX_TARGETS = 16
 _MAX_NAME = 253
 
 
-def grant_name(from_kind: str, from_namespace: str, from_name: str) -> str:
-    """The name of the grant for ``from_name`` (a ``from_kind`` in ``from_namespace``): ``<kind>.<namespace>.<name>``
-    in lower case (neither a kind nor a namespace holds a dot, so two objects never share a name), shortened with a
-    digest beyond 253 characters."""
-    return shortened(f"{from_kind.lower()}.{from_namespace}.{from_name}", _MAX_NAME)
+def grant_name(from_kind: str, from_namespace: str, from_name: str, part: int = 0) -> str:
+    """The name of grant ``part`` (0, 1, ... one per 16 targets) for ``from_name``, a ``from_kind`` in
+    ``from_namespace``: ``<kind>.<namespace>.<name>`` in lower case, after ``<part>.`` from the second on. Neither a
+    kind nor a namespace holds a dot, and a kind is never a number, so two grants never share a name; shortened with
+    a digest beyond 253 characters."""
+    name = f"{from_kind.lower()}.{from_namespace}.{from_name}"
+    return shortened(f"{part}.{name}" if part else name, _MAX_NAME)
 
 
 def reference_grants(resource_name: str, *, parent: pulumi.Resource, from_kind: str, from_namespace: str,
@@ -43,13 +45,11 @@ def reference_grants(resource_name: str, *, parent: pulumi.Resource, from_kind: 
                 names.append(name)
     grants = []
     for target_namespace, (namespace, names) in sorted(by_namespace.items()):
-        for start in range(0, len(names), _MAX_TARGETS):
-            part = "" if start == 0 else f"-{start // _MAX_TARGETS}"
-            name = grant_name(from_kind, from_namespace, from_name)
-            name = name if not part else f"{name[:_MAX_NAME - len(part)].rstrip('-.')}{part}"
+        for part, start in enumerate(range(0, len(names), _MAX_TARGETS)):
             grants.append(k8s.apiextensions.CustomResource(
-                f"{resource_name}-grant-{target_namespace}{part}", api_version=GRANT_API, kind="ReferenceGrant",
-                metadata={"name": name, "namespace": target_namespace},
+                f"{resource_name}-grant-{target_namespace}" + (f"-{part}" if part else ""), api_version=GRANT_API,
+                kind="ReferenceGrant", metadata={"name": grant_name(from_kind, from_namespace, from_name, part),
+                                                 "namespace": target_namespace},
                 spec={"from": [{"group": GATEWAY_GROUP, "kind": from_kind, "namespace": from_namespace}],
                       "to": [{"group": to_group, "kind": to_kind, "name": target}
                              for target in names[start:start + _MAX_TARGETS]]},

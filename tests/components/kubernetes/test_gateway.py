@@ -484,3 +484,13 @@ def test_the_redirect_routes_name_is_the_gateways(run_program: RunProgram) -> No
         run_program(program)
     assert str(error.value) == ("http_route.name: got 'public-http-redirect'; expected a name other than the "
                                 "Gateway's HTTP redirect route's")
+
+
+def test_more_than_16_references_into_one_namespace_take_a_second_grant(run_program: RunProgram) -> None:
+    """A grant's ``to`` list holds at most 16 names; the second grant's name starts with its number (``1.``), which
+    no first grant's can (it starts with a kind), so no other object's grant takes its name."""
+    certificates = tuple(CertificateRef(f"tls-{i}", "certificates") for i in range(17))
+    render = run_program(lambda: _edge(redirect_http=False, listeners=(Listener.https(certificates=certificates),)))
+    grants = {g.inputs["metadata"]["name"]: [to["name"] for to in g.inputs["spec"]["to"]]
+              for g in render.of_type(GRANT)}
+    assert grants == {"gateway.edge.public": [f"tls-{i}" for i in range(16)], "1.gateway.edge.public": ["tls-16"]}

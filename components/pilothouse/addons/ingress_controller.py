@@ -1,6 +1,7 @@
-"""The cluster's ingress controller: Traefik from its pinned Helm chart, serving Ingress objects.
+"""The cluster's ingress controller: Traefik from its pinned Helm chart, serving Ingress objects and, with
+``gateway_api``, the Gateways of its GatewayClass.
 
-Routes stay controller-neutral (``Service.route(..., ingress_class=...)``); this component only
+Routes stay controller-neutral (``Service.route(..., ingress_class=...)`` or ``gateway=...``); this component only
 decides which controller answers for that class and how traffic reaches it.
 """
 
@@ -14,8 +15,8 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.addons.chart import TRAEFIK, ChartSource, install
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.gateway import attach_label
-from pilothouse.kubernetes.ingress import GatewayRef, IngressClass
+from pilothouse.kubernetes.gateway import GatewayClass
+from pilothouse.kubernetes.ingress import IngressClass
 from pilothouse.kubernetes.names import azure_dns_label, dns_subdomain
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
@@ -26,6 +27,8 @@ from pilothouse.typed import Checked
 _AZURE_PIP_NAME = "service.beta.kubernetes.io/azure-pip-name"
 _AZURE_PIP_GROUP = "service.beta.kubernetes.io/azure-load-balancer-resource-group"
 _AZURE_DNS_LABEL = "service.beta.kubernetes.io/azure-dns-label-name"
+#: The chart's entry points a Gateway's listeners bind to (its values' ``ports.websecure`` and ``ports.web``).
+TRAEFIK_HTTPS_PORT, TRAEFIK_HTTP_PORT = 8443, 8000
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
     Fields:
         namespace: where the controller runs: a :class:`Namespace` of ours, or an existing namespace's name.
         ingress_class: the IngressClass routes name, a DNS-1123 subdomain (default ``"traefik"``); with
-            ``gateway_api`` also the name of the Gateway and the GatewayClass.
+            ``gateway_api`` also the name of the GatewayClass.
         default_class: see its comment (default ``False``).
         replicas: controller pods, an integer of at least 1 (default 2); above 1 the chart's PodDisruptionBudget
             is on with ``maxUnavailable: 1``.
@@ -89,7 +92,7 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
         cpu="100m", memory="128Mi", cpu_limit="500m", memory_limit="256Mi"))
     #: Have the Prometheus Operator scrape the controller (needs the monitoring add-on's CRDs).
     service_monitor: bool = False
-    #: Also serve the Gateway API: install its CRDs and a Gateway; routes then also become HTTPRoutes.
+    #: Also serve the Gateway API: install its CRDs and the GatewayClass :attr:`IngressController.gateway_class`.
     gateway_api: bool = False
     #: Where the chart (and the Gateway API CRDs) come from: their repositories, or a local folder.
     charts: ChartSource = field(default_factory=ChartSource.repositories)
@@ -99,9 +102,6 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
         ChartSource.given("ingress_controller.charts", self.charts).check("ingress_controller.charts", TRAEFIK)
         if self.gateway_api:
             self.charts.gateway_api_files("ingress_controller.charts")
-            if len(self.ingress_class) > 63:  # it names the attach label: gateway.pilothouse.dev/<class>
-                raise InvalidValueError("ingress_controller.ingress_class", self.ingress_class,
-                                        "at most 63 characters with gateway_api (the attach label's name)")
         if isinstance(self.replicas, bool) or not isinstance(self.replicas, int) or self.replicas < 1:
             raise InvalidValueError("ingress_controller.replicas", self.replicas, "an integer of at least 1")
         if self.public_endpoint is not None and self.service_type is not ServiceType.LOAD_BALANCER:
@@ -131,11 +131,9 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
                                        "serviceMonitor": {"enabled": self.service_monitor}}},
             "accessLog": {"enabled": True, "format": "json"},
             "providers": {**providers, "kubernetesGateway": {"enabled": self.gateway_api}},
-            # The controller's own Gateway, named like its class; routes attach from the namespaces labelled
-            # attach_label(<class>), as a typed Gateway's do (never All: policy k8s-gateway-routes-scoped).
-            "gateway": {"enabled": self.gateway_api, "name": self.ingress_class,
-                        "listeners": {"web": {"port": 8000, "protocol": "HTTP", "namespacePolicy": {
-                            "from": "Selector", "selector": {"matchLabels": attach_label(self.ingress_class)}}}}},
+            # Gateways are the program's (typed, with TLS: pilothouse.kubernetes.gateway), not the chart's plain-HTTP
+            # one; the chart makes the class they name.
+            "gateway": {"enabled": False},
             "gatewayClass": {"enabled": self.gateway_api, "name": self.ingress_class},
         }
 
@@ -155,10 +153,13 @@ class IngressController(pulumi.ComponentResource):
         namespace = namespace_name(args.namespace)
         self.chart = install(resource_name, TRAEFIK, args.charts, namespace=namespace, values=args.values(),
                              opts=child_options(self, args.namespace, after), skip_crds=True)
-        gateway = GatewayRef(args.ingress_class, namespace, "web", after=(self.chart,),
-                             namespace_labels=attach_label(args.ingress_class)) if args.gateway_api else None
-        #: What routes name to go through this controller.
+        #: What Ingress objects name to go through this controller.
         self.ingress_class = IngressClass(args.ingress_class, namespace,
-                                          publishes_address=args.service_type is ServiceType.LOAD_BALANCER,
-                                          gateway=gateway)
+                                          publishes_address=args.service_type is ServiceType.LOAD_BALANCER)
+        #: With ``gateway_api``, what a :class:`Gateway` names to be served by Traefik: listeners on its entry
+        #: points (HTTPS ``websecure`` 8443, HTTP ``web`` 8000, which its Service exposes as 443 and 80), its pods
+        #: in its own namespace.
+        self.gateway_class = GatewayClass(
+            name=args.ingress_class, https_port=TRAEFIK_HTTPS_PORT, http_port=TRAEFIK_HTTP_PORT, bound_ports=True,
+            data_plane_namespace=namespace, after=(self.chart,)) if args.gateway_api else None
         self.register_outputs({"ingress_class": args.ingress_class, "chart_version": TRAEFIK.version})

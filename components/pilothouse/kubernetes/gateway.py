@@ -233,6 +233,51 @@ class AllowedRoutes(Checked, prefix="gateway.allowed_routes"):
         return {"namespaces": namespaces}
 
 
+@dataclass(frozen=True, kw_only=True)
+class GatewayClass(Checked, prefix="gateway_class"):
+    """A GatewayClass the cluster serves, and what its data plane asks of a Gateway.
+
+    A class the cluster already provides is named as it is (:meth:`provided`: AKS application routing's
+    ``approuting-istio``, Application Gateway for Containers' ``azure-alb-external``): Pilothouse installs no
+    controller. The Traefik add-on describes its own (``IngressController.gateway_class``).
+
+    Fields:
+        name: the GatewayClass's name, a DNS-1123 subdomain.
+        https_port, http_port: the ports its Gateways listen on for HTTPS and for plain HTTP (defaults 443 and 80).
+        bound_ports: listeners may use ``https_port`` and ``http_port`` only (default ``False``). Traefik binds a
+            listener to the entry point with its port, and programs none on another port (its chart: "The port must
+            match a port declared in ports section"): 8443 (``websecure``) and 8000 (``web``).
+        data_plane_namespace: where the pods carrying its traffic run; ``None`` (default): each Gateway's namespace.
+        after: what must exist before a Gateway of this class (the Gateway API CRDs, the controller).
+
+    Raises:
+        InvalidValueError: naming ``gateway_class.name``, ``gateway_class.https_port``, ``gateway_class.http_port``
+            (the two the same) or ``gateway_class.data_plane_namespace``.
+    """
+
+    name: str
+    https_port: int = 443
+    http_port: int = 80
+    bound_ports: bool = False
+    data_plane_namespace: str | None = None
+    after: tuple[pulumi.Resource, ...] = ()
+
+    def __post_init__(self) -> None:
+        dns_subdomain("gateway_class.name", self.name)
+        port_number("gateway_class.https_port", self.https_port)
+        port_number("gateway_class.http_port", self.http_port)
+        if self.http_port == self.https_port:
+            raise InvalidValueError("gateway_class.http_port", self.http_port,
+                                    f"another port than https_port {self.https_port}")
+        if self.data_plane_namespace is not None:
+            dns_label("gateway_class.data_plane_namespace", self.data_plane_namespace)
+
+    @classmethod
+    def provided(cls, name: str) -> GatewayClass:
+        """A class the cluster provides, whose Gateways run their own pods and listen on any port."""
+        return cls(name=name)
+
+
 def attach_label(gateway: str) -> dict[str, str]:
     """The label a namespace carries for its routes to attach to the Gateway named ``gateway`` by default:
     ``{"gateway.pilothouse.dev/<gateway>": "attach"}``, for :attr:`NamespaceArgs.labels`."""
@@ -246,7 +291,8 @@ class GatewayArgs(Checked, prefix="gateway"):
     Fields:
         name: a DNS-1123 subdomain.
         namespace: the Gateway's namespace (a :class:`Namespace` of ours, or a name).
-        gateway_class: the GatewayClass whose controller serves it (``traefik``, AKS application routing's
+        gateway_class: the GatewayClass whose controller serves it: a :class:`GatewayClass` (the Traefik add-on's
+            ``IngressController.gateway_class``), or the name of one the cluster provides (AKS application routing's
             ``approuting-istio``, Application Gateway for Containers' ``azure-alb-external``).
         listeners: 1-64 :class:`Listener`, names distinct, one protocol per port, port and host distinct.
         allowed_routes: the namespaces whose routes may attach (:class:`AllowedRoutes`); ``None`` (default): the
@@ -254,29 +300,30 @@ class GatewayArgs(Checked, prefix="gateway"):
         redirect_http: also listen for plain HTTP on ``redirect_port`` and answer every request with a permanent
             redirect (301) to the same URL over HTTPS (on port 443, the scheme's port, as clients reach it); needs an
             HTTPS listener, and no other listener on ``redirect_port``.
-        redirect_port: the port the redirect listens on (default 80); a controller that binds listeners to its
-            own entry points takes their port instead (Traefik: 8000, which its Service exposes as 80).
+        redirect_port: the port the redirect listens on; ``None`` (default): the class's ``http_port`` (80; Traefik:
+            its entry point 8000, which its Service exposes as 80).
         data_plane_namespace: where the pods carrying the Gateway's traffic run, so that an isolated namespace of
-            ours lets them reach routed pods; ``None`` (default): the Gateway's namespace (as AKS application
-            routing and Istio deploy them); for Traefik, the namespace Traefik runs in.
+            ours lets them reach routed pods; ``None`` (default): the class's, else the Gateway's namespace (as AKS
+            application routing and Istio deploy them).
         after: what must exist first (the Gateway API CRDs, the controller).
         labels, annotations: of the Gateway object.
 
     Raises:
         InvalidValueError: naming ``gateway.name``, ``gateway.gateway_class`` (not a DNS-1123 subdomain),
             ``gateway.listeners`` (none, more than 64, a name twice, one port with two protocols, the same port and
-            host twice), ``gateway.allowed_routes`` (a name too long for the default label) or
+            host twice, a port its class does not bind), ``gateway.allowed_routes`` (a name too long for the default
+            label) or
             ``gateway.redirect_http`` (no HTTPS listener, or ``redirect_port`` already taken) or
             ``gateway.redirect_port``.
     """
 
     name: str
     namespace: NamespaceRef
-    gateway_class: str
+    gateway_class: GatewayClass | str
     listeners: tuple[Listener, ...]
     allowed_routes: AllowedRoutes | None = None
     redirect_http: bool = False
-    redirect_port: int = 80
+    redirect_port: int | None = None
     data_plane_namespace: str | None = None
     after: tuple[pulumi.Resource, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
@@ -284,14 +331,20 @@ class GatewayArgs(Checked, prefix="gateway"):
 
     def __post_init__(self) -> None:
         dns_subdomain("gateway.name", self.name)
-        dns_subdomain("gateway.gateway_class", self.gateway_class)
+        if isinstance(self.gateway_class, str):
+            dns_subdomain("gateway.gateway_class", self.gateway_class)
+            object.__setattr__(self, "gateway_class", GatewayClass.provided(self.gateway_class))
+        if self.redirect_port is None:
+            object.__setattr__(self, "redirect_port", self.served_by.http_port)
+        if self.data_plane_namespace is None:
+            object.__setattr__(self, "data_plane_namespace", self.served_by.data_plane_namespace)
         object.__setattr__(self, "labels", labels("gateway.labels", self.labels))
         object.__setattr__(self, "annotations", annotation_map("gateway.annotations", self.annotations))
         if isinstance(self.namespace, str):
             dns_label("gateway.namespace", self.namespace)
         if self.data_plane_namespace is not None:
             dns_label("gateway.data_plane_namespace", self.data_plane_namespace)
-        port_number("gateway.redirect_port", self.redirect_port)
+        port_number("gateway.redirect_port", self.redirect_port or 0)
         if self.allowed_routes is None:
             key = ATTACH_LABEL_PREFIX + self.name
             try:
@@ -302,6 +355,12 @@ class GatewayArgs(Checked, prefix="gateway"):
                                         "characters after the prefix)") from None
             object.__setattr__(self, "allowed_routes", AllowedRoutes.labelled(attach_label(self.name)))
         self._check_listeners()
+
+    @property
+    def served_by(self) -> GatewayClass:
+        """The GatewayClass (a name given becomes :meth:`GatewayClass.provided`)."""
+        assert isinstance(self.gateway_class, GatewayClass)  # set in __post_init__
+        return self.gateway_class
 
     def _check_listeners(self) -> None:
         listeners = self.all_listeners()
@@ -334,11 +393,24 @@ class GatewayArgs(Checked, prefix="gateway"):
                 raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.hostname or 'any host'} on "
                                         f"{listener.port}", "listeners that differ in port or host name")
             served.add((listener.port, listener.hostname))
+        self._check_bound_ports(listeners)
+
+    def _check_bound_ports(self, listeners: tuple[Listener, ...]) -> None:
+        served_by = self.served_by
+        if served_by.bound_ports:
+            for listener in listeners:
+                port = served_by.https_port if listener.protocol is ListenerProtocol.HTTPS else served_by.http_port
+                if listener.port != port:
+                    raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.protocol} on "
+                                            f"{listener.port}", f"{listener.protocol} on port {port}: GatewayClass "
+                                            f"'{served_by.name}' programs listeners on its own ports only (HTTPS "
+                                            f"{served_by.https_port}, HTTP {served_by.http_port})")
 
     def all_listeners(self) -> tuple[Listener, ...]:
         """The listeners, with the redirect's when :attr:`redirect_http` is set."""
         if not self.redirect_http:
             return self.listeners
+        assert self.redirect_port is not None  # set in __post_init__
         return (*self.listeners, Listener.http(REDIRECT_LISTENER, port=self.redirect_port))
 
     def routes_allowed(self, listener: Listener) -> AllowedRoutes:
@@ -370,11 +442,11 @@ class Gateway(k8s.apiextensions.CustomResource):
         #: Who serves what on this Gateway so far (:class:`ServedRoute` to the route's name).
         self.served: dict[ServedRoute, str] = {}
         listeners = args.all_listeners()
-        spec = {"gatewayClassName": args.gateway_class,
+        spec = {"gatewayClassName": args.served_by.name,
                 "listeners": [listener.to_manifest(args.routes_allowed(listener)) for listener in listeners]}
         secrets = [c for listener in listeners for c in listener.certificates if isinstance(c, Secret)]
-        depends_on = [*(args.namespace.objects if isinstance(args.namespace, Namespace) else ()), *args.after,
-                      *secrets]
+        depends_on = [*(args.namespace.objects if isinstance(args.namespace, Namespace) else ()),
+                      *args.served_by.after, *args.after, *secrets]
         super().__init__(resource_name, api_version=GATEWAY_API, kind="Gateway",
                          metadata=object_metadata(args.name, args.namespace, args.labels, args.annotations),
                          spec=spec, opts=pulumi.ResourceOptions.merge(in_cluster_of(args.namespace, opts),

@@ -11,6 +11,7 @@ reach the routed pods.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -26,7 +27,7 @@ from pilothouse.kubernetes.gateway import (
     Listener,
     ServedRoute,
 )
-from pilothouse.kubernetes.ingress import route_host, route_path
+from pilothouse.kubernetes.ingress import PathType, Route, route_host, route_path
 from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.network_policy import Direction, TrafficRule
@@ -56,6 +57,10 @@ class PathMatch(StrEnum):
 
     PREFIX = "PathPrefix"
     EXACT = "Exact"
+
+
+#: An Ingress-style :class:`Route`'s path type as an HTTPRoute path match.
+_PATH_MATCH = {PathType.PREFIX: PathMatch.PREFIX, PathType.EXACT: PathMatch.EXACT}
 
 
 class HTTPMethod(StrEnum):
@@ -474,6 +479,25 @@ class HTTPRouteArgs(Checked, prefix="http_route"):
                                     f"'{self.gateway.name}' serves ({_hosts(admitting)}; a wildcard serves the names "
                                     "under it, not itself)")
         return attached
+
+
+def service_routes(service: Service, routes: Sequence[Route], gateway: Gateway, resource_name: str, name: str,
+                   annotations: dict[str, str]) -> list[tuple[str, HTTPRouteArgs]]:
+    """``Service.route(routes, gateway=...)``: ``(resource name, args)`` of one HTTPRoute per host of ``routes``."""
+    by_host: dict[str | None, list[Route]] = {}
+    for route in routes:
+        by_host.setdefault(route.host, []).append(route)
+    if not by_host:
+        raise InvalidValueError("route.routes", [], "at least one route")
+    made = []
+    for index, (host, same_host) in enumerate(by_host.items()):
+        rules = tuple(HTTPRule(matches=(HTTPMatch(path=route.path, path_match=_PATH_MATCH[route.path_type]),),
+                               backends=(HTTPBackend(service=service, port=route.port),)) for route in same_host)
+        several = len(by_host) > 1
+        made.append((f"{resource_name}-{index}" if several else resource_name, HTTPRouteArgs(
+            name=f"{name}-{index}" if several else name, namespace=service.args.namespace, gateway=gateway,
+            rules=rules, hostnames=(host,) if host is not None else (), annotations=annotations)))
+    return made
 
 
 def _hosts(listeners: tuple[Listener, ...] | list[Listener]) -> str:

@@ -1,5 +1,5 @@
-"""HTTP routes declared on an app, emitted as ``networking.k8s.io/v1`` Ingress objects (and as
-Gateway API HTTPRoutes when the controller serves a Gateway).
+"""HTTP routes declared on an app, emitted as ``networking.k8s.io/v1`` Ingress objects, or, on a Gateway, as
+Gateway API HTTPRoutes (``Service.route(routes, gateway=...)``).
 
 A :class:`Route` says which host and path reach the app; ``Service.route()`` resolves it
 against the Service's own name and ports, so a backend is never a name typed twice. The
@@ -19,13 +19,11 @@ import pulumi_kubernetes as k8s
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import annotation_map, check, dns_label, dns_subdomain, labels
-from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.secret import Secret, SecretType
 from pilothouse.kubernetes.workload import (
     SKIP_AWAIT,
     NamespaceRef,
-    child_options,
     let_in,
     namespace_name,
     object_metadata,
@@ -97,38 +95,6 @@ class PathType(StrEnum):
 
 
 @dataclass(frozen=True)
-class GatewayRef(Checked, prefix="gateway"):
-    """A Gateway API Gateway (and its listener ``section``) routes attach to as HTTPRoutes.
-
-    ``after`` is what must exist first (the Gateway API CRDs, the Gateway); ``namespace_labels`` the labels a
-    namespace must carry for its routes to attach (the listener's ``allowedRoutes`` selector; empty: any).
-    """
-
-    name: str
-    namespace: str
-    section: str | None = None
-    after: tuple[pulumi.Resource, ...] = ()
-    namespace_labels: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        dns_subdomain("gateway.name", self.name)
-        dns_label("gateway.namespace", self.namespace)
-        if self.section is not None:
-            dns_subdomain("gateway.section", self.section)
-        object.__setattr__(self, "namespace_labels", labels("gateway.namespace_labels", self.namespace_labels))
-
-    def admits(self, namespace: NamespaceRef) -> bool:
-        """Whether routes in ``namespace`` may attach (a namespace given by name: its labels are unknown, yes)."""
-        return not isinstance(namespace, Namespace) or self.namespace_labels.items() <= namespace.labels.items()
-
-    def parent_ref(self) -> dict[str, str]:
-        ref = {"name": self.name, "namespace": self.namespace}
-        if self.section is not None:
-            ref["sectionName"] = self.section
-        return ref
-
-
-@dataclass(frozen=True)
 class IngressClass(Checked, prefix="ingress_class"):
     """The controller routes go through (``IngressController.ingress_class`` describes its own).
 
@@ -140,8 +106,6 @@ class IngressClass(Checked, prefix="ingress_class"):
     name: str
     namespace: str | None = None
     publishes_address: bool = True
-    #: The controller's Gateway: the same routes are then also HTTPRoutes attached to it.
-    gateway: GatewayRef | None = None
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress.ingress_class", self.name)
@@ -181,18 +145,10 @@ class Backend(Checked, prefix="backend"):
     namespace: str
     #: The Service port's name when it has one (it survives renumbering), else its number.
     port: int | str
-    #: The Service port's number (Gateway API backends name ports by number only).
-    service_port: int
     dependency: pulumi.Resource | None = None
     #: The pods behind the Service and the container port the traffic reaches, for network policy.
     pods: dict[str, str] = field(default_factory=dict)
     container_port: int | None = None
-
-    def to_http_rule(self) -> dict[str, Any]:
-        """This backend as a Gateway API HTTPRoute rule."""
-        match_type = "PathPrefix" if self.route.path_type is PathType.PREFIX else "Exact"
-        return {"matches": [{"path": {"type": match_type, "value": self.route.path}}],
-                "backendRefs": [{"name": self.service, "port": self.service_port}]}
 
     def to_manifest(self) -> dict[str, Any]:
         port = {"name": self.port} if isinstance(self.port, str) else {"number": self.port}
@@ -230,9 +186,9 @@ class IngressArgs(Checked, prefix="ingress"):
         name: a DNS-1123 subdomain.
         namespace: the Ingress's namespace; its backend Services and TLS Secret objects must be in it.
         backends: routes resolved to Service ports (``Service.backend()``); at least one, one per host and path.
-        ingress_class: see its comment; a name becomes an :class:`IngressClass` without namespace or gateway. An
+        ingress_class: see its comment; a name becomes an :class:`IngressClass` without namespace. An
             ``IngressClass`` with a ``namespace`` also lets that controller through the default deny of an
-            isolated namespace of ours; one with a ``gateway`` also makes the routes HTTPRoutes.
+            isolated namespace of ours.
         tls: TLS terminations (:class:`Tls`); each of their hosts must be a host the routes serve.
         annotations, labels: of the Ingress object (keys and values checked as the API server checks them).
 
@@ -258,12 +214,6 @@ class IngressArgs(Checked, prefix="ingress"):
         dns_subdomain("ingress.name", self.name)
         if isinstance(self.ingress_class, str):
             object.__setattr__(self, "ingress_class", IngressClass(self.ingress_class))
-        gateway = self.ingress_class.gateway if isinstance(self.ingress_class, IngressClass) else None
-        if gateway is not None and not gateway.admits(self.namespace):
-            wanted = ", ".join(f"{key}={value}" for key, value in gateway.namespace_labels.items())
-            raise InvalidValueError("ingress.ingress_class", gateway.name, f"a Gateway that admits routes from "
-                                    f"namespace '{namespace_name(self.namespace)}': Gateway '{gateway.name}' admits "
-                                    f"namespaces labelled {wanted} (NamespaceArgs.labels)")
         if not self.backends:
             raise InvalidValueError("ingress.routes", [], "at least one route")
         namespace = namespace_name(self.namespace)
@@ -301,7 +251,7 @@ class IngressArgs(Checked, prefix="ingress"):
 
 
 class Ingress(k8s.networking.v1.Ingress):
-    """An Ingress whose backends are Services' own names and ports (and, on a Gateway, HTTPRoutes as its children)."""
+    """An Ingress whose backends are Services' own names and ports."""
 
     def __init__(self, resource_name: str, args: IngressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.args = args
@@ -321,26 +271,6 @@ class Ingress(k8s.networking.v1.Ingress):
                          metadata=object_metadata(args.name, args.namespace, args.labels, annotations), spec=spec)
         if controller is not None and controller.namespace is not None:
             self._let_controller_in(resource_name, args, controller.namespace)
-        if controller is not None and controller.gateway is not None:
-            self._http_routes(resource_name, args, controller.gateway, after)
-
-    def _http_routes(self, resource_name: str, args: IngressArgs, gateway: GatewayRef,
-                     after: list[pulumi.Resource]) -> None:
-        """The same routes as HTTPRoutes on ``gateway``: one per host, as a route's hostnames cover all its rules."""
-        by_host: dict[str | None, list[Backend]] = {}
-        for backend in args.backends:
-            by_host.setdefault(backend.route.host, []).append(backend)
-        for index, (host, backends) in enumerate(by_host.items()):
-            name = args.name if len(by_host) == 1 else f"{args.name}-{index}"
-            spec: dict[str, Any] = {"parentRefs": [gateway.parent_ref()],
-                                    "rules": [b.to_http_rule() for b in backends]}
-            if host is not None:
-                spec["hostnames"] = [host]
-            k8s.apiextensions.CustomResource(
-                f"{resource_name}-{index}" if len(by_host) > 1 else resource_name,
-                api_version="gateway.networking.k8s.io/v1", kind="HTTPRoute",
-                metadata=object_metadata(name, args.namespace, args.labels), spec=spec,
-                opts=child_options(self, args.namespace, [*after, *gateway.after]))
 
     def _let_controller_in(self, resource_name: str, args: IngressArgs, controller_namespace: str) -> None:
         """One policy per backend Service: the controller's pods may reach its pods on the routed port."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -18,6 +18,17 @@ from pilothouse.kubernetes.ports import Protocol, node_port, port_name, port_num
 from pilothouse.kubernetes.service_monitor import METRICS_PORT, Scraping
 from pilothouse.kubernetes.workload import NamespaceRef, namespace_name, object_metadata, object_options
 from pilothouse.typed import Checked
+
+if TYPE_CHECKING:
+    from pilothouse.kubernetes.gateway import Gateway
+    from pilothouse.kubernetes.http_route import HTTPRoute
+
+
+class _NotGiven:
+    """``ingress_class`` not given (``None`` means the cluster's default class)."""
+
+
+_NOT_GIVEN = _NotGiven()
 
 
 class ServiceType(StrEnum):
@@ -196,13 +207,45 @@ class Service(k8s.core.v1.Service):
         """``route`` aimed at this Service: its name, and the port the route names (or its only port)."""
         port = self.port(route.port, "route.port")
         return Backend(route, self.name, namespace_name(self.args.namespace),
-                       port.name if port.name is not None else port.port, port.port, self,
+                       port.name if port.name is not None else port.port, self,
                        pods=self.args.selector, container_port=self.args.container_port(port))
 
+    @overload
     def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | None, tls: Sequence[Tls] = (),
-              name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress:
-        """An Ingress sending ``routes`` to this Service; ``ingress_class`` picks the controller (an
-        ``IngressClass`` with the controller's namespace also lets it through the namespace's default deny)."""
+              name: str | None = None, annotations: dict[str, str] | None = None) -> Ingress: ...
+
+    @overload
+    def route(self, routes: Sequence[Route], *, gateway: Gateway, name: str | None = None,
+              annotations: dict[str, str] | None = None) -> tuple[HTTPRoute, ...]: ...
+
+    def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | _NotGiven | None = _NOT_GIVEN,
+              gateway: Gateway | None = None, tls: Sequence[Tls] = (), name: str | None = None,
+              annotations: dict[str, str] | None = None) -> Ingress | tuple[HTTPRoute, ...]:
+        """``routes`` to this Service: with ``ingress_class``, an Ingress for that controller (an ``IngressClass``
+        with the controller's namespace also lets it through the namespace's default deny); with ``gateway``, Gateway
+        API HTTPRoutes attached to it, one per host in the order hosts first appear, named ``name`` (default the
+        Service's), or ``<name>-<index>`` when there are several hosts; a route's ``Exact`` path type becomes an
+        ``Exact`` path match.
+
+        Raises:
+            InvalidValueError: naming ``route.gateway`` (both or neither of ``ingress_class`` and ``gateway``),
+                ``route.tls`` (given with ``gateway``: its HTTPS listeners terminate TLS), or what
+                :class:`IngressArgs` or :class:`HTTPRouteArgs` refuse.
+        """
+        if (gateway is None) == isinstance(ingress_class, _NotGiven):
+            raise InvalidValueError("route.gateway", None if gateway is None else gateway.name,
+                                    "either ingress_class (an Ingress) or gateway (HTTPRoutes), not both")
+        if gateway is not None:
+            if tls:
+                raise InvalidValueError("route.tls", [t.secret_name for t in tls], "no tls with a gateway: its "
+                                        "HTTPS listeners terminate TLS (Listener.https(certificates=...))")
+            # http_route imports this module (its backends are Services): imported here, when first needed
+            from pilothouse.kubernetes.http_route import HTTPRoute, service_routes  # noqa: PLC0415
+
+            return tuple(HTTPRoute(resource_name, args, pulumi.ResourceOptions(parent=self))
+                         for resource_name, args in service_routes(self, routes, gateway, self._resource_name,
+                                                                   name or self.name, annotations or {}))
+        assert not isinstance(ingress_class, _NotGiven)
         args = IngressArgs(name=name or self.name, namespace=self.args.namespace,
                            backends=tuple(self.backend(r) for r in routes), ingress_class=ingress_class,
                            tls=tuple(tls), annotations=annotations or {})

@@ -13,8 +13,10 @@ import pytest
 from pilothouse.addons.chart import TRAEFIK, ChartSource
 from pilothouse.addons.ingress_controller import IngressController, IngressControllerArgs, PublicEndpoint
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.gateway import Gateway, GatewayArgs, Listener
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs
 from pilothouse.kubernetes.resources import Resources
+from pilothouse.kubernetes.secret import Secret, SecretArgs
 from pilothouse.kubernetes.service import ServiceType
 from tests.components.addons.helpers import schema_errors
 from tests.conftest import REPO, RunProgram
@@ -111,13 +113,45 @@ def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_
     assert crds.urn in chart.options["dependencies"]
     values = chart.inputs["values"]
     assert values["providers"]["kubernetesGateway"] == {"enabled": True}
-    # routes attach from the namespaces carrying the Gateway's label, never from all (k8s-gateway-routes-scoped)
-    assert values["gateway"]["listeners"]["web"]["namespacePolicy"] == {
-        "from": "Selector", "selector": {"matchLabels": {"gateway.pilothouse.dev/traefik": "attach"}}}
-    gateway = controllers[0].ingress_class.gateway
-    assert gateway is not None
-    assert gateway.parent_ref() == {"name": "traefik", "namespace": "ingress", "sectionName": "web"}
-    assert gateway.namespace_labels == {"gateway.pilothouse.dev/traefik": "attach"}
+    # the chart makes the class; Gateways are the program's, typed and with TLS
+    assert values["gatewayClass"] == {"enabled": True, "name": "traefik"}
+    assert values["gateway"] == {"enabled": False}
+    served_by = controllers[0].gateway_class
+    assert served_by is not None
+    assert (served_by.name, served_by.https_port, served_by.http_port, served_by.bound_ports,
+            served_by.data_plane_namespace) == ("traefik", 8443, 8000, True, "ingress")
+    assert served_by.after == (controllers[0].chart,)
+
+
+def test_without_gateway_api_there_is_no_gateway_class(run_program: RunProgram) -> None:
+    controllers: list[IngressController] = []
+    values = run_program(lambda: controllers.append(IngressController("traefik", IngressControllerArgs(
+        namespace="ingress")))).one("kubernetes:helm.sh/v4:Chart").inputs["values"]
+    assert controllers[0].gateway_class is None
+    assert values["gatewayClass"]["enabled"] is False
+
+
+def test_a_gateway_on_traefik_listens_on_its_entry_points(run_program: RunProgram) -> None:
+    def program() -> None:
+        traefik = IngressController("traefik", IngressControllerArgs(namespace="ingress", gateway_api=True))
+        assert traefik.gateway_class is not None
+        tls = Secret("tls", SecretArgs.tls("tls", "ingress", certificate="c", private_key="k"))
+        with pytest.raises(InvalidValueError) as wrong_port:
+            GatewayArgs(name="web", namespace="ingress", gateway_class=traefik.gateway_class,
+                        listeners=(Listener.https(certificates=(tls,)),))
+        assert str(wrong_port.value) == (
+            "gateway.listeners: got 'https: HTTPS on 443'; expected HTTPS on port 8443: GatewayClass 'traefik' "
+            "programs listeners on its own ports only (HTTPS 8443, HTTP 8000)")
+        Gateway("web", GatewayArgs(name="web", namespace="ingress", gateway_class=traefik.gateway_class,
+                                   redirect_http=True, listeners=(Listener.https(certificates=(tls,), port=8443),)))
+
+    render = run_program(program)
+    gateway = render.one("kubernetes:gateway.networking.k8s.io/v1:Gateway")
+    assert gateway.inputs["spec"]["gatewayClassName"] == "traefik"
+    assert [(each["name"], each["port"]) for each in gateway.inputs["spec"]["listeners"]] == [
+        ("https", 8443), ("http-redirect", 8000)]
+    # after Traefik's chart (which brings the class), in the Gateway's namespace where Traefik runs
+    assert render.one("kubernetes:helm.sh/v4:Chart").urn in gateway.options["dependencies"]
 
 
 def test_a_local_chart_folder_serves_air_gapped_installs(run_program: RunProgram) -> None:

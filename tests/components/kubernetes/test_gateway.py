@@ -22,6 +22,7 @@ from pilothouse.kubernetes import (
     DeploymentArgs,
     Gateway,
     GatewayArgs,
+    GatewayClass,
     HeaderChanges,
     HTTPBackend,
     HTTPMatch,
@@ -33,13 +34,16 @@ from pilothouse.kubernetes import (
     Namespace,
     NamespaceArgs,
     PathMatch,
+    PathType,
     PodSpec,
     Port,
     Redirect,
+    Route,
     Secret,
     SecretArgs,
     Service,
     ServicePort,
+    Tls,
     attach_label,
 )
 from pilothouse.offline.engine import Render
@@ -494,3 +498,95 @@ def test_more_than_16_references_into_one_namespace_take_a_second_grant(run_prog
     grants = {g.inputs["metadata"]["name"]: [to["name"] for to in g.inputs["spec"]["to"]]
               for g in render.of_type(GRANT)}
     assert grants == {"gateway.edge.public": [f"tls-{i}" for i in range(16)], "1.gateway.edge.public": ["tls-16"]}
+
+
+def test_service_route_on_a_gateway_makes_one_http_route_per_host(run_program: RunProgram) -> None:
+    def program() -> None:
+        gateway, shop = _edge(), _shop()
+        made = _web("nginx-blue", shop).route(
+            [Route(host="blue.example.com"), Route(host="blue.example.com", path="/api", path_type=PathType.EXACT),
+             Route(host="www.example.com", path="/blue", port="http")], gateway=gateway)
+        assert [route.name for route in made] == ["nginx-blue-0", "nginx-blue-1"]
+
+    render = run_program(program)
+    first, second = render.one(ROUTE, "nginx-blue-0").inputs, render.one(ROUTE, "nginx-blue-1").inputs
+    assert first["spec"] == {
+        "parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "public",
+                        "namespace": "edge", "sectionName": "https"}],
+        "hostnames": ["blue.example.com"],
+        "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+                   "backendRefs": [{"name": "nginx-blue", "port": 80, "weight": 1}]},
+                  {"matches": [{"path": {"type": "Exact", "value": "/api"}}],
+                   "backendRefs": [{"name": "nginx-blue", "port": 80, "weight": 1}]}]}
+    assert second["spec"]["hostnames"] == ["www.example.com"]
+    assert not render.of_type("kubernetes:networking.k8s.io/v1:Ingress")
+
+
+def test_service_route_on_a_gateway_of_one_host_is_named_like_the_service(run_program: RunProgram) -> None:
+    render = run_program(lambda: _web("nginx-blue", _shop()).route([Route(host="blue.example.com")],
+                                                                    gateway=_edge(), name="blue"))
+    assert render.one(ROUTE, "nginx-blue").inputs["metadata"] == {"name": "blue", "namespace": "shop"}
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({}, "route.gateway: got None; expected either ingress_class (an Ingress) or gateway (HTTPRoutes), not both"),
+    ({"ingress_class": "traefik", "gateway": True},
+     "route.gateway: got 'public'; expected either ingress_class (an Ingress) or gateway (HTTPRoutes), not both"),
+    ({"gateway": True, "tls": True},
+     "route.tls: got ['blue-tls']; expected no tls with a gateway: its HTTPS listeners terminate TLS "
+     "(Listener.https(certificates=...))"),
+    ({"gateway": True, "routes": []}, "route.routes: got []; expected at least one route"),
+    ({"gateway": True, "routes": [Route(host="blue.example.org")]},
+     "http_route.hostnames: got ['blue.example.org']; expected a host a listener of Gateway 'public' serves "
+     "(https: *.example.com; a wildcard serves the names under it, not itself)"),
+])
+def test_service_route_options_are_checked(run_program: RunProgram, options: dict[str, Any], message: str) -> None:
+    def program() -> None:
+        gateway, service = _edge(), _web("nginx-blue", _shop())
+        chosen = dict(options)
+        routes = chosen.pop("routes", [Route(host="blue.example.com")])
+        if chosen.get("gateway"):
+            chosen["gateway"] = gateway
+        if chosen.get("tls"):
+            chosen["tls"] = [Tls(secret="blue-tls", hosts=("blue.example.com",))]
+        with pytest.raises(InvalidValueError) as error:
+            service.route(routes, **chosen)
+        assert str(error.value) == message
+
+    run_program(program)
+
+
+def test_a_class_the_cluster_provides_takes_listeners_on_any_port() -> None:
+    served_by = GatewayClass.provided("approuting-istio")
+    assert (served_by.https_port, served_by.http_port, served_by.bound_ports, served_by.data_plane_namespace) == (
+        443, 80, False, None)
+    args = GatewayArgs(name="public", namespace="edge", gateway_class=served_by, listeners=(
+        Listener.https(certificates=(CertificateRef("tls", "edge"),), port=8443),))
+    assert args.served_by is served_by
+    assert args.redirect_port == 80
+
+
+def test_a_class_with_its_own_data_plane_and_ports_sets_the_gateways_defaults() -> None:
+    traefik = GatewayClass(name="traefik", https_port=8443, http_port=8000, bound_ports=True,
+                           data_plane_namespace="ingress")
+    args = GatewayArgs(name="public", namespace="edge", gateway_class=traefik, redirect_http=True, listeners=(
+        Listener.https(certificates=(CertificateRef("tls", "edge"),), port=8443),))
+    assert (args.redirect_port, args.data_plane_namespace) == (8000, "ingress")
+    assert [(each.name, each.port) for each in args.all_listeners()] == [("https", 8443), ("http-redirect", 8000)]
+    with pytest.raises(InvalidValueError) as error:
+        GatewayArgs(name="public", namespace="edge", gateway_class=traefik, listeners=(
+            Listener.https(certificates=(CertificateRef("tls", "edge"),), port=8443), Listener.http(port=80)))
+    assert str(error.value) == ("gateway.listeners: got 'http: HTTP on 80'; expected HTTP on port 8000: GatewayClass "
+                                "'traefik' programs listeners on its own ports only (HTTPS 8443, HTTP 8000)")
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"name": "Traefik"}, "gateway_class.name: got 'Traefik'; expected"),
+    ({"name": "t", "https_port": 0}, "gateway_class.https_port: got 0; expected"),
+    ({"name": "t", "http_port": 443}, "gateway_class.http_port: got 443; expected another port than https_port 443"),
+    ({"name": "t", "data_plane_namespace": "a.b"}, "gateway_class.data_plane_namespace: got 'a.b'; expected"),
+])
+def test_a_gateway_class_is_checked(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        GatewayClass(**fields)
+    assert str(error.value).startswith(message)

@@ -11,7 +11,6 @@ from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
 from pilothouse.kubernetes.ingress import (
     Backend,
-    GatewayRef,
     Ingress,
     IngressArgs,
     IngressClass,
@@ -155,31 +154,8 @@ def test_no_policy_where_traffic_already_flows(run_program: RunProgram) -> None:
     assert not render.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
 
 
-def test_the_same_routes_as_http_routes_on_the_controllers_gateway(run_program: RunProgram) -> None:
-    def program() -> None:
-        service = nginx("blue", (ServicePort(80, target="http", name="http"),))
-        gateway = GatewayRef("traefik", "ingress", "web")
-        service.route([Route(host="blue.example.com"), Route(host="blue.example.com", path="/api",
-                                                             path_type=PathType.EXACT), Route(path="/blue")],
-                      ingress_class=IngressClass("traefik", "ingress", gateway=gateway))
-
-    render = run_program(program)  # HTTPRoutes validated against the Gateway API CRD schema
-    routes = {r.name: r.inputs for r in render.of_type("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")}
-    assert set(routes) == {"nginx-blue-svc-0", "nginx-blue-svc-1"}
-    first, second = routes["nginx-blue-svc-0"], routes["nginx-blue-svc-1"]
-    assert first["metadata"]["name"] == "nginx-blue-svc-0"
-    assert first["spec"] == {
-        "parentRefs": [{"name": "traefik", "namespace": "ingress", "sectionName": "web"}],
-        "hostnames": ["blue.example.com"],
-        "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
-                   "backendRefs": [{"name": "nginx-blue-svc", "port": 80}]},
-                  {"matches": [{"path": {"type": "Exact", "value": "/api"}}],
-                   "backendRefs": [{"name": "nginx-blue-svc", "port": 80}]}]}
-    assert "hostnames" not in second["spec"]
-
-
 def test_a_hand_made_backend_without_a_route_is_refused_naming_the_field() -> None:
     # Found by the constructor property test: IngressArgs read backend.route.key of a None route (AttributeError).
     with pytest.raises(InvalidValueError) as error:
-        Backend(route=None, service="web", namespace="shop", port=80, service_port=80)  # type: ignore[arg-type]
+        Backend(route=None, service="web", namespace="shop", port=80)  # type: ignore[arg-type]
     assert str(error.value) == "backend.route: got None; expected a value of type Route"

@@ -14,6 +14,7 @@ from pilothouse.addons.chart import ChartSource
 from pilothouse.addons.ingress_controller import IngressControllerArgs, PublicEndpoint
 from pilothouse.addons.log_agent import LogAgentArgs, LogSink, SinkKind
 from pilothouse.addons.monitoring import MonitoringArgs
+from pilothouse.kubernetes.gateway import CertificateRef, GatewayArgs, GatewayClass, Listener
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quantity import quantity
@@ -31,21 +32,41 @@ class IngressConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GatewayConfig:
+    """The stack's Gateway (``pilothouse:gateway``): HTTPS with a redirect from HTTP; the reference web app's routes
+    attach to it."""
+
+    name: str
+    namespace: str
+    #: The GatewayClass the cluster provides (``approuting-istio``, ``azure-alb-external``); ``None``: the ingress
+    #: add-on's Traefik serves the Gateway.
+    provided_class: str | None
+    #: The host the HTTPS listener serves and the reference web app is routed on (``None``: any host).
+    host: str | None
+    #: The certificate Secret an issuer keeps (cert-manager, Key Vault); ``None``: a self-signed one, made once.
+    certificate: CertificateRef | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class AddonsConfig:
     ingress: IngressConfig | None
     monitoring: MonitoringArgs | None
     #: Size of Prometheus' claim on the cluster's disk class (``None``: emptyDir).
     prometheus_storage: str | None
     log_agent: LogAgentArgs | None
+    gateway: GatewayConfig | None = None
 
 
-def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceArgs]) -> AddonsConfig | None:
-    """The add-on sections (``None`` when a value was refused: the errors are in ``fields.report``).
+def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceArgs],
+                 environment: str = "") -> AddonsConfig | None:
+    """The add-on sections and the Gateway (``None`` when a value was refused: the errors are in ``fields.report``).
 
     Each add-on's namespace must be one of the ``declared`` namespaces, not isolated (add-ons reach the API server
-    and every app's namespace), with the Pod Security level its pods need."""
+    and every app's namespace), with the Pod Security level its pods need. On ``environment`` ``prod`` the Gateway's
+    certificate is one an issuer keeps, never self-signed."""
     report = fields.report
     ingress, monitoring, logs = (fields.optional_section(name) for name in ("ingress", "monitoring", "logAgent"))
+    gateway = fields.optional_section("gateway")
     storage = None if monitoring is None else monitoring.optional_string("storageSize")
     if storage is not None and monitoring is not None:
         if not on_aks:
@@ -54,8 +75,10 @@ def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceAr
     parsed_ingress = None if ingress is None else report.attempt(lambda: _ingress(ingress, on_aks))
     parsed_monitoring = None if monitoring is None else report.attempt(lambda: _monitoring(monitoring))
     parsed_logs = None if logs is None else report.attempt(lambda: _log_agent(logs))
+    parsed_gateway = None if gateway is None else report.attempt(
+        lambda: _gateway(gateway, parsed_ingress, ingress, declared, environment=environment))
     addons = AddonsConfig(ingress=parsed_ingress, monitoring=parsed_monitoring, prometheus_storage=storage,
-                          log_agent=parsed_logs)
+                          log_agent=parsed_logs, gateway=parsed_gateway)
     if addons.ingress is not None and addons.ingress.controller.service_monitor and monitoring is None:
         fields.refuse("ingress.serviceMonitor", True,
                       "false unless a monitoring section installs the Prometheus Operator")
@@ -81,7 +104,8 @@ def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceAr
             fields.refuse(f"namespaces[{list(by_name).index(namespace.name)}].podSecurity", str(namespace.pod_security),
                           f"'privileged' for namespace '{namespace.name}', where the {name} add-on runs "
                           f"{args.privileged_because}")  # type: ignore[union-attr]
-    given = ((ingress, parsed_ingress), (monitoring, parsed_monitoring), (logs, parsed_logs))
+    given = ((ingress, parsed_ingress), (monitoring, parsed_monitoring), (logs, parsed_logs),
+             (gateway, parsed_gateway))
     return None if any(section is not None and parsed is None for section, parsed in given) else addons
 
 
@@ -110,6 +134,43 @@ def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
         # The charts are this repository's (make charts), not a key: a missing one is the section's error.
         {"ingress_controller": "", "ingress_controller.ingress_class": "class", "ingress_controller.charts": ""})
     return IngressConfig(controller=replace(controller, public_endpoint=None), dns_label=label, host=host)
+
+
+def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | None,
+             declared: Sequence[NamespaceArgs], *, environment: str) -> GatewayConfig:
+    traefik = ingress.controller if ingress is not None and ingress.controller.gateway_api else None
+    name, given_class = f.string("name", "public"), f.optional_string("class")
+    # The name's own rules, and the attach label it makes (gateway.pilothouse.dev/<name>), as a Gateway checks them.
+    f.attempt(lambda: GatewayArgs(name=name, namespace="default", gateway_class="stand-in",
+                                  listeners=(Listener.http(),)),
+              {"gateway.name": "name", "gateway.allowed_routes": "name"})
+    provided = given_class if traefik is None or given_class not in (None, traefik.ingress_class) else None
+    if provided is None and traefik is None:
+        f.refuse("class", given_class, "the name of a GatewayClass the cluster provides (AKS application routing's "
+                 "'approuting-istio', Application Gateway for Containers' 'azure-alb-external'), or an ingress "
+                 "section with gatewayApi: true (Traefik then serves the Gateway)")
+    elif provided is not None:
+        f.attempt(lambda: GatewayClass.provided(provided), {"gateway_class.name": "class"})
+    # A provided class runs the Gateway's pods in its namespace: no default; Traefik's is where Traefik runs.
+    namespace = f.string("namespace") if traefik is None else f.string("namespace", str(traefik.namespace))
+    if namespace and namespace not in {each.name for each in declared}:
+        f.refuse("namespace", namespace, f"one of the namespaces this stack declares "
+                 f"({', '.join(each.name for each in declared) or 'none'})")
+    host = f.optional_string("host")
+    if host is not None:
+        f.attempt(lambda: Listener.http(hostname=host), {"listener.hostname": "host"})
+    if ingress_fields is not None:
+        ingress_fields.forbid("host", "no value: the reference web app is routed through the Gateway (gateway.host)")
+    certificate_fields, certificate = f.optional_section("certificate"), None
+    if certificate_fields is not None:
+        certificate = f.report.attempt(lambda: build(certificate_fields, lambda: CertificateRef(
+            certificate_fields.string("name"), certificate_fields.string("namespace"))))
+    elif environment == "prod":
+        f.refuse("certificate", None, "a Secret an issuer keeps valid ({name, namespace}: cert-manager, Key Vault) on "
+                 "environment 'prod': a self-signed certificate is for local and dev")
+    f.reject_unknown()
+    f.needs("name", "class", "namespace", "host", "certificate")
+    return GatewayConfig(name=name, namespace=namespace, provided_class=provided, host=host, certificate=certificate)
 
 
 def _monitoring(f: Fields) -> MonitoringArgs:

@@ -35,9 +35,10 @@ from pilothouse.azure.network_plan import (
 from pilothouse.azure.node_pool import NodePoolSpec, OsType, PoolMode
 from pilothouse.azure.registry_spec import RegistrySku, RegistrySpec
 from pilothouse.errors import snake_to_camel
+from pilothouse.kubernetes.gateway import attach_label
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quota import LimitDefaults, Quota
-from stacks.addons_config import AddonsConfig, parse_addons
+from stacks.addons_config import AddonsConfig, GatewayConfig, parse_addons
 from stacks.config_reader import Fields, build, required
 from stacks.reference import NAMESPACE as REFERENCE_NAMESPACE
 from stacks.reference import misfits
@@ -188,21 +189,35 @@ def parse(raw: Mapping[str, object], secret_keys: frozenset[str] = frozenset()) 
         fields.forbid("platformStack", "no value: this key applies only to target 'platformStack'")
     reference = fields.boolean("referenceWorkloads", False)
     namespaces = _namespaces(fields, reference=reference, from_vault=target is Target.AKS)
-    if reference and REFERENCE_NAMESPACE not in {n.name for n in namespaces} and not report.refused(
-            fields.key("namespaces")):
-        fields.refuse("namespaces", [n.name for n in namespaces],
-                      f"the namespace '{REFERENCE_NAMESPACE}' the reference workloads run in")
     db_password = fields.optional_string("dbPassword")
     if db_password is not None and "dbPassword" not in secret_keys:
         fields.refuse("dbPassword", "(plain text)",
                       "a secret: set it with `pulumi config set --secret dbPassword <value>`")
-    addons = parse_addons(fields, on_aks=target is Target.AKS, declared=namespaces)
+    addons = parse_addons(fields, on_aks=target is Target.AKS, declared=namespaces, environment=environment)
+    if reference:
+        _reference_namespace(fields, namespaces, addons.gateway if addons is not None else None)
     fields.reject_unknown()
     report.check()
     assert addons is not None  # every error was raised above
     return StackConfig(environment=environment, target=target, kubernetes_version=version, protect=protect,
                        azure=azure, kubeconfig=kubeconfig, platform_stack=platform_stack, namespaces=namespaces,
                        reference_workloads=reference, db_password=db_password, addons=addons)
+
+
+def _reference_namespace(fields: Fields, namespaces: tuple[NamespaceArgs, ...], gateway: GatewayConfig | None) -> None:
+    """The namespace the reference workloads run in is declared and, with a Gateway, carries the label through which
+    their routes attach to it."""
+    names = [namespace.name for namespace in namespaces]
+    if REFERENCE_NAMESPACE not in names:
+        if not fields.report.refused(fields.key("namespaces")):
+            fields.refuse("namespaces", names, f"the namespace '{REFERENCE_NAMESPACE}' the reference workloads run in")
+        return
+    index = names.index(REFERENCE_NAMESPACE)
+    for key, value in (attach_label(gateway.name) if gateway is not None else {}).items():
+        if namespaces[index].labels.get(key) != value:
+            fields.refuse(f"namespaces[{index}].labels['{key}']", namespaces[index].labels.get(key),
+                          f"'{value}' on namespace '{REFERENCE_NAMESPACE}': the reference web app's routes attach to "
+                          f"Gateway '{gateway.name if gateway else ''}' from the namespaces carrying this label")
 
 
 def _kubernetes_version(fields: Fields) -> str:

@@ -5,7 +5,7 @@ is read, before anything is registered (:func:`misfits`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pulumi
 
@@ -40,6 +40,9 @@ SETTINGS_DATA = {"GREETING": "Hello, Pilothouse", "REQUIRE_DATABASE_PASSWORD": "
 CREDENTIALS = "db-credentials"
 #: The web app's autoscaler bounds.
 WEB_MIN_REPLICAS, WEB_MAX_REPLICAS = 2, 4
+#: The web app's canary (one pod of the same app) and its share of the requests for ``/`` through the Gateway, in
+#: percent: the course's blue/green traffic split as a canary.
+CANARY, CANARY_PERCENT = "web-canary", 10
 #: The ServiceAccount the web app runs as (its own identity; no API token; on AKS its Azure workload identity).
 WEB_ACCOUNT = "web"
 #: On AKS: the database password's name in the platform's Key Vault, and the SecretProviderClass (and the Secret
@@ -86,10 +89,11 @@ class Sources:
 
 @dataclass(frozen=True)
 class ReferenceSet:
-    """The web app (autoscaled from :data:`WEB_MIN_REPLICAS` to :data:`WEB_MAX_REPLICAS`), its database, the
-    migration Job and the report CronJob."""
+    """The web app (autoscaled from :data:`WEB_MIN_REPLICAS` to :data:`WEB_MAX_REPLICAS`) and its one-pod canary,
+    its database, the migration Job and the report CronJob."""
 
     web: DeploymentArgs
+    canary: DeploymentArgs
     database: StatefulSetArgs
     migrate: JobArgs
     report: CronJobArgs
@@ -97,11 +101,11 @@ class ReferenceSet:
     def objects(self) -> dict[str, int]:
         """The objects the set keeps in its namespace, by ResourceQuota count name, with the root CA ConfigMap
         Kubernetes puts in every namespace (``kube-root-ca.crt``), which a quota counts too: the settings
-        ConfigMap, the credentials Secret (and on AKS the one the CSI driver syncs from Key Vault), the web and
-        database Services, a claim per database replica."""
+        ConfigMap, the credentials Secret (and on AKS the one the CSI driver syncs from Key Vault), the web, canary
+        and database Services, a claim per database replica."""
         claims = len(self.database.claim_templates) * (self.database.replicas or 1)
         synced = sum(1 for v in self.web.pod.volumes if v.source.get("csi", {}).get("driver") == SECRETS_STORE_DRIVER)
-        return {"configmaps": 2, "secrets": 1 + synced, "services": 2, "persistentvolumeclaims": claims}
+        return {"configmaps": 2, "secrets": 1 + synced, "services": 3, "persistentvolumeclaims": claims}
 
     def storage(self) -> Quantity:
         """What the database's claims request in all (``requests.storage``)."""
@@ -113,11 +117,13 @@ class ReferenceSet:
     def demands(self) -> tuple[tuple[str, PodDemand], ...]:
         """Every pod the set may run at its peak, as its components count them, by the object that runs them."""
         return (("web", self.web.demand()), ("web's autoscaler", autoscaled(self.web, WEB_MAX_REPLICAS)),
-                ("db", self.database.demand()), ("migrate", self.migrate.demand()), ("report", self.report.demand()))
+                (CANARY, self.canary.demand()), ("db", self.database.demand()), ("migrate", self.migrate.demand()),
+                ("report", self.report.demand()))
 
 
 def reference_set(sources: Sources) -> ReferenceSet:
-    return ReferenceSet(web=_web(sources), database=_database(sources), migrate=_migrate(sources),
+    web = _web(sources)
+    return ReferenceSet(web=web, canary=_canary(web), database=_database(sources), migrate=_migrate(sources),
                         report=_report(sources))
 
 
@@ -186,6 +192,12 @@ def _web(sources: Sources) -> DeploymentArgs:
         revision_history_limit=5,
         pod=PodSpec(containers=(container,), affinity=spread_by({"app": "web"}, "kubernetes.io/hostname"),
                     service_account=sources.web_account, volumes=sources.web_volumes))
+
+
+def _canary(web: DeploymentArgs) -> DeploymentArgs:
+    """One pod of the web app under its own name (its own Service: a route splits requests between the two)."""
+    return replace(web, name=CANARY, selector={}, replicas=1, change_cause="web's canary, built from app/",
+                   pod=replace(web.pod, affinity=None))
 
 
 def _database(sources: Sources) -> StatefulSetArgs:

@@ -20,8 +20,9 @@ from pilothouse.kubernetes.autoscaling import (
     PodDisruptionBudgetArgs,
 )
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
-from pilothouse.kubernetes.deployment import Deployment, DeploymentArgs
+from pilothouse.kubernetes.deployment import Deployment
 from pilothouse.kubernetes.env import EnvValue
+from pilothouse.kubernetes.http_route import HTTPBackend, HTTPMatch, HTTPRoute, HTTPRouteArgs, HTTPRule
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.job import CronJob, Job
 from pilothouse.kubernetes.namespace import Namespace
@@ -40,6 +41,8 @@ from pilothouse.kubernetes.volumes import Volume
 from stacks.addons import Addons
 from stacks.config import StackConfig, Target
 from stacks.reference import (
+    CANARY,
+    CANARY_PERCENT,
     CREDENTIALS,
     DB_REPLICAS,
     DB_SIZE,
@@ -50,6 +53,7 @@ from stacks.reference import (
     WEB_ACCOUNT,
     WEB_MAX_REPLICAS,
     WEB_MIN_REPLICAS,
+    ReferenceSet,
     Sources,
     reference_set,
 )
@@ -137,22 +141,32 @@ def _build(config: StackConfig, namespaces: dict[str, Namespace], db_password: p
                                       web_account=access.account, web_password=access.password,
                                       web_volumes=access.volumes))
     database = StatefulSet("db", workloads.database, opts)
+    web, canary = _web(workloads, addons, opts)
     # Through the namespace's default deny: each client of the database, to its port only.
-    for client in (_web(workloads.web, addons, opts), Job("migrate", workloads.migrate, opts),
-                   CronJob("report", workloads.report, opts)):
+    for client in (web, canary, Job("migrate", workloads.migrate, opts), CronJob("report", workloads.report, opts)):
         client.allow_to(database, "postgres")
 
 
-def _web(args: DeploymentArgs, addons: Addons, opts: pulumi.ResourceOptions) -> Deployment:
-    web = Deployment("web", args, opts)
+def _web(workloads: ReferenceSet, addons: Addons, opts: pulumi.ResourceOptions) -> tuple[Deployment, Deployment]:
+    """The web app and its canary, routed through the stack's Gateway (else its IngressClass)."""
+    web, canary = Deployment("web", workloads.web, opts), Deployment(CANARY, workloads.canary, opts)
     # Metrics are served on the app's own port; the Service names that port "metrics" for Prometheus.
     service = web.expose([ServicePort(80, target="http", name="http"),
                           ServicePort(8080, target="http", name="metrics")], scraping=addons.scraping)
-    if addons.ingress_class is not None:
-        # The course's two routings: the app on its host, and its API under a path.
+    canary_service = canary.expose([ServicePort(80, target="http", name="http")])
+    if addons.gateway is not None:
+        # The course's two routings, host and path, with its blue/green split as a canary: the app on its host
+        # (CANARY_PERCENT of the requests to the canary), its API under a path (the app only).
+        HTTPRoute("web", HTTPRouteArgs(
+            name="web", namespace=workloads.web.namespace, gateway=addons.gateway,
+            hostnames=(addons.host,) if addons.host else (), rules=(
+                HTTPRule(matches=(HTTPMatch(path="/api"),), backends=(HTTPBackend(service=service, port="http"),)),
+                HTTPRule(backends=(HTTPBackend(service=service, port="http", weight=100 - CANARY_PERCENT),
+                                   HTTPBackend(service=canary_service, weight=CANARY_PERCENT))))), opts)
+    elif addons.ingress_class is not None:
         service.route([Route(host=addons.host, port="http"), Route(host=addons.host, path="/api", port="http")],
                       ingress_class=addons.ingress_class)
     HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(target=web, min_replicas=WEB_MIN_REPLICAS,
                                                                max_replicas=WEB_MAX_REPLICAS), opts)
     PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, min_available=1), opts)
-    return web
+    return web, canary

@@ -42,9 +42,10 @@ VALID: dict[str, tuple[object, ...]] = {
     "network.vnetCidr": ("10.0.0.0/8", "10.10.0.0/16", "172.16.0.0/16"),
     "network.serviceCidr": ("10.0.0.0/16", "100.64.0.0/12", "10.0.0.0/28"),
     "namespaces[+].name": ("a", "team-1", "x" * 63, "kube"),
-    "namespaces[].labels": ({"team": "shop", "example.com/owner": "a_b.c-d"},),
-    "namespaces[].quota.requestsCpu": ("2", "700m", "1.5", "2e3"),
-    "namespaces[].quota.requestsMemory": ("2Gi", "600Mi", "1G", "1e9"),
+    "namespaces[].labels": ({"team": "shop", "example.com/owner": "a_b.c-d",
+                             "gateway.pilothouse.dev/public": "attach"},),
+    "namespaces[].quota.requestsCpu": ("2", "900m", "1.5", "2e3"),
+    "namespaces[].quota.requestsMemory": ("2Gi", "700Mi", "1G", "1e9"),
     "nodePools[].name": ("apps", "a", "pool12345678"),
     "nodePools[].zones": (["1"], ["1", "2", "3"], []),
     "nodePools[].maxSurge": ("33%", 1, "1"),
@@ -84,7 +85,7 @@ def _engine(config: dict[str, Any]) -> dict[str, str]:
 
 def _paths(value: object, path: str = "") -> Iterator[str]:
     """Every key path inside ``value``: ``network.vnetCidr``, ``namespaces[0].quota.pods``; a key holding a dot
-    quoted, as config paths quote it: ``namespaces[0].labels['gateway.pilothouse.dev/traefik']``."""
+    quoted, as config paths quote it: ``namespaces[0].labels['gateway.pilothouse.dev/public']``."""
     if isinstance(value, dict):
         for key, item in value.items():
             child = f"{path}['{key}']" if "." in key else f"{path}.{key}" if path else key

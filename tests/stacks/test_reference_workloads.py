@@ -27,12 +27,14 @@ from stacks.workloads import DB_PASSWORD_LENGTH
 from tests.conftest import STACKS, RunProgram
 
 REFERENCE_SET = {("ConfigMap", "web-settings"), ("Secret", "db-credentials"), ("Deployment", "web"),
-                 ("Service", "web"), ("Ingress", "web"), ("HTTPRoute", "web"), ("ServiceMonitor", "web"),
+                 ("Service", "web"), ("HTTPRoute", "web"), ("ServiceMonitor", "web"),
+                 ("Deployment", "web-canary"), ("Service", "web-canary"),
                  ("HorizontalPodAutoscaler", "web"), ("PodDisruptionBudget", "web"), ("StatefulSet", "db"),
                  ("Service", "db"), ("Job", "migrate"), ("CronJob", "report"), ("ResourceQuota", "quota"),
                  ("LimitRange", "defaults"), ("ServiceAccount", "web"),
                  *(("NetworkPolicy", f"allow-{client}-to-db-5432-{side}-{digest}")
-                   for client, digest in (("web", "338de1bd"), ("migrate", "e6202076"), ("report", "c70d0060"))
+                   for client, digest in (("web", "338de1bd"), ("web-canary", "798bdb89"), ("migrate", "e6202076"),
+                                          ("report", "c70d0060"))
                    for side in ("egress", "ingress"))}
 
 
@@ -70,8 +72,8 @@ def test_local_takes_its_password_from_config_and_aks_stacks_generate_one(render
 
 
 # The smallest shop quota the reference set fits at its peak: web 2 pods (1 + surge) and 3 more from its autoscaler
-# (max 4), db 1, migrate 1, report 1: 8 pods.
-FITS = {"requestsCpu": "660m", "requestsMemory": "528Mi", "limitsCpu": "2", "limitsMemory": "1056Mi", "pods": 8}
+# (max 4), its canary 2 (1 + surge), db 1, migrate 1, report 1: 10 pods.
+FITS = {"requestsCpu": "860m", "requestsMemory": "656Mi", "limitsCpu": "2500m", "limitsMemory": "1312Mi", "pods": 10}
 LOCAL = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34", "kubeconfig": "kubeconfig",
          "referenceWorkloads": True}
 
@@ -83,14 +85,15 @@ def _shop(quota: dict[str, Any], limits: dict[str, Any] | None = None) -> dict[s
 def test_a_quota_the_reference_set_fits_exactly_is_accepted_and_registers(run_program: RunProgram) -> None:
     config = parse(_shop(FITS, {"maxCpu": "500m", "maxMemory": "256Mi"}))
     render = run_program(lambda: stacks.build(config))
-    assert render.one("kubernetes:core/v1:ResourceQuota").inputs["spec"]["hard"]["pods"] == "8"
+    assert render.one("kubernetes:core/v1:ResourceQuota").inputs["spec"]["hard"]["pods"] == "10"
 
 
 def test_every_quota_setting_the_reference_set_exceeds_is_named_by_its_key_before_registration() -> None:
-    short = {"requestsCpu": "659m", "requestsMemory": "527Mi", "limitsCpu": "1999m", "limitsMemory": "1Gi", "pods": 7}
+    short = {"requestsCpu": "859m", "requestsMemory": "655Mi", "limitsCpu": "2499m", "limitsMemory": "1311Mi",
+             "pods": 9}
     with pytest.raises(InvalidConfigError) as error:
         parse(_shop(short, {"maxCpu": "499m", "maxMemory": "255Mi"}))
-    peak = "(pods: web 2, web's autoscaler 3, db 1, migrate 1, report 1)"
+    peak = "(pods: web 2, web's autoscaler 3, web-canary 2, db 1, migrate 1, report 1)"
     assert str(error.value).splitlines() == [
         "7 errors:",
         "  pilothouse:namespaces[0].limits.maxCpu: got '499m'; expected at least 500m: the reference workload 'db' "
@@ -99,11 +102,11 @@ def test_every_quota_setting_the_reference_set_exceeds_is_named_by_its_key_befor
         "'db' sets pod.containers['postgres'].resources.memory_limit to 256Mi",
         *(f"  pilothouse:namespaces[0].quota.{key}: got {given}; expected at least {needed}: what the reference "
           f"workloads ask of {resource} in namespace 'shop' at their peak {peak}"
-          for key, given, needed, resource in (("requestsCpu", "'659m'", "660m", "requests.cpu"),
-                                               ("requestsMemory", "'527Mi'", "528Mi", "requests.memory"),
-                                               ("limitsCpu", "'1999m'", "2000m", "limits.cpu"),
-                                               ("limitsMemory", "'1Gi'", "1056Mi", "limits.memory"),
-                                               ("pods", "7", "8", "pods")))]
+          for key, given, needed, resource in (("requestsCpu", "'859m'", "860m", "requests.cpu"),
+                                               ("requestsMemory", "'655Mi'", "656Mi", "requests.memory"),
+                                               ("limitsCpu", "'2499m'", "2500m", "limits.cpu"),
+                                               ("limitsMemory", "'1311Mi'", "1312Mi", "limits.memory"),
+                                               ("pods", "9", "10", "pods")))]
 
 
 def test_limit_range_defaults_are_applied_before_the_quota_is_counted() -> None:
@@ -113,8 +116,8 @@ def test_limit_range_defaults_are_applied_before_the_quota_is_counted() -> None:
 
 
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(requests_cpu=st.integers(600, 700), requests_memory=st.integers(500, 560), limits_cpu=st.integers(1950, 2050),
-       limits_memory=st.integers(1000, 1100), pods=st.integers(6, 9), max_cpu=st.none() | st.integers(450, 550),
+@given(requests_cpu=st.integers(800, 900), requests_memory=st.integers(620, 690), limits_cpu=st.integers(2450, 2550),
+       limits_memory=st.integers(1260, 1360), pods=st.integers(8, 11), max_cpu=st.none() | st.integers(450, 550),
        max_memory=st.none() | st.integers(230, 280))
 def test_the_config_check_refuses_exactly_what_registration_refuses(
         requests_cpu: int, requests_memory: int, limits_cpu: int, limits_memory: int, pods: int,
@@ -146,7 +149,7 @@ def test_object_counts_and_storage_are_refused_before_registration_too() -> None
         "workloads keep in namespace 'shop' (and Kubernetes' own kube-root-ca.crt)",
         *(f"  pilothouse:namespaces[0].quota.{kind}: got {given}; expected at least {needed}: the {kind} the "
           f"reference workloads keep in namespace 'shop'"
-          for kind, given, needed in (("secrets", 0, 1), ("services", 1, 2), ("persistentvolumeclaims", 0, 1))),
+          for kind, given, needed in (("secrets", 0, 1), ("services", 1, 3), ("persistentvolumeclaims", 0, 1))),
         "  pilothouse:namespaces[0].quota.requestsStorage: got '512Mi'; expected at least 1Gi: what the database's "
         "claims request in namespace 'shop'"]
 

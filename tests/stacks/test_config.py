@@ -167,9 +167,9 @@ def test_aks_config_builds_the_typed_platform() -> None:
         (LOCAL, {"protect": "yes"}, "pilothouse:protect: got 'yes'; expected true or false"),
         (LOCAL, {"namespace": []}, "pilothouse:namespace: got []; expected no such key here; known keys: "
                                    "cluster, dbPassword, environment, existingResourceGroup, gateway, ingress, "
-                                   "keyVault, kubeContext, kubeconfig, kubernetesVersion, location, logAgent, monitoring, "
-                                   "namespaces, network, nodePools, platformStack, protect, referenceWorkloads, "
-                                   "registry, target, workload"),
+                                   "keyVault, kubeContext, kubeconfig, kubernetesVersion, location, logAgent, "
+                                   "monitoring, namespaces, network, nodePools, platformStack, protect, "
+                                   "referenceWorkloads, registry, target, workload"),
         (LOCAL, {"namespaces": [{"name": "shop"}, {"name": "shop"}]},
          "pilothouse:namespaces[1].name: got 'shop'; expected names that are unique in the list"),
         (LOCAL, {"namespaces": [{"name": "Shop"}]},
@@ -236,8 +236,8 @@ def test_every_refused_value_is_reported_at_once_with_its_key() -> None:
         "characters: lowercase letters a-z, digits, '.', '_' and '-', starting with a letter or digit",
         "  pilothouse:typo: got 1; expected no such key here; known keys: cluster, dbPassword, environment, "
         "existingResourceGroup, gateway, ingress, keyVault, kubeContext, kubeconfig, kubernetesVersion, location, "
-        "logAgent, monitoring, namespaces, network, nodePools, platformStack, protect, referenceWorkloads, registry, target, "
-        "workload",
+        "logAgent, monitoring, namespaces, network, nodePools, platformStack, protect, referenceWorkloads, registry, "
+        "target, workload",
     ]
     # What a refused value is part of is not judged from stand-ins: no network plan, no cluster, no log agent.
     assert len(error.value.errors) == 9

@@ -53,7 +53,7 @@ test: ## lint, type check and every test, then the unit tests on the newest vers
 $(NEWEST)/.installed: pyproject.toml
 	test -x $(NEWEST)/bin/python || python3 -m venv $(NEWEST)
 	$(NEWEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade --upgrade-strategy eager \
-		-e ".[azure,images,policy,dev]"
+		-e ".[azure,images,policy,tls,dev]"
 	touch $@
 
 test-newest: $(NEWEST)/.installed $(CHECKOV) $(CHARTS) ## the unit tests on the newest versions the requirement ranges allow

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pulumi
 
+from pilothouse.kubernetes.certificate import SelfSignedCertificate
 from pilothouse.kubernetes.gateway import CertificateRef, Gateway, GatewayArgs, GatewayClass, Listener
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.secret import Secret
 from stacks.addons_config import GatewayConfig
-from stacks.certificate import SelfSignedCertificate
 
 
 def install_gateway(config: GatewayConfig, namespaces: dict[str, Namespace], served_by: GatewayClass | None,

@@ -72,7 +72,7 @@ comp_vars() {
 comp_bins() {
     case $1 in
         pulumi) echo pulumi ;;
-        pulumi-language-python) echo pulumi-language-python pulumi-language-python-exec ;;
+        pulumi-language-python) echo pulumi-language-python pulumi-language-python-exec pulumi-resource-pulumi-python ;;
         kubernetes-provider) echo pulumi-resource-kubernetes ;;
         kubernetes) echo kube-apiserver kube-controller-manager kube-scheduler ;;
         etcd) echo etcd ;;
@@ -156,9 +156,11 @@ build_pulumi_language_python() {
     local out=$1 sdk
     go_build "$out/pulumi-language-python" "-X main.version=$PULUMI_LANGUAGE_PYTHON_VERSION" \
         ./cmd/pulumi-language-python
-    # The exec shim the language host runs with python ships in the sdk/v3 module.
+    # The exec shim the language host runs with python, and the plugin that serves Python dynamic resources
+    # (pilothouse.kubernetes.certificate's seed), ship in the sdk/v3 module.
     sdk=$(go_module_dir pulumi-language-python github.com/pulumi/pulumi/sdk/v3)
     install -m 0755 "$sdk/python/cmd/pulumi-language-python-exec" "$out/pulumi-language-python-exec"
+    install -m 0755 "$sdk/python/dist/pulumi-resource-pulumi-python" "$out/pulumi-resource-pulumi-python"
 }
 
 build_kubernetes_provider() {

@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from pilothouse.kubernetes import (
     CertificateRef,
@@ -42,6 +44,7 @@ from pilothouse.kubernetes import (
     ServicePort,
     attach_label,
 )
+from pilothouse.kubernetes.certificate import SEED_BYTES, self_signed
 from pilothouse.offline import engine
 from pilothouse.offline.render import manifests
 from tests.conftest import REPO, render_cli
@@ -205,7 +208,27 @@ class TestLocalStack:
         assert cluster.get("/apis/networking.k8s.io/v1/ingressclasses/traefik") is not None
         assert cluster.get("/apis/monitoring.coreos.com/v1/namespaces/monitoring/prometheuses") is not None
 
-    def test_the_gateway_api_objects_are_created_for_real(self, tmp_path: Path, cluster: KubeApi) -> None:
+    def test_the_gateway_presents_a_certificate_made_once_for_its_host(self, project: Project,
+                                                                        cluster: KubeApi) -> None:
+        """The stack's Gateway terminates TLS with the self-signed certificate of its host (no issuer runs here):
+        a real key pair, its seed kept as a secret in the stack's state (so a second preview renders the same)."""
+        secret = cluster.get("/api/v1/namespaces/ingress/secrets/public-tls")
+        assert secret is not None
+        assert secret["type"] == "kubernetes.io/tls"
+        certificate = x509.load_pem_x509_certificate(base64.b64decode(secret["data"]["tls.crt"]))
+        key = serialization.load_pem_private_key(base64.b64decode(secret["data"]["tls.key"]), password=None)
+        assert certificate.public_key() == key.public_key()
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert names.get_values_for_type(x509.DNSName) == ["shop.localtest.me"]
+        [seed] = [r for r in project.resources(STACK)
+                  if r["type"] == "pulumi-python:dynamic/pilothouse:CertificateSeed"]
+        assert "ciphertext" in seed["outputs"]["hex"]  # a secret in the state, never plain
+        gateway = cluster.get("/apis/gateway.networking.k8s.io/v1/namespaces/ingress/gateways/public")
+        assert gateway is not None
+        [https] = [each for each in gateway["spec"]["listeners"] if each["protocol"] == "HTTPS"]
+        assert [ref["name"] for ref in https["tls"]["certificateRefs"]] == ["public-tls"]
+
+    def test_the_gateway_api_objects_are_created_for_real(self, cluster: KubeApi) -> None:
         """The Gateway API objects of a program (``_gateway_program``: an HTTPS Gateway of class ``traefik`` whose
         certificate is in another namespace, its HTTP redirect, a weighted split, a backend across namespaces and the
         derived ReferenceGrants) created for real (not dry-run, strict field validation) with the CRDs the stack
@@ -216,7 +239,7 @@ class TestLocalStack:
         objects = sorted((r.inputs for r in render.resources if r.inputs.get("kind") in wanted),
                          key=lambda obj: wanted.index(obj["kind"]))
         assert sorted({obj["kind"] for obj in objects}) == sorted(wanted)
-        certificate = _self_signed(tmp_path, "*.e2e-gateway.test")
+        certificate = _self_signed("*.e2e-gateway.test")
         namespaces = [obj["metadata"]["name"] for obj in objects if obj["kind"] == "Namespace"]
         try:
             for obj in [*objects[:len(namespaces)], certificate, *objects[len(namespaces):]]:
@@ -349,15 +372,14 @@ def _gateway_program() -> None:
                                                               HTTPBackend(service=green, weight=10))))))
 
 
-def _self_signed(folder: Path, host: str) -> dict[str, Any]:
+def _self_signed(host: str) -> dict[str, Any]:
     """The ``kubernetes.io/tls`` Secret ``e2e-tls`` of ``e2e-gw-certs``: a self-signed pair for ``host`` (the API
     server parses the pair, and warns on anything else)."""
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={host}",
-                    "-addext", f"subjectAltName=DNS:{host}", "-keyout", str(folder / "tls.key"),
-                    "-out", str(folder / "tls.crt")], check=True, capture_output=True)
-    data = {name: base64.b64encode((folder / name).read_bytes()).decode() for name in ("tls.crt", "tls.key")}
+    pair = dict(zip(("tls.crt", "tls.key"), self_signed(os.urandom(SEED_BYTES), [host]), strict=True))
+    data = {name: base64.b64encode(pem.encode()).decode() for name, pem in pair.items()}
     return {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls", "data": data,
             "metadata": {"name": "e2e-tls", "namespace": "e2e-gw-certs"}}
+
 
 def _within(sent: Any, live: Any) -> bool:
     """Whether everything ``sent`` holds is in ``live`` as sent (``live`` may add defaults)."""

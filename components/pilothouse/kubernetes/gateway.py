@@ -359,7 +359,8 @@ class GatewayArgs(Checked, prefix="gateway"):
     @property
     def served_by(self) -> GatewayClass:
         """The GatewayClass (a name given becomes :meth:`GatewayClass.provided`)."""
-        assert isinstance(self.gateway_class, GatewayClass)  # set in __post_init__
+        if not isinstance(self.gateway_class, GatewayClass):  # a value of another type: the type check names it
+            raise TypeError(self.gateway_class)
         return self.gateway_class
 
     def _check_listeners(self) -> None:

@@ -19,7 +19,7 @@ from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quantity import quantity
 from pilothouse.kubernetes.service import ServiceType
-from stacks.config_reader import Fields, build
+from stacks.config_reader import Fields, SkippedError, build
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,12 +138,15 @@ def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
 
 def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | None,
              declared: Sequence[NamespaceArgs], *, environment: str) -> GatewayConfig:
+    if ingress_fields is not None and ingress is None:
+        raise SkippedError  # the ingress section was refused: whether Traefik serves the Gateway is not known
     traefik = ingress.controller if ingress is not None and ingress.controller.gateway_api else None
     name, given_class = f.string("name", "public"), f.optional_string("class")
-    # The name's own rules, and the attach label it makes (gateway.pilothouse.dev/<name>), as a Gateway checks them.
-    f.attempt(lambda: GatewayArgs(name=name, namespace="default", gateway_class="stand-in",
-                                  listeners=(Listener.http(),)),
-              {"gateway.name": "name", "gateway.allowed_routes": "name"})
+    if not f.report.refused(f.key("name")):
+        # The name's own rules, and the attach label it makes (gateway.pilothouse.dev/<name>), as a Gateway checks.
+        f.attempt(lambda: GatewayArgs(name=name, namespace="default", gateway_class="stand-in",
+                                      listeners=(Listener.http(),)),
+                  {"gateway.name": "name", "gateway.allowed_routes": "name"})
     provided = given_class if traefik is None or given_class not in (None, traefik.ingress_class) else None
     if provided is None and traefik is None:
         f.refuse("class", given_class, "the name of a GatewayClass the cluster provides (AKS application routing's "
@@ -153,9 +156,9 @@ def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | 
         f.attempt(lambda: GatewayClass.provided(provided), {"gateway_class.name": "class"})
     # A provided class runs the Gateway's pods in its namespace: no default; Traefik's is where Traefik runs.
     namespace = f.string("namespace") if traefik is None else f.string("namespace", str(traefik.namespace))
-    if namespace and namespace not in {each.name for each in declared}:
-        f.refuse("namespace", namespace, f"one of the namespaces this stack declares "
-                 f"({', '.join(each.name for each in declared) or 'none'})")
+    names = [each.name for each in declared]
+    if namespace and namespace not in names:
+        f.refuse("namespace", namespace, f"one of the namespaces this stack declares ({', '.join(names) or 'none'})")
     host = f.optional_string("host")
     if host is not None:
         f.attempt(lambda: Listener.http(hostname=host), {"listener.hostname": "host"})
@@ -165,6 +168,10 @@ def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | 
     if certificate_fields is not None:
         certificate = f.report.attempt(lambda: build(certificate_fields, lambda: CertificateRef(
             certificate_fields.string("name"), certificate_fields.string("namespace"))))
+        if certificate is not None and certificate.namespace not in names:
+            # Across namespaces the Gateway's ReferenceGrant is made in the certificate's: it must exist.
+            certificate_fields.refuse("namespace", certificate.namespace, f"one of the namespaces this stack declares "
+                                      f"({', '.join(names) or 'none'})")
     elif environment == "prod":
         f.refuse("certificate", None, "a Secret an issuer keeps valid ({name, namespace}: cert-manager, Key Vault) on "
                  "environment 'prod': a self-signed certificate is for local and dev")

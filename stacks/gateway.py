@@ -27,5 +27,5 @@ def install_gateway(config: GatewayConfig, namespaces: dict[str, Namespace], ser
                                             opts=opts).secret
     return Gateway(config.name, GatewayArgs(
         name=config.name, namespace=namespace, gateway_class=served_by, redirect_http=True,
-        listeners=(Listener.https(certificates=(certificate,), hostname=config.host, port=served_by.https_port),)),
+        listeners=(Listener.https(certificates=(certificate,), hostname=config.host),)),
         opts)

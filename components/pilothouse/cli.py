@@ -54,6 +54,9 @@ def _render(args: argparse.Namespace) -> int:
         return 2
     try:
         count = render.write(result, args.out)
+    except render.DuplicateObjectError as error:
+        print(f"error: {error}; nothing written", file=sys.stderr)
+        return 2
     except (render.NotARenderError, OSError) as error:
         print(f"error: --out {args.out}: {error}", file=sys.stderr)
         return 2

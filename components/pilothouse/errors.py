@@ -42,6 +42,8 @@ def _shown(value: object) -> str:
     ``<pulumi.output.Output>``)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
         return f"an integer of {len(str(abs(value))) if value.bit_length() < 14000 else 'over 4000'} digits"
+    if isinstance(value, str) and len(value) > _SHOWN:  # its own length, not its repr's (quotes, escapes)
+        return f"{repr(value)[:_SHOWN]}... ({len(value)} characters)"
     try:
         return _bounded(_ADDRESS.sub(r"<\1>", repr(value)))
     except Exception:

@@ -142,3 +142,15 @@ def test_a_declared_secret_given_in_plain_text_is_refused_as_the_cli_refuses_it(
            "encrypted as it's secret\n")
     (project / "Pulumi.dev.yaml").write_text("config:\n  shop:dbPassword:\n    secure: AAABAJzM3Zq4k1xJrQ==\n")
     assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0
+
+
+def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path) -> None:
+    # Two resource names, one object: the real API server refuses the second create ("already exists").
+    (project / "__main__.py").write_text('import pulumi_kubernetes as k8s\n\n'
+                                         'k8s.core.v1.ConfigMap("a", metadata={"name": "settings"})\n'
+                                         'k8s.core.v1.ConfigMap("b", metadata={"name": "settings"})\n')
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, "error: two resources of the program declare one Kubernetes object, default/ConfigMap-settings: the API "
+           "server refuses the second ('already exists'); give one of them another name; nothing written\n")
+    assert not (project / "build").exists()

@@ -61,6 +61,10 @@ def test_a_class_the_cluster_provides_and_an_issued_certificate() -> None:
      "pilothouse:gateway.certificate.namespace: got nothing; expected a value: this key is required"),
     ({"gateway": {"certificate": {"name": "tls", "namespace": "edge", "kind": "Secret"}}},
      "pilothouse:gateway.certificate.kind: got 'Secret'; expected no such key here; known keys: name, namespace"),
+    ({"gateway": {"certificate": {"name": "tls", "namespace": "nowhere"}}},
+     "pilothouse:gateway.certificate.namespace: got 'nowhere'; expected one of the namespaces this stack declares "
+     "(shop, ingress, edge)"),
+    ({"gateway": {"name": 5}}, "pilothouse:gateway.name: got 5; expected a string"),
     ({"gateway": {"port": 443}},
      "pilothouse:gateway.port: got 443; expected no such key here; known keys: certificate, class, host, name, "
      "namespace"),
@@ -106,3 +110,9 @@ def test_the_reference_app_is_routed_through_the_gateway_over_https(run_program:
         {"matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
          "backendRefs": [{"name": "web", "port": 80, "weight": 90}, {"name": "web-canary", "port": 80, "weight": 10}]}]
     assert not render.of_type("kubernetes:networking.k8s.io/v1:Ingress")
+
+
+def test_a_refused_ingress_section_adds_no_gateway_errors() -> None:
+    with pytest.raises(InvalidValueError) as error:
+        parse({**LOCAL, "ingress": {"gatewayApi": True, "replicas": 0}, "gateway": {"host": "shop.localtest.me"}})
+    assert str(error.value) == "pilothouse:ingress.replicas: got 0; expected an integer from 1 to 20"

@@ -18,6 +18,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.gateway import GatewayClass
 from pilothouse.kubernetes.ingress import IngressClass
 from pilothouse.kubernetes.names import azure_dns_label, dns_subdomain
+from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.service import ServiceType
 from pilothouse.kubernetes.workload import NamespaceRef, child_options, namespace_name
@@ -73,6 +74,7 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
 
     Raises:
         InvalidValueError: naming ``ingress_controller.ingress_class`` (not a DNS-1123 subdomain),
+            ``ingress_controller.namespace`` (a Namespace of ours that is isolated),
             ``ingress_controller.replicas`` (not an integer of at least 1), ``ingress_controller.service_type``
             (a ``public_endpoint`` without ``LoadBalancer``), ``ingress_controller.resources`` (no CPU or memory
             limit) or ``ingress_controller.charts`` (a local folder without the pinned Traefik chart, or, with
@@ -99,6 +101,11 @@ class IngressControllerArgs(Checked, prefix="ingress_controller"):
 
     def __post_init__(self) -> None:
         dns_subdomain("ingress_controller.ingress_class", self.ingress_class)
+        if isinstance(self.namespace, Namespace) and self.namespace.args.isolated:
+            # Its pods carry no label an isolated namespace's policies could let clients in by.
+            raise InvalidValueError("ingress_controller.namespace", self.namespace.args.name, "a namespace that is not "
+                                    "isolated (NamespaceArgs(isolated=False)): Traefik reaches the API server and "
+                                    "every app, and clients reach it")
         ChartSource.given("ingress_controller.charts", self.charts).check("ingress_controller.charts", TRAEFIK)
         if self.gateway_api:
             self.charts.gateway_api_files("ingress_controller.charts")

@@ -23,8 +23,11 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from pilothouse.errors import InvalidValueError
 from pilothouse.extras import missing_extra
 from pilothouse.kubernetes.ingress import route_host
+from pilothouse.kubernetes.names import dns_label, dns_subdomain
+from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.secret import Secret, SecretArgs
 from pilothouse.kubernetes.workload import NamespaceRef
 
@@ -44,13 +47,40 @@ _NOT_BEFORE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _NO_EXPIRY = datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
 
 
+def certificate_hosts(hosts: Sequence[str]) -> tuple[str, ...]:
+    """``hosts`` checked (a list or tuple of host names as a Gateway listener takes them, ``*.`` wildcards allowed),
+    duplicates dropped, in order.
+
+    Raises:
+        InvalidValueError: naming ``certificate.hosts`` (text or another type where a list belongs) or
+            ``certificate.hosts[<i>]`` (not a host name: an IP address, upper case, non-ASCII).
+    """
+    if not isinstance(hosts, list | tuple):
+        raise InvalidValueError("certificate.hosts", hosts, "a list of host names")
+    for index, host in enumerate(hosts):
+        route_host(f"certificate.hosts[{index}]", host)
+    return tuple(dict.fromkeys(hosts))
+
+
 def self_signed(seed: bytes, hosts: Sequence[str]) -> tuple[str, str]:
-    """``(certificate, private key)`` in PEM for ``hosts`` (DNS names, ``*.`` wildcards allowed, duplicates dropped;
-    none: a certificate for ``localhost``), the same for the same seed and hosts."""
-    names = list(dict.fromkeys(hosts)) or ["localhost"]
+    """``(certificate, private key)`` in PEM for ``hosts`` (:func:`certificate_hosts`; none: a certificate for
+    ``localhost``), the same for the same seed and hosts.
+
+    Raises:
+        InvalidValueError: naming ``certificate.seed`` (not :data:`SEED_BYTES` bytes) or what
+            :func:`certificate_hosts` refuses.
+    """
+    if not isinstance(seed, bytes | bytearray) or len(seed) != SEED_BYTES:
+        raise InvalidValueError("certificate.seed", "(not shown)" if isinstance(seed, bytes | bytearray) else seed,
+                                f"{SEED_BYTES} bytes")
+    names = list(certificate_hosts(hosts)) or ["localhost"]
     key = ec.derive_private_key(int.from_bytes(hashlib.sha256(seed).digest()) % (_P256_ORDER - 1) + 1,
                                 ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0].removeprefix("*.")[:64])])
+    # A common name is at most 64 characters (RFC 5280, ub-common-name); clients match the alternative names.
+    common_name = names[0].removeprefix("*.")
+    if len(common_name) > 64:
+        common_name = common_name.partition(".")[0]
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     # Positive and at most 20 octets (RFC 5280 section 4.1.2.2).
     serial = int.from_bytes(hashlib.sha256(b"serial:" + seed).digest()[:16]) >> 1 or 1
     certificate = (
@@ -91,14 +121,18 @@ class SelfSignedCertificate(pulumi.ComponentResource):
     (``Listener.https(certificates=(certificate.secret,))``).
 
     Raises:
-        InvalidValueError: naming ``certificate.hosts[<i>]`` (not a host name) or what :class:`SecretArgs` refuses.
+        InvalidValueError: naming ``certificate.name`` (not a DNS-1123 subdomain), ``certificate.namespace`` or what
+            :func:`certificate_hosts` refuses; before anything is registered.
     """
 
     def __init__(self, resource_name: str, *, name: str, namespace: NamespaceRef, hosts: Sequence[str] = (),
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        for index, host in enumerate(hosts):
-            route_host(f"certificate.hosts[{index}]", host)
-        names = tuple(hosts)
+        names = certificate_hosts(hosts)
+        dns_subdomain("certificate.name", name)
+        if isinstance(namespace, str):
+            dns_label("certificate.namespace", namespace)
+        elif not isinstance(namespace, Namespace):
+            raise InvalidValueError("certificate.namespace", namespace, "a Namespace or a namespace's name")
         super().__init__("pilothouse:kubernetes:SelfSignedCertificate", resource_name, None, opts)
         seed = CertificateSeed(f"{resource_name}-seed", pulumi.ResourceOptions(parent=self))
         pair = seed.hex.apply(lambda value: self_signed(bytes.fromhex(value), names))

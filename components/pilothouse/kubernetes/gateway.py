@@ -8,7 +8,7 @@ to a real API server with them installed. Routes attach with :class:`~pilothouse
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -86,7 +86,8 @@ class Listener(Checked, prefix="listener"):
 
     Fields:
         name: the listener's section name, which a route may name (a DNS-1123 subdomain).
-        port: 1-65535.
+        port: 1-65535; ``None``: the port its Gateway's class serves the protocol on (:class:`GatewayClass`
+            ``https_port`` or ``http_port``: 443 and 80, Traefik's 8443 and 8000), set when the Gateway is declared.
         protocol: :class:`ListenerProtocol`.
         hostname: the host it serves (``*.`` and a host name for a suffix match); ``None`` (default): any host.
         certificates: for HTTPS, the TLS Secrets it presents (1-64: a Pilothouse :class:`Secret` of type
@@ -100,14 +101,20 @@ class Listener(Checked, prefix="listener"):
     """
 
     name: str
-    port: int
+    port: int | None
     protocol: ListenerProtocol
     hostname: str | None = None
     certificates: tuple[Secret | CertificateRef, ...] = ()
 
     def __post_init__(self) -> None:
         dns_subdomain("listener.name", self.name)
-        port_number("listener.port", self.port)
+        if self.port is not None:
+            port_number("listener.port", self.port)
+        for certificate in self.certificates if isinstance(self.certificates, tuple) else ():
+            if isinstance(getattr(certificate, "secret", None), Secret):  # a SelfSignedCertificate
+                raise InvalidValueError("listener.certificates", type(certificate).__name__,
+                                        f"Secrets or CertificateRefs: pass its .secret ({type(certificate).__name__}"
+                                        ".secret)")
         if self.hostname is not None:
             route_host("listener.hostname", self.hostname)
         if self.protocol is ListenerProtocol.HTTPS and not self.certificates:
@@ -126,15 +133,22 @@ class Listener(Checked, prefix="listener"):
 
     @classmethod
     def https(cls, name: str = "https", *, certificates: tuple[Secret | CertificateRef, ...],
-              hostname: str | None = None, port: int = 443) -> Listener:
-        """An HTTPS listener terminating TLS with ``certificates`` (default port 443, any host)."""
+              hostname: str | None = None, port: int | None = None) -> Listener:
+        """An HTTPS listener terminating TLS with ``certificates`` (default: the class's HTTPS port, any host)."""
         return cls(name=name, port=port, protocol=ListenerProtocol.HTTPS, hostname=hostname,
                    certificates=certificates)
 
     @classmethod
-    def http(cls, name: str = "http", *, hostname: str | None = None, port: int = 80) -> Listener:
-        """A plain HTTP listener (default port 80, any host)."""
+    def http(cls, name: str = "http", *, hostname: str | None = None, port: int | None = None) -> Listener:
+        """A plain HTTP listener (default: the class's HTTP port, any host)."""
         return cls(name=name, port=port, protocol=ListenerProtocol.HTTP, hostname=hostname)
+
+    @property
+    def number(self) -> int:
+        """The port, once known (a listener without one takes its class's when its Gateway is declared)."""
+        if self.port is None:
+            raise ValueError(f"listener '{self.name}': its port is set by its Gateway")
+        return self.port
 
     def serves(self, host: str | None) -> bool:
         """Whether a route for ``host`` (``None``: the listener's own hosts) can be served here: the Gateway API's
@@ -280,8 +294,17 @@ class GatewayClass(Checked, prefix="gateway_class"):
 
 def attach_label(gateway: str) -> dict[str, str]:
     """The label a namespace carries for its routes to attach to the Gateway named ``gateway`` by default:
-    ``{"gateway.pilothouse.dev/<gateway>": "attach"}``, for :attr:`NamespaceArgs.labels`."""
-    return {ATTACH_LABEL_PREFIX + gateway: ATTACH_LABEL_VALUE}
+    ``{"gateway.pilothouse.dev/<gateway>": "attach"}``, for :attr:`NamespaceArgs.labels`.
+
+    Raises:
+        InvalidValueError: naming ``gateway.name`` (not a DNS-1123 subdomain, or too long for a label's name).
+    """
+    if not isinstance(gateway, str):
+        raise InvalidValueError("gateway.name", gateway, "a Gateway's name")
+    dns_subdomain("gateway.name", gateway)
+    key = ATTACH_LABEL_PREFIX + gateway
+    label_key("gateway.name", key)
+    return {key: ATTACH_LABEL_VALUE}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -331,20 +354,37 @@ class GatewayArgs(Checked, prefix="gateway"):
 
     def __post_init__(self) -> None:
         dns_subdomain("gateway.name", self.name)
+        if self.gateway_class is None:
+            raise InvalidValueError("gateway.gateway_class", None, "a GatewayClass, or the name of a class the cluster "
+                                    "provides (IngressController.gateway_class is None without gateway_api=True)")
         if isinstance(self.gateway_class, str):
             dns_subdomain("gateway.gateway_class", self.gateway_class)
             object.__setattr__(self, "gateway_class", GatewayClass.provided(self.gateway_class))
-        if self.redirect_port is None:
-            object.__setattr__(self, "redirect_port", self.served_by.http_port)
+        served_by = self.served_by
+        if self.redirect_port is not None and not self.redirect_http:
+            raise InvalidValueError("gateway.redirect_port", self.redirect_port,
+                                    "no value without redirect_http=True (the redirect listens there)")
+        if self.redirect_http and self.redirect_port is None:
+            object.__setattr__(self, "redirect_port", served_by.http_port)
         if self.data_plane_namespace is None:
-            object.__setattr__(self, "data_plane_namespace", self.served_by.data_plane_namespace)
+            object.__setattr__(self, "data_plane_namespace", served_by.data_plane_namespace)
+        elif served_by.data_plane_namespace not in (None, self.data_plane_namespace):
+            raise InvalidValueError("gateway.data_plane_namespace", self.data_plane_namespace,
+                                    f"'{served_by.data_plane_namespace}', where the pods of GatewayClass "
+                                    f"'{served_by.name}' run (or no value)")
+        # Listeners without a port take the class's for their protocol.
+        object.__setattr__(self, "listeners", tuple(
+            replace(listener, port=served_by.https_port if listener.protocol is ListenerProtocol.HTTPS
+                    else served_by.http_port) if isinstance(listener, Listener) and listener.port is None
+            else listener for listener in self.listeners) if isinstance(self.listeners, tuple) else self.listeners)
         object.__setattr__(self, "labels", labels("gateway.labels", self.labels))
         object.__setattr__(self, "annotations", annotation_map("gateway.annotations", self.annotations))
         if isinstance(self.namespace, str):
             dns_label("gateway.namespace", self.namespace)
         if self.data_plane_namespace is not None:
             dns_label("gateway.data_plane_namespace", self.data_plane_namespace)
-        port_number("gateway.redirect_port", self.redirect_port or 0)
+        if self.redirect_port is not None:
+            port_number("gateway.redirect_port", self.redirect_port)
         if self.allowed_routes is None:
             key = ATTACH_LABEL_PREFIX + self.name
             try:
@@ -385,15 +425,15 @@ class GatewayArgs(Checked, prefix="gateway"):
             if listener.name in names:
                 raise InvalidValueError("gateway.listeners", listener.name, "listener names distinct in the Gateway")
             names.add(listener.name)
-            if protocols.setdefault(listener.port, listener.protocol) is not listener.protocol:
+            port = listener.number
+            if protocols.setdefault(port, listener.protocol) is not listener.protocol:
                 # The spec's "ProtocolConflict": the controller accepts neither listener.
-                raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.protocol} on "
-                                        f"{listener.port}", f"one protocol per port (port {listener.port} already "
-                                        f"serves {protocols[listener.port]})")
-            if (listener.port, listener.hostname) in served:
+                raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.protocol} on {port}",
+                                        f"one protocol per port (port {port} already serves {protocols[port]})")
+            if (port, listener.hostname) in served:
                 raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.hostname or 'any host'} on "
-                                        f"{listener.port}", "listeners that differ in port or host name")
-            served.add((listener.port, listener.hostname))
+                                        f"{port}", "listeners that differ in port or host name")
+            served.add((port, listener.hostname))
         self._check_bound_ports(listeners)
 
     def _check_bound_ports(self, listeners: tuple[Listener, ...]) -> None:
@@ -402,8 +442,10 @@ class GatewayArgs(Checked, prefix="gateway"):
             for listener in listeners:
                 port = served_by.https_port if listener.protocol is ListenerProtocol.HTTPS else served_by.http_port
                 if listener.port != port:
-                    raise InvalidValueError("gateway.listeners", f"{listener.name}: {listener.protocol} on "
-                                            f"{listener.port}", f"{listener.protocol} on port {port}: GatewayClass "
+                    redirect = listener.name == REDIRECT_LISTENER and self.redirect_http
+                    field, shown = ("gateway.redirect_port", listener.port) if redirect else (
+                        "gateway.listeners", f"{listener.name}: {listener.protocol} on {listener.port}")
+                    raise InvalidValueError(field, shown, f"{listener.protocol} on port {port}: GatewayClass "
                                             f"'{served_by.name}' programs listeners on its own ports only (HTTPS "
                                             f"{served_by.https_port}, HTTP {served_by.http_port})")
 
@@ -481,7 +523,7 @@ class Gateway(k8s.apiextensions.CustomResource):
         (when its pods run there); what they send on to routed pods, each HTTPRoute lets out."""
         if not self.runs_pods_here:
             return
-        ports = tuple(sorted({listener.port for listener in listeners}))
+        ports = tuple(sorted({listener.number for listener in listeners}))
         for family, cidr in (("ipv4", "0.0.0.0/0"), ("ipv6", "::/0")):
             name = shortened(f"{self.name}-clients-{family}", 63)
             let_in(f"{resource_name}-{name}", namespace=self.args.namespace, parent=self, rule=TrafficRule(

@@ -480,23 +480,55 @@ class HTTPRouteArgs(Checked, prefix="http_route"):
                                     "under it, not itself)")
         return attached
 
+    def claims(self, attached: tuple[Listener, ...], also: dict[ServedRoute, str] | None = None,
+               ) -> dict[ServedRoute, str]:
+        """What this route serves on each of the ``attached`` listeners (:class:`ServedRoute` to its name).
+
+        Raises:
+            InvalidValueError: naming ``http_route.rules`` when any of it is served already on the Gateway, by
+                ``also`` (routes about to be declared with it), or by another rule of this route.
+        """
+        claims: dict[ServedRoute, str] = {}
+        served = {**self.gateway.served, **(also or {})}
+        for listener in attached:
+            hosts = [listener.effective_host(h) for h in self.hostnames if listener.serves(h)] or [
+                listener.effective_host(None)]
+            for host in dict.fromkeys(hosts):
+                for rule in self.rules:
+                    for match in rule.matches:
+                        key = ServedRoute(listener.name, host, match.key)
+                        owner = served.get(key) or claims.get(key)
+                        if owner is not None:
+                            by = "another rule of this route" if owner == self.name else f"route '{owner}'"
+                            raise InvalidValueError("http_route.rules", f"{host}{match}", f"a host, path and match "
+                                                    f"not served already on listener '{listener.name}' of Gateway "
+                                                    f"'{self.gateway.name}' ({by} serves it)")
+                        claims[key] = self.name
+        return claims
+
 
 def service_routes(service: Service, routes: Sequence[Route], gateway: Gateway, resource_name: str, name: str,
                    annotations: dict[str, str]) -> list[tuple[str, HTTPRouteArgs]]:
-    """``Service.route(routes, gateway=...)``: ``(resource name, args)`` of one HTTPRoute per host of ``routes``."""
+    """``Service.route(routes, gateway=...)``: ``(resource name, args)`` of one HTTPRoute per host of ``routes``, all
+    checked (each host and path once, none served already on the Gateway) before any is declared."""
     by_host: dict[str | None, list[Route]] = {}
     for route in routes:
+        if any(route.key == known.key for known in by_host.get(route.host, ())):
+            raise InvalidValueError("route.routes", "".join(route.key), "one route per host and path")
         by_host.setdefault(route.host, []).append(route)
     if not by_host:
         raise InvalidValueError("route.routes", [], "at least one route")
-    made = []
+    made: list[tuple[str, HTTPRouteArgs]] = []
+    claimed: dict[ServedRoute, str] = {}
     for index, (host, same_host) in enumerate(by_host.items()):
         rules = tuple(HTTPRule(matches=(HTTPMatch(path=route.path, path_match=_PATH_MATCH[route.path_type]),),
                                backends=(HTTPBackend(service=service, port=route.port),)) for route in same_host)
         several = len(by_host) > 1
-        made.append((f"{resource_name}-{index}" if several else resource_name, HTTPRouteArgs(
-            name=f"{name}-{index}" if several else name, namespace=service.args.namespace, gateway=gateway,
-            rules=rules, hostnames=(host,) if host is not None else (), annotations=annotations)))
+        args = HTTPRouteArgs(name=f"{name}-{index}" if several else name, namespace=service.args.namespace,
+                             gateway=gateway, rules=rules, hostnames=(host,) if host is not None else (),
+                             annotations=annotations)
+        claimed.update(args.claims(args.attached(), claimed))
+        made.append((f"{resource_name}-{index}" if several else resource_name, args))
     return made
 
 
@@ -519,7 +551,7 @@ class HTTPRoute(k8s.apiextensions.CustomResource):
         self.name = args.name
         gateway = args.gateway
         attached = args.attached()
-        gateway.served.update(self._claims(attached))
+        gateway.served.update(args.claims(attached))
         route_namespace = namespace_name(args.namespace)
         spec: dict[str, Any] = {"parentRefs": [gateway.parent_ref(listener) for listener in attached],
                                 "rules": [rule.to_manifest(route_namespace) for rule in args.rules]}
@@ -536,26 +568,6 @@ class HTTPRoute(k8s.apiextensions.CustomResource):
                          from_name=args.name, to_kind="Service",
                          targets=[(b.service.args.namespace, b.service.name) for b in backends])
         self._let_gateway_in(resource_name, backends)
-
-    def _claims(self, attached: tuple[Listener, ...]) -> dict[ServedRoute, str]:
-        """What this route serves on each listener; refused when any of it is served already."""
-        claims: dict[ServedRoute, str] = {}
-        served = self.args.gateway.served
-        for listener in attached:
-            hosts = [listener.effective_host(h) for h in self.args.hostnames if listener.serves(h)] or [
-                listener.effective_host(None)]
-            for host in dict.fromkeys(hosts):
-                for rule in self.args.rules:
-                    for match in rule.matches:
-                        key = ServedRoute(listener.name, host, match.key)
-                        owner = served.get(key) or claims.get(key)
-                        if owner is not None:
-                            by = "another rule of this route" if owner == self.args.name else f"route '{owner}'"
-                            raise InvalidValueError("http_route.rules", f"{host}{match}", f"a host, path and match "
-                                                    f"not served already on listener '{listener.name}' of Gateway "
-                                                    f"'{self.args.gateway.name}' ({by} serves it)")
-                        claims[key] = self.args.name
-        return claims
 
     def _let_gateway_in(self, resource_name: str, backends: list[HTTPBackend]) -> None:
         """Through the default deny of isolated namespaces of ours: the Gateway's pods reach each routed pod's port

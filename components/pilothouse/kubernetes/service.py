@@ -168,6 +168,8 @@ class Service(k8s.core.v1.Service):
         self.args = args
         self.name = args.name
         self._resource_name = resource_name
+        #: The names of the routes made by :meth:`route` so far.
+        self._routes: set[str] = set()
         spec: dict[str, Any] = {"selector": args.selector, "ports": [p.to_manifest() for p in args.ports]}
         if args.type is not ServiceType.CLUSTER_IP:
             spec["type"] = str(args.type)
@@ -232,6 +234,14 @@ class Service(k8s.core.v1.Service):
                 ``route.tls`` (given with ``gateway``: its HTTPS listeners terminate TLS), or what
                 :class:`IngressArgs` or :class:`HTTPRouteArgs` refuse.
         """
+        if isinstance(routes, str | bytes) or not isinstance(routes, Sequence) or not all(
+                isinstance(route, Route) for route in routes):
+            raise InvalidValueError("route.routes", routes, "a list of Route")
+        if isinstance(tls, str | bytes) or not isinstance(tls, Sequence) or not all(isinstance(t, Tls) for t in tls):
+            raise InvalidValueError("route.tls", tls, "a list of Tls")
+        name = self.name if name is None else name
+        if name in self._routes:  # its resource name, derived from the Service's, would be taken twice
+            raise InvalidValueError("route.name", name, "a name no earlier route() of this Service took (pass name=)")
         if (gateway is None) == isinstance(ingress_class, _NotGiven):
             raise InvalidValueError("route.gateway", None if gateway is None else gateway.name,
                                     "either ingress_class (an Ingress) or gateway (HTTPRoutes), not both")
@@ -242,11 +252,18 @@ class Service(k8s.core.v1.Service):
             # http_route imports this module (its backends are Services): imported here, when first needed
             from pilothouse.kubernetes.http_route import HTTPRoute, service_routes  # noqa: PLC0415
 
+            declared = service_routes(self, routes, gateway, self._resource_suffix(name), name, annotations or {})
+            self._routes.add(name)
             return tuple(HTTPRoute(resource_name, args, pulumi.ResourceOptions(parent=self))
-                         for resource_name, args in service_routes(self, routes, gateway, self._resource_name,
-                                                                   name or self.name, annotations or {}))
+                         for resource_name, args in declared)
         assert not isinstance(ingress_class, _NotGiven)
-        args = IngressArgs(name=name or self.name, namespace=self.args.namespace,
+        args = IngressArgs(name=name, namespace=self.args.namespace,
                            backends=tuple(self.backend(r) for r in routes), ingress_class=ingress_class,
                            tls=tuple(tls), annotations=annotations or {})
-        return Ingress(self._resource_name, args, pulumi.ResourceOptions(parent=self))
+        self._routes.add(name)
+        return Ingress(self._resource_suffix(name), args, pulumi.ResourceOptions(parent=self))
+
+    def _resource_suffix(self, name: str) -> str:
+        """The resource name of a route named ``name``: the Service's for its first route (as it always was, so
+        existing stacks keep their URNs), ``<service resource>-<name>`` for later ones."""
+        return f"{self._resource_name}-{name}" if self._routes else self._resource_name

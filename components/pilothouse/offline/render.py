@@ -38,6 +38,10 @@ from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
 
+class DuplicateObjectError(ValueError):
+    """Two resources render the same Kubernetes object (kind, namespace and name)."""
+
+
 @contextmanager
 def _inside(project_dir: Path) -> Iterator[None]:
     """Run as the Pulumi language host does: from the project folder, importable from there."""
@@ -148,7 +152,9 @@ def write(render: Render, out: Path) -> int:
             for obj in found:
                 path = staging / folder / manifest_path(obj)
                 if path.exists():
-                    raise ValueError(f"two Kubernetes objects render to {path.relative_to(staging)}")
+                    raise DuplicateObjectError(f"two resources of the program declare one Kubernetes object, "
+                                               f"{manifest_path(obj).with_suffix('')}: the API server refuses the "
+                                               "second ('already exists'); give one of them another name")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(yaml.safe_dump(obj, sort_keys=True, default_flow_style=False))
         for chart in filter(is_helm_chart, render):

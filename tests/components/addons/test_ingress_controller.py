@@ -35,7 +35,7 @@ def test_values_are_accepted_by_the_chart_schema(args: IngressControllerArgs) ->
 
 def test_chart_release_with_ingress_provider_only(run_program: RunProgram) -> None:
     def program() -> None:
-        namespace = Namespace("ingress", NamespaceArgs(name="ingress"))
+        namespace = Namespace("ingress", NamespaceArgs(name="ingress", isolated=False))
         IngressController("traefik", IngressControllerArgs(namespace=namespace, default_class=True))
 
     render = run_program(program)
@@ -138,12 +138,13 @@ def test_a_gateway_on_traefik_listens_on_its_entry_points(run_program: RunProgra
         tls = Secret("tls", SecretArgs.tls("tls", "ingress", certificate="c", private_key="k"))
         with pytest.raises(InvalidValueError) as wrong_port:
             GatewayArgs(name="web", namespace="ingress", gateway_class=traefik.gateway_class,
-                        listeners=(Listener.https(certificates=(tls,)),))
+                        listeners=(Listener.https(certificates=(tls,), port=443),))
         assert str(wrong_port.value) == (
             "gateway.listeners: got 'https: HTTPS on 443'; expected HTTPS on port 8443: GatewayClass 'traefik' "
             "programs listeners on its own ports only (HTTPS 8443, HTTP 8000)")
+        # without a port, a listener takes the class's
         Gateway("web", GatewayArgs(name="web", namespace="ingress", gateway_class=traefik.gateway_class,
-                                   redirect_http=True, listeners=(Listener.https(certificates=(tls,), port=8443),)))
+                                   redirect_http=True, listeners=(Listener.https(certificates=(tls,)),)))
 
     render = run_program(program)
     gateway = render.one("kubernetes:gateway.networking.k8s.io/v1:Gateway")
@@ -232,3 +233,16 @@ def test_gateway_api_crd_files_must_be_crds(tmp_path: Path) -> None:
     (tmp_path / "gateway-api" / "gateway.networking.k8s.io_httproutes.yaml").write_text("")
     with pytest.raises(InvalidValueError, match=re.escape("httproutes.yaml'; expected the Gateway API v1.5.1 CRD")):
         IngressControllerArgs(namespace="ingress", gateway_api=True, charts=ChartSource.local(str(tmp_path)))
+
+
+def test_traefik_in_an_isolated_namespace_is_refused(run_program: RunProgram) -> None:
+    # Its pods carry no label the namespace's policies could let clients in by: the Gateway would be unreachable.
+    def program() -> None:
+        edge = Namespace("edge", NamespaceArgs(name="edge"))
+        with pytest.raises(InvalidValueError) as error:
+            IngressControllerArgs(namespace=edge, gateway_api=True)
+        assert str(error.value) == ("ingress_controller.namespace: got 'edge'; expected a namespace that is not "
+                                    "isolated (NamespaceArgs(isolated=False)): Traefik reaches the API server and "
+                                    "every app, and clients reach it")
+
+    run_program(program)

@@ -4,11 +4,13 @@ key pair for the configured host."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +73,42 @@ def test_a_host_that_is_not_a_host_name_is_refused_before_anything_is_registered
     with pytest.raises(InvalidValueError) as error:
         SelfSignedCertificate("c", name="tls", namespace="shop", hosts=["shop.localtest.me", "Shop!"])
     assert str(error.value).startswith("certificate.hosts[1]: got 'Shop!'; expected a host name")
+
+
+@pytest.mark.parametrize(("seed", "hosts", "message"), [
+    ("a" * 32, [], "certificate.seed: got 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'; expected 32 bytes"),
+    (b"", [], "certificate.seed: got '(not shown)'; expected 32 bytes"),
+    (None, [], "certificate.seed: got None; expected 32 bytes"),
+    (SEED, "example.com", "certificate.hosts: got 'example.com'; expected a list of host names"),
+    (SEED, {"a.com", "b.com"}, "certificate.hosts: got "),  # a set's order differs between runs
+    (SEED, None, "certificate.hosts: got None; expected a list of host names"),
+    (SEED, [5], "certificate.hosts[0]: got 5; expected "),
+    (SEED, ["*."], "certificate.hosts[0]: got '*.'; expected "),
+    (SEED, ["bücher.de"], "certificate.hosts[0]: got 'bücher.de'; expected "),
+    (SEED, ["10.0.0.1"], "certificate.hosts[0]: got '10.0.0.1'; expected "),
+])
+def test_bad_seeds_and_hosts_are_refused_naming_the_field(seed: Any, hosts: Any, message: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        self_signed(seed, hosts)
+    assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"hosts": "localhost"}, "certificate.hosts: got 'localhost'; expected a list of host names"),
+    ({"hosts": None}, "certificate.hosts: got None; expected a list of host names"),
+    ({"name": "Bad_Name"}, "certificate.name: got 'Bad_Name'; expected "),
+    ({"namespace": 5}, "certificate.namespace: got 5; expected a Namespace or a namespace's name"),
+])
+def test_a_bad_argument_registers_nothing(run_program: RunProgram, fields: dict[str, Any], message: str) -> None:
+    def program() -> None:
+        with pytest.raises(InvalidValueError) as error:
+            SelfSignedCertificate("c", **{"name": "tls", "namespace": "edge", "hosts": ["a.com"], **fields})
+        assert str(error.value).startswith(message)
+
+    assert [r.type for r in run_program(program).resources if not r.type.startswith("pulumi:")] == []
+
+
+def test_a_long_first_host_gives_its_first_label_as_common_name() -> None:
+    host = "a" * 63 + ".bcdef.com"
+    certificate = x509.load_pem_x509_certificate(self_signed(SEED, [host])[0].encode())
+    assert certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "a" * 63

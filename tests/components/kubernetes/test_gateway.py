@@ -46,8 +46,10 @@ from pilothouse.kubernetes import (
     Tls,
     attach_label,
 )
+from pilothouse.kubernetes.certificate import SelfSignedCertificate
 from pilothouse.offline.engine import Render
 from tests.conftest import RunProgram
+from tests.messages import DNS1123_SUBDOMAIN
 
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
@@ -563,7 +565,7 @@ def test_a_class_the_cluster_provides_takes_listeners_on_any_port() -> None:
     args = GatewayArgs(name="public", namespace="edge", gateway_class=served_by, listeners=(
         Listener.https(certificates=(CertificateRef("tls", "edge"),), port=8443),))
     assert args.served_by is served_by
-    assert args.redirect_port == 80
+    assert args.redirect_port is None  # no redirect asked for
 
 
 def test_a_class_with_its_own_data_plane_and_ports_sets_the_gateways_defaults() -> None:
@@ -590,3 +592,109 @@ def test_a_gateway_class_is_checked(fields: dict[str, Any], message: str) -> Non
     with pytest.raises(InvalidValueError) as error:
         GatewayClass(**fields)
     assert str(error.value).startswith(message)
+
+
+def test_listeners_without_a_port_take_their_class_ports() -> None:
+    traefik = GatewayClass(name="traefik", https_port=8443, http_port=8000, bound_ports=True)
+    args = GatewayArgs(name="public", namespace="edge", gateway_class=traefik, listeners=(
+        Listener.https(certificates=(CertificateRef("tls", "edge"),)), Listener.http(hostname="old.example.com")))
+    assert [(each.name, each.port) for each in args.listeners] == [("https", 8443), ("http", 8000)]
+    provided = GatewayArgs(name="public", namespace="edge", gateway_class="approuting-istio",
+                           listeners=(Listener.https(certificates=(CertificateRef("tls", "edge"),)),))
+    assert provided.listeners[0].port == 443
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"redirect_port": 8080},
+     "gateway.redirect_port: got 8080; expected no value without redirect_http=True (the redirect listens there)"),
+    ({"redirect_http": True, "redirect_port": 80, "gateway_class": GatewayClass(
+        name="traefik", https_port=8443, http_port=8000, bound_ports=True)},
+     "gateway.redirect_port: got 80; expected HTTP on port 8000: GatewayClass 'traefik' programs listeners on its own "
+     "ports only (HTTPS 8443, HTTP 8000)"),
+    ({"gateway_class": None},
+     "gateway.gateway_class: got None; expected a GatewayClass, or the name of a class the cluster provides "
+     "(IngressController.gateway_class is None without gateway_api=True)"),
+    ({"data_plane_namespace": "other", "gateway_class": GatewayClass(name="traefik", data_plane_namespace="ingress")},
+     "gateway.data_plane_namespace: got 'other'; expected 'ingress', where the pods of GatewayClass 'traefik' run (or "
+     "no value)"),
+])
+def test_gateway_options_that_would_be_ignored_or_contradict_the_class_are_refused(
+        fields: dict[str, Any], message: str) -> None:
+    listeners = (Listener.https(certificates=(CertificateRef("tls", "edge"),), port=8443),)
+    with pytest.raises(InvalidValueError) as error:
+        GatewayArgs(**{"name": "public", "namespace": "edge", "gateway_class": "istio", "listeners": listeners,
+                       **fields})
+    assert str(error.value) == message
+
+
+def test_a_certificate_component_in_place_of_its_secret_names_the_fix(run_program: RunProgram) -> None:
+    def program() -> None:
+        certificate = SelfSignedCertificate("tls", name="tls", namespace="edge")
+        with pytest.raises(InvalidValueError) as error:
+            Listener.https(certificates=(certificate,))  # type: ignore[arg-type]
+        assert str(error.value) == ("listener.certificates: got 'SelfSignedCertificate'; expected Secrets or "
+                                    "CertificateRefs: pass its .secret (SelfSignedCertificate.secret)")
+
+    run_program(program)
+
+
+@pytest.mark.parametrize("gateway", [None, 5, "Public", "g" * 64])
+def test_attach_label_of_a_bad_name_is_refused(gateway: Any) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        attach_label(gateway)
+    assert str(error.value).startswith("gateway.name: got ")
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda svc, gw: svc.route(None, gateway=gw), "route.routes: got None; expected a list of Route"),
+    (lambda svc, gw: svc.route(Route(host="a.example.com"), gateway=gw),
+     "route.routes: got Route(host='a.example.com', path='/', path_type=<PathType.PREFIX: 'Prefix'>, port=None); "
+     "expected a list of Route"),
+    (lambda svc, gw: svc.route(["x"], ingress_class="traefik"), "route.routes: got ['x']; expected a list of Route"),
+    (lambda svc, gw: svc.route([Route(host="a.example.com")], gateway=gw, tls="abc"),
+     "route.tls: got 'abc'; expected a list of Tls"),
+    (lambda svc, gw: svc.route([Route(host="a.example.com")], gateway=gw, name=""),
+     f"http_route.name: got ''; expected {DNS1123_SUBDOMAIN}"),
+    (lambda svc, gw: svc.route([Route(host="a.example.com"), Route(host="b.example.com"),
+                                Route(host="b.example.com")], gateway=gw),
+     "route.routes: got 'b.example.com/'; expected one route per host and path"),
+])
+def test_service_route_arguments_are_checked_before_anything_is_registered(
+        run_program: RunProgram, call: Callable[[Service, Gateway], Any], message: str) -> None:
+    def program() -> None:
+        service, gateway = _web("web", _shop()), _edge()
+        with pytest.raises(InvalidValueError) as error:
+            call(service, gateway)
+        assert str(error.value) == message
+
+    render = run_program(program)
+    assert not [r for r in render.of_type(ROUTE) if r.name.startswith("web")]
+    assert not render.of_type("kubernetes:networking.k8s.io/v1:Ingress")
+
+
+def test_a_batch_of_routes_conflicting_with_an_earlier_route_registers_none(run_program: RunProgram) -> None:
+    def program() -> None:
+        service, gateway = _web("web", _shop()), _edge()
+        service.route([Route(host="b.example.com")], gateway=gateway, name="first")
+        with pytest.raises(InvalidValueError) as error:
+            service.route([Route(host="a.example.com"), Route(host="b.example.com")], gateway=gateway, name="second")
+        assert str(error.value) == ("http_route.rules: got 'b.example.com/'; expected a host, path and match not "
+                                    "served already on listener 'https' of Gateway 'public' (route 'first' serves it)")
+
+    render = run_program(program)
+    assert [r.name for r in render.of_type(ROUTE) if r.name.startswith("web")] == ["web"]
+
+
+def test_a_service_routed_twice_takes_a_second_name(run_program: RunProgram) -> None:
+    def program() -> None:
+        service, gateway = _web("web", _shop()), _edge()
+        service.route([Route(host="a.example.com")], gateway=gateway)
+        with pytest.raises(InvalidValueError) as error:
+            service.route([Route(host="b.example.com")], gateway=gateway)
+        assert str(error.value) == ("route.name: got 'web'; expected a name no earlier route() of this Service took "
+                                    "(pass name=)")
+        service.route([Route(host="b.example.com")], gateway=gateway, name="web-b")
+
+    render = run_program(program)
+    assert {r.name: r.inputs["metadata"]["name"] for r in render.of_type(ROUTE) if r.name.startswith("web")} == {
+        "web": "web", "web-web-b": "web-b"}

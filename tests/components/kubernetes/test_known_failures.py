@@ -262,7 +262,7 @@ def test_values_of_the_wrong_kind_are_refused_with_a_hint(build: Any, message: s
     (lambda: Route(path_type="Bogus"),  # type: ignore[arg-type]
      "route.path_type: got 'Bogus'; expected one of 'Prefix', 'Exact' (PathType)"),
     (lambda: Port(10**5000), "port: got an integer of over 4000 digits; expected a port number from 1 to 65535"),
-    (lambda: NamespaceArgs(name="a" * 100_000), f"name: got '{'a' * 199}... (100002 characters); expected "
+    (lambda: NamespaceArgs(name="a" * 100_000), f"name: got '{'a' * 199}... (100000 characters); expected "
                                                  f"{DNS1123_LABEL.partition(': ')[0]}: must be no more than 63 bytes"),
 ])
 def test_choices_and_huge_values_are_refused_cleanly(build: Any, message: str) -> None:

@@ -22,10 +22,11 @@ from pilothouse.kubernetes.autoscaling import (
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from pilothouse.kubernetes.deployment import Deployment
 from pilothouse.kubernetes.env import EnvValue
-from pilothouse.kubernetes.http_route import HTTPBackend, HTTPMatch, HTTPRoute, HTTPRouteArgs, HTTPRule
+from pilothouse.kubernetes.http_route import HTTPMatch, HTTPRoute, HTTPRouteArgs, HTTPRule
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.job import CronJob, Job
 from pilothouse.kubernetes.namespace import Namespace
+from pilothouse.kubernetes.routes import HTTPBackend
 from pilothouse.kubernetes.secret import Secret, SecretArgs
 from pilothouse.kubernetes.service import ServicePort
 from pilothouse.kubernetes.service_account import ServiceAccount, ServiceAccountArgs

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 #: CRDs of the custom kinds Pilothouse emits, from the charts that install them.
 CRD_FILES = (REPO / "charts/kube-prometheus-stack/charts/crds/crds/crd-servicemonitors.yaml",
              *(REPO / "charts/gateway-api" / f"gateway.networking.k8s.io_{kinds}.yaml"
-               for kinds in ("gateways", "httproutes", "referencegrants")),
+               for kinds in ("gateways", "grpcroutes", "httproutes", "referencegrants")),
              REPO / "charts/secrets-store/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml")
 
 

@@ -35,7 +35,7 @@ done
 cp -r "$grafana/charts/grafana" "$stack/charts/grafana"
 # Gateway API CRDs (standard channel), installed when the ingress controller serves HTTPRoutes.
 mkdir "$stage/gateway-api"
-cp "$gateway_api"/config/crd/standard/gateway.networking.k8s.io_{gatewayclasses,gateways,httproutes,referencegrants}.yaml \
+cp "$gateway_api"/config/crd/standard/gateway.networking.k8s.io_{gatewayclasses,gateways,grpcroutes,httproutes,referencegrants}.yaml \
     "$stage/gateway-api/"
 # The SecretProviderClass CRD, for Key Vault secrets in pods (on AKS the add-on installs the driver and it).
 mkdir "$stage/secrets-store"

@@ -48,7 +48,7 @@ KUBE_PROMETHEUS_STACK = PinnedChart("kube-prometheus-stack", "88.6.1", "v0.93.1"
 #: The Gateway API CRDs (standard channel) have no chart: their manifests, at this release.
 GATEWAY_API_VERSION = "v1.5.1"
 GATEWAY_API_CRDS = tuple(f"gateway.networking.k8s.io_{kind}.yaml"
-                         for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants"))
+                         for kind in ("gatewayclasses", "gateways", "grpcroutes", "httproutes", "referencegrants"))
 
 
 _ANY_SOURCE = "ChartSource.repositories() or ChartSource.local(folder)"

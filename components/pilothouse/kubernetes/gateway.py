@@ -482,7 +482,7 @@ class Gateway(k8s.apiextensions.CustomResource):
         self.args = args
         self.name = args.name
         self.namespace = namespace_name(args.namespace)
-        #: Who serves what on this Gateway so far (:class:`ServedRoute` to the route's name).
+        #: Who serves what on this Gateway so far (:class:`ServedRoute` to ``<kind>/<route name>``).
         self.served: dict[ServedRoute, str] = {}
         listeners = args.all_listeners()
         spec = {"gatewayClassName": args.served_by.name,

@@ -107,8 +107,8 @@ def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_
         namespace="ingress", gateway_api=True))))
     crds = render.one("kubernetes:yaml/v2:ConfigGroup", "traefik-gateway-api")
     release = "https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v1.5.1/config/crd/standard"
-    assert crds.inputs["files"] == [f"{release}/gateway.networking.k8s.io_{kind}.yaml"
-                                    for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants")]
+    assert crds.inputs["files"] == [f"{release}/gateway.networking.k8s.io_{kind}.yaml" for kind in (
+        "gatewayclasses", "gateways", "grpcroutes", "httproutes", "referencegrants")]
     chart = render.one("kubernetes:helm.sh/v4:Chart")
     assert crds.urn in chart.options["dependencies"]
     values = chart.inputs["values"]
@@ -163,7 +163,7 @@ def test_a_local_chart_folder_serves_air_gapped_installs(run_program: RunProgram
     assert "repositoryOpts" not in chart.inputs
     assert render.one("kubernetes:yaml/v2:ConfigGroup").inputs["files"] == [
         f"charts/gateway-api/gateway.networking.k8s.io_{kind}.yaml"
-        for kind in ("gatewayclasses", "gateways", "httproutes", "referencegrants")]
+        for kind in ("gatewayclasses", "gateways", "grpcroutes", "httproutes", "referencegrants")]
 
 
 def test_a_missing_local_chart_is_refused_when_declared(tmp_path: Path) -> None:

@@ -121,3 +121,15 @@ def test_a_gateways_namespace_is_not_judged_by_the_selector_rule(run_program: Ru
     render = run_program(program)
     resources = [(r.name, r.type, r.inputs) for r in render.resources]
     assert [v.message for v in evaluate(resources) if v.rule.id == "k8s-selectors-pick-pods"] == []
+
+
+def test_a_grpc_route_on_the_plain_listener_serves_in_production() -> None:
+    gateway = {"metadata": {"name": "public", "namespace": "edge"}, "spec": {"listeners": [
+        {"name": "http", "port": 80, "protocol": "HTTP"}]}}
+    cart = {"metadata": {"name": "cart", "namespace": "edge"}, "spec": {
+        "parentRefs": [{"name": "public", "sectionName": "http"}],
+        "rules": [{"backendRefs": [{"name": "cart", "port": 50051}]}]}}
+    grpc = "kubernetes:gateway.networking.k8s.io/v1:GRPCRoute"
+    assert _violations([("public", GATEWAY, gateway), ("cart", grpc, cart), PROD]) == [
+        "listener 'http' of Gateway 'public' takes plain HTTP on port 80 in production and serves route(s) cart; "
+        "serve HTTPS, and on HTTP only the redirect (GatewayArgs.redirect_http)"]

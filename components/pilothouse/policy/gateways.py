@@ -13,6 +13,7 @@ Props = Mapping[str, Any]
 
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+GRPC_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:GRPCRoute"
 GROUP = "gateway.networking.k8s.io"
 
 
@@ -34,7 +35,8 @@ def routes_scoped(type_: str, props: Props) -> Iterator[str]:
 
 
 def _redirects_to_https(route: Props) -> bool:
-    """Whether every rule of ``route`` answers with a redirect to HTTPS, and nothing else."""
+    """Whether every rule of ``route`` answers with a redirect to HTTPS, and nothing else (a GRPCRoute has no
+    redirect: never)."""
     rules = (route.get("spec") or {}).get("rules") or []
     return bool(rules) and all(
         not rule.get("backendRefs") and any(
@@ -52,7 +54,7 @@ def https_only(resources: Sequence[tuple[str, Props]], is_prod: Callable[[Props]
     # (gateway namespace, name) -> (sectionName, port, route) of each parentRef naming it
     attached: dict[tuple[str, str], list[tuple[Any, Any, Props]]] = {}
     for type_, props in resources:
-        if type_ != HTTP_ROUTE:
+        if type_ not in (HTTP_ROUTE, GRPC_ROUTE):  # a GRPCRoute never redirects: it serves
             continue
         route_namespace, _ = _metadata(props)
         for ref in (props.get("spec") or {}).get("parentRefs") or []:

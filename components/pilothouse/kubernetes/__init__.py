@@ -30,7 +30,6 @@ from pilothouse.kubernetes.gateway import (
 )
 from pilothouse.kubernetes.grpc_route import GRPCMatch, GRPCRoute, GRPCRouteArgs, GRPCRule
 from pilothouse.kubernetes.http_route import (
-    HeaderChanges,
     HTTPMatch,
     HTTPMethod,
     HTTPRoute,
@@ -50,7 +49,7 @@ from pilothouse.kubernetes.probes import Probe, Scheme, Timing
 from pilothouse.kubernetes.quantity import Quantity
 from pilothouse.kubernetes.quota import LimitDefaults, LimitRangeError, PodDemand, Quota, QuotaAccount
 from pilothouse.kubernetes.resources import Resources
-from pilothouse.kubernetes.routes import HTTPBackend
+from pilothouse.kubernetes.routes import HeaderChanges, HTTPBackend
 from pilothouse.kubernetes.secret import Secret, SecretArgs, SecretType
 from pilothouse.kubernetes.security import SecurityProfile
 from pilothouse.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by

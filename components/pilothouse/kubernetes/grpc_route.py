@@ -17,14 +17,15 @@ from typing import Any, ClassVar
 import pulumi
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.http_route import HeaderChanges
 from pilothouse.kubernetes.routes import (
     MAX_HEADER_VALUE,
-    MAX_MATCHES,
     GatewayRoute,
+    HeaderChanges,
     HTTPBackend,
     RouteArgs,
     check_backends,
+    check_matches,
+    header_filters,
     header_names,
 )
 from pilothouse.typed import Checked
@@ -93,7 +94,7 @@ class GRPCRule(Checked, prefix="rule"):
     Fields:
         matches: 1-64 :class:`GRPCMatch`, distinct (default: every service and method).
         backends: 1-16 :class:`~pilothouse.kubernetes.routes.HTTPBackend`, each Service port once, not all of weight 0.
-        request_headers, response_headers: :class:`~pilothouse.kubernetes.http_route.HeaderChanges` on the way in
+        request_headers, response_headers: :class:`~pilothouse.kubernetes.routes.HeaderChanges` on the way in
             and out.
 
     Raises:
@@ -106,12 +107,7 @@ class GRPCRule(Checked, prefix="rule"):
     response_headers: HeaderChanges | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= len(self.matches) <= MAX_MATCHES:
-            raise InvalidValueError("rule.matches", f"{len(self.matches)} matches", f"1 to {MAX_MATCHES} matches")
-        keys = [match.key for match in self.matches]
-        for index, key in enumerate(keys):
-            if key in keys[:index]:
-                raise InvalidValueError("rule.matches", str(self.matches[index]), "each match once")
+        check_matches(self.matches)
         if not self.backends:
             raise InvalidValueError("rule.backends", [], "at least one backend")
         check_backends(self.backends)
@@ -121,13 +117,7 @@ class GRPCRule(Checked, prefix="rule"):
         matches = [match.to_manifest() for match in self.matches]
         if any(matches):
             rule["matches"] = matches
-        filters: list[dict[str, Any]] = []
-        if self.request_headers is not None:
-            filters.append({"type": "RequestHeaderModifier", "requestHeaderModifier":
-                            self.request_headers.to_manifest()})
-        if self.response_headers is not None:
-            filters.append({"type": "ResponseHeaderModifier", "responseHeaderModifier":
-                            self.response_headers.to_manifest()})
+        filters = header_filters(self.request_headers, self.response_headers)
         if filters:
             rule["filters"] = filters
         return rule

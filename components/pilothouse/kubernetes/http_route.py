@@ -21,11 +21,13 @@ from pilothouse.kubernetes.ingress import PathType, Route, route_host, route_pat
 from pilothouse.kubernetes.ports import port_number
 from pilothouse.kubernetes.routes import (
     MAX_HEADER_VALUE,
-    MAX_MATCHES,
     GatewayRoute,
+    HeaderChanges,
     HTTPBackend,
     RouteArgs,
     check_backends,
+    check_matches,
+    header_filters,
     header_names,
 )
 from pilothouse.kubernetes.service import Service
@@ -193,47 +195,6 @@ class Redirect(Checked, prefix="redirect"):
 
 
 @dataclass(frozen=True, kw_only=True)
-class HeaderChanges(Checked, prefix="headers"):
-    """Headers to change on the request (or response): ``replace`` sets (or overwrites), ``add`` appends to what is
-    there, ``remove`` drops; at most 16 of each, a name in one of them only.
-
-    Raises:
-        InvalidValueError: naming ``headers.replace``, ``headers.add`` or ``headers.remove``, or ``headers`` when
-            nothing changes.
-    """
-
-    replace: dict[str, str] = field(default_factory=dict)
-    add: dict[str, str] = field(default_factory=dict)
-    remove: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        header_names("headers.replace", self.replace, "header", MAX_HEADER_VALUE, case_sensitive=False)
-        header_names("headers.add", self.add, "header", MAX_HEADER_VALUE, case_sensitive=False)
-        header_names("headers.remove", dict.fromkeys(self.remove, "-"), "header", 1, case_sensitive=False)
-        if len(self.remove) != len(set(self.remove)):
-            raise InvalidValueError("headers.remove", list(self.remove), "each header name once")
-        given: dict[str, str] = {}
-        for kind, names in (("replace", self.replace), ("add", self.add), ("remove", self.remove)):
-            for name in names:
-                if name.lower() in given:
-                    raise InvalidValueError(f"headers.{kind}", name, f"a header not already in "
-                                                                     f"headers.{given[name.lower()]}")
-                given[name.lower()] = kind
-        if not given:
-            raise InvalidValueError("headers", None, "at least one header to replace, add or remove")
-
-    def to_manifest(self) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        if self.replace:
-            changes["set"] = [{"name": n, "value": v} for n, v in self.replace.items()]
-        if self.add:
-            changes["add"] = [{"name": n, "value": v} for n, v in self.add.items()]
-        if self.remove:
-            changes["remove"] = list(self.remove)
-        return changes
-
-
-@dataclass(frozen=True, kw_only=True)
 class HTTPRule(Checked, prefix="rule"):
     """Requests matching any of ``matches`` go to ``backends`` (split by weight) or get ``redirect``.
 
@@ -255,12 +216,7 @@ class HTTPRule(Checked, prefix="rule"):
     response_headers: HeaderChanges | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= len(self.matches) <= MAX_MATCHES:
-            raise InvalidValueError("rule.matches", f"{len(self.matches)} matches", f"1 to {MAX_MATCHES} matches")
-        keys = [match.key for match in self.matches]
-        for index, key in enumerate(keys):
-            if key in keys[:index]:
-                raise InvalidValueError("rule.matches", str(self.matches[index]), "each match once")
+        check_matches(self.matches)
         if self.redirect is not None and self.backends:
             raise InvalidValueError("rule.redirect", None, "a redirect or backends, not both (the CRD refuses a "
                                                            "RequestRedirect next to backendRefs)")
@@ -274,13 +230,7 @@ class HTTPRule(Checked, prefix="rule"):
 
     def to_manifest(self, route_namespace: str) -> dict[str, Any]:
         rule: dict[str, Any] = {"matches": [match.to_manifest() for match in self.matches]}
-        filters: list[dict[str, Any]] = []
-        if self.request_headers is not None:
-            filters.append({"type": "RequestHeaderModifier", "requestHeaderModifier":
-                            self.request_headers.to_manifest()})
-        if self.response_headers is not None:
-            filters.append({"type": "ResponseHeaderModifier", "responseHeaderModifier":
-                            self.response_headers.to_manifest()})
+        filters = header_filters(self.request_headers, self.response_headers)
         if self.redirect is not None:
             filters.append({"type": "RequestRedirect", "requestRedirect": self.redirect.to_manifest()})
         if filters:

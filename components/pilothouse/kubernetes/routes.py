@@ -119,6 +119,71 @@ def check_backends(backends: tuple[HTTPBackend, ...]) -> None:
                                 "at least one weight above 0 (with every weight 0 each request fails with 500)")
 
 
+@dataclass(frozen=True, kw_only=True)
+class HeaderChanges(Checked, prefix="headers"):
+    """Headers to change on the request (or response): ``replace`` sets (or overwrites), ``add`` appends to what is
+    there, ``remove`` drops; at most 16 of each, a name in one of them only.
+
+    Raises:
+        InvalidValueError: naming ``headers.replace``, ``headers.add`` or ``headers.remove``, or ``headers`` when
+            nothing changes.
+    """
+
+    replace: dict[str, str] = field(default_factory=dict)
+    add: dict[str, str] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        header_names("headers.replace", self.replace, "header", MAX_HEADER_VALUE, case_sensitive=False)
+        header_names("headers.add", self.add, "header", MAX_HEADER_VALUE, case_sensitive=False)
+        header_names("headers.remove", dict.fromkeys(self.remove, "-"), "header", 1, case_sensitive=False)
+        if len(self.remove) != len(set(self.remove)):
+            raise InvalidValueError("headers.remove", list(self.remove), "each header name once")
+        given: dict[str, str] = {}
+        for kind, names in (("replace", self.replace), ("add", self.add), ("remove", self.remove)):
+            for name in names:
+                if name.lower() in given:
+                    raise InvalidValueError(f"headers.{kind}", name, f"a header not already in "
+                                                                     f"headers.{given[name.lower()]}")
+                given[name.lower()] = kind
+        if not given:
+            raise InvalidValueError("headers", None, "at least one header to replace, add or remove")
+
+    def to_manifest(self) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        if self.replace:
+            changes["set"] = [{"name": n, "value": v} for n, v in self.replace.items()]
+        if self.add:
+            changes["add"] = [{"name": n, "value": v} for n, v in self.add.items()]
+        if self.remove:
+            changes["remove"] = list(self.remove)
+        return changes
+
+
+def header_filters(request: HeaderChanges | None, response: HeaderChanges | None) -> list[dict[str, Any]]:
+    """A rule's header modifier filters, request first."""
+    filters: list[dict[str, Any]] = []
+    if request is not None:
+        filters.append({"type": "RequestHeaderModifier", "requestHeaderModifier": request.to_manifest()})
+    if response is not None:
+        filters.append({"type": "ResponseHeaderModifier", "responseHeaderModifier": response.to_manifest()})
+    return filters
+
+
+def check_matches(matches: tuple[Any, ...]) -> None:
+    """A rule's matches: 1-64, each (by its ``key``) once.
+
+    Raises:
+        InvalidValueError: naming ``rule.matches``.
+    """
+    if not 1 <= len(matches) <= MAX_MATCHES:
+        raise InvalidValueError("rule.matches", f"{len(matches)} matches", f"1 to {MAX_MATCHES} matches")
+    keys = [match.key for match in matches]
+    for index, key in enumerate(keys):
+        if key in keys[:index]:
+            raise InvalidValueError("rule.matches", str(matches[index]), "each match once")
+
+
 class RouteRule:
     """What a route's rule offers the route: its matches (each with a ``key``), its backends, its manifest."""
 

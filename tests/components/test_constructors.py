@@ -56,6 +56,7 @@ from pilothouse.kubernetes import (
 from pilothouse.offline import engine
 from pilothouse.typed import field_types
 from tests.conftest import RunProgram
+from tests.pem import CERTIFICATE
 
 EXAMPLES = int(os.environ.get("PILOTHOUSE_CONSTRUCTOR_EXAMPLES", "100"))
 
@@ -263,7 +264,7 @@ def test_a_value_that_cannot_be_shown_is_named_by_its_type(build: Any, message: 
      "probe.path: got 5; expected a value of type str"),
     (lambda: pilothouse.images.ImageRef.parse(5),  # type: ignore[arg-type]
      "image.text: got 5; expected a value of type str"),
-    (lambda: pilothouse.kubernetes.SecretArgs.tls("tls", "shop", certificate="c",
+    (lambda: pilothouse.kubernetes.SecretArgs.tls("tls", "shop", certificate=CERTIFICATE,
                                                   private_key=12345),  # type: ignore[arg-type]
      "secret.private_key: got '[not shown]'; expected a value of type str | Output"),
 ])

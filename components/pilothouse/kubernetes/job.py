@@ -186,7 +186,8 @@ class CronJobArgs(Checked, prefix="cron_job"):
         InvalidValueError: naming ``cron_job.name`` (not a DNS-1123 label, or longer than 52 characters),
             ``cron_job.schedule`` (not a schedule the API server's cron parser reads), ``cron_job.time_zone`` (not a
             time zone the API server knows), ``cron_job.<field>`` for a history limit
-            or deadline that is not a non-negative integer, ``cron_job.labels[<key>]`` (an invalid label), or
+            or deadline that is not a non-negative integer, ``cron_job.labels[<key>]`` (an invalid label),
+            ``cron_job.concurrency`` (Allow, or unset, while the pod mounts a one-node claim), or
             ``cron_job.pod.containers`` / ``cron_job.pod.volumes`` (a pod the namespace's Pod Security level would
             reject).
     """
@@ -217,6 +218,14 @@ class CronJobArgs(Checked, prefix="cron_job"):
         non_negative("cron_job.starting_deadline_seconds", self.starting_deadline_seconds, INT64_MAX)  # int64
         object.__setattr__(self, "labels", labels("cron_job.labels", self.labels))
         check_admitted(self.namespace, self.job.pod, "cron_job")
+        claim = self.job.pod.one_node_claim()
+        if claim is not None and self.concurrency in (None, ConcurrencyPolicy.ALLOW):
+            # Allow (the API server's default) starts a run while the last one goes on: on another node, its pod
+            # waits on the claim (Multi-Attach error) until the last run ends.
+            raise InvalidValueError("cron_job.concurrency", None if self.concurrency is None else str(
+                self.concurrency), f"'Forbid' (or 'Replace') while the pod mounts claim '{claim}', whose volume "
+                "attaches to one node at a time: with 'Allow', the default, a run due while the last one goes on "
+                "waits on it (Multi-Attach error)")
 
     def demand(self) -> PodDemand:
         """What it counts against its namespace's quota: the parallelism of one run (default 1)."""

@@ -23,6 +23,8 @@ def port_ref(field_name: str, port: PortRef) -> PortRef:
     return port_name(field_name, port) if isinstance(port, str) else port_number(field_name, port)
 
 
+
+
 class Scheme(StrEnum):
     """The scheme of an HTTP probe, sent as ``httpGet.scheme``: ``HTTP`` (default, then omitted) or ``HTTPS``."""
 
@@ -71,8 +73,13 @@ class Probe(Checked, prefix="probe"):
         if not path.startswith("/"):
             raise InvalidValueError("probe.path", path, "an absolute HTTP path starting with '/'")
         get: dict[str, Any] = {"path": path, "port": port_ref("probe.port", port)}
-        for name in headers or {}:
+        for name, value in (headers or {}).items():
             check(f"probe.headers[{name!r}]", name, validation.is_http_header_name, "an HTTP header name")
+            if not isinstance(value, str) or validation.has_http_control(value):
+                # The API server takes any value; the kubelet's HTTP client refuses one with CR, LF or NUL
+                # (Go net/http: "invalid header field value"), so the probe fails on every try.
+                raise InvalidValueError(f"probe.headers[{name!r}]", value, "a header value without control "
+                                        "characters (CR, LF, NUL; RFC 9110 section 5.5)")
         if headers:
             get["httpHeaders"] = [{"name": name, "value": value} for name, value in headers.items()]
         scheme = member("probe.scheme", scheme, Scheme)

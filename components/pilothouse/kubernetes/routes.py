@@ -20,6 +20,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.gateway import GATEWAY_API, REDIRECT_LISTENER, Gateway, Listener, ServedRoute
 from pilothouse.kubernetes.ingress import route_host
 from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
@@ -32,8 +33,6 @@ from pilothouse.typed import Checked, by_type
 
 #: An HTTP header or query parameter name as the route CRDs take it (an RFC 7230 token, at most 256).
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}", re.ASCII)
-#: Control characters no HTTP field value carries (RFC 9110, section 5.5); tab is allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 #: Limits of the HTTPRoute and GRPCRoute CRDs (v1.5).
 MAX_HOSTNAMES, MAX_RULES, MAX_MATCHES, MAX_ALL_MATCHES, MAX_BACKENDS, MAX_HEADERS = 16, 16, 64, 128, 16, 16
 MAX_PARENTS = 32
@@ -57,7 +56,7 @@ def header_names(field: str, values: dict[str, str], what: str, max_value: int, 
         if not isinstance(value, str) or not 1 <= len(value) <= max_value:
             raise InvalidValueError(f"{field}[{name!r}]", value if isinstance(value, str | int | None) else
                                     by_type(value), f"a value of 1 to {max_value} characters")
-        if _CONTROL.search(value):
+        if validation.has_http_control(value):
             # RFC 9110 field values carry no CR, LF or NUL; a controller refuses the route, or splits the header.
             raise InvalidValueError(f"{field}[{name!r}]", value, "a value without control characters (CR, LF, NUL)")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,10 @@ from pilothouse.typed import NOT_SHOWN, Checked, checked_arguments
 
 #: The most data a Secret may hold, in bytes (k8s.io/kubernetes pkg/apis/core ``MaxSecretSize``).
 MAX_SECRET_BYTES = 1024 * 1024
+
+#: A PEM block of each kind a ``kubernetes.io/tls`` Secret holds (RFC 7468): its armor and base64 body.
+_PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----")
+_PEM_KEY = re.compile(rb"-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----\s+[A-Za-z0-9+/=\s]+-----END \1-----")
 
 
 class SecretType(StrEnum):
@@ -89,6 +94,11 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
                  if isinstance(value, str | bytes)}
         if sum(len(value) for value in known.values()) > MAX_SECRET_BYTES:
             raise InvalidValueError("secret.data", NOT_SHOWN, f"at most {MAX_SECRET_BYTES} bytes of data in all")
+        for key, pem, what in (("tls.crt", _PEM_CERTIFICATE, "a PEM certificate chain (-----BEGIN CERTIFICATE-----)"),
+                               ("tls.key", _PEM_KEY, "a PEM private key (-----BEGIN PRIVATE KEY-----)")):
+            if self.type is SecretType.TLS and key in known and not pem.search(known[key]):
+                # The API server stores it and warns ("tls: failed to find any PEM data"); no listener can use it.
+                raise InvalidValueError(f"secret.data['{key}']", NOT_SHOWN, what)
         config = known.get(".dockerconfigjson")
         if self.type is SecretType.DOCKER_CONFIG_JSON and config is not None and not _is_json_object(config):
             raise InvalidValueError("secret.data['.dockerconfigjson']", NOT_SHOWN,

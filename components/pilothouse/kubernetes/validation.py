@@ -192,6 +192,17 @@ def is_http_header_name(value: str) -> list[str]:
                          "X-Header-Name")]
 
 
+#: Control characters no HTTP field value carries (RFC 9110, section 5.5); tab is allowed.
+_HTTP_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def has_http_control(value: str) -> bool:
+    """Whether ``value`` holds a character no HTTP field value carries (CR, LF, NUL, ...: RFC 9110, section 5.5).
+    Not a rule of the API server's: a controller refuses such a header, or splits it, and Go's HTTP client (the
+    kubelet's probes) refuses it ("invalid header field value")."""
+    return _HTTP_CONTROL.search(value) is not None
+
+
 def _chdir_prefix(value: str) -> list[str]:
     # hasChDirPrefix: a key that would be a file name may not be or start with a parent reference.
     if value == ".":

@@ -21,6 +21,7 @@ from pilothouse.kubernetes.service import ServiceType
 from tests.components.addons.helpers import schema_errors
 from tests.conftest import REPO, RunProgram
 from tests.messages import DNS1123_SUBDOMAIN
+from tests.pem import CERTIFICATE, PRIVATE_KEY
 
 AKS = IngressControllerArgs(namespace="ingress", public_endpoint=PublicEndpoint(
     ip_name="pip-shop-prod-ingress", resource_group="rg-shop-prod", dns_label="shop-prod"))
@@ -135,7 +136,7 @@ def test_a_gateway_on_traefik_listens_on_its_entry_points(run_program: RunProgra
     def program() -> None:
         traefik = IngressController("traefik", IngressControllerArgs(namespace="ingress", gateway_api=True))
         assert traefik.gateway_class is not None
-        tls = Secret("tls", SecretArgs.tls("tls", "ingress", certificate="c", private_key="k"))
+        tls = Secret("tls", SecretArgs.tls("tls", "ingress", certificate=CERTIFICATE, private_key=PRIVATE_KEY))
         with pytest.raises(InvalidValueError) as wrong_port:
             GatewayArgs(name="web", namespace="ingress", gateway_class=traefik.gateway_class,
                         listeners=(Listener.https(certificates=(tls,), port=443),))

@@ -50,6 +50,7 @@ from pilothouse.kubernetes.certificate import SelfSignedCertificate
 from pilothouse.offline.engine import Render
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_SUBDOMAIN
+from tests.pem import CERTIFICATE, PRIVATE_KEY
 
 GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
 ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
@@ -68,8 +69,8 @@ def _edge(*, redirect_http: bool = True, allowed: AllowedRoutes | None = None,
           listeners: tuple[Listener, ...] | None = None) -> Gateway:
     """A Gateway in namespace 'edge' serving *.example.com over HTTPS with a certificate Secret of its own."""
     edge = Namespace("edge", NamespaceArgs(name="edge"))
-    certificate = Secret("wildcard", SecretArgs.tls("wildcard", edge, certificate="-----CERT-----",
-                                                    private_key="-----KEY-----"))
+    certificate = Secret("wildcard", SecretArgs.tls("wildcard", edge, certificate=CERTIFICATE,
+                                                    private_key=PRIVATE_KEY))
     return Gateway("public", GatewayArgs(
         name="public", namespace=edge, gateway_class="approuting-istio", redirect_http=redirect_http,
         allowed_routes=allowed,
@@ -174,7 +175,8 @@ def test_host_and_path_based_routing_with_matches_and_filters(run_program: RunPr
 def test_references_across_namespaces_get_derived_reference_grants(run_program: RunProgram) -> None:
     def program() -> None:
         certificates = Namespace("certificates", NamespaceArgs(name="certificates"))
-        wildcard = Secret("wildcard", SecretArgs.tls("wildcard", certificates, certificate="c", private_key="k"))
+        wildcard = Secret("wildcard", SecretArgs.tls("wildcard", certificates, certificate=CERTIFICATE,
+                                                     private_key=PRIVATE_KEY))
         edge = Namespace("edge", NamespaceArgs(name="edge"))
         gateway = Gateway("public", GatewayArgs(
             name="public", namespace=edge, gateway_class="traefik", data_plane_namespace="traefik",

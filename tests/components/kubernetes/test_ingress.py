@@ -25,6 +25,7 @@ from pilothouse.kubernetes.secret import Secret, SecretArgs
 from pilothouse.kubernetes.service import Service, ServicePort
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_SUBDOMAIN
+from tests.pem import CERTIFICATE, PRIVATE_KEY
 
 NS = "ingress-basic"
 
@@ -66,7 +67,7 @@ def test_path_based_routing_of_two_apps_in_one_ingress(run_program: RunProgram) 
 
 def test_tls_from_a_tls_secret_of_the_same_namespace(run_program: RunProgram) -> None:
     def program() -> None:
-        cert = Secret("shop-tls", SecretArgs.tls("shop-tls", NS, certificate="CERT", private_key="KEY"))
+        cert = Secret("shop-tls", SecretArgs.tls("shop-tls", NS, certificate=CERTIFICATE, private_key=PRIVATE_KEY))
         service = nginx("blue", (ServicePort(80, target="http", name="http"),
                                  ServicePort(9113, target="metrics", name="metrics")))
         service.route([Route(host="shop.example.com", port="http"), Route(host="shop.example.com", path="/api",

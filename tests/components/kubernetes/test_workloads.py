@@ -38,6 +38,7 @@ from pilothouse.offline.engine import SECRET
 from pilothouse.offline.render import manifest
 from tests.conftest import RunProgram
 from tests.messages import CONFIG_KEY
+from tests.pem import CERTIFICATE, PRIVATE_KEY
 
 CRON = ("a schedule the API server's cron parser reads: five fields 'minute hour day-of-month month day-of-week' (day "
         "of week 0-6 or sun-sat; no L, W, # or seconds), a macro such as @daily, or '@every <duration>'; a time zone "
@@ -75,8 +76,9 @@ def test_config_and_secret_changes_roll_the_pods(run_program: RunProgram, tmp_pa
      "config_map.files['a']: got '/does/not/exist'; expected the path of a readable file"),
     (lambda: ConfigMapArgs(name="web", namespace="shop", data={"bad key": "x"}),
      f"config_map.data['bad key']: got 'bad key'; expected {CONFIG_KEY}"),
-    (lambda: SecretArgs(name="tls", namespace="shop", type=SecretArgs.tls("t", "shop", certificate="c",
-                                                                          private_key="k").type, data={"x": "y"}),
+    (lambda: SecretArgs(name="tls", namespace="shop", type=SecretArgs.tls("t", "shop", certificate=CERTIFICATE,
+                                                                          private_key=PRIVATE_KEY).type,
+                        data={"x": "y"}),
      "secret.data: got ['x']; expected the keys ['tls.crt', 'tls.key'] for type 'kubernetes.io/tls'"),
     (lambda: SecretArgs(name="empty", namespace="shop"), "secret.data: got {}; expected at least one key"),
 ])
@@ -99,7 +101,7 @@ def test_docker_registry_and_tls_secrets(run_program: RunProgram) -> None:
     def program() -> None:
         Secret("pull", SecretArgs.docker_registry("acr-pull", "shop", server="myacr.azurecr.io", username="u",
                                                   password="p"))
-        Secret("tls", SecretArgs.tls("shop-tls", "shop", certificate="CERT", private_key="KEY"))
+        Secret("tls", SecretArgs.tls("shop-tls", "shop", certificate=CERTIFICATE, private_key=PRIVATE_KEY))
 
     render = run_program(program)
     pull = manifest(render.one("kubernetes:core/v1:Secret", "pull"))

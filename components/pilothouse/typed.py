@@ -46,10 +46,14 @@ def _resolve(annotations: dict[str, Any], module: str) -> dict[str, Any]:
 
 @functools.cache
 def field_types(cls: type) -> tuple[tuple[str, Any], ...]:
-    """The dataclass fields of ``cls`` with their resolved annotations (a field whose annotation names a type
-    imported only for type checking is left out)."""
-    annotations = {field.name: field.type for field in dataclasses.fields(cls)}
-    return tuple(_resolve(annotations, cls.__module__).items())
+    """The dataclass fields of ``cls`` with their resolved annotations, each in the module of the class that declares
+    it (a base class's fields in its own module); a field whose annotation names a type imported only for type
+    checking is left out."""
+    resolved: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        owner = next(klass for klass in cls.__mro__ if field.name in vars(klass).get("__annotations__", {}))
+        resolved.update(_resolve({field.name: field.type}, owner.__module__))
+    return tuple(resolved.items())
 
 
 @functools.cache

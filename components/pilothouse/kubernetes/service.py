@@ -260,8 +260,9 @@ class Service(k8s.core.v1.Service):
         args = IngressArgs(name=name, namespace=self.args.namespace,
                            backends=tuple(self.backend(r) for r in routes), ingress_class=ingress_class,
                            tls=tuple(tls), annotations=annotations or {})
+        resource_name = self._resource_suffix(name)
         self._routes.add(name)
-        return Ingress(self._resource_suffix(name), args, pulumi.ResourceOptions(parent=self))
+        return Ingress(resource_name, args, pulumi.ResourceOptions(parent=self))
 
     def _resource_suffix(self, name: str) -> str:
         """The resource name of a route named ``name``: the Service's for its first route (as it always was, so

@@ -8,7 +8,6 @@ Checked when declared, before anything is registered (what every route kind shar
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -16,8 +15,8 @@ from typing import Any, ClassVar
 import pulumi
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.gateway import Gateway, Listener, ServedRoute
-from pilothouse.kubernetes.ingress import PathType, Route, route_host, route_path
+from pilothouse.kubernetes.gateway import Listener
+from pilothouse.kubernetes.ingress import route_host, route_path
 from pilothouse.kubernetes.ports import port_number
 from pilothouse.kubernetes.routes import (
     MAX_HEADER_VALUE,
@@ -30,7 +29,6 @@ from pilothouse.kubernetes.routes import (
     header_filters,
     header_names,
 )
-from pilothouse.kubernetes.service import Service
 from pilothouse.typed import Checked
 
 #: A percent sign in an HTTPRoute path starts an escape of two hex digits (the CRD's CEL rule).
@@ -45,10 +43,6 @@ class PathMatch(StrEnum):
 
     PREFIX = "PathPrefix"
     EXACT = "Exact"
-
-
-#: An Ingress-style :class:`Route`'s path type as an HTTPRoute path match.
-_PATH_MATCH = {PathType.PREFIX: PathMatch.PREFIX, PathType.EXACT: PathMatch.EXACT}
 
 
 class HTTPMethod(StrEnum):
@@ -276,30 +270,3 @@ class HTTPRoute(GatewayRoute):
 
     def __init__(self, resource_name: str, args: HTTPRouteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(resource_name, args, opts)
-
-
-def service_routes(service: Service, routes: Sequence[Route], gateway: Gateway, resource_name: str, name: str,
-                   annotations: dict[str, str]) -> list[tuple[str, HTTPRouteArgs]]:
-    """``Service.route(routes, gateway=...)``: ``(resource name, args)`` of one HTTPRoute per host of ``routes``, all
-    checked (each host and path once, none served already on the Gateway) before any is declared."""
-    by_host: dict[str | None, list[Route]] = {}
-    for route in routes:
-        if any(route.key == known.key for known in by_host.get(route.host, ())):
-            raise InvalidValueError("route.routes", "".join(route.key), "one route per host and path")
-        by_host.setdefault(route.host, []).append(route)
-    if not by_host:
-        raise InvalidValueError("route.routes", [], "at least one route")
-    made: list[tuple[str, HTTPRouteArgs]] = []
-    claimed: dict[ServedRoute, str] = {}
-    for index, (host, same_host) in enumerate(by_host.items()):
-        rules = tuple(HTTPRule(matches=(HTTPMatch(path=route.path, path_match=_PATH_MATCH[route.path_type]),),
-                               backends=(HTTPBackend(service=service, port=route.port),)) for route in same_host)
-        several = len(by_host) > 1
-        args = HTTPRouteArgs(name=f"{name}-{index}" if several else name, namespace=service.args.namespace,
-                             gateway=gateway, rules=rules, hostnames=(host,) if host is not None else (),
-                             annotations=annotations)
-        claimed.update(args.claims(args.attached(), claimed))
-        made.append((f"{resource_name}-{index}" if several else resource_name, args))
-    return made
-
-

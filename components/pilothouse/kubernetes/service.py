@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes.ingress import Backend, Ingress, IngressArgs, IngressClass, Route, Tls
-from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label, labels
+from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label, labels, qualified_name
 from pilothouse.kubernetes.pod_spec import PodSpec
 from pilothouse.kubernetes.ports import Protocol, node_port, port_name, port_number
 from pilothouse.kubernetes.service_monitor import METRICS_PORT, Scraping
@@ -21,7 +21,7 @@ from pilothouse.typed import Checked
 
 if TYPE_CHECKING:
     from pilothouse.kubernetes.gateway import Gateway
-    from pilothouse.kubernetes.http_route import HTTPRoute
+    from pilothouse.kubernetes.routes import GatewayRoute
 
 
 class _NotGiven:
@@ -44,15 +44,31 @@ class ServiceType(StrEnum):
     LOAD_BALANCER = "LoadBalancer"
 
 
+#: The ``appProtocol`` of a port that speaks HTTP/2 over cleartext, as gRPC servers do (Kubernetes' standard value,
+#: "Service: Application protocol"; Gateway API controllers then speak h2c to it, GEP-1911).
+H2C = "kubernetes.io/h2c"
+
+
 @dataclass(frozen=True)
 class ServicePort(Checked, prefix="service_port"):
-    """``port`` on the Service, forwarded to ``target`` (a container port number or name; default ``port``)."""
+    """``port`` on the Service, forwarded to ``target`` (a container port number or name; default ``port``).
+
+    ``app_protocol`` (``appProtocol``) names what the port speaks: an IANA service name or a domain-prefixed name
+    (``kubernetes.io/h2c``, ``kubernetes.io/ws``); ``None`` (default) leaves it unset. :meth:`grpc` declares a gRPC
+    port (:data:`H2C`): ``Service.route(..., gateway=...)`` then makes a GRPCRoute for it.
+    """
 
     port: int
     target: int | str | None = None
     name: str | None = None
     node_port: int | None = None
     protocol: Protocol = Protocol.TCP
+    app_protocol: str | None = None
+
+    @classmethod
+    def grpc(cls, port: int, target: int | str | None = "grpc", name: str | None = "grpc") -> ServicePort:
+        """A gRPC port (HTTP/2 over cleartext, :data:`H2C`), forwarded to the container port named ``grpc``."""
+        return cls(port, target=target, name=name, app_protocol=H2C)
 
     def __post_init__(self) -> None:
         port_number("service.port", self.port)
@@ -66,6 +82,9 @@ class ServicePort(Checked, prefix="service_port"):
             dns_label("service_port.name", self.name)
         if self.node_port is not None:
             node_port("service.node_port", self.node_port)
+        if self.app_protocol is not None:  # the API server's rule (ValidateServicePort): a qualified name
+            qualified_name("service_port.app_protocol", self.app_protocol, "an application protocol: an IANA service "
+                           "name or a domain-prefixed name such as 'kubernetes.io/h2c'")
 
     def to_manifest(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"port": self.port, "protocol": str(self.protocol),
@@ -74,6 +93,8 @@ class ServicePort(Checked, prefix="service_port"):
             spec["name"] = self.name
         if self.node_port is not None:
             spec["nodePort"] = self.node_port
+        if self.app_protocol is not None:
+            spec["appProtocol"] = self.app_protocol
         return spec
 
 
@@ -218,21 +239,22 @@ class Service(k8s.core.v1.Service):
 
     @overload
     def route(self, routes: Sequence[Route], *, gateway: Gateway, name: str | None = None,
-              annotations: dict[str, str] | None = None) -> tuple[HTTPRoute, ...]: ...
+              annotations: dict[str, str] | None = None) -> tuple[GatewayRoute, ...]: ...
 
     def route(self, routes: Sequence[Route], *, ingress_class: IngressClass | str | _NotGiven | None = _NOT_GIVEN,
               gateway: Gateway | None = None, tls: Sequence[Tls] = (), name: str | None = None,
-              annotations: dict[str, str] | None = None) -> Ingress | tuple[HTTPRoute, ...]:
+              annotations: dict[str, str] | None = None) -> Ingress | tuple[GatewayRoute, ...]:
         """``routes`` to this Service: with ``ingress_class``, an Ingress for that controller (an ``IngressClass``
         with the controller's namespace also lets it through the namespace's default deny); with ``gateway``, Gateway
-        API HTTPRoutes attached to it, one per host in the order hosts first appear, named ``name`` (default the
-        Service's), or ``<name>-<index>`` when there are several hosts; a route's ``Exact`` path type becomes an
-        ``Exact`` path match.
+        API routes attached to it, one per host in the order hosts first appear, named ``name`` (default the
+        Service's), or ``<name>-<index>`` when there are several hosts: an HTTPRoute (a route's ``Exact`` path type
+        becomes an ``Exact`` path match), or a GRPCRoute when the routes name a gRPC port (:meth:`ServicePort.grpc`).
+        A second call takes another ``name``.
 
         Raises:
-            InvalidValueError: naming ``route.gateway`` (both or neither of ``ingress_class`` and ``gateway``),
-                ``route.tls`` (given with ``gateway``: its HTTPS listeners terminate TLS), or what
-                :class:`IngressArgs` or :class:`HTTPRouteArgs` refuse.
+            InvalidValueError: naming ``route.routes`` (not a list of Route), ``route.tls``, ``route.name`` (taken by
+                an earlier call), ``route.gateway`` (both or neither of ``ingress_class`` and ``gateway``), or what
+                :class:`IngressArgs` or :func:`~pilothouse.kubernetes.app_routes.service_routes` refuse.
         """
         if isinstance(routes, str | bytes) or not isinstance(routes, Sequence) or not all(
                 isinstance(route, Route) for route in routes):
@@ -249,12 +271,13 @@ class Service(k8s.core.v1.Service):
             if tls:
                 raise InvalidValueError("route.tls", [t.secret_name for t in tls], "no tls with a gateway: its "
                                         "HTTPS listeners terminate TLS (Listener.https(certificates=...))")
-            # http_route imports this module (its backends are Services): imported here, when first needed
-            from pilothouse.kubernetes.http_route import HTTPRoute, service_routes  # noqa: PLC0415
+            # app_routes imports this module (routes' backends are Services): imported here, when first needed
+            from pilothouse.kubernetes import routes as gateway_routes  # noqa: PLC0415
+            from pilothouse.kubernetes.app_routes import service_routes  # noqa: PLC0415
 
             declared = service_routes(self, routes, gateway, self._resource_suffix(name), name, annotations or {})
             self._routes.add(name)
-            return tuple(HTTPRoute(resource_name, args, pulumi.ResourceOptions(parent=self))
+            return tuple(gateway_routes.GatewayRoute(resource_name, args, pulumi.ResourceOptions(parent=self))
                          for resource_name, args in declared)
         assert not isinstance(ingress_class, _NotGiven)
         args = IngressArgs(name=name, namespace=self.args.namespace,

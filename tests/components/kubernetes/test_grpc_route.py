@@ -33,6 +33,7 @@ from pilothouse.kubernetes import (
     NamespaceArgs,
     PodSpec,
     Port,
+    Route,
     Service,
     ServicePort,
     attach_label,
@@ -192,3 +193,52 @@ def test_the_route_fields_are_checked_as_for_every_route_kind(
         assert str(error.value).startswith(message)
 
     run_program(program)
+
+
+def _grpc_cart(shop: Namespace) -> Service:
+    server = Container(name="cart", image="example.com/shop/cart:1.0", ports=(Port(50051, "grpc"), Port.http(8080)))
+    deployment = Deployment("cart", DeploymentArgs(name="cart", namespace=shop, pod=PodSpec(containers=(server,))))
+    return deployment.expose((ServicePort.grpc(50051), ServicePort(80, target="http", name="http")))
+
+
+def test_a_route_to_a_grpc_port_becomes_a_grpc_route(run_program: RunProgram) -> None:
+    def program() -> None:
+        gateway, shop = _gateway()
+        made = _grpc_cart(shop).route([Route(host="grpc.example.com", port="grpc")], gateway=gateway)
+        assert [type(route).__name__ for route in made] == ["GatewayRoute"]
+
+    render = run_program(program)
+    assert render.one("kubernetes:core/v1:Service", "cart").inputs["spec"]["ports"][0] == {
+        "port": 50051, "protocol": "TCP", "targetPort": "grpc", "name": "grpc", "appProtocol": "kubernetes.io/h2c"}
+    assert render.one(GRPC, "cart").inputs["spec"] == {
+        "parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "public",
+                        "namespace": "edge", "sectionName": "https"}],
+        "hostnames": ["grpc.example.com"],
+        "rules": [{"backendRefs": [{"name": "cart", "port": 50051, "weight": 1}]}]}
+
+
+@pytest.mark.parametrize(("routes", "message"), [
+    ([Route(host="grpc.example.com", port="grpc", path="/shop.v1.Cart")],
+     "route.path: got '/shop.v1.Cart'; expected '/' for a route to a gRPC port (a GRPCRoute matches services and "
+     "methods: declare a GRPCRoute for those)"),
+    ([Route(host="grpc.example.com", port="grpc"), Route(host="grpc.example.com", port="http", path="/api")],
+     "route.routes: got 'grpc.example.com'; expected routes of one host to HTTP ports or to gRPC ports, not both (a "
+     "listener serves a host with one kind of route)"),
+])
+def test_routes_to_a_grpc_port_are_checked(run_program: RunProgram, routes: list[Route], message: str) -> None:
+    def program() -> None:
+        gateway, shop = _gateway()
+        with pytest.raises(InvalidValueError) as error:
+            _grpc_cart(shop).route(routes, gateway=gateway)
+        assert str(error.value) == message
+
+    run_program(program)
+
+
+@pytest.mark.parametrize("protocol", ["Kubernetes.io/h2c", "a b", "-h2c", "x" * 64])
+def test_an_application_protocol_is_a_qualified_name(protocol: str) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        ServicePort(80, app_protocol=protocol)
+    assert str(error.value).startswith(f"service_port.app_protocol: got {protocol!r}; expected an application "
+                                       "protocol: an IANA service name or a domain-prefixed name such as "
+                                       "'kubernetes.io/h2c'")

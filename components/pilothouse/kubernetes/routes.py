@@ -183,16 +183,6 @@ def check_matches(matches: tuple[Any, ...]) -> None:
             raise InvalidValueError("rule.matches", str(matches[index]), "each match once")
 
 
-class RouteRule:
-    """What a route's rule offers the route: its matches (each with a ``key``), its backends, its manifest."""
-
-    matches: tuple[Any, ...]
-    backends: tuple[HTTPBackend, ...]
-
-    def to_manifest(self, route_namespace: str) -> dict[str, Any]:
-        raise NotImplementedError
-
-
 @dataclass(frozen=True, kw_only=True)
 class RouteArgs(Checked, prefix="route"):
     """The fields every route kind has; :class:`~pilothouse.kubernetes.http_route.HTTPRouteArgs` and
@@ -216,7 +206,8 @@ class RouteArgs(Checked, prefix="route"):
     name: str
     namespace: NamespaceRef
     gateway: Gateway
-    #: The rules, of the route's own kind (each a :class:`RouteRule`).
+    #: The rules, of the route's own kind: each has ``matches`` (each with a ``key``), ``backends`` and
+    #: ``to_manifest(route_namespace)``.
     rules: tuple[Any, ...]
     hostnames: tuple[str, ...] = ()
     listeners: tuple[str, ...] = ()

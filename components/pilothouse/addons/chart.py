@@ -46,7 +46,7 @@ TRAEFIK = PinnedChart("traefik", "41.6.0", "v3.7.13", "https://traefik.github.io
 KUBE_PROMETHEUS_STACK = PinnedChart("kube-prometheus-stack", "88.6.1", "v0.93.1",
                                     "https://prometheus-community.github.io/helm-charts")
 #: The Gateway API CRDs (standard channel) have no chart: their manifests, at this release.
-GATEWAY_API_VERSION = "v1.5.1"
+GATEWAY_API_VERSION = "v1.7.0"
 GATEWAY_API_CRDS = tuple(f"gateway.networking.k8s.io_{kind}.yaml"
                          for kind in ("gatewayclasses", "gateways", "grpcroutes", "httproutes", "referencegrants"))
 
@@ -132,21 +132,27 @@ class ChartSource(Checked, prefix="charts"):
                 stat = path.stat()
             except OSError:
                 stat = None
-            if stat is None or not _is_crd(str(path), stat.st_mtime_ns, stat.st_size):
+            if stat is None or _bundle_version(str(path), stat.st_mtime_ns, stat.st_size) != GATEWAY_API_VERSION:
                 raise InvalidValueError(field, str(path), f"the Gateway API {GATEWAY_API_VERSION} CRD manifests "
                                                           "(make charts)")
         return [str(path) for path in files]
 
 
 @functools.cache
-def _is_crd(path: str, mtime_ns: int, size: int) -> bool:
-    """The file is a CustomResourceDefinition manifest; remembered per version of the file (its time and size), as
-    a CRD is large (seconds to parse) and every args object that names it checks it."""
+def _bundle_version(path: str, mtime_ns: int, size: int) -> str | None:
+    """The Gateway API release a CustomResourceDefinition manifest belongs to (its
+    ``gateway.networking.k8s.io/bundle-version`` annotation), None for anything else; remembered per version of the
+    file (its time and size), as a CRD is large (seconds to parse) and every args object that names it checks it."""
     try:
         crd = yaml.safe_load(Path(path).read_text())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(crd, dict) and crd.get("kind") == "CustomResourceDefinition"
+        return None
+    if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
+        return None
+    metadata = crd.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    version = annotations.get("gateway.networking.k8s.io/bundle-version") if isinstance(annotations, dict) else None
+    return version if isinstance(version, str) else None
 
 
 def install(resource_name: str, chart: PinnedChart, source: ChartSource, *, namespace: str,

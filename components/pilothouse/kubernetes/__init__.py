@@ -52,7 +52,14 @@ from pilothouse.kubernetes.resources import Resources
 from pilothouse.kubernetes.routes import HeaderChanges, HTTPBackend
 from pilothouse.kubernetes.secret import Secret, SecretArgs, SecretType
 from pilothouse.kubernetes.security import SecurityProfile
-from pilothouse.kubernetes.selectors import LabelSelector, Operator, Requirement, require_nodes, spread_by
+from pilothouse.kubernetes.selectors import (
+    LabelSelector,
+    Operator,
+    Requirement,
+    require_nodes,
+    same_node_as,
+    spread_by,
+)
 from pilothouse.kubernetes.service import Service, ServiceArgs, ServicePort, ServiceType
 from pilothouse.kubernetes.service_account import ServiceAccount, ServiceAccountArgs
 from pilothouse.kubernetes.service_monitor import Scraping
@@ -179,5 +186,6 @@ __all__ = [
     "attach_label",
     "autoscaled",
     "require_nodes",
+    "same_node_as",
     "spread_by",
 ]

@@ -45,7 +45,7 @@ class Exposable(TrafficPeer):
         kind = "".join(word.capitalize() for word in field.split("_"))
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind=kind, name=args.name, selector=args.selector, labels=labels, selector_field=f"{field}.selector",
-            labels_field=f"{field}.labels"), args.pod, args.demand())
+            labels_field=f"{field}.labels", pod_field=f"{field}.pod"), args.pod, args.demand())
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

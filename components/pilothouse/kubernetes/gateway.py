@@ -43,6 +43,8 @@ GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
 REDIRECT_LISTENER = "http-redirect"
 #: Schema limits of the Gateway CRD (v1.5): listeners per Gateway, certificates per listener.
 _MAX_LISTENERS = 64
+#: A route's ``spec.hostnames`` (HTTPRoute and GRPCRoute CRDs: maxItems).
+MAX_HOSTNAMES = 16
 _MAX_CERTIFICATES = 64
 
 
@@ -535,12 +537,17 @@ class Gateway(k8s.apiextensions.CustomResource):
                 "namespace": self.namespace, "sectionName": listener.name}
 
     def _redirect(self, resource_name: str) -> None:
-        """Every plain-HTTP request answered with a permanent redirect to the same URL over HTTPS."""
+        """A plain-HTTP request for a host the HTTPS listeners serve answered with a permanent redirect to the same
+        URL over HTTPS; other hosts are not redirected (the controller answers 404) unless an HTTPS listener serves
+        any host, or they serve more hosts than one route may name (:data:`MAX_HOSTNAMES`)."""
         listener = next(each for each in self.args.all_listeners() if each.name == REDIRECT_LISTENER)
+        spec: dict[str, Any] = {"parentRefs": [self.parent_ref(listener)]}
+        hosts = {each.hostname for each in self.args.listeners if each.protocol is ListenerProtocol.HTTPS}
+        if None not in hosts and len(hosts) <= MAX_HOSTNAMES:
+            spec["hostnames"] = sorted(host for host in hosts if host is not None)
+        spec["rules"] = [{"filters": [{"type": "RequestRedirect",
+                                       "requestRedirect": {"scheme": "https", "statusCode": 301}}]}]
         k8s.apiextensions.CustomResource(
             f"{resource_name}-{REDIRECT_LISTENER}", api_version=GATEWAY_API, kind="HTTPRoute",
             metadata=object_metadata(f"{self.name}-{REDIRECT_LISTENER}", self.args.namespace, self.args.labels),
-            spec={"parentRefs": [self.parent_ref(listener)],
-                  "rules": [{"filters": [{"type": "RequestRedirect",
-                                          "requestRedirect": {"scheme": "https", "statusCode": 301}}]}]},
-            opts=child_options(self, self.args.namespace, [self]))
+            spec=spec, opts=child_options(self, self.args.namespace, [self]))

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.attachments import ClaimAttachments
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.network_policy import TrafficRule, default_deny_spec
 from pilothouse.kubernetes.quota import LimitDefaults, Quota, QuotaAccount
@@ -93,6 +94,8 @@ class Namespace(pulumi.ComponentResource):
         self.account = QuotaAccount(args.name, args.quota or Quota(), args.limits or LimitDefaults())
         #: The workloads declared in it so far: none may pick another's pods.
         self.pods = PodRegistry(args.name)
+        #: The claims whose volume attaches to one node, by the workload mounting each first.
+        self.claims = ClaimAttachments(args.name)
         #: The traffic rules through its default deny, by name: its own ``allow``, then those objects declared in it
         #: let in (``workload.let_in``).
         self.let_in: dict[str, TrafficRule] = {rule.name: rule for rule in args.allow}

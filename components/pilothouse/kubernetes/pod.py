@@ -63,7 +63,8 @@ class Pod(k8s.core.v1.Pod):
     def __init__(self, resource_name: str, args: PodArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         carried = with_reference_labels(args.labels, args.pod)
         declare(args.namespace, DeclaredPods(kind="Pod", name=args.name, selector=None, labels=carried,
-                                             selector_field="pod.labels", labels_field="pod.labels"), args.demand())
+                                             selector_field="pod.labels", labels_field="pod.labels",
+                                             pod_field="pod.pod"), args.demand())
         self.args = args
         self.name = args.name
         metadata = object_metadata(args.name, args.namespace, carried, args.annotations)

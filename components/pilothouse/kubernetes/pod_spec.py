@@ -11,6 +11,7 @@ import pulumi
 
 from pilothouse.counts import INT32_MAX, INT64_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.affinity import check_affinity
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
 from pilothouse.kubernetes.names import dns_subdomain, label_key, label_value, labels
@@ -129,7 +130,9 @@ class PodSpec(Checked, prefix="pod"):
     volumes: tuple[Volume, ...] = ()
     node_selector: dict[str, str] = field(default_factory=dict)
     tolerations: tuple[Toleration, ...] = ()
-    #: Passed through as the pod's ``affinity`` (node/pod affinity rules).
+    #: The pod's ``affinity`` (node affinity, pod affinity and anti-affinity) as the API type's JSON, checked as the
+    #: API server checks it (:func:`~pilothouse.kubernetes.affinity.check_affinity`); build common ones with
+    #: :func:`require_nodes`, :func:`spread_by` and :func:`same_node_as`.
     affinity: dict[str, Any] | None = None
     restart_policy: RestartPolicy | None = None
     #: A :class:`ServiceAccount` of this program (the pods are created after it and carry the labels it needs), or
@@ -153,6 +156,8 @@ class PodSpec(Checked, prefix="pod"):
             if name in names[:index]:
                 raise InvalidValueError("pod.containers", name, "container names unique in the pod")
         object.__setattr__(self, "node_selector", labels("pod.node_selector", self.node_selector))
+        if self.affinity is not None:
+            object.__setattr__(self, "affinity", check_affinity("pod.affinity", self.affinity))
         if isinstance(self.service_account, str):
             dns_subdomain("pod.service_account", self.service_account)
         pull_secret_names("pod.image_pull_secrets", self.image_pull_secrets, None)
@@ -226,12 +231,16 @@ class PodSpec(Checked, prefix="pod"):
         """Every volume as declared or mounted, repeats included (what one mount knows of a claim, another may not)."""
         return (*self.volumes, *(m.volume for c in (*self.init_containers, *self.containers) for m in c.all_mounts))
 
+    def one_node_claims(self) -> tuple[str, ...]:
+        """The claims the pod mounts whose volume attaches to one node at a time (``ReadWriteOnce``, known for claims
+        declared here: :meth:`PersistentVolumeClaim.volume`), by name, each once. Pods on two nodes cannot share one:
+        the second waits on a "Multi-Attach error" (Kubernetes docs, "Persistent Volumes: Access Modes")."""
+        return tuple(dict.fromkeys(v.source["persistentVolumeClaim"]["claimName"]
+                                   for v in self.every_volume() if v.one_node))
+
     def one_node_claim(self) -> str | None:
-        """The first claim the pod mounts whose volume attaches to one node at a time (``ReadWriteOnce``, known for
-        claims declared here: :meth:`PersistentVolumeClaim.volume`), by name; ``None`` without one. Pods of one
-        workload on two nodes cannot share it: the second waits on a "Multi-Attach error" (Kubernetes docs,
-        "Persistent Volumes: Access Modes")."""
-        return next((v.source["persistentVolumeClaim"]["claimName"] for v in self.every_volume() if v.one_node), None)
+        """The first of :meth:`one_node_claims`; ``None`` without one."""
+        return next(iter(self.one_node_claims()), None)
 
     def all_volumes(self) -> tuple[Volume, ...]:
         """Every volume of the pod: declared ones, then those the containers mount, each once."""

@@ -102,7 +102,10 @@ class Quantity(Checked, prefix="quantity"):
 
     @classmethod
     def parse(cls, text: str | int | float, field: str = "quantity") -> Quantity:
-        """Read ``text`` (or a whole number of units).
+        """Read ``text``, or a number of units: a float is written as the API server writes a quantity, a whole
+        number with the suffix ``m``, ``u`` or ``n`` where it has a fraction (``0.5`` is ``500m``, ``1e-05`` is
+        ``10u``, ``2.0`` is ``2``), and refused with more than nine decimal places (``0.1 + 0.2``), which the API
+        server would round up to the next ``n``.
 
         Raises:
             InvalidValueError: naming ``field``, when the API server would refuse the text, or it is negative
@@ -110,7 +113,7 @@ class Quantity(Checked, prefix="quantity"):
         """
         if isinstance(text, bool) or not isinstance(text, str | int | float):
             raise InvalidValueError(field, text, _ALLOWED)
-        raw = str(text)
+        raw = _float_text(text, field) if isinstance(text, float) else str(text)
         value = quantity_value(raw)
         if value is None or value < 0:
             raise InvalidValueError(field, text, _ALLOWED)
@@ -142,6 +145,25 @@ class Quantity(Checked, prefix="quantity"):
 
 
 QuantityInput = Quantity | str | int | float
+#: The suffixes a float's text takes: the largest unit of which its value is a whole number.
+_FLOAT_UNITS = ((0, ""), (-3, "m"), (-6, "u"), (-9, "n"))
+
+
+def _float_text(number: float, field: str) -> str:
+    """``number`` as quantity text (see :meth:`Quantity.parse`); the value it stands for is the shortest decimal
+    that reads back as the float (``repr``), what the program's author wrote."""
+    written = Decimal(repr(number))
+    if not written.is_finite() or written < 0:
+        raise InvalidValueError(field, number, _ALLOWED)
+    if written > INT64_MAX:
+        raise InvalidValueError(field, number, f"a quantity of at most 2^63-1 ({INT64_MAX}); larger ones are "
+                                               "capped by the API server")
+    for exponent, suffix in _FLOAT_UNITS:
+        units = written.scaleb(-exponent, _CONTEXT)
+        if units == units.to_integral_value():
+            return f"{int(units)}{suffix}"
+    raise InvalidValueError(field, number, "a number with at most nine decimal places (1n, the API server's finest "
+                                           "unit: it rounds a finer value up to the next one)")
 
 
 def quantity(value: QuantityInput, field: str) -> Quantity:

@@ -21,7 +21,7 @@ import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import validation
-from pilothouse.kubernetes.gateway import GATEWAY_API, REDIRECT_LISTENER, Gateway, Listener, ServedRoute
+from pilothouse.kubernetes.gateway import GATEWAY_API, MAX_HOSTNAMES, REDIRECT_LISTENER, Gateway, Listener, ServedRoute
 from pilothouse.kubernetes.ingress import route_host
 from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
@@ -34,7 +34,7 @@ from pilothouse.typed import Checked, by_type
 #: An HTTP header or query parameter name as the route CRDs take it (an RFC 7230 token, at most 256).
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}", re.ASCII)
 #: Limits of the HTTPRoute and GRPCRoute CRDs (v1.5).
-MAX_HOSTNAMES, MAX_RULES, MAX_MATCHES, MAX_ALL_MATCHES, MAX_BACKENDS, MAX_HEADERS = 16, 16, 64, 128, 16, 16
+MAX_RULES, MAX_MATCHES, MAX_ALL_MATCHES, MAX_BACKENDS, MAX_HEADERS = 16, 64, 128, 16, 16
 MAX_PARENTS = 32
 MAX_WEIGHT = 1_000_000
 MAX_HEADER_VALUE = 4096

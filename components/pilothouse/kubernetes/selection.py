@@ -26,6 +26,7 @@ class DeclaredPods:
         labels: every label its pods carry, including those the API server adds (a Job's ``job-name``).
         selector_field, labels_field: the argument an error names for each (``deployment.selector``,
             ``cron_job.job.labels``).
+        pod_field: the argument holding its pod (``deployment.pod``, ``cron_job.job.pod``).
         remedy: what tells its pods apart, for an error to suggest (default another ``app`` label).
     """
 
@@ -35,6 +36,7 @@ class DeclaredPods:
     labels: dict[str, str]
     selector_field: str
     labels_field: str
+    pod_field: str
     remedy: str = "another 'app' label"
 
     def picks(self, other: DeclaredPods) -> bool:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes.attachments import HOSTNAME
 from pilothouse.kubernetes.names import label_key, labels
 from pilothouse.typed import Checked, checked_arguments
 
@@ -116,3 +117,19 @@ def spread_by(pod_labels: dict[str, str], topology_key: str = "topology.kubernet
     return {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
         "weight": 100, "podAffinityTerm": {"labelSelector": {"matchLabels": labels("spread.labels", pod_labels)},
                                            "topologyKey": topology_key}}]}}
+
+
+def same_node_as(pod_labels: dict[str, str]) -> dict[str, Any]:
+    """Affinity: schedule only onto a node running a pod carrying ``pod_labels`` (another workload's selector), in
+    the same namespace: what lets two workloads mount one claim whose volume attaches to one node at a time
+    (:mod:`~pilothouse.kubernetes.attachments`). Until such a pod runs, these pods stay Pending.
+
+    Raises:
+        InvalidValueError: naming ``same_node_as.labels`` (not labels, or none: an empty selector would match any
+            pod).
+    """
+    if not pod_labels:
+        raise InvalidValueError("same_node_as.labels", pod_labels, "the labels of the other workload's pods (its "
+                                                                   "selector)")
+    return {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+        "labelSelector": {"matchLabels": labels("same_node_as.labels", pod_labels)}, "topologyKey": HOSTNAME}]}}

@@ -102,12 +102,15 @@ def admit(namespace: NamespaceRef, demand: PodDemand) -> None:
 
 def declare(namespace: NamespaceRef, pods: DeclaredPods, demand: PodDemand) -> None:
     """Declare a workload's pods to its namespace, when the namespace is one of ours: refused when they and another
-    workload's pick each other (:class:`PodRegistry`) or when ``demand`` does not fit the quota
-    (:class:`QuotaAccount`); recorded and counted only when both hold, so a refused workload leaves no trace."""
+    workload's pick each other (:class:`PodRegistry`), when they mount a one-node claim another workload mounts
+    (:class:`ClaimAttachments`) or when ``demand`` does not fit the quota (:class:`QuotaAccount`); recorded and
+    counted only when all hold, so a refused workload leaves no trace."""
     if isinstance(namespace, Namespace):
         namespace.pods.check(pods)
+        namespace.claims.check(pods, demand.pod)
         namespace.account.admit(demand)
         namespace.pods.add(pods)
+        namespace.claims.add(pods, demand.pod)
 
 
 def object_metadata(name: str, namespace: NamespaceRef, object_labels: dict[str, str],

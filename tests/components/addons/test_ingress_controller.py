@@ -107,7 +107,7 @@ def test_gateway_api_installs_its_crds_first_and_a_gateway_routes_attach_to(run_
     render = run_program(lambda: controllers.append(IngressController("traefik", IngressControllerArgs(
         namespace="ingress", gateway_api=True))))
     crds = render.one("kubernetes:yaml/v2:ConfigGroup", "traefik-gateway-api")
-    release = "https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v1.5.1/config/crd/standard"
+    release = "https://raw.githubusercontent.com/kubernetes-sigs/gateway-api/v1.7.0/config/crd/standard"
     assert crds.inputs["files"] == [f"{release}/gateway.networking.k8s.io_{kind}.yaml" for kind in (
         "gatewayclasses", "gateways", "grpcroutes", "httproutes", "referencegrants")]
     chart = render.one("kubernetes:helm.sh/v4:Chart")
@@ -190,7 +190,7 @@ def test_gateway_api_from_a_local_folder_needs_its_crds(tmp_path: Path) -> None:
         IngressControllerArgs(namespace="ingress", gateway_api=True, charts=ChartSource.local(str(tmp_path)))
     assert str(missing.value) == (
         f"ingress_controller.charts: got '{tmp_path}/gateway-api/gateway.networking.k8s.io_gatewayclasses.yaml'; "
-        "expected the Gateway API v1.5.1 CRD manifests (make charts)")
+        "expected the Gateway API v1.7.0 CRD manifests (make charts)")
 
 
 @pytest.mark.parametrize("content", ["version: [1, 2", "- version: 41.6.0", "41.6.0", "\tname: traefik", ""])
@@ -232,8 +232,20 @@ def test_gateway_api_crd_files_must_be_crds(tmp_path: Path) -> None:
     shutil.copytree(REPO / "charts" / "traefik", tmp_path / "traefik")
     shutil.copytree(REPO / "charts" / "gateway-api", tmp_path / "gateway-api")
     (tmp_path / "gateway-api" / "gateway.networking.k8s.io_httproutes.yaml").write_text("")
-    with pytest.raises(InvalidValueError, match=re.escape("httproutes.yaml'; expected the Gateway API v1.5.1 CRD")):
+    with pytest.raises(InvalidValueError, match=re.escape("httproutes.yaml'; expected the Gateway API v1.7.0 CRD")):
         IngressControllerArgs(namespace="ingress", gateway_api=True, charts=ChartSource.local(str(tmp_path)))
+
+
+def test_gateway_api_crds_of_another_release_are_refused(tmp_path: Path) -> None:
+    # A folder assembled before the pin moved would install CRDs the typed objects were not checked against.
+    shutil.copytree(REPO / "charts" / "traefik", tmp_path / "traefik")
+    shutil.copytree(REPO / "charts" / "gateway-api", tmp_path / "gateway-api")
+    gateways = tmp_path / "gateway-api" / "gateway.networking.k8s.io_gateways.yaml"
+    gateways.write_text(gateways.read_text().replace("bundle-version: v1.7.0", "bundle-version: v1.5.1"))
+    with pytest.raises(InvalidValueError) as refused:
+        IngressControllerArgs(namespace="ingress", gateway_api=True, charts=ChartSource.local(str(tmp_path)))
+    assert str(refused.value) == (f"ingress_controller.charts: got '{gateways}'; "
+                                  "expected the Gateway API v1.7.0 CRD manifests (make charts)")
 
 
 def test_traefik_in_an_isolated_namespace_is_refused(run_program: RunProgram) -> None:

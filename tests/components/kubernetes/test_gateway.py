@@ -77,6 +77,23 @@ def _edge(*, redirect_http: bool = True, allowed: AllowedRoutes | None = None,
         listeners=listeners or (Listener.https(certificates=(certificate,), hostname="*.example.com"),)))
 
 
+@pytest.mark.parametrize(("hosts", "redirected"), [
+    (("shop.example.com", "*.example.com", "shop.example.com"), ["*.example.com", "shop.example.com"]),
+    (("shop.example.com", None), None),  # an HTTPS listener for any host: every host is redirected
+    (tuple(f"h{i:02}.example.com" for i in range(17)), None),  # more than one route may name
+    (tuple(f"h{i:02}.example.com" for i in range(16)), [f"h{i:02}.example.com" for i in range(16)]),
+])
+def test_the_redirect_answers_the_hosts_served_over_https(run_program: RunProgram, hosts: tuple[str | None, ...],
+                                                          redirected: list[str] | None) -> None:
+    def program() -> None:
+        tls = (Secret("tls", SecretArgs.tls("tls", "edge", certificate=CERTIFICATE, private_key=PRIVATE_KEY)),)
+        _edge(listeners=tuple(Listener.https(f"https-{i}", certificates=tls, hostname=host, port=443 + i)
+                              for i, host in enumerate(hosts)))
+
+    render = run_program(program)
+    assert render.one(ROUTE, "public-http-redirect").inputs["spec"].get("hostnames") == redirected
+
+
 def _shop() -> Namespace:
     return Namespace("shop", NamespaceArgs(name="shop", labels=attach_label("public")))
 
@@ -106,6 +123,7 @@ def test_a_weighted_split_over_https_with_the_http_redirect(run_program: RunProg
     assert redirect["spec"] == {"parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway",
                                                 "name": "public", "namespace": "edge",
                                                 "sectionName": "http-redirect"}],
+                                "hostnames": ["*.example.com"],  # the hosts served over HTTPS, no others
                                 "rules": [{"filters": [{"type": "RequestRedirect", "requestRedirect": {
                                     "scheme": "https", "statusCode": 301}}]}]}
     assert shop["metadata"] == {"name": "shop", "namespace": "shop"}

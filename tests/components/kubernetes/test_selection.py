@@ -136,7 +136,8 @@ def test_the_indexed_registry_refuses_exactly_what_comparing_every_pair_refuses(
     for index, (selector, labels) in enumerate(declared):
         pods = DeclaredPods(kind="Deployment", name=f"w{index}", selector=selector,
                             labels={**labels, **(selector or {})},  # a workload's pods carry its selector
-                            selector_field="deployment.selector", labels_field="deployment.labels")
+                            selector_field="deployment.selector", labels_field="deployment.labels",
+                            pod_field="deployment.pod")
         expected = next((f"of {other} in" for other in seen if pods.picks(other) or other.picks(pods)), None)
         if expected is None:
             registry.check(pods)

@@ -45,6 +45,39 @@ def test_quantities_from_numbers_and_factories() -> None:
     assert Quantity.gibibytes(1).value == Quantity.mebibytes(1024).value
 
 
+@pytest.mark.parametrize(("number", "text"), [(0.5, "500m"), (1e-05, "10u"), (2.5e-07, "250n"), (1e-09, "1n"),
+                                               (2.0, "2"), (0.0, "0"), (-0.0, "0"), (1500.0, "1500"),
+                                               (12345678.9, "12345678900m"), (1e18, "1000000000000000000")])
+def test_a_float_is_written_as_the_api_server_writes_quantities(number: float, text: str) -> None:
+    quantity = Quantity.parse(number, "cpu")
+    assert (quantity.text, quantity.value) == (text, Decimal(repr(number)))
+
+
+@pytest.mark.parametrize(("number", "allowed"), [
+    (0.1 + 0.2, "a number with at most nine decimal places (1n, the API server's finest unit: it rounds a finer "
+                "value up to the next one)"),
+    (1e-10, "a number with at most nine decimal places (1n, the API server's finest unit: it rounds a finer value "
+            "up to the next one)"),
+    (-0.5, QUANTITY_RULE), (float("inf"), QUANTITY_RULE), (float("nan"), QUANTITY_RULE),
+    (1e19, "a quantity of at most 2^63-1 (9223372036854775807); larger ones are capped by the API server"),
+])
+def test_a_float_the_api_server_would_round_or_refuse_is_refused(number: float, allowed: str) -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        Quantity.parse(number, "cpu")
+    assert str(refused.value) == f"cpu: got {number!r}; expected {allowed}"
+
+
+@given(st.floats(min_value=0, max_value=1e12, allow_nan=False))
+def test_any_float_is_refused_or_written_as_its_own_value(number: float) -> None:
+    try:
+        quantity = Quantity.parse(number)
+    except InvalidValueError:
+        assert Decimal(repr(number)).as_tuple().exponent < -9  # type: ignore[operator]
+    else:
+        assert quantity.value == Decimal(repr(number))
+        assert quantity.text.rstrip("mun").isdigit()
+
+
 @given(st.integers(min_value=0, max_value=10**6), st.sampled_from(["m", "", "k", "Mi", "Gi"]))
 def test_any_well_formed_quantity_round_trips(number: int, suffix: str) -> None:
     assert str(Quantity.parse(f"{number}{suffix}")) == f"{number}{suffix}"

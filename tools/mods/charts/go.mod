@@ -2,7 +2,7 @@
 // tools/charts.sh downloads them and assembles ./charts in the repository.
 module pilothouse.local/tools/charts
 
-go 1.26.0
+go 1.27.0
 
 require (
 	// grafana: only present because kube-prometheus-stack lists it as a (disabled) dependency.
@@ -11,8 +11,9 @@ require (
 	github.com/prometheus-community/helm-charts v0.0.0-20260828105119-ed5d7d9b5933
 	// Traefik chart 41.6.0 (Traefik v3.7.13).
 	github.com/traefik/traefik-helm-chart v41.6.0+incompatible
-	// Gateway API CRDs (standard channel), the version the Traefik chart last shipped.
-	sigs.k8s.io/gateway-api v1.5.1
+	// Gateway API CRDs (standard channel), the newest release the module proxy serves. v1.7.0 declares
+	// go 1.27, so this module is read with GOTOOLCHAIN=go1.27.3 (tools/charts.sh); its Go code is never built.
+	sigs.k8s.io/gateway-api v1.7.0
 	// Secrets Store CSI driver: the SecretProviderClass CRD (the AKS Key Vault secrets provider add-on runs the
 	// driver); its objects are schema-checked and dry-run on the local control plane against it.
 	sigs.k8s.io/secrets-store-csi-driver v1.5.3

@@ -124,6 +124,11 @@ def _pod(container: dict[str, Any]) -> dict[str, Any]:
             "spec": {"containers": [{"name": "app", "image": IMAGE, **container}]}}
 
 
+def _pod_spec(**spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "value", "namespace": NAMESPACE},
+            "spec": {"containers": [{"name": "app", "image": IMAGE}], **spec}}
+
+
 def _config_map(**metadata: Any) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "value", "namespace": NAMESPACE, **metadata}}
 
@@ -175,6 +180,68 @@ def paths(absolute: bool) -> st.SearchStrategy[str]:
     edges = st.sampled_from([f"/{p}" if absolute and p else p for p in PATHS])
     return st.one_of(edges, st.from_regex(r"/?[a-z0-9._-]{1,8}(/[a-z0-9._-]{1,8}){0,2}/?", fullmatch=True),
                      _mutated(st.just("/var/lib/app" if absolute else "conf/app.yaml")))
+
+
+def affinities() -> st.SearchStrategy[dict[str, Any]]:
+    """Pod affinities: node terms (expressions and fields), pod (anti-)affinity terms, weights, topology keys,
+    namespaces and label key lists, each part valid or at an edge."""
+    keys = st.one_of(st.sampled_from(["zone", "kubernetes.io/hostname", "example.com/pool", "", "Bad Key", "a/b/c",
+                                      "-x", "x" * 64, "beta.kubernetes.io/os", "node-role.kubernetes.io/master"]),
+                     names(LABEL_NAME, "abcxyz019-._A/"))
+    values = st.lists(st.one_of(st.sampled_from(["a", "", "-a", "1", "+1", "-7", "4.5", "x" * 64, "9" * 20, "a b"]),
+                                names(LABEL_NAME)), max_size=2)
+    weights = st.sampled_from([-1, 0, 1, 50, 100, 101])
+
+    def requirement(operators: list[str], key: st.SearchStrategy[str] = keys,
+                    value: st.SearchStrategy[list[str]] = values) -> st.SearchStrategy[dict[str, Any]]:
+        return st.fixed_dictionaries({"key": key, "operator": st.sampled_from(operators)}, optional={"values": value})
+
+    node_term = st.fixed_dictionaries({}, optional={
+        "matchExpressions": st.lists(requirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "in"]),
+                                     max_size=2),
+        "matchFields": st.lists(requirement(["In", "NotIn", "Exists"], st.sampled_from(
+            ["metadata.name", "metadata.uid"]), st.lists(st.sampled_from(["node-1", "Node_1", "", "a.b"]),
+                                                         max_size=2)), max_size=1)})
+    selector = st.fixed_dictionaries({}, optional={
+        "matchLabels": st.dictionaries(keys, st.sampled_from(["a", "", "-a", "x" * 64]), max_size=2),
+        "matchExpressions": st.lists(requirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt"]), max_size=2)})
+    pod_term = st.fixed_dictionaries({"topologyKey": keys}, optional={
+        "labelSelector": selector, "namespaceSelector": selector,
+        "namespaces": st.lists(st.sampled_from(["shop", "Shop", "", "a.b", "x" * 64]), max_size=2),
+        "matchLabelKeys": st.lists(keys, max_size=2), "mismatchLabelKeys": st.lists(keys, max_size=2)})
+    rules = ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution")
+    pod_affinity = st.fixed_dictionaries({}, optional={
+        rules[0]: st.lists(pod_term, max_size=2),
+        rules[1]: st.lists(st.fixed_dictionaries({"weight": weights, "podAffinityTerm": pod_term}), max_size=2)})
+    return st.fixed_dictionaries({}, optional={
+        "nodeAffinity": st.fixed_dictionaries({}, optional={
+            rules[0]: st.fixed_dictionaries({"nodeSelectorTerms": st.lists(node_term, max_size=2)}),
+            rules[1]: st.lists(st.fixed_dictionaries({"weight": weights, "preference": node_term}), max_size=2)}),
+        "podAffinity": pod_affinity, "podAntiAffinity": pod_affinity})
+
+
+def _gt_lt_not_whole(affinity: dict[str, Any]) -> bool:
+    node = affinity.get("nodeAffinity", {})
+    terms = [*node.get("requiredDuringSchedulingIgnoredDuringExecution", {}).get("nodeSelectorTerms", []),
+             *(each["preference"] for each in node.get("preferredDuringSchedulingIgnoredDuringExecution", []))]
+    return any(requirement["operator"] in ("Gt", "Lt") and not all(
+        re.fullmatch(r"[+-]?[0-9]+", value) and -2**63 <= int(value) < 2**63 for value in requirement.get("values", []))
+               for term in terms for requirement in term.get("matchExpressions", []))
+
+
+def _empty_required_node_term(affinity: dict[str, Any]) -> bool:
+    required = affinity.get("nodeAffinity", {}).get("requiredDuringSchedulingIgnoredDuringExecution", {})
+    return any(not term.get("matchExpressions") and not term.get("matchFields")
+               for term in required.get("nodeSelectorTerms", []))
+
+
+def _match_label_key_in_selector(affinity: dict[str, Any]) -> bool:
+    terms = [term for kind in ("podAffinity", "podAntiAffinity") for term in (
+        *affinity.get(kind, {}).get("requiredDuringSchedulingIgnoredDuringExecution", []),
+        *(each["podAffinityTerm"] for each in affinity.get(kind, {}).get(
+            "preferredDuringSchedulingIgnoredDuringExecution", [])))]
+    return any(set(term.get("matchLabelKeys", [])) & {*term.get("labelSelector", {}).get("matchLabels", {}), *(
+        each["key"] for each in term.get("labelSelector", {}).get("matchExpressions", []))} for term in terms)
 
 
 APP = Port.http(8080)
@@ -277,6 +344,9 @@ VALUE_TYPES = [
                          f"nginx@sha256:{'a' * 64}", "nginx@sha512:" + "a" * 128, "a//b", ""]),
         _mutated(st.just("myacr.azurecr.io/shop/api:1.4.2"))),
         lambda v: Container(name="app", image=v), lambda v: _pod({"image": v})),
+    ValueType("pod affinity", affinities(),
+              lambda v: PodSpec(containers=(Container(name="app", image=IMAGE),), affinity=v),
+              lambda v: _pod_spec(affinity=v)),
     ValueType("claim size", quantities(),
               lambda v: PersistentVolumeClaimArgs(name="value", namespace=NAMESPACE, size=v),
               lambda v: _claim(size=v)),
@@ -375,6 +445,12 @@ DELIBERATE = [
                                                                          "ephemeral-storage")
                or v.split(".")[-1].startswith("hugepages-"),
                "a compute or storage amount as an object count: Quota takes those in their own fields"),
+    Deliberate("pod affinity", _gt_lt_not_whole,
+               "a Gt or Lt node requirement whose value is not a whole number: the scheduler matches no node"),
+    Deliberate("pod affinity", _empty_required_node_term,
+               "an empty required node selector term, which matches no node"),
+    Deliberate("pod affinity", _match_label_key_in_selector,
+               "a matchLabelKeys key the labelSelector names, refused by the API server once the pod carries it"),
     Deliberate("image reference", lambda v: True,
                "a reference outside distribution/reference's grammar, which the kubelet cannot pull, or a digest "
                "that is not sha256"),

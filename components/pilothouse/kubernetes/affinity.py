@@ -2,15 +2,20 @@
 
 The rules and messages are the API server's ``validateAffinity`` (``pkg/apis/core/validation``, Kubernetes 1.37):
 node selector terms, requirements and their operators, weights, pod affinity terms with their label and namespace
-selectors, ``matchLabelKeys`` and ``mismatchLabelKeys``, topology keys. Two rules are stricter, deliberately:
+selectors, ``matchLabelKeys`` and ``mismatchLabelKeys``, topology keys. Some rules are stricter, deliberately:
 
 - a field the ``Affinity`` API type does not have, or a value of another type, is refused (the API server drops an
   unknown field with a warning, and the rule the author meant is lost);
 - a ``Gt`` or ``Lt`` node requirement's value is a whole number (the API server takes any text, and the scheduler
-  then matches no node with it: the pods stay Pending).
+  then matches no node with it: the pods stay Pending);
+- a required node selector term has at least one requirement ("a null or empty node selector term matches no
+  objects", ``NodeSelectorTerm``: the API server takes it, and a pod whose only term it is stays Pending);
+- a ``matchLabelKeys`` key the ``labelSelector`` also names is refused whatever the pod's labels (the API server
+  refuses it once the pod carries that label, as it then adds the key to the selector a second time).
 
-Values of a preferred node term may be any text, as the API server allows ("they can succeed when the cluster has
-only one node"); a required term's values are label values.
+The API server's warnings count as refusals (``pkg/api/pod/warnings.go``): a pod affinity term without a
+``labelSelector`` ("a null labelSelector results in matching no pod"), a deprecated node label
+(:data:`DEPRECATED_NODE_LABELS`) in a node term, and a value of a preferred node term that is not a label value.
 """
 
 from __future__ import annotations
@@ -27,6 +32,30 @@ _SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _INT64 = 2**63
 _RULES = "requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"
+#: Node labels the API server warns about in node selectors and node affinity, with its message
+#: (``deprecatedNodeLabels``, ``pkg/api/node/util.go``).
+DEPRECATED_NODE_LABELS = {
+    "beta.kubernetes.io/arch": 'deprecated since v1.14; use "kubernetes.io/arch" instead',
+    "beta.kubernetes.io/os": 'deprecated since v1.14; use "kubernetes.io/os" instead',
+    "failure-domain.beta.kubernetes.io/region": 'deprecated since v1.17; use "topology.kubernetes.io/region" instead',
+    "failure-domain.beta.kubernetes.io/zone": 'deprecated since v1.17; use "topology.kubernetes.io/zone" instead',
+    "beta.kubernetes.io/instance-type": 'deprecated since v1.17; use "node.kubernetes.io/instance-type" instead',
+    "app.kubernetes.io/created-by": "deprecated since v1.9",
+    "scheduler.alpha.kubernetes.io/preferAvoidPods": "deprecated since v1.22; use Taints and Tolerations instead",
+    "node-role.kubernetes.io/master": 'use "node-role.kubernetes.io/control-plane" instead',
+}
+
+
+def node_label_key(field: str, key: str) -> str:
+    """A node label key for a node selector or node affinity: a label key the API server does not warn about.
+
+    Raises:
+        InvalidValueError: naming ``field`` (not a label key, or a deprecated node label).
+    """
+    label_key(field, key)
+    if key in DEPRECATED_NODE_LABELS:
+        raise InvalidValueError(field, key, f"a node label that is not deprecated: {DEPRECATED_NODE_LABELS[key]}")
+    return key
 
 
 def check_affinity(field: str, affinity: object) -> dict[str, Any]:
@@ -100,20 +129,23 @@ def _node_affinity(field: str, value: object) -> None:
             raise InvalidValueError(f"{selector}.nodeSelectorTerms", [], "at least one node selector term (an "
                                                                          "empty list matches no node)")
         for index, term in enumerate(terms):
-            _node_term(f"{selector}.nodeSelectorTerms[{index}]", term, any_value=False)
+            _node_term(f"{selector}.nodeSelectorTerms[{index}]", term, required=True)
     for index, term in enumerate(_list(f"{field}.{_RULES[1]}", preferred or [], "preferred scheduling terms")):
         path = f"{field}.{_RULES[1]}[{index}]"
         known_term = _fields(path, term, "PreferredSchedulingTerm", ("weight", "preference"))
         _weight(f"{path}.weight", known_term.get("weight"))
-        # Any value is allowed in a preferred term: "they can succeed when the cluster has only one node".
-        _node_term(f"{path}.preference", known_term.get("preference", {}), any_value=True)
+        _node_term(f"{path}.preference", known_term.get("preference", {}), required=False)
 
 
-def _node_term(field: str, value: object, *, any_value: bool) -> None:
+def _node_term(field: str, value: object, *, required: bool) -> None:
     known = _fields(field, value, "NodeSelectorTerm", ("matchExpressions", "matchFields"))
+    if required and not known.get("matchExpressions") and not known.get("matchFields"):
+        # Deliberately stricter: "a null or empty node selector term matches no objects" (NodeSelectorTerm).
+        raise InvalidValueError(field, dict(known), "at least one requirement (matchExpressions or matchFields): an "
+                                                    "empty required term matches no node")
     for index, requirement in enumerate(_list(f"{field}.matchExpressions", known.get("matchExpressions", []),
                                               "node selector requirements")):
-        _node_requirement(f"{field}.matchExpressions[{index}]", requirement, any_value=any_value)
+        _node_requirement(f"{field}.matchExpressions[{index}]", requirement)
     for index, requirement in enumerate(_list(f"{field}.matchFields", known.get("matchFields", []),
                                               "node field selector requirements")):
         _node_field_requirement(f"{field}.matchFields[{index}]", requirement)
@@ -143,10 +175,10 @@ def _values_for(field: str, operator: str, values: list[Any], operators: Sequenc
         raise InvalidValueError(f"{field}.operator", operator, f"one of {', '.join(operators)}")
 
 
-def _node_requirement(field: str, value: object, *, any_value: bool) -> None:
+def _node_requirement(field: str, value: object) -> None:
     key, operator, values = _requirement(field, value, "NodeSelectorRequirement")
     _values_for(field, operator, values, _NODE_OPERATORS)
-    label_key(f"{field}.key", key)
+    node_label_key(f"{field}.key", key)
     for index, item in enumerate(values):
         path = f"{field}.values[{index}]"
         _any_text(path, item)
@@ -155,8 +187,7 @@ def _node_requirement(field: str, value: object, *, any_value: bool) -> None:
             # that is not one matches no node.
             raise InvalidValueError(path, item, f"a whole number for operator '{operator}' (the scheduler compares "
                                                 "the node's label as one, and no node matches other text)")
-        if not any_value:
-            label_value(path, item)
+        label_value(path, item)  # the API server refuses another in a required term and warns in a preferred one
 
 
 def _node_field_requirement(field: str, value: object) -> None:
@@ -189,20 +220,18 @@ def _pod_term(field: str, value: object) -> None:
     """``validatePodAffinityTerm``."""
     known = _fields(field, value, "PodAffinityTerm", ("labelSelector", "namespaceSelector", "namespaces",
                                                       "topologyKey", "matchLabelKeys", "mismatchLabelKeys"))
-    selector_keys = _label_selector(f"{field}.labelSelector", known["labelSelector"]) if (
-        "labelSelector" in known) else None
+    if "labelSelector" not in known:
+        raise InvalidValueError(f"{field}.labelSelector", None, "a label selector (a null labelSelector results in "
+                                                                "matching no pod)")
+    selector_keys = _label_selector(f"{field}.labelSelector", known["labelSelector"])
     if "namespaceSelector" in known:
         _label_selector(f"{field}.namespaceSelector", known["namespaceSelector"])
     _strings(f"{field}.namespaces", known.get("namespaces", []), dns_label)
     match_keys = _strings(f"{field}.matchLabelKeys", known.get("matchLabelKeys", []), label_key)
     mismatch_keys = _strings(f"{field}.mismatchLabelKeys", known.get("mismatchLabelKeys", []), label_key)
-    for name, keys in (("matchLabelKeys", match_keys), ("mismatchLabelKeys", mismatch_keys)):
-        if keys and selector_keys is None:
-            raise InvalidValueError(f"{field}.{name}", keys, "no keys without a labelSelector (they "
-                                                             "refine it)")
     for key in match_keys:
         # The API server adds each matchLabelKeys key to the selector first, so a key the selector has is twice there.
-        if key in (selector_keys or ()):
+        if key in selector_keys:
             raise InvalidValueError(f"{field}.matchLabelKeys", key, "a key the labelSelector does not name (the "
                                                                     "API server adds it to the selector)")
         if key in mismatch_keys:

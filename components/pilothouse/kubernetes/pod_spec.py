@@ -11,7 +11,7 @@ import pulumi
 
 from pilothouse.counts import INT32_MAX, INT64_MAX, non_negative, whole
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.affinity import check_affinity
+from pilothouse.kubernetes.affinity import check_affinity, node_label_key
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.env import EnvValue
 from pilothouse.kubernetes.names import dns_subdomain, label_key, label_value, labels
@@ -156,6 +156,8 @@ class PodSpec(Checked, prefix="pod"):
             if name in names[:index]:
                 raise InvalidValueError("pod.containers", name, "container names unique in the pod")
         object.__setattr__(self, "node_selector", labels("pod.node_selector", self.node_selector))
+        for key in self.node_selector:
+            node_label_key(f"pod.node_selector[{key!r}]", key)
         if self.affinity is not None:
             object.__setattr__(self, "affinity", check_affinity("pod.affinity", self.affinity))
         if isinstance(self.service_account, str):

@@ -53,6 +53,8 @@ class Platform:
                 "oidcIssuerUrl": self.cluster.oidc_issuer_url.apply(lambda url: url or ""),
                 "ingressClass": ingress.name if ingress else "",
                 "ingressNamespace": (ingress.namespace if ingress else None) or "",
+                "gatewayName": addons.gateway.name if addons.gateway else "",
+                "gatewayNamespace": addons.gateway.namespace if addons.gateway else "",
                 "monitoringNamespace": (scraping.namespace if scraping else None) or "",
                 "keyVaultUri": self.vault.uri, "keyVaultName": self.vault.name, "keyVaultId": self.vault.resource_id,
                 "tenantId": self.vault.tenant_id}

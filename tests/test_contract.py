@@ -25,8 +25,8 @@ TENANT = "00000000-0000-0000-0000-000000000001"
 
 def test_the_contract_names_every_output_an_app_stack_needs() -> None:
     assert CONTRACT == ("kubeconfig", "clusterName", "resourceGroupName", "registryLoginServer", "oidcIssuerUrl",
-                        "ingressClass", "ingressNamespace", "monitoringNamespace", "keyVaultUri", "keyVaultName",
-                        "keyVaultId", "tenantId")
+                        "ingressClass", "ingressNamespace", "gatewayName", "gatewayNamespace", "monitoringNamespace",
+                        "keyVaultUri", "keyVaultName", "keyVaultId", "tenantId")
     assert frozenset({"kubeconfig"}) == SECRET_OUTPUTS
     assert set(CONTRACT) <= set(PLATFORM_OUTPUTS)  # the offline engine answers the whole contract
 
@@ -57,7 +57,7 @@ def test_a_platform_without_the_contract_fails_naming_every_missing_output() -> 
     assert str(error.value) == (
         "platformStack: got 'org/platform/dev'; expected a platform stack exporting the contract's outputs "
         "(missing: resourceGroupName, registryLoginServer, oidcIssuerUrl, ingressClass, ingressNamespace, "
-        "monitoringNamespace, keyVaultUri, keyVaultName, keyVaultId, tenantId)")
+        "gatewayName, gatewayNamespace, monitoringNamespace, keyVaultUri, keyVaultName, keyVaultId, tenantId)")
 
 
 def test_an_export_is_the_whole_contract() -> None:

@@ -35,6 +35,10 @@ class PlatformContract:
     ingress_class: pulumi.Output[str]
     #: The namespace of the ingress controller (its pods reach the routed ports); ``""`` without one.
     ingress_namespace: pulumi.Output[str]
+    #: The Gateway apps' routes attach to (:meth:`pilothouse.kubernetes.Gateway.existing`), its name and namespace;
+    #: ``""`` for both when the platform declares none.
+    gateway_name: pulumi.Output[str]
+    gateway_namespace: pulumi.Output[str]
     #: The namespace of Prometheus (its pods scrape the ``metrics`` ports); ``""`` without monitoring.
     monitoring_namespace: pulumi.Output[str]
     #: The platform's Key Vault (``https://<name>.vault.azure.net/``), which apps read as workload identities.

@@ -1,11 +1,13 @@
 """The payments team's app on the platform stack: namespace with quota, config and secret, a probed and
-autoscaled web Deployment behind a Service, a disruption budget and a nightly report."""
+autoscaled web Deployment behind a Service routed through the platform's Gateway, a disruption budget and a nightly
+report."""
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.contract import read_contract
 from pilothouse.kubernetes import (
+    CertificateRef,
     ConfigMap,
     ConfigMapArgs,
     Container,
@@ -13,10 +15,13 @@ from pilothouse.kubernetes import (
     CronJobArgs,
     Deployment,
     DeploymentArgs,
+    Gateway,
+    GatewayArgs,
     HorizontalPodAutoscaler,
     HorizontalPodAutoscalerArgs,
     JobSpec,
     LimitDefaults,
+    Listener,
     Namespace,
     NamespaceArgs,
     PodDisruptionBudget,
@@ -27,9 +32,11 @@ from pilothouse.kubernetes import (
     Quota,
     Resources,
     RestartPolicy,
+    Route,
     Secret,
     SecretArgs,
     ServicePort,
+    attach_label,
 )
 
 config = pulumi.Config()
@@ -37,8 +44,15 @@ platform = read_contract(pulumi.StackReference(config.require("platformStack")))
 registry = platform.registry_login_server
 opts = pulumi.ResourceOptions(provider=k8s.Provider("platform", kubeconfig=platform.kubeconfig))
 
+# The platform's Gateway (its contract's gatewayName / gatewayNamespace), described as the platform declares it:
+# read, never changed; routes attach from namespaces carrying its label.
+public = Gateway.existing("public", GatewayArgs(
+    name="public", namespace="ingress", gateway_class="traefik", redirect_http=True,
+    listeners=(Listener.https(certificates=(CertificateRef("public-tls", "ingress"),), hostname=config.require("host")),
+               )), opts)
+
 team = Namespace("payments", NamespaceArgs(
-    name="payments",
+    name="payments", labels=attach_label("public"),
     quota=Quota.of(requests_cpu="4", requests_memory="8Gi", limits_cpu="8", limits_memory="16Gi", pods=30),
     limits=LimitDefaults.of(request_cpu="100m", request_memory="128Mi", limit_cpu="500m", limit_memory="512Mi"),
 ), opts)
@@ -54,7 +68,7 @@ web = Deployment("web", DeploymentArgs(
         env={"LOG_LEVEL": settings.key("LOG_LEVEL"), "DB_PASSWORD": db.key("password")},
     ),)),
 ), opts)
-web.expose([ServicePort(80, target="http", name="http")])
+web.expose([ServicePort(80, target="http", name="http")]).route([Route(path="/payments")], gateway=public)
 HorizontalPodAutoscaler("web", HorizontalPodAutoscalerArgs(
     target=web, min_replicas=config.get_int("replicas") or 2, max_replicas=10), opts)
 PodDisruptionBudget("web", PodDisruptionBudgetArgs(target=web, max_unavailable=1), opts)

@@ -240,8 +240,9 @@ def _match_label_key_in_selector(affinity: dict[str, Any]) -> bool:
         *affinity.get(kind, {}).get("requiredDuringSchedulingIgnoredDuringExecution", []),
         *(each["podAffinityTerm"] for each in affinity.get(kind, {}).get(
             "preferredDuringSchedulingIgnoredDuringExecution", [])))]
-    return any(set(term.get("matchLabelKeys", [])) & {*term.get("labelSelector", {}).get("matchLabels", {}), *(
-        each["key"] for each in term.get("labelSelector", {}).get("matchExpressions", []))} for term in terms)
+    return any(len(set(keys := term.get("matchLabelKeys", []))) < len(keys) or set(keys) & {
+        *term.get("labelSelector", {}).get("matchLabels", {}),
+        *(each["key"] for each in term.get("labelSelector", {}).get("matchExpressions", []))} for term in terms)
 
 
 APP = Port.http(8080)
@@ -450,7 +451,8 @@ DELIBERATE = [
     Deliberate("pod affinity", _empty_required_node_term,
                "an empty required node selector term, which matches no node"),
     Deliberate("pod affinity", _match_label_key_in_selector,
-               "a matchLabelKeys key the labelSelector names, refused by the API server once the pod carries it"),
+               "a matchLabelKeys key the labelSelector names or listed twice, refused by the API server once the "
+               "pod carries it"),
     Deliberate("image reference", lambda v: True,
                "a reference outside distribution/reference's grammar, which the kubelet cannot pull, or a digest "
                "that is not sha256"),

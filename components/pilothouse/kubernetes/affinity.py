@@ -10,8 +10,9 @@ selectors, ``matchLabelKeys`` and ``mismatchLabelKeys``, topology keys. Some rul
   then matches no node with it: the pods stay Pending);
 - a required node selector term has at least one requirement ("a null or empty node selector term matches no
   objects", ``NodeSelectorTerm``: the API server takes it, and a pod whose only term it is stays Pending);
-- a ``matchLabelKeys`` key the ``labelSelector`` also names is refused whatever the pod's labels (the API server
-  refuses it once the pod carries that label, as it then adds the key to the selector a second time).
+- a ``matchLabelKeys`` key the ``labelSelector`` also names, or one listed twice, is refused whatever the pod's
+  labels (the API server refuses it once the pod carries that label, as it then adds the key to the selector a
+  second time).
 
 The API server's warnings count as refusals (``pkg/api/pod/warnings.go``): a pod affinity term without a
 ``labelSelector`` ("a null labelSelector results in matching no pod"), a deprecated node label
@@ -130,7 +131,8 @@ def _node_affinity(field: str, value: object) -> None:
                                                                          "empty list matches no node)")
         for index, term in enumerate(terms):
             _node_term(f"{selector}.nodeSelectorTerms[{index}]", term, required=True)
-    for index, term in enumerate(_list(f"{field}.{_RULES[1]}", preferred or [], "preferred scheduling terms")):
+    for index, term in enumerate(_list(f"{field}.{_RULES[1]}", [] if preferred is None else preferred,
+                                       "preferred scheduling terms")):
         path = f"{field}.{_RULES[1]}[{index}]"
         known_term = _fields(path, term, "PreferredSchedulingTerm", ("weight", "preference"))
         _weight(f"{path}.weight", known_term.get("weight"))
@@ -160,19 +162,16 @@ def _requirement(field: str, value: object, type_name: str) -> tuple[str, str, l
 
 
 def _values_for(field: str, operator: str, values: list[Any], operators: Sequence[str]) -> None:
-    """``ValidateNodeSelectorRequirement`` / ``ValidateLabelSelectorRequirement``: how many values an operator
-    takes."""
-    if operator in ("In", "NotIn") and not values:
-        raise InvalidValueError(f"{field}.values", values, f"at least one value with operator "
-                                                           f"'{operator}'")
-    if operator in ("Exists", "DoesNotExist") and values:
-        raise InvalidValueError(f"{field}.values", values, f"no values with operator "
-                                                           f"'{operator}'")
-    if operator in ("Gt", "Lt") and len(values) != 1:
-        raise InvalidValueError(f"{field}.values", values, f"exactly one value with operator "
-                                                           f"'{operator}'")
+    """``ValidateNodeSelectorRequirement`` / ``ValidateLabelSelectorRequirement``: the operator, and how many values
+    it takes."""
     if operator not in operators:
         raise InvalidValueError(f"{field}.operator", operator, f"one of {', '.join(operators)}")
+    if operator in ("In", "NotIn") and not values:
+        raise InvalidValueError(f"{field}.values", values, f"at least one value with operator '{operator}'")
+    if operator in ("Exists", "DoesNotExist") and values:
+        raise InvalidValueError(f"{field}.values", values, f"no values with operator '{operator}'")
+    if operator in ("Gt", "Lt") and len(values) != 1:
+        raise InvalidValueError(f"{field}.values", values, f"exactly one value with operator '{operator}'")
 
 
 def _node_requirement(field: str, value: object) -> None:
@@ -181,13 +180,12 @@ def _node_requirement(field: str, value: object) -> None:
     node_label_key(f"{field}.key", key)
     for index, item in enumerate(values):
         path = f"{field}.values[{index}]"
-        _any_text(path, item)
+        label_value(path, item)  # the API server refuses another in a required term and warns in a preferred one
         if operator in ("Gt", "Lt") and not (_WHOLE.fullmatch(item) and -_INT64 <= int(item) < _INT64):
             # Deliberately stricter: the scheduler compares the node's label as a whole number (int64), and a value
             # that is not one matches no node.
             raise InvalidValueError(path, item, f"a whole number for operator '{operator}' (the scheduler compares "
                                                 "the node's label as one, and no node matches other text)")
-        label_value(path, item)  # the API server refuses another in a required term and warns in a preferred one
 
 
 def _node_field_requirement(field: str, value: object) -> None:
@@ -229,8 +227,12 @@ def _pod_term(field: str, value: object) -> None:
     _strings(f"{field}.namespaces", known.get("namespaces", []), dns_label)
     match_keys = _strings(f"{field}.matchLabelKeys", known.get("matchLabelKeys", []), label_key)
     mismatch_keys = _strings(f"{field}.mismatchLabelKeys", known.get("mismatchLabelKeys", []), label_key)
-    for key in match_keys:
-        # The API server adds each matchLabelKeys key to the selector first, so a key the selector has is twice there.
+    for index, key in enumerate(match_keys):
+        # The API server adds each matchLabelKeys key the pod carries to the selector first: a key the selector has,
+        # or one listed twice, is then twice there.
+        if key in match_keys[:index]:
+            raise InvalidValueError(f"{field}.matchLabelKeys", key, "each key once (the API server adds it to the "
+                                                                    "selector)")
         if key in selector_keys:
             raise InvalidValueError(f"{field}.matchLabelKeys", key, "a key the labelSelector does not name (the "
                                                                     "API server adds it to the selector)")

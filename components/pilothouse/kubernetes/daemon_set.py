@@ -89,7 +89,7 @@ class DaemonSet(Exposable, k8s.apps.v1.DaemonSet):
     """A node agent: log shipper, metrics exporter, storage daemon."""
 
     def __init__(self, resource_name: str, args: DaemonSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods(resource_name, args)
+        self._admit_pods(resource_name, args, opts)
         self.args = args
         self.name = args.name
         spec: dict[str, Any] = {"selector": {"matchLabels": args.selector},

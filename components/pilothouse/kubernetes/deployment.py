@@ -153,7 +153,7 @@ class Deployment(Exposable, k8s.apps.v1.Deployment):
     """A Deployment whose pods are selected by its labels; ``expose()`` puts a Service in front."""
 
     def __init__(self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods(resource_name, args)
+        self._admit_pods(resource_name, args, opts)
         self.args = args
         self.name = args.name
         annotations = dict(args.annotations)

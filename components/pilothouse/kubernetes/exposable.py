@@ -38,14 +38,14 @@ class Exposable(TrafficPeer):
     """A workload with named pods picked by its selector (its Service, disruption budget and autoscaler use it);
     mixed into the resource class that registers it."""
 
-    def _admit_pods(self, resource_name: str, args: ExposableArgs) -> None:
+    def _admit_pods(self, resource_name: str, args: ExposableArgs, opts: pulumi.ResourceOptions | None) -> None:
         """Declare the pods to the namespace (selectors apart, quota) before anything is registered."""
         labels = with_reference_labels(pod_labels(args.selector, args.labels), args.pod)
         field = type(args).field_prefix  # deployment, stateful_set, daemon_set: the kind, in snake case
         kind = "".join(word.capitalize() for word in field.split("_"))
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind=kind, name=args.name, selector=args.selector, labels=labels, selector_field=f"{field}.selector",
-            labels_field=f"{field}.labels", pod_field=f"{field}.pod"), args.pod, args.demand())
+            labels_field=f"{field}.labels", pod_field=f"{field}.pod"), args.pod, args.demand(), opts)
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
                type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,

@@ -425,7 +425,8 @@ class GatewayArgs(Checked, prefix="gateway"):
         served: set[tuple[int, str | None]] = set()
         for listener in listeners:
             if listener.name in names:
-                raise InvalidValueError("gateway.listeners", listener.name, "listener names distinct in the Gateway")
+                raise InvalidValueError("gateway.listeners", listener.name, "listener names distinct in the Gateway "
+                                        "(name each: Listener.https(\"shop\", ...))")
             names.add(listener.name)
             port = listener.number
             if protocols.setdefault(port, listener.protocol) is not listener.protocol:
@@ -481,11 +482,7 @@ class Gateway(k8s.apiextensions.CustomResource):
     refuses a host, path and match another route already serves on the same listener."""
 
     def __init__(self, resource_name: str, args: GatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self.args = args
-        self.name = args.name
-        self.namespace = namespace_name(args.namespace)
-        #: Who serves what on this Gateway so far (:class:`ServedRoute` to ``<kind>/<route name>``).
-        self.served: dict[ServedRoute, str] = {}
+        self._describe(args)
         listeners = args.all_listeners()
         spec = {"gatewayClassName": args.served_by.name,
                 "listeners": [listener.to_manifest(args.routes_allowed(listener)) for listener in listeners]}
@@ -502,6 +499,29 @@ class Gateway(k8s.apiextensions.CustomResource):
                          from_name=self.name, to_kind="Secret", targets=certificates)
         if args.redirect_http:
             self._redirect(resource_name)
+
+    @classmethod
+    def existing(cls, resource_name: str, args: GatewayArgs, opts: pulumi.ResourceOptions | None = None) -> Gateway:
+        """The Gateway another program declares (a platform stack's: its contract's ``gatewayName`` and
+        ``gatewayNamespace``), for this program's routes to attach to. ``args`` describe it as that program declares
+        it: routes are checked against its listeners' names and hosts and its allowed routes (the route's namespace
+        needs :func:`attach_label` of its name by default). Nothing is created: Pulumi reads the object
+        (``<namespace>/<name>``), so a preview fails when it does not exist, and this program never changes it (nor
+        its certificates' ReferenceGrants, redirect route or NetworkPolicies, which are that program's).
+        """
+        gateway = cls.__new__(cls)
+        gateway._describe(args)
+        k8s.apiextensions.CustomResource.__init__(
+            gateway, resource_name, api_version=GATEWAY_API, kind="Gateway",
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=f"{gateway.namespace}/{args.name}")))
+        return gateway
+
+    def _describe(self, args: GatewayArgs) -> None:
+        self.args = args
+        self.name = args.name
+        self.namespace = namespace_name(args.namespace)
+        #: Who serves what on this Gateway so far (:class:`ServedRoute` to ``<kind>/<route name>``).
+        self.served: dict[ServedRoute, str] = {}
 
     @property
     def data_plane(self) -> str:

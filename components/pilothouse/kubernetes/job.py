@@ -139,7 +139,7 @@ class Job(TrafficPeer, k8s.batch.v1.Job):
             kind="Job", name=args.name, selector={JOB_NAME_LABEL: args.name}, labels=carried,
             selector_field="job.job.labels", labels_field="job.job.labels", pod_field="job.job.pod",
             remedy="another name for one of them"),
-            args.job.pod, args.demand())
+            args.job.pod, args.demand(), opts)
         annotations = {} if args.wait_for_completion else {SKIP_AWAIT: "true"}
         body: dict[str, Any] = {"metadata": object_metadata(args.name, args.namespace, args.labels, annotations),
                                 "spec": args.job.to_manifest()}
@@ -245,7 +245,7 @@ class CronJob(TrafficPeer, k8s.batch.v1.CronJob):
         carried = with_reference_labels({**selector, **args.job.labels}, args.job.pod)
         self._peer(resource_name, args.namespace, DeclaredPods(
             kind="CronJob", name=args.name, selector=selector, labels=carried, selector_field="cron_job.job.labels",
-            labels_field="cron_job.job.labels", pod_field="cron_job.job.pod"), args.job.pod, args.demand())
+            labels_field="cron_job.job.labels", pod_field="cron_job.job.pod"), args.job.pod, args.demand(), opts)
         spec: dict[str, Any] = {"schedule": args.schedule, "jobTemplate": {"spec": args.job.to_manifest(selector)}}
         for key, value in (("timeZone", args.time_zone),
                            ("concurrencyPolicy", None if args.concurrency is None else str(args.concurrency)),

@@ -64,7 +64,7 @@ class Pod(k8s.core.v1.Pod):
         carried = with_reference_labels(args.labels, args.pod)
         declare(args.namespace, DeclaredPods(kind="Pod", name=args.name, selector=None, labels=carried,
                                              selector_field="pod.labels", labels_field="pod.labels",
-                                             pod_field="pod.pod"), args.demand())
+                                             pod_field="pod.pod"), args.demand(), opts)
         self.args = args
         self.name = args.name
         metadata = object_metadata(args.name, args.namespace, carried, args.annotations)

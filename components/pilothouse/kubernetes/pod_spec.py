@@ -240,6 +240,11 @@ class PodSpec(Checked, prefix="pod"):
         return tuple(dict.fromkeys(v.source["persistentVolumeClaim"]["claimName"]
                                    for v in self.every_volume() if v.one_node))
 
+    def one_pod_claims(self) -> frozenset[str]:
+        """The claims the pod mounts that one pod of the cluster uses at a time (``ReadWriteOncePod`` alone, known
+        for claims declared here), by name."""
+        return frozenset(v.source["persistentVolumeClaim"]["claimName"] for v in self.every_volume() if v.one_pod)
+
     def one_node_claim(self) -> str | None:
         """The first of :meth:`one_node_claims`; ``None`` without one."""
         return next(iter(self.one_node_claims()), None)

@@ -113,6 +113,9 @@ class Quantity(Checked, prefix="quantity"):
         """
         if isinstance(text, bool) or not isinstance(text, str | int | float):
             raise InvalidValueError(field, text, _ALLOWED)
+        if isinstance(text, int) and not 0 <= text <= INT64_MAX:  # before str(), which refuses 4,300+ digits
+            raise InvalidValueError(field, text, _ALLOWED if text < 0 else f"a quantity of at most 2^63-1 "
+                                                 f"({INT64_MAX}); larger ones are capped by the API server")
         raw = _float_text(text, field) if isinstance(text, float) else str(text)
         value = quantity_value(raw)
         if value is None or value < 0:
@@ -152,7 +155,7 @@ _FLOAT_UNITS = ((0, ""), (-3, "m"), (-6, "u"), (-9, "n"))
 def _float_text(number: float, field: str) -> str:
     """``number`` as quantity text (see :meth:`Quantity.parse`); the value it stands for is the shortest decimal
     that reads back as the float (``repr``), what the program's author wrote."""
-    written = Decimal(repr(number))
+    written = Decimal(float.__repr__(number))  # float's own: a subclass (numpy.float64) may write itself otherwise
     if not written.is_finite() or written < 0:
         raise InvalidValueError(field, number, _ALLOWED)
     if written > INT64_MAX:

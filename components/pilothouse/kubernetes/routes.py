@@ -255,6 +255,7 @@ class RouteArgs(Checked, prefix="route"):
         prefix = self.field_prefix
         gateway = self.gateway.args
         named = {listener.name: listener for listener in gateway.all_listeners()}
+        ours = ", ".join(listener.name for listener in gateway.listeners)  # the redirect's takes no route of ours
         route_namespace = namespace_name(self.namespace)
         for index, name in enumerate(self.listeners):
             if name in self.listeners[:index]:
@@ -264,7 +265,7 @@ class RouteArgs(Checked, prefix="route"):
                                                                      "(it serves the redirect only)")
             if name not in named:
                 raise InvalidValueError(f"{prefix}.listeners", name,
-                                        f"a listener of Gateway '{self.gateway.name}' ({', '.join(named)})")
+                                        f"a listener of Gateway '{self.gateway.name}' ({ours})")
             allowed = gateway.routes_allowed(named[name])
             if allowed.admits(self.gateway.namespace, self.namespace) is False:
                 raise InvalidValueError(f"{prefix}.listeners", name, f"a listener that admits routes from namespace "

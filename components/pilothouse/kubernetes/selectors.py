@@ -121,8 +121,9 @@ def spread_by(pod_labels: dict[str, str], topology_key: str = "topology.kubernet
 
 def same_node_as(pod_labels: dict[str, str]) -> dict[str, Any]:
     """Affinity: schedule only onto a node running a pod carrying ``pod_labels`` (another workload's selector), in
-    the same namespace: what lets two workloads mount one claim whose volume attaches to one node at a time
-    (:mod:`~pilothouse.kubernetes.attachments`). Until such a pod runs, these pods stay Pending.
+    the same namespace: what lets a Job's or CronJob's pods mount a claim whose volume attaches to one node at a
+    time next to the workload that uses it (:mod:`~pilothouse.kubernetes.attachments`). Until such a pod runs, these
+    pods stay Pending.
 
     Raises:
         InvalidValueError: naming ``same_node_as.labels`` (not labels, or none: an empty selector would match any

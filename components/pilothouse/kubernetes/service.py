@@ -221,7 +221,7 @@ class Service(k8s.core.v1.Service):
         else:
             matches = tuple(p for p in ports if port in (p.port, p.name))
         if not matches:
-            declared = ", ".join(str(p.name or p.port) for p in ports)
+            declared = ", ".join(f"{p.port}/{p.name}" if p.name else str(p.port) for p in ports)
             allowed = "a port of" if port is not None else "a port named explicitly, as several serve"
             raise InvalidValueError(field, port, f"{allowed} Service '{self.name}' ({declared})")
         return matches[0]

@@ -186,7 +186,7 @@ class StatefulSet(Exposable, pulumi.ComponentResource):
     """A StatefulSet with the headless Service it needs, created before it: two objects, so a component."""
 
     def __init__(self, resource_name: str, args: StatefulSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self._admit_pods(resource_name, args)
+        self._admit_pods(resource_name, args, opts)
         super().__init__("pilothouse:kubernetes:StatefulSet", resource_name, None,
                          in_cluster_of(args.namespace, opts))
         self.args = args

@@ -270,7 +270,8 @@ class PersistentVolumeClaim(k8s.core.v1.PersistentVolumeClaim):
         """
         modes = self.args.access_modes
         shared = AccessMode.READ_WRITE_MANY in modes or (read_only and AccessMode.READ_ONLY_MANY in modes)
-        return replace(Volume.claim(volume_name or self.name, self.name, read_only=read_only), one_node=not shared)
+        return replace(Volume.claim(volume_name or self.name, self.name, read_only=read_only), one_node=not shared,
+                       one_pod=modes == (AccessMode.READ_WRITE_ONCE_POD,))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,12 +35,12 @@ class TrafficPeer(pulumi.Resource):
     pod: PodSpec
 
     def _peer(self, resource_name: str, namespace: NamespaceRef, pods: DeclaredPods, pod: PodSpec,
-              demand: PodDemand) -> None:
+              demand: PodDemand, opts: pulumi.ResourceOptions | None) -> None:
         """What the workload's constructor records before registering it: its names, namespace and pods, declared
         to the namespace (:func:`~pilothouse.kubernetes.workload.declare`: no overlap with another workload's pods,
-        ``demand`` within the quota)."""
+        ``demand`` within the quota, ``opts`` in the namespace's cluster)."""
         assert pods.selector is not None  # a workload is picked by its selector; only bare pods have none
-        declare(namespace, pods, demand)
+        declare(namespace, pods, demand, opts)
         name, selector = pods.name, pods.selector
         self.resource_name, self.workload_name, self.namespace = resource_name, name, namespace
         #: Its Kubernetes kind: a Job may share a Deployment's name, never its rules' names.

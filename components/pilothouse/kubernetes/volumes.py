@@ -52,6 +52,8 @@ class Volume(Checked, prefix="volume"):
     #: A claim whose volume attaches to one node at a time (ReadWriteOnce or ReadWriteOncePod): pods on two
     #: nodes cannot share it. Known for claims declared here (:meth:`PersistentVolumeClaim.volume`).
     one_node: bool = field(default=False, compare=False)
+    #: A claim one pod of the cluster uses at a time (ReadWriteOncePod): never shared by two workloads.
+    one_pod: bool = field(default=False, compare=False)
     #: ``(namespace, service account)`` of the only pods that can mount it (a SecretProviderClass is read in the
     #: pod's namespace, as the identity its account federates); :class:`PodSpec` refuses other pods.
     mounted_by: tuple[str, str] | None = field(default=None, compare=False)

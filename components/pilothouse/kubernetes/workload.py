@@ -100,11 +100,14 @@ def admit(namespace: NamespaceRef, demand: PodDemand) -> None:
         namespace.account.admit(demand)
 
 
-def declare(namespace: NamespaceRef, pods: DeclaredPods, demand: PodDemand) -> None:
+def declare(namespace: NamespaceRef, pods: DeclaredPods, demand: PodDemand,
+            opts: pulumi.ResourceOptions | None) -> None:
     """Declare a workload's pods to its namespace, when the namespace is one of ours: refused when they and another
     workload's pick each other (:class:`PodRegistry`), when they mount a one-node claim another workload mounts
     (:class:`ClaimAttachments`) or when ``demand`` does not fit the quota (:class:`QuotaAccount`); recorded and
-    counted only when all hold, so a refused workload leaves no trace."""
+    counted only when all hold and ``opts`` name the namespace's cluster (:func:`in_cluster_of`, checked again when
+    the object registers), so a refused workload leaves no trace."""
+    in_cluster_of(namespace, opts)
     if isinstance(namespace, Namespace):
         namespace.pods.check(pods)
         namespace.claims.check(pods, demand.pod)

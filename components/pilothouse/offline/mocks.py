@@ -80,7 +80,8 @@ def fake_kubeconfig(cluster: str) -> str:
 PLATFORM_OUTPUTS: Mapping[str, Any] = {
     "kubeconfig": fake_kubeconfig("platform"), "clusterName": "aks-platform", "resourceGroupName": "rg-platform",
     "registryLoginServer": "crplatform.azurecr.io", "oidcIssuerUrl": "https://oidc.example.invalid/platform/",
-    "ingressClass": "traefik", "ingressNamespace": "ingress", "monitoringNamespace": "monitoring",
+    "ingressClass": "traefik", "ingressNamespace": "ingress", "gatewayName": "public",
+    "gatewayNamespace": "ingress", "monitoringNamespace": "monitoring",
     "keyVaultUri": "https://kv-platform.vault.azure.net/", "keyVaultName": "kv-platform",
     "keyVaultId": ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-platform/providers/"
                    "Microsoft.KeyVault/vaults/kv-platform"),

@@ -101,6 +101,17 @@ def test_affinities_the_api_server_takes_are_rendered_as_given(affinity: dict[st
      "mismatchLabelKeys"),
     ({"podAffinity": {PREFERRED: [{"weight": 101, "podAffinityTerm": {}}]}},
      f"pod.affinity.podAffinity.{PREFERRED}[0].weight: got 101; expected a whole number from 1 to 100"),
+    ({"nodeAffinity": {PREFERRED: {}}},
+     f"pod.affinity.nodeAffinity.{PREFERRED}: got {{}}; expected a list of preferred scheduling terms"),
+    (_node({"key": "cores", "operator": "Gt", "values": ["1" * 4301]}),
+     f"{NODE_TERMS}[0].matchExpressions[0].values[0]: got '{'1' * 199}... (4301 characters); expected a label "
+     "value: must be no more than 63 bytes"),
+    (_pod_term(matchLabelKeys=["pod-template-hash", "pod-template-hash"]),
+     f"pod.affinity.podAntiAffinity.{REQUIRED}[0].matchLabelKeys: got 'pod-template-hash'; expected each key once "
+     "(the API server adds it to the selector)"),
+    (_pod_term(labelSelector={"matchExpressions": [{"key": "app", "operator": "Gt", "values": ["1", "2"]}]}),
+     f"pod.affinity.podAntiAffinity.{REQUIRED}[0].labelSelector.matchExpressions[0].operator: got 'Gt'; expected "
+     "one of In, NotIn, Exists, DoesNotExist"),
     ({"podAffinity": {REQUIRED: {"topologyKey": "zone"}}},
      f"pod.affinity.podAffinity.{REQUIRED}: got {{'topologyKey': 'zone'}}; expected a list of pod affinity terms"),
 ])

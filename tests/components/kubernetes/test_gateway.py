@@ -256,7 +256,7 @@ def _route(**overrides: Any) -> Build:
      "label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric "
      "character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"),
     (_route(listeners=("https", "admin")),
-     "http_route.listeners: got 'admin'; expected a listener of Gateway 'public' (https, http-redirect)"),
+     "http_route.listeners: got 'admin'; expected a listener of Gateway 'public' (https)"),
     (_route(hostnames=("Web.example.com",)),
      "http_route.hostnames[0]: got 'Web.example.com'; expected a host name (optionally '*.' and a host name): a "
      "lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
@@ -345,7 +345,8 @@ _TLS = (CertificateRef("wildcard", "edge"),)
 @pytest.mark.parametrize(("build", "message"), [
     (_listeners(), "gateway.listeners: got []; expected at least one listener"),
     (_listeners(Listener.http(), Listener.http(port=8080)),
-     "gateway.listeners: got 'http'; expected listener names distinct in the Gateway"),
+     "gateway.listeners: got 'http'; expected listener names distinct in the Gateway (name each: "
+     "Listener.https(\"shop\", ...))"),
     (_listeners(Listener.http(port=443), Listener.https(certificates=_TLS)),
      "gateway.listeners: got 'https: HTTPS on 443'; expected one protocol per port (port 443 already serves HTTP)"),
     (_listeners(Listener.http(), Listener.http("again")),
@@ -386,7 +387,7 @@ def test_weights_and_backends_are_checked(run_program: RunProgram) -> None:
     run_program(program)
     assert messages == [
         "backend.weight: got 1000001; expected an integer from 0 to 1000000",
-        "backend.port: got 8080; expected a port of Service 'web' (http)",
+        "backend.port: got 8080; expected a port of Service 'web' (80/http)",
         "rule.backends: got [0]; expected at least one weight above 0 (with every weight 0 each request fails with "
         "500)",
         "rule.backends: got 'web:80'; expected each Service port once (weights set its share)"]
@@ -718,3 +719,37 @@ def test_a_service_routed_twice_takes_a_second_name(run_program: RunProgram) -> 
     render = run_program(program)
     assert {r.name: r.inputs["metadata"]["name"] for r in render.of_type(ROUTE) if r.name.startswith("web")} == {
         "web": "web", "web-web-b": "web-b"}
+
+
+def _platform_gateway() -> Gateway:
+    """The platform stack's Gateway as an app stack describes it: read, never created."""
+    return Gateway.existing("public", GatewayArgs(
+        name="public", namespace="ingress", gateway_class="traefik", redirect_http=True,
+        listeners=(Listener.https(certificates=(CertificateRef("public-tls", "ingress"),), hostname="*.example.com"),)))
+
+
+def test_routes_attach_to_a_gateway_another_program_declares(run_program: RunProgram) -> None:
+    def program() -> None:
+        web = _web("web", _shop())
+        web.route([Route(host="shop.example.com", path="/")], gateway=_platform_gateway())
+
+    render = run_program(program)
+    [gateway] = render.of_type(GATEWAY)
+    assert gateway.read  # read at preview: it must exist, and this program never changes it
+    assert render.of_type("kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant") == []
+    assert render.of_type(ROUTE)[0].name == "web"  # only the app's route: the redirect is the platform's
+    route = render.one(ROUTE, "web").inputs["spec"]
+    assert route["parentRefs"] == [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "public",
+                                    "namespace": "ingress", "sectionName": "https"}]
+    assert route["hostnames"] == ["shop.example.com"]
+
+
+def test_a_route_to_another_programs_gateway_is_checked_against_its_description(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"))  # without the attach label
+        _web("web", shop).route([Route(host="shop.example.com")], gateway=_platform_gateway())
+
+    with pytest.raises(InvalidValueError) as error:
+        run_program(program)
+    assert str(error.value) == ("http_route.namespace: got 'shop'; expected a namespace Gateway 'public' admits "
+                                "routes from (it admits namespaces labelled gateway.pilothouse.dev/public=attach)")

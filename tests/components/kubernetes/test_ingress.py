@@ -90,9 +90,9 @@ def _route(routes: list[Route], tls: list[Tls] | None = None) -> Callable[[], ob
 @pytest.mark.parametrize(("program", "message"), [
     (_route([Route(host="shop.example.com"), Route(host="shop.example.com", port="metrics")]),
      "route.port: got None; expected a port named explicitly, as several serve Service 'nginx-blue-svc' "
-     "(http, metrics)"),
+     "(80/http, 9113/metrics)"),
     (_route([Route(port=8080)]),
-     "route.port: got 8080; expected a port of Service 'nginx-blue-svc' (http, metrics)"),
+     "route.port: got 8080; expected a port of Service 'nginx-blue-svc' (80/http, 9113/metrics)"),
     (_route([Route(host="shop.example.com", port="http"), Route(host="shop.example.com", port="metrics")]),
      "ingress.routes: got 'shop.example.com/'; expected one backend per host and path"),
     (_route([Route(host="shop.example.com", port="http")], [Tls("shop-tls", ("admin.example.com",))]),

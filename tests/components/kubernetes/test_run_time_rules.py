@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 
 from pilothouse.errors import InvalidValueError
@@ -33,6 +35,7 @@ from pilothouse.kubernetes import (
     same_node_as,
 )
 from pilothouse.kubernetes.attachments import keeps_on_node_of
+from pilothouse.kubernetes.selection import DeclaredPods
 from tests.conftest import RunProgram
 from tests.pem import CERTIFICATE, PRIVATE_KEY
 
@@ -94,15 +97,16 @@ def test_a_pem_pair_is_accepted() -> None:
 
 
 def _db_and_backup(*, access: AccessMode = AccessMode.READ_WRITE_ONCE, namespace: str | None = None,
-                   together: bool = False, first_together: bool = False) -> None:
+                   together: bool = False, db_follows: bool = False, second_db: bool = False) -> None:
     """The course's single-replica database and a nightly backup, both mounting one claim."""
     shop: Namespace | str = namespace or Namespace("shop", NamespaceArgs(name="shop"))
     data = PersistentVolumeClaim("data", PersistentVolumeClaimArgs(name="data", namespace=shop, size="10Gi",
                                                                    access_modes=(access,)))
-    db_affinity = same_node_as({"app": "backup"}) if first_together else None
+    db_affinity = same_node_as({"app": "backup"}) if db_follows else None
     db = Container(name="db", image="postgres:16", mounts=(Mount(data.volume(), "/var/lib/postgresql/data"),))
-    Deployment("db", DeploymentArgs(name="db", namespace=shop, strategy=Recreate(),
-                                    pod=PodSpec(containers=(db,), affinity=db_affinity)))
+    for name in ("db", "db-replica") if second_db else ("db",):
+        Deployment(name, DeploymentArgs(name=name, namespace=shop, strategy=Recreate(), pod=PodSpec(
+            containers=(db,), affinity=same_node_as({"app": "db"}) if name == "db-replica" else db_affinity)))
     backup = Container(name="backup", image="shop/backup:1.0", mounts=(Mount(data.volume(read_only=True), "/data"),))
     CronJob("backup", CronJobArgs(name="backup", namespace=shop, schedule="0 3 * * *",
                                   concurrency=ConcurrencyPolicy.FORBID, job=JobSpec(pod=PodSpec(
@@ -110,19 +114,36 @@ def _db_and_backup(*, access: AccessMode = AccessMode.READ_WRITE_ONCE, namespace
                                       affinity=same_node_as({"app": "db"}) if together else None))))
 
 
-def test_two_workloads_sharing_a_one_node_claim_are_refused(run_program: RunProgram) -> None:
+SHARED = ("a claim no other workload mounts ({other} in namespace 'shop' does): its volume attaches to one node at a "
+          "time, and a pod on another node than the other's waits (Multi-Attach error), forever when both keep "
+          "running; mount it from one workload, give the claim ReadWriteMany access, or let a Job's or CronJob's pods "
+          "follow the other's to their node (PodSpec(affinity=same_node_as(<the other's selector>)))")
+
+
+SHARED_WITH_DB = SHARED.format(other="Deployment 'db'")
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (_db_and_backup, f"cron_job.job.pod.volumes: got 'data'; expected {SHARED_WITH_DB}"),
+    # the database following the backup's pods would wait forever on the next run's node
+    (lambda: _db_and_backup(db_follows=True),
+     f"cron_job.job.pod.volumes: got 'data'; expected {SHARED_WITH_DB}"),
+    # two workloads that keep running: whichever moves first waits forever
+    (lambda: _db_and_backup(second_db=True, together=True),
+     f"deployment.pod.volumes: got 'data'; expected {SHARED_WITH_DB}"),
+    (lambda: _db_and_backup(access=AccessMode.READ_WRITE_ONCE_POD, together=True),
+     "cron_job.job.pod.volumes: got 'data'; expected a claim no other workload mounts (Deployment 'db' in namespace "
+     "'shop' does): its access mode is ReadWriteOncePod, one pod of the cluster at a time"),
+])
+def test_two_workloads_sharing_a_one_node_claim_are_refused(run_program: RunProgram, build: Callable[[], None],
+                                                           message: str) -> None:
     with pytest.raises(InvalidValueError) as error:
-        run_program(_db_and_backup)
-    assert str(error.value) == (
-        "cron_job.job.pod.volumes: got 'data'; expected a claim no other workload mounts (Deployment 'db' in "
-        "namespace 'shop' does): its volume attaches to one node at a time, and a pod of one on another node than the "
-        "other's waits forever (Multi-Attach error); mount it from one workload, give the claim ReadWriteMany access, "
-        "or keep the pods on one node (PodSpec(affinity=same_node_as(<the other's pod labels>)))")
+        run_program(build)
+    assert str(error.value) == message
 
 
 @pytest.mark.parametrize("build", [
     lambda: _db_and_backup(together=True),  # the backup's pods go where the database's run
-    lambda: _db_and_backup(first_together=True),  # or the database's where the backup's run
     lambda: _db_and_backup(access=AccessMode.READ_WRITE_MANY),
     lambda: _db_and_backup(namespace="shop"),  # a namespace of another program: its workloads are not seen
 ])
@@ -134,22 +155,53 @@ def test_a_one_node_claim_shared_on_one_node_or_a_shared_claim_is_accepted(run_p
     assert {"name": "data", "persistentVolumeClaim": {"claimName": "data", "readOnly": True}} in pod["volumes"]
 
 
+def test_a_refused_workload_leaves_no_claim_behind(run_program: RunProgram) -> None:
+    def program() -> None:
+        shop = Namespace("shop", NamespaceArgs(name="shop"), pulumi.ResourceOptions(provider=k8s.Provider("one")))
+        data = PersistentVolumeClaim("data", PersistentVolumeClaimArgs(name="data", namespace=shop, size="1Gi"))
+        db = PodSpec(containers=(Container(name="db", image="postgres:16", mounts=(Mount(data.volume(), "/d"),)),))
+        args = DeploymentArgs(name="db", namespace=shop, strategy=Recreate(), pod=db)
+        with pytest.raises(InvalidValueError, match=r"^opts\.provider: "):
+            Deployment("db", args, pulumi.ResourceOptions(provider=k8s.Provider("two")))
+        Deployment("db", args)  # the corrected one: neither its pods nor its claim were recorded
+
+    assert run_program(program).one("kubernetes:apps/v1:Deployment").name == "db"
+
+
+DB = DeclaredPods(kind="Deployment", name="db", selector={"app": "db"}, labels={"app": "db", "tier": "data"},
+                  selector_field="deployment.selector", labels_field="deployment.labels", pod_field="deployment.pod")
+_REQUIRED = "requiredDuringSchedulingIgnoredDuringExecution"
+
+
+def _term(**term: Any) -> dict[str, Any]:
+    return {"podAffinity": {_REQUIRED: [{"labelSelector": {"matchLabels": {"app": "db"}},
+                                         "topologyKey": "kubernetes.io/hostname", **term}]}}
+
+
 @pytest.mark.parametrize("affinity", [
-    {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
-        "labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "topology.kubernetes.io/zone"}]}},
+    _term(topologyKey="topology.kubernetes.io/zone"),  # another node of the zone
     {"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100, "podAffinityTerm": {
-        "labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "kubernetes.io/hostname"}}]}},
-    {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
-        "labelSelector": {"matchLabels": {"app": "web"}}, "topologyKey": "kubernetes.io/hostname"}]}},
-    {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
-        "labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "kubernetes.io/hostname",
-        "namespaces": ["other"]}]}},
-    {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": "kubernetes.io/hostname"}},
+        "labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "kubernetes.io/hostname"}}]}},  # a wish
+    _term(labelSelector={"matchLabels": {"tier": "data"}}),  # other workloads' pods may carry it too
+    _term(labelSelector={"matchLabels": {"app": "db", "tier": "cache"}}),  # none of the database's pods
+    _term(namespaces=["other"]),  # pods of another namespace
+    _term(labelSelector={"matchLabels": {"app": "db"}, "matchExpressions": [
+        {"key": "tier", "operator": "NotIn", "values": ["data"]}]}),
+    {"podAffinity": {_REQUIRED: "kubernetes.io/hostname"}},  # malformed
+    None,
 ])
-def test_an_affinity_that_does_not_keep_the_pods_on_one_node_is_not_enough(affinity: dict[str, Any]) -> None:
-    # another zone's node, a preference, another workload's pods, pods of another namespace, a malformed term
-    assert not keeps_on_node_of(affinity, {"app": "db", "tier": "data"})
-    assert keeps_on_node_of(same_node_as({"app": "db"}), {"app": "db", "tier": "data"})
+def test_an_affinity_that_does_not_keep_the_pods_on_the_node_of_those_pods_is_not_enough(
+        affinity: dict[str, Any] | None) -> None:
+    assert not keeps_on_node_of(affinity, DB, "shop")
+
+
+@pytest.mark.parametrize("affinity", [
+    same_node_as({"app": "db"}), same_node_as({"app": "db", "tier": "data"}),
+    _term(namespaces=["shop"], matchLabelKeys=[], mismatchLabelKeys=None),  # fields that change nothing
+    _term(labelSelector={"matchLabels": {"app": "db"}, "matchExpressions": []}),
+])
+def test_an_affinity_that_keeps_the_pods_on_the_node_of_those_pods_only(affinity: dict[str, Any]) -> None:
+    assert keeps_on_node_of(affinity, DB, "shop")
 
 
 def test_same_node_as_needs_labels() -> None:

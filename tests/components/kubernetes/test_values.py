@@ -67,6 +67,29 @@ def test_a_float_the_api_server_would_round_or_refuse_is_refused(number: float, 
     assert str(refused.value) == f"cpu: got {number!r}; expected {allowed}"
 
 
+class _Float64(float):
+    """What numpy.float64 is: a float that writes itself another way."""
+
+    def __repr__(self) -> str:
+        return f"np.float64({float.__repr__(self)})"
+
+
+def test_a_float_subclass_is_read_by_its_value() -> None:
+    assert Quantity.parse(_Float64(0.5)).text == "500m"
+
+
+@pytest.mark.parametrize(("number", "shown", "allowed"), [
+    pytest.param(10**5000, "an integer of over 4000 digits", "a quantity of at most 2^63-1 "
+                 "(9223372036854775807); larger ones are capped by the API server", id="huge"),
+    pytest.param(-(10**5000), "an integer of over 4000 digits", QUANTITY_RULE, id="huge-negative"),
+    pytest.param(-3, "-3", QUANTITY_RULE, id="negative"),
+])
+def test_an_int_out_of_range_is_refused_whatever_its_size(number: int, shown: str, allowed: str) -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        Quantity.parse(number, "cpu")
+    assert str(refused.value) == f"cpu: got {shown}; expected {allowed}"
+
+
 @given(st.floats(min_value=0, max_value=1e12, allow_nan=False))
 def test_any_float_is_refused_or_written_as_its_own_value(number: float) -> None:
     try:

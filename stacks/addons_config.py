@@ -6,7 +6,7 @@ before anything is registered; the apps stack swaps in the Namespace objects it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -14,7 +14,7 @@ from pilothouse.addons.chart import ChartSource
 from pilothouse.addons.ingress_controller import IngressControllerArgs, PublicEndpoint
 from pilothouse.addons.log_agent import LogAgentArgs, LogSink, SinkKind
 from pilothouse.addons.monitoring import MonitoringArgs
-from pilothouse.kubernetes.gateway import CertificateRef, GatewayArgs, GatewayClass, Listener
+from pilothouse.kubernetes.gateway import CertificateRef, GatewayClass, Listener, attach_label
 from pilothouse.kubernetes.ingress import Route
 from pilothouse.kubernetes.namespace import NamespaceArgs, PodSecurityLevel
 from pilothouse.kubernetes.quantity import quantity
@@ -92,9 +92,8 @@ def parse_addons(fields: Fields, *, on_aks: bool, declared: Sequence[NamespaceAr
             continue
         namespace = by_name.get(args.namespace)
         if namespace is None:
-            section.refuse("namespace", args.namespace,
-                           f"one of the namespaces this stack declares ({', '.join(by_name) or 'none'}): add "
-                           f"{{name: {args.namespace}, isolated: false}} to {fields.key('namespaces')}")
+            section.refuse("namespace", args.namespace, f"{_one_declared(by_name)}: add {{name: {args.namespace}, "
+                                                        f"isolated: false}} to {fields.key('namespaces')}")
         elif namespace.isolated:
             fields.refuse(f"namespaces[{list(by_name).index(namespace.name)}].isolated", True,
                           f"false for namespace '{namespace.name}', where the {name} add-on runs (add-ons reach the "
@@ -136,6 +135,11 @@ def _ingress(f: Fields, on_aks: bool) -> IngressConfig:
     return IngressConfig(controller=replace(controller, public_endpoint=None), dns_label=label, host=host)
 
 
+def _one_declared(names: Iterable[str]) -> str:
+    """What a key naming a namespace of the stack allows."""
+    return f"one of the namespaces this stack declares ({', '.join(names) or 'none'})"
+
+
 def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | None,
              declared: Sequence[NamespaceArgs], *, environment: str) -> GatewayConfig:
     if ingress_fields is not None and ingress is None:
@@ -144,9 +148,7 @@ def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | 
     name, given_class = f.string("name", "public"), f.optional_string("class")
     if not f.report.refused(f.key("name")):
         # The name's own rules, and the attach label it makes (gateway.pilothouse.dev/<name>), as a Gateway checks.
-        f.attempt(lambda: GatewayArgs(name=name, namespace="default", gateway_class="stand-in",
-                                      listeners=(Listener.http(),)),
-                  {"gateway.name": "name", "gateway.allowed_routes": "name"})
+        f.attempt(lambda: attach_label(name), {"gateway.name": "name"})
     provided = given_class if traefik is None or given_class not in (None, traefik.ingress_class) else None
     if provided is None and traefik is None:
         f.refuse("class", given_class, "the name of a GatewayClass the cluster provides (AKS application routing's "
@@ -158,7 +160,7 @@ def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | 
     namespace = f.string("namespace") if traefik is None else f.string("namespace", str(traefik.namespace))
     names = [each.name for each in declared]
     if namespace and namespace not in names:
-        f.refuse("namespace", namespace, f"one of the namespaces this stack declares ({', '.join(names) or 'none'})")
+        f.refuse("namespace", namespace, _one_declared(names))
     host = f.optional_string("host")
     if host is not None:
         f.attempt(lambda: Listener.http(hostname=host), {"listener.hostname": "host"})
@@ -170,8 +172,7 @@ def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | 
             certificate_fields.string("name"), certificate_fields.string("namespace"))))
         if certificate is not None and certificate.namespace not in names:
             # Across namespaces the Gateway's ReferenceGrant is made in the certificate's: it must exist.
-            certificate_fields.refuse("namespace", certificate.namespace, f"one of the namespaces this stack declares "
-                                      f"({', '.join(names) or 'none'})")
+            certificate_fields.refuse("namespace", certificate.namespace, _one_declared(names))
     elif environment == "prod":
         f.refuse("certificate", None, "a Secret an issuer keeps valid ({name, namespace}: cert-manager, Key Vault) on "
                  "environment 'prod': a self-signed certificate is for local and dev")

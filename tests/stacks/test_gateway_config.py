@@ -52,8 +52,8 @@ def test_a_class_the_cluster_provides_and_an_issued_certificate() -> None:
      "edge)"),
     ({"gateway": {"name": "Public"}}, f"pilothouse:gateway.name: got 'Public'; expected {DNS1123_SUBDOMAIN}"),
     ({"gateway": {"name": "g" * 64}},
-     f"pilothouse:gateway.name: got None; expected namespaces given explicitly: the name '{'g' * 64}' is too long "
-     f"for the default label 'gateway.pilothouse.dev/{'g' * 64}' (at most 63 characters after the prefix)"),
+     f"pilothouse:gateway.name: got '{'g' * 64}'; expected a name of at most 63 characters, as the label "
+     "'gateway.pilothouse.dev/<name>' carries it"),
     ({"gateway": {"host": "Shop.example.com"}},
      "pilothouse:gateway.host: got 'Shop.example.com'; expected a host name (optionally '*.' and a host name): "
      f"{DNS1123_SUBDOMAIN.partition(': ')[2]}"),

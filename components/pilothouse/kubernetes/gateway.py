@@ -16,8 +16,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.ingress import route_host
-from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, label_key, labels, shortened
+from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
 from pilothouse.kubernetes.network_policy import Direction, TrafficRule
 from pilothouse.kubernetes.ports import port_number
@@ -299,13 +300,16 @@ def attach_label(gateway: str) -> dict[str, str]:
     ``{"gateway.pilothouse.dev/<gateway>": "attach"}``, for :attr:`NamespaceArgs.labels`.
 
     Raises:
-        InvalidValueError: naming ``gateway.name`` (not a DNS-1123 subdomain, or too long for a label's name).
+        InvalidValueError: naming ``gateway.name`` (not a DNS-1123 subdomain, or longer than a label key's name part:
+            63 characters).
     """
     if not isinstance(gateway, str):
         raise InvalidValueError("gateway.name", gateway, "a Gateway's name")
     dns_subdomain("gateway.name", gateway)
     key = ATTACH_LABEL_PREFIX + gateway
-    label_key("gateway.name", key)
+    if validation.is_qualified_name(key):
+        raise InvalidValueError("gateway.name", gateway, f"a name of at most 63 characters, as the label "
+                                                         f"'{ATTACH_LABEL_PREFIX}<name>' carries it")
     return {key: ATTACH_LABEL_VALUE}
 
 
@@ -388,14 +392,14 @@ class GatewayArgs(Checked, prefix="gateway"):
         if self.redirect_port is not None:
             port_number("gateway.redirect_port", self.redirect_port)
         if self.allowed_routes is None:
-            key = ATTACH_LABEL_PREFIX + self.name
             try:
-                label_key("gateway.allowed_routes", key)
+                default = attach_label(self.name)
             except InvalidValueError:
                 raise InvalidValueError("gateway.allowed_routes", None, f"namespaces given explicitly: the name "
-                                        f"'{self.name}' is too long for the default label '{key}' (at most 63 "
-                                        "characters after the prefix)") from None
-            object.__setattr__(self, "allowed_routes", AllowedRoutes.labelled(attach_label(self.name)))
+                                        f"'{self.name}' is too long for the default label "
+                                        f"'{ATTACH_LABEL_PREFIX}{self.name}' (at most 63 characters after the "
+                                        "prefix)") from None
+            object.__setattr__(self, "allowed_routes", AllowedRoutes.labelled(default))
         self._check_listeners()
 
     @property

@@ -666,6 +666,14 @@ def test_attach_label_of_a_bad_name_is_refused(gateway: Any) -> None:
     assert str(error.value).startswith("gateway.name: got ")
 
 
+def test_the_attach_label_carries_names_of_up_to_63_characters() -> None:
+    assert attach_label("g" * 63) == {f"gateway.pilothouse.dev/{'g' * 63}": "attach"}
+    with pytest.raises(InvalidValueError) as error:
+        attach_label("g" * 64)
+    assert str(error.value) == (f"gateway.name: got '{'g' * 64}'; expected a name of at most 63 characters, as the "
+                                "label 'gateway.pilothouse.dev/<name>' carries it")
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda svc, gw: svc.route(None, gateway=gw), "route.routes: got None; expected a list of Route"),
     (lambda svc, gw: svc.route(Route(host="a.example.com"), gateway=gw),

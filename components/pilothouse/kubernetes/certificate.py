@@ -139,4 +139,5 @@ class SelfSignedCertificate(pulumi.ComponentResource):
         self.secret = Secret(name, SecretArgs.tls(
             name, namespace, certificate=pair.apply(lambda p: p[0]),
             private_key=pulumi.Output.secret(pair.apply(lambda p: p[1]))), pulumi.ResourceOptions(parent=self))
+        self.secret.certificate_hosts = names or ("localhost",)
         self.register_outputs({})

@@ -82,6 +82,14 @@ def _certificate(certificate: Certificate) -> tuple[NamespaceRef, str]:
     return certificate.namespace, certificate.name
 
 
+def _covers(name: str, host: str) -> bool:
+    """Whether a certificate for ``name`` (a DNS name, ``*.`` for one label) is valid for the listener host ``host``
+    (RFC 6125: a wildcard stands for exactly one label; a wildcard listener needs the wildcard itself)."""
+    if name == host:
+        return True
+    return name.startswith("*.") and not host.startswith("*.") and host.partition(".")[2] == name[2:]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Listener(Checked, prefix="listener"):
     """One way into a Gateway: a port, a protocol and, optionally, one host name; build it with :meth:`https` or
@@ -133,6 +141,14 @@ class Listener(Checked, prefix="listener"):
             if isinstance(certificate, Secret) and certificate.args.type is not SecretType.TLS:
                 raise InvalidValueError("listener.certificates", certificate.name,
                                         f"a Secret of type '{SecretType.TLS}' (made with SecretArgs.tls)")
+        known = [c for c in self.certificates if isinstance(c, Secret) and c.certificate_hosts is not None]
+        if self.hostname is not None and known and len(known) == len(self.certificates) and not any(
+                _covers(name, self.hostname) for c in known for name in c.certificate_hosts or ()):
+            # Clients refuse a certificate that does not name the host they asked for.
+            raise InvalidValueError("listener.certificates", [c.name for c in known], f"a certificate valid for "
+                                    f"'{self.hostname}' (" + "; ".join(
+                                        f"Secret '{c.name}' is for {', '.join(c.certificate_hosts or ()) or 'no name'}"
+                                        for c in known) + ")")
 
     @classmethod
     def https(cls, name: str = "https", *, certificates: tuple[Secret | CertificateRef, ...],

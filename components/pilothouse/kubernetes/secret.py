@@ -104,6 +104,25 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
             raise InvalidValueError("secret.data['.dockerconfigjson']", NOT_SHOWN,
                                     "a JSON object (a Docker config.json)")
 
+    def certificate_hosts(self) -> tuple[str, ...] | None:
+        """The DNS names a ``kubernetes.io/tls`` Secret's certificate (its first, given as text now) is valid for (its
+        subject alternative names); ``None`` when not known here (another type, a value known only at deployment, no
+        ``cryptography`` package: the ``tls`` extra, no certificate it can read, or one without such names)."""
+        certificate = self.data.get("tls.crt") if self.type is SecretType.TLS else None
+        if not isinstance(certificate, str | bytes):
+            return None
+        try:
+            from cryptography import x509  # noqa: PLC0415 - optional: the tls extra
+        except ImportError:
+            return None
+        try:
+            parsed = x509.load_pem_x509_certificate(certificate.encode() if isinstance(certificate, str)
+                                                    else certificate)
+            names = parsed.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        except (ValueError, x509.ExtensionNotFound):
+            return None
+        return tuple(name.lower() for name in names.get_values_for_type(x509.DNSName))
+
     @classmethod
     @checked_arguments("secret", secrets=("certificate", "private_key", "password"))
     def tls(cls, name: str, namespace: NamespaceRef, *, certificate: pulumi.Input[str],
@@ -144,6 +163,10 @@ class Secret(k8s.core.v1.Secret):
     def __init__(self, resource_name: str, args: SecretArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.args = args
         self.name = args.name
+        #: The host names its certificate is valid for, when known here (:meth:`SecretArgs.certificate_hosts`, or
+        #: those a :class:`~pilothouse.kubernetes.certificate.SelfSignedCertificate` made it for): a Gateway
+        #: listener for another host is refused.
+        self.certificate_hosts: tuple[str, ...] | None = args.certificate_hosts()
         values: pulumi.Output[dict[str, Any]] = pulumi.Output.all(**dict(args.data))
         values = pulumi.Output.secret(values)
         data = values.apply(lambda plain: {key: _base64(value) for key, value in sorted(plain.items())})

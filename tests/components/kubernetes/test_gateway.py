@@ -46,7 +46,7 @@ from pilothouse.kubernetes import (
     Tls,
     attach_label,
 )
-from pilothouse.kubernetes.certificate import SelfSignedCertificate
+from pilothouse.kubernetes.certificate import SelfSignedCertificate, self_signed
 from pilothouse.offline.engine import Render
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_SUBDOMAIN
@@ -761,3 +761,42 @@ def test_a_route_to_another_programs_gateway_is_checked_against_its_description(
         run_program(program)
     assert str(error.value) == ("http_route.namespace: got 'shop'; expected a namespace Gateway 'public' admits "
                                 "routes from (it admits namespaces labelled gateway.pilothouse.dev/public=attach)")
+
+
+@pytest.mark.parametrize(("hosts", "listener", "covered"), [
+    (["shop.example.com"], "shop.example.com", True),
+    (["*.example.com"], "shop.example.com", True),
+    (["*.example.com"], "*.example.com", True),
+    (["shop.example.com"], "*.example.com", False),  # a wildcard listener needs the wildcard certificate
+    (["*.example.com"], "a.shop.example.com", False),  # a wildcard stands for one label
+    (["*.example.com"], "example.com", False),
+    (["admin.example.com", "shop.example.com"], "shop.example.com", True),
+    (["other.example.com"], "shop.example.com", False),
+])
+def test_a_listener_presents_a_certificate_for_its_host(run_program: RunProgram, hosts: list[str], listener: str,
+                                                        covered: bool) -> None:
+    certificate, key = self_signed(b"\x01" * 32, hosts)  # literal PEM: its names are read from it
+    literal = SecretArgs.tls("tls", "edge", certificate=certificate, private_key=key)
+    assert literal.certificate_hosts() == tuple(hosts)
+
+    def program() -> None:
+        made = SelfSignedCertificate("made", name="made", namespace="edge", hosts=hosts)  # names known as made
+        for secret in (Secret("tls", literal), made.secret):
+            if covered:
+                Listener.https(certificates=(secret,), hostname=listener)
+                continue
+            with pytest.raises(InvalidValueError) as error:
+                Listener.https(certificates=(secret,), hostname=listener)
+            assert str(error.value) == (f"listener.certificates: got ['{secret.name}']; expected a certificate valid "
+                                        f"for '{listener}' (Secret '{secret.name}' is for {', '.join(hosts)})")
+
+    run_program(program)
+
+
+def test_a_certificate_whose_names_are_unknown_here_is_not_judged(run_program: RunProgram) -> None:
+    def program() -> None:  # the test certificate has no subject alternative names; a CertificateRef is elsewhere
+        tls = Secret("tls", SecretArgs.tls("tls", "edge", certificate=CERTIFICATE, private_key=PRIVATE_KEY))
+        assert tls.certificate_hosts is None
+        Listener.https(certificates=(tls, CertificateRef("issued", "edge")), hostname="shop.example.com")
+
+    run_program(program)

@@ -83,11 +83,14 @@ def _certificate(certificate: Certificate) -> tuple[NamespaceRef, str]:
 
 
 def _covers(name: str, host: str) -> bool:
-    """Whether a certificate for ``name`` (a DNS name, ``*.`` for one label) is valid for the listener host ``host``
-    (RFC 6125: a wildcard stands for exactly one label; a wildcard listener needs the wildcard itself)."""
+    """Whether a certificate for ``name`` (a DNS name, ``*.`` for one label: RFC 6125) is valid for a host the
+    listener host ``host`` serves: that host itself, or for a wildcard listener (which serves any name under it, the
+    Gateway API's rule) a name under it."""
     if name == host:
         return True
-    return name.startswith("*.") and not host.startswith("*.") and host.partition(".")[2] == name[2:]
+    if host.startswith("*."):
+        return name.endswith(host[1:])
+    return name.startswith("*.") and host.partition(".")[2] == name[2:]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -525,10 +528,19 @@ class Gateway(k8s.apiextensions.CustomResource):
         """The Gateway another program declares (a platform stack's: its contract's ``gatewayName`` and
         ``gatewayNamespace``), for this program's routes to attach to. ``args`` describe it as that program declares
         it: routes are checked against its listeners' names and hosts and its allowed routes (the route's namespace
-        needs :func:`attach_label` of its name by default). Nothing is created: Pulumi reads the object
+        needs :func:`attach_label` of its name by default; with a class given by name, ``data_plane_namespace``
+        says where its pods run when not in the Gateway's namespace). Declare it once per program and pass the
+        object around: routes are checked against each other through it. Nothing is created: Pulumi reads the object
         (``<namespace>/<name>``), so a preview fails when it does not exist, and this program never changes it (nor
         its certificates' ReferenceGrants, redirect route or NetworkPolicies, which are that program's).
+
+        Raises:
+            InvalidValueError: naming ``gateway.namespace`` (a :class:`Namespace` of this program, not a name).
         """
+        if not isinstance(args.namespace, str):
+            # A Namespace object is this program's: its Gateway would be too (its cluster, policies and order).
+            raise InvalidValueError("gateway.namespace", args.namespace.args.name, "the name of the namespace "
+                                    "another program declares the Gateway in (a string)")
         gateway = cls.__new__(cls)
         gateway._describe(args)
         k8s.apiextensions.CustomResource.__init__(

@@ -119,7 +119,7 @@ class SecretArgs(Checked, prefix="secret", secrets=("data",)):
             parsed = x509.load_pem_x509_certificate(certificate.encode() if isinstance(certificate, str)
                                                     else certificate)
             names = parsed.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        except (ValueError, x509.ExtensionNotFound):
+        except (ValueError, x509.ExtensionNotFound, x509.DuplicateExtension):  # unreadable: left to the cluster
             return None
         return tuple(name.lower() for name in names.get_values_for_type(x509.DNSName))
 

@@ -767,8 +767,10 @@ def test_a_route_to_another_programs_gateway_is_checked_against_its_description(
     (["shop.example.com"], "shop.example.com", True),
     (["*.example.com"], "shop.example.com", True),
     (["*.example.com"], "*.example.com", True),
-    (["shop.example.com"], "*.example.com", False),  # a wildcard listener needs the wildcard certificate
-    (["*.example.com"], "a.shop.example.com", False),  # a wildcard stands for one label
+    (["shop.example.com"], "*.example.com", True),  # a host the wildcard listener serves
+    (["a.b.example.com"], "*.example.com", True),  # the Gateway API's wildcard: any depth
+    (["shop.example.org"], "*.example.com", False),
+    (["*.example.com"], "a.shop.example.com", False),  # a certificate's wildcard stands for one label
     (["*.example.com"], "example.com", False),
     (["admin.example.com", "shop.example.com"], "shop.example.com", True),
     (["other.example.com"], "shop.example.com", False),
@@ -798,5 +800,17 @@ def test_a_certificate_whose_names_are_unknown_here_is_not_judged(run_program: R
         tls = Secret("tls", SecretArgs.tls("tls", "edge", certificate=CERTIFICATE, private_key=PRIVATE_KEY))
         assert tls.certificate_hosts is None
         Listener.https(certificates=(tls, CertificateRef("issued", "edge")), hostname="shop.example.com")
+
+    run_program(program)
+
+
+def test_a_gateway_another_program_declares_is_named_by_its_namespace(run_program: RunProgram) -> None:
+    def program() -> None:
+        ingress = Namespace("ingress", NamespaceArgs(name="ingress"))
+        with pytest.raises(InvalidValueError) as error:
+            Gateway.existing("public", GatewayArgs(name="public", namespace=ingress, gateway_class="traefik",
+                                                   listeners=(Listener.http(),)))
+        assert str(error.value) == ("gateway.namespace: got 'ingress'; expected the name of the namespace another "
+                                    "program declares the Gateway in (a string)")
 
     run_program(program)

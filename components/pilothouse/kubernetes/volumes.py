@@ -60,6 +60,12 @@ class Volume(Checked, prefix="volume"):
 
     def __post_init__(self) -> None:
         dns_label("volume.name", self.name)
+        claim = self.source.get("persistentVolumeClaim") if isinstance(self.source, Mapping) else None
+        for flag in ("one_node", "one_pod"):
+            if getattr(self, flag) is True and not (isinstance(claim, Mapping) and isinstance(
+                    claim.get("claimName"), str)):
+                raise InvalidValueError(f"volume.{flag}", True, "False for a volume other than a claim's "
+                                                                "(PersistentVolumeClaim.volume() sets it)")
 
     def rolling_on(self, label: str, checksum: pulumi.Input[str]) -> Volume:
         return replace(self, rollout=((label, checksum),))

@@ -209,3 +209,12 @@ def test_same_node_as_needs_labels() -> None:
         same_node_as({})
     assert str(error.value) == ("same_node_as.labels: got {}; expected the labels of the other workload's pods (its "
                                 "selector)")
+
+
+@pytest.mark.parametrize("flag", ["one_node", "one_pod"])
+@pytest.mark.parametrize("source", [{"emptyDir": {}}, {}, {"persistentVolumeClaim": {}}])
+def test_only_a_claims_volume_is_marked_as_attaching_to_one_node(flag: str, source: dict[str, Any]) -> None:
+    with pytest.raises(InvalidValueError) as error:
+        Volume("data", source, one_node=flag == "one_node", one_pod=flag == "one_pod")
+    assert str(error.value) == (f"volume.{flag}: got True; expected False for a volume other than a claim's "
+                                "(PersistentVolumeClaim.volume() sets it)")

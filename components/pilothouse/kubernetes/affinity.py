@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.names import dns_label, dns_subdomain, label_key, label_value
+from pilothouse.kubernetes.names import dns_label, dns_subdomain, label_key, label_value, labels
 
 _NODE_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
 _SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -59,9 +59,10 @@ def node_label_key(field: str, key: str) -> str:
     return key
 
 
-def check_affinity(field: str, affinity: object) -> dict[str, Any]:
-    """``affinity`` (the ``Affinity`` API type as JSON: ``nodeAffinity``, ``podAffinity``, ``podAntiAffinity``) when
-    the API server would take it, as a plain copy.
+def check_affinity(field: str, affinity: object) -> None:
+    """Refuse ``affinity`` (the ``Affinity`` API type as JSON: ``nodeAffinity``, ``podAffinity``,
+    ``podAntiAffinity``) where the API server would refuse it or warn (a checked class's field is already a copy:
+    :mod:`pilothouse.typed`).
 
     Raises:
         InvalidValueError: naming the first offending field below ``field``
@@ -74,16 +75,6 @@ def check_affinity(field: str, affinity: object) -> dict[str, Any]:
     for kind in ("podAffinity", "podAntiAffinity"):
         if kind in known:
             _pod_affinity(f"{field}.{kind}", known[kind], "PodAffinity" if kind == "podAffinity" else "PodAntiAffinity")
-    copied: dict[str, Any] = _copy(affinity)
-    return copied
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_copy(item) for item in value]
-    return value
 
 
 def _fields(field: str, value: object, type_name: str, names: Sequence[str]) -> Mapping[str, Any]:
@@ -249,13 +240,7 @@ def _pod_term(field: str, value: object) -> None:
 def _label_selector(field: str, value: object) -> set[str]:
     """``ValidateLabelSelector``; answers the keys it names."""
     known = _fields(field, value, "LabelSelector", ("matchLabels", "matchExpressions"))
-    match_labels = known.get("matchLabels", {})
-    if not isinstance(match_labels, Mapping):
-        raise InvalidValueError(f"{field}.matchLabels", match_labels, "a mapping of label keys to label values")
-    for key, item in match_labels.items():
-        label_key(f"{field}.matchLabels[{key!r}]", key)
-        label_value(f"{field}.matchLabels[{key!r}]", item)
-    keys = set(match_labels)
+    keys = set(labels(f"{field}.matchLabels", known.get("matchLabels", {})))
     for index, requirement in enumerate(_list(f"{field}.matchExpressions", known.get("matchExpressions", []),
                                               "label selector requirements")):
         path = f"{field}.matchExpressions[{index}]"

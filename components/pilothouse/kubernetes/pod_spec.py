@@ -159,7 +159,7 @@ class PodSpec(Checked, prefix="pod"):
         for key in self.node_selector:
             node_label_key(f"pod.node_selector[{key!r}]", key)
         if self.affinity is not None:
-            object.__setattr__(self, "affinity", check_affinity("pod.affinity", self.affinity))
+            check_affinity("pod.affinity", self.affinity)
         if isinstance(self.service_account, str):
             dns_subdomain("pod.service_account", self.service_account)
         pull_secret_names("pod.image_pull_secrets", self.image_pull_secrets, None)

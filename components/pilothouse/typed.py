@@ -158,9 +158,15 @@ def _shown(value: object, secret: bool) -> object:
     return NOT_SHOWN if secret else value if isinstance(value, _SHOWN_AS_IS) else _Kind(value)
 
 
+#: Values that hold no text, told apart by their exact type before any ``isinstance`` (the hot path).
+_NO_TEXT = frozenset({int, float, bool, types.NoneType})
+
+
 def _unencodable(value: Any) -> bool:
     """Whether ``value`` holds text that is not valid Unicode (a lone surrogate): the API server takes UTF-8 only,
     and Pulumi fails on it while registering, after other resources were."""
+    if type(value) in _NO_TEXT:
+        return False
     if isinstance(value, str):
         if value.isascii():
             return False
@@ -181,17 +187,18 @@ Predicate = Callable[[Any], bool]
 
 @functools.cache
 def _predicate(hint: Any) -> Predicate | None:
-    """A fast check for the annotation forms the public classes use (classes, unions, ``tuple[X, ...]``,
-    ``dict``/``Mapping``, ``Any``, Pulumi outputs); ``None`` for any other form, which typeguard checks. A
+    """A fast check for the annotation forms the public classes use (classes, unions, ``tuple[X, ...]``, fixed-length
+    tuples, ``dict``/``Mapping``, ``Any``, Pulumi outputs); ``None`` for any other form, which typeguard checks. A
     field is checked on every construction, so this is on the hot path of every program (``make bench``)."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Any:
         return lambda value: True
     if origin in (typing.Union, types.UnionType):
-        options = [_predicate(arg) for arg in args]
+        # A runtime-checkable Protocol's isinstance walks its members on every call: cheaper options go first.
+        options = [_predicate(arg) for arg in sorted(args, key=lambda arg: bool(getattr(arg, "_is_protocol", False)))]
         if any(option is None for option in options):
             return None
-        checks = typing.cast(list[Predicate], options)
+        checks = tuple(typing.cast(list[Predicate], options))
         return lambda value: any(check(value) for check in checks)
     if origin is None and isinstance(hint, type):
         if hint is float:  # as mypy and typeguard: an int is a float
@@ -199,12 +206,8 @@ def _predicate(hint: Any) -> Predicate | None:
         if hint is int:
             return lambda value: isinstance(value, int)
         return lambda value: isinstance(value, hint)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        each = _predicate(args[0])
-        if each is None:
-            return None
-        items: Predicate = each
-        return lambda value: isinstance(value, tuple) and all(map(items, value))
+    if origin is tuple and args:
+        return _tuple_predicate(args)
     if origin in (dict, collections.abc.Mapping) and len(args) == 2:
         key, item = _predicate(args[0]), _predicate(args[1])
         if key is None or item is None:
@@ -214,6 +217,24 @@ def _predicate(hint: Any) -> Predicate | None:
     if isinstance(origin, type) and issubclass(origin, pulumi.Output | collections.abc.Awaitable):
         return lambda value: isinstance(value, origin)  # what an output will hold is checked when it resolves
     return None
+
+
+def _tuple_predicate(args: tuple[Any, ...]) -> Predicate | None:
+    """``tuple[X, ...]``, or a tuple of fixed length whose items each have their own type (``tuple[str, int]``)."""
+    if len(args) == 2 and args[1] is Ellipsis:
+        each = _predicate(args[0])
+        if each is None:
+            return None
+        items: Predicate = each
+        return lambda value: isinstance(value, tuple) and all(map(items, value))
+    if Ellipsis in args:
+        return None
+    positions = [_predicate(arg) for arg in args]
+    if any(position is None for position in positions):
+        return None
+    checks = tuple(typing.cast(list[Predicate], positions))
+    return lambda value: isinstance(value, tuple) and len(value) == len(checks) and all(
+        check(item) for check, item in zip(checks, value, strict=True))
 
 
 def _fits(value: Any, hint: Any, fast: Predicate | None) -> bool:
@@ -308,8 +329,13 @@ class Checked:
             # no field named; text where a tuple belongs (("a") for ("a",)) would be checked character by
             # character. With either among the fields, the types come first.
             kind: type = type(self)
-            types_first = any(isinstance(getattr(self, name), pulumi.Output) or (
-                isinstance(getattr(self, name), str) and name in _tuple_fields(kind)) for name in _field_names(kind))
+            tuple_only = _tuple_fields(kind)
+            types_first = False
+            for name in _field_names(kind):
+                value = getattr(self, name)
+                if isinstance(value, pulumi.Output) or (isinstance(value, str) and name in tuple_only):
+                    types_first = True
+                    break
             if types_first:
                 check_fields(self, prefix, hidden)
             try:

@@ -203,7 +203,8 @@ class PodSpec(Checked, prefix="pod"):
         """Refuse a ServiceAccount or image pull Secret of this program in another namespace than ``namespace``,
         where the pods run (``workload`` prefixes the field)."""
         account = self.service_account
-        if isinstance(account, AccountRef) and account.namespace_name != namespace:
+        # The field is checked as AccountRef | str | None; a Protocol's isinstance is slow on every pod.
+        if not isinstance(account, str | None) and account.namespace_name != namespace:
             raise InvalidValueError(f"{workload}.pod.service_account", account.name,
                                     f"a ServiceAccount in namespace '{namespace}', where the pods run (it is in "
                                     f"'{account.namespace_name}')")
@@ -221,7 +222,8 @@ class PodSpec(Checked, prefix="pod"):
     def labels(self) -> dict[str, str]:
         """Labels the pods need for what they refer to (the workload identity webhook's, for an account with an
         Azure identity)."""
-        return dict(self.service_account.pod_labels) if isinstance(self.service_account, AccountRef) else {}
+        account = self.service_account
+        return {} if isinstance(account, str | None) else dict(account.pod_labels)
 
     @property
     def dependencies(self) -> tuple[pulumi.Resource, ...]:

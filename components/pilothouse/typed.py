@@ -205,6 +205,10 @@ def _predicate(hint: Any) -> Predicate | None:
             return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
         if hint is int:
             return lambda value: isinstance(value, int)
+        if getattr(hint, "_is_protocol", False):
+            # An Output has every attribute (lifted), so it meets any Protocol: and asking makes lifted outputs that
+            # fail when the program's outputs resolve.
+            return lambda value: not isinstance(value, pulumi.Output) and isinstance(value, hint)
         return lambda value: isinstance(value, hint)
     if origin is tuple and args:
         return _tuple_predicate(args)
@@ -233,8 +237,13 @@ def _tuple_predicate(args: tuple[Any, ...]) -> Predicate | None:
     if any(position is None for position in positions):
         return None
     checks = tuple(typing.cast(list[Predicate], positions))
-    return lambda value: isinstance(value, tuple) and len(value) == len(checks) and all(
-        check(item) for check, item in zip(checks, value, strict=True))
+
+    def fixed(value: Any) -> bool:
+        if not isinstance(value, tuple):
+            return False
+        items = tuple(value)  # what it iterates: a subclass may report another length
+        return len(items) == len(checks) and all(check(item) for check, item in zip(checks, items, strict=True))
+    return fixed
 
 
 def _fits(value: Any, hint: Any, fast: Predicate | None) -> bool:
@@ -324,16 +333,17 @@ class Checked:
 
         def post_init(self: Any) -> None:
             coerce_choices(self, prefix)
-            # An output where an object belongs (a stack reference's value for a KeyVault) would not fail the own
-            # checks: they would read its attributes as lifted outputs, which fail later inside the engine with
-            # no field named; text where a tuple belongs (("a") for ("a",)) would be checked character by
-            # character. With either among the fields, the types come first.
+            # An output where an object belongs (a stack reference's value for a KeyVault), or among a tuple's
+            # items, would not fail the own checks: they would read its attributes as lifted outputs, which fail
+            # later inside the engine with no field named; text where a tuple belongs (("a") for ("a",)) would be
+            # checked character by character. With either among the fields, the types come first.
             kind: type = type(self)
             tuple_only = _tuple_fields(kind)
             types_first = False
             for name in _field_names(kind):
                 value = getattr(self, name)
-                if isinstance(value, pulumi.Output) or (isinstance(value, str) and name in tuple_only):
+                if isinstance(value, pulumi.Output) or (isinstance(value, str) and name in tuple_only) or (
+                        type(value) is tuple and any(isinstance(item, pulumi.Output) for item in value)):
                     types_first = True
                     break
             if types_first:

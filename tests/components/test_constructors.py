@@ -293,3 +293,24 @@ def test_text_where_a_tuple_belongs_is_refused_before_the_own_checks_read_it_by_
         Container(name="app", image="nginx:1.27", ports="http")  # type: ignore[arg-type]
     assert str(error.value) == ("container.ports: got 'http'; expected a value of type tuple[Port, ...]: a tuple, "
                                 "such as ('http',)")
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"service_account": "output"}, "pod.service_account: got an Output; expected a value of type AccountRef | str | "
+                                    "None"),
+    ({"image_pull_secrets": ("output",)}, "pod.image_pull_secrets: got (<pulumi.output.Output>,); expected a value "
+                                          "of type tuple[PullSecretRef | str, ...]"),
+])
+def test_an_output_where_a_protocol_belongs_is_refused_without_reading_it(fields: dict[str, Any],
+                                                                         message: str) -> None:
+    """An Output has every attribute (each a lifted output), so it would meet any Protocol, and reading them makes
+    outputs that fail when the program's outputs resolve; also among a tuple's items."""
+    def program() -> None:
+        output = pulumi.Output.from_input("web")
+        given: dict[str, Any] = {name: output if value == "output" else tuple(output for _ in value)
+                                 for name, value in fields.items()}
+        PodSpec(containers=(Container(name="web", image="shop/web:1.0"),), **given)
+
+    with pytest.raises(InvalidValueError) as error:
+        engine.run(program, stack="dev")
+    assert str(error.value) == message

@@ -81,3 +81,13 @@ def test_a_union_naming_a_protocol_checks_it_last_with_the_same_result() -> None
     assert account is not None
     assert [account(value) for value in (None, "web", _Account(), 3, Port.http(), ("web",))] == [
         True, True, True, False, False, False]
+
+
+def test_a_tuple_is_checked_by_what_it_iterates() -> None:
+    class MisreportedLength(tuple[Any, ...]):
+        def __len__(self) -> int:
+            return 2
+
+    pair = _predicate(tuple[str, int])
+    assert pair is not None
+    assert [pair(MisreportedLength(items)) for items in (("a", 1, 2), ("a", 1))] == [False, True]

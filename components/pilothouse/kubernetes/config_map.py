@@ -130,7 +130,7 @@ class ConfigMap(k8s.core.v1.ConfigMap):
         super().__init__(resource_name, opts=object_options(self, resource_name, opts, args.namespace), **body)
 
     def key(self, key: str) -> EnvValue:
-        if key not in self.entries:
+        if not isinstance(key, str) or key not in self.entries:
             raise InvalidValueError("env.key", key,
                                     f"a key of ConfigMap '{self.name}' ({', '.join(self.entries)})")
         return EnvValue.from_config_map(self.name, key).rolling_on(f"configmap-{self.name}", self.checksum)

@@ -88,13 +88,14 @@ def test_bad_config_is_rejected(build: Any, message: str) -> None:
     assert str(error.value) == message
 
 
-def test_a_missing_config_key_is_caught(run_program: RunProgram) -> None:
+@pytest.mark.parametrize(("key", "shown"), [("LEVEL", "'LEVEL'"), (["LOG_LEVEL"], "['LOG_LEVEL']"), (3, "3")])
+def test_a_missing_config_key_is_caught(run_program: RunProgram, key: Any, shown: str) -> None:
     def program() -> None:
-        ConfigMap("web", ConfigMapArgs(name="web", namespace="shop", data={"LOG_LEVEL": "info"})).key("LEVEL")
+        ConfigMap("web", ConfigMapArgs(name="web", namespace="shop", data={"LOG_LEVEL": "info"})).key(key)
 
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
-    assert str(error.value) == "env.key: got 'LEVEL'; expected a key of ConfigMap 'web' (LOG_LEVEL)"
+    assert str(error.value) == f"env.key: got {shown}; expected a key of ConfigMap 'web' (LOG_LEVEL)"
 
 
 def test_docker_registry_and_tls_secrets(run_program: RunProgram) -> None:

@@ -185,6 +185,11 @@ def _unencodable(value: Any) -> bool:
 Predicate = Callable[[Any], bool]
 
 
+def _is_protocol(hint: Any) -> bool:
+    """Whether ``hint`` is a ``typing.Protocol`` class (checked structurally, member by member)."""
+    return bool(getattr(hint, "_is_protocol", False))
+
+
 @functools.cache
 def _predicate(hint: Any) -> Predicate | None:
     """A fast check for the annotation forms the public classes use (classes, unions, ``tuple[X, ...]``, fixed-length
@@ -195,7 +200,7 @@ def _predicate(hint: Any) -> Predicate | None:
         return lambda value: True
     if origin in (typing.Union, types.UnionType):
         # A runtime-checkable Protocol's isinstance walks its members on every call: cheaper options go first.
-        options = [_predicate(arg) for arg in sorted(args, key=lambda arg: bool(getattr(arg, "_is_protocol", False)))]
+        options = [_predicate(arg) for arg in sorted(args, key=_is_protocol)]
         if any(option is None for option in options):
             return None
         checks = tuple(typing.cast(list[Predicate], options))
@@ -205,7 +210,7 @@ def _predicate(hint: Any) -> Predicate | None:
             return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
         if hint is int:
             return lambda value: isinstance(value, int)
-        if getattr(hint, "_is_protocol", False):
+        if _is_protocol(hint):
             # An Output has every attribute (lifted), so it meets any Protocol: and asking makes lifted outputs that
             # fail when the program's outputs resolve.
             return lambda value: not isinstance(value, pulumi.Output) and isinstance(value, hint)

@@ -17,7 +17,7 @@ from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
 from pilothouse.kubernetes import Port
 from pilothouse.kubernetes.pod_spec import AccountRef
-from pilothouse.typed import _predicate, field_types
+from pilothouse.typed import _is_protocol, _predicate, field_types
 from tests.components.test_constructors import CLASSES
 
 
@@ -44,7 +44,7 @@ def _typeguard_fits(value: Any, hint: Any) -> bool:
 
 
 def _names_a_protocol(hint: Any) -> bool:
-    return bool(getattr(hint, "_is_protocol", False)) or any(_names_a_protocol(arg) for arg in typing.get_args(hint))
+    return _is_protocol(hint) or any(_names_a_protocol(arg) for arg in typing.get_args(hint))
 
 
 def _hints() -> list[Any]:

@@ -1,4 +1,4 @@
-"""Aliases to the URNs Pilothouse 0.1.0 gave, for the one ``pulumi up`` that upgrades a stack deployed with it.
+"""Aliases to the URNs earlier versions gave, so a stack deployed with one upgrades without replacing anything.
 
 In 0.1.0 each class that stands for one Kubernetes object (ConfigMap, Secret, Service, Ingress, Deployment,
 DaemonSet, Job, CronJob, Pod, HorizontalPodAutoscaler, PodDisruptionBudget, StorageClass,
@@ -10,9 +10,14 @@ an alias to where 0.1.0 registered it; the first ``pulumi up`` then keeps every 
 old components, which exist in Pulumi's state alone
 (https://www.pulumi.com/docs/iac/concepts/options/aliases/).
 
-Aliases are opt-in because they are not free: the Pulumi SDK resolves each one through a chain of
+Those aliases are opt-in because they are not free: the Pulumi SDK resolves each one through a chain of
 ``Output`` objects that live as long as the program, which made a 1,500-object program 40 % slower under
 Python's default garbage collector (``make bench``). A stack needs them for one update only.
+
+Up to 0.2.0 a ``Namespace`` was a ``pilothouse:kubernetes:Namespace`` component wrapping the namespace object
+and its governance objects; since then the class is the namespace object and the others are its children.
+Their aliases (:func:`namespace_aliases`) are always on: a few per namespace, and a literal URN for a
+namespace declared at the top of the stack, so they cost nothing measurable.
 """
 
 from __future__ import annotations
@@ -62,18 +67,29 @@ def aliased(obj: pulumi.Resource, resource_name: str, opts: pulumi.ResourceOptio
 
 
 def _record_component(obj: pulumi.Resource, resource_name: str, parent: pulumi.Resource | None) -> pulumi.Alias:
-    type_ = f"pilothouse:kubernetes:{_class_of_0_1(obj)}"
-    component_urn: str | pulumi.Output[str]
-    parent_0_1: str | pulumi.Output[str] | None = getattr(parent, _COMPONENT_URN, None)
-    if parent is None:  # under the stack, whose own type is not part of a child's URN
-        component_urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{resource_name}"
-    elif isinstance(parent_0_1, str):  # a string stays a string: no Output per object
-        component_urn = _child_urn(parent_0_1, type_, resource_name)
-    else:
-        parent_urn = parent.urn if parent_0_1 is None else parent_0_1
-        component_urn = parent_urn.apply(lambda urn: _child_urn(urn, type_, resource_name))
+    component_urn = _component_urn(f"pilothouse:kubernetes:{_class_of_0_1(obj)}", resource_name, parent)
     setattr(obj, _COMPONENT_URN, component_urn)
     return pulumi.Alias(parent=component_urn)
+
+
+def _component_urn(type_: str, resource_name: str, parent: pulumi.Resource | None) -> str | pulumi.Output[str]:
+    """The URN of a component of type ``type_`` named ``resource_name`` under ``parent`` (``None``: the stack), where
+    ``parent`` itself was registered in that version (under its own 0.1.0 component after :func:`alias_to_0_1`)."""
+    parent_0_1: str | pulumi.Output[str] | None = getattr(parent, _COMPONENT_URN, None)
+    if parent is None:  # under the stack, whose own type is not part of a child's URN
+        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{resource_name}"
+    if isinstance(parent_0_1, str):  # a string stays a string: no Output per object
+        return _child_urn(parent_0_1, type_, resource_name)
+    parent_urn = parent.urn if parent_0_1 is None else parent_0_1
+    return parent_urn.apply(lambda urn: _child_urn(urn, type_, resource_name))
+
+
+def namespace_aliases(resource_name: str, parent: pulumi.Resource | None) -> list[pulumi.Alias]:
+    """The alias of the namespace object a :class:`~pilothouse.kubernetes.Namespace` named ``resource_name``
+    registers under ``parent`` (``None``: the stack), and of each of its governance objects (quota, limit
+    defaults, network policies), to where 0.2.0 and earlier registered them: the same name and type, under the
+    ``pilothouse:kubernetes:Namespace`` component of that name."""
+    return [pulumi.Alias(parent=_component_urn("pilothouse:kubernetes:Namespace", resource_name, parent))]
 
 
 def child_aliases(parent: pulumi.Resource) -> list[pulumi.Alias]:

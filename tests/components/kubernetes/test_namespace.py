@@ -7,6 +7,7 @@ import pytest
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import Container, Deployment, DeploymentArgs, PodSpec, StatefulSet, StatefulSetArgs
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
+from pilothouse.kubernetes.quota import LimitDefaults, Quota
 from pilothouse.offline import engine
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
@@ -14,9 +15,8 @@ from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
 
 def test_namespace_enforces_restricted_pod_security(run_program: RunProgram) -> None:
     render = run_program(lambda: Namespace("shop", NamespaceArgs(name="shop", labels={"team": "shop"})))
-    component = render.one("pilothouse:kubernetes:Namespace", "shop")
     namespace = render.one("kubernetes:core/v1:Namespace", "shop")
-    assert namespace.parent == component.urn
+    assert namespace.parent.endswith("::pulumi:pulumi:Stack::pilothouse-test")  # the object itself, no wrapper
     assert namespace.inputs == {
         "apiVersion": "v1",
         "kind": "Namespace",
@@ -28,6 +28,33 @@ def test_namespace_enforces_restricted_pod_security(run_program: RunProgram) -> 
             "team": "shop",
         }},
     }
+
+
+def test_the_namespace_and_its_governance_are_aliased_to_their_0_2_urns(run_program: RunProgram) -> None:
+    # Up to 0.2.0 a component `pilothouse:kubernetes:Namespace` wrapped them all (tests/e2e/test_upgrade_0_2.py
+    # proves the upgrade with the real engine); at the top of the stack the alias is a literal URN.
+    class Team(pulumi.ComponentResource):
+        def __init__(self) -> None:
+            super().__init__("team:platform:Team", "payments")
+            Namespace("payments", NamespaceArgs(name="payments", isolated=False), pulumi.ResourceOptions(parent=self))
+
+    def program() -> None:
+        Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(pods=10),
+                                        limits=LimitDefaults.of(request_cpu="100m")))
+        Team()
+
+    render = run_program(program)
+    old = "urn:pulumi:test::pilothouse::pilothouse:kubernetes:Namespace::shop"
+    shop = render.one("kubernetes:core/v1:Namespace", "shop")
+    children = [r for r in render if r.parent == shop.urn]
+    assert sorted((r.type, r.name) for r in children) == [
+        ("kubernetes:core/v1:LimitRange", "shop-defaults"), ("kubernetes:core/v1:ResourceQuota", "shop-quota"),
+        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny")]
+    for obj in (shop, *children):
+        assert {"spec": {"parentUrn": old}} in obj.options["aliases"], obj.urn
+    team = render.one("team:platform:Team", "payments").urn
+    assert render.one("kubernetes:core/v1:Namespace", "payments").options["aliases"] == [
+        {"spec": {"parentUrn": f"{team.rpartition('::')[0]}$pilothouse:kubernetes:Namespace::payments"}}]
 
 
 def test_opting_out_of_restricted_is_visible(run_program: RunProgram) -> None:

@@ -10,6 +10,7 @@ import pulumi_kubernetes.core.v1.ConfigMap  # noqa: F401 - loaded for the SDK fl
 
 from bench.__main__ import in_process_runner, overhead, scaling, table
 from bench.floor import import_program, loaded_sdk_modules
+from bench.gc_work import gc_work
 from bench.measure import run_child
 from bench.programs import NAMESPACE, PROGRAMS
 from bench.render_compare import differences, kubernetes_objects
@@ -42,7 +43,7 @@ def test_overhead_rows_have_the_promised_shape() -> None:
     assert [row["n"] for row in rows] == [1, 2]
     for row in rows:
         assert {"n", "pilothouse_s", "raw_s", "ratio", "pilothouse_rss_mb", "raw_rss_mb"} <= row.keys()
-        assert row["pilothouse_registrations"] > row["raw_registrations"] == row["objects"]
+        assert row["pilothouse_registrations"] == row["raw_registrations"] == row["objects"]  # one per object
     assert scaling(rows, smallest=1).keys() == {"pilothouse", "raw"}
     results = {"overhead": rows, "scaling_exponent": scaling(rows, smallest=1)}
     json.dumps(results)
@@ -53,7 +54,7 @@ def test_a_run_without_the_cycle_collector_leaves_it_as_it_found_it() -> None:
     assert gc.isenabled()
     rows = overhead([1], runs=1, runner=in_process_runner, collect_cycles=False)
     assert gc.isenabled()
-    assert rows[0]["pilothouse_registrations"] == rows[0]["raw_registrations"] + 1  # the Namespace component
+    assert rows[0]["pilothouse_registrations"] == rows[0]["raw_registrations"]  # no component: one per object
     results = {"overhead_gc_off": rows, "scaling_exponent_gc_off": scaling(rows)}
     assert table(results).startswith("garbage collector: gc_off\n| N |")
 
@@ -69,3 +70,13 @@ def test_the_import_program_reports_its_own_time() -> None:
     report = run_child([sys.executable, "-c", import_program(["pulumi_kubernetes.core.v1.ConfigMap"])]).report
     assert report.keys() == {"import_s"}
     assert report["import_s"] > 0
+
+
+def test_gc_work_counts_both_parts_of_a_program() -> None:
+    report = gc_work("pilothouse", 3)
+    declaring, everything = report["declaring"], report["all"]
+    assert (report["program"], report["n"], sorted(everything)) == (
+        "pilothouse", 3, ["full", "middle", "walked_millions", "young"])
+    assert all(declaring[key] <= everything[key] for key in everything)
+    assert everything["young"] > 0
+    assert (everything["walked_millions"] > 0) == (everything["full"] > 0)

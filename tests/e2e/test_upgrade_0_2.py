@@ -27,13 +27,16 @@ def test_a_stack_deployed_with_0_2_upgrades_in_place(tmp_path: Path) -> None:
     stack.drop_old_library()
 
     deployed = stack.deployed()
-    assert len(deployed) == 10  # the stack, the program's component, two namespace components, six objects
+    # the stack, the program's component, four namespace components, ten objects
+    assert len(deployed) == 16
     preview = stack.preview()
     assert changed(preview) == {
         "pilothouse:kubernetes:Namespace::shop": "delete",
+        "pilothouse:kubernetes:Namespace$pilothouse:kubernetes:Namespace::inner": "delete",
+        "pilothouse:kubernetes:Namespace::edge::v2": "delete",
         "team:platform:Team$pilothouse:kubernetes:Namespace::payments": "delete",
     }
-    assert preview["changeSummary"] == {"same": len(deployed) - 2, "delete": 2}
+    assert preview["changeSummary"] == {"same": len(deployed) - 4, "delete": 4}
 
     stack.pulumi("up", "--yes", "--skip-preview")
     stack.pulumi("preview", "--expect-no-changes")

@@ -72,7 +72,7 @@ class Namespace(k8s.core.v1.Namespace):
     The class is the object, registered where the caller declares it: every object of the namespace waits for it,
     and a component around it made that wait one registration longer for all of them (``make bench``). Up to
     0.2.0 it was a ``pilothouse:kubernetes:Namespace`` component; the objects carry an alias to where they were
-    (:func:`~pilothouse.kubernetes.upgrades.namespace_aliases`), so such a stack upgrades in place.
+    (:func:`~pilothouse.kubernetes.upgrades.namespace_moved`), so such a stack upgrades in place.
     """
 
     name: pulumi.Output[str]
@@ -96,14 +96,14 @@ class Namespace(k8s.core.v1.Namespace):
         #: The traffic rules through its default deny, by name: its own ``allow``, then those objects declared in it
         #: let in (``workload.let_in``).
         self.let_in: dict[str, TrafficRule] = {rule.name: rule for rule in args.allow}
-        moved = upgrades.namespace_aliases(resource_name, opts.parent if opts is not None else None)
+        moved = upgrades.namespace_moved(self, resource_name, opts.parent if opts is not None else None)
         super().__init__(resource_name, metadata=k8s.meta.v1.ObjectMetaArgs(name=args.name, labels=namespace_labels),
-                         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=moved)))
+                         opts=pulumi.ResourceOptions.merge(opts, moved))
         #: The Kubernetes provider the namespace was created through (``None``: the default provider); objects
         #: declared in the namespace use it too (:func:`~pilothouse.kubernetes.workload.in_cluster_of`).
         self.provider = self.get_provider("kubernetes:core/v1:Namespace")
         self.name = self.metadata.name
-        child = pulumi.ResourceOptions(parent=self, depends_on=[self], aliases=moved)
+        child = pulumi.ResourceOptions(parent=self, depends_on=[self])
         metadata = {"name": "", "namespace": args.name}
         governance: list[tuple[str, Any, dict[str, Any]]] = []
         if args.quota is not None:

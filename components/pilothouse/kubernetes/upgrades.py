@@ -16,7 +16,7 @@ Python's default garbage collector (``make bench``). A stack needs them for one 
 
 Up to 0.2.0 a ``Namespace`` was a ``pilothouse:kubernetes:Namespace`` component wrapping the namespace object
 and its governance objects; since then the class is the namespace object and the others are its children.
-Their aliases (:func:`namespace_aliases`) are always on: a few per namespace, and a literal URN for a
+Their aliases (:func:`namespace_moved`) are always on: a few per namespace, and a literal URN for a
 namespace declared at the top of the stack, so they cost nothing measurable.
 """
 
@@ -26,8 +26,10 @@ from contextvars import ContextVar
 
 import pulumi
 
-#: The attribute an object keeps the URN of its 0.1.0 component in.
+#: The attribute an object keeps the URN of its 0.1.0 component in (a Namespace: of its 0.2.0 component).
 _COMPONENT_URN = "_pilothouse_component_urn_0_1"
+#: The component a Namespace was up to 0.2.0.
+_NAMESPACE_0_2 = "pilothouse:kubernetes:Namespace"
 #: On for the rest of the program run that called :func:`alias_to_0_1` (each run is its own asyncio task, so
 #: a test harness running several programs in one process sees it in that program only).
 _ALIASING: ContextVar[bool] = ContextVar("pilothouse_alias_to_0_1", default=False)
@@ -84,12 +86,31 @@ def _component_urn(type_: str, resource_name: str, parent: pulumi.Resource | Non
     return parent_urn.apply(lambda urn: _child_urn(urn, type_, resource_name))
 
 
-def namespace_aliases(resource_name: str, parent: pulumi.Resource | None) -> list[pulumi.Alias]:
-    """The alias of the namespace object a :class:`~pilothouse.kubernetes.Namespace` named ``resource_name``
-    registers under ``parent`` (``None``: the stack), and of each of its governance objects (quota, limit
-    defaults, network policies), to where 0.2.0 and earlier registered them: the same name and type, under the
-    ``pilothouse:kubernetes:Namespace`` component of that name."""
-    return [pulumi.Alias(parent=_component_urn("pilothouse:kubernetes:Namespace", resource_name, parent))]
+def namespace_moved(namespace: pulumi.Resource, resource_name: str,
+                    parent: pulumi.Resource | None) -> pulumi.ResourceOptions:
+    """Options that keep a :class:`~pilothouse.kubernetes.Namespace` named ``resource_name`` (about to register under
+    ``parent``, ``None``: the stack) and what is parented to it where 0.2.0 and earlier registered them: under a
+    ``pilothouse:kubernetes:Namespace`` component of that name. The namespace object gets an alias; a transformation
+    gives one to each direct child (its quota, limit defaults and network policies, and whatever a program parents
+    to it); their own children follow them. The component's URN is kept on ``namespace`` for a Namespace declared
+    under it. Aliases are full URNs: the engine reads a resource name with ``::`` in it only there."""
+    component_urn = _component_urn(_NAMESPACE_0_2, resource_name, parent)
+    setattr(namespace, _COMPONENT_URN, component_urn)
+
+    def under_component(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+        if args.opts.parent is not namespace:
+            return None
+        moved = pulumi.ResourceOptions(aliases=[_child_urn_of(component_urn, args.type_, args.name)])
+        return pulumi.ResourceTransformationResult(args.props, pulumi.ResourceOptions.merge(args.opts, moved))
+
+    return pulumi.ResourceOptions(aliases=[_child_urn_of(component_urn, "kubernetes:core/v1:Namespace", resource_name)],
+                                  transformations=[under_component])
+
+
+def _child_urn_of(parent_urn: str | pulumi.Output[str], type_: str, name: str) -> str | pulumi.Output[str]:
+    if isinstance(parent_urn, str):
+        return _child_urn(parent_urn, type_, name)
+    return parent_urn.apply(lambda urn: _child_urn(urn, type_, name))
 
 
 def child_aliases(parent: pulumi.Resource) -> list[pulumi.Alias]:

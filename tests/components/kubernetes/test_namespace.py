@@ -30,31 +30,43 @@ def test_namespace_enforces_restricted_pod_security(run_program: RunProgram) -> 
     }
 
 
-def test_the_namespace_and_its_governance_are_aliased_to_their_0_2_urns(run_program: RunProgram) -> None:
+def test_the_namespace_and_its_children_are_aliased_to_their_0_2_urns(run_program: RunProgram) -> None:
     # Up to 0.2.0 a component `pilothouse:kubernetes:Namespace` wrapped them all (tests/e2e/test_upgrade_0_2.py
-    # proves the upgrade with the real engine); at the top of the stack the alias is a literal URN.
+    # proves the upgrade with the real engine); at the top of the stack the aliases are literal URNs.
     class Team(pulumi.ComponentResource):
         def __init__(self) -> None:
             super().__init__("team:platform:Team", "payments")
             Namespace("payments", NamespaceArgs(name="payments", isolated=False), pulumi.ResourceOptions(parent=self))
 
     def program() -> None:
-        Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(pods=10),
-                                        limits=LimitDefaults.of(request_cpu="100m")))
+        shop = Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(pods=10),
+                                               limits=LimitDefaults.of(request_cpu="100m")))
+        mine = k8s.core.v1.ConfigMap("mine", metadata={"name": "mine", "namespace": "shop"},
+                                     opts=pulumi.ResourceOptions(parent=shop))
+        k8s.core.v1.ConfigMap("nested", metadata={"name": "nested", "namespace": "shop"},
+                              opts=pulumi.ResourceOptions(parent=mine))
+        Namespace("inner", NamespaceArgs(name="inner", isolated=False), pulumi.ResourceOptions(parent=shop))
         Team()
 
     render = run_program(program)
-    old = "urn:pulumi:test::pilothouse::pilothouse:kubernetes:Namespace::shop"
-    shop = render.one("kubernetes:core/v1:Namespace", "shop")
-    children = [r for r in render if r.parent == shop.urn]
-    assert sorted((r.type, r.name) for r in children) == [
-        ("kubernetes:core/v1:LimitRange", "shop-defaults"), ("kubernetes:core/v1:ResourceQuota", "shop-quota"),
-        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny")]
-    for obj in (shop, *children):
-        assert {"spec": {"parentUrn": old}} in obj.options["aliases"], obj.urn
-    team = render.one("team:platform:Team", "payments").urn
-    assert render.one("kubernetes:core/v1:Namespace", "payments").options["aliases"] == [
-        {"spec": {"parentUrn": f"{team.rpartition('::')[0]}$pilothouse:kubernetes:Namespace::payments"}}]
+    old = "urn:pulumi:test::pilothouse::pilothouse:kubernetes:Namespace"
+
+    def aliases(type_: str, name: str) -> list[str]:  # pulumi-kubernetes adds aliases of other API versions
+        return [alias["urn"] for alias in render.one(type_, name).options["aliases"] if "urn" in alias]
+
+    assert aliases("kubernetes:core/v1:Namespace", "shop") == [f"{old}$kubernetes:core/v1:Namespace::shop"]
+    for type_, name in [("kubernetes:core/v1:ResourceQuota", "shop-quota"),
+                        ("kubernetes:core/v1:LimitRange", "shop-defaults"),
+                        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny"),
+                        ("kubernetes:core/v1:ConfigMap", "mine")]:  # a program's own child too
+        assert aliases(type_, name) == [f"{old}${type_}::{name}"]
+    assert aliases("kubernetes:core/v1:ConfigMap", "nested") == []  # the engine moves it with its parent
+    # Inside another Namespace: under that one's component (and, from the parent's, one that never was).
+    assert f"{old}$pilothouse:kubernetes:Namespace$kubernetes:core/v1:Namespace::inner" in aliases(
+        "kubernetes:core/v1:Namespace", "inner")
+    team = render.one("team:platform:Team", "payments").urn.rpartition("::")[0]
+    assert aliases("kubernetes:core/v1:Namespace", "payments") == [
+        f"{team}$pilothouse:kubernetes:Namespace$kubernetes:core/v1:Namespace::payments"]
 
 
 def test_opting_out_of_restricted_is_visible(run_program: RunProgram) -> None:

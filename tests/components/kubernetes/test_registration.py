@@ -91,7 +91,8 @@ def test_objects_and_their_children_are_aliased_to_their_0_1_urns(run_program: R
     assert alias_parents("kubernetes:core/v1:ConfigMap", "grouped") == [
         f"{group.rpartition('::')[0]}$pilothouse:kubernetes:ConfigMap::grouped"]
     # The Namespace was a component in 0.1.0 as in 0.2.0: its own alias (always on) takes it there.
-    assert alias_parents("kubernetes:core/v1:Namespace", "shop") == [f"{root}pilothouse:kubernetes:Namespace::shop"]
+    assert render.one("kubernetes:core/v1:Namespace", "shop").options["aliases"] == [
+        {"urn": f"{root}pilothouse:kubernetes:Namespace$kubernetes:core/v1:Namespace::shop"}]
 
 
 def test_without_the_call_objects_carry_no_0_1_aliases(run_program: RunProgram) -> None:

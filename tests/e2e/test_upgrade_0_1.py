@@ -25,10 +25,7 @@ PROGRAM = Path(__file__).parent / "upgrade_0_1" / "program.py"
 
 def test_a_stack_deployed_with_0_1_upgrades_in_place(tmp_path: Path) -> None:
     stack = UpgradeStack(tmp_path, PROGRAM, BEFORE)
-    stack.pulumi("up", "--yes", "--skip-preview", LIBRARY="components")
-    stack.drop_old_library()
-
-    deployed = stack.deployed()
+    deployed = stack.deploy_with_old_library(LIBRARY="components")
     unaliased = stack.preview(LIBRARY="pilothouse", ALIAS_TO_0_1="0")["changeSummary"]
     preview = stack.preview(LIBRARY="pilothouse", ALIAS_TO_0_1="1")
     steps = changed(preview)

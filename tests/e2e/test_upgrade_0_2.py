@@ -23,10 +23,7 @@ PROGRAM = Path(__file__).parent / "upgrade_0_2" / "program.py"
 
 def test_a_stack_deployed_with_0_2_upgrades_in_place(tmp_path: Path) -> None:
     stack = UpgradeStack(tmp_path, PROGRAM, BEFORE)
-    stack.pulumi("up", "--yes", "--skip-preview", python_path="components")
-    stack.drop_old_library()
-
-    deployed = stack.deployed()
+    deployed = stack.deploy_with_old_library(python_path="components")
     # the stack, the program's component, four namespace components, ten objects
     assert len(deployed) == 16
     preview = stack.preview()

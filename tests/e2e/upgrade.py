@@ -1,8 +1,8 @@
 """A stack deployed with an earlier version of the library, then previewed and updated with this one.
 
 The earlier version is its ``components`` tree taken from git into the project, which shadows the installed
-package until :meth:`UpgradeStack.drop_old_library`. The Kubernetes provider renders YAML to a folder, so no
-cluster is needed.
+package until :meth:`UpgradeStack.deploy_with_old_library` has deployed with it. The Kubernetes provider renders
+YAML to a folder, so no cluster is needed.
 """
 
 from __future__ import annotations
@@ -47,12 +47,11 @@ class UpgradeStack:
         assert result.returncode == 0, f"pulumi {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
-    def drop_old_library(self) -> None:
-        """From here on, only the installed package."""
+    def deploy_with_old_library(self, python_path: str = "", **env: str) -> list[str]:
+        """``pulumi up`` with the earlier version, then leave only the installed package: the URNs deployed,
+        providers left out."""
+        self.pulumi("up", "--yes", "--skip-preview", python_path=python_path, **env)
         shutil.rmtree(self.project / "components")
-
-    def deployed(self) -> list[str]:
-        """The URNs of the stack's resources, providers left out."""
         state = json.loads(self.pulumi("stack", "export"))
         return [r["urn"] for r in state["deployment"]["resources"] if not r["type"].startswith("pulumi:providers:")]
 

@@ -24,16 +24,16 @@ PROGRAM = Path(__file__).parent / "upgrade_0_2" / "program.py"
 def test_a_stack_deployed_with_0_2_upgrades_in_place(tmp_path: Path) -> None:
     stack = UpgradeStack(tmp_path, PROGRAM, BEFORE)
     deployed = stack.deploy_with_old_library(python_path="components")
-    # the stack, the program's component, four namespace components, ten objects
-    assert len(deployed) == 16
+    # the stack, the program's component, seven namespace components, fourteen objects
+    assert len(deployed) == 23
     preview = stack.preview()
-    assert changed(preview) == {
-        "pilothouse:kubernetes:Namespace::shop": "delete",
-        "pilothouse:kubernetes:Namespace$pilothouse:kubernetes:Namespace::inner": "delete",
-        "pilothouse:kubernetes:Namespace::edge::v2": "delete",
-        "team:platform:Team$pilothouse:kubernetes:Namespace::payments": "delete",
-    }
-    assert preview["changeSummary"] == {"same": len(deployed) - 4, "delete": 4}
+    namespace, config_map = "pilothouse:kubernetes:Namespace", "kubernetes:core/v1:ConfigMap"
+    components = [f"{namespace}::shop", f"{namespace}${namespace}::inner",
+                  f"{namespace}${namespace}${namespace}::deepest", f"{namespace}${config_map}${namespace}::under-mine",
+                  f"{namespace}::rebuilt",
+                  f"{namespace}::edge::v2", f"team:platform:Team${namespace}::payments"]
+    assert changed(preview) == dict.fromkeys(components, "delete")
+    assert preview["changeSummary"] == {"same": len(deployed) - len(components), "delete": len(components)}
 
     stack.pulumi("up", "--yes", "--skip-preview")
     stack.pulumi("preview", "--expect-no-changes")

@@ -26,10 +26,13 @@ from contextvars import ContextVar
 
 import pulumi
 
-#: The attribute an object keeps the URN of its 0.1.0 component in (a Namespace: of its 0.2.0 component).
+#: The attribute an object keeps the URN of its 0.1.0 component in.
 _COMPONENT_URN = "_pilothouse_component_urn_0_1"
 #: The component a Namespace was up to 0.2.0.
 _NAMESPACE_0_2 = "pilothouse:kubernetes:Namespace"
+#: The attribute that keeps the URN what is parented to a resource had in 0.2.0: on a Namespace, its component's; on
+#: everything declared under a Namespace, its own 0.2.0 URN.
+_URN_0_2 = "_pilothouse_children_urn_0_2"
 #: On for the rest of the program run that called :func:`alias_to_0_1` (each run is its own asyncio task, so
 #: a test harness running several programs in one process sees it in that program only).
 _ALIASING: ContextVar[bool] = ContextVar("pilothouse_alias_to_0_1", default=False)
@@ -76,35 +79,41 @@ def _record_component(obj: pulumi.Resource, resource_name: str, parent: pulumi.R
 
 def _component_urn(type_: str, resource_name: str, parent: pulumi.Resource | None) -> str | pulumi.Output[str]:
     """The URN of a component of type ``type_`` named ``resource_name`` under ``parent`` (``None``: the stack), where
-    ``parent`` itself was registered in that version (under its own 0.1.0 component after :func:`alias_to_0_1`)."""
+    ``parent`` itself was registered in that version (under its own 0.1.0 component after :func:`alias_to_0_1`; under
+    a 0.2.0 Namespace's component when declared under a Namespace)."""
     parent_0_1: str | pulumi.Output[str] | None = getattr(parent, _COMPONENT_URN, None)
     if parent is None:  # under the stack, whose own type is not part of a child's URN
         return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{resource_name}"
-    if isinstance(parent_0_1, str):  # a string stays a string: no Output per object
-        return _child_urn(parent_0_1, type_, resource_name)
-    parent_urn = parent.urn if parent_0_1 is None else parent_0_1
-    return parent_urn.apply(lambda urn: _child_urn(urn, type_, resource_name))
+    return _child_urn_of(parent_0_1 or getattr(parent, _URN_0_2, None) or parent.urn, type_, resource_name)
 
 
 def namespace_moved(namespace: pulumi.Resource, resource_name: str,
                     parent: pulumi.Resource | None) -> pulumi.ResourceOptions:
     """Options that keep a :class:`~pilothouse.kubernetes.Namespace` named ``resource_name`` (about to register under
-    ``parent``, ``None``: the stack) and what is parented to it where 0.2.0 and earlier registered them: under a
-    ``pilothouse:kubernetes:Namespace`` component of that name. The namespace object gets an alias; a transformation
-    gives one to each direct child (its quota, limit defaults and network policies, and whatever a program parents
-    to it); their own children follow them. The component's URN is kept on ``namespace`` for a Namespace declared
-    under it. Aliases are full URNs: the engine reads a resource name with ``::`` in it only there."""
+    ``parent``, ``None``: the stack) and what is declared under it where 0.2.0 and earlier registered them: under a
+    ``pilothouse:kubernetes:Namespace`` component of that name. A transformation (run for the namespace object and,
+    inherited, for everything declared under it) gives the namespace object and each direct child (its quota, limit
+    defaults and network policies, and whatever a program parents to it) an alias; the engine moves their own
+    children with them. Each keeps its 0.2.0 URN for a Namespace declared under it. Aliases are full URNs: the
+    engine reads a resource name with ``::`` in it only there; and applied last, so that a transformation of the
+    program's own that rebuilds the options does not drop them."""
     component_urn = _component_urn(_NAMESPACE_0_2, resource_name, parent)
-    setattr(namespace, _COMPONENT_URN, component_urn)
+    setattr(namespace, _URN_0_2, component_urn)
 
-    def under_component(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
-        if args.opts.parent is not namespace:
-            return None
-        moved = pulumi.ResourceOptions(aliases=[_child_urn_of(component_urn, args.type_, args.name)])
-        return pulumi.ResourceTransformationResult(args.props, pulumi.ResourceOptions.merge(args.opts, moved))
+    def moved(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+        if args.resource is namespace:
+            old = _child_urn_of(component_urn, args.type_, args.name)
+        elif getattr(args.resource, _URN_0_2, None) is not None:
+            return None  # a Namespace, or moved already by the Namespace nearest above it
+        else:
+            old = _child_urn_of(getattr(args.opts.parent, _URN_0_2), args.type_, args.name)
+            setattr(args.resource, _URN_0_2, old)
+            if args.opts.parent is not namespace:
+                return None
+        return pulumi.ResourceTransformationResult(
+            args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(aliases=[old])))
 
-    return pulumi.ResourceOptions(aliases=[_child_urn_of(component_urn, "kubernetes:core/v1:Namespace", resource_name)],
-                                  transformations=[under_component])
+    return pulumi.ResourceOptions(transformations=[moved])
 
 
 def _child_urn_of(parent_urn: str | pulumi.Output[str], type_: str, name: str) -> str | pulumi.Output[str]:

@@ -18,7 +18,13 @@ mine = k8s.core.v1.ConfigMap("mine", metadata={"name": "mine", "namespace": "sho
                              opts=pulumi.ResourceOptions(parent=shop))
 k8s.core.v1.ConfigMap("nested", metadata={"name": "nested", "namespace": "shop"},
                       opts=pulumi.ResourceOptions(parent=mine))
-Namespace("inner", NamespaceArgs(name="inner", isolated=False), pulumi.ResourceOptions(parent=shop))
+inner = Namespace("inner", NamespaceArgs(name="inner", isolated=False), pulumi.ResourceOptions(parent=shop))
+Namespace("deepest", NamespaceArgs(name="deepest", isolated=False), pulumi.ResourceOptions(parent=inner))
+# A namespace under a resource declared under a namespace; one whose options a transformation of the program's
+# own rebuilds.
+Namespace("under-mine", NamespaceArgs(name="under-mine"), pulumi.ResourceOptions(parent=mine))
+Namespace("rebuilt", NamespaceArgs(name="rebuilt", isolated=False), pulumi.ResourceOptions(transformations=[
+    lambda args: pulumi.ResourceTransformationResult(args.props, pulumi.ResourceOptions(parent=args.opts.parent))]))
 Namespace("edge::v2", NamespaceArgs(name="edge", isolated=False))
 
 

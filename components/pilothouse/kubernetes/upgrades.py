@@ -25,6 +25,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 import pulumi
+from pulumi.runtime.settings import get_monitor
 
 #: The attribute an object keeps the URN of its 0.1.0 component in.
 _COMPONENT_URN = "_pilothouse_component_urn_0_1"
@@ -97,6 +98,10 @@ def namespace_moved(namespace: pulumi.Resource, resource_name: str,
     children with them. Each keeps its 0.2.0 URN for a Namespace declared under it. Aliases are full URNs: the
     engine reads a resource name with ``::`` in it only there; and applied last, so that a transformation of the
     program's own that rebuilds the options does not drop them."""
+    if get_monitor() is None:
+        # Declared outside a deployment (a test module's import): no state to move, and the SDK, left to work the
+        # aliases out itself there, fails on the children's.
+        return pulumi.ResourceOptions()
     component_urn = _component_urn(_NAMESPACE_0_2, resource_name, parent)
     setattr(namespace, _URN_0_2, component_urn)
 

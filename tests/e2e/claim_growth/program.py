@@ -36,14 +36,14 @@ from pilothouse.kubernetes.storage import NO_PROVISIONER
 REPLICAS = 2
 config = pulumi.Config()
 
-shop = Namespace("shop", NamespaceArgs(name="claims"))
 growable = StorageClass("growable", StorageClassArgs(
     name="pilothouse-growable", provisioner=NO_PROVISIONER, reclaim_policy=ReclaimPolicy.RETAIN,
     binding_mode=BindingMode.WAIT_FOR_FIRST_CONSUMER, allow_volume_expansion=True))
-for ordinal in range(REPLICAS):
-    PersistentVolume(f"volume-{ordinal}", PersistentVolumeArgs(
-        name=f"pilothouse-claims-{ordinal}", storage_class=growable, size="8Gi",
-        host_path=f"/var/lib/pilothouse/claims-{ordinal}"))
+volumes = [PersistentVolume(f"volume-{ordinal}", PersistentVolumeArgs(
+    name=f"pilothouse-claims-{ordinal}", storage_class=growable, size="8Gi",
+    host_path=f"/var/lib/pilothouse/claims-{ordinal}")) for ordinal in range(REPLICAS)]
+# The claims bound to the volumes go with the namespace: a destroy deletes the namespace first (PersistentVolume).
+shop = Namespace("shop", NamespaceArgs(name="claims"), pulumi.ResourceOptions(depends_on=volumes))
 
 data = ClaimTemplate("data", config.require("size"), storage_class=growable)
 postgres = Container(

@@ -38,19 +38,19 @@ class UpgradeStack:
         subprocess.run(["pulumi", "stack", "init", "dev", "--non-interactive"], cwd=self.project, env=self.env,
                        check=True, capture_output=True)
 
-    def pulumi(self, *args: str, python_path: str = "", **env: str) -> str:
-        """Run ``pulumi <args>`` on the stack with ``env`` added (``python_path``: folders of the project
-        searched before the installed packages); its output, or a failed test."""
+    def pulumi(self, *args: str, **env: str) -> str:
+        """Run ``pulumi <args>`` on the stack with ``env`` added (the project's folder searched before the
+        installed packages); its output, or a failed test."""
         result = subprocess.run(["pulumi", *args, "--non-interactive", "--stack", "dev"], cwd=self.project,
-                                env=self.env | env | {"PYTHONPATH": str(self.project / python_path)},
+                                env=self.env | env | {"PYTHONPATH": str(self.project)},
                                 capture_output=True, text=True, check=False, timeout=300)
         assert result.returncode == 0, f"pulumi {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
-    def deploy_with_old_library(self, python_path: str = "", **env: str) -> list[str]:
+    def deploy_with_old_library(self, **env: str) -> list[str]:
         """``pulumi up`` with the earlier version, then leave only the installed package: the URNs deployed,
         providers left out."""
-        self.pulumi("up", "--yes", "--skip-preview", python_path=python_path, **env)
+        self.pulumi("up", "--yes", "--skip-preview", **env)
         shutil.rmtree(self.project / "components")
         state = json.loads(self.pulumi("stack", "export"))
         return [r["urn"] for r in state["deployment"]["resources"] if not r["type"].startswith("pulumi:providers:")]

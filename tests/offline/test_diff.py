@@ -83,9 +83,10 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     diff = [sys.executable, "-m", "pilothouse", "diff", "--project", str(clone), "--base", "HEAD",
             "--path", "components", "--link", "charts"]
     result = subprocess.run([*diff, "--stack", "local"], cwd=REPO, capture_output=True, text=True, check=True)
-    assert "**2 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
+    assert "**3 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
     assert "- `kubernetes:networking.k8s.io/v1:NetworkPolicy` **payments-default-deny**" in result.stdout
     assert "- `kubernetes:core/v1:Namespace` **payments**" in result.stdout
+    assert "- `pilothouse:kubernetes:Namespace` **payments**" in result.stdout
     assert f"#### Stack outputs\n  - `namespaces[{added}]`: (none) → `\"payments\"`" in result.stdout
     unchanged = subprocess.run([*diff, "--stack", "dev"], cwd=REPO, capture_output=True, text=True, check=True)
     assert unchanged.stdout.endswith("No changes\n")

@@ -2,8 +2,7 @@
 
 A class that stands for one Kubernetes object is that object: a typed subclass of the
 pulumi-kubernetes resource, registering exactly what a hand-written program would. A class that
-makes several objects of equal standing (``StatefulSet``) is a ``pilothouse:kubernetes:*`` component; what an object
-brings with it (a ``Namespace``'s quota and policies, a workload's Service) is its child.
+makes several objects (``Namespace``, ``StatefulSet``) is a ``pilothouse:kubernetes:*`` component.
 """
 
 from pilothouse.kubernetes.autoscaling import (

@@ -10,7 +10,6 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.attachments import ClaimAttachments
 from pilothouse.kubernetes.names import dns_label, labels
 from pilothouse.kubernetes.network_policy import TrafficRule, default_deny_spec
@@ -62,24 +61,22 @@ class NamespaceArgs(Checked, prefix=""):
                                                     "is allowed there already)")
 
 
-class Namespace(k8s.core.v1.Namespace):
-    """One team's or app's namespace: the Kubernetes Namespace object, with its quota, limit defaults and network
-    isolation as its children.
+class Namespace(pulumi.ComponentResource):
+    """One team's or app's namespace, with its quota, limit defaults and network isolation.
 
     Workloads declared in it are admitted against its quota as they are declared, so one that
     the API server would reject fails the preview instead.
-
-    The class is the object, registered where the caller declares it: every object of the namespace waits for it,
-    and a component around it made that wait one registration longer for all of them (``make bench``). Up to
-    0.2.0 it was a ``pilothouse:kubernetes:Namespace`` component; the objects carry an alias to where they were
-    (:func:`~pilothouse.kubernetes.upgrades.namespace_moved`), so such a stack upgrades in place.
     """
 
     name: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: NamespaceArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pilothouse:kubernetes:Namespace", resource_name, None, opts)
         self.args = args
+        #: The Kubernetes provider the namespace was created through (``None``: the default provider); objects
+        #: declared in the namespace use it too (:func:`~pilothouse.kubernetes.workload.in_cluster_of`).
+        self.provider = self.get_provider("kubernetes:core/v1:Namespace")
         security = {
             f"pod-security.kubernetes.io/{mode}": str(args.pod_security)
             for mode in ("enforce", "audit", "warn")
@@ -88,6 +85,12 @@ class Namespace(k8s.core.v1.Namespace):
         #: Every label the namespace carries, with the one the API server adds (``kubernetes.io/metadata.name``):
         #: what a namespace selector (a Gateway's allowed routes, a NetworkPolicy peer) sees.
         self.labels = {**namespace_labels, "kubernetes.io/metadata.name": args.name}
+        namespace = k8s.core.v1.Namespace(
+            resource_name,
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=args.name, labels=namespace_labels),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.name = namespace.metadata.name
         self.account = QuotaAccount(args.name, args.quota or Quota(), args.limits or LimitDefaults())
         #: The workloads declared in it so far: none may pick another's pods.
         self.pods = PodRegistry(args.name)
@@ -96,14 +99,7 @@ class Namespace(k8s.core.v1.Namespace):
         #: The traffic rules through its default deny, by name: its own ``allow``, then those objects declared in it
         #: let in (``workload.let_in``).
         self.let_in: dict[str, TrafficRule] = {rule.name: rule for rule in args.allow}
-        moved = upgrades.namespace_moved(self, resource_name, opts.parent if opts is not None else None)
-        super().__init__(resource_name, metadata=k8s.meta.v1.ObjectMetaArgs(name=args.name, labels=namespace_labels),
-                         opts=pulumi.ResourceOptions.merge(opts, moved))
-        #: The Kubernetes provider the namespace was created through (``None``: the default provider); objects
-        #: declared in the namespace use it too (:func:`~pilothouse.kubernetes.workload.in_cluster_of`).
-        self.provider = self.get_provider("kubernetes:core/v1:Namespace")
-        self.name = self.metadata.name
-        child = pulumi.ResourceOptions(parent=self, depends_on=[self])
+        child = pulumi.ResourceOptions(parent=self, depends_on=[namespace])
         metadata = {"name": "", "namespace": args.name}
         governance: list[tuple[str, Any, dict[str, Any]]] = []
         if args.quota is not None:
@@ -115,7 +111,9 @@ class Namespace(k8s.core.v1.Namespace):
         governance += [(f"allow-{rule.name}", k8s.networking.v1.NetworkPolicy, {"spec": rule.to_spec()})
                        for rule in args.allow]
         #: What an object in the namespace waits for: the namespace and its governance (a LimitRange must exist
-        #: before the pods it gives defaults to).
-        self.objects: tuple[pulumi.Resource, ...] = (self, *(
+        #: before the pods it gives defaults to). Named one by one: depending on the component would make the
+        #: SDK expand it to its children again for every object.
+        self.objects: tuple[pulumi.Resource, ...] = (namespace, *(
             kind(f"{resource_name}-{name}", metadata={**metadata, "name": name}, opts=child, **body)
             for name, kind, body in governance))
+        self.register_outputs({"name": self.name})

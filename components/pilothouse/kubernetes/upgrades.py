@@ -1,4 +1,4 @@
-"""Aliases to the URNs earlier versions gave, so a stack deployed with one upgrades without replacing anything.
+"""Aliases to the URNs Pilothouse 0.1.0 gave, for the one ``pulumi up`` that upgrades a stack deployed with it.
 
 In 0.1.0 each class that stands for one Kubernetes object (ConfigMap, Secret, Service, Ingress, Deployment,
 DaemonSet, Job, CronJob, Pod, HorizontalPodAutoscaler, PodDisruptionBudget, StorageClass,
@@ -10,14 +10,9 @@ an alias to where 0.1.0 registered it; the first ``pulumi up`` then keeps every 
 old components, which exist in Pulumi's state alone
 (https://www.pulumi.com/docs/iac/concepts/options/aliases/).
 
-Those aliases are opt-in because they are not free: the Pulumi SDK resolves each one through a chain of
+Aliases are opt-in because they are not free: the Pulumi SDK resolves each one through a chain of
 ``Output`` objects that live as long as the program, which made a 1,500-object program 40 % slower under
 Python's default garbage collector (``make bench``). A stack needs them for one update only.
-
-Up to 0.2.0 a ``Namespace`` was a ``pilothouse:kubernetes:Namespace`` component wrapping the namespace object
-and its governance objects; since then the class is the namespace object and the others are its children.
-Their aliases (:func:`namespace_moved`) are always on: a few per namespace, and a literal URN for a
-namespace declared at the top of the stack, so they cost nothing measurable.
 """
 
 from __future__ import annotations
@@ -25,15 +20,9 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 import pulumi
-from pulumi.runtime.settings import get_monitor
 
 #: The attribute an object keeps the URN of its 0.1.0 component in.
 _COMPONENT_URN = "_pilothouse_component_urn_0_1"
-#: The component a Namespace was up to 0.2.0.
-_NAMESPACE_0_2 = "pilothouse:kubernetes:Namespace"
-#: The attribute that keeps the URN what is parented to a resource had in 0.2.0: on a Namespace, its component's; on
-#: everything declared under a Namespace, its own 0.2.0 URN.
-_URN_0_2 = "_pilothouse_children_urn_0_2"
 #: On for the rest of the program run that called :func:`alias_to_0_1` (each run is its own asyncio task, so
 #: a test harness running several programs in one process sees it in that program only).
 _ALIASING: ContextVar[bool] = ContextVar("pilothouse_alias_to_0_1", default=False)
@@ -73,58 +62,18 @@ def aliased(obj: pulumi.Resource, resource_name: str, opts: pulumi.ResourceOptio
 
 
 def _record_component(obj: pulumi.Resource, resource_name: str, parent: pulumi.Resource | None) -> pulumi.Alias:
-    component_urn = _component_urn(f"pilothouse:kubernetes:{_class_of_0_1(obj)}", resource_name, parent)
-    setattr(obj, _COMPONENT_URN, component_urn)
-    return pulumi.Alias(parent=component_urn)
-
-
-def _component_urn(type_: str, resource_name: str, parent: pulumi.Resource | None) -> str | pulumi.Output[str]:
-    """The URN of a component of type ``type_`` named ``resource_name`` under ``parent`` (``None``: the stack), where
-    ``parent`` itself was registered in that version (under its own 0.1.0 component after :func:`alias_to_0_1`; under
-    a 0.2.0 Namespace's component when declared under a Namespace)."""
+    type_ = f"pilothouse:kubernetes:{_class_of_0_1(obj)}"
+    component_urn: str | pulumi.Output[str]
     parent_0_1: str | pulumi.Output[str] | None = getattr(parent, _COMPONENT_URN, None)
     if parent is None:  # under the stack, whose own type is not part of a child's URN
-        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{resource_name}"
-    return _child_urn_of(parent_0_1 or getattr(parent, _URN_0_2, None) or parent.urn, type_, resource_name)
-
-
-def namespace_moved(namespace: pulumi.Resource, resource_name: str,
-                    parent: pulumi.Resource | None) -> pulumi.ResourceOptions:
-    """Options that keep a :class:`~pilothouse.kubernetes.Namespace` named ``resource_name`` (about to register under
-    ``parent``, ``None``: the stack) and what is declared under it where 0.2.0 and earlier registered them: under a
-    ``pilothouse:kubernetes:Namespace`` component of that name. A transformation (run for the namespace object and,
-    inherited, for everything declared under it) gives the namespace object and each direct child (its quota, limit
-    defaults and network policies, and whatever a program parents to it) an alias; the engine moves their own
-    children with them. Each keeps its 0.2.0 URN for a Namespace declared under it. Aliases are full URNs: the
-    engine reads a resource name with ``::`` in it only there; and applied last, so that a transformation of the
-    program's own that rebuilds the options does not drop them."""
-    if get_monitor() is None:
-        # Declared outside a deployment (a test module's import): no state to move, and the SDK, left to work the
-        # aliases out itself there, fails on the children's.
-        return pulumi.ResourceOptions()
-    component_urn = _component_urn(_NAMESPACE_0_2, resource_name, parent)
-    setattr(namespace, _URN_0_2, component_urn)
-
-    def moved(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
-        if args.resource is namespace:
-            old = _child_urn_of(component_urn, args.type_, args.name)
-        elif getattr(args.resource, _URN_0_2, None) is not None:
-            return None  # a Namespace, or moved already by the Namespace nearest above it
-        else:
-            old = _child_urn_of(getattr(args.opts.parent, _URN_0_2), args.type_, args.name)
-            setattr(args.resource, _URN_0_2, old)
-            if args.opts.parent is not namespace:
-                return None
-        return pulumi.ResourceTransformationResult(
-            args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(aliases=[old])))
-
-    return pulumi.ResourceOptions(transformations=[moved])
-
-
-def _child_urn_of(parent_urn: str | pulumi.Output[str], type_: str, name: str) -> str | pulumi.Output[str]:
-    if isinstance(parent_urn, str):
-        return _child_urn(parent_urn, type_, name)
-    return parent_urn.apply(lambda urn: _child_urn(urn, type_, name))
+        component_urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{resource_name}"
+    elif isinstance(parent_0_1, str):  # a string stays a string: no Output per object
+        component_urn = _child_urn(parent_0_1, type_, resource_name)
+    else:
+        parent_urn = parent.urn if parent_0_1 is None else parent_0_1
+        component_urn = parent_urn.apply(lambda urn: _child_urn(urn, type_, resource_name))
+    setattr(obj, _COMPONENT_URN, component_urn)
+    return pulumi.Alias(parent=component_urn)
 
 
 def child_aliases(parent: pulumi.Resource) -> list[pulumi.Alias]:

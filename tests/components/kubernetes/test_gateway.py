@@ -227,11 +227,9 @@ Build = Callable[[], object]
 
 
 def _route(**overrides: Any) -> Build:
-    """A route into 'shop' on the public Gateway, with ``overrides`` applied to its arguments (a ``namespace`` given
-    as a function is called in the program: a resource is declared while a program runs, not when tests load)."""
+    """A route into 'shop' on the public Gateway, with ``overrides`` applied to its arguments."""
     def build() -> object:
-        namespace = overrides.pop("namespace", None)
-        gateway, shop = _edge(), (namespace() if callable(namespace) else namespace) or _shop()
+        gateway, shop = _edge(), overrides.pop("namespace", None) or _shop()
         web = _web("web", shop if isinstance(shop, Namespace) else "shop")
         args: dict[str, Any] = {"name": "web", "namespace": shop, "gateway": gateway,
                                 "hostnames": ("web.example.com",), "rules": (HTTPRule(backends=(
@@ -247,7 +245,7 @@ def _route(**overrides: Any) -> Build:
     (_route(hostnames=("example.com",)),
      "http_route.hostnames: got ['example.com']; expected a host a listener of Gateway 'public' serves (https: "
      "*.example.com; a wildcard serves the names under it, not itself)"),
-    (_route(namespace=lambda: Namespace("other", NamespaceArgs(name="other"))),
+    (_route(namespace=Namespace("other", NamespaceArgs(name="other"))),
      "http_route.namespace: got 'other'; expected a namespace Gateway 'public' admits routes from (it admits "
      "namespaces labelled gateway.pilothouse.dev/public=attach)"),
     (_route(listeners=("http-redirect",)),

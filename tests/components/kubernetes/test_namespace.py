@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
@@ -10,7 +7,6 @@ import pytest
 from pilothouse.errors import InvalidValueError
 from pilothouse.kubernetes import Container, Deployment, DeploymentArgs, PodSpec, StatefulSet, StatefulSetArgs
 from pilothouse.kubernetes.namespace import Namespace, NamespaceArgs, PodSecurityLevel
-from pilothouse.kubernetes.quota import LimitDefaults, Quota
 from pilothouse.offline import engine
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
@@ -18,8 +14,9 @@ from tests.messages import DNS1123_LABEL, LABEL_KEY_NAME_PART
 
 def test_namespace_enforces_restricted_pod_security(run_program: RunProgram) -> None:
     render = run_program(lambda: Namespace("shop", NamespaceArgs(name="shop", labels={"team": "shop"})))
+    component = render.one("pilothouse:kubernetes:Namespace", "shop")
     namespace = render.one("kubernetes:core/v1:Namespace", "shop")
-    assert namespace.parent.endswith("::pulumi:pulumi:Stack::pilothouse-test")  # the object itself, no wrapper
+    assert namespace.parent == component.urn
     assert namespace.inputs == {
         "apiVersion": "v1",
         "kind": "Namespace",
@@ -31,56 +28,6 @@ def test_namespace_enforces_restricted_pod_security(run_program: RunProgram) -> 
             "team": "shop",
         }},
     }
-
-
-def test_the_namespace_and_its_children_are_aliased_to_their_0_2_urns(run_program: RunProgram) -> None:
-    # Up to 0.2.0 a component `pilothouse:kubernetes:Namespace` wrapped them all (tests/e2e/test_upgrade_0_2.py
-    # proves the upgrade with the real engine); at the top of the stack the aliases are literal URNs.
-    class Team(pulumi.ComponentResource):
-        def __init__(self) -> None:
-            super().__init__("team:platform:Team", "payments")
-            Namespace("payments", NamespaceArgs(name="payments", isolated=False), pulumi.ResourceOptions(parent=self))
-
-    def program() -> None:
-        shop = Namespace("shop", NamespaceArgs(name="shop", quota=Quota.of(pods=10),
-                                               limits=LimitDefaults.of(request_cpu="100m")))
-        mine = k8s.core.v1.ConfigMap("mine", metadata={"name": "mine", "namespace": "shop"},
-                                     opts=pulumi.ResourceOptions(parent=shop))
-        k8s.core.v1.ConfigMap("nested", metadata={"name": "nested", "namespace": "shop"},
-                              opts=pulumi.ResourceOptions(parent=mine))
-        Namespace("inner", NamespaceArgs(name="inner", isolated=False), pulumi.ResourceOptions(parent=shop))
-        Team()
-
-    render = run_program(program)
-    old = "urn:pulumi:test::pilothouse::pilothouse:kubernetes:Namespace"
-
-    def aliases(type_: str, name: str) -> list[str]:  # pulumi-kubernetes adds aliases of other API versions
-        return [alias["urn"] for alias in render.one(type_, name).options["aliases"] if "urn" in alias]
-
-    assert aliases("kubernetes:core/v1:Namespace", "shop") == [f"{old}$kubernetes:core/v1:Namespace::shop"]
-    for type_, name in [("kubernetes:core/v1:ResourceQuota", "shop-quota"),
-                        ("kubernetes:core/v1:LimitRange", "shop-defaults"),
-                        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "shop-default-deny"),
-                        ("kubernetes:core/v1:ConfigMap", "mine")]:  # a program's own child too
-        assert aliases(type_, name) == [f"{old}${type_}::{name}"]
-    assert aliases("kubernetes:core/v1:ConfigMap", "nested") == []  # the engine moves it with its parent
-    # Inside another Namespace: under that one's component (and, from the parent's, one that never was).
-    assert f"{old}$pilothouse:kubernetes:Namespace$kubernetes:core/v1:Namespace::inner" in aliases(
-        "kubernetes:core/v1:Namespace", "inner")
-    team = render.one("team:platform:Team", "payments").urn.rpartition("::")[0]
-    assert aliases("kubernetes:core/v1:Namespace", "payments") == [
-        f"{team}$pilothouse:kubernetes:Namespace$kubernetes:core/v1:Namespace::payments"]
-
-
-def test_a_namespace_declared_outside_a_deployment_leaves_later_runs_alone() -> None:
-    # No engine, no state to move from: no aliases (the SDK, working them out itself there, failed a later run).
-    # In a fresh interpreter: here, earlier tests' runs left an engine's settings behind.
-    script = ("from pilothouse.kubernetes import Namespace, NamespaceArgs\n"
-              "from pilothouse.offline import engine\n"
-              "Namespace('stray', NamespaceArgs(name='stray'))\n"
-              "print(len(engine.run(lambda: None, stack='test').resources))\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
-    assert (result.returncode, result.stdout) == (0, "0\n"), result.stderr[-2000:]
 
 
 def test_opting_out_of_restricted_is_visible(run_program: RunProgram) -> None:

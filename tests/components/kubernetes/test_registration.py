@@ -47,9 +47,9 @@ def test_each_object_is_one_registration_of_its_kubernetes_type(run_program: Run
     assert isinstance(built["service"], k8s.core.v1.Service)
     assert isinstance(built["hpa"], k8s.autoscaling.v2.HorizontalPodAutoscaler)
     assert isinstance(built["pdb"], k8s.policy.v1.PodDisruptionBudget)
-    # The Namespace is the namespace object too: no component, one registration per Kubernetes object.
-    assert [r.type for r in render if not r.custom] == []
-    assert len(render.resources) == 6
+    # The Namespace is the one component here: it groups the namespace with its governance objects.
+    assert [r.type for r in render if not r.custom] == ["pilothouse:kubernetes:Namespace"]
+    assert len(render.resources) == 7
 
 
 def test_the_callers_options_reach_the_object(run_program: RunProgram) -> None:
@@ -90,9 +90,8 @@ def test_objects_and_their_children_are_aliased_to_their_0_1_urns(run_program: R
     group = render.one("team:app:Group", "group").urn
     assert alias_parents("kubernetes:core/v1:ConfigMap", "grouped") == [
         f"{group.rpartition('::')[0]}$pilothouse:kubernetes:ConfigMap::grouped"]
-    # The Namespace was a component in 0.1.0 as in 0.2.0: its own alias (always on) takes it there.
-    assert render.one("kubernetes:core/v1:Namespace", "shop").options["aliases"] == [
-        {"urn": f"{root}pilothouse:kubernetes:Namespace$kubernetes:core/v1:Namespace::shop"}]
+    # The Namespace stayed a component: neither it nor its children moved.
+    assert alias_parents("kubernetes:core/v1:Namespace", "shop") == []
 
 
 def test_without_the_call_objects_carry_no_0_1_aliases(run_program: RunProgram) -> None:

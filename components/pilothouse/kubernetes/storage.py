@@ -305,9 +305,9 @@ class PersistentVolume(k8s.core.v1.PersistentVolume):
     """A cluster-wide volume claims of its storage class bind to.
 
     A bound volume is deleted only once its claim is (the ``kubernetes.io/pv-protection`` finalizer), and the claims a
-    StatefulSet makes go only with their namespace. Pulumi deletes in waves by dependency depth, so in a destroy of
-    both a volume may come first and wait for ever: give the namespace ``depends_on=[volume, ...]`` so that it, and the
-    claims in it, go before the volumes.
+    StatefulSet makes go only with their namespace. Pulumi deletes in waves by dependency depth, each finished before
+    the next, so in a destroy of the volumes and the namespace a volume may come first and wait for ever: give the
+    namespace ``depends_on=[volume, ...]`` so that it, and the claims in it, go before the volumes.
     """
 
     def __init__(self, resource_name: str, args: PersistentVolumeArgs,

@@ -425,6 +425,10 @@ DELIBERATE = [
       for name in ("memory quantity", "claim size")),
     Deliberate("claim size", lambda v: (quantity_value(v.strip()) or 0) % 1 != 0,
                "a fractional number of bytes, which the API server rounds up"),
+    Deliberate("memory quantity", lambda v: (quantity_value(v.strip()) or 0) % 1 != 0,
+               "a fractional number of bytes, which the API server takes with a warning, or without one when "
+               "the fraction is finer than a thousandth and its thousandths, rounded up, make whole bytes "
+               "('2999.8m')"),
     *(Deliberate(name, _zero, "a probe setting of 0, which the API server replaces by its default: the default "
                               "is None") for name in ("liveness probe success threshold", "readiness probe timing")),
     Deliberate("Service name (DNS-1035 label)", lambda v: v[:1].isdigit(),

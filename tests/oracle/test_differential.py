@@ -410,6 +410,10 @@ def _above_int64(value: str) -> bool:
     return amount is not None and amount > 2**63 - 1
 
 
+def _fractional_bytes(value: str) -> bool:
+    return (quantity_value(value.strip()) or 0) % 1 != 0
+
+
 def _zero(value: Any) -> bool:
     return value == 0 or (isinstance(value, tuple) and 0 in value)
 
@@ -423,9 +427,8 @@ DELIBERATE = [
     *(Deliberate(name, lambda v: (quantity_value(v.strip()) or 0) > (2**63 - 1) // 1000,
                  "more than 2^63/1000 bytes (8 PiB), where the API server's fractional-byte check overflows")
       for name in ("memory quantity", "claim size")),
-    Deliberate("claim size", lambda v: (quantity_value(v.strip()) or 0) % 1 != 0,
-               "a fractional number of bytes, which the API server rounds up"),
-    Deliberate("memory quantity", lambda v: (quantity_value(v.strip()) or 0) % 1 != 0,
+    Deliberate("claim size", _fractional_bytes, "a fractional number of bytes, which the API server rounds up"),
+    Deliberate("memory quantity", _fractional_bytes,
                "a fractional number of bytes, which the API server takes with a warning, or without one when "
                "the fraction is finer than a thousandth and its thousandths, rounded up, make whole bytes "
                "('2999.8m')"),

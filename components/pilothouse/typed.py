@@ -162,10 +162,23 @@ def _shown(value: object, secret: bool) -> object:
 _NO_TEXT = frozenset({int, float, bool, types.NoneType})
 
 
+_MAPPING_TYPES: dict[type, bool] = {}
+
+
+def _is_mapping(kind: type) -> bool:
+    """Whether values of ``kind`` are mappings; worked out once per type (``isinstance`` against the ``Mapping`` ABC is
+    a Python-level call, and every field of every checked object is asked)."""
+    known = _MAPPING_TYPES.get(kind)
+    if known is None:
+        known = _MAPPING_TYPES[kind] = issubclass(kind, collections.abc.Mapping)
+    return known
+
+
 def _unencodable(value: Any) -> bool:
     """Whether ``value`` holds text that is not valid Unicode (a lone surrogate): the API server takes UTF-8 only,
     and Pulumi fails on it while registering, after other resources were."""
-    if type(value) in _NO_TEXT:
+    kind = type(value)
+    if kind in _NO_TEXT:
         return False
     if isinstance(value, str):
         if value.isascii():
@@ -177,7 +190,7 @@ def _unencodable(value: Any) -> bool:
         return False
     if isinstance(value, tuple | list):
         return any(_unencodable(item) for item in value)
-    if isinstance(value, collections.abc.Mapping):
+    if _is_mapping(kind):
         return any(_unencodable(key) or _unencodable(item) for key, item in value.items())
     return False
 
@@ -190,6 +203,12 @@ def _is_protocol(hint: Any) -> bool:
     return bool(getattr(hint, "_is_protocol", False))
 
 
+def _is_plain_class(hint: Any) -> bool:
+    """Whether ``hint`` is checked by ``isinstance`` alone: a class, but not ``float`` (which takes an int and no bool)
+    nor a Protocol (see :func:`_predicate`)."""
+    return isinstance(hint, type) and typing.get_origin(hint) is None and hint is not float and not _is_protocol(hint)
+
+
 @functools.cache
 def _predicate(hint: Any) -> Predicate | None:
     """A fast check for the annotation forms the public classes use (classes, unions, ``tuple[X, ...]``, fixed-length
@@ -199,12 +218,16 @@ def _predicate(hint: Any) -> Predicate | None:
     if hint is Any:
         return lambda value: True
     if origin in (typing.Union, types.UnionType):
-        # A runtime-checkable Protocol's isinstance walks its members on every call: cheaper options go first.
-        options = [_predicate(arg) for arg in sorted(args, key=_is_protocol)]
+        # Plain classes (``Quantity | None``, the common case) are one isinstance call; a runtime-checkable
+        # Protocol's isinstance walks its members on every call, so it goes last.
+        plain = tuple(arg for arg in args if _is_plain_class(arg))
+        options = [_predicate(arg) for arg in sorted((arg for arg in args if arg not in plain), key=_is_protocol)]
         if any(option is None for option in options):
             return None
         checks = tuple(typing.cast(list[Predicate], options))
-        return lambda value: any(check(value) for check in checks)
+        if not checks:
+            return lambda value: isinstance(value, plain)
+        return lambda value: isinstance(value, plain) or any(check(value) for check in checks)
     if origin is None and isinstance(hint, type):
         if hint is float:  # as mypy and typeguard: an int is a float
             return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
@@ -278,7 +301,7 @@ def _field_checks(cls: type) -> tuple[_FieldCheck, ...]:
 
 def _copied(value: Any) -> Any:
     """``value`` with every mapping (as a dict) and list in it copied, all the way down; anything else shared."""
-    if isinstance(value, collections.abc.Mapping):
+    if _is_mapping(type(value)):
         return {key: _copied(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_copied(item) for item in value]
@@ -300,7 +323,7 @@ def check_fields(obj: Any, prefix: str, secrets: frozenset[str] = frozenset()) -
         value = given = getattr(obj, name)
         if field.takes_tuple and isinstance(given, list):
             value = tuple(given)
-        elif isinstance(given, collections.abc.Mapping):
+        elif _is_mapping(type(given)):
             # A copy: the caller's mapping, changed after this check (env["X"] = ...), must not change what was
             # checked; nested dicts and lists too (an affinity is a tree of them).
             value = _copied(given)

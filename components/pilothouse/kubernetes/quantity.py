@@ -13,6 +13,7 @@ the API server reads as zero.
 from __future__ import annotations
 
 import decimal
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,6 +40,9 @@ def _digits(text: str, start: int) -> int:
     return end
 
 
+#: A program writes the same few quantities for every container ('250m', '64Mi'), each read twice (parsed, then
+#: checked by ``Quantity``): remembering the last few thousand is most of a large program's parsing (``make bench``).
+@functools.lru_cache(maxsize=4096)
 def quantity_value(text: str) -> Decimal | None:
     """The value of ``text`` as the API server's ``ParseQuantity`` reads it (``None`` where it refuses it),
     except that a text without a digit is ``None`` here (see the module's documentation)."""

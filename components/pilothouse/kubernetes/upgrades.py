@@ -39,6 +39,11 @@ def alias_to_0_1(enabled: bool = True) -> None:
     _ALIASING.set(enabled)
 
 
+def aliasing() -> bool:
+    """Whether objects declared now get their 0.1.0 alias (:func:`alias_to_0_1` was called in this program run)."""
+    return _ALIASING.get()
+
+
 def _class_of_0_1(obj: pulumi.Resource) -> str:
     """The Pilothouse class ``obj`` is or extends (a user's subclass keeps its base's 0.1.0 type)."""
     return next(cls.__name__ for cls in type(obj).__mro__ if cls.__module__.startswith("pilothouse.kubernetes."))
@@ -55,7 +60,7 @@ def aliased(obj: pulumi.Resource, resource_name: str, opts: pulumi.ResourceOptio
     """``opts`` plus, after :func:`alias_to_0_1`, the alias of ``obj`` (about to register) to its 0.1.0 URN:
     the same name and type, under the component 0.1.0 wrapped it in, whose URN ``obj`` keeps for its children
     (:func:`child_aliases`)."""
-    if not _ALIASING.get():
+    if not aliasing():
         return opts or pulumi.ResourceOptions()
     alias = _record_component(obj, resource_name, opts.parent if opts is not None else None)
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[alias]))

@@ -10,6 +10,7 @@ import sys
 import pulumi_kubernetes.core.v1.ConfigMap  # noqa: F401 - loaded for the SDK floor check
 
 from bench.__main__ import in_process_runner, overhead, scaling, table
+from bench.declaring import declaring
 from bench.floor import import_program, loaded_sdk_modules
 from bench.gc_work import gc_work
 from bench.measure import run_child
@@ -84,3 +85,10 @@ def test_gc_work_counts_both_parts_of_a_program() -> None:
     waits = report["waits"]
     assert 0 < waits["rounds"] < waits["outputs_waited_on"]  # every round waits on the outputs still pending
     assert asyncio.wait.__module__ == "asyncio.tasks"  # put back
+
+
+def test_declaring_reports_each_programs_cost_per_app() -> None:
+    report = declaring(2, 1)
+    assert (report["n"], report["pairs"], sorted(report["ms_per_app"])) == (2, 1, ["pilothouse", "raw"])
+    assert all(ms > 0 for ms in report["ms_per_app"].values())
+    assert report["extra_ms"] == round(report["ms_per_app"]["pilothouse"] - report["ms_per_app"]["raw"], 3)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pilothouse.offline import diff
 from tests.e2e.upgrade import UpgradeStack, changed
 
 pytestmark = pytest.mark.e2e
@@ -25,6 +26,7 @@ PROGRAM = Path(__file__).parent / "upgrade_0_1" / "program.py"
 
 def test_a_stack_deployed_with_0_1_upgrades_in_place(tmp_path: Path) -> None:
     stack = UpgradeStack(tmp_path, PROGRAM, BEFORE)
+    base = stack.render(tmp_path / "base", LIBRARY="components")
     deployed = stack.deploy_with_old_library(LIBRARY="components")
     unaliased = stack.preview(LIBRARY="pilothouse", ALIAS_TO_0_1="0")["changeSummary"]
     preview = stack.preview(LIBRARY="pilothouse", ALIAS_TO_0_1="1")
@@ -46,5 +48,16 @@ def test_a_stack_deployed_with_0_1_upgrades_in_place(tmp_path: Path) -> None:
                                         "update": 1}
     assert unaliased.get("create", 0) >= len(wrappers), unaliased  # each wrapper's object would move
 
+    # The offline diff (pilothouse diff) of the two renders says what the preview says: the wrappers go, the
+    # CronJob changes, and (checked against the state after the update below) the aliases keep every object that
+    # moved, under its new URN.
+    offline = diff.compare(base, stack.render(tmp_path / "head", LIBRARY="pilothouse", ALIAS_TO_0_1="1"))
+    assert [change.urn.split("::", 2)[2] for change in offline.changed] == updated
+    assert sorted(r["urn"].split("::", 2)[2] for r in offline.removed) == sorted(deleted)
+    assert offline.added == ()
+
     stack.pulumi("up", "--yes", "--skip-preview", LIBRARY="pilothouse", ALIAS_TO_0_1="1")
+    upgraded = set(stack.deployed())
+    assert {move.urn for move in offline.moved} == upgraded - set(deployed)
+    assert {move.was for move in offline.moved} == set(deployed) - upgraded - {r["urn"] for r in offline.removed}
     stack.pulumi("preview", "--expect-no-changes", LIBRARY="pilothouse")  # the aliases have done their work

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,23 @@ class UpgradeStack:
         assert result.returncode == 0, f"pulumi {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result.stdout
 
+    def render(self, out: Path, **env: str) -> Path:
+        """``pilothouse render`` of the stack into ``out``, with ``env`` added as :meth:`pulumi` adds it."""
+        result = subprocess.run([sys.executable, "-m", "pilothouse", "render", "--stack", "dev", "--out", str(out)],
+                                cwd=self.project, env=self.env | env | {"PYTHONPATH": str(self.project)},
+                                capture_output=True, text=True, check=False, timeout=300)
+        assert result.returncode == 0, f"pilothouse render:\n{result.stdout}\n{result.stderr}"
+        return out
+
     def deploy_with_old_library(self, **env: str) -> list[str]:
         """``pulumi up`` with the earlier version, then leave only the installed package: the URNs deployed,
         providers left out."""
         self.pulumi("up", "--yes", "--skip-preview", **env)
         shutil.rmtree(self.project / "components")
+        return self.deployed()
+
+    def deployed(self) -> list[str]:
+        """The URNs in the stack's state, providers left out."""
         state = json.loads(self.pulumi("stack", "export"))
         return [r["urn"] for r in state["deployment"]["resources"] if not r["type"].startswith("pulumi:providers:")]
 

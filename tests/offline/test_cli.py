@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pilothouse.offline import stack_config
+
 PROGRAM = """import pulumi_kubernetes as k8s
 from pilothouse.kubernetes import Port
 
@@ -113,6 +115,20 @@ def test_a_folder_that_is_not_a_project_is_one_line(tmp_path: Path) -> None:
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, f"error: {tmp_path} is not a Pulumi project folder "
                                                      "(no Pulumi.yaml)\n")
+
+
+@pytest.mark.parametrize(("stack_files", "listed"), [
+    ((), "no stack has a config file yet: `pulumi config set` writes one"),
+    (("Pulumi.eu.prod.yaml", "Pulumi.dev.yaml"), "stacks: dev, eu.prod"),  # a stack name may hold a period
+])
+def test_a_stack_without_a_config_file_names_those_that_have_one(tmp_path: Path, stack_files: tuple[str, ...],
+                                                                  listed: str) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\n")
+    for name in stack_files:
+        (tmp_path / name).write_text("config: {}\n")
+    with pytest.raises(FileNotFoundError) as error:
+        stack_config.read(tmp_path, "staging")
+    assert str(error.value) == f"no stack 'staging': Pulumi.staging.yaml does not exist ({listed})"
 
 
 def test_a_program_that_exits_early_is_not_a_render(project: Path) -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from pilothouse.offline.diff import compare, to_markdown
@@ -103,3 +104,142 @@ def test_a_bigger_claim_template_is_an_in_place_change_not_a_replacement(tmp_pat
     (change,) = compare(render("a", "10Gi"), render("b", "20Gi")).changed
     assert change.replaced is False
     assert change.fields == (("inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage", "10Gi", "20Gi"),)
+
+
+STACK = "urn:pulumi:dev::pilothouse::pulumi:pulumi:Stack::pilothouse-dev"
+APP = "urn:pulumi:dev::pilothouse::pilothouse:kubernetes:App::web"
+
+
+def placed(type_: str, name: str, inputs: dict[str, Any], parent: str = STACK, **options: Any) -> dict[str, Any]:
+    """A ``resources.json`` entry under ``parent`` (its URN as the engine makes it)."""
+    parent_type = "" if parent == STACK else parent.split("::")[2] + "$"
+    return {**resource(type_, name, inputs, **options), "parent": parent,
+            "urn": f"urn:pulumi:dev::pilothouse::{parent_type}{type_}::{name}"}
+
+
+def test_an_alias_keeps_a_resource_that_moved_as_the_engine_keeps_it(tmp_path: Path) -> None:
+    # Out of a component, its child (the Service) following by the parent's alias alone, the ConfigMap by its
+    # name's alias; a dependency on a moved resource is the same resource.
+    app = placed("pilothouse:kubernetes:App", "web", {})
+    old_deployment = placed(DEPLOYMENT, "web", {"spec": {"replicas": 2}}, APP)
+    base = write_render(tmp_path / "a", [
+        app, old_deployment,
+        placed("kubernetes:core/v1:Service", "web", {}, old_deployment["urn"]),
+        placed("kubernetes:core/v1:ConfigMap", "web-settings", {}),
+        placed("kubernetes:policy/v1:PodDisruptionBudget", "web", {}, dependencies=[old_deployment["urn"]]),
+    ])
+    deployment = placed(DEPLOYMENT, "web", {"spec": {"replicas": 2}}, aliases=[{"spec": {"parentUrn": APP}}])
+    head = write_render(tmp_path / "b", [
+        deployment,
+        placed("kubernetes:core/v1:Service", "web", {}, deployment["urn"]),
+        placed("kubernetes:core/v1:ConfigMap", "settings", {}, aliases=[{"spec": {"name": "web-settings"}}]),
+        placed("kubernetes:policy/v1:PodDisruptionBudget", "web", {}, dependencies=[deployment["urn"]]),
+    ])
+    result = compare(base, head)
+    assert [r["urn"] for r in result.removed] == [app["urn"]]
+    assert (result.added, result.changed) == ((), ())
+    assert [(move.was, move.urn, move.fields) for move in result.moved] == [  # by new URN
+        ("urn:pulumi:dev::pilothouse::pilothouse:kubernetes:App$kubernetes:apps/v1:Deployment$kubernetes:core/v1:"
+         "Service::web", "urn:pulumi:dev::pilothouse::kubernetes:apps/v1:Deployment$kubernetes:core/v1:Service::web",
+         ()),
+        (old_deployment["urn"], deployment["urn"], ()),
+        ("urn:pulumi:dev::pilothouse::kubernetes:core/v1:ConfigMap::web-settings",
+         "urn:pulumi:dev::pilothouse::kubernetes:core/v1:ConfigMap::settings", ())]
+    assert to_markdown(result, "t").startswith(
+        "### t\n\n**0 to add, 0 to change (0 replaced), 1 to remove, 3 moved (kept by an alias)**\n")
+    markdown = to_markdown(result, "t")
+    assert "\n#### Moved (kept by an alias)\n" in markdown
+    line = f"- `kubernetes:apps/v1:Deployment` **web**: `{old_deployment['urn']}` → `{deployment['urn']}`"
+    assert f"\n{line}\n" in markdown
+
+
+def test_a_moved_resource_that_also_changes_is_a_change_judged_by_its_old_entry(tmp_path: Path) -> None:
+    before = placed(DEPLOYMENT, "web", {"spec": {"selector": {"app": "web"}}}, APP)
+    base = write_render(tmp_path / "a", [before])
+    head = write_render(tmp_path / "b", [placed(DEPLOYMENT, "web", {"spec": {"selector": {"app": "shop"}}},
+                                                aliases=[{"urn": before["urn"]}])])
+    (change,) = compare(base, head).changed
+    assert (change.was, change.replaced) == (before["urn"], True)
+    assert change.fields == (("inputs.spec.selector.app", "web", "shop"),)
+
+
+@pytest.mark.parametrize("alias", [
+    {"spec": {"name": "elsewhere"}},  # names nothing the base render has
+    {"spec": {"noParent": True}},  # the base render has it under the component
+])
+def test_an_alias_that_finds_nothing_leaves_an_add_and_a_remove(tmp_path: Path, alias: dict[str, Any]) -> None:
+    before = placed(DEPLOYMENT, "web", {}, APP)
+    result = compare(write_render(tmp_path / "a", [before]),
+                     write_render(tmp_path / "b", [placed(DEPLOYMENT, "web", {}, aliases=[alias])]))
+    assert ([r["urn"] for r in result.removed], len(result.added), result.moved) == ([before["urn"]], 1, ())
+
+
+def test_an_old_urn_is_claimed_once(tmp_path: Path) -> None:
+    before = placed(DEPLOYMENT, "web", {})
+    claims = [placed(DEPLOYMENT, name, {}, aliases=[{"urn": before["urn"]}]) for name in ("api", "shop")]
+    result = compare(write_render(tmp_path / "a", [before]), write_render(tmp_path / "b", claims))
+    assert [(move.was, move.name) for move in result.moved] == [(before["urn"], "api")]
+    assert [r["name"] for r in result.added] == ["shop"]
+
+
+def test_a_render_with_the_mock_engines_urns_compares_by_the_engines(tmp_path: Path) -> None:
+    # Renders of 0.2 and earlier: a top-level resource under the stack's type, a child under its parent's last
+    # type only (the SDK's MockMonitor.make_urn). The same program rendered now has the engine's URNs: no change.
+    def mock(qualified_type: str, name: str) -> str:
+        return f"urn:pulumi:dev::pilothouse::{qualified_type}::{name}"
+
+    old_app = mock("pulumi:pulumi:Stack$pilothouse:kubernetes:App", "web")
+    old_deployment = mock("pilothouse:kubernetes:App$kubernetes:apps/v1:Deployment", "web")
+    base = write_render(tmp_path / "a", [
+        {**placed("pilothouse:kubernetes:App", "web", {}), "urn": old_app},
+        {**placed(DEPLOYMENT, "web", {}, old_app), "urn": old_deployment},
+        {**placed("kubernetes:core/v1:Service", "web", {}, old_deployment),
+         "urn": mock("kubernetes:apps/v1:Deployment$kubernetes:core/v1:Service", "web")},
+        {**placed("kubernetes:policy/v1:PodDisruptionBudget", "web", {}, dependencies=[old_deployment]),
+         "urn": mock("pulumi:pulumi:Stack$kubernetes:policy/v1:PodDisruptionBudget", "web")},
+    ])
+    deployment = placed(DEPLOYMENT, "web", {}, APP)
+    head = write_render(tmp_path / "b", [
+        placed("pilothouse:kubernetes:App", "web", {}), deployment,
+        placed("kubernetes:core/v1:Service", "web", {}, deployment["urn"]),
+        placed("kubernetes:policy/v1:PodDisruptionBudget", "web", {}, dependencies=[deployment["urn"]]),
+    ])
+    assert to_markdown(compare(base, head), "t") == "### t\n\nNo changes\n"
+
+
+def test_a_provider_and_references_in_inputs_follow_the_engines_urns(tmp_path: Path) -> None:
+    provider_type = "pulumi:providers:kubernetes"
+    old_provider = f"urn:pulumi:dev::pilothouse::pulumi:pulumi:Stack${provider_type}::aks"
+    base = write_render(tmp_path / "a", [
+        {**placed(provider_type, "aks", {}), "urn": old_provider},
+        {**placed(DEPLOYMENT, "web", {"owner": old_provider}, provider=old_provider),
+         "urn": f"urn:pulumi:dev::pilothouse::pulumi:pulumi:Stack${DEPLOYMENT}::web"}])
+    provider = placed(provider_type, "aks", {})
+    head = write_render(tmp_path / "b", [
+        provider, placed(DEPLOYMENT, "web", {"owner": provider["urn"]}, provider=provider["urn"])])
+    assert to_markdown(compare(base, head), "t") == "### t\n\nNo changes\n"
+
+
+def test_an_alias_naming_a_parent_that_moved_finds_it_whatever_the_order(tmp_path: Path) -> None:
+    # The ConfigMap's URN sorts before its old parent's new one; the engine knows the parent's move first anyway.
+    old_parent = placed("my:x:Old", "x", {})
+    base = write_render(tmp_path / "a", [old_parent, placed("kubernetes:core/v1:ConfigMap", "cm", {},
+                                                            old_parent["urn"])])
+    parent = placed("my:x:New", "x", {}, aliases=[{"spec": {"type": "my:x:Old"}}])
+    head = write_render(tmp_path / "b", [parent, placed("kubernetes:core/v1:ConfigMap", "cm", {},
+                                                        aliases=[{"spec": {"parentUrn": parent["urn"]}}])])
+    result = compare(base, head)
+    assert (len(result.moved), result.added, result.removed) == (2, (), ())
+
+
+def test_a_child_follows_its_parents_move_within_its_own_stack_and_project(tmp_path: Path) -> None:
+    # inheritedChildAlias: the deployment's stack and project, the parent's old type and name.
+    other = "urn:pulumi:dev::old::my:x:App::x"
+    base = write_render(tmp_path / "a", [{**placed("my:x:App", "x", {}), "urn": other},
+                                         {**placed(DEPLOYMENT, "web", {}, other),
+                                          "urn": f"urn:pulumi:dev::old::my:x:App${DEPLOYMENT}::web"}])
+    parent = placed("my:x:App", "x", {}, aliases=[{"spec": {"project": "old"}}])
+    head = write_render(tmp_path / "b", [parent, placed(DEPLOYMENT, "web", {}, parent["urn"])])
+    result = compare(base, head)
+    assert [move.name for move in result.moved] == ["x"]
+    assert ([r["name"] for r in result.added], [r["name"] for r in result.removed]) == (["web"], ["web"])

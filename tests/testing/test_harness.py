@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -75,7 +76,7 @@ def test_two_resources_with_one_urn_fail_as_the_real_engine_fails() -> None:
 
     with pytest.raises(DuplicateUrnError) as duplicate:
         run(program, project="shop", stack="dev")
-    urn = "urn:pulumi:dev::shop::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::web"
+    urn = "urn:pulumi:dev::shop::kubernetes:core/v1:ConfigMap::web"
     assert str(duplicate.value) == f"Duplicate resource URN '{urn}'; try giving it a unique name"
 
 
@@ -93,7 +94,33 @@ def test_the_render_command_fails_on_a_duplicate_urn_and_writes_nothing(tmp_path
                              "--out", str(out)], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert result.stderr == ("error: Duplicate resource URN "
-                             "'urn:pulumi:dev::dup::pulumi:pulumi:Stack$kubernetes:core/v1:ConfigMap::web'; "
+                             "'urn:pulumi:dev::dup::kubernetes:core/v1:ConfigMap::web'; "
                              "try giving it a unique name\n")
     assert not out.exists()
 
+
+
+def test_a_run_leaves_no_event_loop_open() -> None:
+    # The mock engine answers in worker threads, each with an event loop: closed after each run.
+    script = ("import gc, pulumi_kubernetes as k8s\nfrom pilothouse.testing import run\n"
+              "for _ in range(2):\n    run(lambda: k8s.core.v1.ConfigMap('c', metadata={'name': 'c'}))\ngc.collect()\n")
+    result = subprocess.run([sys.executable, "-W", "default::ResourceWarning", "-c", script],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "ResourceWarning" not in result.stderr
+
+
+def test_outputs_made_outside_a_run_and_runs_inside_a_running_loop_work() -> None:
+    # Runs share the thread's event loop, as Pulumi's own test decorator does: an output made before the run
+    # resolves in it, and a run from an async test pumps that test's loop.
+    given = pulumi.Output.from_input("from-the-test")
+    render = run(lambda: k8s.core.v1.ConfigMap("c", metadata={"name": "c"}, data={"key": given}))
+    assert render.one("kubernetes:core/v1:ConfigMap").inputs["data"] == {"key": "from-the-test"}
+
+
+def test_a_run_from_inside_a_running_event_loop_uses_that_loop() -> None:
+    async def caller() -> list[str]:
+        render = run(lambda: k8s.core.v1.ConfigMap("c", metadata={"name": "c"}))
+        return [r.name for r in render.resources]
+
+    assert asyncio.run(caller()) == ["c"]

@@ -36,12 +36,15 @@ class Change:
         type: its Pulumi type token, such as ``kubernetes:apps/v1:Deployment``.
         name: its Pulumi resource name.
         fields: see its comment; paths are flattened over the whole ``resources.json`` entry, such as
-            ``inputs.spec.replicas`` or ``inputs.spec.ports[0].port``.
+            ``inputs.spec.replicas`` or ``inputs.spec.ports[0].port``, but for its ``dependencies`` and ``aliases``,
+            which the engine does not diff.
         replaced: whether a changed input forces a replacement: a path of :data:`REPLACED_ON` for its type, a
             Kubernetes object's name or namespace, an Azure resource's location, resource group or other top-level
             ``...Name`` input, or a path of the old registration's ``replaceOnChanges``; never a path of its
             ``ignoreChanges`` (the engine keeps the old value there). Estimated from the renders, not the provider's
             diff.
+        was: the base render's URN of a resource an alias moved (then ``fields`` leave out what the move itself
+            changes: ``urn``, ``name``, ``type``, ``parent``).
     """
 
     urn: str
@@ -50,6 +53,8 @@ class Change:
     #: (path, before, after) of every field that differs; ``None`` where a side lacks it.
     fields: tuple[tuple[str, Any, Any], ...]
     replaced: bool
+    #: The URN the base render had it under, when an alias carries it to a new one (:func:`moves`); else ``None``.
+    was: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,9 @@ class RenderDiff:
         added: the ``resources.json`` entries only the new render has, sorted by URN.
         removed: the entries only the old render has, sorted by URN.
         changed: a :class:`Change` for every resource in both whose entry differs, sorted by URN.
+        moved: a :class:`Change` (with ``was``) for every resource whose URN changed and that an alias of it keeps,
+            as the engine matches aliases (:func:`moves`): neither added nor removed, changed only where ``fields``
+            say so; sorted by URN.
         outputs: ``(path, before, after)`` of every flattened stack output that differs (``None`` where a side
             lacks it).
 
@@ -70,10 +78,11 @@ class RenderDiff:
     removed: tuple[dict[str, Any], ...]
     changed: tuple[Change, ...]
     outputs: tuple[tuple[str, Any, Any], ...]
+    moved: tuple[Change, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.outputs)
+        return not (self.added or self.removed or self.changed or self.moved or self.outputs)
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -112,25 +121,161 @@ def _is_replacement(resource: dict[str, Any], paths: list[str]) -> bool:
     return any(_under(path, triggers) for path in paths)
 
 
+_ROOT_STACK = "pulumi:pulumi:Stack"
+#: What the engine does not diff (a resource whose dependencies or aliases alone change is ``same`` in a preview).
+_NOT_DIFFED = ("dependencies", "aliases")
+#: What a move itself changes in a ``resources.json`` entry: not a change of the resource either.
+_IDENTITY = ("urn", "name", "type", "parent")
+
+
+def _urn_parts(urn: str) -> tuple[str, str, str, str]:
+    """``urn:pulumi:<stack>::<project>::<qualified type>::<name>`` as (stack, project, qualified type, name); the name
+    may itself hold ``::``."""
+    head, project, qualified_type, name = urn.split("::", 3)
+    return head.removeprefix("urn:pulumi:"), project, qualified_type, name
+
+
+def _child_urn(stack: str, project: str, parent_type: str, type_: str, name: str) -> str:
+    qualified = type_ if parent_type in ("", _ROOT_STACK) else f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def _alias_urn(alias: dict[str, Any], resource: dict[str, Any], moved: dict[str, str]) -> str:
+    """The URN an alias of ``resource`` stands for (``collapseAliasToUrn`` in the engine's step generator): a spec's
+    name, type, stack and project default to the resource's, its parent to the resource's parent (or, named, to
+    where that parent moved from)."""
+    if "urn" in alias:
+        return str(alias["urn"])
+    spec = alias.get("spec", {})
+    stack, project = _urn_parts(resource["urn"])[:2]
+    parent = spec.get("parentUrn") or resource.get("parent", "")
+    if spec.get("parentUrn"):
+        parent = moved.get(parent, parent)
+    parent_type = "" if spec.get("noParent") or not parent else _urn_parts(parent)[2]
+    return _child_urn(spec.get("stack") or stack, spec.get("project") or project, parent_type,
+                      spec.get("type") or resource["type"], spec.get("name") or resource["name"])
+
+
+def _inherited_alias(resource: dict[str, Any], type_: str, name: str, parent_was: str) -> str:
+    """Where a child was when its parent moved from ``parent_was`` (``inheritedChildAlias``): under that URN's type
+    in this stack and project, its name's prefix that is the parent's name replaced by the parent's old name."""
+    stack, project = _urn_parts(resource["urn"])[:2]
+    parent_type, parent_old_name = _urn_parts(parent_was)[2:]
+    parent_name = _urn_parts(resource["parent"])[3]
+    if name.startswith(parent_name):
+        name = parent_old_name + name[len(parent_name):]
+    return _child_urn(stack, project, parent_type, type_, name)
+
+
+def with_engine_urns(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``resources`` (a ``resources.json``) with every URN the engine's own: renders of Pilothouse 0.2 and
+    earlier hold the SDK mock engine's, which puts a child under its parent's last type only and a top-level
+    resource under ``pulumi:pulumi:Stack``. A URN is rebuilt from the resource's parent, type and name; the same
+    URN elsewhere in an entry (its parent, dependencies, alias parents) follows."""
+    by_urn = {entry["urn"]: entry for entry in resources}
+    engine: dict[str, str] = {}
+
+    def rebuilt(urn: str) -> str:
+        if urn not in by_urn:  # the stack, or text that is no URN of the render
+            return urn
+        if urn not in engine:
+            entry = by_urn[urn]
+            parent = entry.get("parent", "")
+            # A parent the render lacks (the stack, never recorded) keeps its URN's type.
+            parent_type = _urn_parts(rebuilt(parent))[2] if parent else ""
+            stack, project = _urn_parts(urn)[:2]
+            engine[urn] = _child_urn(stack, project, parent_type, entry["type"], entry["name"])
+        return engine[urn]
+
+    def rebuilt_in(value: Any) -> Any:  # a resource reference in an input is its URN (``engine.plain``)
+        if isinstance(value, str):
+            return rebuilt(value)
+        if isinstance(value, dict):
+            return {key: rebuilt_in(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [rebuilt_in(item) for item in value]
+        return value
+
+    def alias(given: dict[str, Any]) -> dict[str, Any]:
+        spec = given.get("spec", {})
+        return {**given, "spec": {**spec, "parentUrn": rebuilt(spec["parentUrn"])}} if "parentUrn" in spec else given
+
+    return [{**entry, "urn": rebuilt(entry["urn"]),
+             **{key: rebuilt(entry[key]) for key in ("parent", "provider") if key in entry},
+             **({"inputs": rebuilt_in(entry["inputs"])} if "inputs" in entry else {}),
+             **({"dependencies": [rebuilt(urn) for urn in entry["dependencies"]]} if "dependencies" in entry else {}),
+             **({"aliases": [alias(given) for given in entry["aliases"]]} if "aliases" in entry else {})}
+            for entry in resources]
+
+
+def moves(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """New URN -> old URN, for every resource of ``new`` (entries by URN) absent from ``old`` under its URN that an
+    alias of its own or of its parent finds there: the engine's matching (``generateAliases`` and
+    ``getOldResource``, pkg/resource/deploy/step_generator.go), parents before children, an old URN claimed once.
+    The engine fails a preview where an alias names a URN the program also registers; such an alias finds nothing
+    here."""
+    moved: dict[str, str] = {}
+    claimed: set[str] = set()
+    done: set[str] = set()
+
+    def visit(urn: str) -> None:
+        if urn in done:
+            return
+        done.add(urn)
+        resource = new[urn]
+        # First what this one's aliases are worked out from: its parent and the parents its aliases name (the
+        # program registered those first).
+        for first in (resource.get("parent", ""), *(a.get("spec", {}).get("parentUrn", "") for a in
+                                                     resource.get("aliases", ()))):
+            if first in new:
+                visit(first)
+        parent = resource.get("parent", "")
+        if urn in old:
+            return
+        own = [_alias_urn(alias, resource, moved) for alias in resource.get("aliases", ())]
+        candidates = list(own)
+        if parent in moved:
+            candidates.append(_inherited_alias(resource, resource["type"], resource["name"], moved[parent]))
+            for alias in own:
+                _, _, alias_type, alias_name = _urn_parts(alias)
+                candidates.append(_inherited_alias(resource, alias_type.rpartition("$")[2], alias_name,
+                                                   moved[parent]))
+        found = next((c for c in candidates if c in old and c not in new and c not in claimed), None)
+        if found is not None:
+            moved[urn] = found
+            claimed.add(found)
+
+    for urn in sorted(new):
+        visit(urn)
+    return moved
+
+
+def _change(before: dict[str, Any], after: dict[str, Any], was: str | None = None) -> Change:
+    left_out = _NOT_DIFFED if was is None else (*_NOT_DIFFED, *_IDENTITY)
+    fields = _field_changes(*({key: value for key, value in entry.items() if key not in left_out}
+                              for entry in (before, after)))
+    input_paths = [path.removeprefix("inputs.") for path, _, _ in fields if path.startswith("inputs.")]
+    return Change(after["urn"], after["type"], after["name"], fields, _is_replacement(before, input_paths), was)
+
+
 def compare(base: Path, head: Path) -> RenderDiff:
-    """What changes from the render in ``base`` to the render in ``head``."""
+    """What changes from the render in ``base`` to the render in ``head``; a resource an alias moves is matched to
+    its old URN as the engine matches it (:func:`moves`)."""
     def load(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-        resources = json.loads((folder / "resources.json").read_text())
+        resources = with_engine_urns(json.loads((folder / "resources.json").read_text()))
         return {r["urn"]: r for r in resources}, json.loads((folder / "outputs.json").read_text())
 
     (old, old_outputs), (new, new_outputs) = load(base), load(head)
-    changed = []
-    for urn in sorted(set(old) & set(new)):
-        fields = _field_changes(old[urn], new[urn])
-        if fields:
-            input_paths = [path.removeprefix("inputs.") for path, _, _ in fields if path.startswith("inputs.")]
-            changed.append(Change(urn, new[urn]["type"], new[urn]["name"], fields,
-                                  _is_replacement(old[urn], input_paths)))
+    moved = moves(old, new)
+    changed = [change for change in (_change(old[urn], new[urn]) for urn in sorted(set(old) & set(new)))
+               if change.fields]
+    moves_seen = [_change(old[was], new[urn], was) for urn, was in sorted(moved.items())]
     return RenderDiff(
-        added=tuple(new[urn] for urn in sorted(set(new) - set(old))),
-        removed=tuple(old[urn] for urn in sorted(set(old) - set(new))),
-        changed=tuple(changed),
+        added=tuple(new[urn] for urn in sorted(set(new) - set(old) - set(moved))),
+        removed=tuple(old[urn] for urn in sorted(set(old) - set(new) - set(moved.values()))),
+        changed=tuple(sorted(changed + [move for move in moves_seen if move.fields], key=lambda c: c.urn)),
         outputs=_field_changes(old_outputs, new_outputs),
+        moved=tuple(moves_seen),
     )
 
 
@@ -152,9 +297,10 @@ def to_markdown(diff: RenderDiff, title: str) -> str:
     if diff.empty:
         return f"### {title}\n\nNo changes\n"
     replacements = sum(change.replaced for change in diff.changed)
+    moved = f", {len(diff.moved)} moved (kept by an alias)" if diff.moved else ""
     lines = [f"### {title}", "",
              f"**{len(diff.added)} to add, {len(diff.changed)} to change "
-             f"({replacements} replaced), {len(diff.removed)} to remove**"]
+             f"({replacements} replaced), {len(diff.removed)} to remove{moved}**"]
     if diff.added:
         lines += ["", "#### Added"] + [f"- `{r['type']}` **{r['name']}**" for r in diff.added]
     if diff.changed:
@@ -165,6 +311,9 @@ def to_markdown(diff: RenderDiff, title: str) -> str:
             lines += [_field_line(*field) for field in change.fields]
     if diff.removed:
         lines += ["", "#### Removed"] + [f"- `{r['type']}` **{r['name']}**" for r in diff.removed]
+    if diff.moved:
+        lines += ["", "#### Moved (kept by an alias)"] + [f"- `{change.type}` **{change.name}**: `{change.was}` → "
+                                                          f"`{change.urn}`" for change in diff.moved]
     if diff.outputs:
         lines += ["", "#### Stack outputs"] + [_field_line(*field) for field in diff.outputs]
     return "\n".join(lines) + "\n"

@@ -7,8 +7,10 @@ engine for: the register request of each resource, including its options.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,6 +142,41 @@ class RecordingMonitor(MockMonitor):
         self.registrations: dict[str, Registration] = {}
         self.duplicates: list[str] = []
         self.outputs: dict[str, Any] = {}
+        self._thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives (``urn.New`` in the Pulumi SDK for Go): under its parent's whole qualified type,
+        none for the root stack. The SDK's MockMonitor takes only the parent's last type, and the stack's, so two
+        resources the engine tells apart could share one, and a render's URNs were not the stack's."""
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                type_ = f"{parent_type}${type_}"
+        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{name}"
+
+    def _with_thread_loop(self) -> None:
+        """Give the worker thread an open event loop of ours before the SDK's MockMonitor makes one it never closes
+        (``_ensure_event_loop``: it deserializes resource references on one); :meth:`close` closes them. A thread
+        may hold a loop closed after an earlier run (the SDK's worker threads outlive runs): it gets a new one."""
+        if threading.current_thread() is threading.main_thread():
+            return
+        try:
+            current: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # none yet in this thread
+            current = None
+        if current is None or current.is_closed():
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            self._thread_loops.append(loop)
+
+    def close(self) -> None:
+        """Close the worker threads' event loops, once the run's threads are done."""
+        for loop in self._thread_loops:
+            loop.close()
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        self._with_thread_loop()
+        return super().Invoke(request)
 
     def _record(self, urn: str, request: Any, custom: bool, inputs: dict[str, Any], *, read: bool = False,
                 **options: Any) -> None:
@@ -155,6 +192,7 @@ class RecordingMonitor(MockMonitor):
                      **options})
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        self._with_thread_loop()
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             self._record(
@@ -171,6 +209,7 @@ class RecordingMonitor(MockMonitor):
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties."""
+        self._with_thread_loop()
         response = super().ReadResource(request)
         self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)), read=True)
         return response
@@ -219,7 +258,10 @@ def _run(program: Callable[[], object], *, stack: str, project: str, config: Map
     def body() -> None:
         program()
 
-    _sync_await(run_in_stack(body))
+    try:
+        _sync_await(run_in_stack(body))
+    finally:
+        monitor.close()
     if failed := getattr(mocks, "failed_reads", None):
         raise FailedReadError(failed[0])
     if monitor.duplicates:

@@ -55,8 +55,10 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
         raise FileNotFoundError(f"{project_dir} is not a Pulumi project folder (no Pulumi.yaml)")
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
-        known = sorted(p.name.split(".")[1] for p in project_dir.glob("Pulumi.*.yaml"))
-        raise FileNotFoundError(f"no stack '{stack}': {stack_path.name} does not exist (stacks: {', '.join(known)})")
+        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
+        listed = (f"stacks: {', '.join(known)}" if known
+                  else "no stack has a config file yet: `pulumi config set` writes one")
+        raise FileNotFoundError(f"no stack '{stack}': {stack_path.name} does not exist ({listed})")
     try:
         received = program_config(_text(project_dir / "Pulumi.yaml"), "Pulumi.yaml", _text(stack_path),
                                    stack_path.name, stack=stack, decrypt=lambda _ciphertext: SECRET_PLACEHOLDER)

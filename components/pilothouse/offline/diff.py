@@ -171,7 +171,8 @@ def with_engine_urns(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``resources`` (a ``resources.json``) with every URN the engine's own: renders of Pilothouse 0.2 and
     earlier hold the SDK mock engine's, which puts a child under its parent's last type only and a top-level
     resource under ``pulumi:pulumi:Stack``. A URN is rebuilt from the resource's parent, type and name; the same
-    URN elsewhere in an entry (its parent, dependencies, alias parents) follows."""
+    URN elsewhere in an entry (its parent, provider, dependencies, alias parents, resource references among its
+    inputs) follows."""
     by_urn = {entry["urn"]: entry for entry in resources}
     engine: dict[str, str] = {}
 

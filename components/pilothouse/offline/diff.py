@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pilothouse.offline.engine import SECRET
+from pilothouse.offline.engine import SECRET, engine_urn, urn_parts
 
 #: Input paths whose change makes the provider replace the resource, beyond the
 #: ``replaceOnChanges`` a program declares. Azure names, groups and locations are immutable.
@@ -121,23 +121,10 @@ def _is_replacement(resource: dict[str, Any], paths: list[str]) -> bool:
     return any(_under(path, triggers) for path in paths)
 
 
-_ROOT_STACK = "pulumi:pulumi:Stack"
 #: What the engine does not diff (a resource whose dependencies or aliases alone change is ``same`` in a preview).
 _NOT_DIFFED = ("dependencies", "aliases")
 #: What a move itself changes in a ``resources.json`` entry: not a change of the resource either.
 _IDENTITY = ("urn", "name", "type", "parent")
-
-
-def _urn_parts(urn: str) -> tuple[str, str, str, str]:
-    """``urn:pulumi:<stack>::<project>::<qualified type>::<name>`` as (stack, project, qualified type, name); the name
-    may itself hold ``::``."""
-    head, project, qualified_type, name = urn.split("::", 3)
-    return head.removeprefix("urn:pulumi:"), project, qualified_type, name
-
-
-def _child_urn(stack: str, project: str, parent_type: str, type_: str, name: str) -> str:
-    qualified = type_ if parent_type in ("", _ROOT_STACK) else f"{parent_type}${type_}"
-    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
 
 
 def _alias_urn(alias: dict[str, Any], resource: dict[str, Any], moved: dict[str, str]) -> str:
@@ -147,24 +134,23 @@ def _alias_urn(alias: dict[str, Any], resource: dict[str, Any], moved: dict[str,
     if "urn" in alias:
         return str(alias["urn"])
     spec = alias.get("spec", {})
-    stack, project = _urn_parts(resource["urn"])[:2]
-    parent = spec.get("parentUrn") or resource.get("parent", "")
-    if spec.get("parentUrn"):
-        parent = moved.get(parent, parent)
-    parent_type = "" if spec.get("noParent") or not parent else _urn_parts(parent)[2]
-    return _child_urn(spec.get("stack") or stack, spec.get("project") or project, parent_type,
+    stack, project = urn_parts(resource["urn"])[:2]
+    named = spec.get("parentUrn")
+    parent = moved.get(named, named) if named else resource.get("parent", "")
+    parent_type = "" if spec.get("noParent") or not parent else urn_parts(parent)[2]
+    return engine_urn(spec.get("stack") or stack, spec.get("project") or project, parent_type,
                       spec.get("type") or resource["type"], spec.get("name") or resource["name"])
 
 
 def _inherited_alias(resource: dict[str, Any], type_: str, name: str, parent_was: str) -> str:
     """Where a child was when its parent moved from ``parent_was`` (``inheritedChildAlias``): under that URN's type
     in this stack and project, its name's prefix that is the parent's name replaced by the parent's old name."""
-    stack, project = _urn_parts(resource["urn"])[:2]
-    parent_type, parent_old_name = _urn_parts(parent_was)[2:]
-    parent_name = _urn_parts(resource["parent"])[3]
+    stack, project = urn_parts(resource["urn"])[:2]
+    parent_type, parent_old_name = urn_parts(parent_was)[2:]
+    parent_name = urn_parts(resource["parent"])[3]
     if name.startswith(parent_name):
         name = parent_old_name + name[len(parent_name):]
-    return _child_urn(stack, project, parent_type, type_, name)
+    return engine_urn(stack, project, parent_type, type_, name)
 
 
 def with_engine_urns(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -183,9 +169,9 @@ def with_engine_urns(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
             entry = by_urn[urn]
             parent = entry.get("parent", "")
             # A parent the render lacks (the stack, never recorded) keeps its URN's type.
-            parent_type = _urn_parts(rebuilt(parent))[2] if parent else ""
-            stack, project = _urn_parts(urn)[:2]
-            engine[urn] = _child_urn(stack, project, parent_type, entry["type"], entry["name"])
+            parent_type = urn_parts(rebuilt(parent))[2] if parent else ""
+            stack, project = urn_parts(urn)[:2]
+            engine[urn] = engine_urn(stack, project, parent_type, entry["type"], entry["name"])
         return engine[urn]
 
     def rebuilt_in(value: Any) -> Any:  # a resource reference in an input is its URN (``engine.plain``)
@@ -224,13 +210,13 @@ def moves(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dic
             return
         done.add(urn)
         resource = new[urn]
+        parent = resource.get("parent", "")
         # First what this one's aliases are worked out from: its parent and the parents its aliases name (the
         # program registered those first).
-        for first in (resource.get("parent", ""), *(a.get("spec", {}).get("parentUrn", "") for a in
+        for first in (parent, *(a.get("spec", {}).get("parentUrn", "") for a in
                                                      resource.get("aliases", ()))):
             if first in new:
                 visit(first)
-        parent = resource.get("parent", "")
         if urn in old:
             return
         own = [_alias_urn(alias, resource, moved) for alias in resource.get("aliases", ())]
@@ -238,7 +224,7 @@ def moves(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dic
         if parent in moved:
             candidates.append(_inherited_alias(resource, resource["type"], resource["name"], moved[parent]))
             for alias in own:
-                _, _, alias_type, alias_name = _urn_parts(alias)
+                _, _, alias_type, alias_name = urn_parts(alias)
                 candidates.append(_inherited_alias(resource, alias_type.rpartition("$")[2], alias_name,
                                                    moved[parent]))
         found = next((c for c in candidates if c in old and c not in new and c not in claimed), None)

@@ -26,6 +26,22 @@ from pilothouse.offline.mocks import OfflineMocks
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
+#: The root stack's type: the engine leaves it out of its children's URNs.
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def urn_parts(urn: str) -> tuple[str, str, str, str]:
+    """``urn:pulumi:<stack>::<project>::<qualified type>::<name>`` as (stack, project, qualified type, name); the name
+    may itself hold ``::``."""
+    head, project, qualified_type, name = urn.split("::", 3)
+    return head.removeprefix("urn:pulumi:"), project, qualified_type, name
+
+
+def engine_urn(stack: str, project: str, parent_type: str, type_: str, name: str) -> str:
+    """The URN the engine gives a resource (``urn.New`` in the Pulumi SDK for Go): under its parent's whole qualified
+    type ``parent_type``, none for the root stack (``""`` or :data:`ROOT_STACK_TYPE`)."""
+    qualified = type_ if parent_type in ("", ROOT_STACK_TYPE) else f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
 
 # Signatures of the special values in Pulumi's property wire format.
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -145,14 +161,11 @@ class RecordingMonitor(MockMonitor):
         self._thread_loops: list[asyncio.AbstractEventLoop] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        """The URN the engine gives (``urn.New`` in the Pulumi SDK for Go): under its parent's whole qualified type,
-        none for the root stack. The SDK's MockMonitor takes only the parent's last type, and the stack's, so two
-        resources the engine tells apart could share one, and a render's URNs were not the stack's."""
-        if parent:
-            parent_type = parent.split("::")[2]
-            if parent_type != "pulumi:pulumi:Stack":
-                type_ = f"{parent_type}${type_}"
-        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{type_}::{name}"
+        """The URN the engine gives (:func:`engine_urn`). The SDK's MockMonitor takes only the parent's last type, and
+        the stack's, so two resources the engine tells apart could share one, and a render's URNs were not the
+        stack's."""
+        parent_type = urn_parts(parent)[2] if parent else ""
+        return engine_urn(pulumi.get_stack(), pulumi.get_project(), parent_type, type_, name)
 
     def _with_thread_loop(self) -> None:
         """Give the worker thread an open event loop of ours before the SDK's MockMonitor makes one it never closes
@@ -194,7 +207,7 @@ class RecordingMonitor(MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         self._with_thread_loop()
         response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
+        if request.type != ROOT_STACK_TYPE:
             self._record(
                 response.urn, request, bool(request.custom),
                 _mask_secret_data(request.type, plain(json_format.MessageToDict(request.object))),
@@ -215,7 +228,7 @@ class RecordingMonitor(MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        if "::pulumi:pulumi:Stack::" in request.urn:
+        if f"::{ROOT_STACK_TYPE}::" in request.urn:
             self.outputs.update(plain(json_format.MessageToDict(request.outputs)))
         return super().RegisterResourceOutputs(request)
 

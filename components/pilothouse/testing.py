@@ -87,7 +87,10 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
     is not JSON, a key given both as config and as a secret, a project name with ``:`` or whitespace,
     or stack outputs that are not a mapping. ``PULUMI_CONFIG*`` variables of the environment are
     hidden from the program while it runs. A secret value quoted in an exception's message (the SDK's
-    ``ConfigTypeError`` quotes the value it could not convert) is masked as ``[secret]``.
+    ``ConfigTypeError`` quotes the value it could not convert) is masked as ``[secret]``. After a
+    failed run, the event loop's exception handler no longer logs that error as "exception was never
+    retrieved" (the SDK leaves it on outputs it never awaits); every other report reaches the
+    handler the loop had.
     """
     if not isinstance(project, str) or not _KEY.fullmatch(project) or ":" in project:
         raise InvalidValueError("project", project, "a project name (no whitespace or ':')")

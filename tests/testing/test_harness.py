@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pulumi
@@ -108,6 +109,36 @@ def test_a_run_leaves_no_event_loop_open() -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "ResourceWarning" not in result.stderr
+
+
+def test_a_failed_runs_error_is_raised_once_not_logged_again_when_collected() -> None:
+    # A failed registration leaves its error on output futures the SDK never awaits; collected after the run, each
+    # would log "Future exception was never retrieved". Other never-retrieved errors still reach the loop's handler.
+    script = textwrap.dedent("""\
+        import asyncio, gc, pulumi
+        from pilothouse.kubernetes import ConfigMap, ConfigMapArgs
+        from pilothouse.testing import run
+
+        def program():
+            ConfigMap("c", ConfigMapArgs(name="c", namespace="shop", data={"k": pulumi.Output.from_input([80])}))
+
+        asyncio.get_event_loop().set_exception_handler(lambda loop, context: print("handled", context["message"]))
+        for _ in range(4):
+            try:
+                run(program)
+            except ValueError:
+                print("raised")
+            gc.collect()
+        unrelated = asyncio.get_event_loop().create_future()
+        unrelated.set_exception(KeyError("other"))
+        del unrelated
+        gc.collect()
+        """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["raised"] * 4 + [
+        "handled Future exception was never retrieved"]
+    assert "never retrieved" not in result.stderr
 
 
 def test_outputs_made_outside_a_run_and_runs_inside_a_running_loop_work() -> None:

@@ -255,6 +255,50 @@ def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse
         os.environ.update(hidden)
 
 
+class _QuietOnceRaised:
+    """A loop's exception handler that drops "exception was never retrieved" for errors a failed run already raised
+    to its caller, and passes every other report on to the handler the loop had.
+
+    A registration that fails sets its error on each of the resource's output futures; the SDK awaits some and drops
+    the rest (``Output.__init__`` stops at the value, before ``is_known``/``is_secret``), so each would log the
+    error again when the collector frees it, long after the run, in whatever test runs then."""
+
+    #: Marks an error on the error itself: exceptions take no weak references, and a registry holding them would keep
+    #: each failed program alive.
+    _MARK = "_pilothouse_raised"
+
+    def __init__(self, previous: Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object] | None) -> None:
+        self.previous = previous
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if "never retrieved" in context.get("message", "") and self._raised(context.get("exception")):
+            return
+        if self.previous is None:
+            loop.default_exception_handler(context)
+        else:
+            self.previous(loop, context)
+
+    @classmethod
+    def _raised(cls, error: BaseException | None) -> bool:
+        """Whether a run raised ``error`` or one of its causes (the SDK sometimes raises the cause it wraps)."""
+        seen: set[int] = set()
+        while error is not None and id(error) not in seen:
+            if getattr(error, cls._MARK, False):
+                return True
+            seen.add(id(error))
+            error = error.__cause__ or error.__context__
+        return False
+
+    @classmethod
+    def add(cls, error: BaseException) -> None:
+        """Install the handler on the current event loop (once) and add ``error`` to what it keeps quiet."""
+        loop = asyncio.get_event_loop()
+        handler = loop.get_exception_handler()
+        if not isinstance(handler, cls):
+            loop.set_exception_handler(cls(handler))
+        setattr(error, cls._MARK, True)
+
+
 def _run(program: Callable[[], object], *, stack: str, project: str, config: Mapping[str, str] | None,
          secret_keys: Sequence[str], mocks: pulumi.runtime.Mocks | None) -> Render:
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
@@ -273,6 +317,9 @@ def _run(program: Callable[[], object], *, stack: str, project: str, config: Map
 
     try:
         _sync_await(run_in_stack(body))
+    except BaseException as error:
+        _QuietOnceRaised.add(error)
+        raise
     finally:
         monitor.close()
     if failed := getattr(mocks, "failed_reads", None):

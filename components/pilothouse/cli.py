@@ -108,9 +108,14 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=project, check=True)
         _render_in_subprocess(project, args.stack, head_out, args.path)
-        summary = diff.to_markdown(diff.compare(base_out, head_out),
-                                   f"Offline diff of stack `{args.stack}`: `{rev}` → working tree")
-    print(summary, end="")
+        try:
+            compared = diff.compare(base_out, head_out)
+        except diff.AliasConflictError as error:
+            for conflict in error.conflicts:
+                print(f"error: {conflict}", file=sys.stderr)
+            print("error: pulumi preview fails on these aliases; no diff", file=sys.stderr)
+            return 2
+    print(diff.to_markdown(compared, f"Offline diff of stack `{args.stack}`: `{rev}` → working tree"), end="")
     return 0
 
 

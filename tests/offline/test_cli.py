@@ -170,3 +170,21 @@ def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path
         2, "error: two resources of the program declare one Kubernetes object, default/ConfigMap-settings: the API "
            "server refuses the second ('already exists'); give one of them another name; nothing written\n")
     assert not (project / "build").exists()
+
+
+def test_aliases_the_engine_refuses_are_errors_not_a_diff(project: Path) -> None:
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    for command in (["init", "--quiet"], ["add", "."],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "base"]):
+        subprocess.run(["git", *command], cwd=project, check=True)
+    (project / "__main__.py").write_text(
+        "import pulumi, pulumi_kubernetes as k8s\n"
+        "for name in ('a', 'b'):\n"
+        "    k8s.core.v1.ConfigMap(name, metadata={'name': name}, opts=pulumi.ResourceOptions(aliases=["
+        "pulumi.Alias(name='settings')]))\n")
+    result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", cwd=project)
+    urn = "urn:pulumi:dev::shop::kubernetes:core/v1:ConfigMap::{}".format
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"error: Duplicate resource alias '{urn('settings')}' applied to resource with URN "
+                             f"'{urn('b')}' conflicting with resource with URN '{urn('a')}'\n"
+                             "error: pulumi preview fails on these aliases; no diff\n")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pilothouse.offline.diff import compare, to_markdown
+from pilothouse.offline.diff import AliasConflictError, compare, to_markdown
 from tests.conftest import REPO
 
 
@@ -174,12 +174,27 @@ def test_an_alias_that_finds_nothing_leaves_an_add_and_a_remove(tmp_path: Path, 
     assert ([r["urn"] for r in result.removed], len(result.added), result.moved) == ([before["urn"]], 1, ())
 
 
-def test_an_old_urn_is_claimed_once(tmp_path: Path) -> None:
-    before = placed(DEPLOYMENT, "web", {})
-    claims = [placed(DEPLOYMENT, name, {}, aliases=[{"urn": before["urn"]}]) for name in ("api", "shop")]
-    result = compare(write_render(tmp_path / "a", [before]), write_render(tmp_path / "b", claims))
-    assert [(move.was, move.name) for move in result.moved] == [(before["urn"], "api")]
-    assert [r["name"] for r in result.added] == ["shop"]
+def test_aliases_the_engine_refuses_fail_the_diff_naming_every_conflict(tmp_path: Path) -> None:
+    # Two aliases taking one old URN, and an alias taking an old URN the program also registers: pulumi preview
+    # fails on each (diagnostics 2008 and 2016, the messages checked against pulumi preview), so no diff to show.
+    web, db = placed(DEPLOYMENT, "web", {}), placed(DEPLOYMENT, "db", {})
+    head = [*(placed(DEPLOYMENT, name, {}, aliases=[{"urn": web["urn"]}]) for name in ("api", "shop")),
+            db, placed(DEPLOYMENT, "cache", {}, aliases=[{"spec": {"name": "db"}}])]
+    with pytest.raises(AliasConflictError) as error:
+        compare(write_render(tmp_path / "a", [web, db]), write_render(tmp_path / "b", head))
+    urn = "urn:pulumi:dev::pilothouse::kubernetes:apps/v1:Deployment::{}".format
+    assert error.value.conflicts == (
+        f"Duplicate resource URN '{urn('db')}' conflicting with alias on resource with URN '{urn('cache')}'",
+        f"Duplicate resource alias '{urn('web')}' applied to resource with URN '{urn('shop')}' conflicting with "
+        f"resource with URN '{urn('api')}'")
+
+
+def test_an_alias_is_taken_only_by_a_resource_new_under_its_urn(tmp_path: Path) -> None:
+    # The engine looks an old resource up by URN first: one still there keeps its own and its alias is not used.
+    web, api = placed(DEPLOYMENT, "web", {}), placed(DEPLOYMENT, "api", {})
+    head = [web, placed(DEPLOYMENT, "api", {}, aliases=[{"urn": web["urn"]}])]
+    result = compare(write_render(tmp_path / "a", [web, api]), write_render(tmp_path / "b", head))
+    assert result.empty
 
 
 def test_a_render_with_the_mock_engines_urns_compares_by_the_engines(tmp_path: Path) -> None:

@@ -27,6 +27,17 @@ _ALWAYS_REPLACED_ON = {"kubernetes": ("metadata.name", "metadata.namespace"),
                        "azure-native": ("location", "resourceGroupName")}
 
 
+class AliasConflictError(ValueError):
+    """Aliases the engine refuses, so ``pulumi preview`` fails and there is no diff to show: an alias that finds an
+    old URN the program also registers, or that another resource's alias already claimed (Pulumi's diagnostics
+    2008 and 2016, ``getOldResource`` in pkg/resource/deploy/step_generator.go). ``conflicts`` holds one message per
+    conflict, the engine's wording; ``str()`` is all of them, one per line."""
+
+    def __init__(self, conflicts: list[str]) -> None:
+        super().__init__("\n".join(conflicts))
+        self.conflicts = tuple(conflicts)
+
+
 @dataclass(frozen=True)
 class Change:
     """A resource in both renders whose recorded registration differs (:func:`compare`).
@@ -198,11 +209,14 @@ def with_engine_urns(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def moves(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, str]:
     """New URN -> old URN, for every resource of ``new`` (entries by URN) absent from ``old`` under its URN that an
     alias of its own or of its parent finds there: the engine's matching (``generateAliases`` and
-    ``getOldResource``, pkg/resource/deploy/step_generator.go), parents before children, an old URN claimed once.
-    The engine fails a preview where an alias names a URN the program also registers; such an alias finds nothing
-    here."""
+    ``getOldResource``, pkg/resource/deploy/step_generator.go), parents before children, the first alias that names
+    an old URN taken.
+
+    Raises :class:`AliasConflictError`, naming every conflict, where the engine fails the preview: the old URN an
+    alias takes is also registered by the program, or another resource's alias took it already."""
     moved: dict[str, str] = {}
-    claimed: set[str] = set()
+    claimed: dict[str, str] = {}  # old URN -> the new URN whose alias took it
+    conflicts: list[str] = []
     done: set[str] = set()
 
     def visit(urn: str) -> None:
@@ -227,13 +241,25 @@ def moves(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dic
                 _, _, alias_type, alias_name = urn_parts(alias)
                 candidates.append(_inherited_alias(resource, alias_type.rpartition("$")[2], alias_name,
                                                    moved[parent]))
-        found = next((c for c in candidates if c in old and c not in new and c not in claimed), None)
-        if found is not None:
-            moved[urn] = found
-            claimed.add(found)
+        found = next((c for c in candidates if c in old), None)
+        if found is None:
+            return
+        # The engine's messages; of its two for an URN the program also registers (which of the two depends on
+        # the order of registration, which a render does not keep) the one that names both resources.
+        if found in new:
+            conflicts.append(f"Duplicate resource URN '{found}' conflicting with alias on resource with URN '{urn}'")
+            return
+        if found in claimed:
+            conflicts.append(f"Duplicate resource alias '{found}' applied to resource with URN '{urn}' conflicting "
+                             f"with resource with URN '{claimed[found]}'")
+            return
+        moved[urn] = found
+        claimed[found] = urn
 
     for urn in sorted(new):
         visit(urn)
+    if conflicts:
+        raise AliasConflictError(conflicts)
     return moved
 
 
@@ -247,7 +273,8 @@ def _change(before: dict[str, Any], after: dict[str, Any], was: str | None = Non
 
 def compare(base: Path, head: Path) -> RenderDiff:
     """What changes from the render in ``base`` to the render in ``head``; a resource an alias moves is matched to
-    its old URN as the engine matches it (:func:`moves`)."""
+    its old URN as the engine matches it (:func:`moves`, which raises :class:`AliasConflictError` where the engine
+    fails the preview)."""
     def load(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
         resources = with_engine_urns(json.loads((folder / "resources.json").read_text()))
         return {r["urn"]: r for r in resources}, json.loads((folder / "outputs.json").read_text())

@@ -21,7 +21,7 @@ import pulumi
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.offline import diff, render
-from pilothouse.offline.engine import DuplicateUrnError, FailedReadError
+from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
 from pilothouse.offline.stack_config import StackConfigError
 from pilothouse.policy.rules import Enforcement, Settings
 
@@ -96,15 +96,22 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=project, capture_output=True, text=True,
+                         check=True).stdout.strip()
     with tempfile.TemporaryDirectory(prefix="pilothouse-diff-") as tmp:
         worktree, base_out, head_out = Path(tmp, "base"), Path(tmp, "render-base"), Path(tmp, "render-head")
+        base_project = worktree / project.relative_to(Path(top).resolve())  # the project may be a subfolder
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(worktree), rev],
                        cwd=project, check=True)
-        for folder in args.link:
-            if (project / folder).exists() and not (worktree / folder).exists():
-                (worktree / folder).symlink_to((project / folder).resolve(), target_is_directory=True)
         try:
-            _render_in_subprocess(worktree, args.stack, base_out, args.path)
+            new_stack = not (base_project / f"Pulumi.{args.stack}.yaml").is_file()
+            if new_stack:  # as `pulumi preview` of a stack that does not exist yet: everything is added
+                render.write(Render(resources=[], outputs={}), base_out)
+            else:
+                for folder in args.link:
+                    if (project / folder).exists() and not (base_project / folder).exists():
+                        (base_project / folder).symlink_to((project / folder).resolve(), target_is_directory=True)
+                _render_in_subprocess(base_project, args.stack, base_out, args.path)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=project, check=True)
         _render_in_subprocess(project, args.stack, head_out, args.path)
@@ -115,7 +122,10 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
                 print(f"error: {conflict}", file=sys.stderr)
             print("error: pulumi preview fails on these aliases; no diff", file=sys.stderr)
             return 2
-    print(diff.to_markdown(compared, f"Offline diff of stack `{args.stack}`: `{rev}` → working tree"), end="")
+    title = f"Offline diff of stack `{args.stack}`: `{rev}` → working tree"
+    if new_stack:
+        title += f" (the stack has no config file at `{rev}`: all of it is new)"
+    print(diff.to_markdown(compared, title), end="")
     return 0
 
 

@@ -172,11 +172,16 @@ def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path
     assert not (project / "build").exists()
 
 
-def test_aliases_the_engine_refuses_are_errors_not_a_diff(project: Path) -> None:
-    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+def committed(repository: Path) -> None:
+    """``repository`` made a git repository with everything in it committed."""
     for command in (["init", "--quiet"], ["add", "."],
                     ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "-m", "base"]):
-        subprocess.run(["git", *command], cwd=project, check=True)
+        subprocess.run(["git", *command], cwd=repository, check=True)
+
+
+def test_aliases_the_engine_refuses_are_errors_not_a_diff(project: Path) -> None:
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    committed(project)
     (project / "__main__.py").write_text(
         "import pulumi, pulumi_kubernetes as k8s\n"
         "for name in ('a', 'b'):\n"
@@ -188,3 +193,22 @@ def test_aliases_the_engine_refuses_are_errors_not_a_diff(project: Path) -> None
     assert result.stderr == (f"error: Duplicate resource alias '{urn('settings')}' applied to resource with URN "
                              f"'{urn('b')}' conflicting with resource with URN '{urn('a')}'\n"
                              "error: pulumi preview fails on these aliases; no diff\n")
+
+
+def test_a_project_in_a_subfolder_of_its_repository_and_a_stack_new_since_the_base_diff(project: Path) -> None:
+    # The project is shop/ of the repository; the dev stack gets a ConfigMap, the staging stack is new.
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    committed(project.parent)
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", "k8s.core.v1.ConfigMap('more')\n"))
+    (project / "Pulumi.staging.yaml").write_text("config: {}\n")
+    for cwd, where in ((project.parent, ["--project", "shop"]), (project, [])):
+        result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", *where, cwd=cwd)
+        assert result.returncode == 0, result.stderr
+        assert "**1 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
+    result = pilothouse("diff", "--stack", "staging", "--base", "HEAD", cwd=project)
+    assert result.returncode == 0, result.stderr
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert result.stdout.startswith(f"### Offline diff of stack `staging`: `{head}` → working tree (the stack has "
+                                    f"no config file at `{head}`: all of it is new)\n")
+    assert "**2 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -8,7 +9,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from pilothouse.offline import render
+from pilothouse.offline import engine, render
 from pilothouse.offline.engine import SECRET
 from tests.conftest import REPO, STACKS, RunProgram, render_cli
 from tests.messages import DNS1123_LABEL
@@ -167,3 +168,19 @@ def test_resource_options_are_recorded(run_program: RunProgram) -> None:
     assert second.options["deleteBeforeReplace"] is True
     assert second.options["dependencies"] == [result.one("kubernetes:core/v1:ConfigMap", "first").urn]
     assert len(second.options["aliases"]) == 1
+
+
+def test_an_object_left_to_autonaming_is_written_under_its_resource_name(tmp_path: Path) -> None:
+    # pulumi-kubernetes names it <resource name>-<8 random characters>; a render cannot know them: a hash of its URN
+    # keeps the file deterministic and apart from an object of the same resource name under another parent.
+    def program() -> None:
+        first = k8s.core.v1.ConfigMap("settings", data={"mode": "a"})
+        k8s.core.v1.ConfigMap("settings", data={"mode": "b"}, opts=pulumi.ResourceOptions(parent=first))
+
+    result = engine.run(program, stack="dev")
+    assert render.write(result, tmp_path / "out") == 2
+    urn = "urn:pulumi:dev::pilothouse::kubernetes:core/v1:ConfigMap{}::settings".format
+    written = {f"ConfigMap-settings-{hashlib.sha256(urn(qualified).encode()).hexdigest()[:8]}.yaml": mode
+               for qualified, mode in (("", "a"), ("$kubernetes:core/v1:ConfigMap", "b"))}
+    folder = tmp_path / "out/manifests/default"
+    assert {p.name: yaml.safe_load(p.read_text())["data"]["mode"] for p in folder.iterdir()} == written

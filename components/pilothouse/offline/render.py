@@ -18,6 +18,7 @@ derived from names.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import runpy
@@ -93,11 +94,15 @@ def manifest(registration: Registration) -> dict[str, Any]:
     return obj
 
 
-def manifest_path(obj: dict[str, Any]) -> Path:
-    metadata = obj.get("metadata") or {}
-    kind, name = obj["kind"], metadata.get("name")
+def manifest_path(registration: Registration) -> Path:
+    """Where a render folder keeps the object of ``registration``: ``<namespace>/<Kind>-<name>.yaml``, ``_cluster``
+    for a cluster-scoped kind, ``default`` for no namespace. An object without ``metadata.name`` (a program of
+    pulumi-kubernetes objects left to its autonaming: ``<resource name>-<8 random characters>``) is
+    ``<Kind>-<resource name>-<8 characters of a hash of its URN>.yaml``, deterministic and never another's."""
+    metadata = registration.inputs.get("metadata") or {}
+    kind, name = registration.inputs["kind"], metadata.get("name")
     if not name:
-        raise ValueError(f"{kind} without metadata.name: Pilothouse objects are always named")
+        name = f"{registration.name}-{hashlib.sha256(registration.urn.encode()).hexdigest()[:8]}"
     folder = "_cluster" if kind in CLUSTER_SCOPED_KINDS else metadata.get("namespace", "default")
     return Path(folder) / f"{kind}-{name}.yaml"
 
@@ -143,20 +148,20 @@ def write(render: Render, out: Path) -> int:
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    objects = [manifest(registration) for registration in filter(is_kubernetes_object, render)]
-    patches = [manifest(registration) for registration in filter(is_patch, render)]
+    objects = list(filter(is_kubernetes_object, render))
     try:
         (staging / "resources.json").write_text(_json([r.as_json() for r in render]))
         (staging / "outputs.json").write_text(_json(render.outputs))
-        for folder, found in (("manifests", objects), ("patches", patches)):
-            for obj in found:
-                path = staging / folder / manifest_path(obj)
+        for folder, found in (("manifests", objects), ("patches", list(filter(is_patch, render)))):
+            for registration in found:
+                where = manifest_path(registration)
+                path = staging / folder / where
                 if path.exists():
                     raise DuplicateObjectError(f"two resources of the program declare one Kubernetes object, "
-                                               f"{manifest_path(obj).with_suffix('')}: the API server refuses the "
+                                               f"{where.with_suffix('')}: the API server refuses the "
                                                "second ('already exists'); give one of them another name")
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(yaml.safe_dump(obj, sort_keys=True, default_flow_style=False))
+                path.write_text(yaml.safe_dump(manifest(registration), sort_keys=True, default_flow_style=False))
         for chart in filter(is_helm_chart, render):
             path = staging / "charts" / chart.inputs["namespace"] / f"{chart.inputs['name']}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)

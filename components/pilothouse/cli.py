@@ -15,11 +15,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import pulumi
 
 from pilothouse.errors import InvalidValueError
+from pilothouse.extras import MissingExtraError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
 from pilothouse.offline.stack_config import StackConfigError
@@ -29,13 +31,29 @@ from pilothouse.policy.rules import Enforcement, Settings
 def _program_line(error: BaseException, project: Path) -> str:
     """`` (file:line)`` of the last frame of ``error`` in the project's own code, if any."""
     found = ""
-    traceback = error.__traceback__
-    while traceback is not None:
-        file = Path(traceback.tb_frame.f_code.co_filename)
-        if file.is_relative_to(project) and "site-packages" not in file.parts:
-            found = f" ({file.relative_to(project)}:{traceback.tb_lineno})"
-        traceback = traceback.tb_next
+    frame = error.__traceback__
+    while frame is not None:
+        file = Path(frame.tb_frame.f_code.co_filename)
+        if _in_project(file, project):
+            found = f" ({file.relative_to(project)}:{frame.tb_lineno})"
+        frame = frame.tb_next
     return found
+
+
+def _in_project(file: Path, project: Path) -> bool:
+    return file.is_relative_to(project) and "site-packages" not in file.parts
+
+
+def _user_traceback(error: Exception, project: Path) -> str:
+    """``error``'s traceback from the first frame in the project's own code on, as the Pulumi CLI's Python host
+    shows a program's unhandled exception (``_get_user_stacktrace``); all of it when no frame is the project's, and
+    a syntax error as its file, line and caret."""
+    if isinstance(error, SyntaxError):
+        return "".join(traceback.format_exception_only(error))
+    start = error.__traceback__
+    while start is not None and not _in_project(Path(start.tb_frame.f_code.co_filename), project):
+        start = start.tb_next
+    return "".join(traceback.format_exception(type(error), error, start or error.__traceback__))
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -50,6 +68,13 @@ def _render(args: argparse.Namespace) -> int:
         return 2
     except SystemExit as exit_:  # the program stopped itself before the render was complete
         print(f"error: the program exited (sys.exit({exit_.code!r})) before it finished; nothing written",
+              file=sys.stderr)
+        return 2
+    except MissingExtraError as error:
+        print(f"error: {error}{_program_line(error, project)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # the program's own bug, shown as the Pulumi CLI shows it
+        print(f"error: Program failed with an unhandled exception:\n{_user_traceback(error, project)}", end="",
               file=sys.stderr)
         return 2
     try:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 
+class MissingExtraError(ModuleNotFoundError):
+    """A part of Pilothouse was imported without the extra that installs its SDK; the message names the extra."""
+
+
 def missing_extra(error: ModuleNotFoundError, extra: str, part: str) -> ModuleNotFoundError:
     """What to raise when importing an SDK that ``pilothouse[extra]`` installs failed with ``error``:
-    an error naming the extra (``part`` of Pilothouse needs it) instead of the bare name of a package
-    the user never asked for; ``error`` itself when something else is missing.
+    a :class:`MissingExtraError` naming the extra (``part`` of Pilothouse needs it) instead of the bare name of a
+    package the user never asked for; ``error`` itself when something else is missing.
 
         try:
             import pulumi_docker as docker
@@ -16,5 +20,5 @@ def missing_extra(error: ModuleNotFoundError, extra: str, part: str) -> ModuleNo
     if error.name is None:
         return error
     package = error.name.partition(".")[0]
-    return ModuleNotFoundError(f"{part} needs the '{extra}' extra: install Pilothouse with [{extra}] "
+    return MissingExtraError(f"{part} needs the '{extra}' extra: install Pilothouse with [{extra}] "
                                f"(module {package!r} is not installed)", name=package)

@@ -212,3 +212,30 @@ def test_a_project_in_a_subfolder_of_its_repository_and_a_stack_new_since_the_ba
     assert result.stdout.startswith(f"### Offline diff of stack `staging`: `{head}` → working tree (the stack has "
                                     f"no config file at `{head}`: all of it is new)\n")
     assert "**2 to add, 0 to change (0 replaced), 0 to remove**" in result.stdout
+
+
+def test_a_bug_in_the_program_is_shown_from_the_programs_frames_as_the_pulumi_cli_shows_it(project: Path) -> None:
+    (project / "helper.py").write_text("def go():\n    raise RuntimeError('boom')\n")
+    (project / "__main__.py").write_text("import helper\n\nhelper.go()\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: Program failed with an unhandled exception:\nTraceback (most recent call last):\n"
+        f'  File "{project}/__main__.py", line 3, in <module>\n    helper.go()\n'
+        f'  File "{project}/helper.py", line 2, in go\n    raise RuntimeError(\'boom\')\nRuntimeError: boom\n')
+    (project / "__main__.py").write_text("def f(:\n    pass\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == (f'error: Program failed with an unhandled exception:\n  File "{project}/__main__.py", '
+                             "line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax\n")
+    assert not (project / "build").exists()
+
+
+def test_a_part_imported_without_its_extra_is_one_line(project: Path) -> None:
+    (project / "__main__.py").write_text(
+        "from pilothouse.extras import missing_extra\n\n"
+        "raise missing_extra(ModuleNotFoundError(name='cryptography'), 'tls', 'pilothouse.kubernetes.certificate')\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("error: pilothouse.kubernetes.certificate needs the 'tls' extra: install Pilothouse with "
+                             "[tls] (module 'cryptography' is not installed) (__main__.py:3)\n")

@@ -48,13 +48,21 @@ class Exposable(TrafficPeer):
             labels_field=f"{field}.labels", pod_field=f"{field}.pod"), args.pod, args.demand(), opts)
 
     def expose(self, ports: Sequence[ServicePort], *, name: str | None = None,
-               type_: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,
+               type: ServiceType = ServiceType.CLUSTER_IP, annotations: dict[str, str] | None = None,
                headless: bool = False, scraping: Scraping | None = None) -> Service:
-        """A Service for these pods: its selector is the workload's, target ports are checked.
+        """A Service for these pods (a child of the workload): its selector is the workload's, and each port's
+        target is checked against the pods' container ports.
 
-        With ``scraping`` (from the monitoring add-on), a port named ``metrics`` is scraped by Prometheus.
+        The keywords are :class:`ServiceArgs`' fields of the same names: ``name`` (default: the workload's),
+        ``type`` (default ``ServiceType.CLUSTER_IP``; ``NODE_PORT``, ``LOAD_BALANCER``), ``annotations`` (default
+        none), ``headless`` (no cluster IP, for a StatefulSet's pod DNS names; default false) and ``scraping``
+        (from the monitoring add-on: a port named ``metrics`` is scraped by Prometheus; default none).
+
+        Raises:
+            InvalidValueError: as :class:`ServiceArgs` does, naming the field (a target port no container
+                declares, a name that is not a DNS-1035 label, ...).
         """
         args = ServiceArgs(name=name or self.workload_name, namespace=self.namespace, selector=self.selector,
-                           ports=tuple(ports), type=type_, annotations=annotations or {}, pod=self.pod,
+                           ports=tuple(ports), type=type, annotations=annotations or {}, pod=self.pod,
                            headless=headless, scraping=scraping)
         return Service(name or self.resource_name, args, pulumi.ResourceOptions(parent=self))

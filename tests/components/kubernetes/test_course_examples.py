@@ -90,7 +90,7 @@ def test_node_port_service_derives_its_selector(run_program: RunProgram) -> None
 
     def program() -> None:
         Deployment("hello-node", args).expose([ServicePort(80, target=8080, name="http", node_port=30036)],
-                                              name="hello-node-svc", type_=ServiceType.NODE_PORT)
+                                              name="hello-node-svc", type=ServiceType.NODE_PORT)
 
     render = run_program(program)
     assert manifest(render.one("kubernetes:core/v1:Service")) == course("hello-node-svc.yaml")

@@ -55,7 +55,7 @@ def test_a_platform_without_the_contract_fails_naming_every_missing_output() -> 
     with pytest.raises(InvalidValueError) as error:
         run(app, stack="app", stack_outputs={"org/platform/dev": {"kubeconfig": "x", "clusterName": "aks"}})
     assert str(error.value) == (
-        "platformStack: got 'org/platform/dev'; expected a platform stack exporting the contract's outputs "
+        "reference: got 'org/platform/dev'; expected a platform stack exporting the contract's outputs "
         "(missing: resourceGroupName, registryLoginServer, oidcIssuerUrl, ingressClass, ingressNamespace, "
         "gatewayName, gatewayNamespace, monitoringNamespace, keyVaultUri, keyVaultName, keyVaultId, tenantId)")
 
@@ -85,10 +85,10 @@ def test_a_platform_output_that_is_not_text_is_refused_and_a_reference_is_requir
 
     with pytest.raises(InvalidValueError) as error:
         run(app, stack="app", stack_outputs={"org/platform/dev": {**VALUES, "clusterName": 5}})
-    assert str(error.value) == "platformStack.clusterName: got 5.0; expected text, as the platform contract exports it"
+    assert str(error.value) == "reference.outputs['clusterName']: got 5.0; expected text, as the platform contract exports it"
     with pytest.raises(InvalidValueError) as error:
         engine.run(lambda: read_contract("org/platform/dev"), stack="app")  # type: ignore[arg-type]
-    assert str(error.value) == "platformStack: got 'str'; expected a pulumi.StackReference to the platform stack"
+    assert str(error.value) == "reference: got 'str'; expected a pulumi.StackReference to the platform stack"
 
 
 def test_an_app_stack_gives_its_pods_the_platform_vault_through_its_own_workload_identity() -> None:

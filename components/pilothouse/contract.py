@@ -84,18 +84,18 @@ def read_contract(reference: pulumi.StackReference) -> PlatformContract:
     this contract)."""
 
     if not isinstance(reference, pulumi.StackReference):
-        raise InvalidValueError("platformStack", type(reference).__name__,
+        raise InvalidValueError("reference", type(reference).__name__,
                                 "a pulumi.StackReference to the platform stack")
 
     def complete(named: list[Any]) -> dict[str, Any]:
         stack, outputs = named
         missing = [key for key in CONTRACT if outputs.get(key) is None]
         if missing:
-            raise InvalidValueError("platformStack", stack, f"a platform stack exporting the contract's outputs "
+            raise InvalidValueError("reference", stack, f"a platform stack exporting the contract's outputs "
                                                             f"(missing: {', '.join(missing)})")
         for key in CONTRACT:
             if not isinstance(outputs[key], str):
-                raise InvalidValueError(f"platformStack.{key}", NOT_SHOWN if key in SECRET_OUTPUTS else outputs[key],
+                raise InvalidValueError(f"reference.outputs[{key!r}]", NOT_SHOWN if key in SECRET_OUTPUTS else outputs[key],
                                         "text, as the platform contract exports it")
         return dict(outputs)
 

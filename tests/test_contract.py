@@ -85,7 +85,8 @@ def test_a_platform_output_that_is_not_text_is_refused_and_a_reference_is_requir
 
     with pytest.raises(InvalidValueError) as error:
         run(app, stack="app", stack_outputs={"org/platform/dev": {**VALUES, "clusterName": 5}})
-    assert str(error.value) == "reference.outputs['clusterName']: got 5.0; expected text, as the platform contract exports it"
+    assert str(error.value) == ("reference.outputs['clusterName']: got 5.0; expected text, as the platform contract "
+                                "exports it")
     with pytest.raises(InvalidValueError) as error:
         engine.run(lambda: read_contract("org/platform/dev"), stack="app")  # type: ignore[arg-type]
     assert str(error.value) == "reference: got 'str'; expected a pulumi.StackReference to the platform stack"

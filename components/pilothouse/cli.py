@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -160,15 +161,25 @@ def _policy(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as missing:
         print(f"error: {missing}", file=sys.stderr)  # names the extra to install
         return 2
+    from pilothouse.policy import config  # noqa: PLC0415 - imported with offline, which needs the extra
     settings = Settings(allowed_registries=tuple(args.allowed_registry),
                         governed_elsewhere=tuple(args.governed_elsewhere))
     try:
-        violations = offline.check(args.render, settings)
+        configured = config.read(json.loads(args.config.read_text()), settings) if args.config else None
+    except config.PackConfigError as error:
+        for mistake in error.mistakes:
+            print(f"error: --config {args.config}: {mistake}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:  # JSONDecodeError is a ValueError
+        print(f"error: --config {args.config}: not a policy pack config ({error})", file=sys.stderr)
+        return 2
+    try:
+        violations = offline.check(args.render, settings, configured)
     except (OSError, ValueError) as error:  # JSONDecodeError is a ValueError
         print(f"error: {args.render}: not a render folder of `pilothouse render` ({error})", file=sys.stderr)
         return 2
     print(offline.report(violations), end="")
-    return 1 if any(v.rule.enforcement is Enforcement.MANDATORY for v in violations) else 0
+    return 1 if any(v.enforcement is Enforcement.MANDATORY for v in violations) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     policy.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
     policy.add_argument("--governed-elsewhere", action="append", default=[],
                         help="a namespace another stack governs (repeatable)")
+    policy.add_argument("--config", type=Path,
+                        help="a policy pack config, as `pulumi preview --policy-pack-config` reads it: per policy, "
+                             "its enforcementLevel (advisory, mandatory, disabled) and settings")
     policy.set_defaults(handler=_policy)
     args = parser.parse_args(argv)
     return int(args.handler(args))

@@ -95,7 +95,8 @@ def read_contract(reference: pulumi.StackReference) -> PlatformContract:
                                                             f"(missing: {', '.join(missing)})")
         for key in CONTRACT:
             if not isinstance(outputs[key], str):
-                raise InvalidValueError(f"reference.outputs[{key!r}]", NOT_SHOWN if key in SECRET_OUTPUTS else outputs[key],
+                shown = NOT_SHOWN if key in SECRET_OUTPUTS else outputs[key]
+                raise InvalidValueError(f"reference.outputs[{key!r}]", shown,
                                         "text, as the platform contract exports it")
         return dict(outputs)
 

@@ -4,9 +4,11 @@ report grouped by rule."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from pilothouse.extras import missing_extra
+from pilothouse.policy.config import RuleConfig
 from pilothouse.policy.rules import Enforcement, Settings, Violation, evaluate
 
 try:
@@ -15,9 +17,11 @@ except ModuleNotFoundError as missing:
     raise missing_extra(missing, "policy", "pilothouse policy") from None
 
 
-def check(render: Path, settings: Settings | None = None) -> list[Violation]:
-    """The violations in the render folder ``render``. Raises ``OSError`` when it cannot be read and
-    ``ValueError`` when its ``resources.json`` is not a render's."""
+def check(render: Path, settings: Settings | None = None,
+          config: Mapping[str, RuleConfig] | None = None) -> list[Violation]:
+    """The violations in the render folder ``render``, with ``settings`` or as a pack ``config`` has each rule
+    (:func:`~pilothouse.policy.rules.evaluate`). Raises ``OSError`` when it cannot be read and ``ValueError``
+    when its ``resources.json`` is not a render's."""
     resources = json.loads((render / "resources.json").read_text())
     if not isinstance(resources, list) or not all(
             isinstance(r, dict) and {"name", "type", "custom", "inputs"} <= r.keys() for r in resources):
@@ -25,7 +29,7 @@ def check(render: Path, settings: Settings | None = None) -> list[Violation]:
     # Wrapped as the pack sees them (read-only proxies, not dicts and lists), so a rule that works
     # here works in `pulumi preview --policy-pack` too.
     return evaluate([(r["name"], r["type"], unknown_checking_proxy(r["inputs"])) for r in resources if r["custom"]],
-                    settings or Settings())
+                    settings, config)
 
 
 def report(violations: list[Violation]) -> str:
@@ -34,9 +38,9 @@ def report(violations: list[Violation]) -> str:
     lines = []
     for rule_id in sorted({v.rule.id for v in violations}):
         found = [v for v in violations if v.rule.id == rule_id]
-        lines.append(f"{rule_id} ({found[0].rule.enforcement}): {found[0].rule.description}")
+        lines.append(f"{rule_id} ({found[0].enforcement}): {found[0].rule.description}")
         lines += [f"  - {v.resource}: {v.message}" for v in found]
-    mandatory = sum(v.rule.enforcement is Enforcement.MANDATORY for v in violations)
+    mandatory = sum(v.enforcement is Enforcement.MANDATORY for v in violations)
     lines.append(f"policy: {mandatory} mandatory and {len(violations) - mandatory} advisory violations")
     return "\n".join(lines) + "\n"
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pilothouse.policy.gateways import https_only, routes_scoped
 from pilothouse.policy.selection import selectors_pick_pods
+
+if TYPE_CHECKING:
+    from pilothouse.policy.config import RuleConfig
 
 Props = Mapping[str, Any]
 
@@ -70,6 +73,8 @@ class Rule:
         check: a check of one resource: ``(type, properties, settings)`` to the violation messages; properties are
             the resource's inputs as the engine sees them (camelCase).
         stack_check: see its comment: ``([(type, properties), ...], settings)`` to the violation messages.
+        settings: the :class:`Settings` fields the rule reads: the keys its pack config takes
+            (``pilothouse.policy.config``).
 
     Give one of ``check`` and ``stack_check``: the pack serves a rule with ``check`` as a resource policy (and
     ignores its ``stack_check``), any other as a stack policy; :func:`evaluate` runs both.
@@ -81,6 +86,7 @@ class Rule:
     check: Check | None = None
     #: Rules over the whole stack (every resource's type and properties at once).
     stack_check: StackCheck | None = field(default=None)
+    settings: tuple[str, ...] = ()
 
     def messages(self, type_: str, props: Props, settings: Settings) -> list[str]:
         """The violations of :attr:`check` for one resource; properties it cannot read are one violation."""
@@ -325,35 +331,38 @@ RULES: tuple[Rule, ...] = (
     Rule("k8s-non-root", "Containers run as non-root without privilege escalation (a node agent may state why it "
          "needs root, confined: read-only, no capabilities).", Enforcement.MANDATORY, _non_root),
     Rule("k8s-no-privileged", "No privileged containers, no capabilities beyond the allow-list.",
-         Enforcement.MANDATORY, _no_privilege),
+         Enforcement.MANDATORY, _no_privilege, settings=("allowed_capabilities",)),
     Rule("k8s-read-only-root", "Containers have a read-only root filesystem.", Enforcement.ADVISORY, _read_only_root),
-    Rule("k8s-host-paths", "hostPath volumes only on allowed paths.", Enforcement.MANDATORY, _host_paths),
+    Rule("k8s-host-paths", "hostPath volumes only on allowed paths.", Enforcement.MANDATORY, _host_paths,
+         settings=("allowed_host_paths",)),
     Rule("k8s-probes", "Long-running workloads have readiness and liveness probes.", Enforcement.ADVISORY, _probes),
     Rule("k8s-image-pinned", "Images are pinned to a tag (not latest) or a digest.", Enforcement.MANDATORY,
          _image_pinned),
-    Rule("k8s-image-registry", "Images come from the allowed registries.", Enforcement.ADVISORY, _image_registry),
+    Rule("k8s-image-registry", "Images come from the allowed registries.", Enforcement.ADVISORY, _image_registry,
+         settings=("allowed_registries",)),
     Rule("k8s-load-balancers", "Only ingress controllers expose LoadBalancer Services.", Enforcement.MANDATORY,
-         _load_balancers),
+         _load_balancers, settings=("ingress_label",)),
     Rule("k8s-no-secret-literals", "Secrets are never passed as literal environment values.", Enforcement.MANDATORY,
          _secret_literals),
     Rule("k8s-namespace-governance", "Every namespace running workloads has a ResourceQuota and a LimitRange.",
-         Enforcement.MANDATORY, stack_check=_namespace_governance),
+         Enforcement.MANDATORY, stack_check=_namespace_governance, settings=("governed_elsewhere",)),
     Rule("k8s-selectors-pick-pods", "NetworkPolicies, Services and PodDisruptionBudgets select pods of a workload "
-         "declared in their namespace.", Enforcement.MANDATORY, stack_check=_selectors_pick_pods),
+         "declared in their namespace.", Enforcement.MANDATORY, stack_check=_selectors_pick_pods,
+         settings=("governed_elsewhere",)),
     Rule("k8s-gateway-routes-scoped", "Gateway listeners name the namespaces whose routes may attach (not All).",
          Enforcement.MANDATORY, _gateway_routes_scoped),
     Rule("k8s-gateway-https-prod", "In production, a Gateway's plain-HTTP listeners only redirect to HTTPS.",
-         Enforcement.MANDATORY, stack_check=_gateway_https_only),
+         Enforcement.MANDATORY, stack_check=_gateway_https_only, settings=("prod_environments",)),
     Rule("acr-admin-user-off", "The container registry's admin user is off.", Enforcement.MANDATORY, _acr_admin),
     Rule("aks-rbac", "AKS uses Kubernetes RBAC with Entra ID and Azure RBAC.", Enforcement.MANDATORY, _aks(_aks_rbac)),
     Rule("aks-local-accounts-prod", "Production clusters disable local accounts.", Enforcement.MANDATORY,
-         _aks(_aks_local_accounts)),
+         _aks(_aks_local_accounts), settings=("prod_environments",)),
     Rule("aks-network-policy", "AKS enforces network policy.", Enforcement.MANDATORY, _aks(_aks_network_policy)),
     Rule("aks-api-server-restricted", "Production API servers are private or restricted to authorized ranges.",
-         Enforcement.MANDATORY, _aks(_aks_api_server)),
+         Enforcement.MANDATORY, _aks(_aks_api_server), settings=("prod_environments",)),
     Rule("aks-container-insights", "Container Insights is on.", Enforcement.ADVISORY, _aks(_aks_insights)),
     Rule("aks-prod-zones", "Production node pools span at least two availability zones.", Enforcement.MANDATORY,
-         _pool_zones),
+         _pool_zones, settings=("prod_environments",)),
     Rule("storage-no-public-blobs", "Storage accounts allow no public blob access.", Enforcement.MANDATORY,
          _blob_public),
 )
@@ -367,22 +376,31 @@ class Violation:
         rule: the :class:`Rule` violated.
         resource: the resource's Pulumi name, or ``"(stack)"`` for a rule over the whole stack.
         message: what is wrong, naming the container, volume or setting.
+        enforcement: the level it was judged at: the rule's own unless a pack config gives another.
     """
 
     rule: Rule
     resource: str
     message: str
+    enforcement: Enforcement
 
 
-def evaluate(resources: Sequence[tuple[str, str, Props]], settings: Settings | None = None) -> list[Violation]:
-    """Every violation of every rule over (name, type, properties) triples."""
-    settings = settings or Settings()
+def evaluate(resources: Sequence[tuple[str, str, Props]], settings: Settings | None = None,
+             config: Mapping[str, RuleConfig] | None = None) -> list[Violation]:
+    """Every violation of every rule over (name, type, properties) triples, each rule with ``settings`` (default
+    :class:`Settings`), or as ``config`` (``pilothouse.policy.config.read``) has it: at its level, with its
+    settings, or not at all when disabled."""
     violations = []
     for rule in RULES:
+        configured = (config or {}).get(rule.id)
+        level = configured.enforcement if configured else rule.enforcement
+        if level is None:
+            continue
+        rule_settings = configured.settings if configured else settings or Settings()
         if rule.check is not None:
-            violations += [Violation(rule, name, message) for name, type_, props in resources
-                           for message in rule.messages(type_, props, settings)]
+            violations += [Violation(rule, name, message, level) for name, type_, props in resources
+                           for message in rule.messages(type_, props, rule_settings)]
         if rule.stack_check is not None:
-            violations += [Violation(rule, "(stack)", message)
-                           for message in rule.stack_messages([(t, p) for _, t, p in resources], settings)]
+            violations += [Violation(rule, "(stack)", message, level)
+                           for message in rule.stack_messages([(t, p) for _, t, p in resources], rule_settings)]
     return violations

@@ -80,8 +80,9 @@ def _render(args: argparse.Namespace) -> int:
         return 2
     try:
         count = render.write(result, args.out)
-    except render.DuplicateObjectError as error:
-        print(f"error: {error}; nothing written", file=sys.stderr)
+    except (render.DuplicateObjectError, render.InvalidObjectNameError) as error:
+        print("".join(f"error: {line}\n" for line in str(error).splitlines()).removesuffix("\n"),
+              "; nothing written", sep="", file=sys.stderr)
         return 2
     except (render.NotARenderError, OSError) as error:
         print(f"error: --out {args.out}: {error}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -239,3 +240,39 @@ def test_a_part_imported_without_its_extra_is_one_line(project: Path) -> None:
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("error: pilothouse.kubernetes.certificate needs the 'tls' extra: install Pilothouse with "
                              "[tls] (module 'cryptography' is not installed) (__main__.py:3)\n")
+
+
+def test_names_the_api_server_refuses_are_refused_all_at_once_and_nothing_is_written(project: Path) -> None:
+    victim = project.parent / "victim.yaml"
+    victim.write_text("keep me")
+    (project / "__main__.py").write_text(
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.core.v1.ConfigMap('up', metadata={'name': '../../victim', 'namespace': 'shop'})\n"
+        "k8s.core.v1.ConfigMap('abs', metadata={'name': 'x', 'namespace': '/tmp/abs'})\n"
+        "k8s.core.v1.ConfigMap('nul', metadata={'name': 'a\\x00b', 'namespace': 'shop'})\n"
+        "k8s.helm.v4.Chart('chart', chart='nginx', name='..')\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "new/parents/build", cwd=project)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [  # objects by URN, then charts
+        "error: ConfigMap 'x' (resource 'abs'): the API server refuses it: metadata.namespace: a lowercase RFC 1123 "
+        "label must consist of lower case alphanumeric characters or '-', and must start and end with an "
+        "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+        "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+        "error: ConfigMap 'a\\x00b' (resource 'nul'): the API server refuses it: metadata.name may not contain a NUL "
+        "byte",
+        "error: ConfigMap '../../victim' (resource 'up'): the API server refuses it: metadata.name may not contain '/'",
+        "error: Helm chart '..' (resource 'chart'): name may not be '..'; nothing written"]
+    assert victim.read_text() == "keep me"
+    assert not (project / "new").exists()
+
+
+def test_a_long_name_and_a_chart_left_to_its_defaults_get_files_of_their_own(project: Path) -> None:
+    (project / "__main__.py").write_text(
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.core.v1.ConfigMap('long', metadata={'name': 'n' * 253, 'namespace': 'shop'})\n"
+        "k8s.helm.v4.Chart('nginx', chart='nginx')\n")  # the release named after the resource, in 'default'
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    [long] = (project / "build/manifests/shop").iterdir()
+    assert long.name == f"ConfigMap-{'n' * 150}-{hashlib.sha256(('n' * 253).encode()).hexdigest()[:8]}.yaml"
+    assert (project / "build/charts/default/nginx.yaml").is_file()

@@ -74,6 +74,13 @@ def is_dns1123_label(value: str) -> list[str]:
     return errors
 
 
+def is_path_segment_name(value: str) -> list[str]:
+    """``IsPathSegmentName`` (``content/path.go``): every object's name, which the API server puts in a URL path."""
+    if value in (".", ".."):
+        return [f"may not be '{value}'"]
+    return [f"may not contain '{part}'" for part in ("/", "%") if part in value]
+
+
 def is_dns1123_subdomain(value: str) -> list[str]:
     """``IsDNS1123Subdomain``: the names of most objects (ConfigMap, Secret, Deployment, ...)."""
     errors = [_max_len(DNS1123_SUBDOMAIN_MAX_LENGTH)] if _size(value) > DNS1123_SUBDOMAIN_MAX_LENGTH else []

@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from pilothouse.kubernetes.validation import is_dns1123_label, is_path_segment_name
 from pilothouse.offline import engine, stack_config
 from pilothouse.offline.engine import Registration, Render
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
@@ -41,6 +42,15 @@ _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
 class DuplicateObjectError(ValueError):
     """Two resources render the same Kubernetes object (kind, namespace and name)."""
+
+
+class InvalidObjectNameError(ValueError):
+    """An object whose kind, name or namespace the API server refuses (``..``, ``/``: it would not even stay inside
+    the render folder as a file name)."""
+
+
+#: The longest file name most file systems take, in bytes.
+_FILE_NAME_MAX_BYTES = 255
 
 
 @contextmanager
@@ -100,11 +110,26 @@ def manifest_path(registration: Registration) -> Path:
     pulumi-kubernetes objects left to its autonaming: ``<resource name>-<8 random characters>``) is
     ``<Kind>-<resource name>-<8 characters of a hash of its URN>.yaml``, deterministic and never another's."""
     metadata = registration.inputs.get("metadata") or {}
-    kind, name = registration.inputs["kind"], metadata.get("name")
+    kind, name = str(registration.inputs["kind"]), metadata.get("name")
+    namespaced = kind not in CLUSTER_SCOPED_KINDS
+    refused = [f"kind {problem}" for problem in _path_segment_problems(kind)]
+    refused += [f"metadata.name {problem}" for problem in _path_segment_problems(str(name or ""))]
+    if namespaced and "namespace" in metadata:
+        refused += [f"metadata.namespace: {problem}" for problem in is_dns1123_label(str(metadata["namespace"]))]
+    if refused:
+        raise InvalidObjectNameError(f"{kind} {name!r} (resource '{registration.name}'): the API server refuses it: "
+                                     f"{'; '.join(refused)}")
     if not name:
         name = f"{registration.name}-{hashlib.sha256(registration.urn.encode()).hexdigest()[:8]}"
-    folder = "_cluster" if kind in CLUSTER_SCOPED_KINDS else metadata.get("namespace", "default")
-    return Path(folder) / f"{kind}-{name}.yaml"
+    file = f"{kind}-{name}.yaml"
+    if len(file.encode()) > _FILE_NAME_MAX_BYTES:  # a name of 253 characters is valid; its file name is not
+        file = f"{kind}-{name[:150]}-{hashlib.sha256(str(name).encode()).hexdigest()[:8]}.yaml"
+    return Path(metadata.get("namespace", "default") if namespaced else "_cluster") / file
+
+
+def _path_segment_problems(text: str) -> list[str]:
+    # A NUL byte is refused by every name rule of the API server, and by every file system.
+    return [*is_path_segment_name(text), *(["may not contain a NUL byte"] if "\0" in text else [])]
 
 
 def _json(value: Any) -> str:
@@ -143,35 +168,61 @@ def write(render: Render, out: Path) -> int:
 
     Raises ``NotARenderError`` when ``out`` is not an empty folder or an earlier render, is a symbolic
     link, or is the working folder, one of its parents or a top-level folder: a mistyped ``--out``
-    never deletes anything else.
+    never deletes anything else; ``InvalidObjectNameError`` or ``DuplicateObjectError`` (:func:`_files`) before
+    anything is written, even ``out``'s parents.
     """
     _check_out(out)
+    files = _files(render)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    objects = list(filter(is_kubernetes_object, render))
     try:
         (staging / "resources.json").write_text(_json([r.as_json() for r in render]))
         (staging / "outputs.json").write_text(_json(render.outputs))
-        for folder, found in (("manifests", objects), ("patches", list(filter(is_patch, render)))):
-            for registration in found:
-                where = manifest_path(registration)
-                path = staging / folder / where
-                if path.exists():
-                    raise DuplicateObjectError(f"two resources of the program declare one Kubernetes object, "
-                                               f"{where.with_suffix('')}: the API server refuses the "
-                                               "second ('already exists'); give one of them another name")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(yaml.safe_dump(manifest(registration), sort_keys=True, default_flow_style=False))
-        for chart in filter(is_helm_chart, render):
-            path = staging / "charts" / chart.inputs["namespace"] / f"{chart.inputs['name']}.yaml"
+        for where, content in files.items():
+            path = staging / where
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(yaml.safe_dump(chart.inputs, sort_keys=True, default_flow_style=False))
+            path.write_text(yaml.safe_dump(content, sort_keys=True, default_flow_style=False))
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(objects)
+    return sum(where.parts[0] == "manifests" for where in files)
+
+
+def _files(render: Render) -> dict[Path, Any]:
+    """Each file of the render's ``manifests/``, ``patches/`` and ``charts/`` and what it holds.
+
+    Raises ``InvalidObjectNameError`` naming every object the API server would refuse by its name, else
+    ``DuplicateObjectError`` naming every object two resources declare; one per line."""
+    files: dict[Path, Any] = {}
+    refused, duplicates = [], []
+    for folder, registration in [*(("manifests", r) for r in filter(is_kubernetes_object, render)),
+                                 *(("patches", r) for r in filter(is_patch, render))]:
+        try:
+            where = folder / manifest_path(registration)
+        except InvalidObjectNameError as error:
+            refused.append(str(error))
+            continue
+        if where in files:
+            duplicates.append(f"two resources of the program declare one Kubernetes object, "
+                              f"{where.relative_to(folder).with_suffix('')}: the API server refuses the second "
+                              "('already exists'); give one of them another name")
+        files[where] = manifest(registration)
+    for chart in filter(is_helm_chart, render):
+        # pulumi-kubernetes' defaults: the release is named after the resource, in the provider's namespace.
+        namespace, name = str(chart.inputs.get("namespace") or "default"), str(chart.inputs.get("name") or chart.name)
+        problems = [*(f"namespace: {p}" for p in is_dns1123_label(namespace)),
+                    *(f"name {p}" for p in _path_segment_problems(name))]
+        if problems:
+            refused.append(f"Helm chart {name!r} (resource '{chart.name}'): {'; '.join(problems)}")
+            continue
+        files[Path("charts", namespace, f"{name}.yaml")] = chart.inputs
+    if refused:
+        raise InvalidObjectNameError("\n".join(refused))
+    if duplicates:
+        raise DuplicateObjectError("\n".join(duplicates))
+    return files
 
 
 def manifests(out: Path) -> Iterator[tuple[Path, dict[str, Any]]]:

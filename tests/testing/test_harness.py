@@ -12,7 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from pilothouse.testing import DuplicateUrnError, is_kubernetes_object, manifest, run
+from pilothouse.testing import DuplicateUrnError, is_kubernetes_object, manifest, run, run_project
 
 
 def test_config_is_passed_as_the_cli_passes_it_and_secrets_stay_masked() -> None:
@@ -155,3 +155,18 @@ def test_a_run_from_inside_a_running_event_loop_uses_that_loop() -> None:
         return [r.name for r in render.resources]
 
     assert asyncio.run(caller()) == ["c"]
+
+
+def test_each_project_run_imports_its_own_modules(tmp_path: Path) -> None:
+    # Two projects with a helper.py each, then one of them edited: each run sees what a fresh process would.
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+        (tmp_path / name / "Pulumi.dev.yaml").write_text("config: {}\n")
+        (tmp_path / name / "__main__.py").write_text("import pulumi\nimport helper\n\n"
+                                                     "pulumi.export('who', helper.WHO)\n")
+        (tmp_path / name / "helper.py").write_text(f"WHO = {name!r}\n")
+    assert [run_project(tmp_path / name, "dev").outputs["who"] for name in ("a", "b")] == ["a", "b"]
+    (tmp_path / "a" / "helper.py").write_text("WHO = 'a, edited'\n")
+    assert run_project(tmp_path / "a", "dev").outputs["who"] == "a, edited"
+    assert "helper" not in sys.modules

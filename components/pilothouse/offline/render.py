@@ -55,8 +55,10 @@ _FILE_NAME_MAX_BYTES = 255
 
 @contextmanager
 def _inside(project_dir: Path) -> Iterator[None]:
-    """Run as the Pulumi language host does: from the project folder, importable from there."""
-    previous_cwd, previous_path = Path.cwd(), list(sys.path)
+    """Run as the Pulumi language host does: from the project folder, importable from there; the project's own
+    modules the run imported are forgotten afterwards, so the next run (another project with a ``helper.py`` of
+    its own, or this one edited) imports its own, as a fresh process would."""
+    previous_cwd, previous_path, previous_modules = Path.cwd(), list(sys.path), set(sys.modules)
     os.chdir(project_dir)
     sys.path.insert(0, str(project_dir))
     try:
@@ -64,6 +66,19 @@ def _inside(project_dir: Path) -> Iterator[None]:
     finally:
         os.chdir(previous_cwd)
         sys.path[:] = previous_path
+        for name in set(sys.modules) - previous_modules:
+            if _imported_from(sys.modules[name], project_dir):
+                del sys.modules[name]
+
+
+def _imported_from(module: object, project_dir: Path) -> bool:
+    """Whether ``module`` was found in ``project_dir`` itself (``helper.py``, ``stacks/...``), not through another
+    path entry inside it (a library's source root such as ``components/``)."""
+    file = getattr(module, "__file__", None)
+    if not file or not Path(file).is_relative_to(project_dir):
+        return False
+    top = getattr(module, "__name__", "").partition(".")[0]
+    return Path(file).relative_to(project_dir).parts[0] in (top, f"{top}.py")
 
 
 def render_stack(project_dir: Path, stack: str) -> Render:

@@ -105,6 +105,9 @@ def _render_in_subprocess(project: Path, stack: str, out: Path, paths: list[str]
 
 def _diff(args: argparse.Namespace) -> int:
     project = args.project.resolve()
+    if not project.is_dir():
+        print(f"error: --project {args.project}: not a folder", file=sys.stderr)
+        return 2
     for folder in args.link:
         if Path(folder).is_absolute() or ".." in Path(folder).parts:
             print(f"error: --link {folder}: expected a folder inside the project (relative, no '..')", file=sys.stderr)
@@ -141,7 +144,11 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
                 _render_in_subprocess(base_project, args.stack, base_out, args.path)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=project, check=True)
-        _render_in_subprocess(project, args.stack, head_out, args.path)
+        gone = not (project / f"Pulumi.{args.stack}.yaml").is_file()
+        if gone:  # the branch removes the stack: all of it goes
+            render.write(Render(resources=[], outputs={}), head_out)
+        else:
+            _render_in_subprocess(project, args.stack, head_out, args.path)
         try:
             compared = diff.compare(base_out, head_out)
         except diff.AliasConflictError as error:
@@ -150,8 +157,14 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
             print("error: pulumi preview fails on these aliases; no diff", file=sys.stderr)
             return 2
     title = f"Offline diff of stack `{args.stack}`: `{rev}` → working tree"
+    if new_stack and gone:
+        print(f"error: no stack '{args.stack}': Pulumi.{args.stack}.yaml exists neither at {rev} nor in the working "
+              "tree", file=sys.stderr)
+        return 2
     if new_stack:
         title += f" (the stack has no config file at `{rev}`: all of it is new)"
+    if gone:
+        title += " (the working tree has no config file for the stack: all of it goes)"
     print(diff.to_markdown(compared, title), end="")
     return 0
 

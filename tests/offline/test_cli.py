@@ -276,3 +276,20 @@ def test_a_long_name_and_a_chart_left_to_its_defaults_get_files_of_their_own(pro
     [long] = (project / "build/manifests/shop").iterdir()
     assert long.name == f"ConfigMap-{'n' * 150}-{hashlib.sha256(('n' * 253).encode()).hexdigest()[:8]}.yaml"
     assert (project / "build/charts/default/nginx.yaml").is_file()
+
+
+def test_a_stack_the_branch_removes_goes_whole_and_a_missing_project_is_one_line(project: Path) -> None:
+    (project / "__main__.py").write_text(PROGRAM.replace("Port.http(80800)\n", ""))
+    committed(project)
+    (project / "Pulumi.dev.yaml").unlink()
+    result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "(the working tree has no config file for the stack: all of it goes)" in result.stdout
+    assert "**0 to add, 0 to change (0 replaced), 1 to remove**" in result.stdout
+    result = pilothouse("diff", "--stack", "prod", "--base", "HEAD", cwd=project)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert (result.returncode, result.stderr) == (
+        2, f"error: no stack 'prod': Pulumi.prod.yaml exists neither at {head} nor in the working tree\n")
+    result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", "--project", "nowhere", cwd=project)
+    assert (result.returncode, result.stderr) == (2, "error: --project nowhere: not a folder\n")

@@ -258,3 +258,13 @@ def test_a_child_follows_its_parents_move_within_its_own_stack_and_project(tmp_p
     result = compare(base, head)
     assert [move.name for move in result.moved] == ["x"]
     assert ([r["name"] for r in result.added], [r["name"] for r in result.removed]) == (["web"], ["web"])
+
+
+def test_a_new_parent_of_the_old_ones_type_is_no_change(tmp_path: Path) -> None:
+    # The URN holds the parent's type, not its name: the engine previews the child as same.
+    old_app, new_app = placed("my:x:App", "a", {}), placed("my:x:App", "b", {}, aliases=[{"spec": {"name": "a"}}])
+    child = placed(DEPLOYMENT, "web", {}, old_app["urn"])
+    result = compare(write_render(tmp_path / "a", [old_app, child]),
+                     write_render(tmp_path / "b", [new_app, {**child, "parent": new_app["urn"]}]))
+    assert (result.changed, result.added, result.removed) == ((), (), ())
+    assert [move.name for move in result.moved] == ["b"]

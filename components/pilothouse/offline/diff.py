@@ -132,8 +132,9 @@ def _is_replacement(resource: dict[str, Any], paths: list[str]) -> bool:
     return any(_under(path, triggers) for path in paths)
 
 
-#: What the engine does not diff (a resource whose dependencies or aliases alone change is ``same`` in a preview).
-_NOT_DIFFED = ("dependencies", "aliases")
+#: What the engine does not diff: a resource whose dependencies, aliases or parent alone change is ``same`` in a
+#: preview (a new parent of the type of the old one leaves the URN as it was).
+_NOT_DIFFED = ("dependencies", "aliases", "parent")
 #: What a move itself changes in a ``resources.json`` entry: not a change of the resource either.
 _IDENTITY = ("urn", "name", "type", "parent")
 

@@ -108,6 +108,10 @@ def _diff(args: argparse.Namespace) -> int:
     if not project.is_dir():
         print(f"error: --project {args.project}: not a folder", file=sys.stderr)
         return 2
+    if args.max_chars < 0:
+        print(f"error: --max-chars: got {args.max_chars}; expected a number of characters, 0 for no limit",
+              file=sys.stderr)
+        return 2
     for folder in args.link:
         if Path(folder).is_absolute() or ".." in Path(folder).parts:
             print(f"error: --link {folder}: expected a folder inside the project (relative, no '..')", file=sys.stderr)
@@ -156,7 +160,7 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
                 print(f"error: {conflict}", file=sys.stderr)
             print("error: pulumi preview fails on these aliases; no diff", file=sys.stderr)
             return 2
-    title = f"Offline diff of stack `{args.stack}`: `{rev}` → working tree"
+    title = f"Offline diff of stack {diff.code(args.stack)}: `{rev}` → working tree"
     if new_stack and gone:
         print(f"error: no stack '{args.stack}': Pulumi.{args.stack}.yaml exists neither at {rev} nor in the working "
               "tree", file=sys.stderr)
@@ -165,7 +169,7 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
         title += f" (the stack has no config file at `{rev}`: all of it is new)"
     if gone:
         title += " (the working tree has no config file for the stack: all of it goes)"
-    print(diff.to_markdown(compared, title), end="")
+    print(diff.to_markdown(compared, title, args.max_chars or None), end="")
     return 0
 
 
@@ -211,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--base", required=True, help="git revision to compare against")
             command.add_argument("--path", action="append", default=[],
                                  help="a folder of the project imported first in each revision (repeatable)")
+            command.add_argument("--max-chars", type=int, default=60_000,
+                                 help="cut the Markdown to this many characters, whole lines, saying what is left "
+                                      "out (default 60000: a pull-request comment takes 65536; 0: never cut)")
             command.add_argument("--link", action="append", default=[],
                                  help="a folder of the working tree that git does not track (built charts, say), "
                                       "linked into the earlier revision's checkout (repeatable)")

@@ -268,3 +268,32 @@ def test_a_new_parent_of_the_old_ones_type_is_no_change(tmp_path: Path) -> None:
                      write_render(tmp_path / "b", [new_app, {**child, "parent": new_app["urn"]}]))
     assert (result.changed, result.added, result.removed) == ((), (), ())
     assert [move.name for move in result.moved] == ["b"]
+
+
+def test_names_keys_and_values_from_a_program_stay_inside_their_code_spans(tmp_path: Path) -> None:
+    # A name or a key that looks like Markdown (a count line, a heading, a closing backtick) is shown, not obeyed.
+    forged = "x\n\n**0 to add, 0 to change (0 replaced), 0 to remove**\n\nNo changes"
+    key = "k`\n\n#### Removed\n- everything **deleted**\n`"
+    result = compare(write_render(tmp_path / "a", [resource("kubernetes:core/v1:ConfigMap", "c", {"data": {}})]),
+                     write_render(tmp_path / "b", [resource("kubernetes:core/v1:ConfigMap", "c", {"data": {key: "v`"}}),
+                                                   resource("kubernetes:core/v1:ConfigMap", forged, {})]))
+    assert to_markdown(result, "t").splitlines()[4:] == [
+        "#### Added",
+        r"- `kubernetes:core/v1:ConfigMap` **`x\n\n**0 to add, 0 to change (0 replaced), 0 to remove**\n\nNo "
+        r"changes`**",
+        "", "#### Changed", "- `kubernetes:core/v1:ConfigMap` **c**", "  - `inputs.data`: `{}` → (none)",
+        r'  - `` inputs.data.k`\n\n#### Removed\n- everything **deleted**\n` ``: (none) → ``"v`"``']
+
+
+def test_a_summary_too_long_for_a_comment_is_cut_at_a_whole_line_saying_so(tmp_path: Path) -> None:
+    many = [resource("kubernetes:core/v1:ConfigMap", f"settings-{n:04}", {}) for n in range(3000)]
+    result = compare(write_render(tmp_path / "a", []), write_render(tmp_path / "b", many))
+    whole = to_markdown(result, "t")
+    cut = to_markdown(result, "t", max_chars=10_000)
+    assert len(whole) > 100_000
+    assert to_markdown(result, "t", max_chars=len(whole)) == whole
+    assert len(cut) <= 10_000
+    kept = cut.splitlines()[:-2]
+    assert whole.startswith("\n".join(kept) + "\n")
+    assert cut.splitlines()[-1] == (f"_Cut to fit a comment: {len(whole.splitlines()) - len(kept)} more lines not "
+                                    "shown; `pilothouse diff` prints all of them._")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -294,21 +295,41 @@ def compare(base: Path, head: Path) -> RenderDiff:
     )
 
 
+def code(text: str) -> str:
+    """``text`` as one inline code span whatever it holds (CommonMark): line breaks shown as ``\\n``, fenced by
+    more backticks than it holds in a row, so a name or value from a program never ends the span or starts a
+    heading, a list or a count line of its own in the comment."""
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _name(text: str) -> str:
+    return f"**{text}**" if _PLAIN.fullmatch(text) else f"**{code(text)}**"
+
+
+#: Names shown as they are: nothing in them means anything to Markdown.
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:/@+=-]*")
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "(none)"
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return f"`{text if len(text) <= 60 else text[:57] + '...'}`"
+    return code(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _field_line(path: str, before: Any, after: Any) -> str:
     if SECRET in (before, after):
-        return f"  - `{path}`: changed (secret)"
-    return f"  - `{path}`: {_show(before)} → {_show(after)}"
+        return f"  - {code(path)}: changed (secret)"
+    return f"  - {code(path)}: {_show(before)} → {_show(after)}"
 
 
-def to_markdown(diff: RenderDiff, title: str) -> str:
-    """A concise Markdown summary: a count line, then added / changed / removed."""
+def to_markdown(diff: RenderDiff, title: str, max_chars: int | None = None) -> str:
+    """A concise Markdown summary: a count line, then added / changed / removed, moved, stack outputs. Names, paths
+    and values are code spans (:func:`code`). With ``max_chars`` (characters), the summary stops at the last whole
+    line that fits with a closing note of what is left out (a pull-request comment takes 65,536 at most)."""
     if diff.empty:
         return f"### {title}\n\nNo changes\n"
     replacements = sum(change.replaced for change in diff.changed)
@@ -317,18 +338,33 @@ def to_markdown(diff: RenderDiff, title: str) -> str:
              f"**{len(diff.added)} to add, {len(diff.changed)} to change "
              f"({replacements} replaced), {len(diff.removed)} to remove{moved}**"]
     if diff.added:
-        lines += ["", "#### Added"] + [f"- `{r['type']}` **{r['name']}**" for r in diff.added]
+        lines += ["", "#### Added"] + [f"- {code(r['type'])} {_name(r['name'])}" for r in diff.added]
     if diff.changed:
         lines += ["", "#### Changed"]
         for change in diff.changed:
             flag = " ⚠️ **replaced**" if change.replaced else ""
-            lines.append(f"- `{change.type}` **{change.name}**{flag}")
+            lines.append(f"- {code(change.type)} {_name(change.name)}{flag}")
             lines += [_field_line(*field) for field in change.fields]
     if diff.removed:
-        lines += ["", "#### Removed"] + [f"- `{r['type']}` **{r['name']}**" for r in diff.removed]
+        lines += ["", "#### Removed"] + [f"- {code(r['type'])} {_name(r['name'])}" for r in diff.removed]
     if diff.moved:
-        lines += ["", "#### Moved (kept by an alias)"] + [f"- `{change.type}` **{change.name}**: `{change.was}` → "
-                                                          f"`{change.urn}`" for change in diff.moved]
+        lines += ["", "#### Moved (kept by an alias)"] + [
+            f"- {code(change.type)} {_name(change.name)}: {code(str(change.was))} → {code(change.urn)}"
+            for change in diff.moved]
     if diff.outputs:
         lines += ["", "#### Stack outputs"] + [_field_line(*field) for field in diff.outputs]
-    return "\n".join(lines) + "\n"
+    return _within(lines, max_chars)
+
+
+def _within(lines: list[str], max_chars: int | None) -> str:
+    text = "\n".join(lines) + "\n"
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    note = "\n_Cut to fit a comment: {} more lines not shown; `pilothouse diff` prints all of them._\n"
+    kept, size = [], len(note.format(len(lines)))
+    for line in lines:
+        if size + len(line) + 1 > max_chars:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + "\n" + note.format(len(lines) - len(kept))

@@ -20,6 +20,7 @@ objects. As in a real ``pulumi preview``, two resources with the same URN fail t
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +32,7 @@ from pilothouse.offline import engine, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Registration, Render
 from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks
 from pilothouse.offline.render import is_kubernetes_object, manifest
+from pilothouse.offline.stack_config import StackConfigError, stack_name
 
 __all__ = ["PLATFORM_OUTPUTS", "DuplicateUrnError", "FailedReadError", "Registration", "Render",
            "is_kubernetes_object", "manifest", "run", "run_project"]
@@ -44,8 +46,9 @@ def _config(field: str, project: str, given: Mapping[str, object] | None) -> dic
     numbers and booleans as JSON). Raises ``InvalidValueError`` naming ``field[key]``."""
     if given is None:
         return {}
-    if not isinstance(given, Mapping):
-        raise InvalidValueError(field, given, "a mapping of config keys to values")
+    if not isinstance(given, Mapping):  # a secret's value is never shown, even where it is misplaced
+        raise InvalidValueError(field, given if field != "secrets" else type(given).__name__,
+                                "a mapping of config keys to values")
     values = {}
     for key, value in given.items():
         if not isinstance(key, str) or not _KEY.fullmatch(key):
@@ -57,6 +60,19 @@ def _config(field: str, project: str, given: Mapping[str, object] | None) -> dic
             raise InvalidValueError(f"{field}[{key!r}]", shown, "a string or a JSON value") from None
         values[key if ":" in key else f"{project}:{key}"] = text
     return values
+
+
+def _answers(field: str, given: object, valid: Callable[[Any], bool], expected: str) -> None:
+    """``given`` is ``None`` or a mapping of names (text) to what ``valid`` takes; else ``InvalidValueError``."""
+    if given is None:
+        return
+    if not isinstance(given, Mapping):
+        raise InvalidValueError(field, given, f"a mapping of names to answers, each {expected}")
+    for key, answer in given.items():
+        if not isinstance(key, str):
+            raise InvalidValueError(f"{field}[{key!r}]", key, "a name (text)")
+        if not valid(answer):
+            raise InvalidValueError(f"{field}[{key!r}]", answer, expected)
 
 
 def run(program: Callable[[], object], *, stack: str = "test", project: str = "test",
@@ -80,29 +96,41 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
       ``metadata.name`` and ``namespace`` from ``"namespace/name"``). Read objects are in the
       result with ``read=True`` and never among the managed Kubernetes objects.
 
-    Returns the registrations sorted by URN, with the stack's outputs. Exceptions the program raises
-    propagate unchanged; ``DuplicateUrnError`` when two resources share a URN; ``FailedReadError``
-    for a ``Resource.get`` whose id the provider would not take. ``InvalidValueError``
-    (before anything runs) for a config key that is not ``name`` or ``namespace:name``, a value that
-    is not JSON, a key given both as config and as a secret, a project name with ``:`` or whitespace,
-    or stack outputs that are not a mapping. ``PULUMI_CONFIG*`` variables of the environment are
-    hidden from the program while it runs. A secret value quoted in an exception's message (the SDK's
-    ``ConfigTypeError`` quotes the value it could not convert) is masked as ``[secret]``. After a
-    failed run, the event loop's exception handler no longer logs that error as "exception was never
-    retrieved" (the SDK leaves it on outputs it never awaits); every other report reaches the
-    handler the loop had.
+    Returns the registrations sorted by URN, with the stack's outputs. Exceptions the program raises propagate
+    unchanged; ``DuplicateUrnError`` when two resources share a URN; ``FailedReadError`` for a ``Resource.get``
+    whose id the provider would not take. ``InvalidValueError`` (before anything runs) for a ``program`` that is
+    not a plain function (an ``async`` or generator function's body would never run), a stack name the Pulumi
+    CLI refuses (``organization/project/dev`` is taken as ``dev``), a config key that is not ``name`` or
+    ``namespace:name``, a value that is not JSON, a key given both as config and as a secret, a project name
+    with ``:`` or whitespace, or ``stack_outputs``, ``invokes`` or ``reads`` that are not mappings of names to
+    output mappings and functions; an answer that returns no mapping fails the run naming its token.
+    ``PULUMI_CONFIG*`` variables of the environment are hidden from the program while it runs. A secret value
+    quoted in an exception's message (the SDK's ``ConfigTypeError`` quotes the value it could not convert) is
+    masked as ``[secret]``. After a failed run, the event loop's exception handler no longer logs that error as
+    "exception was never retrieved" (the SDK leaves it on outputs it never awaits); every other report reaches
+    the handler the loop had.
     """
+    if not callable(program) or inspect.iscoroutinefunction(program) or inspect.isgeneratorfunction(program):
+        raise InvalidValueError("program", program, "a function that declares resources when called (not async, "
+                                                    "not a generator: the engine would never run its body)")
+    try:
+        name = stack_name(stack) if isinstance(stack, str) else ""
+    except StackConfigError as refused:
+        raise InvalidValueError("stack", stack, f"a stack name ({refused})") from None
+    if not name:
+        raise InvalidValueError("stack", stack, "a stack name (text)")
     if not isinstance(project, str) or not _KEY.fullmatch(project) or ":" in project:
         raise InvalidValueError("project", project, "a project name (no whitespace or ':')")
     values, secret_values = _config("config", project, config), _config("secrets", project, secrets)
     if both := sorted(values.keys() & secret_values.keys()):
         raise InvalidValueError("secrets", both, "keys not also in config")
-    for name, outputs in (stack_outputs or {}).items():
-        if not isinstance(outputs, Mapping) or not all(isinstance(key, str) for key in outputs):
-            raise InvalidValueError(f"stack_outputs[{name!r}]", outputs, "a mapping of output names to values")
+    _answers("stack_outputs", stack_outputs, lambda outputs: isinstance(outputs, Mapping) and all(
+        isinstance(key, str) for key in outputs), "a mapping of output names to values")
+    _answers("invokes", invokes, callable, "a function of the invoke's arguments")
+    _answers("reads", reads, callable, "a function of the read's id")
     mocks = OfflineMocks(stack_outputs=stack_outputs, invokes=invokes, reads=reads)
     try:
-        return engine.run(program, stack=stack, project=project, config={**values, **secret_values},
+        return engine.run(program, stack=name, project=project, config={**values, **secret_values},
                           secret_keys=sorted(secret_values), mocks=mocks)
     except Exception as error:
         _mask(error, secret_values.values())

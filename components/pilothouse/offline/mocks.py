@@ -235,4 +235,7 @@ class OfflineMocks(pulumi.runtime.Mocks):
         if answer is None:
             raise NotImplementedError(
                 f"no mock answer for invoke {args.token!r}: pass one in invokes= (pilothouse.testing.run)")
-        return answer(args.args), []
+        given = answer(args.args)
+        if not isinstance(given, Mapping):
+            raise TypeError(f"the invokes answer for {args.token} returned {type(given).__name__}, not a mapping")
+        return dict(given), []

@@ -87,7 +87,7 @@ def render_stack(project_dir: Path, stack: str) -> Render:
     with _inside(project_dir):
         return engine.run(
             lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
-            stack=stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
+            stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
 
 
 def _is_kubernetes_type(registration: Registration) -> bool:

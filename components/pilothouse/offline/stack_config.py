@@ -7,6 +7,7 @@ are replaced by a placeholder and reported as secret keys, so they stay masked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,13 @@ class StackConfigFiles:
             passes it: strings as they are, other values as JSON text; the stack file overrides the project's
             defaults, and ``secure:`` values are replaced by :data:`SECRET_PLACEHOLDER`. Sorted by key.
         secret_keys: the namespaced keys whose stack value is ``secure:``, sorted.
+        stack: the stack's own name (:func:`stack_name`: ``dev`` for ``organization/project/dev``).
     """
 
     project: str
     config: dict[str, str]
     secret_keys: tuple[str, ...]
+    stack: str = ""
 
 
 class StackConfigError(ValueError):
@@ -43,6 +46,40 @@ def _text(path: Path) -> str:
         raise StackConfigError(f"{path.name}: cannot be read ({error.__class__.__name__})") from None
 
 
+#: What a stack name may hold (``stackNameRegex``, sdk/go/common/tokens/stack_name.go).
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+def stack_name(stack: str) -> str:
+    """The stack's own name in ``stack`` as ``--stack`` takes it: ``dev``, or ``organization/project/dev``.
+
+    Raises ``StackConfigError`` with the Pulumi CLI's message (``ParseStackName``) for a name that is empty, longer
+    than 100 bytes or holds anything but ASCII letters, digits, ``-``, ``_`` and ``.``."""
+    parts = stack.split("/")
+    name = parts[-1] if len(parts) == 3 else stack
+    encoded = name.encode("utf-8", "surrogateescape")
+    if not name:
+        raise StackConfigError("a stack name may not be empty")
+    if len(encoded) > 100:
+        raise StackConfigError("a stack name cannot exceed 100 characters")
+    matched = _STACK_NAME.match(name)
+    end = len(matched.group().encode()) if matched else 0
+    if end != len(encoded):
+        raise StackConfigError("a stack name may only contain alphanumeric, hyphens, underscores, or periods: "
+                               f"invalid character {_go_quoted(encoded[end])} at position {end}")
+    return name
+
+
+def _go_quoted(byte: int) -> str:
+    """A byte as Go's ``%q`` shows it (``strconv.QuoteRune`` of the byte's value)."""
+    escapes = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r", 39: "\\'", 92: "\\\\"}
+    if byte in escapes:
+        return f"'{escapes[byte]}'"
+    if chr(byte).isprintable():
+        return f"'{chr(byte)}'"
+    return f"'\\x{byte:02x}'" if byte < 0x80 else f"'\\u{byte:04x}'"
+
+
 def read(project_dir: Path, stack: str) -> StackConfigFiles:
     """The config of ``stack`` in the project at ``project_dir``, read as the Pulumi CLI reads it
     (:mod:`pilothouse.offline.stack_yaml`: Go's YAML, the CLI's conversions, its messages).
@@ -53,6 +90,7 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
     of another type than the project declares, a key declared ``secret: true`` given in plain text."""
     if not (project_dir / "Pulumi.yaml").is_file():
         raise FileNotFoundError(f"{project_dir} is not a Pulumi project folder (no Pulumi.yaml)")
+    stack = stack_name(stack)
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
@@ -65,4 +103,4 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
     except StackYamlError as error:
         raise StackConfigError(str(error)) from None
     return StackConfigFiles(project=received.project, config=received.config,
-                            secret_keys=tuple(received.secret_keys))
+                            secret_keys=tuple(received.secret_keys), stack=stack)

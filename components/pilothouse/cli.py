@@ -25,7 +25,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.extras import MissingExtraError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
-from pilothouse.offline.stack_config import StackConfigError
+from pilothouse.offline.stack_config import StackConfigError, stack_name
 from pilothouse.policy.rules import Enforcement, Settings
 
 
@@ -107,6 +107,11 @@ def _diff(args: argparse.Namespace) -> int:
     project = args.project.resolve()
     if not project.is_dir():
         print(f"error: --project {args.project}: not a folder", file=sys.stderr)
+        return 2
+    try:
+        args.stack = stack_name(args.stack)  # the stack's own name, whose config file each revision may have
+    except StackConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     if args.max_chars < 0:
         print(f"error: --max-chars: got {args.max_chars}; expected a number of characters, 0 for no limit",

@@ -293,3 +293,9 @@ def test_a_stack_the_branch_removes_goes_whole_and_a_missing_project_is_one_line
         2, f"error: no stack 'prod': Pulumi.prod.yaml exists neither at {head} nor in the working tree\n")
     result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", "--project", "nowhere", cwd=project)
     assert (result.returncode, result.stderr) == (2, "error: --project nowhere: not a folder\n")
+
+
+def test_diff_takes_stack_names_as_the_cli_does(project: Path) -> None:
+    result = pilothouse("diff", "--stack", "a b", "--base", "HEAD", cwd=project)
+    assert (result.returncode, result.stderr) == (2, "error: a stack name may only contain alphanumeric, hyphens, "
+                                                     "underscores, or periods: invalid character ' ' at position 1\n")

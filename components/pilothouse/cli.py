@@ -25,7 +25,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.extras import MissingExtraError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
-from pilothouse.offline.stack_config import StackConfigError, stack_name
+from pilothouse.offline.stack_config import StackConfigError, has_stack_file, stack_name
 from pilothouse.policy.rules import Enforcement, Settings
 
 
@@ -143,7 +143,7 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
         subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(worktree), rev],
                        cwd=project, check=True)
         try:
-            new_stack = not (base_project / f"Pulumi.{args.stack}.yaml").is_file()
+            new_stack = not has_stack_file(base_project, args.stack)
             if new_stack:  # as `pulumi preview` of a stack that does not exist yet: everything is added
                 render.write(Render(resources=[], outputs={}), base_out)
             else:
@@ -153,7 +153,7 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
                 _render_in_subprocess(base_project, args.stack, base_out, args.path)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=project, check=True)
-        gone = not (project / f"Pulumi.{args.stack}.yaml").is_file()
+        gone = not has_stack_file(project, args.stack)
         if gone:  # the branch removes the stack: all of it goes
             render.write(Render(resources=[], outputs={}), head_out)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -299,3 +300,26 @@ def test_diff_takes_stack_names_as_the_cli_does(project: Path) -> None:
     result = pilothouse("diff", "--stack", "a b", "--base", "HEAD", cwd=project)
     assert (result.returncode, result.stderr) == (2, "error: a stack name may only contain alphanumeric, hyphens, "
                                                      "underscores, or periods: invalid character ' ' at position 1\n")
+
+
+def test_a_project_of_yml_files_renders_as_the_cli_reads_it(project: Path) -> None:
+    (project / "Pulumi.yaml").rename(project / "Pulumi.yml")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  shop:tier: gold\n")
+    (project / "Pulumi.dev.yaml").rename(project / "Pulumi.dev.yml")
+    (project / "__main__.py").write_text("import pulumi\n\npulumi.export('tier', pulumi.Config().require('tier'))\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "build/outputs.json").read_text()) == {"tier": "gold"}
+    (project / "Pulumi.json").write_text("{}")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, "error: Pulumi.json: a project file in JSON is not read offline (only Pulumi.yaml or Pulumi.yml)\n")
+
+
+@pytest.mark.parametrize("runtime", ["nodejs", "{name: go, options: {}}"])
+def test_a_project_in_another_language_is_one_line(project: Path, runtime: str) -> None:
+    (project / "Pulumi.yaml").write_text(f"name: shop\nruntime: {runtime}\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    name = "nodejs" if runtime == "nodejs" else "go"
+    assert (result.returncode, result.stderr) == (
+        2, f"error: Pulumi.yaml: runtime: got '{name}'; only a Python program is run offline (runtime: python)\n")

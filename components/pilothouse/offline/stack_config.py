@@ -80,25 +80,42 @@ def _go_quoted(byte: int) -> str:
     return f"'\\x{byte:02x}'" if byte < 0x80 else f"'\\u{byte:04x}'"
 
 
+def _extension(project_dir: Path) -> str | None:
+    """The extension of the folder's project file, in the CLI's order (``encoding.Exts``); the stack files take it."""
+    return next((ext for ext in (".json", ".yaml", ".yml") if (project_dir / f"Pulumi{ext}").is_file()), None)
+
+
+def has_stack_file(project_dir: Path, stack: str) -> bool:
+    """Whether the project in ``project_dir`` has a config file for ``stack`` (its own name, :func:`stack_name`)."""
+    ext = _extension(project_dir)
+    return ext is not None and (project_dir / f"Pulumi.{stack}{ext}").is_file()
+
+
 def read(project_dir: Path, stack: str) -> StackConfigFiles:
     """The config of ``stack`` in the project at ``project_dir``, read as the Pulumi CLI reads it
     (:mod:`pilothouse.offline.stack_yaml`: Go's YAML, the CLI's conversions, its messages).
 
-    Raises ``FileNotFoundError`` when the folder has no ``Pulumi.yaml`` or the stack no file, and
+    The project file is ``Pulumi.yaml`` or ``Pulumi.yml``, the stack's file of the same extension, as the CLI finds
+    them. Raises ``FileNotFoundError`` when the folder has no project file or the stack no file, and
     ``StackConfigError`` (one line naming the file and, for a syntax error, the line and column) for what the CLI
     refuses: a file that is not YAML, a duplicate key, a tab in the indentation, ``config:`` not a mapping, a value
     of another type than the project declares, a key declared ``secret: true`` given in plain text."""
-    if not (project_dir / "Pulumi.yaml").is_file():
+    ext = _extension(project_dir)
+    if ext is None:
         raise FileNotFoundError(f"{project_dir} is not a Pulumi project folder (no Pulumi.yaml)")
+    if ext == ".json":
+        raise StackConfigError("Pulumi.json: a project file in JSON is not read offline (only Pulumi.yaml or "
+                               "Pulumi.yml)")
+    project_file = f"Pulumi{ext}"
     stack = stack_name(stack)
-    stack_path = project_dir / f"Pulumi.{stack}.yaml"
+    stack_path = project_dir / f"Pulumi.{stack}{ext}"
     if not stack_path.is_file():
-        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in project_dir.glob("Pulumi.*.yaml"))
+        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(ext) for p in project_dir.glob(f"Pulumi.*{ext}"))
         listed = (f"stacks: {', '.join(known)}" if known
                   else "no stack has a config file yet: `pulumi config set` writes one")
         raise FileNotFoundError(f"no stack '{stack}': {stack_path.name} does not exist ({listed})")
     try:
-        received = program_config(_text(project_dir / "Pulumi.yaml"), "Pulumi.yaml", _text(stack_path),
+        received = program_config(_text(project_dir / project_file), project_file, _text(stack_path),
                                    stack_path.name, stack=stack, decrypt=lambda _ciphertext: SECRET_PLACEHOLDER)
     except StackYamlError as error:
         raise StackConfigError(str(error)) from None

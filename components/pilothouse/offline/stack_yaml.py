@@ -837,6 +837,11 @@ def program_config(project_text: str, project_file: str, stack_text: str, stack_
     if not isinstance(project, str):
         raise StackYamlError(project_file, f"could not unmarshal '{project_file}': project is missing a 'name' "
                              "attribute")
+    runtime = document.get("runtime") if isinstance(document, dict) else None
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name is not None and runtime_name != "python":
+        raise StackYamlError(project_file, f"runtime: got {runtime_name!r}; only a Python program is run offline "
+                                           "(runtime: python)")
     declarations = project_declarations(document, project_file)
     values = stack_config(stack_text, stack_file, project)
     try:

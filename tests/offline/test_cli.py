@@ -140,7 +140,10 @@ def test_a_program_that_exits_early_is_not_a_render(project: Path) -> None:
         2, "error: the program exited (sys.exit(0)) before it finished; nothing written\n")
 
 
-@pytest.mark.parametrize("content", [None, "{", "[1, 2]", '[{"name": "x"}]'])
+@pytest.mark.parametrize("content", [
+    None, "{", "[1, 2]", '[{"name": "x"}]',
+    '[{"name": "x", "type": "kubernetes:core/v1:Pod", "custom": true, "inputs": "junk"}]',
+    '[{"name": "x", "type": null, "custom": true, "inputs": {}}]'])
 def test_policy_on_a_folder_that_is_not_a_render_is_one_line(tmp_path: Path, content: str | None) -> None:
     if content is not None:
         (tmp_path / "resources.json").write_text(content)

@@ -24,7 +24,8 @@ def check(render: Path, settings: Settings | None = None,
     when its ``resources.json`` is not a render's."""
     resources = json.loads((render / "resources.json").read_text())
     if not isinstance(resources, list) or not all(
-            isinstance(r, dict) and {"name", "type", "custom", "inputs"} <= r.keys() for r in resources):
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("type"), str)
+            and isinstance(r.get("custom"), bool) and isinstance(r.get("inputs"), dict) for r in resources):
         raise ValueError(f"{render / 'resources.json'} is not a render's resource list")
     # Wrapped as the pack sees them (read-only proxies, not dicts and lists), so a rule that works
     # here works in `pulumi preview --policy-pack` too.

@@ -137,20 +137,39 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
         raise
 
 
+#: Secret values shorter than this are masked only as whole words: a secret "e" or "true" would garble every message.
+_WHOLE_WORDS_BELOW = 6
+
+
 def _mask(error: BaseException, secrets: Iterable[str]) -> None:
-    """Replace each secret value in ``error``'s message and string attributes with ``[secret]`` (the Pulumi
-    SDK quotes a config value it cannot convert, secret or not)."""
-    hidden = sorted((secret for secret in secrets if secret), key=len, reverse=True)
+    """Replace each secret value in ``error``'s message and string attributes, and in those of the errors it was
+    raised from or during (``__cause__``, ``__context__``, which pytest prints too), with ``[secret]`` (the Pulumi
+    SDK quotes a config value it cannot convert, secret or not). Short values only as whole words."""
+    patterns = [re.compile(re.escape(secret) if len(secret) >= _WHOLE_WORDS_BELOW
+                           else rf"(?<!\w){re.escape(secret)}(?!\w)")
+                for secret in sorted((secret for secret in secrets if secret), key=len, reverse=True)]
 
-    def masked(text: str) -> str:
-        for secret in hidden:
-            text = text.replace(secret, engine.SECRET)
-        return text
-
-    error.args = tuple(masked(arg) if isinstance(arg, str) else arg for arg in error.args)
-    for name, value in list(vars(error).items()):
+    def masked(value: object) -> object:
         if isinstance(value, str):
-            setattr(error, name, masked(value))
+            for pattern in patterns:
+                value = pattern.sub(engine.SECRET, value)
+            return value
+        if isinstance(value, list | tuple):
+            return type(value)(masked(item) for item in value)
+        return value
+
+    seen: set[int] = set()
+    chain: list[BaseException | None] = [error]
+    while chain:
+        chained = chain.pop()
+        if chained is None or id(chained) in seen:
+            continue
+        seen.add(id(chained))
+        chained.args = tuple(masked(arg) for arg in chained.args)
+        for name, value in list(vars(chained).items()):
+            if isinstance(value, str | list | tuple):
+                setattr(chained, name, masked(value))
+        chain += [chained.__cause__, chained.__context__]
 
 
 def run_project(project_dir: str | Path, stack: str) -> Render:

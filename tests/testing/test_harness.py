@@ -7,13 +7,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from pilothouse.errors import InvalidValueError
 from pilothouse.testing import DuplicateUrnError, is_kubernetes_object, manifest, run, run_project
 
 
@@ -174,31 +172,7 @@ def test_each_project_run_imports_its_own_modules(tmp_path: Path) -> None:
     assert "helper" not in sys.modules
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    ({"program": 42}, "program: got 42; expected a function that declares resources when called"),
-    ({"stack": "a b"}, "stack: got 'a b'; expected a stack name (a stack name may only contain alphanumeric, "
-                       "hyphens, underscores, or periods: invalid character ' ' at position 1)"),
-    ({"stack": None}, "stack: got None; expected a stack name (text)"),
-    ({"secrets": [("k", "s3cr3t")]}, "secrets: got 'list'; expected a mapping of config keys to values"),
-    ({"stack_outputs": ["x"]}, "stack_outputs: got ['x']; expected a mapping of names to answers, each a mapping "
-                               "of output names to values"),
-    ({"invokes": {"tok": 5}}, "invokes['tok']: got 5; expected a function of the invoke's arguments"),
-    ({"reads": {1: len}}, "reads[1]: got 1; expected a name (text)"),
-])
-def test_bad_arguments_are_named_before_anything_runs(arguments: dict[str, Any], message: str) -> None:
-    given: dict[str, Any] = {"program": lambda: None, **arguments}
-    with pytest.raises(InvalidValueError) as error:
-        run(given.pop("program"), **given)
-    assert str(error.value).startswith(message)
-    assert "s3cr3t" not in str(error.value)
-
-
-def test_an_async_program_is_refused_and_a_qualified_stack_name_is_the_stacks_own() -> None:
-    async def program() -> None:
-        k8s.core.v1.ConfigMap("c")
-
-    with pytest.raises(InvalidValueError, match=r"^program: got <function "):
-        run(program)
+def test_a_qualified_stack_name_is_the_stacks_own() -> None:
     render = run(lambda: k8s.core.v1.ConfigMap("c", metadata={"name": "c"}), stack="organization/shop/dev",
                  project="shop")
     assert render.one("kubernetes:core/v1:ConfigMap").urn == "urn:pulumi:dev::shop::kubernetes:core/v1:ConfigMap::c"
@@ -210,3 +184,23 @@ def test_an_invoke_answer_that_is_no_mapping_names_its_token() -> None:
 
     with pytest.raises(TypeError, match=r"^the invokes answer for shop:index:lookup returned list, not a mapping$"):
         run(program, invokes={"shop:index:lookup": lambda _args: [1, 2]})  # type: ignore[dict-item, return-value]
+
+
+def test_a_secret_is_masked_in_the_errors_a_failure_was_raised_from_and_a_short_one_only_as_a_word() -> None:
+    def program() -> None:
+        pulumi.Config().require_secret_int("pin")
+
+    with pytest.raises(pulumi.config.ConfigTypeError) as error:
+        run(program, secrets={"pin": "s3cr3t-VALUE"})
+    context = error.value.__context__
+    assert context is not None
+    assert "s3cr3t-VALUE" not in str(error.value) + repr(context.args)
+
+    def fails() -> None:
+        raise RuntimeError("expected a replica count; got e") from KeyError(["e", "s3cr3t-VALUE"])
+
+    with pytest.raises(RuntimeError) as raised:
+        run(fails, secrets={"flag": "e", "token": "s3cr3t-VALUE"})
+    assert str(raised.value) == "expected a replica count; got [secret]"
+    assert raised.value.__cause__ is not None
+    assert raised.value.__cause__.args == (["[secret]", "[secret]"],)

@@ -24,6 +24,14 @@ from pilothouse.testing import FailedReadError, run
     ({"project": "a:b"}, "project: got 'a:b'; expected a project name (no whitespace or ':')"),
     ({"stack_outputs": {"org/p/s": None}}, "stack_outputs['org/p/s']: got None; expected a mapping of output "
                                            "names to values"),
+    ({"stack": "a b"}, "stack: got 'a b'; expected a stack name (a stack name may only contain alphanumeric, "
+                       "hyphens, underscores, or periods: invalid character ' ' at position 1)"),
+    ({"stack": None}, "stack: got None; expected a stack name (text)"),
+    ({"secrets": [("k", "s3cr3t")]}, "secrets: got 'list'; expected a mapping of config keys to values"),
+    ({"stack_outputs": ["x"]}, "stack_outputs: got ['x']; expected a mapping of names to answers, each a mapping "
+                               "of output names to values"),
+    ({"invokes": {"tok": 5}}, "invokes['tok']: got 5; expected a function of the invoke's arguments"),
+    ({"reads": {1: len}}, "reads[1]: got 1; expected a name (text)"),
 ])
 def test_the_harness_refuses_bad_arguments_before_running(kwargs: dict[str, object], message: str) -> None:
     ran = []
@@ -31,6 +39,17 @@ def test_the_harness_refuses_bad_arguments_before_running(kwargs: dict[str, obje
         run(lambda: ran.append(True), **kwargs)  # type: ignore[arg-type]
     assert str(refused.value) == message
     assert ran == []
+
+
+def test_a_program_that_is_no_plain_function_is_refused() -> None:
+    async def program() -> None:
+        k8s.core.v1.ConfigMap("c")
+
+    for given in (42, program):
+        with pytest.raises(InvalidValueError) as refused:
+            run(given)  # type: ignore[arg-type]
+        assert str(refused.value).endswith("; expected a function that declares resources when called (not async, "
+                                           "not a generator: the engine would never run its body)")
 
 
 def test_the_environments_config_is_hidden_from_the_program(monkeypatch: pytest.MonkeyPatch) -> None:

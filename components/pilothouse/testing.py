@@ -21,7 +21,6 @@ objects. As in a real ``pulumi preview``, two resources with the same URN fail t
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -33,6 +32,7 @@ from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Regist
 from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks
 from pilothouse.offline.render import is_kubernetes_object, manifest
 from pilothouse.offline.stack_config import StackConfigError, stack_name
+from pilothouse.offline.stack_yaml import engine_value
 
 __all__ = ["PLATFORM_OUTPUTS", "DuplicateUrnError", "FailedReadError", "Registration", "Render",
            "is_kubernetes_object", "manifest", "run", "run_project"]
@@ -43,7 +43,8 @@ _KEY = re.compile(r"[^:\s]+(:[^:\s]+)?")
 
 def _config(field: str, project: str, given: Mapping[str, object] | None) -> dict[str, str]:
     """``given`` as the CLI hands it to a program: full keys, every value a string (structured values,
-    numbers and booleans as JSON). Raises ``InvalidValueError`` naming ``field[key]``."""
+    numbers and booleans as the CLI writes them: :func:`~pilothouse.offline.stack_yaml.engine_value`). Raises
+    ``InvalidValueError`` naming ``field[key]``."""
     if given is None:
         return {}
     if not isinstance(given, Mapping):  # a secret's value is never shown, even where it is misplaced
@@ -53,9 +54,9 @@ def _config(field: str, project: str, given: Mapping[str, object] | None) -> dic
     for key, value in given.items():
         if not isinstance(key, str) or not _KEY.fullmatch(key):
             raise InvalidValueError(f"{field}[{key!r}]", key, "a config key: 'name' or 'namespace:name'")
-        try:
-            text = value if isinstance(value, str) else json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError):
+        try:  # the CLI's own conversion: 1.0 as 1, None as "", maps compact with sorted keys and HTML escaped
+            text = engine_value(value, decrypt=str)
+        except (AssertionError, TypeError, ValueError):
             shown = "[secret]" if field == "secrets" else value
             raise InvalidValueError(f"{field}[{key!r}]", shown, "a string or a JSON value") from None
         values[key if ":" in key else f"{project}:{key}"] = text

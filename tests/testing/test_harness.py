@@ -204,3 +204,14 @@ def test_a_secret_is_masked_in_the_errors_a_failure_was_raised_from_and_a_short_
     assert str(raised.value) == "expected a replica count; got [secret]"
     assert raised.value.__cause__ is not None
     assert raised.value.__cause__.args == (["[secret]", "[secret]"],)
+
+
+def test_config_values_reach_the_program_as_the_cli_writes_them() -> None:
+    # As `pulumi config set --path`/a stack file would hand them over (the stack-file reader's corpus is the CLI's).
+    def program() -> None:
+        config = pulumi.Config()
+        pulumi.export("values", {key: config.get(key) for key in ("whole", "map", "none")})
+
+    given = {"whole": 1.0, "map": {"b": [1.0], "a": 2.0, "c": "<&>"}, "none": None}
+    assert run(program, config=given).outputs["values"] == {
+        "whole": "1", "map": '{"a":2,"b":[1],"c":"\\u003c\\u0026\\u003e"}', "none": ""}

@@ -93,6 +93,13 @@ def test_a_read_of_an_id_the_provider_would_not_take_fails(program: Callable[[],
     assert ".get: id " in str(failed.value)
 
 
+def test_a_read_without_an_id_fails_whatever_its_type() -> None:
+    with pytest.raises(FailedReadError) as failed:
+        run(lambda: k8s.core.v1.ConfigMap.get("x", ""))
+    assert str(failed.value) == ("kubernetes:core/v1:ConfigMap.get('x', ''): an empty id names no existing resource "
+                                 "to read")
+
+
 def test_a_secret_quoted_by_the_sdk_in_an_error_is_masked() -> None:
     def program() -> None:
         pulumi.Config().require_secret_int("port")

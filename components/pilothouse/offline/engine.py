@@ -157,6 +157,7 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.registrations: dict[str, Registration] = {}
         self.duplicates: list[str] = []
+        self.empty_reads: list[str] = []
         self.outputs: dict[str, Any] = {}
         self._thread_loops: list[asyncio.AbstractEventLoop] = []
 
@@ -221,8 +222,12 @@ class RecordingMonitor(MockMonitor):
         return response
 
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties."""
+        """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties. One
+        without an id is kept in :attr:`empty_reads` (the SDK's mock would take it for a new resource)."""
         self._with_thread_loop()
+        if not request.id:
+            self.empty_reads.append(f"{request.type}.get({request.name!r}, ''): an empty id names no existing "
+                                    "resource to read")
         response = super().ReadResource(request)
         self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)), read=True)
         return response
@@ -322,7 +327,7 @@ def _run(program: Callable[[], object], *, stack: str, project: str, config: Map
         raise
     finally:
         monitor.close()
-    if failed := getattr(mocks, "failed_reads", None):
+    if failed := [*monitor.empty_reads, *getattr(mocks, "failed_reads", ())]:
         raise FailedReadError(failed[0])
     if monitor.duplicates:
         raise DuplicateUrnError(monitor.duplicates[0])

@@ -41,8 +41,14 @@ def _program_line(error: BaseException, project: Path) -> str:
     return found
 
 
+#: This library's own folder, as imported and resolved: inside a project that keeps its source (this repository's
+#: components/), its files are never the program's line.
+_LIBRARY = (Path(__file__).parent, Path(__file__).resolve().parent)
+
+
 def _in_project(file: Path, project: Path) -> bool:
-    return file.is_relative_to(project) and "site-packages" not in file.parts
+    return (file.is_relative_to(project) and "site-packages" not in file.parts
+            and not any(file.is_relative_to(library) for library in _LIBRARY))
 
 
 def _user_traceback(error: Exception, project: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pilothouse.offline import stack_config
+from tests.conftest import REPO
 
 PROGRAM = """import pulumi_kubernetes as k8s
 from pilothouse.kubernetes import Port
@@ -326,3 +328,13 @@ def test_a_project_in_another_language_is_one_line(project: Path, runtime: str) 
     name = "nodejs" if runtime == "nodejs" else "go"
     assert (result.returncode, result.stderr) == (
         2, f"error: Pulumi.yaml: runtime: got '{name}'; only a Python program is run offline (runtime: python)\n")
+
+
+def test_the_programs_line_is_never_in_a_copy_of_the_library_the_project_keeps(project: Path) -> None:
+    # As this repository keeps it: the library's source under components/, first on the path.
+    (project / "components").symlink_to(REPO / "components", target_is_directory=True)
+    result = subprocess.run([sys.executable, "-m", "pilothouse", "render", "--stack", "dev", "--out", "build"],
+                            cwd=project, capture_output=True, text=True, check=False,
+                            env={**os.environ, "PYTHONPATH": str(project / "components")})
+    assert (result.returncode, result.stderr) == (
+        2, "error: port: got 80800; expected a port number from 1 to 65535 (__main__.py:5)\n")

@@ -6,12 +6,15 @@ import asyncio
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from pilothouse.offline.engine import RecordingMonitor
+from pilothouse.offline.mocks import OfflineMocks
 from pilothouse.testing import DuplicateUrnError, is_kubernetes_object, manifest, run, run_project
 
 
@@ -215,3 +218,20 @@ def test_config_values_reach_the_program_as_the_cli_writes_them() -> None:
     given = {"whole": 1.0, "map": {"b": [1.0], "a": 2.0, "c": "<&>"}, "none": None}
     assert run(program, config=given).outputs["values"] == {
         "whole": "1", "map": '{"a":2,"b":[1],"c":"\\u003c\\u0026\\u003e"}', "none": ""}
+
+
+def test_a_call_still_in_flight_when_the_run_closed_its_loops_closes_its_own() -> None:
+    # A failed run closes the worker threads' loops while another call may still be on its way in one.
+    monitor = RecordingMonitor(OfflineMocks())
+    monitor.close()
+    made: list[asyncio.AbstractEventLoop] = []
+
+    def late_call() -> None:
+        with monitor._thread_loop():
+            made.append(asyncio.get_event_loop_policy().get_event_loop())
+
+    worker = threading.Thread(target=late_call)
+    worker.start()
+    worker.join()
+    assert len(made) == 1
+    assert made[0].is_closed()

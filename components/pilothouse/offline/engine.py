@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,6 +161,8 @@ class RecordingMonitor(MockMonitor):
         self.empty_reads: list[str] = []
         self.outputs: dict[str, Any] = {}
         self._thread_loops: list[asyncio.AbstractEventLoop] = []
+        self._lock = threading.Lock()
+        self._closed = False
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The URN the engine gives (:func:`engine_urn`). The SDK's MockMonitor takes only the parent's last type, and
@@ -168,29 +171,40 @@ class RecordingMonitor(MockMonitor):
         parent_type = urn_parts(parent)[2] if parent else ""
         return engine_urn(pulumi.get_stack(), pulumi.get_project(), parent_type, type_, name)
 
-    def _with_thread_loop(self) -> None:
-        """Give the worker thread an open event loop of ours before the SDK's MockMonitor makes one it never closes
-        (``_ensure_event_loop``: it deserializes resource references on one); :meth:`close` closes them. A thread
-        may hold a loop closed after an earlier run (the SDK's worker threads outlive runs): it gets a new one."""
-        if threading.current_thread() is threading.main_thread():
-            return
+    @contextmanager
+    def _thread_loop(self) -> Iterator[None]:
+        """Around one call in a worker thread: give the thread an open event loop of ours before the SDK's
+        MockMonitor makes one it never closes (``_ensure_event_loop``: it deserializes resource references on one);
+        :meth:`close` closes them. A thread may hold a loop closed after an earlier run (the SDK's worker threads
+        outlive runs): it gets a new one. A call still in flight when a failed run closed them closes its own."""
+        loop = None
+        if threading.current_thread() is not threading.main_thread():
+            try:
+                current: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:  # none yet in this thread
+                current = None
+            if current is None or current.is_closed():
+                loop = asyncio.new_event_loop()
+                asyncio.set_event_loop(loop)
+                with self._lock:
+                    self._thread_loops.append(loop)
         try:
-            current: asyncio.AbstractEventLoop | None = asyncio.get_event_loop_policy().get_event_loop()
-        except RuntimeError:  # none yet in this thread
-            current = None
-        if current is None or current.is_closed():
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            self._thread_loops.append(loop)
+            yield
+        finally:
+            with self._lock:
+                if loop is not None and self._closed:
+                    loop.close()
 
     def close(self) -> None:
-        """Close the worker threads' event loops, once the run's threads are done."""
-        for loop in self._thread_loops:
-            loop.close()
+        """Close the worker threads' event loops, once the run is over."""
+        with self._lock:
+            self._closed = True
+            for loop in self._thread_loops:
+                loop.close()
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        self._with_thread_loop()
-        return super().Invoke(request)
+        with self._thread_loop():
+            return super().Invoke(request)
 
     def _record(self, urn: str, request: Any, custom: bool, inputs: dict[str, Any], *, read: bool = False,
                 **options: Any) -> None:
@@ -206,8 +220,8 @@ class RecordingMonitor(MockMonitor):
                      **options})
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        self._with_thread_loop()
-        response = super().RegisterResource(request)
+        with self._thread_loop():
+            response = super().RegisterResource(request)
         if request.type != ROOT_STACK_TYPE:
             self._record(
                 response.urn, request, bool(request.custom),
@@ -224,11 +238,11 @@ class RecordingMonitor(MockMonitor):
     def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """A resource read, not managed (``StackReference``, ``Resource.get``): recorded with its properties. One
         without an id is kept in :attr:`empty_reads` (the SDK's mock would take it for a new resource)."""
-        self._with_thread_loop()
         if not request.id:
             self.empty_reads.append(f"{request.type}.get({request.name!r}, ''): an empty id names no existing "
                                     "resource to read")
-        response = super().ReadResource(request)
+        with self._thread_loop():
+            response = super().ReadResource(request)
         self._record(response.urn, request, True, plain(json_format.MessageToDict(request.properties)), read=True)
         return response
 

@@ -234,13 +234,16 @@ class QuotaAccount:
             if key == "pods":
                 raise InvalidValueError(demand.count_field, f"{demand.copies} pod(s)",
                                         f"at most {left} pod(s) ({demand.counted}): namespace '{self.namespace}' "
-                                        f"allows {_format(ceiling, key)} pods and the workloads declared before this "
-                                        f"one take {_format(before, key)}")
+                                        f"allows {_format(ceiling, key)} pods and the pods counted before these "
+                                        f"take {_format(before, key)}")
+            each = _format(amount / demand.copies, key)
+            source = " (its LimitRange's default, for a container that sets none)" if key in self._defaulted(
+                demand.pod) else ""
             raise InvalidValueError(
                 f"{demand.workload}.resources", f"{key}={_format(amount, key)}",
-                f"at most {left} for {demand.copies} pod(s) ({demand.counted}): namespace '{self.namespace}' allows "
-                f"{self.quota.hard()[key]} in all (its ResourceQuota) and the workloads declared before this one "
-                f"take {_format(before, key)}")
+                f"at most {left} for {demand.copies} pod(s) ({demand.counted}) of {each} each{source}: namespace "
+                f"'{self.namespace}' allows {self.quota.hard()[key]} in all (its ResourceQuota) and the pods counted "
+                f"before these take {_format(before, key)}")
         self._add(share)
 
     def charge(self, demand: PodDemand) -> list[LimitRangeError]:
@@ -264,6 +267,20 @@ class QuotaAccount:
     def _add(self, share: dict[str, Decimal]) -> None:
         for key, amount in share.items():
             self.used[key] = self.used.get(key, Decimal(0)) + amount
+
+    def _defaulted(self, pod: PodSpec) -> set[str]:
+        """The quota keys (``requests.cpu``, ...) some container of ``pod`` takes from the LimitRange's defaults."""
+        found = set()
+        for container in (*pod.init_containers, *pod.containers):
+            given, effective = container.resources, self.limits.effective(container)
+            for kind in ("cpu", "memory"):
+                own_request = getattr(given, f"{kind}_request") if given else None
+                own_limit = getattr(given, f"{kind}_limit") if given else None
+                if own_request is None and own_limit is None and effective[f"requests.{kind}"] is not None:
+                    found.add(f"requests.{kind}")
+                if own_limit is None and effective[f"limits.{kind}"] is not None:
+                    found.add(f"limits.{kind}")
+        return found
 
     def _share(self, demand: PodDemand) -> tuple[dict[str, Decimal], list[LimitRangeError]]:
         """What ``demand``'s pods take from the quota, by key (a missing value counts 0), and each refusal of a

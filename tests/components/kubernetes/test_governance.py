@@ -72,8 +72,8 @@ def test_exceeding_the_quota_fails_the_preview(run_program: RunProgram) -> None:
                DeploymentArgs(name="web", namespace="shop", pod=big, replicas=2, strategy=Recreate()),
                DeploymentArgs(name="api", namespace="shop", pod=big, replicas=1, strategy=Recreate()))
     assert str(error.value) == (
-        "deployment.resources: got 'requests.cpu=500m'; expected at most 0m for 1 pod(s) (replicas): namespace 'shop' "
-        "allows 1 in all (its ResourceQuota) and the workloads declared before this one take 1000m")
+        "deployment.resources: got 'requests.cpu=500m'; expected at most 0m for 1 pod(s) (replicas) of 500m each: "
+        "namespace 'shop' allows 1 in all (its ResourceQuota) and the pods counted before these take 1000m")
 
 
 def test_missing_requests_without_defaults_fail(run_program: RunProgram) -> None:
@@ -99,8 +99,8 @@ def test_pod_count_quota(run_program: RunProgram) -> None:
         deploy(run_program, NamespaceArgs(name="shop", quota=Quota.of(pods=2)),
                DeploymentArgs(name="web", namespace="shop", pod=web(), replicas=2))
     assert str(error.value) == ("deployment.replicas: got '3 pod(s)'; expected at most 2 pod(s) (replicas plus "
-                                "rolling-update surge): namespace 'shop' allows 2 pods and the workloads declared "
-                                "before this one take 0")
+                                "rolling-update surge): namespace 'shop' allows 2 pods and the pods counted before "
+                                "these take 0")
 
 
 @pytest.mark.parametrize(("build", "message"), [
@@ -139,8 +139,8 @@ def test_the_autoscalers_maximum_counts_against_the_quota(run_program: RunProgra
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
     assert str(error.value) == ("autoscaler.max_replicas: got '4 pod(s)'; expected at most 2 pod(s) (max_replicas 5 "
-                                "beyond the 1 the workload counted): namespace 'shop' allows 4 pods and the workloads "
-                                "declared before this one take 2")
+                                "beyond the 1 the workload counted): namespace 'shop' allows 4 pods and the pods "
+                                "counted before these take 2")
 
 
 def test_an_autoscaler_measures_against_the_limit_range_default_request(run_program: RunProgram) -> None:
@@ -250,3 +250,15 @@ def test_a_huge_surge_is_a_count_not_an_error() -> None:
     args = DeploymentArgs(name="web", namespace="team", replicas=2, pod=pod,
                           strategy=RollingUpdate(max_surge=2**31 - 1))
     assert args.demand().copies == 2**31 + 1
+
+
+def test_a_quota_refusal_says_what_each_pod_takes_and_where_a_default_comes_from(run_program: RunProgram) -> None:
+    # The container sets no resources: each pod takes the LimitRange's default request, which the message names.
+    bare = PodSpec(containers=(Container(name="web", image="shop/web:1.0"),))
+    with pytest.raises(InvalidValueError) as error:
+        deploy(run_program, NamespaceArgs(name="shop", quota=QUOTA, limits=DEFAULTS),
+               DeploymentArgs(name="web", namespace="shop", pod=bare, replicas=9, strategy=Recreate()))
+    assert str(error.value) == (
+        "deployment.resources: got 'requests.memory=1152Mi'; expected at most 1024Mi for 9 pod(s) (replicas) of 128Mi "
+        "each (its LimitRange's default, for a container that sets none): namespace 'shop' allows 1Gi in all (its "
+        "ResourceQuota) and the pods counted before these take 0Mi")

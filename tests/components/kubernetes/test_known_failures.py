@@ -693,8 +693,8 @@ def test_a_quota_message_gives_exact_amounts(run_program: RunProgram) -> None:
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
     assert str(error.value) == ("deployment.resources: got 'requests.memory=71Mi'; expected at most 73741824 for 1 "
-                                "pod(s) (replicas): namespace 'shop' allows 1Gi in all (its ResourceQuota) and the "
-                                "workloads declared before this one take 1000000000")
+                                "pod(s) (replicas) of 71Mi each: namespace 'shop' allows 1Gi in all (its "
+                                "ResourceQuota) and the pods counted before these take 1000000000")
 
 
 @pytest.mark.parametrize(("build", "message"), [

@@ -18,8 +18,11 @@ README = (REPO / "README.md").read_text()
 PAGES = README + "".join(page.read_text() for page in sorted((REPO / "docs").glob("*.md")))
 #: The quick start's files, each a block after a ``<!-- quickstart: FILE -->`` marker.
 QUICKSTART = dict(re.findall(r"<!-- quickstart: (\S+) -->\n```python\n(.*?)```", README, re.S))
+#: The files of a policy pack folder (docs/policy.md), each a block after a ``<!-- pack folder: FILE -->`` marker: they
+#: serve the pack under the real engine (tests/e2e/test_policy_config.py), they are no program.
+PACK_FOLDER = dict(re.findall(r"<!-- pack folder: (\S+) -->\n```\w+\n(.*?)```", PAGES, re.S))
 _BLOCKS = [block for block in re.findall(r"```python\n(.*?)```", PAGES, re.S)
-           if "from pilothouse" in block and block not in QUICKSTART.values()]
+           if "from pilothouse" in block and block not in (*QUICKSTART.values(), *PACK_FOLDER.values())]
 #: Blocks that run inside a program as written (the quick start's are whole files of a project).
 EXAMPLES = [block for block in _BLOCKS if "pilothouse.testing" not in block]
 #: Blocks that are scripts of their own: they run programs under the mock engine themselves.

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.e2e.toolchain import toolchain_env
+from tests.test_readme import PACK_FOLDER
 
 pytestmark = pytest.mark.e2e
 
@@ -41,9 +42,10 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Preview:
     (app / "Pulumi.yaml").write_text(f"name: app\n{virtualenv}")
     (app / "Pulumi.dev.yaml").write_text(f"config:\n  kubernetes:renderYamlToDirectory: {root / 'yaml'}\n")
     (app / "__main__.py").write_text(APP)
-    # The two files docs/policy.md gives a pack folder of one's own.
-    (pack / "PulumiPolicy.yaml").write_text(f"description: Pilothouse's rules\n{virtualenv}")
-    (pack / "__main__.py").write_text("from pilothouse.policy.pack import serve\n\nserve()\n")
+    # The two files docs/policy.md gives a pack folder of one's own, as written there but for the virtualenv.
+    assert set(PACK_FOLDER) == {"PulumiPolicy.yaml", "__main__.py"}
+    (pack / "PulumiPolicy.yaml").write_text(PACK_FOLDER["PulumiPolicy.yaml"].replace("../venv", str(REPO / ".venv")))
+    (pack / "__main__.py").write_text(PACK_FOLDER["__main__.py"])
     env = toolchain_env(root / "backend")
     init = subprocess.run(["pulumi", "stack", "init", "dev", "--non-interactive"], cwd=app, env=env,
                           capture_output=True, text=True, check=False)

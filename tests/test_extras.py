@@ -40,7 +40,7 @@ def test_the_kubernetes_layer_addons_testing_and_render_need_no_extra() -> None:
 def test_a_missing_extra_is_named(code: str, message: str) -> None:
     result = _without_extras(code)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1] == f"ModuleNotFoundError: {message}"
+    assert result.stderr.splitlines()[-1] == f"pilothouse.extras.MissingExtraError: {message}"
 
 
 def test_the_policy_command_names_its_extra() -> None:

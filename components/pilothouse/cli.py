@@ -160,6 +160,10 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=project, check=True)
         gone = not has_stack_file(project, args.stack)
+        if new_stack and gone:
+            print(f"error: no stack '{args.stack}': Pulumi.{args.stack}.yaml exists neither at {rev} nor in the "
+                  "working tree", file=sys.stderr)
+            return 2
         if gone:  # the branch removes the stack: all of it goes
             render.write(Render(resources=[], outputs={}), head_out)
         else:
@@ -172,10 +176,6 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
             print("error: pulumi preview fails on these aliases; no diff", file=sys.stderr)
             return 2
     title = f"Offline diff of stack {diff.code(args.stack)}: `{rev}` → working tree"
-    if new_stack and gone:
-        print(f"error: no stack '{args.stack}': Pulumi.{args.stack}.yaml exists neither at {rev} nor in the working "
-              "tree", file=sys.stderr)
-        return 2
     if new_stack:
         title += f" (the stack has no config file at `{rev}`: all of it is new)"
     if gone:

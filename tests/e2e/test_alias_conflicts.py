@@ -37,14 +37,23 @@ else:
 URN = "urn:pulumi:dev::shop::shop:parts:Part::{}".format
 
 
-@pytest.mark.parametrize(("step", "message"), [
+# Each case: the step, then the engine's messages for it; the diff's is the first. Which one the engine prints
+# depends on which of the two registrations reaches it first (step_generator.go's getOldResource), a race in the
+# SDK: two aliases of one URN are named in either order; for an alias naming an URN the program also registers,
+# the second message names the aliased resource twice. The diff's names both resources, in URN order.
+@pytest.mark.parametrize(("step", "messages"), [
     ('Part("a", "settings")\nPart("b", "settings")',
-     f"Duplicate resource alias '{URN('settings')}' applied to resource with URN '{URN('b')}' conflicting with "
-     f"resource with URN '{URN('a')}'"),
+     (f"Duplicate resource alias '{URN('settings')}' applied to resource with URN '{URN('b')}' conflicting with "
+      f"resource with URN '{URN('a')}'",
+      f"Duplicate resource alias '{URN('settings')}' applied to resource with URN '{URN('a')}' conflicting with "
+      f"resource with URN '{URN('b')}'")),
     ('Part("cache", "db")\nPart("db")',
-     f"Duplicate resource URN '{URN('db')}' conflicting with alias on resource with URN '{URN('cache')}'"),
+     (f"Duplicate resource URN '{URN('db')}' conflicting with alias on resource with URN '{URN('cache')}'",
+      f"Duplicate resource alias '{URN('db')}' applied to resource with URN '{URN('cache')}' conflicting with "
+      f"resource with URN '{URN('cache')}'")),
 ])
-def test_the_diffs_conflict_is_the_one_pulumi_preview_fails_on(tmp_path: Path, step: str, message: str) -> None:
+def test_the_diffs_conflict_is_the_one_pulumi_preview_fails_on(tmp_path: Path, step: str,
+                                                                messages: tuple[str, ...]) -> None:
     project = tmp_path / "shop"
     project.mkdir()
     (project / "Pulumi.yaml").write_text(
@@ -68,7 +77,7 @@ def test_the_diffs_conflict_is_the_one_pulumi_preview_fails_on(tmp_path: Path, s
     assert up.returncode == 0, up.stdout + up.stderr
     preview = run("pulumi", "preview", "--non-interactive", step=step)
     assert preview.returncode != 0
-    assert f"error: {message}\n" in preview.stdout + preview.stderr
+    assert [message for message in messages if f"error: {message}\n" in preview.stdout + preview.stderr]
     with pytest.raises(AliasConflictError) as error:
         compare(render(tmp_path / "base", "deployed"), render(tmp_path / "head", step))
-    assert error.value.conflicts == (message,)
+    assert error.value.conflicts == messages[:1]

@@ -167,6 +167,53 @@ def test_a_declared_secret_given_in_plain_text_is_refused_as_the_cli_refuses_it(
     assert pilothouse("render", "--stack", "dev", "--out", "build", cwd=project).returncode == 0
 
 
+def test_a_secret_read_as_a_number_or_a_boolean_renders_where_the_project_declares_its_type(project: Path) -> None:
+    # Offline nothing is decrypted; a declared type gives the placeholder a value of that type, so that the CLI's
+    # type check and the SDK's typed getters take it as they take the real value.
+    (project / "__main__.py").write_text("import pulumi\n"
+                                         "config = pulumi.Config()\n"
+                                         "pulumi.export('port', config.require_secret_int('port'))\n"
+                                         "pulumi.export('debug', config.require_secret_bool('debug'))\n"
+                                         "pulumi.export('token', config.require_secret('token'))\n")
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nconfig:\n"
+                                         "  port:\n    type: integer\n    secret: true\n"
+                                         "  debug:\n    type: boolean\n    secret: true\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n" + "".join(
+        f"  shop:{key}:\n    secure: AAABAJzM3Zq4k1xJrQ==\n" for key in ("port", "debug", "token")))
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "build" / "outputs.json").read_text()) == {
+        "debug": "[secret]", "port": "[secret]", "token": "[secret]"}
+
+
+@pytest.mark.parametrize(("program", "message"), [
+    ("pulumi.Config().require_secret_int('port')",
+     "Configuration 'shop:port' is a secret the offline render cannot decrypt, read as 'int': declare it in "
+     "Pulumi.yaml (config: port: {type: integer, secret: true}) and the render gives it 0"),
+    ("pulumi.Config().get_bool('port')",
+     "Configuration 'shop:port' is a secret the offline render cannot decrypt, read as 'bool': declare it in "
+     "Pulumi.yaml (config: port: {type: boolean, secret: true}) and the render gives it false"),
+    ("pulumi.Config().require_float('port')",
+     "Configuration 'shop:port' is a secret the offline render cannot decrypt, read as 'float': the render gives "
+     "it the text 'offline-render-secret' (a value of its type only to a key the project's Pulumi.yaml declares "
+     "integer or boolean)"),
+    ("pulumi.Config('aws').require_secret_int('retries')",
+     "Configuration 'aws:retries' is a secret the offline render cannot decrypt, read as 'int': the render gives "
+     "it the text 'offline-render-secret' (a value of its type only to a key the project's Pulumi.yaml declares "
+     "integer or boolean)"),
+    ("pulumi.Config().require_int('size')",  # not a secret: the SDK's own message
+     "Configuration 'shop:size' value 'large' is not a valid 'int'"),
+])
+def test_a_secret_read_as_another_type_than_its_placeholder_says_how_to_declare_it(project: Path, program: str,
+                                                                                   message: str) -> None:
+    (project / "__main__.py").write_text(f"import pulumi\n{program}\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  shop:size: large\n" + "".join(
+        f"  {key}:\n    secure: AAABAJzM3Zq4k1xJrQ==\n" for key in ("shop:port", "aws:retries")))
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (2, f"error: {message}\n")
+    assert not (project / "build").exists()
+
+
 def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path) -> None:
     # Two resource names, one object: the real API server refuses the second create ("already exists").
     (project / "__main__.py").write_text('import pulumi_kubernetes as k8s\n\n'

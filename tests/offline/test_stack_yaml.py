@@ -95,3 +95,22 @@ def test_a_project_default_that_is_not_a_number_is_not_an_integer() -> None:
         program_config("name: demo\nconfig:\n  n:\n    type: integer\n    default: .nan\n", "Pulumi.yaml",
                        "config: {}\n", "Pulumi.dev.yaml", stack="dev", decrypt=lambda text: text)
     assert "'n'" in str(error.value)
+
+
+def test_offline_each_secret_stands_for_a_placeholder_of_its_declared_type() -> None:
+    project = ("name: demo\nconfig:\n  n:\n    type: integer\n  flags:\n    type: array\n    items:\n"
+               "      type: boolean\n  db.port:\n    type: integer\n")
+    stack = ("config:\n  demo:n:\n    secure: a\n  demo:flags:\n  - secure: b\n  - true\n  demo:t:\n    secure: c\n"
+             "  demo:db:\n    port:\n      secure: d\n    host:\n      secure: e\n")
+    received = program_config(project, "Pulumi.yaml", stack, "Pulumi.dev.yaml", stack="dev",
+                              placeholder=lambda type_name: {"integer": "0", "boolean": "false"}.get(
+                                  type_name, f"text{type_name}"))
+    assert received.config == {"demo:db": '{"host":"text","port":"0"}', "demo:flags": '["false",true]',
+                               "demo:n": "0", "demo:t": "text"}
+    assert received.secret_keys == ["demo:db", "demo:flags", "demo:n", "demo:t"]
+
+
+@pytest.mark.parametrize("given", [{}, {"decrypt": str, "placeholder": str}])
+def test_a_secret_is_either_decrypted_or_stood_for(given: dict[str, Any]) -> None:
+    with pytest.raises(TypeError, match=r"^program_config\(\) takes exactly one of decrypt and placeholder$"):
+        program_config("name: demo\n", "Pulumi.yaml", "config: {}\n", "Pulumi.dev.yaml", stack="dev", **given)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pilothouse.kubernetes.validation import is_path_segment_name
+from pilothouse.api_validation import is_path_segment_name
 from tests.oracle.server import NAMESPACE_PREFIX, Oracle
 
 pytestmark = pytest.mark.e2e

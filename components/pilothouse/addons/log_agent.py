@@ -15,9 +15,9 @@ from enum import StrEnum
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
 from pilothouse.images.reference import ImageRef
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.config_map import ConfigMap, ConfigMapArgs
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.daemon_set import DaemonSet, DaemonSetArgs
@@ -132,7 +132,7 @@ def _is_host(value: str) -> bool:
     except ValueError:
         pass
     labels = value.split(".")
-    return (not validation.is_dns1123_subdomain(value) and all(len(label) <= 63 for label in labels)
+    return (not api_validation.is_dns1123_subdomain(value) and all(len(label) <= 63 for label in labels)
             and not labels[-1].isdigit())
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pulumi
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_subdomain
 from pilothouse.kubernetes.volumes import Volume
 from pilothouse.typed import Checked, checked_arguments
@@ -25,7 +25,7 @@ _SUBSCRIPT = re.compile(r"(metadata\.(?:labels|annotations))\['(.*)'\]", re.ASCI
 def config_key(field: str, key: str) -> str:
     """A ConfigMap or Secret data key (``IsConfigMapKey``: at most 253 letters, digits, '-', '_' or '.', not
     ``.``, ``..`` or starting with ``..``)."""
-    return check(field, key, validation.is_config_map_key, "a data key")
+    return check(field, key, api_validation.is_config_map_key, "a data key")
 
 
 def env_name(field: str, name: str) -> str:
@@ -34,7 +34,7 @@ def env_name(field: str, name: str) -> str:
     Deliberately stricter than Kubernetes 1.34 and later, which take any printable ASCII but '=': the stricter
     names work on every cluster and in every shell.
     """
-    return check(field, name, validation.is_env_var_name, "an environment variable name")
+    return check(field, name, api_validation.is_env_var_name, "an environment variable name")
 
 
 def pod_field(field: str, path: str) -> str:
@@ -43,7 +43,7 @@ def pod_field(field: str, path: str) -> str:
     subscript = _SUBSCRIPT.fullmatch(path) if isinstance(path, str) else None
     if subscript is not None:  # the API server lower-cases an annotation key before checking it
         annotation = subscript[1].endswith("annotations")
-        check(field, subscript[2], validation.is_annotation_key if annotation else validation.is_qualified_name,
+        check(field, subscript[2], api_validation.is_annotation_key if annotation else api_validation.is_qualified_name,
               "an annotation key" if annotation else "a label key")
         return path
     if path not in POD_FIELDS:

@@ -15,8 +15,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.ingress import route_host
 from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
@@ -326,7 +326,7 @@ def attach_label(gateway: str) -> dict[str, str]:
         raise InvalidValueError("gateway.name", gateway, "a Gateway's name")
     dns_subdomain("gateway.name", gateway)
     key = ATTACH_LABEL_PREFIX + gateway
-    if validation.is_qualified_name(key):
+    if api_validation.is_qualified_name(key):
         raise InvalidValueError("gateway.name", gateway, f"a name of at most 63 characters, as the label "
                                                          f"'{ATTACH_LABEL_PREFIX}<name>' carries it")
     return {key: ATTACH_LABEL_VALUE}

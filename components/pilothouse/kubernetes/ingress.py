@@ -16,8 +16,8 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import annotation_map, check, dns_label, dns_subdomain, labels
 from pilothouse.kubernetes.network_policy import TrafficRule
 from pilothouse.kubernetes.secret import Secret, SecretType
@@ -50,8 +50,8 @@ def route_host(field: str, host: str) -> str:
     """
     if host == "":
         raise InvalidValueError(field, host, "a host name, or None for any host")
-    rule = validation.is_wildcard_dns1123_subdomain if isinstance(host, str) and "*" in host else \
-        validation.is_dns1123_subdomain
+    rule = api_validation.is_wildcard_dns1123_subdomain if isinstance(host, str) and "*" in host else \
+        api_validation.is_dns1123_subdomain
     check(field, host, rule, "a host name (optionally '*.' and a host name)")
     ipv4 = _IPV4_SLOPPY.fullmatch(host)  # ParseIPSloppy: leading zeros allowed
     if ipv4 is not None and all(int(part) <= 255 for part in ipv4.groups()):

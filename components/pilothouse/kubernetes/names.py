@@ -1,6 +1,6 @@
 """Kubernetes object names, label keys and label values, checked by the API server's own rules.
 
-The rules and messages are apimachinery's (:mod:`pilothouse.kubernetes.validation`); each error says which
+The rules and messages are apimachinery's (:mod:`pilothouse.api_validation`); each error says which
 rule applies, then what the API server would say.
 """
 
@@ -10,12 +10,12 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 
 
 def check(field: str, value: object, rule: Callable[[str], list[str]], what: str) -> str:
-    """``value`` when ``rule`` (a :mod:`validation` function) finds nothing wrong with it.
+    """``value`` when ``rule`` (a :mod:`~pilothouse.api_validation` function) finds nothing wrong with it.
 
     Raises:
         InvalidValueError: naming ``field``, with ``what`` the value must be and the API server's messages.
@@ -29,7 +29,7 @@ def check(field: str, value: object, rule: Callable[[str], list[str]], what: str
 
 def dns_label(field: str, value: str) -> str:
     """A DNS-1123 label (at most 63 bytes): namespace names, and names used as a label value or a DNS label."""
-    return check(field, value, validation.is_dns1123_label, "a DNS-1123 label")
+    return check(field, value, api_validation.is_dns1123_label, "a DNS-1123 label")
 
 
 #: The domain name label of an Azure public IP (``<label>.<region>.cloudapp.azure.com``), also set through the
@@ -49,17 +49,17 @@ def azure_dns_label(field: str, value: str) -> str:
 
 def dns1035_label(field: str, value: str) -> str:
     """A DNS-1035 label (starts with a letter, at most 63 bytes): Service names."""
-    return check(field, value, validation.is_dns1035_label, "a DNS-1035 label (Service names start with a letter)")
+    return check(field, value, api_validation.is_dns1035_label, "a DNS-1035 label (Service names start with a letter)")
 
 
 def dns_subdomain(field: str, value: str) -> str:
     """A DNS-1123 subdomain (at most 253 bytes): ConfigMap, Secret and most other object names."""
-    return check(field, value, validation.is_dns1123_subdomain, "a DNS-1123 subdomain")
+    return check(field, value, api_validation.is_dns1123_subdomain, "a DNS-1123 subdomain")
 
 
 def qualified_name(field: str, key: str, what: str = "a label key") -> str:
     """An optional DNS-subdomain prefix and '/', then a name of at most 63 bytes (label keys, provisioners)."""
-    return check(field, key, validation.is_qualified_name, what)
+    return check(field, key, api_validation.is_qualified_name, what)
 
 
 def label_key(field: str, key: str) -> str:
@@ -69,7 +69,7 @@ def label_key(field: str, key: str) -> str:
 
 def label_value(field: str, value: str) -> str:
     """A label value: empty, or at most 63 bytes of alphanumerics, '-', '_' or '.', alphanumeric at both ends."""
-    return check(field, value, validation.is_label_value, "a label value")
+    return check(field, value, api_validation.is_label_value, "a label value")
 
 
 def labels(field: str, values: Mapping[str, str]) -> dict[str, str]:
@@ -92,7 +92,7 @@ def annotation_map(field: str, values: Mapping[str, str]) -> dict[str, str]:
         raise InvalidValueError(field, values, "a mapping of annotation keys to strings")
     total = 0
     for key, value in values.items():
-        check(f"{field}[{key!r}]", key, validation.is_annotation_key, "an annotation key")
+        check(f"{field}[{key!r}]", key, api_validation.is_annotation_key, "an annotation key")
         if not isinstance(value, str):
             raise InvalidValueError(f"{field}[{key!r}]", value, "a string (annotation values are text)")
         total += len(key.encode(errors="surrogatepass")) + len(value.encode(errors="surrogatepass"))

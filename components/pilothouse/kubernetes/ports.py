@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
 from pilothouse.typed import Checked, checked_arguments
 
@@ -36,7 +36,7 @@ def port_name(field: str, name: str) -> str:
     at most 15 lowercase letters, digits and single hyphens, with a letter, no hyphen at either end)."""
     if name == "":
         raise InvalidValueError(field, name, "a port name, or None for no name")
-    return check(field, name, validation.is_valid_port_name, "a port name")
+    return check(field, name, api_validation.is_valid_port_name, "a port name")
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pilothouse import api_validation
 from pilothouse.choices import member
 from pilothouse.counts import INT32_MAX
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check
 from pilothouse.kubernetes.ports import port_name, port_number
 from pilothouse.typed import Checked, checked_arguments
@@ -74,8 +74,8 @@ class Probe(Checked, prefix="probe"):
             raise InvalidValueError("probe.path", path, "an absolute HTTP path starting with '/'")
         get: dict[str, Any] = {"path": path, "port": port_ref("probe.port", port)}
         for name, value in (headers or {}).items():
-            check(f"probe.headers[{name!r}]", name, validation.is_http_header_name, "an HTTP header name")
-            if not isinstance(value, str) or validation.has_http_control(value):
+            check(f"probe.headers[{name!r}]", name, api_validation.is_http_header_name, "an HTTP header name")
+            if not isinstance(value, str) or api_validation.has_http_control(value):
                 # The API server takes any value; the kubelet's HTTP client refuses one with CR, LF or NUL
                 # (Go net/http: "invalid header field value"), so the probe fails on every try.
                 raise InvalidValueError(f"probe.headers[{name!r}]", value, "a header value without control "

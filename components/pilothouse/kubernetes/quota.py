@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from pilothouse import api_validation
 from pilothouse.counts import INT64_MAX
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.container import Container
 from pilothouse.kubernetes.names import dns_subdomain
 from pilothouse.kubernetes.pod_spec import PodSpec
@@ -64,7 +64,7 @@ class Quota(Checked, prefix="quota"):
         # Built directly too, not only through of(): ValidateResourceQuotaResourceName and a count of objects.
         dns_subdomain("quota.name", self.name)
         for resource, count in self.counts.items():
-            if resource not in STANDARD_COUNTS and ("/" not in resource or validation.is_qualified_name(resource)):
+            if resource not in STANDARD_COUNTS and ("/" not in resource or api_validation.is_qualified_name(resource)):
                 raise InvalidValueError(f"quota.{resource}", resource, f"an object count a quota takes: one of "
                                         f"{', '.join(STANDARD_COUNTS)}, or 'count/<resource>.<group>'")
             if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= INT64_MAX:

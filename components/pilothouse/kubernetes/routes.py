@@ -19,8 +19,8 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.gateway import GATEWAY_API, MAX_HOSTNAMES, REDIRECT_LISTENER, Gateway, Listener, ServedRoute
 from pilothouse.kubernetes.ingress import route_host
 from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
@@ -56,7 +56,7 @@ def header_names(field: str, values: dict[str, str], what: str, max_value: int, 
         if not isinstance(value, str) or not 1 <= len(value) <= max_value:
             raise InvalidValueError(f"{field}[{name!r}]", value if isinstance(value, str | int | None) else
                                     by_type(value), f"a value of 1 to {max_value} characters")
-        if validation.has_http_control(value):
+        if api_validation.has_http_control(value):
             # RFC 9110 field values carry no CR, LF or NUL; a controller refuses the route, or splits the header.
             raise InvalidValueError(f"{field}[{name!r}]", value, "a value without control characters (CR, LF, NUL)")
 

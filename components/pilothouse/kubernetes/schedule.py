@@ -13,8 +13,8 @@ import re
 import zoneinfo
 from fractions import Fraction
 
+from pilothouse.api_validation import go_lower
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.validation import go_lower
 
 MACROS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 _ALLOWED = ("a schedule the API server's cron parser reads: five fields 'minute hour day-of-month month "

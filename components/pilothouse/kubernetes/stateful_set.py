@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse import api_validation
 from pilothouse.counts import MAX_REPLICAS, non_negative, replica_count
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.exposable import Exposable
 from pilothouse.kubernetes.names import annotation_map, dns1035_label, dns_label
 from pilothouse.kubernetes.pod_spec import PodSpec
@@ -147,7 +147,7 @@ class StatefulSetArgs(Checked, prefix="stateful_set"):
         select_pods(self, "stateful_set")
         if self.service_name is not None:
             dns1035_label("stateful_set.service_name", self.service_name)
-        elif validation.is_dns1035_label(self.name):
+        elif api_validation.is_dns1035_label(self.name):
             raise InvalidValueError("stateful_set.service_name", None,
                                     f"a Service name starting with a letter: the set's name '{self.name}' is not "
                                     "a DNS-1035 label, so it cannot name the headless Service")

@@ -10,8 +10,9 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import upgrades, validation
+from pilothouse.kubernetes import upgrades
 from pilothouse.kubernetes.names import check, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.kubernetes.volumes import Volume, node_path
@@ -130,7 +131,7 @@ class StorageClassArgs(Checked, prefix="storage_class"):
         dns_subdomain("storage_class.name", self.name)
         # validateProvisioner: a qualified name once lower-cased.
         check("storage_class.provisioner", self.provisioner,
-              lambda name: validation.is_qualified_name(validation.go_lower(name)), "a provisioner name")
+              lambda name: api_validation.is_qualified_name(api_validation.go_lower(name)), "a provisioner name")
         # validateParameters (pkg/apis/storage/validation): keys non-empty, at most 512 of them and 256 KiB in all.
         if "" in self.parameters:
             raise InvalidValueError("storage_class.parameters", "", "parameter names that are not empty")

@@ -13,8 +13,8 @@ from typing import Any
 
 import pulumi
 
+from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes import validation
 from pilothouse.kubernetes.names import check, dns_label, dns_subdomain
 from pilothouse.kubernetes.quantity import QuantityInput, byte_quantity
 from pilothouse.typed import Checked, checked_arguments
@@ -118,7 +118,7 @@ class Volume(Checked, prefix="volume"):
     @checked_arguments("volume")
     def csi(cls, name: str, driver: str, *, attributes: Mapping[str, str] | None = None,
             read_only: bool = False) -> Volume:
-        spec: dict[str, Any] = {"driver": check("volume.driver", driver, validation.is_csi_driver_name,
+        spec: dict[str, Any] = {"driver": check("volume.driver", driver, api_validation.is_csi_driver_name,
                                                 "a CSI driver name")}
         if attributes:
             spec["volumeAttributes"] = dict(attributes)
@@ -165,14 +165,15 @@ def node_path(field: str, path: object) -> str:
     """
     if not isinstance(path, str) or not path.startswith("/"):
         raise InvalidValueError(field, path, "an absolute path on the node")
-    return check(field, linux_path(field, path), validation.is_path_without_backsteps, "an absolute path on the node")
+    return check(field, linux_path(field, path), api_validation.is_path_without_backsteps,
+                 "an absolute path on the node")
 
 
 def _key_to_paths(items: Mapping[str, str]) -> list[dict[str, str]]:
     """``items`` of a ConfigMap or Secret volume, checked as ``validateKeyToPath`` checks them."""
-    return [{"key": check(f"volume.items[{key!r}]", key, validation.is_config_map_key, "a data key"),
+    return [{"key": check(f"volume.items[{key!r}]", key, api_validation.is_config_map_key, "a data key"),
              "path": check(f"volume.items[{key!r}]", linux_path(f"volume.items[{key!r}]", path),
-                           validation.is_local_non_reserved_path, "a relative file path inside the volume")}
+                           api_validation.is_local_non_reserved_path, "a relative file path inside the volume")}
             for key, path in items.items()]
 
 
@@ -190,8 +191,8 @@ class Mount(Checked, prefix="mount"):
             raise InvalidValueError("mount.path", self.path, "an absolute path in the container")
         linux_path("mount.path", self.path)
         if self.sub_path is not None:
-            check("mount.sub_path", linux_path("mount.sub_path", self.sub_path), validation.is_local_descending_path,
-                  "a relative path inside the volume")
+            check("mount.sub_path", linux_path("mount.sub_path", self.sub_path),
+                  api_validation.is_local_descending_path, "a relative path inside the volume")
 
     def to_manifest(self) -> dict[str, Any]:
         mount: dict[str, Any] = {"name": self.volume.name, "mountPath": self.path}

@@ -30,9 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
-from pilothouse.kubernetes.validation import is_dns1123_label, is_path_segment_name
+from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
 from pilothouse.offline import engine, stack_config
 from pilothouse.offline.engine import Registration, Render
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
@@ -81,13 +82,44 @@ def _imported_from(module: object, project_dir: Path) -> bool:
     return Path(file).relative_to(project_dir).parts[0] in (top, f"{top}.py")
 
 
+class UndecryptedSecretError(pulumi.ConfigTypeError):
+    """The program reads a secret config value as a type its offline placeholder is not (``require_secret_int`` of
+    a key the project does not declare ``integer``): the render cannot decrypt it, and says how to type it."""
+
+    def __init__(self, error: pulumi.ConfigTypeError, project: str) -> None:
+        super().__init__(error.key, error.value, error.expect_type)
+        namespace, _, name = error.key.partition(":")
+        declared = _DECLARABLE.get(error.expect_type)
+        if declared is None or namespace != project:
+            remedy = (f"the render gives it the text '{error.value}' (a value of its type only to a key the "
+                      "project's Pulumi.yaml declares integer or boolean)")
+        else:
+            remedy = (f"declare it in Pulumi.yaml (config: {name}: {{type: {declared}, secret: true}}) and the render "
+                      f"gives it {stack_config.TYPED_PLACEHOLDERS[declared]}")
+        self.args = (f"Configuration '{error.key}' is a secret the offline render cannot decrypt, read as "
+                     f"'{error.expect_type}': {remedy}",)
+
+
+#: The SDK's typed getters (``ConfigTypeError.expect_type``) whose type a project can declare in Pulumi.yaml.
+_DECLARABLE = {"int": "integer", "bool": "boolean"}
+
+
 def render_stack(project_dir: Path, stack: str) -> Render:
-    """Run the project's ``__main__.py`` for ``stack`` under the mock engine."""
+    """Run the project's ``__main__.py`` for ``stack`` under the mock engine.
+
+    Secret config values cannot be decrypted offline and stand for placeholders
+    (:data:`~pilothouse.offline.stack_config.TYPED_PLACEHOLDERS`). Raises :class:`UndecryptedSecretError` when the
+    program reads one as a type its placeholder is not, and whatever the program itself raises."""
     files = stack_config.read(project_dir, stack)
-    with _inside(project_dir):
-        return engine.run(
-            lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
-            stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
+    try:
+        with _inside(project_dir):
+            return engine.run(
+                lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
+                stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
+    except pulumi.ConfigTypeError as error:
+        if error.key not in files.secret_keys:
+            raise
+        raise UndecryptedSecretError(error, files.project) from None
 
 
 def _is_kubernetes_type(registration: Registration) -> bool:

@@ -15,6 +15,11 @@ from pilothouse.offline.stack_yaml import StackYamlError, program_config
 
 SECRET_PLACEHOLDER = "offline-render-secret"
 
+#: What a secure value of a declared type stands for offline, where it cannot be decrypted: a value of that
+#: type, so that the CLI's type check and the SDK's typed getters (``require_secret_int``) take it as they take
+#: the real value. Text otherwise (an object or array given as one ``secure:`` value is refused by the CLI too).
+TYPED_PLACEHOLDERS = {"integer": "0", "boolean": "false"}
+
 
 @dataclass(frozen=True)
 class StackConfigFiles:
@@ -24,7 +29,8 @@ class StackConfigFiles:
         project: the project's ``name`` in ``Pulumi.yaml``.
         config: every key, namespaced (``<project>:<key>`` unless it names its namespace), to its value as the engine
             passes it: strings as they are, other values as JSON text; the stack file overrides the project's
-            defaults, and ``secure:`` values are replaced by :data:`SECRET_PLACEHOLDER`. Sorted by key.
+            defaults, and ``secure:`` values are replaced by :data:`SECRET_PLACEHOLDER` (by ``0`` or ``false``
+            where the project declares the key ``integer`` or ``boolean``). Sorted by key.
         secret_keys: the namespaced keys whose stack value is ``secure:``, sorted.
         stack: the stack's own name (:func:`stack_name`: ``dev`` for ``organization/project/dev``).
     """
@@ -116,7 +122,8 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
         raise FileNotFoundError(f"no stack '{stack}': {stack_path.name} does not exist ({listed})")
     try:
         received = program_config(_text(project_dir / project_file), project_file, _text(stack_path),
-                                   stack_path.name, stack=stack, decrypt=lambda _ciphertext: SECRET_PLACEHOLDER)
+                                   stack_path.name, stack=stack,
+                                   placeholder=lambda type_name: TYPED_PLACEHOLDERS.get(type_name, SECRET_PLACEHOLDER))
     except StackYamlError as error:
         raise StackConfigError(str(error)) from None
     return StackConfigFiles(project=received.project, config=received.config,

@@ -815,6 +815,28 @@ def _set_path(value: object, path: list[str], new: object) -> object:
     return out
 
 
+def _placeholders(project: str, declarations: dict[str, dict[str, Any]], values: dict[str, object],
+                  placeholder: Callable[[str], str]) -> dict[str, object]:
+    """``values`` with each :class:`Secure` holding ``placeholder(type)`` as its ciphertext, ``type`` the name of
+    the type declared for its key path (``o.x`` declares inside ``o``) or, inside an array, for the array's items."""
+    declared = {tuple((key if ":" in key else f"{project}:{key}").split(".")): declaration
+                for key, declaration in declarations.items()}
+
+    def substitute(value: object, path: tuple[str, ...], declaration: dict[str, Any] | None) -> object:
+        declaration = declared.get(path, declaration)
+        if isinstance(value, Secure):
+            return Secure(placeholder(str(declaration.get("type", "")) if declaration else ""))
+        if isinstance(value, list):
+            items = declaration.get("items") if declaration else None
+            return [substitute(item, (), items if isinstance(items, dict) else None) for item in value]
+        if isinstance(value, dict):
+            return type(value)((key, substitute(item, (*path, str(key)) if path else (), None))
+                               for key, item in value.items())
+        return value
+
+    return {key: substitute(value, (key,), None) for key, value in values.items()}
+
+
 class ProgramConfig(NamedTuple):
     """What a program receives: ``PULUMI_CONFIG`` (namespaced key to text, sorted), the sorted secret keys, and the
     project's name, which namespaces the keys."""
@@ -825,10 +847,18 @@ class ProgramConfig(NamedTuple):
 
 
 def program_config(project_text: str, project_file: str, stack_text: str, stack_file: str, *, stack: str,
-                   decrypt: Callable[[str], str]) -> ProgramConfig:
+                   decrypt: Callable[[str], str] | None = None,
+                   placeholder: Callable[[str], str] | None = None) -> ProgramConfig:
     """What the program receives (:class:`ProgramConfig`), with the project's declared defaults applied and its
     declared types checked. Raises :class:`StackYamlError`
-    whose ``cli_text`` is the CLI's message; ``decrypt`` raises ``ValueError("bad value")`` for a bad ciphertext."""
+    whose ``cli_text`` is the CLI's message.
+
+    Exactly one of ``decrypt`` and ``placeholder`` is given: ``decrypt`` turns a ciphertext into its plaintext (raise
+    ``ValueError("bad value")`` for a bad one); where nothing can be decrypted, ``placeholder`` gives the plaintext
+    of each secure value from the name of the type the project declares for it (``integer``, ``boolean``,
+    ``string``, ``object``, ``array``; the items' type for an array's item; ``""`` where none is declared)."""
+    if (decrypt is None) == (placeholder is None):
+        raise TypeError("program_config() takes exactly one of decrypt and placeholder")
     try:
         document = load_document(project_text, project_file)
     except StackYamlError as error:
@@ -844,6 +874,10 @@ def program_config(project_text: str, project_file: str, stack_text: str, stack_
                                            "(runtime: python)")
     declarations = project_declarations(document, project_file)
     values = stack_config(stack_text, stack_file, project)
+    if placeholder is not None:
+        values = _placeholders(project, declarations, values, placeholder)
+        decrypt = str
+    assert decrypt is not None
     try:
         _apply_declarations(project, stack, declarations, values, decrypt)
         config = {key: engine_value(value, decrypt=decrypt) for key, value in sorted(values.items())}

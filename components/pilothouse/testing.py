@@ -174,8 +174,9 @@ def _mask(error: BaseException, secrets: Iterable[str]) -> None:
 
 
 def run_project(project_dir: str | Path, stack: str) -> Render:
-    """Run a whole Pulumi Python project (its ``__main__.py``, with ``Pulumi.yaml`` and
-    ``Pulumi.<stack>.yaml`` read as the Pulumi CLI reads them), as ``pilothouse render`` does.
+    """Run a whole Pulumi Python project (its ``__main__.py`` or what ``Pulumi.yaml``'s ``main`` names, with
+    ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``, in ``stackConfigDir`` if set, read as the Pulumi CLI reads them),
+    as ``pilothouse render`` does.
 
-    Raises ``FileNotFoundError`` when the stack has no ``Pulumi.<stack>.yaml``."""
+    Raises ``FileNotFoundError`` when the stack has no ``Pulumi.<stack>.yaml`` or ``main`` does not exist."""
     return render.render_stack(Path(project_dir).resolve(), stack)

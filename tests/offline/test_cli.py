@@ -214,6 +214,14 @@ def test_a_secret_read_as_another_type_than_its_placeholder_says_how_to_declare_
     assert not (project / "build").exists()
 
 
+@pytest.mark.parametrize("setting", ["main", "stackConfigDir"])
+def test_a_project_path_setting_that_is_not_text_is_one_line(project: Path, setting: str) -> None:
+    (project / "Pulumi.yaml").write_text(f"name: shop\nruntime: python\n{setting}: [src]\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, f"error: Pulumi.yaml: {setting}: got ['src']; expected a path relative to the project folder\n")
+
+
 def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path) -> None:
     # Two resource names, one object: the real API server refuses the second create ("already exists").
     (project / "__main__.py").write_text('import pulumi_kubernetes as k8s\n\n'
@@ -385,3 +393,15 @@ def test_the_programs_line_is_never_in_a_copy_of_the_library_the_project_keeps(p
                             env={**os.environ, "PYTHONPATH": str(project / "components")})
     assert (result.returncode, result.stderr) == (
         2, "error: port: got 80800; expected a port number from 1 to 65535 (__main__.py:5)\n")
+
+
+def test_a_stack_file_is_looked_for_where_the_cli_keeps_it(tmp_path: Path) -> None:
+    assert not stack_config.has_stack_file(tmp_path, "dev")  # no project
+    (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (tmp_path / "Pulumi.prod.yaml").write_text("config: {}\n")  # not where this project keeps them
+    assert stack_config.has_stack_file(tmp_path, "dev")
+    assert not stack_config.has_stack_file(tmp_path, "prod")
+    (tmp_path / "Pulumi.yaml").write_text("name: [\n")  # unreadable: the render names the problem
+    assert stack_config.has_stack_file(tmp_path, "prod")

@@ -55,20 +55,21 @@ _FILE_NAME_MAX_BYTES = 255
 
 
 @contextmanager
-def _inside(project_dir: Path) -> Iterator[None]:
-    """Run as the Pulumi language host does: from the project folder, importable from there; the project's own
-    modules the run imported are forgotten afterwards, so the next run (another project with a ``helper.py`` of
-    its own, or this one edited) imports its own, as a fresh process would."""
+def _inside(program: stack_config.Program) -> Iterator[None]:
+    """Run as the Pulumi language host does: from the program's folder, importable from there when ``main`` is a
+    folder; the program's own modules the run imported are forgotten afterwards, so the next run (another project
+    with a ``helper.py`` of its own, or this one edited) imports its own, as a fresh process would."""
     previous_cwd, previous_path, previous_modules = Path.cwd(), list(sys.path), set(sys.modules)
-    os.chdir(project_dir)
-    sys.path.insert(0, str(project_dir))
+    os.chdir(program.workdir)
+    if program.importable:
+        sys.path.insert(0, str(program.workdir))
     try:
         yield
     finally:
         os.chdir(previous_cwd)
         sys.path[:] = previous_path
         for name in set(sys.modules) - previous_modules:
-            if _imported_from(sys.modules[name], project_dir):
+            if _imported_from(sys.modules[name], program.workdir):
                 del sys.modules[name]
 
 
@@ -105,16 +106,18 @@ _DECLARABLE = {"int": "integer", "bool": "boolean"}
 
 
 def render_stack(project_dir: Path, stack: str) -> Render:
-    """Run the project's ``__main__.py`` for ``stack`` under the mock engine.
+    """Run the project's program for ``stack`` under the mock engine: its ``__main__.py``, or what ``Pulumi.yaml``'s
+    ``main`` names, as the Pulumi CLI runs it (:func:`~pilothouse.offline.stack_config.program`).
 
     Secret config values cannot be decrypted offline and stand for placeholders
     (:data:`~pilothouse.offline.stack_config.TYPED_PLACEHOLDERS`). Raises :class:`UndecryptedSecretError` when the
     program reads one as a type its placeholder is not, and whatever the program itself raises."""
     files = stack_config.read(project_dir, stack)
+    program = stack_config.program(project_dir)
     try:
-        with _inside(project_dir):
+        with _inside(program):
             return engine.run(
-                lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
+                lambda: runpy.run_path(str(program.file), run_name="__main__"),
                 stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
     except pulumi.ConfigTypeError as error:
         if error.key not in files.secret_keys:

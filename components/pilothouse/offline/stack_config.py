@@ -7,11 +7,12 @@ are replaced by a placeholder and reported as secret keys, so they stay masked.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilothouse.offline.stack_yaml import StackYamlError, program_config
+from pilothouse.offline.stack_yaml import StackYamlError, load_document, program_config
 
 SECRET_PLACEHOLDER = "offline-render-secret"
 
@@ -91,35 +92,116 @@ def _extension(project_dir: Path) -> str | None:
     return next((ext for ext in (".json", ".yaml", ".yml") if (project_dir / f"Pulumi{ext}").is_file()), None)
 
 
-def has_stack_file(project_dir: Path, stack: str) -> bool:
-    """Whether the project in ``project_dir`` has a config file for ``stack`` (its own name, :func:`stack_name`)."""
-    ext = _extension(project_dir)
-    return ext is not None and (project_dir / f"Pulumi.{stack}{ext}").is_file()
-
-
-def read(project_dir: Path, stack: str) -> StackConfigFiles:
-    """The config of ``stack`` in the project at ``project_dir``, read as the Pulumi CLI reads it
-    (:mod:`pilothouse.offline.stack_yaml`: Go's YAML, the CLI's conversions, its messages).
-
-    The project file is ``Pulumi.yaml`` or ``Pulumi.yml``, the stack's file of the same extension, as the CLI finds
-    them. Raises ``FileNotFoundError`` when the folder has no project file or the stack no file, and
-    ``StackConfigError`` (one line naming the file and, for a syntax error, the line and column) for what the CLI
-    refuses: a file that is not YAML, a duplicate key, a tab in the indentation, ``config:`` not a mapping, a value
-    of another type than the project declares, a key declared ``secret: true`` given in plain text."""
+def _project_file(project_dir: Path) -> tuple[str, dict[str, object]]:
+    """The project file's extension and its settings. Raises ``FileNotFoundError`` for a folder without one and
+    ``StackConfigError`` for one that is not read offline or not YAML."""
     ext = _extension(project_dir)
     if ext is None:
         raise FileNotFoundError(f"{project_dir} is not a Pulumi project folder (no Pulumi.yaml)")
     if ext == ".json":
         raise StackConfigError("Pulumi.json: a project file in JSON is not read offline (only Pulumi.yaml or "
                                "Pulumi.yml)")
-    project_file = f"Pulumi{ext}"
+    name = f"Pulumi{ext}"
+    try:
+        document = load_document(_text(project_dir / name), name)
+    except StackYamlError as error:
+        raise StackConfigError(str(error.within(f"could not unmarshal '{name}': "))) from None
+    return ext, document if isinstance(document, dict) else {}
+
+
+def _path_setting(settings: dict[str, object], key: str, ext: str) -> str | None:
+    value = settings.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    raise StackConfigError(f"Pulumi{ext}: {key}: got {value!r}; expected a path relative to the project folder")
+
+
+def _stack_folder(project_dir: Path, settings: dict[str, object], ext: str) -> Path:
+    """Where the stack files are: ``stackConfigDir``, or ``config:`` given as text, its old spelling
+    (``RewriteConfigPathIntoStackConfigDir``, sdk/go/common/workspace/project.go; ``ProjectStackPath``, paths.go)."""
+    folder = _path_setting(settings, "stackConfigDir", ext)
+    old_spelling = settings.get("config")
+    if isinstance(old_spelling, str) and "stackConfigDir" in settings:
+        raise StackConfigError(f"Pulumi{ext}: Should not use both config and stackConfigDir to define the stack "
+                               "directory. Use only stackConfigDir instead.")
+    if isinstance(old_spelling, str):
+        folder = old_spelling
+    # Go's filepath.Join: an absolute folder is still inside the project folder.
+    return Path(os.path.normpath(f"{project_dir}/{folder}")) if folder else project_dir
+
+
+@dataclass(frozen=True)
+class Program:
+    """Where the Pulumi CLI runs a project's program (``getPwdMain``, pkg/engine/project.go, and the Python
+    language host): ``Pulumi.yaml``'s ``main``, relative to the project folder, or the project folder itself.
+
+    Fields:
+        file: the file run as ``__main__``: ``<main>/__main__.py`` for a folder, else ``main`` itself.
+        workdir: the working directory the program runs in: the folder, or the file's folder.
+        importable: whether ``workdir`` is on the import path (a folder, run as ``runpy.run_path(".")`` puts it
+            there; a file's folder is not).
+    """
+
+    file: Path
+    workdir: Path
+    importable: bool
+
+
+def program(project_dir: Path) -> Program:
+    """Where the program of the project at ``project_dir`` runs (:class:`Program`). Raises ``FileNotFoundError``
+    with the CLI's messages for a ``main`` that does not exist and a folder without ``__main__.py``, and
+    ``StackConfigError`` for a project file that is not read offline."""
+    ext, settings = _project_file(project_dir)
+    main = _path_setting(settings, "main", ext)
+    entry = Path(os.path.normpath(project_dir / main)) if main else project_dir
+    if not entry.exists():
+        raise FileNotFoundError(f"project 'main' could not be read: stat {entry}: no such file or directory")
+    if not entry.is_dir():
+        return Program(file=entry, workdir=entry.parent, importable=False)
+    if not (entry / "__main__.py").is_file():
+        raise FileNotFoundError(f"unable to find main python program `__main__.py` in `{entry}`")
+    return Program(file=entry / "__main__.py", workdir=entry, importable=True)
+
+
+def stack_file(project_dir: Path, stack: str) -> Path:
+    """The config file of ``stack`` (its own name, :func:`stack_name`) in the project at ``project_dir``, where the
+    CLI keeps it (``stackConfigDir``), whether or not it exists. Raises as :func:`program` does."""
+    ext, settings = _project_file(project_dir)
+    return _stack_folder(project_dir, settings, ext) / f"Pulumi.{stack}{ext}"
+
+
+def has_stack_file(project_dir: Path, stack: str) -> bool:
+    """Whether the project in ``project_dir`` has a config file for ``stack`` (its own name, :func:`stack_name`);
+    ``True`` when its project file cannot be read, so that rendering it names the problem."""
+    try:
+        return stack_file(project_dir, stack).is_file()
+    except StackConfigError:
+        return True
+    except FileNotFoundError:
+        return False
+
+
+def read(project_dir: Path, stack: str) -> StackConfigFiles:
+    """The config of ``stack`` in the project at ``project_dir``, read as the Pulumi CLI reads it
+    (:mod:`pilothouse.offline.stack_yaml`: Go's YAML, the CLI's conversions, its messages).
+
+    The project file is ``Pulumi.yaml`` or ``Pulumi.yml``, the stack's file of the same extension in the project
+    folder or its ``stackConfigDir``, as the CLI finds them. Raises ``FileNotFoundError`` when the folder has no
+    project file or the stack no file, and ``StackConfigError`` (one line naming the file and, for a syntax error,
+    the line and column) for what the CLI refuses: a file that is not YAML, a duplicate key, a tab in the
+    indentation, ``config:`` not a mapping, a value of another type than the project declares, a key declared
+    ``secret: true`` given in plain text."""
     stack = stack_name(stack)
-    stack_path = project_dir / f"Pulumi.{stack}{ext}"
+    stack_path = stack_file(project_dir, stack)
+    ext = stack_path.suffix
+    project_file = f"Pulumi{ext}"
     if not stack_path.is_file():
-        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(ext) for p in project_dir.glob(f"Pulumi.*{ext}"))
+        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(ext)
+                       for p in stack_path.parent.glob(f"Pulumi.*{ext}"))
         listed = (f"stacks: {', '.join(known)}" if known
                   else "no stack has a config file yet: `pulumi config set` writes one")
-        raise FileNotFoundError(f"no stack '{stack}': {stack_path.name} does not exist ({listed})")
+        raise FileNotFoundError(f"no stack '{stack}': {os.path.relpath(stack_path, project_dir)} does not exist "
+                                f"({listed})")
     try:
         received = program_config(_text(project_dir / project_file), project_file, _text(stack_path),
                                    stack_path.name, stack=stack,

@@ -705,6 +705,8 @@ def project_declarations(document: object, file_name: str) -> dict[str, dict[str
     rewritten (project.go:495-526) and checked as ``Project.Validate`` does (project.go:846-897). The JSON schema
     (project.json) is checked only for ``config:`` being a list."""
     section = document.get("config") if isinstance(document, dict) else None
+    if isinstance(section, str):  # the old spelling of stackConfigDir (RewriteConfigPathIntoStackConfigDir)
+        section = None
     name = document.get("name") if isinstance(document, dict) else None
     if isinstance(section, list):
         raise StackYamlError(file_name, f"could not validate '{file_name}': 1 error occurred:\n"

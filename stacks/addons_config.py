@@ -147,8 +147,9 @@ def _gateway(f: Fields, ingress: IngressConfig | None, ingress_fields: Fields | 
     traefik = ingress.controller if ingress is not None and ingress.controller.gateway_api else None
     name, given_class = f.string("name", "public"), f.optional_string("class")
     if not f.report.refused(f.key("name")):
-        # The name's own rules, and the attach label it makes (gateway.pilothouse.dev/<name>), as a Gateway checks.
-        f.attempt(lambda: attach_label(name), {"gateway.name": "name"})
+        # The name's own rules and the attach label's name part (at most 63 characters), as a Gateway checks them;
+        # the namespace, checked below, is only in the label's prefix, which takes any namespace name.
+        f.attempt(lambda: attach_label(name, namespace="default"), {"gateway.name": "name"})
     provided = given_class if traefik is None or given_class not in (None, traefik.ingress_class) else None
     if provided is None and traefik is None:
         f.refuse("class", given_class, "the name of a GatewayClass the cluster provides (AKS application routing's "

@@ -213,7 +213,7 @@ def _reference_namespace(fields: Fields, namespaces: tuple[NamespaceArgs, ...], 
             fields.refuse("namespaces", names, f"the namespace '{REFERENCE_NAMESPACE}' the reference workloads run in")
         return
     index = names.index(REFERENCE_NAMESPACE)
-    for key, value in (attach_label(gateway.name) if gateway is not None else {}).items():
+    for key, value in (attach_label(gateway.name, namespace=gateway.namespace) if gateway is not None else {}).items():
         if namespaces[index].labels.get(key) != value:
             fields.refuse(f"namespaces[{index}].labels['{key}']", namespaces[index].labels.get(key),
                           f"'{value}' on namespace '{REFERENCE_NAMESPACE}': the reference web app's routes attach to "

@@ -52,7 +52,7 @@ public = Gateway.existing("public", GatewayArgs(
                )), opts)
 
 team = Namespace("payments", NamespaceArgs(
-    name="payments", labels=attach_label("public"),
+    name="payments", labels=attach_label("public", namespace="ingress"),
     quota=Quota.of(requests_cpu="4", requests_memory="8Gi", limits_cpu="8", limits_memory="16Gi", pods=30),
     limits=LimitDefaults.of(request_cpu="100m", request_memory="128Mi", limit_cpu="500m", limit_memory="512Mi"),
 ), opts)

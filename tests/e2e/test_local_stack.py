@@ -352,7 +352,8 @@ def _gateway_program() -> None:
     path into a backend namespace the route reaches through a ReferenceGrant."""
     edge = Namespace("edge", NamespaceArgs(name="e2e-gw-edge", isolated=False))
     Namespace("certs", NamespaceArgs(name="e2e-gw-certs", isolated=False))
-    shop = Namespace("shop", NamespaceArgs(name="e2e-gw-shop", labels=attach_label("e2e"), isolated=False))
+    shop = Namespace("shop", NamespaceArgs(name="e2e-gw-shop", labels=attach_label("e2e", namespace=edge),
+                                           isolated=False))
     api = Namespace("api", NamespaceArgs(name="e2e-gw-api", isolated=False))
     gateway = Gateway("e2e", GatewayArgs(
         name="e2e", namespace=edge, gateway_class="traefik", redirect_http=True, redirect_port=8000,

@@ -43,7 +43,7 @@ VALID: dict[str, tuple[object, ...]] = {
     "network.serviceCidr": ("10.0.0.0/16", "100.64.0.0/12", "10.0.0.0/28"),
     "namespaces[+].name": ("a", "team-1", "x" * 63, "kube"),
     "namespaces[].labels": ({"team": "shop", "example.com/owner": "a_b.c-d",
-                             "gateway.pilothouse.dev/public": "attach"},),
+                             "ingress.gateway.pilothouse.dev/public": "attach"},),
     "namespaces[].quota.requestsCpu": ("2", "900m", "1.5", "2e3"),
     "namespaces[].quota.requestsMemory": ("2Gi", "700Mi", "1G", "1e9"),
     "nodePools[].name": ("apps", "a", "pool12345678"),
@@ -85,7 +85,7 @@ def _engine(config: dict[str, Any]) -> dict[str, str]:
 
 def _paths(value: object, path: str = "") -> Iterator[str]:
     """Every key path inside ``value``: ``network.vnetCidr``, ``namespaces[0].quota.pods``; a key holding a dot
-    quoted, as config paths quote it: ``namespaces[0].labels['gateway.pilothouse.dev/public']``."""
+    quoted, as config paths quote it: ``namespaces[0].labels['ingress.gateway.pilothouse.dev/public']``."""
     if isinstance(value, dict):
         for key, item in value.items():
             child = f"{path}['{key}']" if "." in key else f"{path}.{key}" if path else key

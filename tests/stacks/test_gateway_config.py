@@ -15,7 +15,7 @@ from stacks.config_reader import InvalidConfigError
 from tests.conftest import RunProgram
 from tests.messages import DNS1123_SUBDOMAIN
 
-NAMESPACES: list[dict[str, Any]] = [{"name": "shop", "labels": {"gateway.pilothouse.dev/public": "attach"}},
+NAMESPACES: list[dict[str, Any]] = [{"name": "shop", "labels": {"ingress.gateway.pilothouse.dev/public": "attach"}},
               {"name": "ingress", "isolated": False}, {"name": "edge"}]
 LOCAL: dict[str, Any] = {"environment": "local", "target": "kubeconfig", "kubernetesVersion": "1.34",
                          "kubeconfig": "kubeconfig", "namespaces": NAMESPACES, "ingress": {"gatewayApi": True}}
@@ -53,7 +53,7 @@ def test_a_class_the_cluster_provides_and_an_issued_certificate() -> None:
     ({"gateway": {"name": "Public"}}, f"pilothouse:gateway.name: got 'Public'; expected {DNS1123_SUBDOMAIN}"),
     ({"gateway": {"name": "g" * 64}},
      f"pilothouse:gateway.name: got '{'g' * 64}'; expected a name of at most 63 characters, as the label "
-     "'gateway.pilothouse.dev/<name>' carries it"),
+     "'<namespace>.gateway.pilothouse.dev/<name>' carries it"),
     ({"gateway": {"host": "Shop.example.com"}},
      "pilothouse:gateway.host: got 'Shop.example.com'; expected a host name (optionally '*.' and a host name): "
      f"{DNS1123_SUBDOMAIN.partition(': ')[2]}"),
@@ -77,7 +77,8 @@ def test_a_class_the_cluster_provides_and_an_issued_certificate() -> None:
     ({"referenceWorkloads": True, "namespaces": [{"name": "shop", "labels": {"team": "shop"}},
                                                  {"name": "ingress", "isolated": False}],
       "gateway": {"name": "public"}},
-     "pilothouse:namespaces[0].labels['gateway.pilothouse.dev/public']: got None; expected 'attach' on namespace "
+     "pilothouse:namespaces[0].labels['ingress.gateway.pilothouse.dev/public']: got None; expected 'attach' on "
+     "namespace "
      "'shop': the reference web app's routes attach to Gateway 'public' from the namespaces carrying this label"),
 ])
 def test_bad_gateway_config_names_its_key(changes: dict[str, Any], message: str) -> None:

@@ -35,8 +35,9 @@ from pilothouse.kubernetes.workload import (
 from pilothouse.typed import Checked
 
 GATEWAY_API = "gateway.networking.k8s.io/v1"
-#: The default allowed routes: namespaces labelled ``gateway.pilothouse.dev/<gateway name>: attach``.
-ATTACH_LABEL_PREFIX = "gateway.pilothouse.dev/"
+#: The default allowed routes of a Gateway: namespaces labelled ``<its namespace>.gateway.pilothouse.dev/<its name>:
+#: attach`` (:func:`attach_label`).
+ATTACH_LABEL_DOMAIN = "gateway.pilothouse.dev"
 ATTACH_LABEL_VALUE = "attach"
 #: The label implementations put on the pods they run for a Gateway (Gateway API, GEP-1762).
 GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name"
@@ -314,22 +315,24 @@ class GatewayClass(Checked, prefix="gateway_class"):
         return cls(name=name)
 
 
-def attach_label(gateway: str) -> dict[str, str]:
-    """The label a namespace carries for its routes to attach to the Gateway named ``gateway`` by default:
-    ``{"gateway.pilothouse.dev/<gateway>": "attach"}``, for :attr:`NamespaceArgs.labels`.
+def attach_label(gateway: str, *, namespace: NamespaceRef) -> dict[str, str]:
+    """The label a namespace carries for its routes to attach to the Gateway named ``gateway`` in ``namespace`` (a
+    :class:`Namespace` of ours or a name) by default: ``{"<namespace>.gateway.pilothouse.dev/<gateway>": "attach"}``,
+    for :attr:`NamespaceArgs.labels`. The Gateway's namespace is part of the key, so that two Gateways of one name
+    in two namespaces each admit only the namespaces labelled for it.
 
     Raises:
         InvalidValueError: naming ``gateway.name`` (not a DNS-1123 subdomain, or longer than a label key's name part:
-            63 characters).
+            63 characters) or ``namespace`` (not a DNS-1123 label).
     """
     if not isinstance(gateway, str):
         raise InvalidValueError("gateway.name", gateway, "a Gateway's name")
     dns_subdomain("gateway.name", gateway)
-    key = ATTACH_LABEL_PREFIX + gateway
-    if api_validation.is_qualified_name(key):
+    prefix = f"{namespace_name(namespace)}.{ATTACH_LABEL_DOMAIN}/"
+    if api_validation.is_qualified_name(prefix + gateway):
         raise InvalidValueError("gateway.name", gateway, f"a name of at most 63 characters, as the label "
-                                                         f"'{ATTACH_LABEL_PREFIX}<name>' carries it")
-    return {key: ATTACH_LABEL_VALUE}
+                                                         f"'<namespace>.{ATTACH_LABEL_DOMAIN}/<name>' carries it")
+    return {prefix + gateway: ATTACH_LABEL_VALUE}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -412,12 +415,12 @@ class GatewayArgs(Checked, prefix="gateway"):
             port_number("gateway.redirect_port", self.redirect_port)
         if self.allowed_routes is None:
             try:
-                default = attach_label(self.name)
+                default = attach_label(self.name, namespace=self.namespace)
             except InvalidValueError:
                 raise InvalidValueError("gateway.allowed_routes", None, f"namespaces given explicitly: the name "
                                         f"'{self.name}' is too long for the default label "
-                                        f"'{ATTACH_LABEL_PREFIX}{self.name}' (at most 63 characters after the "
-                                        "prefix)") from None
+                                        f"'{namespace_name(self.namespace)}.{ATTACH_LABEL_DOMAIN}/{self.name}' (at "
+                                        "most 63 characters after the prefix)") from None
             object.__setattr__(self, "allowed_routes", AllowedRoutes.labelled(default))
         self._check_listeners()
 

@@ -94,8 +94,9 @@ def test_the_redirect_answers_the_hosts_served_over_https(run_program: RunProgra
     assert render.one(ROUTE, "public-http-redirect").inputs["spec"].get("hostnames") == redirected
 
 
-def _shop() -> Namespace:
-    return Namespace("shop", NamespaceArgs(name="shop", labels=attach_label("public")))
+def _shop(gateway_namespace: str = "edge") -> Namespace:
+    """Namespace 'shop', whose routes may attach to Gateway 'public' of ``gateway_namespace``."""
+    return Namespace("shop", NamespaceArgs(name="shop", labels=attach_label("public", namespace=gateway_namespace)))
 
 
 def _blue_green(run_program: RunProgram, **route: Any) -> Render:
@@ -115,7 +116,7 @@ def test_a_weighted_split_over_https_with_the_http_redirect(run_program: RunProg
     assert gateway["spec"] == {"gatewayClassName": "approuting-istio", "listeners": [
         {"name": "https", "port": 443, "protocol": "HTTPS", "hostname": "*.example.com",
          "allowedRoutes": {"namespaces": {"from": "Selector", "selector": {
-             "matchLabels": {"gateway.pilothouse.dev/public": "attach"}}}},
+             "matchLabels": {"edge.gateway.pilothouse.dev/public": "attach"}}}},
          "tls": {"mode": "Terminate", "certificateRefs": [
              {"kind": "Secret", "group": "", "name": "wildcard", "namespace": "edge"}]}},
         {"name": "http-redirect", "port": 80, "protocol": "HTTP", "allowedRoutes": {"namespaces": {"from": "Same"}}}]}
@@ -247,7 +248,7 @@ def _route(**overrides: Any) -> Build:
      "*.example.com; a wildcard serves the names under it, not itself)"),
     (_route(namespace=Namespace("other", NamespaceArgs(name="other"))),
      "http_route.namespace: got 'other'; expected a namespace Gateway 'public' admits routes from (it admits "
-     "namespaces labelled gateway.pilothouse.dev/public=attach)"),
+     "namespaces labelled edge.gateway.pilothouse.dev/public=attach)"),
     (_route(listeners=("http-redirect",)),
      "http_route.listeners: got 'http-redirect'; expected a listener other than the HTTP redirect's (it serves the "
      "redirect only)"),
@@ -357,7 +358,7 @@ _TLS = (CertificateRef("wildcard", "edge"),)
      "gateway.redirect_http: got True; expected port 80 free: the redirect listens there (redirect_port)"),
     (lambda: GatewayArgs(name="p" * 64, namespace="edge", gateway_class="traefik", listeners=(Listener.http(),)),
      f"gateway.allowed_routes: got None; expected namespaces given explicitly: the name '{'p' * 64}' is too long for "
-     f"the default label 'gateway.pilothouse.dev/{'p' * 64}' (at most 63 characters after the prefix)"),
+     f"the default label 'edge.gateway.pilothouse.dev/{'p' * 64}' (at most 63 characters after the prefix)"),
     (lambda: GatewayArgs(name="public", namespace="edge", gateway_class="Traefik", listeners=(Listener.http(),)),
      "gateway.gateway_class: got 'Traefik'; expected a DNS-1123 subdomain: a lowercase RFC 1123 subdomain must "
      "consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
@@ -662,16 +663,39 @@ def test_a_certificate_component_in_place_of_its_secret_names_the_fix(run_progra
 @pytest.mark.parametrize("gateway", [None, 5, "Public", "g" * 64])
 def test_attach_label_of_a_bad_name_is_refused(gateway: Any) -> None:
     with pytest.raises(InvalidValueError) as error:
-        attach_label(gateway)
+        attach_label(gateway, namespace="edge")
     assert str(error.value).startswith("gateway.name: got ")
 
 
-def test_the_attach_label_carries_names_of_up_to_63_characters() -> None:
-    assert attach_label("g" * 63) == {f"gateway.pilothouse.dev/{'g' * 63}": "attach"}
+@pytest.mark.parametrize("namespace", ["", "Edge", "e" * 64, "edge.example"])
+def test_attach_label_of_a_bad_namespace_is_refused(namespace: str) -> None:
     with pytest.raises(InvalidValueError) as error:
-        attach_label("g" * 64)
+        attach_label("public", namespace=namespace)
+    assert str(error.value).startswith(f"namespace: got {namespace!r}; expected ")
+
+
+def test_the_attach_label_carries_names_of_up_to_63_characters() -> None:
+    assert attach_label("g" * 63, namespace="e" * 63) == {f"{'e' * 63}.gateway.pilothouse.dev/{'g' * 63}": "attach"}
+    with pytest.raises(InvalidValueError) as error:
+        attach_label("g" * 64, namespace="edge")
     assert str(error.value) == (f"gateway.name: got '{'g' * 64}'; expected a name of at most 63 characters, as the "
-                                "label 'gateway.pilothouse.dev/<name>' carries it")
+                                "label '<namespace>.gateway.pilothouse.dev/<name>' carries it")
+
+
+def test_gateways_of_one_name_in_two_namespaces_admit_their_own_namespaces(run_program: RunProgram) -> None:
+    # One label for both would let a namespace labelled for one Gateway attach routes to the other.
+    def program() -> None:
+        for team in ("red", "blue"):
+            edge = Namespace(f"{team}-edge", NamespaceArgs(name=f"{team}-edge"))
+            Gateway(f"{team}-public", GatewayArgs(name="public", namespace=edge, gateway_class="approuting-istio",
+                                                  listeners=(Listener.http(),)))
+
+    render = run_program(program)
+    selectors = {gateway.inputs["metadata"]["namespace"]: gateway.inputs["spec"]["listeners"][0]["allowedRoutes"]
+                 for gateway in render.of_type(GATEWAY)}
+    assert selectors == {
+        team: {"namespaces": {"from": "Selector", "selector": {
+            "matchLabels": {f"{team}.gateway.pilothouse.dev/public": "attach"}}}} for team in ("red-edge", "blue-edge")}
 
 
 @pytest.mark.parametrize(("call", "message"), [
@@ -738,7 +762,7 @@ def _platform_gateway() -> Gateway:
 
 def test_routes_attach_to_a_gateway_another_program_declares(run_program: RunProgram) -> None:
     def program() -> None:
-        web = _web("web", _shop())
+        web = _web("web", _shop("ingress"))
         web.route([Route(host="shop.example.com", path="/")], gateway=_platform_gateway())
 
     render = run_program(program)
@@ -760,7 +784,8 @@ def test_a_route_to_another_programs_gateway_is_checked_against_its_description(
     with pytest.raises(InvalidValueError) as error:
         run_program(program)
     assert str(error.value) == ("http_route.namespace: got 'shop'; expected a namespace Gateway 'public' admits "
-                                "routes from (it admits namespaces labelled gateway.pilothouse.dev/public=attach)")
+                                "routes from (it admits namespaces labelled "
+                                "ingress.gateway.pilothouse.dev/public=attach)")
 
 
 @pytest.mark.parametrize(("hosts", "listener", "covered"), [

@@ -53,7 +53,7 @@ def _gateway() -> tuple[Gateway, Namespace]:
     edge = Namespace("edge", NamespaceArgs(name="edge"))
     gateway = Gateway("public", GatewayArgs(name="public", namespace=edge, gateway_class="approuting-istio", listeners=(
         Listener.https(hostname="*.example.com", certificates=(CertificateRef("example-com-tls", "edge"),)),)))
-    return gateway, Namespace("shop", NamespaceArgs(name="shop", labels=attach_label("public")))
+    return gateway, Namespace("shop", NamespaceArgs(name="shop", labels=attach_label("public", namespace=edge)))
 
 
 def test_a_grpc_service_split_between_two_versions(run_program: RunProgram) -> None:

@@ -25,7 +25,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.extras import MissingExtraError
 from pilothouse.offline import diff, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
-from pilothouse.offline.stack_config import StackConfigError, has_stack_file, stack_name
+from pilothouse.offline.stack_config import StackConfigError, has_stack_file, stack_file, stack_name
 from pilothouse.policy.rules import Enforcement, Settings
 
 
@@ -140,6 +140,15 @@ def _diff(args: argparse.Namespace) -> int:
         return 2
 
 
+def _neither_has(project: Path, stack: str, rev: str) -> str:
+    """What a diff says of a stack that has a config file neither at ``rev`` nor in the working tree."""
+    try:
+        where = os.path.relpath(stack_file(project, stack), project)
+    except FileNotFoundError as error:  # no project file in the working tree either
+        return str(error)
+    return f"no stack '{stack}': {where} exists neither at {rev} nor in the working tree"
+
+
 def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
     top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=project, capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -161,8 +170,7 @@ def _diff_against(args: argparse.Namespace, project: Path, rev: str) -> int:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=project, check=True)
         gone = not has_stack_file(project, args.stack)
         if new_stack and gone:
-            print(f"error: no stack '{args.stack}': Pulumi.{args.stack}.yaml exists neither at {rev} nor in the "
-                  "working tree", file=sys.stderr)
+            print(f"error: {_neither_has(project, args.stack, rev)}", file=sys.stderr)
             return 2
         if gone:  # the branch removes the stack: all of it goes
             render.write(Render(resources=[], outputs={}), head_out)

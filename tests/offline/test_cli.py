@@ -354,6 +354,15 @@ def test_a_stack_the_branch_removes_goes_whole_and_a_missing_project_is_one_line
         2, f"error: no stack 'prod': Pulumi.prod.yaml exists neither at {head} nor in the working tree\n")
     result = pilothouse("diff", "--stack", "dev", "--base", "HEAD", "--project", "nowhere", cwd=project)
     assert (result.returncode, result.stderr) == (2, "error: --project nowhere: not a folder\n")
+    (project / "stacks").mkdir()
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nstackConfigDir: stacks\n")
+    result = pilothouse("diff", "--stack", "prod", "--base", "HEAD", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, f"error: no stack 'prod': stacks/Pulumi.prod.yaml exists neither at {head} nor in the working tree\n")
+    (project / "Pulumi.yaml").unlink()
+    result = pilothouse("diff", "--stack", "prod", "--base", "HEAD", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, f"error: {project} is not a Pulumi project folder (no Pulumi.yaml)\n")
 
 
 def test_diff_takes_stack_names_as_the_cli_does(project: Path) -> None:

@@ -2,7 +2,9 @@
 
 Project defaults from ``Pulumi.yaml`` (``config:`` block), overridden by ``Pulumi.<stack>.yaml``, read by
 :mod:`pilothouse.offline.stack_yaml` exactly as the CLI reads them. ``secure:`` values never reach the render: they
-are replaced by a placeholder and reported as secret keys, so they stay masked.
+are replaced by a placeholder and reported as secret keys, so they stay masked. Where the CLI finds the stack files
+(``stackConfigDir``) and runs the program (``main``) is read from ``Pulumi.yaml`` too (:func:`stack_file`,
+:func:`program`).
 """
 
 from __future__ import annotations

@@ -23,20 +23,21 @@ import pulumi
 
 from pilothouse.errors import InvalidValueError
 from pilothouse.extras import MissingExtraError
-from pilothouse.offline import diff, render
+from pilothouse.offline import diff, render, stack_config
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
 from pilothouse.offline.stack_config import StackConfigError, has_stack_file, stack_file, stack_name
 from pilothouse.policy.rules import Enforcement, Settings
 
 
 def _program_line(error: BaseException, project: Path) -> str:
-    """`` (file:line)`` of the last frame of ``error`` in the project's own code, if any."""
-    found = ""
+    """`` (file:line)`` of the last frame of ``error`` in the program's own code, if any, the file relative to the
+    project folder."""
+    found, roots = "", _program_roots(project)
     frame = error.__traceback__
     while frame is not None:
         file = Path(frame.tb_frame.f_code.co_filename)
-        if _in_project(file, project):
-            found = f" ({file.relative_to(project)}:{frame.tb_lineno})"
+        if _in_program(file, roots):
+            found = f" ({os.path.relpath(file, project)}:{frame.tb_lineno})"
         frame = frame.tb_next
     return found
 
@@ -46,8 +47,16 @@ def _program_line(error: BaseException, project: Path) -> str:
 _LIBRARY = (Path(__file__).parent, Path(__file__).resolve().parent)
 
 
-def _in_project(file: Path, project: Path) -> bool:
-    return (file.is_relative_to(project) and "site-packages" not in file.parts
+def _program_roots(project: Path) -> tuple[Path, ...]:
+    """The folders whose files are the program's own: the project's, and the program's where ``main`` puts it."""
+    try:
+        return project, stack_config.program(project).workdir
+    except (FileNotFoundError, StackConfigError):
+        return (project,)
+
+
+def _in_program(file: Path, roots: tuple[Path, ...]) -> bool:
+    return (any(file.is_relative_to(root) for root in roots) and "site-packages" not in file.parts
             and not any(file.is_relative_to(library) for library in _LIBRARY))
 
 
@@ -57,8 +66,8 @@ def _user_traceback(error: Exception, project: Path) -> str:
     a syntax error as its file, line and caret."""
     if isinstance(error, SyntaxError):
         return "".join(traceback.format_exception_only(error))
-    start = error.__traceback__
-    while start is not None and not _in_project(Path(start.tb_frame.f_code.co_filename), project):
+    start, roots = error.__traceback__, _program_roots(project)
+    while start is not None and not _in_program(Path(start.tb_frame.f_code.co_filename), roots):
         start = start.tb_next
     return "".join(traceback.format_exception(type(error), error, start or error.__traceback__))
 

@@ -42,6 +42,11 @@ REFUSED = {
     "main missing": ("main: nowhere/\n", "__main__.py", "."),
     "main folder without __main__.py": ("main: src/\n", "src/program.py", "."),
     "config as text and stackConfigDir": ("config: stacks\nstackConfigDir: stacks\n", "__main__.py", "stacks"),
+    "main not text": ("main: true\n", "__main__.py", "."),
+    "config a number": ("config: 5\n", "__main__.py", "."),
+    "stackConfigDir an object": ("stackConfigDir: {a: 1}\n", "__main__.py", "."),
+    "config a date": ("config: 2024-01-01\n", "__main__.py", "."),
+    "main longer than a file name may be": (f"main: {'m' * 300}\n", "__main__.py", "."),
 }
 
 
@@ -87,5 +92,6 @@ def test_the_render_refuses_a_layout_pulumi_preview_refuses(tmp_path: Path, layo
     assert preview.returncode != 0
     assert render.returncode == 2
     message = render.stderr.removeprefix("error: ").removeprefix("Pulumi.yaml: ").strip()
-    assert message in preview.stdout + preview.stderr, (message, preview.stdout + preview.stderr)
+    refused = (preview.stdout + preview.stderr).replace(f"'{project}/Pulumi.yaml'", "'Pulumi.yaml'")
+    assert message in refused, (message, refused)
     assert not (tmp_path / "out").exists()

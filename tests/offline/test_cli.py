@@ -195,31 +195,52 @@ def test_a_secret_read_as_a_number_or_a_boolean_renders_where_the_project_declar
      "Pulumi.yaml (config: port: {type: boolean, secret: true}) and the render gives it false"),
     ("pulumi.Config().require_float('port')",
      "Configuration 'shop:port' is a secret the offline render cannot decrypt, read as 'float': the render gives "
-     "it the text 'offline-render-secret' (a value of its type only to a key the project's Pulumi.yaml declares "
-     "integer or boolean)"),
+     "it the text 'offline-render-secret' (a value of another type only to a key of the project that Pulumi.yaml "
+     "declares integer or boolean): read it as text (require_secret) and convert it in the program"),
     ("pulumi.Config('aws').require_secret_int('retries')",
      "Configuration 'aws:retries' is a secret the offline render cannot decrypt, read as 'int': the render gives "
-     "it the text 'offline-render-secret' (a value of its type only to a key the project's Pulumi.yaml declares "
-     "integer or boolean)"),
+     "it the text 'offline-render-secret' (a value of another type only to a key of the project that Pulumi.yaml "
+     "declares integer or boolean): read it as text (require_secret) and convert it in the program"),
     ("pulumi.Config().require_int('size')",  # not a secret: the SDK's own message
      "Configuration 'shop:size' value 'large' is not a valid 'int'"),
+    ("pulumi.Config().require_secret_bool('replicas')",
+     "Configuration 'shop:replicas' is a secret the offline render cannot decrypt, read as 'bool': Pulumi.yaml "
+     "declares it integer, so the render gives it 0, which a getter of 'bool' refuses, as it refuses the real value"),
+    ("pulumi.Config().require_secret_int('a.b')",  # a dotted key is not declared as it is: it would be a path
+     "Configuration 'shop:a.b' is a secret the offline render cannot decrypt, read as 'int': the render gives it "
+     "the text 'offline-render-secret' (a value of another type only to a key of the project that Pulumi.yaml "
+     "declares integer or boolean): read it as text (require_secret) and convert it in the program"),
+    ("pulumi.Config().require_secret_int('a\\nb')",
+     "Configuration 'shop:a\\nb' is a secret the offline render cannot decrypt, read as 'int': the render gives it "
+     "the text 'offline-render-secret' (a value of another type only to a key of the project that Pulumi.yaml "
+     "declares integer or boolean): read it as text (require_secret) and convert it in the program"),
+    ("pulumi.Config().require_int('obj')",  # an object holding a secret: the SDK's own message, as in a preview
+     "Configuration 'shop:obj' value '{\"inner\":\"offline-render-secret\"}' is not a valid 'int'"),
 ])
 def test_a_secret_read_as_another_type_than_its_placeholder_says_how_to_declare_it(project: Path, program: str,
                                                                                    message: str) -> None:
     (project / "__main__.py").write_text(f"import pulumi\n{program}\n")
-    (project / "Pulumi.dev.yaml").write_text("config:\n  shop:size: large\n" + "".join(
-        f"  {key}:\n    secure: AAABAJzM3Zq4k1xJrQ==\n" for key in ("shop:port", "aws:retries")))
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nconfig:\n"
+                                         "  replicas:\n    type: integer\n    secret: true\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  shop:size: large\n  shop:obj:\n    inner:\n      secure: x\n"
+                                             + "".join(f"  {key}:\n    secure: AAABAJzM3Zq4k1xJrQ==\n" for key in (
+                                                 "shop:port", "aws:retries", "shop:replicas", "shop:a.b",
+                                                 '"shop:a\\nb"')))
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
     assert (result.returncode, result.stderr) == (2, f"error: {message}\n")
     assert not (project / "build").exists()
 
 
-@pytest.mark.parametrize("setting", ["main", "stackConfigDir"])
-def test_a_project_path_setting_that_is_not_text_is_one_line(project: Path, setting: str) -> None:
-    (project / "Pulumi.yaml").write_text(f"name: shop\nruntime: python\n{setting}: [src]\n")
+def test_project_settings_of_a_type_the_schema_refuses_are_refused_all_at_once(project: Path) -> None:
+    # The CLI's messages (ValidateProject against project.json), in the schema's order; one each is compared with
+    # `pulumi preview` in tests/e2e/test_project_layout.py.
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nstackConfigDir: [src]\nconfig: 5\nmain: true\n")
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
     assert (result.returncode, result.stderr) == (
-        2, f"error: Pulumi.yaml: {setting}: got ['src']; expected a path relative to the project folder\n")
+        2, "error: Pulumi.yaml: could not validate 'Pulumi.yaml': 3 errors occurred:\n"
+           "\t* #/main: expected string or null, but got boolean\n"
+           "\t* #/config: expected object or string or null, but got number\n"
+           "\t* #/stackConfigDir: expected string or null, but got array\n")
 
 
 def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path) -> None:
@@ -414,3 +435,34 @@ def test_a_stack_file_is_looked_for_where_the_cli_keeps_it(tmp_path: Path) -> No
     assert not stack_config.has_stack_file(tmp_path, "prod")
     (tmp_path / "Pulumi.yaml").write_text("name: [\n")  # unreadable: the render names the problem
     assert stack_config.has_stack_file(tmp_path, "prod")
+
+
+def test_the_program_imports_what_the_language_host_lets_it_import(project: Path) -> None:
+    # `python -m pilothouse` puts the working folder on the import path; the Pulumi CLI does not run the program so.
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nmain: app/program.py\n")
+    (project / "app").mkdir()
+    (project / "app" / "program.py").write_text(
+        "import pulumi\ntry:\n    import helper\nexcept ImportError:\n    helper = None\n"
+        "pulumi.export('helper', helper is not None)\n")
+    (project / "helper.py").write_text("")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((project / "build" / "outputs.json").read_text()) == {"helper": False}
+
+
+def test_a_program_outside_the_project_folder_is_shown_from_its_own_frames(project: Path) -> None:
+    program = project.parent / "program"
+    program.mkdir()
+    (program / "__main__.py").write_text("import helper\n\nhelper.boom()\n")
+    (program / "helper.py").write_text("from pilothouse.kubernetes import Port\n\n\ndef boom() -> None:\n"
+                                       "    Port.http(80800)\n    raise ValueError('boom')\n")
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\nmain: ../program\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.stderr == ("error: port: got 80800; expected a port number from 1 to 65535 "
+                             "(../program/helper.py:5)\n")
+    (program / "helper.py").write_text("def boom() -> None:\n    raise ValueError('boom')\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert result.stderr == ("error: Program failed with an unhandled exception:\nTraceback (most recent call last):\n"
+                             f'  File "{program}/__main__.py", line 3, in <module>\n    helper.boom()\n'
+                             f'  File "{program}/helper.py", line 2, in boom\n'
+                             "    raise ValueError('boom')\nValueError: boom\n")

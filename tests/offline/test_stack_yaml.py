@@ -25,7 +25,8 @@ REAL_CIPHERTEXTS = {"x": "v1:IeWdwo8BXiVSKZcd:CJfGHaszvEp260uO/N3uvY8="}
 
 # Cases the offline reader does not reproduce, each with the reason. (Results that depend on Go's map order are
 # not listed: a case's "nondeterministic_results_seen" are all accepted.)
-_SCHEMA = "Pulumi.yaml's JSON schema (sdk/go/common/workspace/project.json) is not checked offline: the CLI refuses "
+_SCHEMA = ("Of Pulumi.yaml's JSON schema (sdk/go/common/workspace/project.json) only the types of main, config and "
+           "stackConfigDir are checked offline: the CLI refuses ")
 KNOWN_DIFFERENCES: dict[str, str] = {
     "project/unknown_type_name": _SCHEMA + "`type: float`",
     "project/unknown_attribute": _SCHEMA + "an unknown attribute (`typ:`)",

@@ -21,7 +21,16 @@ import pulumi_kubernetes as k8s
 
 from pilothouse import api_validation
 from pilothouse.errors import InvalidValueError
-from pilothouse.kubernetes.gateway import GATEWAY_API, MAX_HOSTNAMES, REDIRECT_LISTENER, Gateway, Listener, ServedRoute
+from pilothouse.kubernetes.gateway import (
+    GATEWAY_API,
+    MAX_HOSTNAMES,
+    REDIRECT_LISTENER,
+    AllowedRoutes,
+    Gateway,
+    Listener,
+    ServedRoute,
+    attach_label,
+)
 from pilothouse.kubernetes.ingress import route_host
 from pilothouse.kubernetes.names import annotation_map, dns_label, dns_subdomain, labels, shortened
 from pilothouse.kubernetes.namespace import Namespace
@@ -276,8 +285,13 @@ class RouteArgs(Checked, prefix="route"):
                      if gateway.routes_allowed(listener).admits(self.gateway.namespace, self.namespace) is not False]
         if not admitting:
             assert gateway.allowed_routes is not None
+            gateway_namespace = namespace_name(self.gateway.namespace)
+            label = attach_label(self.gateway.name, namespace=gateway_namespace)
+            remedy = (f": labels=attach_label('{self.gateway.name}', namespace='{gateway_namespace}') on the route's "
+                      "namespace gives it" if gateway.allowed_routes == AllowedRoutes.labelled(label) else "")
             raise InvalidValueError(f"{prefix}.namespace", route_namespace, f"a namespace Gateway "
-                                    f"'{self.gateway.name}' admits routes from (it admits {gateway.allowed_routes})")
+                                    f"'{self.gateway.name}' admits routes from (it admits {gateway.allowed_routes}"
+                                    f"{remedy})")
         attached = tuple(listener for listener in admitting
                          if not self.hostnames or any(listener.serves(host) for host in self.hostnames))
         if not attached:

@@ -21,6 +21,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import runpy
 import shutil
 import sys
@@ -60,6 +61,8 @@ def _inside(program: stack_config.Program) -> Iterator[None]:
     folder; the program's own modules the run imported are forgotten afterwards, so the next run (another project
     with a ``helper.py`` of its own, or this one edited) imports its own, as a fresh process would."""
     previous_cwd, previous_path, previous_modules = Path.cwd(), list(sys.path), set(sys.modules)
+    # `python -m pilothouse` (or -c) put the working folder first on the import path; the language host does not.
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", str(previous_cwd))]
     os.chdir(program.workdir)
     if program.importable:
         sys.path.insert(0, str(program.workdir))
@@ -91,18 +94,31 @@ class UndecryptedSecretError(pulumi.ConfigTypeError):
         super().__init__(error.key, error.value, error.expect_type)
         namespace, _, name = error.key.partition(":")
         declared = _DECLARABLE.get(error.expect_type)
-        if declared is None or namespace != project:
-            remedy = (f"the render gives it the text '{error.value}' (a value of its type only to a key the "
-                      "project's Pulumi.yaml declares integer or boolean)")
-        else:
+        declared_as = {value: type_name for type_name, value in stack_config.TYPED_PLACEHOLDERS.items()}.get(
+            error.value)
+        if declared_as is not None:
+            remedy = (f"Pulumi.yaml declares it {declared_as}, so the render gives it {error.value}, which a getter of "
+                      f"'{error.expect_type}' refuses, as it refuses the real value")
+        elif declared is not None and namespace == project and _PLAIN_KEY.fullmatch(name):
             remedy = (f"declare it in Pulumi.yaml (config: {name}: {{type: {declared}, secret: true}}) and the render "
                       f"gives it {stack_config.TYPED_PLACEHOLDERS[declared]}")
-        self.args = (f"Configuration '{error.key}' is a secret the offline render cannot decrypt, read as "
+        else:  # no type Pulumi.yaml can declare (a float, an object) or no key of the project's own
+            remedy = (f"the render gives it the text '{error.value}' (a value of another type only to a key of the "
+                      "project that Pulumi.yaml declares integer or boolean): read it as text "
+                      "(require_secret) and convert it in the program")
+        self.args = (f"Configuration '{_printable(error.key)}' is a secret the offline render cannot decrypt, read as "
                      f"'{error.expect_type}': {remedy}",)
 
 
 #: The SDK's typed getters (``ConfigTypeError.expect_type``) whose type a project can declare in Pulumi.yaml.
 _DECLARABLE = {"int": "integer", "bool": "boolean"}
+#: A key the message can show declared as it is (a dot would make it a path; other characters need quoting).
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped, so that a message stays one line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def render_stack(project_dir: Path, stack: str) -> Render:
@@ -120,8 +136,9 @@ def render_stack(project_dir: Path, stack: str) -> Render:
                 lambda: runpy.run_path(str(program.file), run_name="__main__"),
                 stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
     except pulumi.ConfigTypeError as error:
-        if error.key not in files.secret_keys:
-            raise
+        placeholders = (stack_config.SECRET_PLACEHOLDER, *stack_config.TYPED_PLACEHOLDERS.values())
+        if error.key not in files.secret_keys or error.value not in placeholders:
+            raise  # a plain value, or an object holding a secret: the SDK's own message, as in a preview
         raise UndecryptedSecretError(error, files.project) from None
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilothouse.offline.stack_yaml import StackYamlError, load_document, program_config
+from pilothouse.offline.stack_yaml import StackYamlError, check_project_types, load_document, program_config
 
 SECRET_PLACEHOLDER = "offline-render-secret"
 
@@ -108,20 +109,39 @@ def _project_file(project_dir: Path) -> tuple[str, dict[str, object]]:
         document = load_document(_text(project_dir / name), name)
     except StackYamlError as error:
         raise StackConfigError(str(error.within(f"could not unmarshal '{name}': "))) from None
+    try:
+        check_project_types(document, name)
+    except StackYamlError as error:
+        raise StackConfigError(str(error)) from None
     return ext, document if isinstance(document, dict) else {}
 
 
-def _path_setting(settings: dict[str, object], key: str, ext: str) -> str | None:
-    value = settings.get(key)
-    if value is None or isinstance(value, str):
-        return value or None
-    raise StackConfigError(f"Pulumi{ext}: {key}: got {value!r}; expected a path relative to the project folder")
+def _path_setting(settings: dict[str, object], key: str) -> str | None:
+    value = settings.get(key)  # text or null: check_project_types refused the rest
+    return value if isinstance(value, str) and value else None
+
+
+def _go_error(error: OSError | ValueError) -> str:
+    """An error of a system call on a path as Go's ``syscall.Errno`` says it (``no such file or directory``); a NUL
+    byte in the path, which Python refuses before the call, is Go's ``invalid argument``."""
+    if isinstance(error, ValueError) or not error.strerror:
+        return "invalid argument"
+    return error.strerror[0].lower() + error.strerror[1:]
+
+
+def _is_file(path: Path, project_dir: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError) as error:
+        raise StackConfigError(f"{os.path.relpath(path, project_dir)}: cannot be read: {_go_error(error)}") from None
 
 
 def _stack_folder(project_dir: Path, settings: dict[str, object], ext: str) -> Path:
     """Where the stack files are: ``stackConfigDir``, or ``config:`` given as text, its old spelling
     (``RewriteConfigPathIntoStackConfigDir``, sdk/go/common/workspace/project.go; ``ProjectStackPath``, paths.go)."""
-    folder = _path_setting(settings, "stackConfigDir", ext)
+    folder = _path_setting(settings, "stackConfigDir")
     old_spelling = settings.get("config")
     if isinstance(old_spelling, str) and "stackConfigDir" in settings:
         raise StackConfigError(f"Pulumi{ext}: Should not use both config and stackConfigDir to define the stack "
@@ -153,14 +173,16 @@ def program(project_dir: Path) -> Program:
     """Where the program of the project at ``project_dir`` runs (:class:`Program`). Raises ``FileNotFoundError``
     with the CLI's messages for a ``main`` that does not exist and a folder without ``__main__.py``, and
     ``StackConfigError`` for a project file that is not read offline."""
-    ext, settings = _project_file(project_dir)
-    main = _path_setting(settings, "main", ext)
+    _, settings = _project_file(project_dir)
+    main = _path_setting(settings, "main")
     entry = Path(os.path.normpath(project_dir / main)) if main else project_dir
-    if not entry.exists():
-        raise FileNotFoundError(f"project 'main' could not be read: stat {entry}: no such file or directory")
-    if not entry.is_dir():
+    try:
+        is_folder = stat.S_ISDIR(os.stat(entry).st_mode)
+    except (OSError, ValueError) as error:
+        raise FileNotFoundError(f"project 'main' could not be read: stat {entry}: {_go_error(error)}") from None
+    if not is_folder:
         return Program(file=entry, workdir=entry.parent, importable=False)
-    if not (entry / "__main__.py").is_file():
+    if not _is_file(entry / "__main__.py", project_dir):
         raise FileNotFoundError(f"unable to find main python program `__main__.py` in `{entry}`")
     return Program(file=entry / "__main__.py", workdir=entry, importable=True)
 
@@ -176,7 +198,7 @@ def has_stack_file(project_dir: Path, stack: str) -> bool:
     """Whether the project in ``project_dir`` has a config file for ``stack`` (its own name, :func:`stack_name`);
     ``True`` when its project file cannot be read, so that rendering it names the problem."""
     try:
-        return stack_file(project_dir, stack).is_file()
+        return _is_file(stack_file(project_dir, stack), project_dir)
     except StackConfigError:
         return True
     except FileNotFoundError:
@@ -197,7 +219,7 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
     stack_path = stack_file(project_dir, stack)
     ext = stack_path.suffix
     project_file = f"Pulumi{ext}"
-    if not stack_path.is_file():
+    if not _is_file(stack_path, project_dir):
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(ext)
                        for p in stack_path.parent.glob(f"Pulumi.*{ext}"))
         listed = (f"stacks: {', '.join(known)}" if known
@@ -206,7 +228,7 @@ def read(project_dir: Path, stack: str) -> StackConfigFiles:
                                 f"({listed})")
     try:
         received = program_config(_text(project_dir / project_file), project_file, _text(stack_path),
-                                   stack_path.name, stack=stack,
+                                   os.path.relpath(stack_path, project_dir), stack=stack,
                                    placeholder=lambda type_name: TYPED_PLACEHOLDERS.get(type_name, SECRET_PLACEHOLDER))
     except StackYamlError as error:
         raise StackConfigError(str(error)) from None

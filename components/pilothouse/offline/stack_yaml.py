@@ -700,17 +700,47 @@ def _valid(declaration: dict[str, Any], value: object) -> bool:
     return isinstance(value, list) and isinstance(items, dict) and all(_valid(items, item) for item in value)
 
 
+#: The project settings read offline whose JSON types ``ValidateProject`` checks (sdk/go/common/workspace/project.json),
+#: in that schema's order, with the types it allows.
+_PROJECT_TYPES = {"main": ("string", "null"), "config": ("object", "string", "null"),
+                  "stackConfigDir": ("string", "null")}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
+
+
+def check_project_types(document: object, file_name: str) -> None:
+    """The types of ``main``, ``config`` and ``stackConfigDir`` in a Pulumi.yaml document (from
+    :func:`load_document`), as ``ValidateProject`` checks them against project.json, with its messages (every wrong
+    one at once). The rest of the schema is not checked offline."""
+    settings = document if isinstance(document, dict) else {}
+    if any(isinstance(settings.get(key), GoTime) for key in _PROJECT_TYPES):
+        raise StackYamlError(file_name, f"could not validate '{file_name}': jsonschema: invalid jsonType: time.Time")
+    found = {key: _json_type(settings[key]) for key in _PROJECT_TYPES if key in settings}
+    errors = [f"#/{key}: expected {' or '.join(allowed)}, but got {found[key]}"
+              for key, allowed in _PROJECT_TYPES.items() if key in found and found[key] not in allowed]
+    if errors:
+        occurred = "1 error occurred" if len(errors) == 1 else f"{len(errors)} errors occurred"
+        raise StackYamlError(file_name, f"could not validate '{file_name}': {occurred}:"
+                             + "".join(f"\n\t* {error}" for error in errors))
+
+
 def project_declarations(document: object, file_name: str) -> dict[str, dict[str, Any]]:
     """The ``config:`` declarations of a Pulumi.yaml document (from :func:`load_document`), shorthand values
-    rewritten (project.go:495-526) and checked as ``Project.Validate`` does (project.go:846-897). The JSON schema
-    (project.json) is checked only for ``config:`` being a list."""
+    rewritten (project.go:495-526) and checked as ``Project.Validate`` does (project.go:846-897). Of the JSON schema
+    (project.json) only the types of the settings read offline are checked (:func:`check_project_types`)."""
+    check_project_types(document, file_name)
     section = document.get("config") if isinstance(document, dict) else None
     if isinstance(section, str):  # the old spelling of stackConfigDir (RewriteConfigPathIntoStackConfigDir)
         section = None
     name = document.get("name") if isinstance(document, dict) else None
-    if isinstance(section, list):
-        raise StackYamlError(file_name, f"could not validate '{file_name}': 1 error occurred:\n"
-                             "\t* #/config: expected object or string or null, but got array")
     declarations: dict[str, dict[str, Any]] = {}
     for key, raw in sorted((section or {}).items()):
         own = ":" not in key or key.startswith(f"{name}:")

@@ -248,7 +248,8 @@ def _route(**overrides: Any) -> Build:
      "*.example.com; a wildcard serves the names under it, not itself)"),
     (_route(namespace=Namespace("other", NamespaceArgs(name="other"))),
      "http_route.namespace: got 'other'; expected a namespace Gateway 'public' admits routes from (it admits "
-     "namespaces labelled edge.gateway.pilothouse.dev/public=attach)"),
+     "namespaces labelled edge.gateway.pilothouse.dev/public=attach: labels=attach_label('public', "
+     "namespace='edge') on the route's namespace gives it)"),
     (_route(listeners=("http-redirect",)),
      "http_route.listeners: got 'http-redirect'; expected a listener other than the HTTP redirect's (it serves the "
      "redirect only)"),
@@ -785,7 +786,8 @@ def test_a_route_to_another_programs_gateway_is_checked_against_its_description(
         run_program(program)
     assert str(error.value) == ("http_route.namespace: got 'shop'; expected a namespace Gateway 'public' admits "
                                 "routes from (it admits namespaces labelled "
-                                "ingress.gateway.pilothouse.dev/public=attach)")
+                                "ingress.gateway.pilothouse.dev/public=attach: labels=attach_label('public', "
+                                "namespace='ingress') on the route's namespace gives it)")
 
 
 @pytest.mark.parametrize(("hosts", "listener", "covered"), [

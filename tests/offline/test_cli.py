@@ -466,3 +466,17 @@ def test_a_program_outside_the_project_folder_is_shown_from_its_own_frames(proje
                              f'  File "{program}/__main__.py", line 3, in <module>\n    helper.boom()\n'
                              f'  File "{program}/helper.py", line 2, in boom\n'
                              "    raise ValueError('boom')\nValueError: boom\n")
+
+
+@pytest.mark.parametrize(("main", "reason"), [
+    ("loop", "too many levels of symbolic links"),
+    ("__main__.py/x", "not a directory"),
+    ("m" * 300, "file name too long"),
+])
+def test_a_main_the_system_cannot_stat_is_one_line_with_gos_reason(project: Path, main: str, reason: str) -> None:
+    # The CLI's message (getPwdMain's os.Stat), as `pulumi preview` gave it for each.
+    (project / "loop").symlink_to(project / "loop")
+    (project / "Pulumi.yaml").write_text(f"name: shop\nruntime: python\nmain: {main}\n")
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    assert (result.returncode, result.stderr) == (
+        2, f"error: project 'main' could not be read: stat {project / main}: {reason}\n")

@@ -480,3 +480,17 @@ def test_a_main_the_system_cannot_stat_is_one_line_with_gos_reason(project: Path
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
     assert (result.returncode, result.stderr) == (
         2, f"error: project 'main' could not be read: stat {project / main}: {reason}\n")
+
+
+@pytest.mark.parametrize(("stack_file", "similar"), [("config:\n  shop:host: a\n", "shop:host"),
+                                                     ("config:\n  shopp:hots: a\n", "shopp:hots"),
+                                                     ("config:\n  shop:region: a\n", None)])
+def test_a_missing_config_key_names_a_similar_one_the_stack_has(project: Path, stack_file: str,
+                                                                 similar: str | None) -> None:
+    (project / "__main__.py").write_text("import pulumi\npulumi.Config().require('hots')\n")
+    (project / "Pulumi.dev.yaml").write_text(stack_file)
+    result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
+    hint = f"\tthe stack's config has '{similar}': a typo?\n" if similar else ""
+    assert (result.returncode, result.stderr) == (
+        2, "error: Missing required configuration variable 'shop:hots'\n"
+           f"\tplease set a value using the command `pulumi config set shop:hots <value>`\n{hint}")

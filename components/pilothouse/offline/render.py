@@ -18,6 +18,7 @@ derived from names.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import json
 import os
@@ -121,13 +122,24 @@ def _printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+class MissingConfigError(pulumi.ConfigMissingError):
+    """The program requires a config key the stack does not set, and the stack's config has a key of a similar name
+    (``difflib``'s ratio at least 0.8): the SDK's message, and the similar key (a typo in the program or the stack
+    file)."""
+
+    def __init__(self, error: pulumi.ConfigMissingError, similar: str) -> None:
+        super().__init__(error.key, error.secret)
+        self.args = (f"{self.args[0]}\n\tthe stack's config has '{_printable(similar)}': a typo?",)
+
+
 def render_stack(project_dir: Path, stack: str) -> Render:
     """Run the project's program for ``stack`` under the mock engine: its ``__main__.py``, or what ``Pulumi.yaml``'s
     ``main`` names, as the Pulumi CLI runs it (:func:`~pilothouse.offline.stack_config.program`).
 
     Secret config values cannot be decrypted offline and stand for placeholders
     (:data:`~pilothouse.offline.stack_config.TYPED_PLACEHOLDERS`). Raises :class:`UndecryptedSecretError` when the
-    program reads one as a type its placeholder is not, and whatever the program itself raises."""
+    program reads one as a type its placeholder is not, :class:`MissingConfigError` when it requires a key the stack
+    does not set but sets one of a similar name, and whatever the program itself raises."""
     files = stack_config.read(project_dir, stack)
     program = stack_config.program(project_dir)
     try:
@@ -135,6 +147,11 @@ def render_stack(project_dir: Path, stack: str) -> Render:
             return engine.run(
                 lambda: runpy.run_path(str(program.file), run_name="__main__"),
                 stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
+    except pulumi.ConfigMissingError as error:
+        similar = difflib.get_close_matches(error.key, files.config, n=1, cutoff=0.8)
+        if not similar:
+            raise
+        raise MissingConfigError(error, similar[0]) from None
     except pulumi.ConfigTypeError as error:
         placeholders = (stack_config.SECRET_PLACEHOLDER, *stack_config.TYPED_PLACEHOLDERS.values())
         if error.key not in files.secret_keys or error.value not in placeholders:

@@ -115,3 +115,21 @@ def test_offline_each_secret_stands_for_a_placeholder_of_its_declared_type() -> 
 def test_a_secret_is_either_decrypted_or_stood_for(given: dict[str, Any]) -> None:
     with pytest.raises(TypeError, match=r"^program_config\(\) takes exactly one of decrypt and placeholder$"):
         program_config("name: demo\n", "Pulumi.yaml", "config: {}\n", "Pulumi.dev.yaml", stack="dev", **given)
+
+
+@pytest.mark.parametrize(("settings", "checked"), [
+    ("encryptionsalt: v1:c2FsdA==:v1:AAAA\n", True),
+    ("encryptionsalt: v1:c2FsdA==:v1:AAAA\nsecretsprovider: passphrase\n", True),
+    ("encryptionsalt: v1:c2FsdA==:v1:AAAA\nsecretsprovider: awskms://alias/key\n", False),  # another provider's
+    ("", False),  # the backend's own provider: its ciphertexts are another shape
+])
+def test_offline_a_ciphertext_is_checked_only_where_the_passphrase_provider_opens_it(settings: str,
+                                                                                     checked: bool) -> None:
+    # The messages themselves are compared with `pulumi preview` in tests/e2e/test_ciphertexts.py.
+    stack = settings + "config:\n  demo:t:\n    secure: v1:garbage\n"
+    if checked:
+        with pytest.raises(StackYamlError, match=r"^Pulumi.dev.yaml: validating stack config: bad value$"):
+            program_config("name: demo\n", "Pulumi.yaml", stack, "Pulumi.dev.yaml", stack="dev", placeholder=str)
+    else:
+        assert program_config("name: demo\n", "Pulumi.yaml", stack, "Pulumi.dev.yaml", stack="dev",
+                              placeholder=str).secret_keys == ["demo:t"]

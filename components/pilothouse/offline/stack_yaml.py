@@ -18,7 +18,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -29,6 +29,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner, ScannerError
+
+from pilothouse.offline import ciphertext
 
 _CONFIG_KEY_FORM = "(configuration keys should be of the form `<namespace>:<name>`)"
 
@@ -847,6 +849,24 @@ def _set_path(value: object, path: list[str], new: object) -> object:
     return out
 
 
+def _check_ciphertexts(settings: object, stack_file: str, values: dict[str, object]) -> None:
+    """Where nothing is decrypted: a ciphertext the passphrase provider cannot open whatever the passphrase
+    (:mod:`pilothouse.offline.ciphertext`) fails as ``pulumi preview`` fails on it."""
+    if not ciphertext.passphrase_encrypted(settings):
+        return
+
+    def secures(value: object) -> Iterator[Secure]:
+        if isinstance(value, Secure):
+            yield value
+        for item in value if isinstance(value, list) else value.values() if isinstance(value, dict) else ():
+            yield from secures(item)
+
+    for secure in secures(list(values.values())):
+        found = ciphertext.problem(secure.ciphertext)
+        if found is not None:
+            raise StackYamlError(stack_file, f"validating stack config: {found}")
+
+
 def _placeholders(project: str, declarations: dict[str, dict[str, Any]], values: dict[str, object],
                   placeholder: Callable[[str], str]) -> dict[str, object]:
     """``values`` with each :class:`Secure` holding ``placeholder(type)`` as its ciphertext, ``type`` the name of
@@ -907,6 +927,7 @@ def program_config(project_text: str, project_file: str, stack_text: str, stack_
     declarations = project_declarations(document, project_file)
     values = stack_config(stack_text, stack_file, project)
     if placeholder is not None:
+        _check_ciphertexts(load_document(stack_text, stack_file), stack_file, values)
         values = _placeholders(project, declarations, values, placeholder)
         decrypt = str
     assert decrypt is not None

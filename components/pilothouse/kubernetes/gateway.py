@@ -328,11 +328,15 @@ def attach_label(gateway: str, *, namespace: NamespaceRef) -> dict[str, str]:
     if not isinstance(gateway, str):
         raise InvalidValueError("gateway.name", gateway, "a Gateway's name")
     dns_subdomain("gateway.name", gateway)
-    prefix = f"{namespace_name(namespace)}.{ATTACH_LABEL_DOMAIN}/"
-    if api_validation.is_qualified_name(prefix + gateway):
+    key = _attach_key(gateway, namespace_name(namespace))
+    if api_validation.is_qualified_name(key):
         raise InvalidValueError("gateway.name", gateway, f"a name of at most 63 characters, as the label "
-                                                         f"'<namespace>.{ATTACH_LABEL_DOMAIN}/<name>' carries it")
-    return {prefix + gateway: ATTACH_LABEL_VALUE}
+                                                         f"'{_attach_key('<name>', '<namespace>')}' carries it")
+    return {key: ATTACH_LABEL_VALUE}
+
+
+def _attach_key(gateway: str, namespace: str) -> str:
+    return f"{namespace}.{ATTACH_LABEL_DOMAIN}/{gateway}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -419,8 +423,8 @@ class GatewayArgs(Checked, prefix="gateway"):
             except InvalidValueError:
                 raise InvalidValueError("gateway.allowed_routes", None, f"namespaces given explicitly: the name "
                                         f"'{self.name}' is too long for the default label "
-                                        f"'{namespace_name(self.namespace)}.{ATTACH_LABEL_DOMAIN}/{self.name}' (at "
-                                        "most 63 characters after the prefix)") from None
+                                        f"'{_attach_key(self.name, namespace_name(self.namespace))}' (at most 63 "
+                                        "characters after the prefix)") from None
             object.__setattr__(self, "allowed_routes", AllowedRoutes.labelled(default))
         self._check_listeners()
 

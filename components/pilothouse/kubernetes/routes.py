@@ -285,10 +285,9 @@ class RouteArgs(Checked, prefix="route"):
                      if gateway.routes_allowed(listener).admits(self.gateway.namespace, self.namespace) is not False]
         if not admitting:
             assert gateway.allowed_routes is not None
-            gateway_namespace = namespace_name(self.gateway.namespace)
-            label = attach_label(self.gateway.name, namespace=gateway_namespace)
-            remedy = (f": labels=attach_label('{self.gateway.name}', namespace='{gateway_namespace}') on the route's "
-                      "namespace gives it" if gateway.allowed_routes == AllowedRoutes.labelled(label) else "")
+            label = attach_label(self.gateway.name, namespace=self.gateway.namespace)
+            remedy = (f": labels=attach_label('{self.gateway.name}', namespace='{self.gateway.namespace}') on the "
+                      "route's namespace gives it" if gateway.allowed_routes == AllowedRoutes.labelled(label) else "")
             raise InvalidValueError(f"{prefix}.namespace", route_namespace, f"a namespace Gateway "
                                     f"'{self.gateway.name}' admits routes from (it admits {gateway.allowed_routes}"
                                     f"{remedy})")

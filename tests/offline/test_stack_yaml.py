@@ -23,17 +23,6 @@ CORPUS: list[dict[str, Any]] = json.loads(
 # The corpus shows this ciphertext of "x" in a plain (not secret) object's text.
 REAL_CIPHERTEXTS = {"x": "v1:IeWdwo8BXiVSKZcd:CJfGHaszvEp260uO/N3uvY8="}
 
-# Cases the offline reader does not reproduce, each with the reason. (Results that depend on Go's map order are
-# not listed: a case's "nondeterministic_results_seen" are all accepted.)
-_SCHEMA = ("Of Pulumi.yaml's JSON schema (sdk/go/common/workspace/project.json) only the types of main, config and "
-           "stackConfigDir are checked offline: the CLI refuses ")
-KNOWN_DIFFERENCES: dict[str, str] = {
-    "project/unknown_type_name": _SCHEMA + "`type: float`",
-    "project/unknown_attribute": _SCHEMA + "an unknown attribute (`typ:`)",
-    "project/shorthand_float_rejected": _SCHEMA + "a float shorthand value (`s1: 1.5`)",
-}
-
-
 def ciphertext(plaintext: str) -> str:
     return REAL_CIPHERTEXTS.get(plaintext) or "v1:test:" + base64.b64encode(plaintext.encode()).decode()
 
@@ -63,14 +52,8 @@ def run(case: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case["name"] for case in CORPUS])
 def test_matches_the_cli(case: dict[str, Any]) -> None:
-    if case["name"] in KNOWN_DIFFERENCES:
-        pytest.xfail(KNOWN_DIFFERENCES[case["name"]])
     allowed = [case["result"], *case.get("nondeterministic_results_seen", [])]
     assert run(case) in allowed
-
-
-def test_every_known_difference_names_a_case() -> None:
-    assert set(KNOWN_DIFFERENCES) <= {case["name"] for case in CORPUS}
 
 
 def _bomb(levels: int) -> str:

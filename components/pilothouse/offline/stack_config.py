@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilothouse.offline.stack_yaml import StackYamlError, check_project_types, load_document, program_config
+from pilothouse.offline.stack_yaml import StackYamlError, check_project_schema, load_document, program_config
 
 SECRET_PLACEHOLDER = "offline-render-secret"
 
@@ -110,14 +110,14 @@ def _project_file(project_dir: Path) -> tuple[str, dict[str, object]]:
     except StackYamlError as error:
         raise StackConfigError(str(error.within(f"could not unmarshal '{name}': "))) from None
     try:
-        check_project_types(document, name)
+        check_project_schema(document, name)
     except StackYamlError as error:
         raise StackConfigError(str(error)) from None
     return ext, document if isinstance(document, dict) else {}
 
 
 def _path_setting(settings: dict[str, object], key: str) -> str | None:
-    value = settings.get(key)  # text or null: check_project_types refused the rest
+    value = settings.get(key)  # text or null: check_project_schema refused the rest
     return value if isinstance(value, str) and value else None
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from yaml.composer import Composer
 from yaml.error import MarkedYAMLError
@@ -30,7 +30,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner, ScannerError
 
-from pilothouse.offline import ciphertext
+from pilothouse.offline import ciphertext, project_schema
 
 _CONFIG_KEY_FORM = "(configuration keys should be of the form `<namespace>:<name>`)"
 
@@ -51,6 +51,8 @@ class StackYamlError(ValueError):
 @dataclass(frozen=True)
 class GoTime:
     """A ``time.Time`` as yaml.v3 resolves a timestamp (Y3/resolve.go:294-330); local time taken as UTC."""
+
+    GO_TYPE: ClassVar[str] = "time.Time"  # what a JSON schema validator calls it (no JSON type)
 
     moment: dt.datetime  # naive, wall clock at ``offset``
     nanos: int
@@ -702,32 +704,14 @@ def _valid(declaration: dict[str, Any], value: object) -> bool:
     return isinstance(value, list) and isinstance(items, dict) and all(_valid(items, item) for item in value)
 
 
-#: The project settings read offline whose JSON types ``ValidateProject`` checks (sdk/go/common/workspace/project.json),
-#: in that schema's order, with the types it allows.
-_PROJECT_TYPES = {"main": ("string", "null"), "config": ("object", "string", "null"),
-                  "stackConfigDir": ("string", "null")}
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
-
-
-def check_project_types(document: object, file_name: str) -> None:
-    """The types of ``main``, ``config`` and ``stackConfigDir`` in a Pulumi.yaml document (from
-    :func:`load_document`), as ``ValidateProject`` checks them against project.json, with its messages (every wrong
-    one at once). The rest of the schema is not checked offline."""
-    settings = document if isinstance(document, dict) else {}
-    if any(isinstance(settings.get(key), GoTime) for key in _PROJECT_TYPES):
-        raise StackYamlError(file_name, f"could not validate '{file_name}': jsonschema: invalid jsonType: time.Time")
-    found = {key: _json_type(settings[key]) for key in _PROJECT_TYPES if key in settings}
-    errors = [f"#/{key}: expected {' or '.join(allowed)}, but got {found[key]}"
-              for key, allowed in _PROJECT_TYPES.items() if key in found and found[key] not in allowed]
+def check_project_schema(document: object, file_name: str) -> None:
+    """A Pulumi.yaml document (from :func:`load_document`) against the parts of project.json read offline
+    (:mod:`~pilothouse.offline.project_schema`: ``main``, ``stackConfigDir`` and the ``config`` declarations), as
+    ``ValidateProject`` checks them, with its message (every error at once)."""
+    try:
+        errors = project_schema.violations(document if isinstance(document, dict) else {})
+    except project_schema.InvalidJsonTypeError as error:
+        raise StackYamlError(file_name, f"could not validate '{file_name}': {error}") from None
     if errors:
         occurred = "1 error occurred" if len(errors) == 1 else f"{len(errors)} errors occurred"
         raise StackYamlError(file_name, f"could not validate '{file_name}': {occurred}:"
@@ -737,8 +721,8 @@ def check_project_types(document: object, file_name: str) -> None:
 def project_declarations(document: object, file_name: str) -> dict[str, dict[str, Any]]:
     """The ``config:`` declarations of a Pulumi.yaml document (from :func:`load_document`), shorthand values
     rewritten (project.go:495-526) and checked as ``Project.Validate`` does (project.go:846-897). Of the JSON schema
-    (project.json) only the types of the settings read offline are checked (:func:`check_project_types`)."""
-    check_project_types(document, file_name)
+    (project.json) only the settings read offline are checked (:func:`check_project_schema`)."""
+    check_project_schema(document, file_name)
     section = document.get("config") if isinstance(document, dict) else None
     if isinstance(section, str):  # the old spelling of stackConfigDir (RewriteConfigPathIntoStackConfigDir)
         section = None

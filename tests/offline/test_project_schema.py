@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from pilothouse.offline.project_schema import InvalidJsonTypeError, violations
-from pilothouse.offline.stack_yaml import GoTime, StackYamlError, check_project_schema, load_document
+from pilothouse.offline.stack_yaml import (
+    GoTime,
+    StackYamlError,
+    check_project_schema,
+    load_document,
+    project_declarations,
+)
 
 SHORTHANDS_FAILED = ["oneOf failed", "expected string, but got {0}", "expected integer, but got {0}",
                      "expected boolean, but got {0}", "expected array, but got {0}",
@@ -99,3 +105,25 @@ def test_the_cli_message_counts_the_errors() -> None:
     with pytest.raises(StackYamlError) as time:
         check_project_schema(_config("  t: !!timestamp 2024-01-01\n"), "Pulumi.yaml")
     assert time.value.cli_text == "could not validate 'Pulumi.yaml': jsonschema: invalid jsonType: time.Time"
+
+
+def test_an_integer_beyond_int64_stops_the_check() -> None:
+    with pytest.raises(InvalidJsonTypeError, match=r"^jsonschema: invalid jsonType: uint64$"):
+        violations(_config("  big: 18446744073709551615\n"))
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("config:\n  s1: 2.0\n", ["line 2: cannot unmarshal !!int `2` into workspace.ProjectConfigType"]),
+    ('author: "a\\nb\\nc"\nconfig:\n  s1: 2.0\n',  # written before config, as a block of three lines
+     ["line 6: cannot unmarshal !!int `2` into workspace.ProjectConfigType"]),
+    ("config:\n  a10: 2.0\n  a2: [1, 2]\n  a1: x\n  b: 1e21\n",
+     ["line 8: cannot unmarshal !!int `2` into workspace.ProjectConfigType",
+      "line 9: cannot unmarshal !!float `1e+21` into workspace.ProjectConfigType"]),
+    ("config:\n  a:\n    type: array\n    items:\n      type:\n        type: string\n  b: 3.0\n",
+     ["line 5: cannot unmarshal !!map into string",  # items (written before type) holds that map from line 5
+      "line 7: cannot unmarshal !!int `3` into workspace.ProjectConfigType"]),
+])
+def test_what_the_cli_cannot_read_back_after_rewriting_shorthands(text: str, lines: list[str]) -> None:
+    with pytest.raises(StackYamlError) as error:
+        project_declarations(load_document("name: shop\nruntime: python\n" + text, "Pulumi.yaml"), "Pulumi.yaml")
+    assert error.value.cli_text == "yaml: unmarshal errors:" + "".join(f"\n  {line}" for line in lines)

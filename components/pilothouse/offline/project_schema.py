@@ -32,7 +32,7 @@ _SHORTHANDS = ("string", "integer", "boolean", "array")
 
 
 class InvalidJsonTypeError(Exception):
-    """A value that is no JSON type (a YAML ``!!timestamp``): the validator panics with
+    """A value of no JSON type (a YAML ``!!timestamp``, an integer beyond int64): the validator panics with
     ``InvalidJSONTypeError`` and ``ValidateProject`` returns only that, whatever else is wrong."""
 
     def __init__(self, go_type: str) -> None:
@@ -78,6 +78,8 @@ def json_type(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
+    if isinstance(value, int) and value >= 1 << 63:
+        raise InvalidJsonTypeError("uint64")  # yaml.v3 decodes it so, and jsonType knows int and int64 only
     if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):

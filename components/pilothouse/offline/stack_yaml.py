@@ -30,7 +30,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner, ScannerError
 
-from pilothouse.offline import ciphertext, project_schema
+from pilothouse.offline import ciphertext, project_schema, yaml_layout
 
 _CONFIG_KEY_FORM = "(configuration keys should be of the form `<namespace>:<name>`)"
 
@@ -727,6 +727,8 @@ def project_declarations(document: object, file_name: str) -> dict[str, dict[str
     if isinstance(section, str):  # the old spelling of stackConfigDir (RewriteConfigPathIntoStackConfigDir)
         section = None
     name = document.get("name") if isinstance(document, dict) else None
+    if isinstance(document, dict) and isinstance(section, dict):
+        _check_read_back(document, section, str(name), file_name)
     declarations: dict[str, dict[str, Any]] = {}
     for key, raw in sorted((section or {}).items()):
         own = ":" not in key or key.startswith(f"{name}:")
@@ -751,6 +753,48 @@ def project_declarations(document: object, file_name: str) -> dict[str, dict[str
             raise fail(f"{prefix}Configuration key '{key}' is not namespaced by the project and should not define a "
                        "default value. Did you mean to use the 'value' attribute instead of 'default'?")
     return declarations
+
+
+def _check_read_back(document: dict[str, Any], section: dict[str, Any], project: str, file_name: str) -> None:
+    """The CLI rewrites each shorthand config value (a string, int, bool or list: ``isPrimitiveValue``, ``isArray``,
+    project.go:439-451) as a declaration, writes the project as YAML and reads that back into its ``Project``
+    (loaders.go:120-136). What the schema allows but that reading refuses: a float that is an integer (an integer
+    shorthand for the schema, no shorthand for the rewrite, and no declaration), and an ``items`` whose ``type`` is
+    itself an object (``ProjectConfigItemsType.Type`` is a string). yaml.v3's errors name lines of the text the CLI
+    wrote (:mod:`~pilothouse.offline.yaml_layout`). An integer beyond int64 never gets here: the schema check
+    panics on it."""
+    if isinstance(document, AnyKeyMap):
+        return
+    config: dict[str, object] = {
+        key: {"value" if ":" in key and not key.startswith(f"{project}:") else "default": value}
+        if isinstance(value, (str, int, list)) else value for key, value in section.items()}
+    first = 2 + yaml_layout.lines_before({**document, "config": config}, "config")  # the line of config's first key
+    errors: list[tuple[int, str]] = []
+    for key, value in config.items():
+        line = first + yaml_layout.lines_before(config, key)
+        if isinstance(value, float):
+            text = go_format_g(value)
+            errors.append((line, f"cannot unmarshal {_resolve('', text)[0]} `{text}` into workspace.ProjectConfigType"))
+        elif isinstance(value, dict) and value:
+            errors += _items_read_back(value, line + 1)
+    if errors:
+        raise StackYamlError(file_name, "yaml: unmarshal errors:" + "".join(
+            f"\n  line {line}: {message}" for line, message in sorted(errors)))
+
+
+def _items_read_back(declaration: dict[str, Any], first: int) -> list[tuple[int, str]]:
+    """The ``items`` of a declaration (or of items) whose entries start on line ``first``: a ``type`` that is an
+    object cannot be read into a string (its line: where the object starts)."""
+    items = declaration.get("items")
+    if not isinstance(items, dict) or not items:
+        return []
+    start = first + yaml_layout.lines_before(declaration, "items") + 1
+    errors = _items_read_back(items, start)
+    kind = items.get("type")
+    if isinstance(kind, dict):
+        errors.append((start + yaml_layout.lines_before(items, "type") + (1 if kind else 0),
+                       "cannot unmarshal !!map into string"))
+    return errors
 
 
 def _default_object(value: object) -> object:

@@ -60,12 +60,43 @@ READ_BACK = {
                          "        type: string\n    default: [[x, y], []]\n  b: [{x: 1, y: [1, 2]}, {}, [3, [4]]]\n"
                          "  c: 4.0\n  aws:x: 2.0\n",
     "an integer beyond int64": "config:\n  big: 18446744073709551615\n",
+    "a float too long to quote whole": "config:\n  a: 12345678901.0\n",
+    "after texts yaml.v3 writes over other lines": "config:\n  a: \"x\\ny\\u2028z\"\n  b: \"x\\ny\U0001f600\"\n"
+                                                   "  c: \"\\nb\"\n  d: \"x\\u2028y\"\n  e: \"x\\u2028 y\"\n"
+                                                   "  f: !!binary " + "/" * 80 + "\n  g: [!!binary " + "/" * 80 + "]\n"
+                                                   "  z: 2.0\n",
+    "after keys that are not simple": "config:\n  \"a\\nb\": x\n  \"c\\u2028d\": {type: string}\n  "
+                                      + "k" * 129 + ": [1, [2, 3]]\n  " + "é" * 65 + ": x\n  z: 2.0\n",
+    "a key of another namespace without its value": "config:\n  aws:region:\n    description: where\n",
+    "a config key that is a number": "config:\n  1: a\n",
+    "a declaration with a null key": "config:\n  k:\n    ~: 1\n",
+    "a project key that is a number": "1: x\nconfig:\n  a: b\n",
     "items whose type is an object, nested": "config:\n  a:\n    type: array\n    items:\n      type: array\n"
                                              "      items:\n        type: {}\n  b:\n    type: array\n    items:\n"
                                              "      type:\n        type: string\n  c: 2.0\n",
 }
 PROJECTS = {**{case: "config:\n  " + section.replace("\n", "\n  ").rstrip() + "\n"
                for case, section in CONFIG_SECTIONS.items()}, **READ_BACK}
+# Whole Pulumi.yaml files the CLI refuses before its schema looks at config: the document's shape, its name, and
+# the project's other settings.
+WHOLE_FILES = {
+    "a list": "- shop\n",
+    "a number": "1.5\n",
+    "no name, a key near it": "nmae: shop\nruntime: python\n",
+    "no name, none near it": "description: shop\n",
+    "a name that is a number": "name: 5\n",
+    "an empty name": "name: ''\n",
+    "settings of the wrong type": "name: shop\ndescription: 5\nauthor: [1]\nlicense: {}\ntemplate: 5\nplugins: 5\n",
+    "a setting that is a date": "name: shop\nwebsite: 2024-01-01\n",
+    "a runtime with an attribute it does not take": "name: shop\nruntime:\n  name: python\n  optins: {}\n",
+    "an option near a known one": "name: shop\noptions:\n  refrsh: always\n",
+    "an option of the wrong value": "name: shop\noptions:\n  refresh: never\n",
+    "a template attribute in the wrong case": "name: shop\ntemplate:\n  displayname: Shop\n",
+    "a template attribute far from the known ones": "name: shop\ntemplate:\n  quick: x\n",
+    "a plugin without its path": "name: shop\nplugins:\n  providers:\n    - name: a\n      verson: 1\n",
+    "a package with an attribute it does not take": "name: shop\npackages:\n  p:\n    source: x\n    foo: 1\n",
+    "a package that is a number": "name: shop\npackages:\n  p: 5\n",
+}
 
 
 def _project(tmp_path: Path, settings: str) -> tuple[Path, dict[str, str]]:
@@ -104,3 +135,17 @@ def test_the_render_reads_config_declarations_as_pulumi_preview_does(tmp_path: P
     expected = _refusal((preview.stdout + preview.stderr).replace(f"{project}/", ""))
     assert (render.returncode == 0) == (preview.returncode == 0), (render.stderr, preview.stdout + preview.stderr)
     assert _refusal(render.stderr) == expected, (render.stderr, preview.stdout + preview.stderr)
+
+
+@pytest.mark.parametrize("case", WHOLE_FILES)
+def test_the_render_refuses_a_project_file_as_pulumi_preview_does(tmp_path: Path, case: str) -> None:
+    project, env = _project(tmp_path, "")
+    (project / "Pulumi.yaml").write_text(WHOLE_FILES[case])
+    preview = _run(project, env, "pulumi", "preview", "--non-interactive", "--stack", "dev")
+    render = _run(project, env, sys.executable, "-m", "pilothouse", "render", "--stack", "dev", "--out",
+                  str(tmp_path / "out"))
+    first, *errors = _refusal((preview.stdout + preview.stderr).replace(f"{project}/", ""))
+    assert (preview.returncode != 0, render.returncode) == (True, 2)
+    # Several settings wrong at once come in the order of a Go map's walk, which changes from run to run.
+    refused, *listed = _refusal(render.stderr)
+    assert (refused, sorted(listed)) == (first, sorted(errors)), (render.stderr, preview.stdout + preview.stderr)

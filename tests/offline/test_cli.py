@@ -98,7 +98,7 @@ def test_a_render_folder_with_a_stranger_inside_is_not_replaced(project: Path) -
     ("Pulumi.yaml", "name: [shop", "error: Pulumi.yaml: could not unmarshal 'Pulumi.yaml': invalid YAML file: yaml: "
                                    "did not find expected ',' or ']' (found at line 1, column 12)\n"),
     ("Pulumi.yaml", "- shop\n",
-     "error: Pulumi.yaml: could not unmarshal 'Pulumi.yaml': project is missing a 'name' attribute\n"),
+     "error: Pulumi.yaml: could not validate 'Pulumi.yaml': expected project to be an object, was '[]interface {}'\n"),
     ("Pulumi.dev.yaml", "config: [a]\n",
      "error: Pulumi.dev.yaml: getting stack configuration: invalid YAML file: could not unmarshal map: yaml: unmarshal "
      "errors: line 1: cannot unmarshal !!seq into map[string]config.Value\n"),

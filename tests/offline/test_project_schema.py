@@ -99,7 +99,7 @@ def test_a_value_of_no_json_type_stops_the_check(document: dict[str, object]) ->
 
 def test_the_cli_message_counts_the_errors() -> None:
     with pytest.raises(StackYamlError) as one:
-        check_project_schema({"main": 1}, "Pulumi.yaml")
+        check_project_schema({"name": "shop", "main": 1}, "Pulumi.yaml")
     assert one.value.cli_text == ("could not validate 'Pulumi.yaml': 1 error occurred:\n"
                                   "\t* #/main: expected string or null, but got number")
     with pytest.raises(StackYamlError) as time:
@@ -127,3 +127,76 @@ def test_what_the_cli_cannot_read_back_after_rewriting_shorthands(text: str, lin
     with pytest.raises(StackYamlError) as error:
         project_declarations(load_document("name: shop\nruntime: python\n" + text, "Pulumi.yaml"), "Pulumi.yaml")
     assert error.value.cli_text == "yaml: unmarshal errors:" + "".join(f"\n  {line}" for line in lines)
+
+
+@pytest.mark.parametrize(("key", "shown"), [
+    ("1", "%!s(int=1)"), ("true", "%!s(bool=true)"), ("1.5", "%!s(float64=1.5)"), ("~", "%!s(<nil>)"),
+    ("18446744073709551615", "%!s(uint64=18446744073709551615)"),
+    ("!!timestamp 2001-01-01", "2001-01-01 00:00:00 +0000 UTC"),
+])
+def test_a_project_key_that_is_not_text(key: str, shown: str) -> None:
+    with pytest.raises(StackYamlError) as error:
+        check_project_schema(load_document(f"name: shop\n{key}: x\n", "Pulumi.yaml"), "Pulumi.yaml")
+    assert error.value.cli_text == f"could not validate 'Pulumi.yaml': expected only string keys, got '{shown}'"
+
+
+@pytest.mark.parametrize("text", ["  1: a\n", "  k:\n    ~: 1\n", "  k:\n    ? !!binary YWJj\n    : 1\n"])
+def test_a_mapping_keyed_by_what_is_not_text_stops_the_check(text: str) -> None:
+    with pytest.raises(InvalidJsonTypeError) as error:
+        violations(_config(text))
+    assert str(error.value) == "jsonschema: invalid jsonType: map[interface {}]interface {}"
+
+
+def test_a_key_of_another_namespace_gives_its_value() -> None:
+    with pytest.raises(StackYamlError) as error:
+        project_declarations(_config("  aws:region:\n    description: where\n"), "Pulumi.yaml")
+    assert error.value.cli_text == ("could not unmarshal 'Pulumi.yaml': Configuration key 'aws:region' is namespaced "
+                                    "and must provide an attribute 'value'")
+
+
+def test_a_value_over_ten_bytes_is_cut_as_yaml_v3_quotes_it() -> None:
+    with pytest.raises(StackYamlError) as error:
+        project_declarations(_config("  a: 12345678901.0\n"), "Pulumi.yaml")
+    assert error.value.cli_text == ("yaml: unmarshal errors:\n  line 2: cannot unmarshal !!float `1.23456...` into "
+                                    "workspace.ProjectConfigType")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("- shop\n", "expected project to be an object, was '[]interface {}'"),
+    ("1.5\n", "expected project to be an object, was 'float64'"),
+    ("nmae: shop\n", "project is missing a 'name' attribute; found 'nmae' instead"),
+    ("Name: shop\n", "project is missing a 'name' attribute; found 'Name' instead"),
+    ("description: shop\n", "project is missing a 'name' attribute"),
+    ("name: 5\n", "project is missing a non-empty string 'name' attribute"),
+    ("name: ''\n", "project is missing a non-empty string 'name' attribute"),
+])
+def test_the_document_and_its_name_before_the_schema(text: str, message: str) -> None:
+    with pytest.raises(StackYamlError) as error:
+        check_project_schema(load_document(text, "Pulumi.yaml"), "Pulumi.yaml")
+    assert error.value.cli_text == f"could not validate 'Pulumi.yaml': {message}"
+
+
+@pytest.mark.parametrize(("text", "errors"), [
+    ("description: 5\n", ["#/description: expected string or null, but got number"]),
+    ("runtime:\n  name: python\n  optins: {}\n", [
+        "#/runtime: oneOf failed", "#/runtime: expected string, but got object",
+        "#/runtime: additionalProperties 'optins' not allowed"]),  # no hint: the runtime's schema names no attribute
+    ("runtime: ''\n", ["#/runtime: oneOf failed", "#/runtime: length must be >= 1, but got 0",
+                       "#/runtime: expected object, but got string"]),
+    ("backend:\n  ulr: x\n", ["#/backend: additionalProperties 'ulr' not allowed; did you mean 'url'?"]),
+    ("options:\n  refresh: never\n", ['#/options/refresh: value must be "always"']),
+    ("template:\n  quick: x\n", ["#/template: additionalProperties 'quick' not allowed; the allowed attributes are "
+                                "'config', 'description', 'displayName', 'important', 'metadata' and 'quickstart'"]),
+    ("plugins:\n  providers:\n    - name: a\n      verson: 1\n", [
+        "#/plugins/providers/0: doesn't validate with '/$defs/pluginOptions'",
+        "#/plugins/providers/0: missing properties: 'path'",
+        "#/plugins/providers/0: additionalProperties 'verson' not allowed; did you mean 'version'?"]),
+    ("packages:\n  p:\n    source: x\n    foo: 1\n", [  # under a map's keys: no hint
+        "#/packages/p: oneOf failed", "#/packages/p: expected string, but got object",
+        "#/packages/p: doesn't validate with '/$defs/packageSpec'",
+        "#/packages/p: additionalProperties 'foo' not allowed"]),
+])
+def test_the_rest_of_the_project_schema(text: str, errors: list[str]) -> None:
+    document = load_document("name: shop\n" + text, "Pulumi.yaml")
+    assert isinstance(document, dict)
+    assert violations(document) == errors

@@ -88,6 +88,22 @@ class AnyKeyMap(dict[str | None, Any]):
     864-876). Keys are kept as Go's ``fmt.Sprintf("%v")`` text after the round trip (object.go:505-510); a null
     key is ``None``."""
 
+    GO_TYPE: ClassVar[str] = "map[interface {}]interface {}"  # what a JSON schema validator calls it (no JSON type)
+    #: The first key, as decoded, that is not a Go string (``None`` for a null key; :data:`NO_KEY` if every key
+    #: decodes to a string, as a ``!!binary`` key does).
+    foreign_key: object = None
+
+    @classmethod
+    def keyed_by(cls, keys: list[object]) -> AnyKeyMap:
+        """An empty map that will hold ``keys`` (as decoded)."""
+        out = cls()
+        out.foreign_key = next((key for key in keys if not isinstance(key, str)), NO_KEY)
+        return out
+
+
+#: :attr:`AnyKeyMap.foreign_key` of a map whose keys all decode to strings.
+NO_KEY = object()
+
 
 # ---------------------------------------------------------------------------------------------- scanning
 class _Scanner(Reader, Scanner):
@@ -407,7 +423,7 @@ def _construct(node: Node, file_name: str, budget: _Budget | None = None, depth:
     merges = [value for key, value in pairs if _is_merge(key)]
     keys = [(_construct(key, file_name, budget, depth + 1), value) for key, value in pairs if not _is_merge(key)]
     string_keys = all(isinstance(key, ScalarNode) and (_is_merge(key) or _is_string_key(key)) for key, _ in pairs)
-    out: dict[Any, Any] = {} if string_keys else AnyKeyMap()
+    out: dict[Any, Any] = {} if string_keys else AnyKeyMap.keyed_by([key for key, _ in keys])
     for key, value in keys:
         if isinstance(key, (list, dict)):
             raise StackYamlError(file_name, f"invalid YAML file: yaml: invalid map key: {key!r}")
@@ -537,7 +553,14 @@ def _go_type_error(value: object) -> str:
     tag = {bool: "!!bool", int: "!!int", float: "!!float", GoTime: "!!timestamp"}.get(type(value), "!!str")
     text = go_format_g(value) if isinstance(value, float) else (
         value.rfc3339() if isinstance(value, GoTime) else str(value).lower() if isinstance(value, bool) else value)
-    return f"cannot unmarshal {tag} `{text}` into map[string]config.Value"
+    return f"cannot unmarshal {tag} `{_terror_text(str(text))}` into map[string]config.Value"
+
+
+def _terror_text(text: str) -> str:
+    """A scalar's text as yaml.v3's type errors quote it (``terror``, Y3/decode.go:350-363): over 10 bytes, its
+    first 7 and ``...``."""
+    data = text.encode("utf-8", "surrogateescape")
+    return text if len(data) <= 10 else data[:7].decode("utf-8", "surrogateescape") + "..."
 
 
 def stack_config(text: str, file_name: str, project: str) -> dict[str, object]:
@@ -705,17 +728,43 @@ def _valid(declaration: dict[str, Any], value: object) -> bool:
 
 
 def check_project_schema(document: object, file_name: str) -> None:
-    """A Pulumi.yaml document (from :func:`load_document`) against the parts of project.json read offline
-    (:mod:`~pilothouse.offline.project_schema`: ``main``, ``stackConfigDir`` and the ``config`` declarations), as
-    ``ValidateProject`` checks them, with its message (every error at once)."""
+    """A Pulumi.yaml document (from :func:`load_document`) as ``ValidateProject`` checks it (project.go:569-647):
+    an object with string keys (``SimplifyMarshalledProject``), a non-empty text ``name`` (or the key nearest it),
+    then project.json (:mod:`~pilothouse.offline.project_schema`), with its messages (every schema error at
+    once)."""
+    def fail(message: str) -> StackYamlError:
+        return StackYamlError(file_name, f"could not validate '{file_name}': {message}")
+
+    if not isinstance(document, dict):
+        raise fail(f"expected project to be an object, was '{project_schema.go_type(document)}'")
+    if isinstance(document, AnyKeyMap) and document.foreign_key is not NO_KEY:
+        raise fail(f"expected only string keys, got '{_go_format_s(document.foreign_key)}'")
+    if "name" not in document:
+        closest = project_schema.closest_key("name", [key for key in document if isinstance(key, str)])
+        raise fail("project is missing a 'name' attribute" + (f"; found '{closest}' instead" if closest else ""))
+    if not isinstance(document["name"], str) or not document["name"]:
+        raise fail("project is missing a non-empty string 'name' attribute")
     try:
-        errors = project_schema.violations(document if isinstance(document, dict) else {})
+        errors = project_schema.violations(document)
     except project_schema.InvalidJsonTypeError as error:
-        raise StackYamlError(file_name, f"could not validate '{file_name}': {error}") from None
+        raise fail(str(error)) from None
     if errors:
         occurred = "1 error occurred" if len(errors) == 1 else f"{len(errors)} errors occurred"
-        raise StackYamlError(file_name, f"could not validate '{file_name}': {occurred}:"
-                             + "".join(f"\n\t* {error}" for error in errors))
+        raise fail(f"{occurred}:" + "".join(f"\n\t* {error}" for error in errors))
+
+
+def _go_format_s(value: object) -> str:
+    """Go's ``%s`` of a decoded YAML key that is no string (``%!s(int=1)``; a time prints its ``String()``)."""
+    if isinstance(value, GoTime):
+        return value.string()
+    if value is None:
+        return "%!s(<nil>)"
+    if isinstance(value, bool):
+        return f"%!s(bool={str(value).lower()})"
+    if isinstance(value, float):
+        return f"%!s(float64={go_format_g(value)})"
+    assert isinstance(value, int)
+    return f"%!s({'uint64' if value >= 1 << 63 else 'int'}={value})"
 
 
 def project_declarations(document: object, file_name: str) -> dict[str, dict[str, Any]]:
@@ -752,6 +801,8 @@ def project_declarations(document: object, file_name: str) -> dict[str, dict[str
         if not own and declaration.get("default") is not None:
             raise fail(f"{prefix}Configuration key '{key}' is not namespaced by the project and should not define a "
                        "default value. Did you mean to use the 'value' attribute instead of 'default'?")
+        if not own and declaration.get("value") is None:
+            raise fail(f"{prefix}Configuration key '{key}' is namespaced and must provide an attribute 'value'")
     return declarations
 
 
@@ -774,7 +825,8 @@ def _check_read_back(document: dict[str, Any], section: dict[str, Any], project:
         line = first + yaml_layout.lines_before(config, key)
         if isinstance(value, float):
             text = go_format_g(value)
-            errors.append((line, f"cannot unmarshal {_resolve('', text)[0]} `{text}` into workspace.ProjectConfigType"))
+            errors.append((line, f"cannot unmarshal {_resolve('', text)[0]} `{_terror_text(text)}` into "
+                                 "workspace.ProjectConfigType"))
         elif isinstance(value, dict) and value:
             errors += _items_read_back(value, line + 1)
     if errors:
@@ -943,16 +995,14 @@ def program_config(project_text: str, project_file: str, stack_text: str, stack_
         document = load_document(project_text, project_file)
     except StackYamlError as error:
         raise error.within(f"could not unmarshal '{project_file}': ") from None
-    project = document.get("name") if isinstance(document, dict) else None
-    if not isinstance(project, str):
-        raise StackYamlError(project_file, f"could not unmarshal '{project_file}': project is missing a 'name' "
-                             "attribute")
-    runtime = document.get("runtime") if isinstance(document, dict) else None
+    declarations = project_declarations(document, project_file)  # the project checked as the CLI loads it
+    assert isinstance(document, dict)
+    project = document["name"]
+    runtime = document.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name is not None and runtime_name != "python":
         raise StackYamlError(project_file, f"runtime: got {runtime_name!r}; only a Python program is run offline "
                                            "(runtime: python)")
-    declarations = project_declarations(document, project_file)
     values = stack_config(stack_text, stack_file, project)
     if placeholder is not None:
         _check_ciphertexts(load_document(stack_text, stack_file), stack_file, values)

@@ -9,6 +9,7 @@ allowed, and the text is double-quoted on one line instead); block style through
 
 from __future__ import annotations
 
+import base64
 import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -23,50 +24,98 @@ def key_order(keys: Iterable[str]) -> list[str]:
     return sorted(keys, key=functools.cmp_to_key(compare))
 
 
-def entry_lines(value: object) -> int:
-    """The lines a mapping entry ``key: value`` takes (the key's line included)."""
-    if isinstance(value, Mapping) and value:
-        return 1 + sum(entry_lines(item) for item in value.values())
-    if isinstance(value, list) and value:
-        return 1 + sum(_item_lines(item) for item in value)
-    return 1 + _block_lines(value)
+def entry_lines(key: str, value: object) -> int:
+    """The lines a mapping entry ``key: value`` takes. A key longer than 128 bytes, or of several lines, is no simple
+    key: it is written on lines of its own (``? key``), and the value from the line after it (``: value``, where a
+    collection starts as a sequence item does)."""
+    return _value_lines(value) if _simple_key(key) else scalar_lines(key) + _item_lines(value)
 
 
 def lines_before(mapping: Mapping[str, object], key: str) -> int:
     """The lines the entries written before ``key``'s take in ``mapping``."""
     order = key_order(mapping)
-    return sum(entry_lines(mapping[name]) for name in order[:order.index(key)])
+    return sum(entry_lines(name, mapping[name]) for name in order[:order.index(key)])
+
+
+def scalar_lines(value: object) -> int:
+    """The lines a scalar takes from where it starts: one, unless it is a text written over several lines, as a
+    literal block (a text with a line feed: its header, then its lines) or single-quoted (a text with a line or
+    paragraph separator and no line feed: one line more for each)."""
+    if not isinstance(value, str):
+        return 1
+    if _invalid_utf8(value):  # written as base64 (!!binary), in lines of 70 characters once it has 70
+        encoded = len(base64.b64encode(value.encode("utf-8", "surrogateescape")))
+        return 1 + -(-encoded // 70) if encoded >= 70 else 1
+    breaks = sum(value.count(char) for char in _BREAKS)
+    if "\n" in value:
+        if not _block_allowed(value):
+            return 1  # double-quoted instead
+        return 1 + breaks + (not value.endswith(_BREAKS)) - value.startswith(_BREAKS)
+    if breaks and _single_quoted_allowed(value):
+        return 1 + breaks
+    return 1
+
+
+#: The line breaks a literal block or a single-quoted text writes as such (a carriage return or NEL cannot be
+#: printed: their text is double-quoted).
+_BREAKS = ("\n", "\u2028", "\u2029")
+
+
+def _value_lines(value: object) -> int:
+    if isinstance(value, Mapping) and value:
+        return 1 + sum(entry_lines(str(key), item) for key, item in value.items())
+    if isinstance(value, list) and value:
+        return 1 + sum(_item_lines(item) for item in value)
+    return scalar_lines(value)
 
 
 def _item_lines(value: object) -> int:
     # A sequence item that is a collection starts on the dash's line.
     if isinstance(value, Mapping) and value:
-        return sum(entry_lines(item) for item in value.values())
+        return sum(entry_lines(str(key), item) for key, item in value.items())
     if isinstance(value, list) and value:
         return sum(_item_lines(item) for item in value)
-    return 1 + _block_lines(value)
+    return scalar_lines(value)
 
 
-def _block_lines(value: object) -> int:
-    """The lines of a literal block under its indicator: none for a scalar written on the indicator's line."""
-    if not isinstance(value, str) or "\n" not in value or not _block_allowed(value):
-        return 0
-    return value.count("\n") + (0 if value.endswith("\n") else 1)
+def _simple_key(key: str) -> bool:
+    """``yaml_emitter_check_simple_key``: one line, and at most 128 bytes with its tag."""
+    if _invalid_utf8(key):
+        return len("!!binary") + len(base64.b64encode(key.encode("utf-8", "surrogateescape"))) <= 128
+    return not any(char in key for char in "\r\n\x85\u2028\u2029") and len(key.encode()) <= 128
+
+
+def _invalid_utf8(text: str) -> bool:
+    return any("\udc80" <= char <= "\udcff" for char in text)  # bytes the YAML reader kept as surrogates
 
 
 def _block_allowed(text: str) -> bool:
-    """A block scalar is refused for a text ending in a space, with a space before a line break, or with a
-    character YAML cannot print."""
-    if text.endswith(" ") or " \n" in text:
-        return False
-    return all(char in "\t\n" or _printable(char) for char in text)
+    """``yaml_emitter_analyze_scalar``: no block for a text ending in a space, with a space before a line break, or
+    with a character YAML cannot print."""
+    return not (text.endswith(" ") or _space_break(text) or _special(text))
+
+
+def _single_quoted_allowed(text: str) -> bool:
+    """No single quotes either for a text with a tab, a space after a line break, or what blocks refuse but a
+    trailing space."""
+    return not (_space_break(text) or _special(text) or "\t" in text
+                or any(f"{char} " in text for char in (*_BREAKS, "\r", "\x85")))
+
+
+def _space_break(text: str) -> bool:
+    return any(f" {char}" in text for char in (*_BREAKS, "\r", "\x85"))
+
+
+def _special(text: str) -> bool:
+    return not all(char == "\t" or _printable(char) for char in text)
 
 
 def _printable(char: str) -> bool:
-    # is_printable (yamlprivateh.go): #x20-#x7E, #x85, #xA0-#xD7FF, #xE000-#xFFFD except the BOM, #x10000 and up.
+    # is_printable (yamlprivateh.go), byte by byte: line feed, #x20-#x7E, #xA0-#xD7FF, #xE000-#xFFFD except the BOM;
+    # not NEL nor anything from #x10000 on.
     code = ord(char)
-    return (0x20 <= code <= 0x7E or code == 0x85 or 0xA0 <= code <= 0xD7FF
-            or (0xE000 <= code <= 0xFFFD and code != 0xFEFF) or code >= 0x10000)
+    return code == 0x0A or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or (0xE000 <= code <= 0xFFFD
+                                                                               and code != 0xFEFF)
 
 
 def _less(a: str, b: str) -> bool:

@@ -45,6 +45,8 @@ CONFIG_SECTIONS = {
     "a key with a slash, a tilde and a space": "\"we/ird~ key\": 1.5\n",
     "a key in another namespace": "aws:region: 1.5\n",
     "shorthands of every kind": "s: text\ni: 1\nb: true\nl: [1, 2]\n",
+    "an integer default with leading zeros": "k:\n    type: integer\n    default: '00000000000000000000001'\n",
+    "an integer default one beyond int64": "k:\n    type: integer\n    default: '-00009223372036854775809'\n",
 }
 # Whole projects whose float shorthands the CLI cannot read back: each error names a line of the YAML it wrote
 # (keys in yaml.v3's order, values in block style), so what comes before each float moves it.

@@ -715,8 +715,10 @@ def _valid(declaration: dict[str, Any], value: object) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "integer":
-        if isinstance(value, str):
-            return re.fullmatch(r"[+-]?[0-9]{1,19}", value) is not None and -_INT64 <= int(value) < _INT64
+        if isinstance(value, str):  # strconv.Atoi: leading zeros are fine, the value must fit in 64 bits
+            match = re.fullmatch(r"([+-]?)0*([0-9]*)", value)
+            return (match is not None and value.lstrip("+-") != "" and len(match[2]) <= 19
+                    and -_INT64 <= int(match[1] + (match[2] or "0")) < _INT64)
         if isinstance(value, float):
             return math.isfinite(value) and value == math.trunc(value)
         return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64

@@ -45,6 +45,8 @@ CONFIG_SECTIONS = {
     "a key with a slash, a tilde and a space": "\"we/ird~ key\": 1.5\n",
     "a key in another namespace": "aws:region: 1.5\n",
     "shorthands of every kind": "s: text\ni: 1\nb: true\nl: [1, 2]\n",
+    "a key of three parts": "a:b:c: 1\n",
+    "a key in the old config module": "aws:config:region: 1\n",
     "an integer default with leading zeros": "k:\n    type: integer\n    default: '00000000000000000000001'\n",
     "an integer default one beyond int64": "k:\n    type: integer\n    default: '-00009223372036854775809'\n",
 }

@@ -12,6 +12,7 @@ from pilothouse.offline.stack_yaml import (
     StackYamlError,
     check_project_schema,
     load_document,
+    program_config,
     project_declarations,
 )
 
@@ -200,3 +201,11 @@ def test_the_rest_of_the_project_schema(text: str, errors: list[str]) -> None:
     document = load_document("name: shop\n" + text, "Pulumi.yaml")
     assert isinstance(document, dict)
     assert violations(document) == errors
+
+
+def test_a_project_key_is_parsed_as_the_stack_s_keys_are() -> None:
+    with pytest.raises(StackYamlError) as error:
+        program_config("name: shop\nconfig:\n  a:b:c: 1\n", "Pulumi.yaml", "config: {}\n", "Pulumi.dev.yaml",
+                       stack="dev", decrypt=str)
+    assert error.value.cli_text == ("validating stack config: could not parse a:b:c as a configuration key "
+                                    "(configuration keys should be of the form `<namespace>:<name>`)")

@@ -876,10 +876,11 @@ def _from_json(value: object) -> object:
 def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[str, Any]],
                         values: dict[str, object], decrypt: Callable[[str], str]) -> None:
     """``mergeConfig`` and ``validateStackConfigValues`` (PKG/workspace/config.go:66-157, 255-366): project keys
-    are paths (``o.x``); defaults fill what the stack lacks; missing keys, then secrets and types are checked."""
+    are paths (``o.x``); defaults fill what the stack lacks; missing keys, then secrets and types are checked. A
+    key with a namespace is parsed as the stack's keys are (``parseConfigKey``): ``a:b:c`` is refused."""
     missing = []
     for key, declaration in declarations.items():  # sorted
-        full = key if ":" in key else f"{project}:{key}"
+        full = _parse_key(key) if ":" in key else f"{project}:{key}"
         top, *path = full.split(".")
         found = top in values and _lookup(values[top], path) is not _ABSENT
         default = declaration.get("default", declaration.get("value"))

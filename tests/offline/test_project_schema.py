@@ -209,3 +209,8 @@ def test_a_project_key_is_parsed_as_the_stack_s_keys_are() -> None:
                        stack="dev", decrypt=str)
     assert error.value.cli_text == ("validating stack config: could not parse a:b:c as a configuration key "
                                     "(configuration keys should be of the form `<namespace>:<name>`)")
+
+
+def test_a_mapping_keyed_by_what_is_not_text_where_no_type_is_asked() -> None:
+    # The validator applies object keywords to map[string]any only: under template.config, no type is asked.
+    assert violations(_config("  a: b\ntemplate:\n  config:\n    k:\n      ~: 1\n      x: 2\n")) == []

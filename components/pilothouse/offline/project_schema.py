@@ -151,7 +151,7 @@ def _validate(schema: Schema, value: object, location: str) -> _Error | None:
         errors.append(_Error(location, f"value must be {json.dumps(schema['const'])}"))
     if "enum" in schema and not any(_equals(value, option) for option in schema["enum"]):
         errors.append(_Error(location, "value must be one of " + ", ".join(map(json.dumps, schema["enum"]))))
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping) and go_type(value) == "map[string]interface {}":  # not a map[any]any
         errors += _object(schema, value, location)
     if isinstance(value, list) and "items" in schema:
         errors += [_validate(schema["items"], item, f"{location}/{index}") for index, item in enumerate(value)]

@@ -207,15 +207,19 @@ def _path_attributes(location: str) -> list[str]:
     its tokens through properties and array items (none under a map's keys)."""
     schema = PROJECT
     for token in filter(None, location.split("/")):
-        schema = DEFINITIONS[schema["$ref"].removeprefix("#/$defs/")] if "$ref" in schema else schema
+        schema = _referenced(schema)
         if token in schema.get("properties", {}):
             schema = schema["properties"][token]
         elif token.isdigit() and "items" in schema:
             schema = schema["items"]
         else:
             return []
-    schema = DEFINITIONS[schema["$ref"].removeprefix("#/$defs/")] if "$ref" in schema else schema
-    return sorted(schema.get("properties", {}))
+    return sorted(_referenced(schema).get("properties", {}))
+
+
+def _referenced(schema: Schema) -> Schema:
+    """The definition a schema of only ``$ref`` stands for; any other schema itself."""
+    return DEFINITIONS[schema["$ref"].removeprefix("#/$defs/")] if "$ref" in schema else schema
 
 
 def _not_allowed(names: list[str], allowed: list[str]) -> str:

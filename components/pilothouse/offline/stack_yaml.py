@@ -761,18 +761,15 @@ def _go_format_s(value: object) -> str:
         return value.string()
     if value is None:
         return "%!s(<nil>)"
-    if isinstance(value, bool):
-        return f"%!s(bool={str(value).lower()})"
-    if isinstance(value, float):
-        return f"%!s(float64={go_format_g(value)})"
-    assert isinstance(value, int)
-    return f"%!s({'uint64' if value >= 1 << 63 else 'int'}={value})"
+    text = go_format_g(value) if isinstance(value, float) else str(value).lower()
+    return f"%!s({project_schema.go_type(value)}={text})"
 
 
 def project_declarations(document: object, file_name: str) -> dict[str, dict[str, Any]]:
     """The ``config:`` declarations of a Pulumi.yaml document (from :func:`load_document`), shorthand values
-    rewritten (project.go:495-526) and checked as ``Project.Validate`` does (project.go:846-897). Of the JSON schema
-    (project.json) only the settings read offline are checked (:func:`check_project_schema`)."""
+    rewritten (project.go:495-526) and checked as the CLI loads a project: against project.json
+    (:func:`check_project_schema`), read back after the rewrite, then as ``Project.Validate`` does
+    (project.go:846-897)."""
     check_project_schema(document, file_name)
     section = document.get("config") if isinstance(document, dict) else None
     if isinstance(section, str):  # the old spelling of stackConfigDir (RewriteConfigPathIntoStackConfigDir)

@@ -59,6 +59,8 @@ def scalar_lines(value: object) -> int:
 #: The line breaks a literal block or a single-quoted text writes as such (a carriage return or NEL cannot be
 #: printed: their text is double-quoted).
 _BREAKS = ("\n", "\u2028", "\u2029")
+#: Every character YAML reads as a line break (is_break, yamlprivateh.go).
+_ANY_BREAK = (*_BREAKS, "\r", "\x85")
 
 
 def _value_lines(value: object) -> int:
@@ -82,7 +84,7 @@ def _simple_key(key: str) -> bool:
     """``yaml_emitter_check_simple_key``: one line, and at most 128 bytes with its tag."""
     if _invalid_utf8(key):
         return len("!!binary") + len(base64.b64encode(key.encode("utf-8", "surrogateescape"))) <= 128
-    return not any(char in key for char in "\r\n\x85\u2028\u2029") and len(key.encode()) <= 128
+    return not any(char in key for char in _ANY_BREAK) and len(key.encode()) <= 128
 
 
 def _invalid_utf8(text: str) -> bool:
@@ -99,11 +101,11 @@ def _single_quoted_allowed(text: str) -> bool:
     """No single quotes either for a text with a tab, a space after a line break, or what blocks refuse but a
     trailing space."""
     return not (_space_break(text) or _special(text) or "\t" in text
-                or any(f"{char} " in text for char in (*_BREAKS, "\r", "\x85")))
+                or any(f"{char} " in text for char in _ANY_BREAK))
 
 
 def _space_break(text: str) -> bool:
-    return any(f" {char}" in text for char in (*_BREAKS, "\r", "\x85"))
+    return any(f" {char}" in text for char in _ANY_BREAK)
 
 
 def _special(text: str) -> bool:

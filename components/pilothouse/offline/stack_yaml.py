@@ -818,19 +818,21 @@ def _check_read_back(document: dict[str, Any], section: dict[str, Any], project:
     config: dict[str, object] = {
         key: {"value" if ":" in key and not key.startswith(f"{project}:") else "default": value}
         if isinstance(value, (str, int, list)) else value for key, value in section.items()}
-    first = 2 + yaml_layout.lines_before({**document, "config": config}, "config")  # the line of config's first key
-    errors: list[tuple[int, str]] = []
-    for key, value in config.items():
-        line = first + yaml_layout.lines_before(config, key)
+    errors: list[tuple[int, str]] = []  # lines counted from config's first key, 0
+    line = 0
+    for key in yaml_layout.key_order(config):
+        value = config[key]
         if isinstance(value, float):
             text = go_format_g(value)
             errors.append((line, f"cannot unmarshal {_resolve('', text)[0]} `{_terror_text(text)}` into "
                                  "workspace.ProjectConfigType"))
         elif isinstance(value, dict) and value:
             errors += _items_read_back(value, line + 1)
-    if errors:
+        line += yaml_layout.entry_lines(key, value)
+    if errors:  # only then is the rest of the document laid out
+        first = 2 + yaml_layout.lines_before({**document, "config": config}, "config")
         raise StackYamlError(file_name, "yaml: unmarshal errors:" + "".join(
-            f"\n  line {line}: {message}" for line, message in sorted(errors)))
+            f"\n  line {first + line}: {message}" for line, message in sorted(errors)))
 
 
 def _items_read_back(declaration: dict[str, Any], first: int) -> list[tuple[int, str]]:

@@ -49,6 +49,10 @@ CONFIG_SECTIONS = {
     "a key in the old config module": "aws:config:region: 1\n",
     "an integer default with leading zeros": "k:\n    type: integer\n    default: '00000000000000000000001'\n",
     "an integer default one beyond int64": "k:\n    type: integer\n    default: '-00009223372036854775809'\n",
+    "a key path the CLI cannot parse": "'a[':\n    default: x\n",
+    "a default at a negative index": "'a[-1]':\n    default: x\n",
+    "a default that would read as a secure value": "a.secure:\n    default: x\n",
+    "defaults at indices and quoted names": "'a[1]':\n    default: x\n'b[\"x.y\"][0]':\n    default: 'true'\n",
 }
 # Whole projects whose float shorthands the CLI cannot read back: each error names a line of the YAML it wrote
 # (keys in yaml.v3's order, values in block style), so what comes before each float moves it.

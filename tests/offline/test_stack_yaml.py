@@ -116,3 +116,11 @@ def test_offline_a_ciphertext_is_checked_only_where_the_passphrase_provider_open
     else:
         assert program_config("name: demo\n", "Pulumi.yaml", stack, "Pulumi.dev.yaml", stack="dev",
                               placeholder=str).secret_keys == ["demo:t"]
+
+
+def test_the_docs_count_the_corpus_as_it_is() -> None:
+    repo = Path(__file__).parents[2]
+    for doc in ("README.md", "docs/offline.md"):
+        counts = re.findall(r"(\d+) (?:cases|results) recorded from the real", (repo / doc).read_text())
+        assert counts, doc
+        assert set(counts) == {str(len(CORPUS))}, doc

@@ -30,7 +30,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.scanner import Scanner, ScannerError
 
-from pilothouse.offline import ciphertext, project_schema, yaml_layout
+from pilothouse.offline import ciphertext, config_path, go_text, project_schema, yaml_layout
 
 _CONFIG_KEY_FORM = "(configuration keys should be of the form `<namespace>:<name>`)"
 
@@ -418,7 +418,7 @@ def _construct(node: Node, file_name: str, budget: _Budget | None = None, depth:
         if first is not later:
             line = later.start_mark.line + 1
             raise StackYamlError(file_name, f"yaml: unmarshal errors:\n  line {line}: mapping key "
-                                 f"{_go_quote(later.value)} already defined at line {first.start_mark.line + 1}",
+                                 f"{go_text.quote(later.value)} already defined at line {first.start_mark.line + 1}",
                                  line)
     merges = [value for key, value in pairs if _is_merge(key)]
     keys = [(_construct(key, file_name, budget, depth + 1), value) for key, value in pairs if not _is_merge(key)]
@@ -447,11 +447,6 @@ def _is_string_key(node: ScalarNode) -> bool:
 
 def _is_merge(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.value == "<<" and not node.style and node.tag in ("", "!")
-
-
-def _go_quote(text: str) -> str:
-    """Go's ``%#v`` of a string (strconv.Quote)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
 def load_document(text: str, file_name: str) -> object:
@@ -872,21 +867,48 @@ def _from_json(value: object) -> object:
     return value
 
 
+def _declared_path(project: str, key: str) -> tuple[str, str, config_path.Path]:
+    """A Pulumi.yaml config key as the CLI reads it (``parseConfigKey``, PKG/workspace/config.go:157-166, then
+    ``parseKeyPath``): its namespace (the project's when it names none), the stack config key its path starts
+    in, and the rest of the path. A namespaced key is parsed as the stack's keys are: ``a:b:c`` is refused."""
+    namespace, name = (_parse_key(key) if ":" in key else f"{project}:{key}").split(":", 1)
+    try:
+        first, *path = config_path.key_path(name)
+    except config_path.ConfigPathError as error:
+        raise ValueError(f"getting stack config value for key '{namespace}:{name}': {error}") from None
+    return namespace, f"{namespace}:{first}", tuple(path)
+
+
+def _coerce(text: str) -> object:
+    """``coerce`` (SDK/resource/config/object.go:560-591): text set inside an object becomes a bool, or an
+    integer when ``strconv`` reads it as int64 or uint64 and it does not start with ``0`` (``+1`` and ``-01``
+    do: only the first character is looked at)."""
+    if text in ("true", "false"):
+        return text == "true"
+    if len(text) > 1 and text[0] == "0":
+        return text
+    try:
+        return go_text.parse_int(text)
+    except ValueError:
+        return int(text) if re.fullmatch(r"[0-9]+", text) and int(text) < _UINT64 else text
+
+
 def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[str, Any]],
                         values: dict[str, object], decrypt: Callable[[str], str]) -> None:
     """``mergeConfig`` and ``validateStackConfigValues`` (PKG/workspace/config.go:66-157, 255-366): project keys
-    are paths (``o.x``); defaults fill what the stack lacks; missing keys, then secrets and types are checked. A
-    key with a namespace is parsed as the stack's keys are (``parseConfigKey``): ``a:b:c`` is refused."""
-    missing = []
+    are paths (:mod:`~pilothouse.offline.config_path`); defaults fill what the stack lacks; missing keys, then
+    secrets and types are checked."""
+    missing, paths = [], {}
     for key, declaration in declarations.items():  # sorted
-        full = _parse_key(key) if ":" in key else f"{project}:{key}"
-        top, *path = full.split(".")
-        found = top in values and _lookup(values[top], path) is not _ABSENT
+        namespace, top, path = paths[key] = _declared_path(project, key)
+        found = config_path.get(values.get(top, config_path.ABSENT), path) is not config_path.ABSENT
         default = declaration.get("default", declaration.get("value"))
-        if not found and default is None and full.split(":")[0] == project:
+        if not found and default is None and namespace == project:
             missing.append(key)
         elif not found and default is not None:
-            values[top] = _set_path(values.get(top), path, _default_object(default))
+            new = _default_object(default)
+            values[top] = config_path.put(values.get(top, config_path.ABSENT), top.split(":", 1)[1], path,
+                                          _coerce(new) if isinstance(new, str) else new) if path else new
     if missing:
         values_word = "value" if len(missing) == 1 else "values"
         names = ", ".join(f"'{name}'" for name in missing[:-1]) + (" and " if len(missing) > 1 else "")
@@ -894,10 +916,9 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
     for value in values.values():
         engine_value(value, decrypt=decrypt)
     for key, declaration in declarations.items():
-        full = key if ":" in key else f"{project}:{key}"
-        top, *path = full.split(".")
-        value = _lookup(values.get(top, _ABSENT), path)
-        if "type" not in declaration or value is _ABSENT:
+        _, top, path = paths[key]
+        value = config_path.get(values.get(top, config_path.ABSENT), path)
+        if "type" not in declaration or value is config_path.ABSENT:
             continue
         if declaration.get("secret") is True and not is_secret(value):
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
@@ -906,29 +927,6 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
         if not _valid(declaration, content):
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be of type "
                              f"'{_type_name(declaration)}'")
-
-
-_ABSENT = object()
-
-
-def _lookup(value: object, path: list[str]) -> object:
-    for name in path:
-        if not isinstance(value, dict) or name not in value:
-            return _ABSENT
-        value = value[name]
-    return value
-
-
-def _set_path(value: object, path: list[str], new: object) -> object:
-    """``Map.Set`` with a path; plain text set inside an object is coerced to a bool or an integer when it reads
-    as one, without a leading zero (``coerce``, object.go:566-591)."""
-    if not path:
-        return new
-    if isinstance(new, str) and (new in ("true", "false") or re.fullmatch(r"-?(0|[1-9][0-9]*)", new)):
-        new = new == "true" if new in ("true", "false") else int(new) if -_INT64 <= int(new) < _UINT64 else new
-    out = dict(value) if isinstance(value, dict) else {}
-    out[path[0]] = _set_path(out.get(path[0]), path[1:], new)
-    return out
 
 
 def _check_ciphertexts(settings: object, stack_file: str, values: dict[str, object]) -> None:
@@ -952,20 +950,26 @@ def _check_ciphertexts(settings: object, stack_file: str, values: dict[str, obje
 def _placeholders(project: str, declarations: dict[str, dict[str, Any]], values: dict[str, object],
                   placeholder: Callable[[str], str]) -> dict[str, object]:
     """``values`` with each :class:`Secure` holding ``placeholder(type)`` as its ciphertext, ``type`` the name of
-    the type declared for its key path (``o.x`` declares inside ``o``) or, inside an array, for the array's items."""
-    declared = {tuple((key if ":" in key else f"{project}:{key}").split(".")): declaration
-                for key, declaration in declarations.items()}
+    the type declared for its key path (``o.x`` declares inside ``o``, ``a[0]`` an array's first item) or, inside
+    an array, for the array's items. A key path the CLI refuses declares nothing (it is refused afterwards)."""
+    declared: dict[tuple[object, ...], dict[str, Any]] = {}
+    for key, declaration in declarations.items():
+        try:
+            _, top, path = _declared_path(project, key)
+        except ValueError:
+            continue
+        declared[(top, *path)] = declaration
 
-    def substitute(value: object, path: tuple[str, ...], declaration: dict[str, Any] | None) -> object:
+    def substitute(value: object, path: tuple[object, ...], declaration: dict[str, Any] | None) -> object:
         declaration = declared.get(path, declaration)
         if isinstance(value, Secure):
             return Secure(placeholder(str(declaration.get("type", "")) if declaration else ""))
         if isinstance(value, list):
             items = declaration.get("items") if declaration else None
-            return [substitute(item, (), items if isinstance(items, dict) else None) for item in value]
+            return [substitute(item, (*path, index), items if isinstance(items, dict) else None)
+                    for index, item in enumerate(value)]
         if isinstance(value, dict):
-            return type(value)((key, substitute(item, (*path, str(key)) if path else (), None))
-                               for key, item in value.items())
+            return type(value)((key, substitute(item, (*path, key), None)) for key, item in value.items())
         return value
 
     return {key: substitute(value, (key,), None) for key, value in values.items()}

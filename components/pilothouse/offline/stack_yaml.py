@@ -497,12 +497,16 @@ def go_format_g(value: float) -> str:
     return _format_e(value) if exponent < -4 or exponent >= 6 else _format_f(value)
 
 
+def _go_float_text(value: float) -> str:
+    """A float as json's ``UnsupportedValueError`` names it; for a non-finite one, what ``%g`` writes."""
+    return "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+
+
 def _json_float(value: float, in_object: bool) -> str:
     """encoding/json's float text (GOJSON:571-603): %e below 1e-6 or from 1e21 on, exponent without a leading 0."""
     if not math.isfinite(value):
-        text = "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
         called = "error calling MarshalJSON for type config.object: json: " if in_object else ""
-        raise ValueError(f"could not unmarshal map: json: {called}unsupported value: {text}")
+        raise ValueError(f"could not unmarshal map: json: {called}unsupported value: {_go_float_text(value)}")
     if value != 0 and (abs(value) < 1e-6 or abs(value) >= 1e21):
         return re.sub(r"e([-+])0(\d)$", r"e\1\2", _format_e(value))
     return _format_f(value)
@@ -714,8 +718,8 @@ def _valid(declaration: dict[str, Any], value: object) -> bool:
             match = re.fullmatch(r"([+-]?)0*([0-9]*)", value)
             return (match is not None and value.lstrip("+-") != "" and len(match[2]) <= 19
                     and -_INT64 <= int(match[1] + (match[2] or "0")) < _INT64)
-        if isinstance(value, float):
-            return math.isfinite(value) and value == math.trunc(value)
+        if isinstance(value, float):  # Go's f == math.Trunc(f): an infinity is whole
+            return not math.isnan(value) and (math.isinf(value) or value == math.trunc(value))
         return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
     if kind == "boolean":
         return value in ("true", "false") or isinstance(value, bool)
@@ -856,6 +860,8 @@ def _default_object(value: object) -> object:
 
 
 def _from_json(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"json: unsupported value: {_go_float_text(value)}")
     if isinstance(value, GoTime):
         return value.rfc3339()
     if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
@@ -923,7 +929,9 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
         if declaration.get("secret") is True and not is_secret(value):
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
         text = engine_value(value, decrypt=decrypt)
-        content = json.loads(text, parse_int=float) if isinstance(value, (dict, list)) else text
+        # An object value: a stack file's map or list, or a default that is not text, an integer or a bool.
+        is_object = isinstance(value, (dict, list)) or (not path and isinstance(value, float))
+        content = json.loads(text, parse_int=float) if is_object else text
         if not _valid(declaration, content):
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be of type "
                              f"'{_type_name(declaration)}'")

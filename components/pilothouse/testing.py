@@ -15,7 +15,8 @@ not known until deployment as ``"[unknown]"``.
 Answers in place of the cloud are pluggable: ``stack_outputs`` for ``StackReference`` reads,
 ``invokes`` for functions (``get*``/``list*`` calls), ``reads`` for ``Resource.get`` of existing
 objects. As in a real ``pulumi preview``, two resources with the same URN fail the run
-(``DuplicateUrnError``).
+(``DuplicateUrnError``); as in a real ``pulumi up``, so do two resources declaring one Kubernetes object
+(``DuplicateObjectError``) and an object whose name the API server refuses (``InvalidObjectNameError``).
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.offline import engine, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Registration, Render
 from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks
-from pilothouse.offline.render import is_kubernetes_object, manifest
+from pilothouse.offline.render import DuplicateObjectError, InvalidObjectNameError, is_kubernetes_object, manifest
 from pilothouse.offline.stack_config import StackConfigError, stack_name
 from pilothouse.offline.stack_yaml import engine_value
 
-__all__ = ["PLATFORM_OUTPUTS", "DuplicateUrnError", "FailedReadError", "Registration", "Render",
-           "is_kubernetes_object", "manifest", "run", "run_project"]
+__all__ = ["PLATFORM_OUTPUTS", "DuplicateObjectError", "DuplicateUrnError", "FailedReadError", "InvalidObjectNameError",
+           "Registration", "Render", "is_kubernetes_object", "manifest", "run", "run_project"]
 
 
 _KEY = re.compile(r"[^:\s]+(:[^:\s]+)?")
@@ -98,18 +99,20 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
       result with ``read=True`` and never among the managed Kubernetes objects.
 
     Returns the registrations sorted by URN, with the stack's outputs. Exceptions the program raises propagate
-    unchanged; ``DuplicateUrnError`` when two resources share a URN; ``FailedReadError`` for a ``Resource.get``
-    whose id the provider would not take. ``InvalidValueError`` (before anything runs) for a ``program`` that is
-    not a plain function (an ``async`` or generator function's body would never run), a stack name the Pulumi
-    CLI refuses (``organization/project/dev`` is taken as ``dev``), a config key that is not ``name`` or
-    ``namespace:name``, a value that is not JSON, a key given both as config and as a secret, a project name
-    with ``:`` or whitespace, or ``stack_outputs``, ``invokes`` or ``reads`` that are not mappings of names to
+    unchanged; ``DuplicateUrnError`` when two resources share a URN; ``DuplicateObjectError`` when two declare one
+    Kubernetes object (kind, namespace, name), ``InvalidObjectNameError`` for an object whose name, namespace or
+    kind the API server refuses (:func:`~pilothouse.offline.render.check_objects`); ``FailedReadError`` for a
+    ``Resource.get`` whose id the provider would not take. ``InvalidValueError`` (before anything runs) for a
+    ``program`` that is not a plain function (an ``async`` or generator function's body would never run), a stack
+    name the Pulumi CLI refuses (``organization/project/dev`` is taken as ``dev``), a config key that is not
+    ``name`` or ``namespace:name``, a value that is not JSON, a key given both as config and as a secret, a project
+    name with ``:`` or whitespace, or ``stack_outputs``, ``invokes`` or ``reads`` that are not mappings of names to
     output mappings and functions; an answer that returns no mapping fails the run naming its token.
-    ``PULUMI_CONFIG*`` variables of the environment are hidden from the program while it runs. A secret value
-    quoted in an exception's message (the SDK's ``ConfigTypeError`` quotes the value it could not convert) is
-    masked as ``[secret]``. After a failed run, the event loop's exception handler no longer logs that error as
-    "exception was never retrieved" (the SDK leaves it on outputs it never awaits); every other report reaches
-    the handler the loop had.
+    ``PULUMI_CONFIG*`` variables of the environment are hidden from the program while it runs. A secret value quoted
+    in an exception's message (the SDK's ``ConfigTypeError`` quotes the value it could not convert) is masked as
+    ``[secret]``. After a failed run, the event loop's exception handler no longer logs that error as "exception was
+    never retrieved" (the SDK leaves it on outputs it never awaits); every other report reaches the handler the loop
+    had.
     """
     if not callable(program) or inspect.iscoroutinefunction(program) or inspect.isgeneratorfunction(program):
         raise InvalidValueError("program", program, "a function that declares resources when called (not async, "
@@ -131,11 +134,13 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
     _answers("reads", reads, callable, "a function of the read's id")
     mocks = OfflineMocks(stack_outputs=stack_outputs, invokes=invokes, reads=reads)
     try:
-        return engine.run(program, stack=name, project=project, config={**values, **secret_values},
-                          secret_keys=sorted(secret_values), mocks=mocks)
+        result = engine.run(program, stack=name, project=project, config={**values, **secret_values},
+                            secret_keys=sorted(secret_values), mocks=mocks)
+        render.check_objects(result)
     except Exception as error:
         _mask(error, secret_values.values())
         raise
+    return result
 
 
 #: Secret values shorter than this are masked only as whole words: a secret "e" or "true" would garble every message.
@@ -178,5 +183,8 @@ def run_project(project_dir: str | Path, stack: str) -> Render:
     ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``, in ``stackConfigDir`` if set, read as the Pulumi CLI reads them),
     as ``pilothouse render`` does.
 
-    Raises ``FileNotFoundError`` when the stack has no ``Pulumi.<stack>.yaml`` or ``main`` does not exist."""
-    return render.render_stack(Path(project_dir).resolve(), stack)
+    Raises ``FileNotFoundError`` when the stack has no ``Pulumi.<stack>.yaml`` or ``main`` does not exist, and
+    what :func:`run` raises for what the program declares."""
+    result = render.render_stack(Path(project_dir).resolve(), stack)
+    render.check_objects(result)
+    return result

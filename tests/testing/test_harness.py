@@ -15,7 +15,15 @@ import pytest
 
 from pilothouse.offline.engine import RecordingMonitor
 from pilothouse.offline.mocks import OfflineMocks
-from pilothouse.testing import DuplicateUrnError, is_kubernetes_object, manifest, run, run_project
+from pilothouse.testing import (
+    DuplicateObjectError,
+    DuplicateUrnError,
+    InvalidObjectNameError,
+    is_kubernetes_object,
+    manifest,
+    run,
+    run_project,
+)
 
 
 def test_config_is_passed_as_the_cli_passes_it_and_secrets_stay_masked() -> None:
@@ -82,6 +90,39 @@ def test_two_resources_with_one_urn_fail_as_the_real_engine_fails() -> None:
         run(program, project="shop", stack="dev")
     urn = "urn:pulumi:dev::shop::kubernetes:core/v1:ConfigMap::web"
     assert str(duplicate.value) == f"Duplicate resource URN '{urn}'; try giving it a unique name"
+
+
+def test_two_resources_declaring_one_kubernetes_object_fail_as_a_real_update_fails(tmp_path: Path) -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("web-a", metadata={"name": "web", "namespace": "shop"})
+        k8s.core.v1.ConfigMap("web-b", metadata={"name": "web", "namespace": "shop"})
+        k8s.core.v1.Secret("key", metadata={"name": "a/b"})
+
+    with pytest.raises(InvalidObjectNameError) as refused:
+        run(program)
+    assert str(refused.value) == ("Secret 'a/b' (resource 'key'): the API server refuses it: metadata.name may not "
+                                  "contain '/'")
+
+    def duplicates() -> None:
+        k8s.core.v1.ConfigMap("web-a", metadata={"name": "web", "namespace": "shop"})
+        k8s.core.v1.ConfigMap("web-b", metadata={"name": "web", "namespace": "shop"})
+
+    message = ("two resources of the program declare one Kubernetes object, shop/ConfigMap-web: the API server "
+               "refuses the second ('already exists'); give one of them another name")
+    with pytest.raises(DuplicateObjectError) as duplicate:
+        run(duplicates)
+    assert str(duplicate.value) == message
+    project = tmp_path / "dup"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: dup\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "__main__.py").write_text(
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.core.v1.ConfigMap('web-a', metadata={'name': 'web', 'namespace': 'shop'})\n"
+        "k8s.core.v1.ConfigMap('web-b', metadata={'name': 'web', 'namespace': 'shop'})\n")
+    with pytest.raises(DuplicateObjectError) as duplicate:
+        run_project(project, "dev")
+    assert str(duplicate.value) == message
 
 
 def test_the_render_command_fails_on_a_duplicate_urn_and_writes_nothing(tmp_path: Path) -> None:

@@ -274,6 +274,13 @@ def write(render: Render, out: Path) -> int:
     return sum(where.parts[0] == "manifests" for where in files)
 
 
+def check_objects(render: Render) -> None:
+    """Raise ``InvalidObjectNameError`` naming every Kubernetes object of ``render`` whose name, namespace or kind
+    the API server refuses, else ``DuplicateObjectError`` naming every object two resources declare (a real
+    ``pulumi up`` fails on the second create, ``already exists``); one per line. What :func:`write` checks."""
+    _files(render)
+
+
 def _files(render: Render) -> dict[Path, Any]:
     """Each file of the render's ``manifests/``, ``patches/`` and ``charts/`` and what it holds.
 

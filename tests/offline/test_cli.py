@@ -244,14 +244,16 @@ def test_project_settings_of_a_type_the_schema_refuses_are_refused_all_at_once(p
 
 
 def test_two_resources_declaring_one_kubernetes_object_is_one_line(project: Path) -> None:
-    # Two resource names, one object: the real API server refuses the second create ("already exists").
+    # Two resource names, one object: pulumi-kubernetes 4.29+ refuses the second create ("already exists").
     (project / "__main__.py").write_text('import pulumi_kubernetes as k8s\n\n'
                                          'k8s.core.v1.ConfigMap("a", metadata={"name": "settings"})\n'
                                          'k8s.core.v1.ConfigMap("b", metadata={"name": "settings"})\n')
     result = pilothouse("render", "--stack", "dev", "--out", "build", cwd=project)
     assert (result.returncode, result.stderr) == (
-        2, "error: two resources of the program declare one Kubernetes object, default/ConfigMap-settings: the API "
-           "server refuses the second ('already exists'); give one of them another name; nothing written\n")
+        2, "error: two resources of the program declare one Kubernetes object, default/ConfigMap-settings (resources "
+           "'a' and 'b'): pulumi-kubernetes 4.29 and later refuse the second create ('already exists'), earlier "
+           "versions let both manage it and deleting either deletes it; give one of them another name; nothing "
+           "written\n")
     assert not (project / "build").exists()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pulumi
 import pulumi_kubernetes as k8s
+import pytest
 import yaml
 
 from pilothouse.offline import engine, render
@@ -184,3 +185,81 @@ def test_an_object_left_to_autonaming_is_written_under_its_resource_name(tmp_pat
                for qualified, mode in (("", "a"), ("$kubernetes:core/v1:ConfigMap", "b"))}
     folder = tmp_path / "out/manifests/default"
     assert {p.name: yaml.safe_load(p.read_text())["data"]["mode"] for p in folder.iterdir()} == written
+
+
+def _written(result: engine.Render, out: Path) -> dict[str, dict[str, object]]:
+    render.write(result, out)
+    return {path.relative_to(out).as_posix(): yaml.safe_load(path.read_text()) for path in sorted(out.rglob("*.yaml"))}
+
+
+def _apart(path: str, urn: str) -> str:
+    """``path`` with the URN hash a second object of one path gets in its file name."""
+    stem, _, suffix = path.rpartition(".")
+    return f"{stem}-{hashlib.sha256(urn.encode()).hexdigest()[:8]}.{suffix}"
+
+
+def test_one_name_on_two_clusters_or_in_two_api_groups_is_two_objects(tmp_path: Path) -> None:
+    def program() -> None:
+        for cluster in ("east", "west"):
+            provider = k8s.Provider(cluster, kubeconfig=cluster)
+            k8s.core.v1.Namespace(f"shop-{cluster}", metadata={"name": "shop"},
+                                  opts=pulumi.ResourceOptions(provider=provider))
+        for group in ("networking.istio.io", "gateway.networking.k8s.io"):
+            k8s.apiextensions.CustomResource(f"{group}-gateway", api_version=f"{group}/v1", kind="Gateway",
+                                             metadata={"name": "public", "namespace": "edge"})
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "out")
+    urn = "urn:pulumi:dev::pilothouse::{}".format
+    assert sorted(files) == sorted([
+        "manifests/_cluster/Namespace-shop.yaml",
+        _apart("manifests/_cluster/Namespace-shop.yaml", urn("kubernetes:core/v1:Namespace::shop-west")),
+        _apart("manifests/edge/Gateway-public.yaml",
+               urn("kubernetes:networking.istio.io/v1:Gateway::networking.istio.io-gateway")),
+        "manifests/edge/Gateway-public.yaml"])
+    assert files["manifests/edge/Gateway-public.yaml"]["apiVersion"] == "gateway.networking.k8s.io/v1"
+
+
+def test_an_object_without_a_namespace_is_in_its_providers_namespace(tmp_path: Path) -> None:
+    def program() -> None:
+        team = pulumi.ResourceOptions(provider=k8s.Provider("team", namespace="team"))
+        k8s.core.v1.ConfigMap("in-team", metadata={"name": "c"}, opts=team)
+        k8s.core.v1.ConfigMap("in-default", metadata={"name": "c", "namespace": "default"}, opts=team)
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "out")
+    assert sorted(files) == ["manifests/default/ConfigMap-c.yaml", "manifests/team/ConfigMap-c.yaml"]
+
+    def twice() -> None:
+        team = pulumi.ResourceOptions(provider=k8s.Provider("team", namespace="team"))
+        k8s.core.v1.ConfigMap("a", metadata={"name": "c"}, opts=team)
+        k8s.core.v1.ConfigMap("b", metadata={"name": "c", "namespace": "team"}, opts=team)
+
+    with pytest.raises(render.DuplicateObjectError) as duplicate:
+        render.check_objects(engine.run(twice, stack="dev"))
+    assert str(duplicate.value) == (
+        "two resources of the program declare one Kubernetes object, team/ConfigMap-c (resources 'a' and 'b'): "
+        "pulumi-kubernetes 4.29 and later refuse the second create ('already exists'), earlier versions let both "
+        "manage it and deleting either deletes it; give one of them another name")
+
+
+def test_several_patches_of_one_object_are_each_written(tmp_path: Path) -> None:
+    def program() -> None:
+        for key in ("a", "b"):
+            k8s.core.v1.ConfigMapPatch(f"patch-{key}", metadata={"name": "c", "namespace": "x"}, data={key: "1"})
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "out")
+    second = _apart("patches/x/ConfigMap-c.yaml",
+                    "urn:pulumi:dev::pilothouse::kubernetes:core/v1:ConfigMapPatch::patch-b")
+    assert {path: content["data"] for path, content in files.items()} == {
+        "patches/x/ConfigMap-c.yaml": {"a": "1"}, second: {"b": "1"}}
+
+
+def test_two_charts_of_one_release_are_refused() -> None:
+    def program() -> None:
+        for resource in ("a", "b"):
+            k8s.helm.v4.Chart(resource, name="rel", namespace="x", chart="oci://example.com/charts/rel",
+                              version="1.0.0")
+
+    with pytest.raises(render.DuplicateObjectError) as duplicate:
+        render.check_objects(engine.run(program, stack="dev"))
+    assert str(duplicate.value).startswith(
+        "two resources of the program declare one Helm release, x/rel (resources 'a' and 'b'): ")

@@ -92,7 +92,7 @@ def test_two_resources_with_one_urn_fail_as_the_real_engine_fails() -> None:
     assert str(duplicate.value) == f"Duplicate resource URN '{urn}'; try giving it a unique name"
 
 
-def test_two_resources_declaring_one_kubernetes_object_fail_as_a_real_update_fails(tmp_path: Path) -> None:
+def test_two_resources_declaring_one_kubernetes_object_fail_as_the_render_fails(tmp_path: Path) -> None:
     def program() -> None:
         k8s.core.v1.ConfigMap("web-a", metadata={"name": "web", "namespace": "shop"})
         k8s.core.v1.ConfigMap("web-b", metadata={"name": "web", "namespace": "shop"})
@@ -107,8 +107,9 @@ def test_two_resources_declaring_one_kubernetes_object_fail_as_a_real_update_fai
         k8s.core.v1.ConfigMap("web-a", metadata={"name": "web", "namespace": "shop"})
         k8s.core.v1.ConfigMap("web-b", metadata={"name": "web", "namespace": "shop"})
 
-    message = ("two resources of the program declare one Kubernetes object, shop/ConfigMap-web: the API server "
-               "refuses the second ('already exists'); give one of them another name")
+    message = ("two resources of the program declare one Kubernetes object, shop/ConfigMap-web (resources 'web-a' "
+               "and 'web-b'): pulumi-kubernetes 4.29 and later refuse the second create ('already exists'), earlier "
+               "versions let both manage it and deleting either deletes it; give one of them another name")
     with pytest.raises(DuplicateObjectError) as duplicate:
         run(duplicates)
     assert str(duplicate.value) == message

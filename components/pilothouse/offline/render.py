@@ -188,11 +188,12 @@ def manifest(registration: Registration) -> dict[str, Any]:
     return obj
 
 
-def manifest_path(registration: Registration) -> Path:
+def manifest_path(registration: Registration, default_namespace: str = "default") -> Path:
     """Where a render folder keeps the object of ``registration``: ``<namespace>/<Kind>-<name>.yaml``, ``_cluster``
-    for a cluster-scoped kind, ``default`` for no namespace. An object without ``metadata.name`` (a program of
-    pulumi-kubernetes objects left to its autonaming: ``<resource name>-<8 random characters>``) is
-    ``<Kind>-<resource name>-<8 characters of a hash of its URN>.yaml``, deterministic and never another's."""
+    for a cluster-scoped kind, ``default_namespace`` (its provider's ``namespace``, else ``default``) for no
+    namespace. An object without ``metadata.name`` (a program of pulumi-kubernetes objects left to its autonaming:
+    ``<resource name>-<8 random characters>``) is ``<Kind>-<resource name>-<8 characters of a hash of its
+    URN>.yaml``, deterministic and never another's."""
     metadata = registration.inputs.get("metadata") or {}
     kind, name = str(registration.inputs["kind"]), metadata.get("name")
     namespaced = kind not in CLUSTER_SCOPED_KINDS
@@ -204,11 +205,15 @@ def manifest_path(registration: Registration) -> Path:
         raise InvalidObjectNameError(f"{kind} {name!r} (resource '{registration.name}'): the API server refuses it: "
                                      f"{'; '.join(refused)}")
     if not name:
-        name = f"{registration.name}-{hashlib.sha256(registration.urn.encode()).hexdigest()[:8]}"
+        name = f"{registration.name}-{_urn_hash(registration)}"
     file = f"{kind}-{name}.yaml"
     if len(file.encode()) > _FILE_NAME_MAX_BYTES:  # a name of 253 characters is valid; its file name is not
         file = f"{kind}-{name[:150]}-{hashlib.sha256(str(name).encode()).hexdigest()[:8]}.yaml"
-    return Path(metadata.get("namespace", "default") if namespaced else "_cluster") / file
+    return Path(metadata.get("namespace", default_namespace) if namespaced else "_cluster") / file
+
+
+def _urn_hash(registration: Registration) -> str:
+    return hashlib.sha256(registration.urn.encode()).hexdigest()[:8]
 
 
 def _path_segment_problems(text: str) -> list[str]:
@@ -275,40 +280,70 @@ def write(render: Render, out: Path) -> int:
 
 
 def check_objects(render: Render) -> None:
-    """Raise ``InvalidObjectNameError`` naming every Kubernetes object of ``render`` whose name, namespace or kind
-    the API server refuses, else ``DuplicateObjectError`` naming every object two resources declare (a real
-    ``pulumi up`` fails on the second create, ``already exists``); one per line. What :func:`write` checks."""
+    """Raise ``InvalidObjectNameError`` naming every Kubernetes object of ``render`` whose kind, name or namespace
+    cannot be a file name of a render or a namespace (``/``, ``%``, ``..``, a NUL byte; the API server refuses
+    them all), else ``DuplicateObjectError`` naming every object two resources manage, one per line: what
+    :func:`write` checks.
+
+    An object is its cluster (the provider it is declared with), API group, kind, namespace (its provider's
+    ``namespace``, else ``default``, when it names none; none for a cluster-scoped kind, :mod:`kinds`) and name,
+    so one name on two clusters, or in two API groups, is two objects; so is a Helm chart's release. Patches
+    (``<Kind>Patch``) are not objects of their own: several may patch one object, as pulumi-kubernetes allows.
+    A custom kind outside :data:`~pilothouse.offline.kinds.CLUSTER_SCOPED_KINDS` is taken as namespaced."""
     _files(render)
 
 
 def _files(render: Render) -> dict[Path, Any]:
-    """Each file of the render's ``manifests/``, ``patches/`` and ``charts/`` and what it holds.
-
-    Raises ``InvalidObjectNameError`` naming every object the API server would refuse by its name, else
-    ``DuplicateObjectError`` naming every object two resources declare; one per line."""
+    """Each file of the render's ``manifests/``, ``patches/`` and ``charts/`` and what it holds (see
+    :func:`check_objects`). Two objects of one path (one name on two clusters or in two API groups, two patches of
+    one object) are kept apart: each after the first by URN has ``-<8 characters of a hash of its URN>`` in its
+    file name."""
+    namespaces = {provider.urn: str(provider.inputs["namespace"]) for provider in render.resources
+                  if provider.type == "pulumi:providers:kubernetes" and provider.inputs.get("namespace")}
     files: dict[Path, Any] = {}
+    owners: dict[tuple[str, ...], Registration] = {}
     refused, duplicates = [], []
+
+    def owned(identity: tuple[str, ...], registration: Registration, what: str) -> bool:
+        """Whether another resource manages the object ``identity`` already (then it is listed as a duplicate)."""
+        first = owners.setdefault(identity, registration)
+        if first is not registration:
+            duplicates.append(f"two resources of the program declare one {what} (resources '{first.name}' and "
+                              f"'{registration.name}'): pulumi-kubernetes 4.29 and later refuse the second create "
+                              "('already exists'), earlier versions let both manage it and deleting either deletes "
+                              "it; give one of them another name")
+        return first is not registration
+
+    def place(where: Path, registration: Registration, content: Any) -> None:
+        if where in files:
+            where = where.with_name(f"{where.stem}-{_urn_hash(registration)}{where.suffix}")
+        files[where] = content
+
     for folder, registration in [*(("manifests", r) for r in filter(is_kubernetes_object, render)),
                                  *(("patches", r) for r in filter(is_patch, render))]:
+        default_namespace = namespaces.get(registration.provider, "default")
         try:
-            where = folder / manifest_path(registration)
+            where = manifest_path(registration, default_namespace)
         except InvalidObjectNameError as error:
             refused.append(str(error))
             continue
-        if where in files:
-            duplicates.append(f"two resources of the program declare one Kubernetes object, "
-                              f"{where.relative_to(folder).with_suffix('')}: the API server refuses the second "
-                              "('already exists'); give one of them another name")
-        files[where] = manifest(registration)
+        name = (registration.inputs.get("metadata") or {}).get("name")
+        group = str(registration.inputs.get("apiVersion", "")).rpartition("/")[0]
+        identity = (registration.provider, group, *where.parent.parts, str(registration.inputs["kind"]), str(name))
+        what = f"Kubernetes object, {where.with_suffix('')}"
+        if folder == "manifests" and name and owned(identity, registration, what):
+            continue
+        place(folder / where, registration, manifest(registration))
     for chart in filter(is_helm_chart, render):
         # pulumi-kubernetes' defaults: the release is named after the resource, in the provider's namespace.
-        namespace, name = str(chart.inputs.get("namespace") or "default"), str(chart.inputs.get("name") or chart.name)
+        namespace = str(chart.inputs.get("namespace") or namespaces.get(chart.provider, "default"))
+        name = str(chart.inputs.get("name") or chart.name)
         problems = [*(f"namespace: {p}" for p in is_dns1123_label(namespace)),
                     *(f"name {p}" for p in _path_segment_problems(name))]
         if problems:
             refused.append(f"Helm chart {name!r} (resource '{chart.name}'): {'; '.join(problems)}")
-            continue
-        files[Path("charts", namespace, f"{name}.yaml")] = chart.inputs
+        elif not owned((chart.provider, "helm", namespace, name), chart, f"Helm release, {namespace}/{name}"):
+            place(Path("charts", namespace, f"{name}.yaml"), chart, chart.inputs)
     if refused:
         raise InvalidObjectNameError("\n".join(refused))
     if duplicates:

@@ -277,3 +277,11 @@ def test_a_call_still_in_flight_when_the_run_closed_its_loops_closes_its_own() -
     worker.join()
     assert len(made) == 1
     assert made[0].is_closed()
+
+
+def test_a_registration_that_is_no_object_has_no_manifest() -> None:
+    render = run(lambda: k8s.core.v1.ConfigMap.get("read", "shop/settings"))
+    with pytest.raises(ValueError, match="has no manifest") as refused:
+        manifest(render.one("kubernetes:core/v1:ConfigMap", "read"))
+    assert str(refused.value) == ("kubernetes:core/v1:ConfigMap 'read' is not a Kubernetes object the program manages "
+                                  "or patches: it has no manifest")

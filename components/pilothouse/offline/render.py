@@ -181,7 +181,12 @@ def is_helm_chart(registration: Registration) -> bool:
 
 
 def manifest(registration: Registration) -> dict[str, Any]:
-    """The object the Kubernetes provider would be asked to create; Secret data redacted."""
+    """The object the Kubernetes provider would be asked to create (or, for a patch, to apply); Secret data
+    redacted. Raises ``ValueError`` for a registration that is neither (:func:`is_kubernetes_object`,
+    :func:`is_patch`): a component, a provider, a Helm chart, an object only read."""
+    if not (is_kubernetes_object(registration) or is_patch(registration)):
+        raise ValueError(f"{registration.type} '{registration.name}' is not a Kubernetes object the program manages "
+                         "or patches: it has no manifest")
     obj = dict(registration.inputs)
     if obj.get("kind") == "Secret" and isinstance(obj.get("data"), dict):
         obj["data"] = {key: _REDACTED_B64 for key in obj["data"]}

@@ -128,3 +128,10 @@ def test_an_index_that_would_make_a_huge_array_is_refused() -> None:
         config_path.put(ABSENT, "a", (config_path.MAX_NEW_ITEMS,), 1)
     assert str(error.value) == ("a[10000]: array index too large to render offline (the CLI makes an array of "
                                 "10001 items)")
+
+
+def test_a_path_deeper_than_the_render_walks_is_refused() -> None:
+    assert len(config_path.key_path("a" + "[0]" * 199)) == config_path.MAX_PATH_ELEMENTS
+    with pytest.raises(ConfigPathError) as error:
+        config_path.key_path("a" + "[0]" * 200)
+    assert str(error.value) == "a path of 201 elements: the render takes at most 200 (the CLI takes more)"

@@ -21,6 +21,9 @@ Path = tuple[Element, ...]
 
 #: What :func:`get` returns where the path leads nowhere.
 ABSENT: Final = object()
+#: The most elements :func:`key_path` takes (the CLI takes more; a value nested deeper than a stack file's values
+#: may be, which yaml.v3 stops at 200 levels, is refused here rather than walked).
+MAX_PATH_ELEMENTS = 200
 #: The longest array :func:`put` makes for an index past the end of nothing (the CLI makes ``index + 1`` items,
 #: however many that is; a bigger index is refused here rather than a render of that many nulls).
 MAX_NEW_ITEMS = 10_000
@@ -89,13 +92,17 @@ def _bracket(rest: str) -> tuple[Element, str]:
 def key_path(name: str) -> Path:
     """The path a config key's name (the part after ``namespace:``) stands for, whose first element is the name of
     the stack's config key (``parseKeyPath``, map.go:332-354). Raises :class:`ConfigPathError`: a path the
-    parser refuses, an empty one, or one that does not start with a non-empty name."""
+    parser refuses, an empty one, one that does not start with a non-empty name, or one of more than
+    :data:`MAX_PATH_ELEMENTS` elements."""
     try:
         path = parse(name)
     except ConfigPathError as error:
         raise ConfigPathError(f"invalid config key path: {error}") from None
     if not path:
         raise ConfigPathError("empty config key path")
+    if len(path) > MAX_PATH_ELEMENTS:
+        raise ConfigPathError(f"a path of {len(path)} elements: the render takes at most {MAX_PATH_ELEMENTS} (the "
+                              "CLI takes more)")
     if not isinstance(path[0], str):
         raise ConfigPathError("first path segement of config key must be a string")  # sic, the CLI's spelling
     if not path[0]:

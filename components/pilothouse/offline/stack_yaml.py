@@ -18,7 +18,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
@@ -99,6 +99,17 @@ class AnyKeyMap(dict[str | None, Any]):
         out = cls()
         out.foreign_key = next((key for key in keys if not isinstance(key, str)), NO_KEY)
         return out
+
+    def remapped(self, items: Iterable[tuple[str | None, Any]]) -> AnyKeyMap:
+        """A map of ``items`` decoded from the same keys as this one."""
+        out = AnyKeyMap(items)
+        out.foreign_key = self.foreign_key
+        return out
+
+
+def _remapped(value: dict[Any, Any], items: Iterable[tuple[Any, Any]]) -> dict[Any, Any]:
+    """A map like ``value`` (an :class:`AnyKeyMap` stays one, with its keys' origin) holding ``items``."""
+    return value.remapped(items) if isinstance(value, AnyKeyMap) else dict(items)
 
 
 #: :attr:`AnyKeyMap.foreign_key` of a map whose keys all decode to strings.
@@ -698,7 +709,7 @@ def _project_value(value: object) -> object:
     if isinstance(value, list):
         return [_project_value(item) for item in value]
     if isinstance(value, dict):
-        return type(value)((key, _project_value(item)) for key, item in value.items())
+        return _remapped(value, ((key, _project_value(item)) for key, item in value.items()))
     return value
 
 
@@ -851,17 +862,34 @@ def _items_read_back(declaration: dict[str, Any], first: int) -> list[tuple[int,
 
 def _default_object(value: object) -> object:
     """``createConfigValue`` (PKG/workspace/config.go:170-193): string, int and bool as ``%v`` text, anything else
-    through json.Marshal (times in RFC 3339) and read back by the engine (big integers become floats)."""
+    made of string-keyed maps (``SimplifyMarshalledValue``, SDK/workspace/project.go:529-561), through json.Marshal
+    (times in RFC 3339) and read back by the engine (``unmarshalObject``, object.go:465-528: big integers become
+    floats, a map of one text ``secure`` is a secure value). Raises ``ValueError`` with the CLI's message."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int)) and (isinstance(value, str) or -_INT64 <= value < _INT64):
         return str(value)
-    return _from_json(value)
+    return _from_json(_simplified(value))
+
+
+def _simplified(value: object) -> object:
+    """``SimplifyMarshalledValue``: a map decoded with keys that are not all strings (:class:`AnyKeyMap`) becomes a
+    plain map, or fails on its first key that is not a string; lists are walked, a plain map is not."""
+    if isinstance(value, AnyKeyMap):
+        if value.foreign_key is not NO_KEY:
+            raise ValueError(f"expected only string keys, got '{_go_format_s(value.foreign_key)}'")
+        return {str(key): _simplified(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_simplified(item) for item in value]
+    return value
 
 
 def _from_json(value: object) -> object:
+    """``value`` through json.Marshal (maps in key order, as it walks them) and the engine's ``unmarshalObject``."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"json: unsupported value: {_go_float_text(value)}")
+    if isinstance(value, AnyKeyMap):
+        raise ValueError("json: unsupported type: map[interface {}]interface {}")
     if isinstance(value, GoTime):
         return value.rfc3339()
     if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
@@ -869,7 +897,9 @@ def _from_json(value: object) -> object:
     if isinstance(value, list):
         return [_from_json(item) for item in value]
     if isinstance(value, dict):
-        return {str(key): _from_json(item) for key, item in value.items()}
+        if len(value) == 1 and isinstance(value.get("secure"), str):
+            return Secure(value["secure"])
+        return {key: _from_json(value[key]) for key in sorted(value)}
     return value
 
 
@@ -908,7 +938,8 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
     for key, declaration in declarations.items():  # sorted
         namespace, top, path = paths[key] = _declared_path(project, key)
         found = config_path.get(values.get(top, config_path.ABSENT), path) is not config_path.ABSENT
-        default = declaration.get("default", declaration.get("value"))
+        default = declaration.get("default")
+        default = declaration.get("value") if default is None else default  # a null default is no default
         if not found and default is None and namespace == project:
             missing.append(key)
         elif not found and default is not None:
@@ -929,9 +960,12 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
         if declaration.get("secret") is True and not is_secret(value):
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
         text = engine_value(value, decrypt=decrypt)
-        # An object value: a stack file's map or list, or a default that is not text, an integer or a bool.
-        is_object = isinstance(value, (dict, list)) or (not path and isinstance(value, float))
-        content = json.loads(text, parse_int=float) if is_object else text
+        # An object value (``MarshalString``, object.go:403-419) is checked as the JSON it is: a map or a list, a
+        # default that is not text, an integer or a bool, and a null found inside a map or list (JSON null).
+        if isinstance(value, (dict, list)) or (not path and isinstance(value, float)):
+            content = json.loads(text, parse_int=float)
+        else:
+            content = None if value is None and path else text
         if not _valid(declaration, content):
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be of type "
                              f"'{_type_name(declaration)}'")
@@ -977,7 +1011,7 @@ def _placeholders(project: str, declarations: dict[str, dict[str, Any]], values:
             return [substitute(item, (*path, index), items if isinstance(items, dict) else None)
                     for index, item in enumerate(value)]
         if isinstance(value, dict):
-            return type(value)((key, substitute(item, (*path, key), None)) for key, item in value.items())
+            return _remapped(value, ((key, substitute(item, (*path, key), None)) for key, item in value.items()))
         return value
 
     return {key: substitute(value, (key,), None) for key, value in values.items()}

@@ -92,49 +92,44 @@ def test_two_resources_with_one_urn_fail_as_the_real_engine_fails() -> None:
     assert str(duplicate.value) == f"Duplicate resource URN '{urn}'; try giving it a unique name"
 
 
+def _project(folder: Path, main: str) -> Path:
+    """A Pulumi project ``dup`` in ``folder`` whose program is ``main``, with an empty ``dev`` stack."""
+    project = folder / "dup"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: dup\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "__main__.py").write_text(main)
+    return project
+
+
+TWO_OF_ONE_OBJECT = ("import pulumi_kubernetes as k8s\n"
+                     "k8s.core.v1.ConfigMap('web-a', metadata={'name': 'web', 'namespace': 'shop'})\n"
+                     "k8s.core.v1.ConfigMap('web-b', metadata={'name': 'web', 'namespace': 'shop'})\n")
+
+
 def test_two_resources_declaring_one_kubernetes_object_fail_as_the_render_fails(tmp_path: Path) -> None:
-    def program() -> None:
-        k8s.core.v1.ConfigMap("web-a", metadata={"name": "web", "namespace": "shop"})
-        k8s.core.v1.ConfigMap("web-b", metadata={"name": "web", "namespace": "shop"})
-        k8s.core.v1.Secret("key", metadata={"name": "a/b"})
-
-    with pytest.raises(InvalidObjectNameError) as refused:
-        run(program)
-    assert str(refused.value) == ("Secret 'a/b' (resource 'key'): the API server refuses it: metadata.name may not "
-                                  "contain '/'")
-
-    def duplicates() -> None:
-        k8s.core.v1.ConfigMap("web-a", metadata={"name": "web", "namespace": "shop"})
-        k8s.core.v1.ConfigMap("web-b", metadata={"name": "web", "namespace": "shop"})
-
     message = ("two resources of the program declare one Kubernetes object, shop/ConfigMap-web (resources 'web-a' "
                "and 'web-b'): pulumi-kubernetes 4.29 and later refuse the second create ('already exists'), earlier "
                "versions let both manage it and deleting either deletes it; give one of them another name")
     with pytest.raises(DuplicateObjectError) as duplicate:
-        run(duplicates)
+        run(lambda: exec(TWO_OF_ONE_OBJECT, {}))
     assert str(duplicate.value) == message
-    project = tmp_path / "dup"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: dup\nruntime: python\n")
-    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
-    (project / "__main__.py").write_text(
-        "import pulumi_kubernetes as k8s\n"
-        "k8s.core.v1.ConfigMap('web-a', metadata={'name': 'web', 'namespace': 'shop'})\n"
-        "k8s.core.v1.ConfigMap('web-b', metadata={'name': 'web', 'namespace': 'shop'})\n")
     with pytest.raises(DuplicateObjectError) as duplicate:
-        run_project(project, "dev")
+        run_project(_project(tmp_path, TWO_OF_ONE_OBJECT), "dev")
     assert str(duplicate.value) == message
+
+
+def test_an_object_name_that_cannot_be_a_file_name_fails_as_the_render_fails() -> None:
+    with pytest.raises(InvalidObjectNameError) as refused:
+        run(lambda: k8s.core.v1.Secret("key", metadata={"name": "a/b"}))
+    assert str(refused.value) == ("Secret 'a/b' (resource 'key'): the API server refuses it: metadata.name may not "
+                                  "contain '/'")
 
 
 def test_the_render_command_fails_on_a_duplicate_urn_and_writes_nothing(tmp_path: Path) -> None:
-    project = tmp_path / "dup"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: dup\nruntime: python\n")
-    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
-    (project / "__main__.py").write_text(
-        "import pulumi_kubernetes as k8s\n"
-        "k8s.core.v1.ConfigMap('web', metadata={'name': 'a'})\n"
-        "k8s.core.v1.ConfigMap('web', metadata={'name': 'b'})\n")
+    project = _project(tmp_path, "import pulumi_kubernetes as k8s\n"
+                                 "k8s.core.v1.ConfigMap('web', metadata={'name': 'a'})\n"
+                                 "k8s.core.v1.ConfigMap('web', metadata={'name': 'b'})\n")
     out = tmp_path / "render"
     result = subprocess.run([sys.executable, "-m", "pilothouse", "render", "--project", str(project), "--stack", "dev",
                              "--out", str(out)], capture_output=True, text=True, check=False)

@@ -15,7 +15,7 @@ not known until deployment as ``"[unknown]"``.
 Answers in place of the cloud are pluggable: ``stack_outputs`` for ``StackReference`` reads,
 ``invokes`` for functions (``get*``/``list*`` calls), ``reads`` for ``Resource.get`` of existing
 objects. As in a real ``pulumi preview``, two resources with the same URN fail the run
-(``DuplicateUrnError``); as in a real ``pulumi up``, so do two resources declaring one Kubernetes object
+(``DuplicateUrnError``); as in ``pilothouse render``, so do two resources declaring one Kubernetes object
 (``DuplicateObjectError``) and an object whose name the API server refuses (``InvalidObjectNameError``).
 """
 

@@ -263,3 +263,24 @@ def test_two_charts_of_one_release_are_refused() -> None:
         render.check_objects(engine.run(program, stack="dev"))
     assert str(duplicate.value).startswith(
         "two resources of the program declare one Helm release, x/rel (resources 'a' and 'b'): ")
+
+
+def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("settings", metadata={"name": "Bad_Name"})
+        k8s.core.v1.Service("web", metadata={"name": "my.svc"})
+        k8s.rbac.v1.Role("reader", metadata={"name": "system:reader"}, rules=[])  # a path segment is enough
+        k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "Existing_One"}, data={"a": "b"})  # not ours to name
+        for later in ("later-a", "later-b"):  # names known only when deployed: neither refused nor one object
+            k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
+
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.check_objects(engine.run(program, stack="dev"))
+    assert str(refused.value).splitlines() == [
+        "ConfigMap 'Bad_Name' (resource 'settings'): the API server refuses it: metadata.name: a lowercase RFC 1123 "
+        "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
+        "alphanumeric character (e.g. 'example.com', regex used for validation is "
+        "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        "Service 'my.svc' (resource 'web'): the API server refuses it: metadata.name: must not contain dots"]
+    render.check_objects(engine.run(lambda: [k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
+                                             for later in ("later-a", "later-b")], stack="dev"))

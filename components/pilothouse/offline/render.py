@@ -39,6 +39,7 @@ from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
 from pilothouse.offline import engine, stack_config
 from pilothouse.offline.engine import Registration, Render
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
+from pilothouse.offline.object_names import name_problems
 
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
@@ -204,7 +205,10 @@ def manifest_path(registration: Registration, default_namespace: str = "default"
     namespaced = kind not in CLUSTER_SCOPED_KINDS
     refused = [f"kind {problem}" for problem in _path_segment_problems(kind)]
     refused += [f"metadata.name {problem}" for problem in _path_segment_problems(str(name or ""))]
-    if namespaced and "namespace" in metadata:
+    if name and not refused and _known(name) and not is_patch(registration):  # a patch's target exists already
+        api_version = str(registration.inputs.get("apiVersion", ""))
+        refused += [f"metadata.name: {problem}" for problem in name_problems(api_version, kind, str(name))]
+    if namespaced and _known(metadata.get("namespace")):
         refused += [f"metadata.namespace: {problem}" for problem in is_dns1123_label(str(metadata["namespace"]))]
     if refused:
         raise InvalidObjectNameError(f"{kind} {name!r} (resource '{registration.name}'): the API server refuses it: "
@@ -215,6 +219,11 @@ def manifest_path(registration: Registration, default_namespace: str = "default"
     if len(file.encode()) > _FILE_NAME_MAX_BYTES:  # a name of 253 characters is valid; its file name is not
         file = f"{kind}-{name[:150]}-{hashlib.sha256(str(name).encode()).hexdigest()[:8]}.yaml"
     return Path(metadata.get("namespace", default_namespace) if namespaced else "_cluster") / file
+
+
+def _known(value: object) -> bool:
+    """Whether ``value`` is there and is what it says (not a value only known at deployment, not a masked secret)."""
+    return value is not None and value not in (engine.UNKNOWN, engine.SECRET)
 
 
 def _urn_hash(registration: Registration) -> str:
@@ -286,9 +295,9 @@ def write(render: Render, out: Path) -> int:
 
 def check_objects(render: Render) -> None:
     """Raise ``InvalidObjectNameError`` naming every Kubernetes object of ``render`` whose kind, name or namespace
-    cannot be a file name of a render or a namespace (``/``, ``%``, ``..``, a NUL byte; the API server refuses
-    them all), else ``DuplicateObjectError`` naming every object two resources manage, one per line: what
-    :func:`write` checks.
+    the API server refuses (no file name of a render holds ``/``, ``%``, ``..`` or a NUL byte; a name is held to its
+    kind's rule, :mod:`~pilothouse.offline.object_names`; a namespace is a DNS-1123 label), else
+    ``DuplicateObjectError`` naming every object two resources manage, one per line: what :func:`write` checks.
 
     An object is its cluster (the provider it is declared with), API group, kind, namespace (its provider's
     ``namespace``, else ``default``, when it names none; none for a cluster-scoped kind, :mod:`kinds`) and name,
@@ -336,7 +345,7 @@ def _files(render: Render) -> dict[Path, Any]:
         group = str(registration.inputs.get("apiVersion", "")).rpartition("/")[0]
         identity = (registration.provider, group, *where.parent.parts, str(registration.inputs["kind"]), str(name))
         what = f"Kubernetes object, {where.with_suffix('')}"
-        if folder == "manifests" and name and owned(identity, registration, what):
+        if folder == "manifests" and name and _known(name) and owned(identity, registration, what):
             continue
         place(folder / where, registration, manifest(registration))
     for chart in filter(is_helm_chart, render):

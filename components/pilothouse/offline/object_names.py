@@ -1,0 +1,41 @@
+"""The rule the API server holds each kind's ``metadata.name`` to, so that a render refuses what a create would.
+
+Each built-in kind's validation passes one name function to ``ValidateObjectMeta`` (k8s.io/kubernetes v1.37.2,
+``pkg/apis/*/validation/validation.go``); almost all of them are ``NameIsDNSSubdomain``, as is the one for custom
+resources (apiextensions-apiserver v0.37.2, ``pkg/registry/customresource/validator.go``). The exceptions are
+listed here; ``tests/oracle/test_object_names.py`` checks every rule against the API server. Kinds whose rule
+depends on more than the name (``IPAddress``, ``ClusterTrustBundle``, ``StorageVersion``, ``APIService``,
+``CustomResourceDefinition``) and ``CertificateSigningRequest`` (any name) are held only to what every name is
+held to: a path segment (:func:`~pilothouse.api_validation.is_path_segment_name`, checked by the render itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pilothouse.api_validation import is_config_map_key, is_dns1123_label, is_dns1123_subdomain
+
+NameRule = Callable[[str], list[str]]
+
+#: Kinds (by API group and kind) whose name is not a DNS-1123 subdomain; ``None``: no rule of its own.
+EXCEPTIONS: dict[tuple[str, str], NameRule | None] = {
+    ("", "Namespace"): is_dns1123_label,  # ValidateNamespaceName
+    ("", "Service"): is_dns1123_label,  # RelaxedServiceNameValidation, GA and locked on in 1.37
+    ("apps", "StatefulSet"): is_dns1123_label,  # ValidateStatefulSetName
+    ("coordination.k8s.io", "LeaseCandidate"): is_config_map_key,  # ValidLeaseCandidateName
+    **{("rbac.authorization.k8s.io", kind): None  # ValidateRBACName: a path segment
+       for kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")},
+    ("certificates.k8s.io", "CertificateSigningRequest"): None,
+    ("certificates.k8s.io", "ClusterTrustBundle"): None,
+    ("networking.k8s.io", "IPAddress"): None,
+    ("internal.apiserver.k8s.io", "StorageVersion"): None,
+    ("apiregistration.k8s.io", "APIService"): None,
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): None,
+}
+
+
+def name_problems(api_version: str, kind: str, name: str) -> list[str]:
+    """What the API server says of ``name`` for an object of ``api_version`` (``apps/v1``, ``v1``) and ``kind``,
+    in its own words; empty when it takes the name (as far as the name alone tells)."""
+    rule = EXCEPTIONS.get((api_version.rpartition("/")[0], kind), is_dns1123_subdomain)
+    return rule(name) if rule else []

@@ -1,0 +1,46 @@
+"""The render's name rule per kind (``pilothouse.offline.object_names``) against the API server: for each kind and
+name, the server names ``metadata.name`` in its refusal exactly when the rule has a problem with the name, in the
+rule's words (other fields of the minimal bodies below may be refused too: only the name is looked at)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pilothouse.offline.object_names import name_problems
+from tests.oracle.server import NAMESPACE_PREFIX, Oracle
+
+pytestmark = pytest.mark.e2e
+
+NAMESPACE = "oracle-object-names"
+#: A body for each rule: DNS-1123 subdomain, DNS-1123 label (three kinds), path segment only, a custom resource.
+BODIES: tuple[dict[str, Any], ...] = (
+    {"apiVersion": "v1", "kind": "ConfigMap"},
+    {"apiVersion": "v1", "kind": "Service", "spec": {"ports": [{"port": 80}]}},
+    {"apiVersion": "v1", "kind": "Namespace"},
+    {"apiVersion": "apps/v1", "kind": "StatefulSet", "spec": {}},
+    {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "value": 1},
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "rules": []},
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "rules": []},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "spec": {}},
+)
+NAMES = ("web", "1web", "a.b", "Bad_Name", "system:web", "a" * 63, "a" * 64, "a" * 253, "a" * 254, "a-", "é")
+CLUSTER_SCOPED = {"Namespace", "PriorityClass", "ClusterRole"}
+
+
+@pytest.mark.parametrize("body", BODIES, ids=[body["kind"] for body in BODIES])
+def test_the_name_rule_of_each_kind_is_the_api_servers(body: dict[str, Any], oracle: Oracle) -> None:
+    oracle.check([{"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": NAMESPACE.removeprefix(NAMESPACE_PREFIX)}}])
+    disagreements = []
+    for name in NAMES:
+        metadata = {"name": name} if body["kind"] in CLUSTER_SCOPED else {"name": name, "namespace": NAMESPACE}
+        reply = oracle.dry_run({**body, "metadata": metadata})
+        # Pilothouse says "bytes" where the API server says "characters" of a length it counts in bytes.
+        problems = [problem.replace(" bytes", " characters") for problem in
+                    name_problems(body["apiVersion"], body["kind"], name)]
+        refused_name = reply.status >= 300 and "metadata.name" in reply.message
+        if refused_name != bool(problems) or not all(problem in reply.message for problem in problems):
+            disagreements.append(f"{name!r}: the rule says {problems}, the API server {reply.status} {reply.message}")
+    assert not disagreements, "\n".join(disagreements)

@@ -269,6 +269,7 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
     def program() -> None:
         k8s.core.v1.ConfigMap("settings", metadata={"name": "Bad_Name"})
         k8s.core.v1.Service("web", metadata={"name": "my.svc"})
+        k8s.core.v1.Service("game", metadata={"name": "2048-game"})  # a DNS-1035 label, as before Kubernetes 1.36
         k8s.rbac.v1.Role("reader", metadata={"name": "system:reader"}, rules=[])  # a path segment is enough
         k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "Existing_One"}, data={"a": "b"})  # not ours to name
         for later in ("later-a", "later-b"):  # names known only when deployed: neither refused nor one object
@@ -281,6 +282,8 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
         "alphanumeric character (e.g. 'example.com', regex used for validation is "
         "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        "Service '2048-game' (resource 'game'): the API server refuses it: metadata.name: must start with a letter: "
+        "Kubernetes before 1.36 refuses a Service name that is not a DNS-1035 label",
         "Service 'my.svc' (resource 'web'): the API server refuses it: metadata.name: must not contain dots"]
     render.check_objects(engine.run(lambda: [k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
                                              for later in ("later-a", "later-b")], stack="dev"))

@@ -3,7 +3,8 @@
 Each built-in kind's validation passes one name function to ``ValidateObjectMeta`` (k8s.io/kubernetes v1.37.2,
 ``pkg/apis/*/validation/validation.go``); almost all of them are ``NameIsDNSSubdomain``, as is the one for custom
 resources (apiextensions-apiserver v0.37.2, ``pkg/registry/customresource/validator.go``). The exceptions are
-listed here; ``tests/oracle/test_object_names.py`` checks every rule against the API server. Kinds whose rule
+listed here; ``tests/oracle/test_object_names.py`` checks every rule against the API server (one deliberate
+difference: a Service name, below). Kinds whose rule
 depends on more than the name (``IPAddress``, ``ClusterTrustBundle``, ``StorageVersion``, ``APIService``,
 ``CustomResourceDefinition``) and ``CertificateSigningRequest`` (any name) are held only to what every name is
 held to: a path segment (:func:`~pilothouse.api_validation.is_path_segment_name`, checked by the render itself).
@@ -20,7 +21,7 @@ NameRule = Callable[[str], list[str]]
 #: Kinds (by API group and kind) whose name is not a DNS-1123 subdomain; ``None``: no rule of its own.
 EXCEPTIONS: dict[tuple[str, str], NameRule | None] = {
     ("", "Namespace"): is_dns1123_label,  # ValidateNamespaceName
-    ("", "Service"): is_dns1123_label,  # RelaxedServiceNameValidation, GA and locked on in 1.37
+    ("", "Service"): lambda name: is_dns1123_label(name) or _service_name_start(name),
     ("apps", "StatefulSet"): is_dns1123_label,  # ValidateStatefulSetName
     ("coordination.k8s.io", "LeaseCandidate"): is_config_map_key,  # ValidLeaseCandidateName
     **{("rbac.authorization.k8s.io", kind): None  # ValidateRBACName: a path segment
@@ -32,6 +33,13 @@ EXCEPTIONS: dict[tuple[str, str], NameRule | None] = {
     ("apiregistration.k8s.io", "APIService"): None,
     ("apiextensions.k8s.io", "CustomResourceDefinition"): None,
 }
+
+
+def _service_name_start(name: str) -> list[str]:
+    """A Service name starts with a letter, as Pilothouse's own Service holds it to: a DNS-1035 label, which
+    clusters before 1.36 require (RelaxedServiceNameValidation, on by default from 1.36, takes a DNS-1123 label)."""
+    return [] if name[:1].isalpha() else ["must start with a letter: Kubernetes before 1.36 refuses a Service name "
+                                          "that is not a DNS-1035 label"]
 
 
 def name_problems(api_version: str, kind: str, name: str) -> list[str]:

@@ -4,6 +4,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -187,7 +188,7 @@ def test_an_object_left_to_autonaming_is_written_under_its_resource_name(tmp_pat
     assert {p.name: yaml.safe_load(p.read_text())["data"]["mode"] for p in folder.iterdir()} == written
 
 
-def _written(result: engine.Render, out: Path) -> dict[str, dict[str, object]]:
+def _written(result: engine.Render, out: Path) -> dict[str, Any]:
     render.write(result, out)
     return {path.relative_to(out).as_posix(): yaml.safe_load(path.read_text()) for path in sorted(out.rglob("*.yaml"))}
 
@@ -271,19 +272,66 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         k8s.core.v1.Service("web", metadata={"name": "my.svc"})
         k8s.core.v1.Service("game", metadata={"name": "2048-game"})  # a DNS-1035 label, as before Kubernetes 1.36
         k8s.rbac.v1.Role("reader", metadata={"name": "system:reader"}, rules=[])  # a path segment is enough
-        k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "Existing_One"}, data={"a": "b"})  # not ours to name
+        k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "Bad_One"}, data={"a": "b"})  # no such object exists
         for later in ("later-a", "later-b"):  # names known only when deployed: neither refused nor one object
             k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
 
     with pytest.raises(render.InvalidObjectNameError) as refused:
         render.check_objects(engine.run(program, stack="dev"))
+    subdomain = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
+                 "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+                 "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
     assert str(refused.value).splitlines() == [
-        "ConfigMap 'Bad_Name' (resource 'settings'): the API server refuses it: metadata.name: a lowercase RFC 1123 "
-        "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
-        "alphanumeric character (e.g. 'example.com', regex used for validation is "
-        "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        f"ConfigMap 'Bad_Name' (resource 'settings'): the API server refuses it: metadata.name: {subdomain}",
         "Service '2048-game' (resource 'game'): the API server refuses it: metadata.name: must start with a letter: "
         "Kubernetes before 1.36 refuses a Service name that is not a DNS-1035 label",
-        "Service 'my.svc' (resource 'web'): the API server refuses it: metadata.name: must not contain dots"]
+        "Service 'my.svc' (resource 'web'): the API server refuses it: metadata.name: must not contain dots",
+        f"ConfigMap 'Bad_One' (resource 'patch'): the API server refuses it: metadata.name: {subdomain}"]
     render.check_objects(engine.run(lambda: [k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
                                              for later in ("later-a", "later-b")], stack="dev"))
+
+
+def test_what_the_api_server_cannot_take_is_refused_never_written_elsewhere_or_crashing(tmp_path: Path) -> None:
+    def program() -> None:
+        escaping = pulumi.ResourceOptions(provider=k8s.Provider("escaping", namespace="../../escaped"))
+        k8s.core.v1.ConfigMap("escapes", metadata={"name": "x"}, opts=escaping)
+        k8s.core.v1.ConfigMap("numbered", metadata={"name": "x", "namespace": 5})
+        k8s.core.v1.ConfigMap("text", metadata="x")  # type: ignore[call-overload]
+        k8s.apiextensions.CustomResource("three-parts", api_version="a/b/c", kind="Widget", metadata={"name": "w"})
+        k8s.core.v1.ConfigMapPatch("unnamed", metadata={"namespace": "x"}, data={"a": "b"})
+
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.write(engine.run(program, stack="dev"), tmp_path / "work" / "out")
+    assert sorted(line.partition(": the API server refuses it: ")[2] for line in str(refused.value).splitlines()) == [
+        "metadata.name: a patch names the object it patches (pulumi-kubernetes refuses it without)",
+        "metadata.namespace: must be text, got 5",
+        "no object of apiVersion, kind and metadata {'metadata': 'x', 'kind': 'ConfigMap', 'apiVersion': 'v1'}",
+        "no object of apiVersion, kind and metadata {'metadata': {'name': 'w'}, 'kind': 'Widget', 'apiVersion': "
+        "'a/b/c'}",
+        "the provider's namespace: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+        "'-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+        "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]
+    assert not (tmp_path / "escaped").exists()
+
+
+def test_files_are_kept_apart_whatever_their_names(tmp_path: Path) -> None:
+    taken = _apart("manifests/default/ConfigMap-x.yaml", "urn:pulumi:dev::pilothouse::kubernetes:core/v1:ConfigMap::b")
+
+    def program() -> None:
+        west = pulumi.ResourceOptions(provider=k8s.Provider("west"))
+        k8s.core.v1.ConfigMap("a", metadata={"name": "x", "namespace": None})  # null: no namespace
+        k8s.core.v1.ConfigMap("a0", metadata={"name": Path(taken).stem.removeprefix("ConfigMap-"), "namespace": ""})
+        k8s.core.v1.ConfigMap("b", metadata={"name": "x"}, opts=west)
+        k8s.rbac.v1.ClusterRole("wide", metadata={"name": "é" * 200})  # any path segment: 400 bytes
+        for secret in ("one", "two"):  # masked namespaces may be two namespaces
+            k8s.core.v1.ConfigMap(secret, metadata={"name": "s", "namespace": pulumi.Output.secret(secret)})
+        k8s.apiextensions.CustomResource("patch-kind", api_version="example.com/v1", kind="ConfigPatch",
+                                         metadata={"name": "p", "namespace": "x"})  # an object, not a patch
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "out")
+    assert len([path for path in files if path.startswith("manifests/")]) == 7
+    assert sorted(files[path]["metadata"]["name"] for path in files if "ConfigMap-x" in path) == ["x", "x", Path(
+        taken).stem.removeprefix("ConfigMap-")]
+    assert "manifests/x/ConfigPatch-p.yaml" in files
+    [wide] = [path for path in files if "ClusterRole" in path]
+    assert len(Path(wide).name.encode()) <= 255

@@ -2,12 +2,12 @@
 
 Each built-in kind's validation passes one name function to ``ValidateObjectMeta`` (k8s.io/kubernetes v1.37.2,
 ``pkg/apis/*/validation/validation.go``); almost all of them are ``NameIsDNSSubdomain``, as is the one for custom
-resources (apiextensions-apiserver v0.37.2, ``pkg/registry/customresource/validator.go``). The exceptions are
-listed here; ``tests/oracle/test_object_names.py`` checks every rule against the API server (one deliberate
-difference: a Service name, below). Kinds whose rule
-depends on more than the name (``IPAddress``, ``ClusterTrustBundle``, ``StorageVersion``, ``APIService``,
-``CustomResourceDefinition``) and ``CertificateSigningRequest`` (any name) are held only to what every name is
-held to: a path segment (:func:`~pilothouse.api_validation.is_path_segment_name`, checked by the render itself).
+resources (apiextensions-apiserver v0.37.2, ``pkg/registry/customresource/validator.go``). The exceptions are listed
+here; ``tests/oracle/test_object_names.py`` checks every rule against the API server (one deliberate difference: a
+Service name, below). Kinds whose rule depends on more than the name (``IPAddress``, ``ClusterTrustBundle``,
+``StorageVersion``, ``APIService``, ``CustomResourceDefinition``), ``CertificateSigningRequest`` and a v1 ``Event``
+(any name) are held only to what every name is held to: a path segment
+(:func:`~pilothouse.api_validation.is_path_segment_name`, checked by the render itself).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ EXCEPTIONS: dict[tuple[str, str], NameRule | None] = {
     ("coordination.k8s.io", "LeaseCandidate"): is_config_map_key,  # ValidLeaseCandidateName
     **{("rbac.authorization.k8s.io", kind): None  # ValidateRBACName: a path segment
        for kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")},
+    ("", "Event"): None,  # ValidateEventCreate holds a v1 Event to the legacy rules only, which skip the name
     ("certificates.k8s.io", "CertificateSigningRequest"): None,
     ("certificates.k8s.io", "ClusterTrustBundle"): None,
     ("networking.k8s.io", "IPAddress"): None,

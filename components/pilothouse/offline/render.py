@@ -167,14 +167,16 @@ def _is_kubernetes_type(registration: Registration) -> bool:
 
 
 def is_patch(registration: Registration) -> bool:
-    """A server-side patch of a Kubernetes object the program does not create (``<Kind>Patch`` types)."""
-    return _is_kubernetes_type(registration) and registration.type.endswith("Patch")
+    """A server-side patch of a Kubernetes object the program does not create: a ``<Kind>Patch`` type whose object
+    is a ``<Kind>`` (a custom resource whose own kind ends in ``Patch`` is an object)."""
+    return (_is_kubernetes_type(registration)
+            and registration.type.rpartition(":")[2] == f"{registration.inputs.get('kind')}Patch")
 
 
 def is_kubernetes_object(registration: Registration) -> bool:
     """A plain Kubernetes object the program manages (not a provider, Helm release, YAML group, patch or an
     existing object it only reads)."""
-    return _is_kubernetes_type(registration) and not registration.type.endswith("Patch")
+    return _is_kubernetes_type(registration) and not is_patch(registration)
 
 
 def is_helm_chart(registration: Registration) -> bool:
@@ -194,31 +196,60 @@ def manifest(registration: Registration) -> dict[str, Any]:
     return obj
 
 
-def manifest_path(registration: Registration, default_namespace: str = "default") -> Path:
+def manifest_path(registration: Registration, default_namespace: object = "default") -> Path:
     """Where a render folder keeps the object of ``registration``: ``<namespace>/<Kind>-<name>.yaml``, ``_cluster``
     for a cluster-scoped kind, ``default_namespace`` (its provider's ``namespace``, else ``default``) for no
-    namespace. An object without ``metadata.name`` (a program of pulumi-kubernetes objects left to its autonaming:
-    ``<resource name>-<8 random characters>``) is ``<Kind>-<resource name>-<8 characters of a hash of its
-    URN>.yaml``, deterministic and never another's."""
-    metadata = registration.inputs.get("metadata") or {}
-    kind, name = str(registration.inputs["kind"]), metadata.get("name")
+    namespace (absent, null or empty, as the API server fills it in). An object without ``metadata.name`` (a
+    program of pulumi-kubernetes objects left to its autonaming: ``<resource name>-<8 random characters>``) is
+    ``<Kind>-<resource name>-<8 characters of a hash of its URN>.yaml``, deterministic and never another's; a file
+    name that would pass 255 bytes keeps the first 150 bytes of the name and a hash of it.
+
+    Raises ``InvalidObjectNameError`` for what the API server refuses: ``metadata`` that is no object, a ``kind``
+    or ``apiVersion`` that is no group/version text, a name or namespace that is not text, a name its kind's rule
+    (:mod:`~pilothouse.offline.object_names`) refuses, a namespace (its own or its provider's) that is not a
+    DNS-1123 label; a patch without a name (the provider refuses it). Names and namespaces known only at deployment
+    (or masked secrets) are not checked."""
+    inputs = registration.inputs
+    metadata, kind, api_version = inputs.get("metadata") or {}, inputs.get("kind"), inputs.get("apiVersion")
+    if not isinstance(metadata, dict) or not isinstance(kind, str) or not kind or not _is_group_version(api_version):
+        shown = {"metadata": metadata, "kind": kind, "apiVersion": api_version}
+        raise InvalidObjectNameError(f"resource '{registration.name}' ({registration.type}): the API server refuses "
+                                     f"it: no object of apiVersion, kind and metadata {shown!r}")
+    name, namespace = metadata.get("name"), metadata.get("namespace") or default_namespace
     namespaced = kind not in CLUSTER_SCOPED_KINDS
     refused = [f"kind {problem}" for problem in _path_segment_problems(kind)]
-    refused += [f"metadata.name {problem}" for problem in _path_segment_problems(str(name or ""))]
-    if name and not refused and _known(name) and not is_patch(registration):  # a patch's target exists already
-        api_version = str(registration.inputs.get("apiVersion", ""))
-        refused += [f"metadata.name: {problem}" for problem in name_problems(api_version, kind, str(name))]
-    if namespaced and _known(metadata.get("namespace")):
-        refused += [f"metadata.namespace: {problem}" for problem in is_dns1123_label(str(metadata["namespace"]))]
+    if name is not None and not isinstance(name, str):
+        refused.append(f"metadata.name: must be text, got {name!r}")
+    elif name and _known(name):
+        refused += [f"metadata.name {problem}" for problem in _path_segment_problems(name)]
+        if not refused:
+            refused += [f"metadata.name: {problem}" for problem in name_problems(str(api_version), kind, name)]
+    elif is_patch(registration) and not name:
+        refused.append("metadata.name: a patch names the object it patches (pulumi-kubernetes refuses it without)")
+    if namespaced and not isinstance(namespace, str):
+        refused.append(f"metadata.namespace: must be text, got {namespace!r}")
+    elif namespaced and isinstance(namespace, str) and _known(namespace):
+        source = "metadata.namespace" if metadata.get("namespace") else "the provider's namespace"
+        refused += [f"{source}: {problem}" for problem in is_dns1123_label(namespace)]
     if refused:
         raise InvalidObjectNameError(f"{kind} {name!r} (resource '{registration.name}'): the API server refuses it: "
                                      f"{'; '.join(refused)}")
-    if not name:
-        name = f"{registration.name}-{_urn_hash(registration)}"
-    file = f"{kind}-{name}.yaml"
+    base = name or f"{registration.name}-{_urn_hash(registration)}"
+    file = f"{kind}-{base}.yaml"
     if len(file.encode()) > _FILE_NAME_MAX_BYTES:  # a name of 253 characters is valid; its file name is not
-        file = f"{kind}-{name[:150]}-{hashlib.sha256(str(name).encode()).hexdigest()[:8]}.yaml"
-    return Path(metadata.get("namespace", default_namespace) if namespaced else "_cluster") / file
+        digest = hashlib.sha256(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        file = f"{_first_bytes(kind, 50)}-{_first_bytes(base, 150)}-{digest}.yaml"
+    return Path(str(namespace) if namespaced else "_cluster") / file
+
+
+def _first_bytes(text: str, size: int) -> str:
+    """The longest start of ``text`` whose UTF-8 takes at most ``size`` bytes."""
+    return text.encode("utf-8", "surrogatepass")[:size].decode("utf-8", "ignore")
+
+
+def _is_group_version(api_version: object) -> bool:
+    """``schema.ParseGroupVersion``: ``version`` or ``group/version``, each part non-empty."""
+    return isinstance(api_version, str) and api_version.count("/") <= 1 and all(api_version.split("/"))
 
 
 def _known(value: object) -> bool:
@@ -312,7 +343,7 @@ def _files(render: Render) -> dict[Path, Any]:
     :func:`check_objects`). Two objects of one path (one name on two clusters or in two API groups, two patches of
     one object) are kept apart: each after the first by URN has ``-<8 characters of a hash of its URN>`` in its
     file name."""
-    namespaces = {provider.urn: str(provider.inputs["namespace"]) for provider in render.resources
+    namespaces = {provider.urn: provider.inputs["namespace"] for provider in render.resources
                   if provider.type == "pulumi:providers:kubernetes" and provider.inputs.get("namespace")}
     files: dict[Path, Any] = {}
     owners: dict[tuple[str, ...], Registration] = {}
@@ -329,8 +360,10 @@ def _files(render: Render) -> dict[Path, Any]:
         return first is not registration
 
     def place(where: Path, registration: Registration, content: Any) -> None:
-        if where in files:
-            where = where.with_name(f"{where.stem}-{_urn_hash(registration)}{where.suffix}")
+        stem, taken = where.stem, 0
+        while where in files:  # a name that is another's kept-apart name is kept apart again
+            taken += 1
+            where = where.with_name(f"{stem}-{_urn_hash(registration)}{'-' * (taken - 1)}{where.suffix}")
         files[where] = content
 
     for folder, registration in [*(("manifests", r) for r in filter(is_kubernetes_object, render)),
@@ -342,21 +375,24 @@ def _files(render: Render) -> dict[Path, Any]:
             refused.append(str(error))
             continue
         name = (registration.inputs.get("metadata") or {}).get("name")
-        group = str(registration.inputs.get("apiVersion", "")).rpartition("/")[0]
+        group = str(registration.inputs["apiVersion"]).rpartition("/")[0]
         identity = (registration.provider, group, *where.parent.parts, str(registration.inputs["kind"]), str(name))
         what = f"Kubernetes object, {where.with_suffix('')}"
-        if folder == "manifests" and name and _known(name) and owned(identity, registration, what):
+        known = name and all(_known(part) for part in (name, where.parent.name))  # a masked part may be anything
+        if folder == "manifests" and known and owned(identity, registration, what):
             continue
         place(folder / where, registration, manifest(registration))
     for chart in filter(is_helm_chart, render):
         # pulumi-kubernetes' defaults: the release is named after the resource, in the provider's namespace.
         namespace = str(chart.inputs.get("namespace") or namespaces.get(chart.provider, "default"))
         name = str(chart.inputs.get("name") or chart.name)
-        problems = [*(f"namespace: {p}" for p in is_dns1123_label(namespace)),
+        problems = [*(f"namespace: {p}" for p in (is_dns1123_label(namespace) if _known(namespace) else [])),
                     *(f"name {p}" for p in _path_segment_problems(name))]
+        release = f"Helm release, {namespace}/{name}"
         if problems:
             refused.append(f"Helm chart {name!r} (resource '{chart.name}'): {'; '.join(problems)}")
-        elif not owned((chart.provider, "helm", namespace, name), chart, f"Helm release, {namespace}/{name}"):
+        elif not (_known(namespace) and _known(name) and owned((chart.provider, "helm", namespace, name), chart,
+                                                                 release)):
             place(Path("charts", namespace, f"{name}.yaml"), chart, chart.inputs)
     if refused:
         raise InvalidObjectNameError("\n".join(refused))

@@ -934,7 +934,7 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
     """``mergeConfig`` and ``validateStackConfigValues`` (PKG/workspace/config.go:66-157, 255-366): project keys
     are paths (:mod:`~pilothouse.offline.config_path`); defaults fill what the stack lacks; missing keys, then
     secrets and types are checked."""
-    missing, paths = [], {}
+    missing, paths, object_defaults = [], {}, set()
     for key, declaration in declarations.items():  # sorted
         namespace, top, path = paths[key] = _declared_path(project, key)
         found = config_path.get(values.get(top, config_path.ABSENT), path) is not config_path.ABSENT
@@ -946,6 +946,8 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
             new = _default_object(default)
             values[top] = config_path.put(values.get(top, config_path.ABSENT), top.split(":", 1)[1], path,
                                           _coerce(new) if isinstance(new, str) else new) if path else new
+            if not path and not isinstance(new, str):  # createConfigValue made it an object value
+                object_defaults.add(top)
     if missing:
         values_word = "value" if len(missing) == 1 else "values"
         names = ", ".join(f"'{name}'" for name in missing[:-1]) + (" and " if len(missing) > 1 else "")
@@ -961,8 +963,9 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
             raise ValueError(f"Stack '{stack}' with configuration key '{key}' must be encrypted as it's secret")
         text = engine_value(value, decrypt=decrypt)
         # An object value (``MarshalString``, object.go:403-419) is checked as the JSON it is: a map or a list, a
-        # default that is not text, an integer or a bool, and a null found inside a map or list (JSON null).
-        if isinstance(value, (dict, list)) or (not path and isinstance(value, float)):
+        # default that is not text, an integer or a bool, and a null found inside a map or list (JSON null); a
+        # stack file's top-level number is text.
+        if isinstance(value, (dict, list)) or (not path and top in object_defaults):
             content = json.loads(text, parse_int=float)
         else:
             content = None if value is None and path else text

@@ -242,6 +242,69 @@ def test_an_object_without_a_namespace_is_in_its_providers_namespace(tmp_path: P
         "manage it and deleting either deletes it; give one of them another name")
 
 
+def test_the_default_providers_namespace_is_the_stacks_kubernetes_namespace_config(tmp_path: Path) -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("unset", metadata={"name": "c"})
+        k8s.core.v1.ConfigMap("set", metadata={"name": "c", "namespace": "default"})
+        k8s.core.v1.ConfigMap("own", metadata={"name": "c"}, opts=pulumi.ResourceOptions(provider=k8s.Provider("own")))
+        k8s.helm.v4.Chart("ingress", chart="oci://example.com/charts/ingress", version="1.0.0")
+
+    # An explicit provider reads no stack config: its own namespace, else its kubeconfig context's (taken as default).
+    files = _written(engine.run(program, stack="dev", config={"kubernetes:namespace": "apps"}), tmp_path / "out")
+    assert set(files) == {
+        "charts/apps/ingress.yaml", "manifests/apps/ConfigMap-c.yaml", "manifests/default/ConfigMap-c.yaml",
+        _apart("manifests/default/ConfigMap-c.yaml", "urn:pulumi:dev::pilothouse::kubernetes:core/v1:ConfigMap::set")}
+
+    def twice() -> None:
+        k8s.core.v1.ConfigMap("a", metadata={"name": "c"})
+        k8s.core.v1.ConfigMap("b", metadata={"name": "c", "namespace": "apps"})
+
+    with pytest.raises(render.DuplicateObjectError, match=r"^two .* object, apps/ConfigMap-c \(resources 'a' and 'b'"):
+        render.check_objects(engine.run(twice, stack="dev", config={"kubernetes:namespace": "apps"}))
+    render.check_objects(engine.run(twice, stack="dev"))  # without it, 'a' is in default
+    render.check_objects(engine.run(twice, stack="dev", config={"kubernetes:namespace": "x"},
+                                    secret_keys=["kubernetes:namespace"]))  # masked: may be anything
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.check_objects(engine.run(twice, stack="dev", config={"kubernetes:namespace": "Apps"}))
+    assert str(refused.value) == f"ConfigMap 'c' (resource 'a'): the API server refuses it: the stack's " \
+                                 f"kubernetes:namespace config: {DNS1123_LABEL.removeprefix('a DNS-1123 label: ')}"
+
+
+def test_helm_release_names_are_held_to_helms_rule_and_one_release_is_installed_once() -> None:
+    web = "oci://example.com/charts/web"
+
+    def program() -> None:
+        k8s.helm.v4.Chart("upper", name="Web", chart=web)
+        k8s.helm.v4.Chart("r" * 54, chart=web)  # the resource's name is the release's
+        k8s.helm.v4.Chart("r" * 53, chart=web)
+        k8s.helm.v3.Release("w" * 45, chart="web")  # the provider adds '-' and 8 random digits: 54
+        k8s.helm.v3.Release("w" * 44, chart="web")
+        k8s.helm.v3.Release("dotted", name="web.v2", chart="web")
+
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.check_objects(engine.run(program, stack="dev"))
+    helm = ("invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ "
+            "and the length must not be longer than 53")
+    assert str(refused.value).splitlines() == [  # by URN
+        f"Helm release (resource '{'w' * 45}'): release name \"{'w' * 45}-\" and 8 random hexadecimal digits: {helm}",
+        f"Helm chart (resource '{'r' * 54}'): release name \"{'r' * 54}\": {helm}",
+        f"Helm chart (resource 'upper'): release name \"Web\": {helm}"]
+
+    def releases() -> None:
+        for kind in ("App", "Job"):  # named by the provider: two releases
+            parent = pulumi.ComponentResource(f"team:x:{kind}", kind)
+            k8s.helm.v3.Release("web", chart="web", opts=pulumi.ResourceOptions(parent=parent))
+        for resource in ("c", "d"):
+            k8s.helm.v3.Release(resource, name="shop", namespace="x", chart="web")
+        k8s.helm.v4.Chart("e", name="shop", namespace="x", chart=web)  # a template: no Helm release is installed
+
+    with pytest.raises(render.DuplicateObjectError) as duplicate:
+        render.check_objects(engine.run(releases, stack="dev"))
+    assert str(duplicate.value) == (
+        "two resources of the program declare one Helm release, x/shop (resources 'c' and 'd'): Helm refuses the "
+        "second install ('cannot re-use a name that is still in use'); give one of them another name")
+
+
 def test_several_patches_of_one_object_are_each_written(tmp_path: Path) -> None:
     def program() -> None:
         for key in ("a", "b"):
@@ -323,15 +386,20 @@ def test_files_are_kept_apart_whatever_their_names(tmp_path: Path) -> None:
         k8s.core.v1.ConfigMap("a0", metadata={"name": Path(taken).stem.removeprefix("ConfigMap-"), "namespace": ""})
         k8s.core.v1.ConfigMap("b", metadata={"name": "x"}, opts=west)
         k8s.rbac.v1.ClusterRole("wide", metadata={"name": "é" * 200})  # any path segment: 400 bytes
+        k8s.rbac.v1.ClusterRole("upper", metadata={"name": "Admin"})  # one file where case is ignored (macOS)
+        k8s.rbac.v1.ClusterRole("lower", metadata={"name": "admin"})
         for secret in ("one", "two"):  # masked namespaces may be two namespaces
             k8s.core.v1.ConfigMap(secret, metadata={"name": "s", "namespace": pulumi.Output.secret(secret)})
         k8s.apiextensions.CustomResource("patch-kind", api_version="example.com/v1", kind="ConfigPatch",
                                          metadata={"name": "p", "namespace": "x"})  # an object, not a patch
 
     files = _written(engine.run(program, stack="dev"), tmp_path / "out")
-    assert len([path for path in files if path.startswith("manifests/")]) == 7
+    assert len([path for path in files if path.startswith("manifests/")]) == 9
+    upper = "urn:pulumi:dev::pilothouse::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::upper"
+    assert {"manifests/_cluster/ClusterRole-admin.yaml",
+            _apart("manifests/_cluster/ClusterRole-Admin.yaml", upper)} <= set(files)
     assert sorted(files[path]["metadata"]["name"] for path in files if "ConfigMap-x" in path) == ["x", "x", Path(
         taken).stem.removeprefix("ConfigMap-")]
     assert "manifests/x/ConfigPatch-p.yaml" in files
-    [wide] = [path for path in files if "ClusterRole" in path]
+    [wide] = [path for path in files if "ClusterRole-é" in path]
     assert len(Path(wide).name.encode()) <= 255

@@ -92,6 +92,9 @@ class Render:
 
     resources: list[Registration]
     outputs: dict[str, Any] = field(default_factory=dict)
+    #: The config the program ran with, by full key (``kubernetes:namespace``), as the engine passes it (text,
+    #: objects as JSON); secret values masked (:data:`SECRET`).
+    config: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -251,9 +254,9 @@ class RecordingMonitor(MockMonitor):
             self.outputs.update(plain(json_format.MessageToDict(request.outputs)))
         return super().RegisterResourceOutputs(request)
 
-    def render(self) -> Render:
+    def render(self, config: dict[str, str]) -> Render:
         return Render(resources=[self.registrations[urn] for urn in sorted(self.registrations)],
-                      outputs=dict(sorted(self.outputs.items())))
+                      outputs=dict(sorted(self.outputs.items())), config=config)
 
 
 def run(program: Callable[[], object], *, stack: str, project: str = "pilothouse",
@@ -345,4 +348,5 @@ def _run(program: Callable[[], object], *, stack: str, project: str, config: Map
         raise FailedReadError(failed[0])
     if monitor.duplicates:
         raise DuplicateUrnError(monitor.duplicates[0])
-    return monitor.render()
+    return monitor.render({key: SECRET if key in secret_keys else str(value)
+                           for key, value in sorted((config or {}).items())})

@@ -12,6 +12,7 @@ Service name, below). Kinds whose rule depends on more than the name (``IPAddres
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pilothouse.api_validation import is_config_map_key, is_dns1123_label, is_dns1123_subdomain
@@ -48,3 +49,19 @@ def name_problems(api_version: str, kind: str, name: str) -> list[str]:
     in its own words; empty when it takes the name (as far as the name alone tells)."""
     rule = EXCEPTIONS.get((api_version.rpartition("/")[0], kind), is_dns1123_subdomain)
     return rule(name) if rule else []
+
+
+#: ``validName`` of Helm's ``pkg/chartutil/validate_name.go`` (Helm v3.18.6, which the pulumi-kubernetes provider
+#: links): a release name, at most :data:`RELEASE_NAME_MAX_LENGTH` bytes.
+_RELEASE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+RELEASE_NAME_MAX_LENGTH = 53
+
+
+def release_name_problems(name: str) -> list[str]:
+    """What Helm says of a release named ``name`` (``ValidateReleaseName``, which an install, and so a
+    ``helm.sh/v4:Chart``'s template and a ``helm.sh/v3:Release``, runs first), in its own words; empty when it takes
+    it."""
+    if len(name.encode("utf-8", "surrogatepass")) <= RELEASE_NAME_MAX_LENGTH and _RELEASE_NAME.fullmatch(name):
+        return []
+    return [f"invalid release name, must match regex ^{_RELEASE_NAME.pattern}$ and the length must not be longer "
+            f"than {RELEASE_NAME_MAX_LENGTH}"]

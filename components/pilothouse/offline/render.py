@@ -27,6 +27,7 @@ import runpy
 import shutil
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +40,7 @@ from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
 from pilothouse.offline import engine, stack_config
 from pilothouse.offline.engine import Registration, Render
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
-from pilothouse.offline.object_names import name_problems
+from pilothouse.offline.object_names import name_problems, release_name_problems
 
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
@@ -180,7 +181,24 @@ def is_kubernetes_object(registration: Registration) -> bool:
 
 
 def is_helm_chart(registration: Registration) -> bool:
+    """A Helm chart the provider templates into objects at preview and up (``helm.sh/v4:Chart``)."""
     return registration.type == "kubernetes:helm.sh/v4:Chart"
+
+
+def is_helm_release(registration: Registration) -> bool:
+    """A Helm release: a chart's template (:func:`is_helm_chart`), or a release Helm installs and keeps
+    (``helm.sh/v3:Release``, not written to a render's ``charts/``)."""
+    return (is_helm_chart(registration)
+            or (registration.type == "kubernetes:helm.sh/v3:Release" and not registration.read))
+
+
+#: What a second resource of one object, one chart's release or one Helm release does.
+_SECOND_CREATE = ("pulumi-kubernetes 4.29 and later refuse the second create ('already exists'), earlier versions let "
+                  "both manage it and deleting either deletes it")
+_SECOND_TEMPLATE = ("charts name their objects after the release (.Release.Name), so both declare them: "
+                    "pulumi-kubernetes 4.29 and later refuse the second create ('already exists'), earlier versions "
+                    "let both manage them")
+_SECOND_INSTALL = "Helm refuses the second install ('cannot re-use a name that is still in use')"
 
 
 def manifest(registration: Registration) -> dict[str, Any]:
@@ -196,10 +214,12 @@ def manifest(registration: Registration) -> dict[str, Any]:
     return obj
 
 
-def manifest_path(registration: Registration, default_namespace: object = "default") -> Path:
+def manifest_path(registration: Registration, default_namespace: object = "default",
+                  namespace_source: str = "the provider's namespace") -> Path:
     """Where a render folder keeps the object of ``registration``: ``<namespace>/<Kind>-<name>.yaml``, ``_cluster``
-    for a cluster-scoped kind, ``default_namespace`` (its provider's ``namespace``, else ``default``) for no
-    namespace (absent, null or empty, as the API server fills it in). An object without ``metadata.name`` (a
+    for a cluster-scoped kind, ``default_namespace`` (what its provider puts such an object in,
+    :func:`default_namespaces`; ``namespace_source`` names where that comes from in messages) for no namespace
+    (absent, null or empty, as the API server fills it in). An object without ``metadata.name`` (a
     program of pulumi-kubernetes objects left to its autonaming: ``<resource name>-<8 random characters>``) is
     ``<Kind>-<resource name>-<8 characters of a hash of its URN>.yaml``, deterministic and never another's; a file
     name that would pass 255 bytes keeps the first 150 bytes of the name and a hash of it.
@@ -229,7 +249,7 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
     if namespaced and not isinstance(namespace, str):
         refused.append(f"metadata.namespace: must be text, got {namespace!r}")
     elif namespaced and isinstance(namespace, str) and _known(namespace):
-        source = "metadata.namespace" if metadata.get("namespace") else "the provider's namespace"
+        source = "metadata.namespace" if metadata.get("namespace") else namespace_source
         refused += [f"{source}: {problem}" for problem in is_dns1123_label(namespace)]
     if refused:
         raise InvalidObjectNameError(f"{kind} {name!r} (resource '{registration.name}'): the API server refuses it: "
@@ -330,47 +350,66 @@ def check_objects(render: Render) -> None:
     kind's rule, :mod:`~pilothouse.offline.object_names`; a namespace is a DNS-1123 label), else
     ``DuplicateObjectError`` naming every object two resources manage, one per line: what :func:`write` checks.
 
-    An object is its cluster (the provider it is declared with), API group, kind, namespace (its provider's
-    ``namespace``, else ``default``, when it names none; none for a cluster-scoped kind, :mod:`kinds`) and name,
+    An object is its cluster (the provider it is declared with), API group, kind, namespace (its provider's, when
+    it names none: :func:`default_namespaces`; none for a cluster-scoped kind, :mod:`kinds`) and name,
     so one name on two clusters, or in two API groups, is two objects; so is a Helm chart's release. Patches
     (``<Kind>Patch``) are not objects of their own: several may patch one object, as pulumi-kubernetes allows.
     A custom kind outside :data:`~pilothouse.offline.kinds.CLUSTER_SCOPED_KINDS` is taken as namespaced."""
     _files(render)
 
 
+#: The stack config key of the default Kubernetes provider's namespace.
+DEFAULT_PROVIDER_NAMESPACE_KEY = "kubernetes:namespace"
+
+
+def default_namespaces(render: Render) -> dict[str, object]:
+    """The namespace each Kubernetes provider of ``render`` puts an object that names none in, by the provider's URN
+    (``""``: the default provider), as pulumi-kubernetes decides it: the provider's ``namespace`` (for the default
+    provider, the stack's ``kubernetes:namespace`` config), else the namespace of the kubeconfig context it deploys
+    with, which a render cannot know and takes as ``default``. Source: pulumi-kubernetes' provider configuration,
+    ``namespace`` ("1. .metadata.namespace set on the resource. 2. This namespace parameter. 3. namespace set for
+    the active context in the kubeconfig")."""
+    return {"": render.config.get(DEFAULT_PROVIDER_NAMESPACE_KEY) or "default",
+            **{provider.urn: provider.inputs.get("namespace") or "default" for provider in render.resources
+               if provider.type == "pulumi:providers:kubernetes"}}
+
+
+def _namespace_source(provider: str) -> str:
+    return f"the stack's {DEFAULT_PROVIDER_NAMESPACE_KEY} config" if not provider else "the provider's namespace"
+
+
 def _files(render: Render) -> dict[Path, Any]:
     """Each file of the render's ``manifests/``, ``patches/`` and ``charts/`` and what it holds (see
     :func:`check_objects`). Two objects of one path (one name on two clusters or in two API groups, two patches of
-    one object) are kept apart: each after the first by URN has ``-<8 characters of a hash of its URN>`` in its
-    file name."""
-    namespaces = {provider.urn: provider.inputs["namespace"] for provider in render.resources
-                  if provider.type == "pulumi:providers:kubernetes" and provider.inputs.get("namespace")}
+    one object, names that differ only in case) are kept apart: each after the first by URN has ``-<8 characters of
+    a hash of its URN>`` in its file name."""
+    namespaces = default_namespaces(render)
     files: dict[Path, Any] = {}
+    placed: set[str] = set()
     owners: dict[tuple[str, ...], Registration] = {}
     refused, duplicates = [], []
 
-    def owned(identity: tuple[str, ...], registration: Registration, what: str) -> bool:
+    def owned(identity: tuple[str, ...], registration: Registration, what: str, consequence: str) -> bool:
         """Whether another resource manages the object ``identity`` already (then it is listed as a duplicate)."""
         first = owners.setdefault(identity, registration)
         if first is not registration:
             duplicates.append(f"two resources of the program declare one {what} (resources '{first.name}' and "
-                              f"'{registration.name}'): pulumi-kubernetes 4.29 and later refuse the second create "
-                              "('already exists'), earlier versions let both manage it and deleting either deletes "
-                              "it; give one of them another name")
+                              f"'{registration.name}'): {consequence}; give one of them another name")
         return first is not registration
 
     def place(where: Path, registration: Registration, content: Any) -> None:
         stem, taken = where.stem, 0
-        while where in files:  # a name that is another's kept-apart name is kept apart again
+        while _caseless(where) in placed:  # a name that is another's kept-apart name is kept apart again
             taken += 1
             where = where.with_name(f"{stem}-{_urn_hash(registration)}{'-' * (taken - 1)}{where.suffix}")
         files[where] = content
+        placed.add(_caseless(where))
 
     for folder, registration in [*(("manifests", r) for r in filter(is_kubernetes_object, render)),
                                  *(("patches", r) for r in filter(is_patch, render))]:
-        default_namespace = namespaces.get(registration.provider, "default")
         try:
-            where = manifest_path(registration, default_namespace)
+            where = manifest_path(registration, namespaces.get(registration.provider, "default"),
+                                  _namespace_source(registration.provider))
         except InvalidObjectNameError as error:
             refused.append(str(error))
             continue
@@ -379,26 +418,40 @@ def _files(render: Render) -> dict[Path, Any]:
         identity = (registration.provider, group, *where.parent.parts, str(registration.inputs["kind"]), str(name))
         what = f"Kubernetes object, {where.with_suffix('')}"
         known = name and all(_known(part) for part in (name, where.parent.name))  # a masked part may be anything
-        if folder == "manifests" and known and owned(identity, registration, what):
+        if folder == "manifests" and known and owned(identity, registration, what, _SECOND_CREATE):
             continue
         place(folder / where, registration, manifest(registration))
-    for chart in filter(is_helm_chart, render):
-        # pulumi-kubernetes' defaults: the release is named after the resource, in the provider's namespace.
-        namespace = str(chart.inputs.get("namespace") or namespaces.get(chart.provider, "default"))
-        name = str(chart.inputs.get("name") or chart.name)
+    for release in filter(is_helm_release, render):
+        # pulumi-kubernetes' defaults: a Chart's release is named after the resource, a Release's after the resource
+        # and 8 random hexadecimal digits (only their length and characters are known); both in their provider's
+        # namespace.
+        chart = is_helm_chart(release)
+        namespace = str(release.inputs.get("namespace") or namespaces.get(release.provider, "default"))
+        name = str(release.inputs.get("name") or (release.name if chart else ""))
+        shown = f'"{name}"' if name else f'"{release.name}-" and 8 random hexadecimal digits'
+        checked = release_name_problems(name or f"{release.name}-{'0' * 8}") if _known(name) else []
         problems = [*(f"namespace: {p}" for p in (is_dns1123_label(namespace) if _known(namespace) else [])),
-                    *(f"name {p}" for p in _path_segment_problems(name))]
-        release = f"Helm release, {namespace}/{name}"
+                    *(f"release name {shown}: {p}" for p in checked)]
         if problems:
-            refused.append(f"Helm chart {name!r} (resource '{chart.name}'): {'; '.join(problems)}")
-        elif not (_known(namespace) and _known(name) and owned((chart.provider, "helm", namespace, name), chart,
-                                                                 release)):
-            place(Path("charts", namespace, f"{name}.yaml"), chart, chart.inputs)
+            refused.append(f"Helm {'chart' if chart else 'release'} (resource '{release.name}'): "
+                           f"{'; '.join(problems)}")
+        elif (name and _known(namespace) and _known(name)
+              and owned((release.provider, release.type, namespace, name), release,
+                        f"Helm release, {namespace}/{name}", _SECOND_TEMPLATE if chart else _SECOND_INSTALL)):
+            continue
+        elif chart:
+            place(Path("charts", namespace, f"{name}.yaml"), release, release.inputs)
     if refused:
         raise InvalidObjectNameError("\n".join(refused))
     if duplicates:
         raise DuplicateObjectError("\n".join(duplicates))
     return files
+
+
+def _caseless(path: Path) -> str:
+    """``path`` as a file system that ignores case and Unicode normalisation sees it (macOS and Windows by default:
+    ``Role-Admin`` and ``Role-admin`` are one file there), so that a render written there loses no object."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path.as_posix()).casefold())
 
 
 def manifests(out: Path) -> Iterator[tuple[Path, dict[str, Any]]]:

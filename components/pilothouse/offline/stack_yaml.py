@@ -903,16 +903,30 @@ def _from_json(value: object) -> object:
     return value
 
 
-def _declared_path(project: str, key: str) -> tuple[str, str, config_path.Path]:
-    """A Pulumi.yaml config key as the CLI reads it (``parseConfigKey``, PKG/workspace/config.go:157-166, then
-    ``parseKeyPath``): its namespace (the project's when it names none), the stack config key its path starts
-    in, and the rest of the path. A namespaced key is parsed as the stack's keys are: ``a:b:c`` is refused."""
+class _DeclaredKey(NamedTuple):
+    """A Pulumi.yaml config key as the CLI reads it: its namespace, the first name of its path (the stack config key
+    it starts in is :attr:`top`) and the rest of the path."""
+
+    namespace: str
+    name: str
+    path: config_path.Path
+
+    @property
+    def top(self) -> str:
+        return f"{self.namespace}:{self.name}"
+
+
+@functools.lru_cache(maxsize=4096)  # each key is read twice per render: secrets' placeholders, then the declarations
+def _declared_key(project: str, key: str) -> _DeclaredKey:
+    """``key`` as the CLI reads it (``parseConfigKey``, PKG/workspace/config.go:157-166, then ``parseKeyPath``): the
+    project's namespace when it names none; a namespaced key is parsed as the stack's keys are (``a:b:c`` is
+    refused)."""
     namespace, name = (_parse_key(key) if ":" in key else f"{project}:{key}").split(":", 1)
     try:
         first, *path = config_path.key_path(name)
     except config_path.ConfigPathError as error:
         raise ValueError(f"getting stack config value for key '{namespace}:{name}': {error}") from None
-    return namespace, f"{namespace}:{first}", tuple(path)
+    return _DeclaredKey(namespace, str(first), tuple(path))  # key_path starts with a name
 
 
 def _coerce(text: str) -> object:
@@ -936,7 +950,8 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
     secrets and types are checked."""
     missing, paths, object_defaults = [], {}, set()
     for key, declaration in declarations.items():  # sorted
-        namespace, top, path = paths[key] = _declared_path(project, key)
+        declared = paths[key] = _declared_key(project, key)
+        namespace, top, path = declared.namespace, declared.top, declared.path
         found = config_path.get(values.get(top, config_path.ABSENT), path) is not config_path.ABSENT
         default = declaration.get("default")
         default = declaration.get("value") if default is None else default  # a null default is no default
@@ -944,7 +959,7 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
             missing.append(key)
         elif not found and default is not None:
             new = _default_object(default)
-            values[top] = config_path.put(values.get(top, config_path.ABSENT), top.split(":", 1)[1], path,
+            values[top] = config_path.put(values.get(top, config_path.ABSENT), declared.name, path,
                                           _coerce(new) if isinstance(new, str) else new) if path else new
             if not path and not isinstance(new, str):  # createConfigValue made it an object value
                 object_defaults.add(top)
@@ -955,7 +970,7 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
     for value in values.values():
         engine_value(value, decrypt=decrypt)
     for key, declaration in declarations.items():
-        _, top, path = paths[key]
+        top, path = paths[key].top, paths[key].path
         value = config_path.get(values.get(top, config_path.ABSENT), path)
         if "type" not in declaration or value is config_path.ABSENT:
             continue
@@ -1000,10 +1015,10 @@ def _placeholders(project: str, declarations: dict[str, dict[str, Any]], values:
     declared: dict[tuple[object, ...], dict[str, Any]] = {}
     for key, declaration in declarations.items():
         try:
-            _, top, path = _declared_path(project, key)
+            declared_key = _declared_key(project, key)
         except ValueError:
             continue
-        declared[(top, *path)] = declaration
+        declared[(declared_key.top, *declared_key.path)] = declaration
 
     def substitute(value: object, path: tuple[object, ...], declaration: dict[str, Any] | None) -> object:
         declaration = declared.get(path, declaration)

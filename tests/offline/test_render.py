@@ -336,6 +336,13 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         k8s.core.v1.Service("game", metadata={"name": "2048-game"})  # a DNS-1035 label, as before Kubernetes 1.36
         k8s.rbac.v1.Role("reader", metadata={"name": "system:reader"}, rules=[])  # a path segment is enough
         k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "Bad_One"}, data={"a": "b"})  # no such object exists
+        pod = {"containers": [{"name": "main", "image": "busybox"}], "restart_policy": "Never"}
+        k8s.batch.v1.CronJob("nightly", metadata={"name": "n" * 53},
+                             spec={"schedule": "@daily", "job_template": {"spec": {"template": {"spec": pod}}}})
+        k8s.batch.v1.Job("long", metadata={"name": "j" * 64}, spec={"template": {"spec": pod}})
+        k8s.batch.v1.Job("manual", metadata={"name": "m" * 64}, spec={  # selects its pods itself: no name label
+            "manual_selector": True, "selector": {"match_labels": {"app": "m"}},
+            "template": {"metadata": {"labels": {"app": "m"}}, "spec": pod}})
         for later in ("later-a", "later-b"):  # names known only when deployed: neither refused nor one object
             k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
 
@@ -345,6 +352,11 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
                  "must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
                  "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
     assert str(refused.value).splitlines() == [
+        f"CronJob '{'n' * 53}' (resource 'nightly'): the API server refuses it: metadata.name: must be no more than "
+        "52 characters",
+        f"Job '{'j' * 64}' (resource 'long'): the API server refuses it: spec.template.labels: the labels "
+        "batch.kubernetes.io/job-name and job-name of its pods are its name unless spec.manualSelector: must be no "
+        "more than 63 characters",
         f"ConfigMap 'Bad_Name' (resource 'settings'): the API server refuses it: metadata.name: {subdomain}",
         "Service '2048-game' (resource 'game'): the API server refuses it: metadata.name: must start with a letter: "
         "Kubernetes before 1.36 refuses a Service name that is not a DNS-1035 label",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pilothouse.offline.object_names import name_problems
+from pilothouse.offline.object_names import job_label_problems, name_problems
 from tests.oracle.server import NAMESPACE_PREFIX, Oracle
 
 pytestmark = pytest.mark.e2e
@@ -24,8 +24,10 @@ BODIES: tuple[dict[str, Any], ...] = (
     {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "rules": []},
     {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "rules": []},
     {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "spec": {}},
+    {"apiVersion": "batch/v1", "kind": "CronJob", "spec": {}},
 )
-NAMES = ("web", "1web", "a.b", "Bad_Name", "system:web", "a" * 63, "a" * 64, "a" * 253, "a" * 254, "a-", "é")
+NAMES = ("web", "1web", "a.b", "Bad_Name", "system:web", "a" * 52, "a" * 53, "a" * 63, "a" * 64, "a" * 253, "a" * 254,
+         "a-", "é")
 CLUSTER_SCOPED = {"Namespace", "PriorityClass", "ClusterRole"}
 
 
@@ -50,3 +52,29 @@ def test_the_name_rule_of_each_kind_is_the_api_servers(body: dict[str, Any], ora
         if refused_name != bool(problems) or not all(problem in reply.message for problem in problems):
             disagreements.append(f"{name!r}: the rule says {problems}, the API server {reply.status} {reply.message}")
     assert not disagreements, "\n".join(disagreements)
+
+
+def _job(name: str, manual_selector: bool) -> dict[str, Any]:
+    pod = {"containers": [{"name": "main", "image": "busybox"}], "restartPolicy": "Never"}
+    spec: dict[str, Any] = {"template": {"spec": pod}}
+    if manual_selector:
+        spec.update(manualSelector=True, selector={"matchLabels": {"app": "x"}},
+                    template={"metadata": {"labels": {"app": "x"}}, "spec": pod})
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": NAMESPACE}, "spec": spec}
+
+
+def test_a_jobs_name_is_its_pods_label_value_unless_it_selects_them_itself(oracle: Oracle) -> None:
+    oracle.check([{"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": NAMESPACE.removeprefix(NAMESPACE_PREFIX)}}])
+    verdicts = {}
+    for name, manual in (("a" * 63, False), ("a" * 64, False), ("a" * 253, False), ("a" * 64, True)):
+        job = _job(name, manual)
+        reply = oracle.dry_run(job)
+        problems = job_label_problems(name, job)
+        verdicts[(len(name), manual)] = (reply.status < 300, not problems)
+        if problems:
+            assert "spec.template.labels" in reply.message
+            assert "must be no more than 63 characters" in reply.message
+            assert problems[0].endswith("must be no more than 63 characters")
+    assert verdicts == {(63, False): (True, True), (64, False): (False, False), (253, False): (False, False),
+                        (64, True): (True, True)}

@@ -7,13 +7,18 @@ here; ``tests/oracle/test_object_names.py`` checks every rule against the API se
 Service name, below). Kinds whose rule depends on more than the name (``IPAddress``, ``ClusterTrustBundle``,
 ``StorageVersion``, ``APIService``, ``CustomResourceDefinition``), ``CertificateSigningRequest`` and a v1 ``Event``
 (any name) are held only to what every name is held to: a path segment
-(:func:`~pilothouse.api_validation.is_path_segment_name`, checked by the render itself).
+(:func:`~pilothouse.api_validation.is_path_segment_name`, checked by the render itself). Two kinds' names are also
+held to a length for what is derived from them: a CronJob's (52 characters, ``ValidateCronJobCreate``) and a Job's
+(63, its pods' labels: :func:`job_label_problems`).
+
+A Helm release's name is held to Helm's rule (:func:`release_name_problems`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pilothouse.api_validation import is_config_map_key, is_dns1123_label, is_dns1123_subdomain
 
@@ -24,6 +29,7 @@ EXCEPTIONS: dict[tuple[str, str], NameRule | None] = {
     ("", "Namespace"): is_dns1123_label,  # ValidateNamespaceName
     ("", "Service"): lambda name: is_dns1123_label(name) or _service_name_start(name),
     ("apps", "StatefulSet"): is_dns1123_label,  # ValidateStatefulSetName
+    ("batch", "CronJob"): lambda name: [*is_dns1123_subdomain(name), *_cron_job_name_length(name)],
     ("coordination.k8s.io", "LeaseCandidate"): is_config_map_key,  # ValidLeaseCandidateName
     **{("rbac.authorization.k8s.io", kind): None  # ValidateRBACName: a path segment
        for kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")},
@@ -42,6 +48,29 @@ def _service_name_start(name: str) -> list[str]:
     clusters before 1.36 require (RelaxedServiceNameValidation, on by default from 1.36, takes a DNS-1123 label)."""
     return [] if name[:1].isalpha() else ["must start with a letter: Kubernetes before 1.36 refuses a Service name "
                                           "that is not a DNS-1035 label"]
+
+
+def _cron_job_name_length(name: str) -> list[str]:
+    """``ValidateCronJobCreate``: the controller names each Job ``<name>-<11 characters>``, and a Job's name is a label
+    value of its pods (at most 63 characters)."""
+    return ["must be no more than 52 characters"] if len(name.encode("utf-8", "surrogatepass")) > 52 else []
+
+
+#: The labels the API server gives a Job's pods, whose value is the Job's name (``generateSelector``,
+#: pkg/registry/batch/job/strategy.go), unless the Job selects its pods itself (``spec.manualSelector``).
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+
+
+def job_label_problems(name: str, manifest: Mapping[str, Any]) -> list[str]:
+    """What the API server says of a ``batch/v1`` Job named ``name`` (its ``manifest``, as created) for the labels
+    :data:`JOB_NAME_LABELS` it gives its pods: a label value, at most 63 characters (the name's other characters are
+    the subdomain's, which a label value takes)."""
+    spec = manifest.get("spec")
+    manual = isinstance(spec, Mapping) and spec.get("manualSelector") is True
+    if manual or len(name.encode("utf-8", "surrogatepass")) <= 63:
+        return []
+    return [f"the labels {' and '.join(JOB_NAME_LABELS)} of its pods are its name unless spec.manualSelector: "
+            "must be no more than 63 characters"]
 
 
 def name_problems(api_version: str, kind: str, name: str) -> list[str]:

@@ -40,7 +40,7 @@ from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
 from pilothouse.offline import engine, stack_config
 from pilothouse.offline.engine import Registration, Render
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
-from pilothouse.offline.object_names import name_problems, release_name_problems
+from pilothouse.offline.object_names import job_label_problems, name_problems, release_name_problems
 
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
@@ -244,6 +244,8 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
         refused += [f"metadata.name {problem}" for problem in _path_segment_problems(name)]
         if not refused:
             refused += [f"metadata.name: {problem}" for problem in name_problems(str(api_version), kind, name)]
+        if not refused and api_version == "batch/v1" and kind == "Job":
+            refused += [f"spec.template.labels: {problem}" for problem in job_label_problems(name, inputs)]
     elif is_patch(registration) and not name:
         refused.append("metadata.name: a patch names the object it patches (pulumi-kubernetes refuses it without)")
     if namespaced and not isinstance(namespace, str):

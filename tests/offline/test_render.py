@@ -305,6 +305,33 @@ def test_helm_release_names_are_held_to_helms_rule_and_one_release_is_installed_
         "second install ('cannot re-use a name that is still in use'); give one of them another name")
 
 
+def test_a_kind_is_cluster_scoped_by_its_group_or_by_a_definition_in_the_render(tmp_path: Path) -> None:
+    def issuer(resource: str, namespace: str) -> None:
+        k8s.apiextensions.CustomResource(resource, api_version="cert-manager.io/v1", kind="ClusterIssuer",
+                                         metadata={"name": "letsencrypt", "namespace": namespace})
+
+    def program() -> None:
+        names = {"kind": "ClusterIssuer", "plural": "clusterissuers"}
+        k8s.apiextensions.v1.CustomResourceDefinition(
+            "issuers", metadata={"name": "clusterissuers.cert-manager.io"},
+            spec={"group": "cert-manager.io", "scope": "Cluster", "names": names, "versions": []})
+        issuer("issuer", "")
+        k8s.apiextensions.CustomResource("cluster-api-address", api_version="ipam.cluster.x-k8s.io/v1beta1",
+                                         kind="IPAddress", metadata={"name": "node-1"})  # namespaced: not the built-in
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "out")
+    assert sorted(files) == ["manifests/_cluster/ClusterIssuer-letsencrypt.yaml",
+                             "manifests/_cluster/CustomResourceDefinition-clusterissuers.cert-manager.io.yaml",
+                             "manifests/default/IPAddress-node-1.yaml"]
+
+    def twice() -> None:
+        program()
+        issuer("again", "elsewhere")  # a cluster-scoped object's namespace is no part of it
+
+    with pytest.raises(render.DuplicateObjectError, match=r"_cluster/ClusterIssuer-letsencrypt \(resources 'again'"):
+        render.check_objects(engine.run(twice, stack="dev"))
+
+
 def test_several_patches_of_one_object_are_each_written(tmp_path: Path) -> None:
     def program() -> None:
         for key in ("a", "b"):

@@ -1,22 +1,63 @@
 """Kubernetes kinds that belong to no namespace (the render files them under ``_cluster``; a read of
-one has no namespace).
+one has no namespace), by API group (``""`` for the core group) and kind.
 
 The built-in ones are the types marked ``+genclient:nonNamespaced`` in ``k8s.io/api`` v0.37.2 (Kubernetes
 1.37, alpha and beta groups included), with ``CustomResourceDefinition`` (apiextensions) and ``APIService``
 (kube-aggregator); ``tests/oracle/test_cluster_scoped_kinds.py`` checks them against the API server's
-discovery. Of custom resources, only those of the definitions this project installs (Gateway API's
-``GatewayClass``): another custom kind is taken as namespaced.
+discovery. Of custom resources, those of the definitions this project installs (Gateway API's ``GatewayClass``)
+and those of the ``CustomResourceDefinition`` objects a render holds (:func:`declared`); another custom kind is
+taken as namespaced. A kind is its group's: Cluster API's ``IPAddress`` (``ipam.cluster.x-k8s.io``) is
+namespaced, ``networking.k8s.io``'s is not.
 """
 
-CLUSTER_SCOPED_KINDS = frozenset({
-    "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",
-    "ClusterTrustBundle", "ComponentStatus", "CustomResourceDefinition", "DeviceClass", "DeviceTaintRule",
-    "FlowSchema", "IPAddress", "ImageReview", "IngressClass", "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding", "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
-    "PriorityClass", "PriorityLevelConfiguration", "ResourcePoolStatusRequest", "ResourceSlice", "RuntimeClass",
-    "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview", "ServiceCIDR", "StorageClass",
-    "StorageVersion", "StorageVersionMigration", "SubjectAccessReview", "TokenReview", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration", "VolumeAttachment",
-    "VolumeAttributesClass",
-    "GatewayClass",
-})
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+GroupKind = tuple[str, str]
+
+_BY_GROUP = {
+    "": ("ComponentStatus", "Namespace", "Node", "PersistentVolume"),
+    "admissionregistration.k8s.io": ("MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+                                     "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+                                     "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration"),
+    "apiextensions.k8s.io": ("CustomResourceDefinition",),
+    "apiregistration.k8s.io": ("APIService",),
+    "authentication.k8s.io": ("SelfSubjectReview", "TokenReview"),
+    "authorization.k8s.io": ("SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"),
+    "certificates.k8s.io": ("CertificateSigningRequest", "ClusterTrustBundle"),
+    "flowcontrol.apiserver.k8s.io": ("FlowSchema", "PriorityLevelConfiguration"),
+    "imagepolicy.k8s.io": ("ImageReview",),
+    "internal.apiserver.k8s.io": ("StorageVersion",),
+    "networking.k8s.io": ("IPAddress", "IngressClass", "ServiceCIDR"),
+    "node.k8s.io": ("RuntimeClass",),
+    "rbac.authorization.k8s.io": ("ClusterRole", "ClusterRoleBinding"),
+    "resource.k8s.io": ("DeviceClass", "DeviceTaintRule", "ResourcePoolStatusRequest", "ResourceSlice"),
+    "scheduling.k8s.io": ("PriorityClass",),
+    "storage.k8s.io": ("CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "VolumeAttributesClass"),
+    "storagemigration.k8s.io": ("StorageVersionMigration",),
+    "gateway.networking.k8s.io": ("GatewayClass",),
+}
+
+CLUSTER_SCOPED_KINDS: frozenset[GroupKind] = frozenset(
+    (group, kind) for group, kinds in _BY_GROUP.items() for kind in kinds)
+
+
+def group_of(api_version: object) -> str:
+    """The API group of an ``apiVersion`` (``apps/v1`` -> ``apps``; ``v1`` -> ``""``, the core group)."""
+    return str(api_version).rpartition("/")[0]
+
+
+def declared(objects: Iterable[Mapping[str, Any]]) -> frozenset[GroupKind]:
+    """The kinds that ``CustomResourceDefinition`` objects among ``objects`` (manifests) declare cluster-scoped
+    (``spec.scope: Cluster``)."""
+    found = set()
+    for obj in objects:
+        spec = obj.get("spec")
+        if (obj.get("kind") == "CustomResourceDefinition" and group_of(obj.get("apiVersion")) == "apiextensions.k8s.io"
+                and isinstance(spec, Mapping) and spec.get("scope") == "Cluster"
+                and isinstance(spec.get("group"), str) and isinstance(spec.get("names"), Mapping)
+                and isinstance(spec["names"].get("kind"), str)):
+            found.add((spec["group"], spec["names"]["kind"]))
+    return frozenset(found)

@@ -168,10 +168,10 @@ def _kubernetes_read(type_: str, resource_id: str) -> Props:
     _, group_version, kind = type_.split(":") if type_.count(":") == 2 else (None, "", type_)
     group, _, version = group_version.rpartition("/")
     namespace, _, name = resource_id.rpartition("/")
-    if not name or "/" in namespace or (namespace and kind in CLUSTER_SCOPED_KINDS):
+    cluster_scoped = (group if group != "core" else "", kind) in CLUSTER_SCOPED_KINDS
+    if not name or "/" in namespace or (namespace and cluster_scoped):
         raise ValueError(f"{type_}.get: id {resource_id!r} is not "
-                         + ("'name' (its kind has no namespace)" if kind in CLUSTER_SCOPED_KINDS
-                            else "'namespace/name' or 'name'"))
+                         + ("'name' (its kind has no namespace)" if cluster_scoped else "'namespace/name' or 'name'"))
     metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
     api_version = version if group in ("core", "") else f"{group}/{version}"
     return {"apiVersion": api_version, "kind": kind, "metadata": metadata}

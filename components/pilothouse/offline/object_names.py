@@ -21,11 +21,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pilothouse.api_validation import is_config_map_key, is_dns1123_label, is_dns1123_subdomain
+from pilothouse.offline.kinds import GroupKind, group_of
 
 NameRule = Callable[[str], list[str]]
 
 #: Kinds (by API group and kind) whose name is not a DNS-1123 subdomain; ``None``: no rule of its own.
-EXCEPTIONS: dict[tuple[str, str], NameRule | None] = {
+EXCEPTIONS: dict[GroupKind, NameRule | None] = {
     ("", "Namespace"): is_dns1123_label,  # ValidateNamespaceName
     ("", "Service"): lambda name: is_dns1123_label(name) or _service_name_start(name),
     ("apps", "StatefulSet"): is_dns1123_label,  # ValidateStatefulSetName
@@ -76,7 +77,7 @@ def job_label_problems(name: str, manifest: Mapping[str, Any]) -> list[str]:
 def name_problems(api_version: str, kind: str, name: str) -> list[str]:
     """What the API server says of ``name`` for an object of ``api_version`` (``apps/v1``, ``v1``) and ``kind``,
     in its own words; empty when it takes the name (as far as the name alone tells)."""
-    rule = EXCEPTIONS.get((api_version.rpartition("/")[0], kind), is_dns1123_subdomain)
+    rule = EXCEPTIONS.get((group_of(api_version), kind), is_dns1123_subdomain)
     return rule(name) if rule else []
 
 

@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,8 @@ import pulumi
 import yaml
 
 from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
-from pilothouse.offline import engine, stack_config
+from pilothouse.offline import engine, kinds, stack_config
 from pilothouse.offline.engine import Registration, Render
-from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
 from pilothouse.offline.object_names import job_label_problems, name_problems, release_name_problems
 
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
@@ -215,7 +214,8 @@ def manifest(registration: Registration) -> dict[str, Any]:
 
 
 def manifest_path(registration: Registration, default_namespace: object = "default",
-                  namespace_source: str = "the provider's namespace") -> Path:
+                  namespace_source: str = "the provider's namespace",
+                  cluster_scoped: Collection[kinds.GroupKind] = kinds.CLUSTER_SCOPED_KINDS) -> Path:
     """Where a render folder keeps the object of ``registration``: ``<namespace>/<Kind>-<name>.yaml``, ``_cluster``
     for a cluster-scoped kind, ``default_namespace`` (what its provider puts such an object in,
     :func:`default_namespaces`; ``namespace_source`` names where that comes from in messages) for no namespace
@@ -236,7 +236,7 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
         raise InvalidObjectNameError(f"resource '{registration.name}' ({registration.type}): the API server refuses "
                                      f"it: no object of apiVersion, kind and metadata {shown!r}")
     name, namespace = metadata.get("name"), metadata.get("namespace") or default_namespace
-    namespaced = kind not in CLUSTER_SCOPED_KINDS
+    namespaced = (kinds.group_of(api_version), kind) not in cluster_scoped
     refused = [f"kind {problem}" for problem in _path_segment_problems(kind)]
     if name is not None and not isinstance(name, str):
         refused.append(f"metadata.name: must be text, got {name!r}")
@@ -356,7 +356,9 @@ def check_objects(render: Render) -> None:
     it names none: :func:`default_namespaces`; none for a cluster-scoped kind, :mod:`kinds`) and name,
     so one name on two clusters, or in two API groups, is two objects; so is a Helm chart's release. Patches
     (``<Kind>Patch``) are not objects of their own: several may patch one object, as pulumi-kubernetes allows.
-    A custom kind outside :data:`~pilothouse.offline.kinds.CLUSTER_SCOPED_KINDS` is taken as namespaced."""
+    A kind is cluster-scoped by its API group and name: the built-in ones, and custom kinds of
+    ``CustomResourceDefinition`` objects the render holds (:mod:`~pilothouse.offline.kinds`); other custom kinds are
+    taken as namespaced."""
     _files(render)
 
 
@@ -386,6 +388,7 @@ def _files(render: Render) -> dict[Path, Any]:
     one object, names that differ only in case) are kept apart: each after the first by URN has ``-<8 characters of
     a hash of its URN>`` in its file name."""
     namespaces = default_namespaces(render)
+    cluster_scoped = kinds.CLUSTER_SCOPED_KINDS | kinds.declared(r.inputs for r in filter(is_kubernetes_object, render))
     files: dict[Path, Any] = {}
     placed: set[str] = set()
     owners: dict[tuple[str, ...], Registration] = {}
@@ -411,12 +414,12 @@ def _files(render: Render) -> dict[Path, Any]:
                                  *(("patches", r) for r in filter(is_patch, render))]:
         try:
             where = manifest_path(registration, namespaces.get(registration.provider, "default"),
-                                  _namespace_source(registration.provider))
+                                  _namespace_source(registration.provider), cluster_scoped)
         except InvalidObjectNameError as error:
             refused.append(str(error))
             continue
         name = (registration.inputs.get("metadata") or {}).get("name")
-        group = str(registration.inputs["apiVersion"]).rpartition("/")[0]
+        group = kinds.group_of(registration.inputs["apiVersion"])
         identity = (registration.provider, group, *where.parent.parts, str(registration.inputs["kind"]), str(name))
         what = f"Kubernetes object, {where.with_suffix('')}"
         known = name and all(_known(part) for part in (name, where.parent.name))  # a masked part may be anything

@@ -20,7 +20,7 @@ class InvalidValueError(ValueError, pulumi.RunError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{_bounded(field)}: got {_shown(value)}; expected {allowed}")
+        super().__init__(f"{_bounded(field)}: got {shown(value)}; expected {allowed}")
 
 
 #: The longest value or field a message repeats in full; longer ones are cut, with their length.
@@ -35,7 +35,7 @@ def _bounded(text: str) -> str:
 _ADDRESS = re.compile(r"<([\w.]+) object at 0x[0-9a-fA-F]+>")
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """``repr(value)``, cut to a readable length (a megabyte key is not repeated in full), never failing (Python
     refuses to write integers of more than 4300 digits, inside a list too; a value's own ``__repr__`` may raise:
     such a value is shown by its type), and the same on every run (an object's memory address is left out:

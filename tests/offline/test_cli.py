@@ -345,7 +345,7 @@ def test_names_the_api_server_refuses_are_refused_all_at_once_and_nothing_is_wri
         "error: ConfigMap 'a\\x00b' (resource 'nul'): the API server refuses it: metadata.name may not contain a NUL "
         "byte",
         "error: ConfigMap '../../victim' (resource 'up'): the API server refuses it: metadata.name may not contain '/'",
-        "error: Helm chart (resource 'chart'): release name \"..\": invalid release name, must match regex "
+        "error: Helm chart (resource 'chart'): release name '..': invalid release name, must match regex "
         "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53; "
         "nothing written"]
     assert victim.read_text() == "keep me"

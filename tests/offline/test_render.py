@@ -242,6 +242,15 @@ def test_an_object_without_a_namespace_is_in_its_providers_namespace(tmp_path: P
         "manage it and deleting either deletes it; give one of them another name")
 
 
+def test_an_event_is_one_object_through_either_of_its_groups() -> None:
+    def program() -> None:
+        k8s.core.v1.Event("core", metadata={"name": "e", "namespace": "x"}, involved_object={"kind": "Pod"})
+        k8s.events.v1.Event("events", metadata={"name": "e", "namespace": "x"}, event_time="2026-12-02T00:00:00Z")
+
+    with pytest.raises(render.DuplicateObjectError, match=r"object, x/Event-e \(resources 'core' and 'events'\)"):
+        render.check_objects(engine.run(program, stack="dev"))
+
+
 def test_the_default_providers_namespace_is_the_stacks_kubernetes_namespace_config(tmp_path: Path) -> None:
     def program() -> None:
         k8s.core.v1.ConfigMap("unset", metadata={"name": "c"})
@@ -286,9 +295,9 @@ def test_helm_release_names_are_held_to_helms_rule_and_one_release_is_installed_
     helm = ("invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ "
             "and the length must not be longer than 53")
     assert str(refused.value).splitlines() == [  # by URN
-        f"Helm release (resource '{'w' * 45}'): release name \"{'w' * 45}-\" and 8 random hexadecimal digits: {helm}",
-        f"Helm chart (resource '{'r' * 54}'): release name \"{'r' * 54}\": {helm}",
-        f"Helm chart (resource 'upper'): release name \"Web\": {helm}"]
+        f"Helm release (resource '{'w' * 45}'): release name '{'w' * 45}-' and 8 random hexadecimal digits: {helm}",
+        f"Helm chart (resource '{'r' * 54}'): release name '{'r' * 54}': {helm}",
+        f"Helm chart (resource 'upper'): release name 'Web': {helm}"]
 
     def releases() -> None:
         for kind in ("App", "Job"):  # named by the provider: two releases
@@ -414,6 +423,20 @@ def test_what_the_api_server_cannot_take_is_refused_never_written_elsewhere_or_c
         "'-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
         "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]
     assert not (tmp_path / "escaped").exists()
+
+
+def test_a_huge_name_is_shown_cut_in_messages() -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("h" * 5000, metadata={"name": "A" * 10_000})
+        k8s.helm.v4.Chart("c" * 5000, chart="web")
+
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.check_objects(engine.run(program, stack="dev"))
+    cut = f"{repr('A' * 10_000)[:200]}... (10000 characters)"
+    assert [line.partition(": ")[0] for line in str(refused.value).splitlines()] == [
+        f"ConfigMap {cut} (resource {repr('h' * 5000)[:200]}... (5000 characters))",
+        f"Helm chart (resource {repr('c' * 5000)[:200]}... (5000 characters))"]
+    assert max(map(len, str(refused.value).splitlines())) < 1500
 
 
 def test_files_are_kept_apart_whatever_their_names(tmp_path: Path) -> None:

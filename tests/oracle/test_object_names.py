@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pilothouse.offline.kinds import stored_as
 from pilothouse.offline.object_names import job_label_problems, name_problems
 from tests.oracle.server import NAMESPACE_PREFIX, Oracle
 
@@ -78,3 +79,16 @@ def test_a_jobs_name_is_its_pods_label_value_unless_it_selects_them_itself(oracl
             assert problems[0].endswith("must be no more than 63 characters")
     assert verdicts == {(63, False): (True, True), (64, False): (False, False), (253, False): (False, False),
                         (64, True): (True, True)}
+
+
+def test_an_event_is_one_object_through_either_of_its_groups(oracle: Oracle) -> None:
+    # What pilothouse.offline.kinds.stored_as says: an Event made through the core group is read through events.k8s.io.
+    assert stored_as("events.k8s.io", "Event") == ("", "Event")
+    oracle.check([{"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": NAMESPACE.removeprefix(NAMESPACE_PREFIX)}}])
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "one-event", "namespace": NAMESPACE},
+             "involvedObject": {"kind": "Pod", "name": "p", "namespace": NAMESPACE}}
+    created = oracle.api.request("POST", f"/api/v1/namespaces/{NAMESPACE}/events", event)
+    assert created.status < 300 or created.status == 409, created.message  # 409: made by an earlier run
+    read = oracle.api.request("GET", f"/apis/events.k8s.io/v1/namespaces/{NAMESPACE}/events/one-event")
+    assert read.status == 200, read.message

@@ -44,6 +44,18 @@ CLUSTER_SCOPED_KINDS: frozenset[GroupKind] = frozenset(
     (group, kind) for group, kinds in _BY_GROUP.items() for kind in kinds)
 
 
+#: Kinds two API groups serve from one storage: one object, whichever group a program declares it through
+#: (``events.k8s.io``'s events are the core group's, k8s.io/kubernetes v1.37.2
+#: ``pkg/registry/events/rest/storage_events.go``).
+_STORED_AS: dict[GroupKind, GroupKind] = {("events.k8s.io", "Event"): ("", "Event")}
+
+
+def stored_as(group: str, kind: str) -> GroupKind:
+    """The group and kind an object of ``group`` and ``kind`` is stored as: itself, but for the kinds two groups
+    serve (an ``events.k8s.io`` Event is a core Event)."""
+    return _STORED_AS.get((group, kind), (group, kind))
+
+
 def group_of(api_version: object) -> str:
     """The API group of an ``apiVersion`` (``apps/v1`` -> ``apps``; ``v1`` -> ``""``, the core group)."""
     return str(api_version).rpartition("/")[0]

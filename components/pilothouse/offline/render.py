@@ -37,6 +37,7 @@ import pulumi
 import yaml
 
 from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
+from pilothouse.errors import shown
 from pilothouse.offline import engine, kinds, stack_config
 from pilothouse.offline.engine import Registration, Render
 from pilothouse.offline.object_names import job_label_problems, name_problems, release_name_problems
@@ -205,8 +206,8 @@ def manifest(registration: Registration) -> dict[str, Any]:
     redacted. Raises ``ValueError`` for a registration that is neither (:func:`is_kubernetes_object`,
     :func:`is_patch`): a component, a provider, a Helm chart, an object only read."""
     if not (is_kubernetes_object(registration) or is_patch(registration)):
-        raise ValueError(f"{registration.type} '{registration.name}' is not a Kubernetes object the program manages "
-                         "or patches: it has no manifest")
+        raise ValueError(f"{registration.type} {shown(registration.name)} is not a Kubernetes object the program "
+                         "manages or patches: it has no manifest")
     obj = dict(registration.inputs)
     if obj.get("kind") == "Secret" and isinstance(obj.get("data"), dict):
         obj["data"] = {key: _REDACTED_B64 for key in obj["data"]}
@@ -232,14 +233,14 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
     inputs = registration.inputs
     metadata, kind, api_version = inputs.get("metadata") or {}, inputs.get("kind"), inputs.get("apiVersion")
     if not isinstance(metadata, dict) or not isinstance(kind, str) or not kind or not _is_group_version(api_version):
-        shown = {"metadata": metadata, "kind": kind, "apiVersion": api_version}
-        raise InvalidObjectNameError(f"resource '{registration.name}' ({registration.type}): the API server refuses "
-                                     f"it: no object of apiVersion, kind and metadata {shown!r}")
+        given = {"metadata": metadata, "kind": kind, "apiVersion": api_version}
+        raise InvalidObjectNameError(f"resource {shown(registration.name)} ({registration.type}): the API server "
+                                     f"refuses it: no object of apiVersion, kind and metadata {shown(given)}")
     name, namespace = metadata.get("name"), metadata.get("namespace") or default_namespace
     namespaced = (kinds.group_of(api_version), kind) not in cluster_scoped
     refused = [f"kind {problem}" for problem in _path_segment_problems(kind)]
     if name is not None and not isinstance(name, str):
-        refused.append(f"metadata.name: must be text, got {name!r}")
+        refused.append(f"metadata.name: must be text, got {shown(name)}")
     elif name and _known(name):
         refused += [f"metadata.name {problem}" for problem in _path_segment_problems(name)]
         if not refused:
@@ -254,8 +255,8 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
         source = "metadata.namespace" if metadata.get("namespace") else namespace_source
         refused += [f"{source}: {problem}" for problem in is_dns1123_label(namespace)]
     if refused:
-        raise InvalidObjectNameError(f"{kind} {name!r} (resource '{registration.name}'): the API server refuses it: "
-                                     f"{'; '.join(refused)}")
+        raise InvalidObjectNameError(f"{kind} {shown(name)} (resource {shown(registration.name)}): the API server "
+                                     f"refuses it: {'; '.join(refused)}")
     base = name or f"{registration.name}-{_urn_hash(registration)}"
     file = f"{kind}-{base}.yaml"
     if len(file.encode()) > _FILE_NAME_MAX_BYTES:  # a name of 253 characters is valid; its file name is not
@@ -354,7 +355,8 @@ def check_objects(render: Render) -> None:
 
     An object is its cluster (the provider it is declared with), API group, kind, namespace (its provider's, when
     it names none: :func:`default_namespaces`; none for a cluster-scoped kind, :mod:`kinds`) and name,
-    so one name on two clusters, or in two API groups, is two objects; so is a Helm chart's release. Patches
+    so one name on two clusters, or in two API groups, is two objects (but for kinds two groups serve: an
+    ``events.k8s.io`` Event is a core one, :func:`~pilothouse.offline.kinds.stored_as`); so is a Helm release. Patches
     (``<Kind>Patch``) are not objects of their own: several may patch one object, as pulumi-kubernetes allows.
     A kind is cluster-scoped by its API group and name: the built-in ones, and custom kinds of
     ``CustomResourceDefinition`` objects the render holds (:mod:`~pilothouse.offline.kinds`); other custom kinds are
@@ -398,8 +400,8 @@ def _files(render: Render) -> dict[Path, Any]:
         """Whether another resource manages the object ``identity`` already (then it is listed as a duplicate)."""
         first = owners.setdefault(identity, registration)
         if first is not registration:
-            duplicates.append(f"two resources of the program declare one {what} (resources '{first.name}' and "
-                              f"'{registration.name}'): {consequence}; give one of them another name")
+            duplicates.append(f"two resources of the program declare one {what} (resources {shown(first.name)} and "
+                              f"{shown(registration.name)}): {consequence}; give one of them another name")
         return first is not registration
 
     def place(where: Path, registration: Registration, content: Any) -> None:
@@ -419,8 +421,8 @@ def _files(render: Render) -> dict[Path, Any]:
             refused.append(str(error))
             continue
         name = (registration.inputs.get("metadata") or {}).get("name")
-        group = kinds.group_of(registration.inputs["apiVersion"])
-        identity = (registration.provider, group, *where.parent.parts, str(registration.inputs["kind"]), str(name))
+        group, kind = kinds.stored_as(kinds.group_of(registration.inputs["apiVersion"]), registration.inputs["kind"])
+        identity = (registration.provider, group, *where.parent.parts, kind, str(name))
         what = f"Kubernetes object, {where.with_suffix('')}"
         known = name and all(_known(part) for part in (name, where.parent.name))  # a masked part may be anything
         if folder == "manifests" and known and owned(identity, registration, what, _SECOND_CREATE):
@@ -433,12 +435,12 @@ def _files(render: Render) -> dict[Path, Any]:
         chart = is_helm_chart(release)
         namespace = str(release.inputs.get("namespace") or namespaces.get(release.provider, "default"))
         name = str(release.inputs.get("name") or (release.name if chart else ""))
-        shown = f'"{name}"' if name else f'"{release.name}-" and 8 random hexadecimal digits'
+        named = shown(name) if name else f"{shown(release.name + '-')} and 8 random hexadecimal digits"
         checked = release_name_problems(name or f"{release.name}-{'0' * 8}") if _known(name) else []
         problems = [*(f"namespace: {p}" for p in (is_dns1123_label(namespace) if _known(namespace) else [])),
-                    *(f"release name {shown}: {p}" for p in checked)]
+                    *(f"release name {named}: {p}" for p in checked)]
         if problems:
-            refused.append(f"Helm {'chart' if chart else 'release'} (resource '{release.name}'): "
+            refused.append(f"Helm {'chart' if chart else 'release'} (resource {shown(release.name)}): "
                            f"{'; '.join(problems)}")
         elif (name and _known(namespace) and _known(name)
               and owned((release.provider, release.type, namespace, name), release,

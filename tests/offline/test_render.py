@@ -392,7 +392,7 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         "52 characters",
         f"Job '{'j' * 64}' (resource 'long'): the API server refuses it: spec.template.labels: the labels "
         "batch.kubernetes.io/job-name and job-name of its pods are its name unless spec.manualSelector: must be no "
-        "more than 63 characters",
+        "more than 63 bytes",
         f"ConfigMap 'Bad_Name' (resource 'settings'): the API server refuses it: metadata.name: {subdomain}",
         "Service '2048-game' (resource 'game'): the API server refuses it: metadata.name: must start with a letter: "
         "Kubernetes before 1.36 refuses a Service name that is not a DNS-1035 label",

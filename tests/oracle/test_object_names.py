@@ -75,8 +75,8 @@ def test_a_jobs_name_is_its_pods_label_value_unless_it_selects_them_itself(oracl
         verdicts[(len(name), manual)] = (reply.status < 300, not problems)
         if problems:
             assert "spec.template.labels" in reply.message
-            assert "must be no more than 63 characters" in reply.message
-            assert problems[0].endswith("must be no more than 63 characters")
+            assert "must be no more than 63 bytes" in reply.message
+            assert problems[0].endswith("must be no more than 63 bytes")
     assert verdicts == {(63, False): (True, True), (64, False): (False, False), (253, False): (False, False),
                         (64, True): (True, True)}
 

@@ -53,7 +53,7 @@ def _service_name_start(name: str) -> list[str]:
 
 def _cron_job_name_length(name: str) -> list[str]:
     """``ValidateCronJobCreate``: the controller names each Job ``<name>-<11 characters>``, and a Job's name is a label
-    value of its pods (at most 63 characters)."""
+    value of its pods (at most 63 bytes)."""
     return ["must be no more than 52 characters"] if len(name.encode("utf-8", "surrogatepass")) > 52 else []
 
 
@@ -64,14 +64,14 @@ JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
 
 def job_label_problems(name: str, manifest: Mapping[str, Any]) -> list[str]:
     """What the API server says of a ``batch/v1`` Job named ``name`` (its ``manifest``, as created) for the labels
-    :data:`JOB_NAME_LABELS` it gives its pods: a label value, at most 63 characters (the name's other characters are
+    :data:`JOB_NAME_LABELS` it gives its pods: a label value, at most 63 bytes (the name's other characters are
     the subdomain's, which a label value takes)."""
     spec = manifest.get("spec")
     manual = isinstance(spec, Mapping) and spec.get("manualSelector") is True
     if manual or len(name.encode("utf-8", "surrogatepass")) <= 63:
         return []
     return [f"the labels {' and '.join(JOB_NAME_LABELS)} of its pods are its name unless spec.manualSelector: "
-            "must be no more than 63 characters"]
+            "must be no more than 63 bytes"]
 
 
 def name_problems(api_version: str, kind: str, name: str) -> list[str]:

@@ -94,6 +94,18 @@ def test_offline_each_secret_stands_for_a_placeholder_of_its_declared_type() -> 
     assert received.secret_keys == ["demo:db", "demo:flags", "demo:n", "demo:t"]
 
 
+def test_offline_a_secure_default_stands_for_a_placeholder_too() -> None:
+    # The CLI decrypts a Pulumi.yaml default of {secure: <ciphertext>} with the stack's key (a typed key's default
+    # cannot be one: the project is refused): the render, which has none, gives it a placeholder, as it gives a stack
+    # file's secure value; it handed the ciphertext over as the value.
+    project = ("name: demo\nconfig:\n  token:\n    default:\n      secure: v1:abc\n"
+               "  db.password:\n    default:\n      secure: v1:def\n")
+    received = program_config(project, "Pulumi.yaml", "config: {}\n", "Pulumi.dev.yaml", stack="dev",
+                              placeholder=lambda type_name: f"placeholder{type_name}")
+    assert received.config == {"demo:db": '{"password":"placeholder"}', "demo:token": "placeholder"}
+    assert received.secret_keys == ["demo:db", "demo:token"]
+
+
 @pytest.mark.parametrize("given", [{}, {"decrypt": str, "placeholder": str}])
 def test_a_secret_is_either_decrypted_or_stood_for(given: dict[str, Any]) -> None:
     with pytest.raises(TypeError, match=r"^program_config\(\) takes exactly one of decrypt and placeholder$"):

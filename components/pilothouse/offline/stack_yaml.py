@@ -943,14 +943,23 @@ def _coerce(text: str) -> object:
         return int(text) if re.fullmatch(r"[0-9]+", text) and int(text) < _UINT64 else text
 
 
-def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[str, Any]],
-                        values: dict[str, object], decrypt: Callable[[str], str]) -> None:
-    """``mergeConfig`` and ``validateStackConfigValues`` (PKG/workspace/config.go:66-157, 255-366): project keys
-    are paths (:mod:`~pilothouse.offline.config_path`); defaults fill what the stack lacks; missing keys, then
-    secrets and types are checked."""
-    missing, paths, object_defaults = [], {}, set()
+class _Merged(NamedTuple):
+    """What :func:`_merge_defaults` found: each declared key's path, and the top-level keys whose default
+    ``createConfigValue`` made an object value."""
+
+    paths: dict[str, _DeclaredKey]
+    object_defaults: set[str]
+
+
+def _merge_defaults(project: str, stack: str, declarations: dict[str, dict[str, Any]],
+                    values: dict[str, object]) -> _Merged:
+    """``mergeConfig`` (PKG/workspace/config.go:66-157): project keys are paths
+    (:mod:`~pilothouse.offline.config_path`); defaults fill what the stack lacks, in place; a key of the project's
+    own with neither is missing."""
+    missing: list[str] = []
+    merged = _Merged({}, set())
     for key, declaration in declarations.items():  # sorted
-        declared = paths[key] = _declared_key(project, key)
+        declared = merged.paths[key] = _declared_key(project, key)
         namespace, top, path = declared.namespace, declared.top, declared.path
         found = config_path.get(values.get(top, config_path.ABSENT), path) is not config_path.ABSENT
         default = declaration.get("default")
@@ -962,15 +971,22 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
             values[top] = config_path.put(values.get(top, config_path.ABSENT), declared.name, path,
                                           _coerce(new) if isinstance(new, str) else new) if path else new
             if not path and not isinstance(new, str):  # createConfigValue made it an object value
-                object_defaults.add(top)
+                merged.object_defaults.add(top)
     if missing:
         values_word = "value" if len(missing) == 1 else "values"
         names = ", ".join(f"'{name}'" for name in missing[:-1]) + (" and " if len(missing) > 1 else "")
         raise ValueError(f"Stack '{stack}' is missing configuration {values_word} {names}'{missing[-1]}'")
+    return merged
+
+
+def _validate(stack: str, declarations: dict[str, dict[str, Any]], values: dict[str, object], merged: _Merged,
+              decrypt: Callable[[str], str]) -> None:
+    """``validateStackConfigValues`` (PKG/workspace/config.go:255-366): every value decrypts, then each declared
+    key's secrecy and type are checked."""
     for value in values.values():
         engine_value(value, decrypt=decrypt)
     for key, declaration in declarations.items():
-        top, path = paths[key].top, paths[key].path
+        top, path = merged.paths[key].top, merged.paths[key].path
         value = config_path.get(values.get(top, config_path.ABSENT), path)
         if "type" not in declaration or value is config_path.ABSENT:
             continue
@@ -980,7 +996,7 @@ def _apply_declarations(project: str, stack: str, declarations: dict[str, dict[s
         # An object value (``MarshalString``, object.go:403-419) is checked as the JSON it is: a map or a list, a
         # default that is not text, an integer or a bool, and a null found inside a map or list (JSON null); a
         # stack file's top-level number is text.
-        if isinstance(value, (dict, list)) or (not path and top in object_defaults):
+        if isinstance(value, (dict, list)) or (not path and top in merged.object_defaults):
             content = json.loads(text, parse_int=float)
         else:
             content = None if value is None and path else text
@@ -1011,13 +1027,11 @@ def _placeholders(project: str, declarations: dict[str, dict[str, Any]], values:
                   placeholder: Callable[[str], str]) -> dict[str, object]:
     """``values`` with each :class:`Secure` holding ``placeholder(type)`` as its ciphertext, ``type`` the name of
     the type declared for its key path (``o.x`` declares inside ``o``, ``a[0]`` an array's first item) or, inside
-    an array, for the array's items. A key path the CLI refuses declares nothing (it is refused afterwards)."""
+    an array, for the array's items. Every key of ``declarations`` is one the CLI reads (:func:`_merge_defaults`
+    read them first)."""
     declared: dict[tuple[object, ...], dict[str, Any]] = {}
     for key, declaration in declarations.items():
-        try:
-            declared_key = _declared_key(project, key)
-        except ValueError:
-            continue
+        declared_key = _declared_key(project, key)
         declared[(declared_key.top, *declared_key.path)] = declaration
 
     def substitute(value: object, path: tuple[object, ...], declaration: dict[str, Any] | None) -> object:
@@ -1072,11 +1086,13 @@ def program_config(project_text: str, project_file: str, stack_text: str, stack_
     values = stack_config(stack_text, stack_file, project)
     if placeholder is not None:
         _check_ciphertexts(load_document(stack_text, stack_file), stack_file, values)
-        values = _placeholders(project, declarations, values, placeholder)
-        decrypt = str
-    assert decrypt is not None
     try:
-        _apply_declarations(project, stack, declarations, values, decrypt)
+        merged = _merge_defaults(project, stack, declarations, values)
+        if placeholder is not None:  # after the defaults: a default may be a secure value too
+            values = _placeholders(project, declarations, values, placeholder)
+            decrypt = str
+        assert decrypt is not None
+        _validate(stack, declarations, values, merged, decrypt)
         config = {key: engine_value(value, decrypt=decrypt) for key, value in sorted(values.items())}
     except ValueError as error:
         stage = "" if "grpc:" in str(error) else "validating stack config: "

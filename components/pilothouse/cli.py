@@ -25,6 +25,7 @@ from pilothouse.errors import InvalidValueError
 from pilothouse.extras import MissingExtraError
 from pilothouse.offline import diff, render, stack_config
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Render
+from pilothouse.offline.mocks import UnansweredInvokeError
 from pilothouse.offline.stack_config import StackConfigError, has_stack_file, stack_file, stack_name
 from pilothouse.policy.rules import Enforcement, Settings
 
@@ -86,7 +87,7 @@ def _render(args: argparse.Namespace) -> int:
         print(f"error: the program exited (sys.exit({exit_.code!r})) before it finished; nothing written",
               file=sys.stderr)
         return 2
-    except MissingExtraError as error:
+    except (MissingExtraError, UnansweredInvokeError) as error:
         print(f"error: {error}{_program_line(error, project)}", file=sys.stderr)
         return 2
     except Exception as error:  # the program's own bug, shown as the Pulumi CLI shows it

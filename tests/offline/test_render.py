@@ -4,7 +4,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -270,13 +270,14 @@ def test_the_default_providers_namespace_is_the_stacks_kubernetes_namespace_conf
 
     with pytest.raises(render.DuplicateObjectError, match=r"^two .* object, apps/ConfigMap-c \(resources 'a' and 'b'"):
         render.check_objects(engine.run(twice, stack="dev", config={"kubernetes:namespace": "apps"}))
-    render.check_objects(engine.run(twice, stack="dev"))  # without it, 'a' is in default
+    render.check_objects(engine.run(twice, stack="dev"))  # without it, 'a' is in its kubeconfig's namespace
     render.check_objects(engine.run(twice, stack="dev", config={"kubernetes:namespace": "x"},
                                     secret_keys=["kubernetes:namespace"]))  # masked: may be anything
     with pytest.raises(render.InvalidObjectNameError) as refused:
         render.check_objects(engine.run(twice, stack="dev", config={"kubernetes:namespace": "Apps"}))
-    assert str(refused.value) == f"ConfigMap 'c' (resource 'a'): the API server refuses it: the stack's " \
-                                 f"kubernetes:namespace config: {DNS1123_LABEL.removeprefix('a DNS-1123 label: ')}"
+    label = DNS1123_LABEL.removeprefix("a DNS-1123 label: ")
+    assert str(refused.value) == ("ConfigMap 'c' (resource 'a'): the API server refuses it: the stack's "
+                                  f"kubernetes:namespace config 'Apps': {label}")
 
 
 def test_helm_release_names_are_held_to_helms_rule_and_one_release_is_installed_once() -> None:
@@ -372,6 +373,8 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         k8s.core.v1.Service("game", metadata={"name": "2048-game"})  # a DNS-1035 label, as before Kubernetes 1.36
         k8s.rbac.v1.Role("reader", metadata={"name": "system:reader"}, rules=[])  # a path segment is enough
         k8s.core.v1.ConfigMapPatch("patch", metadata={"name": "Bad_One"}, data={"a": "b"})  # no such object exists
+        k8s.core.v1.ConfigMap("MyConfig", data={"a": "b"})  # the provider names it MyConfig-<8 hexadecimal digits>
+        k8s.core.v1.ConfigMap("Generated", metadata={"generate_name": "gen-"})  # the API server names it
         pod = {"containers": [{"name": "main", "image": "busybox"}], "restart_policy": "Never"}
         k8s.batch.v1.CronJob("nightly", metadata={"name": "n" * 53},
                              spec={"schedule": "@daily", "job_template": {"spec": {"template": {"spec": pod}}}})
@@ -393,6 +396,8 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         f"Job '{'j' * 64}' (resource 'long'): the API server refuses it: spec.template.labels: the labels "
         "batch.kubernetes.io/job-name and job-name of its pods are its name unless spec.manualSelector: must be no "
         "more than 63 bytes",
+        "ConfigMap without a name (resource 'MyConfig'): the API server refuses it: metadata.name (the provider names "
+        f"it 'MyConfig-' and 8 random hexadecimal digits): {subdomain}",
         f"ConfigMap 'Bad_Name' (resource 'settings'): the API server refuses it: metadata.name: {subdomain}",
         "Service '2048-game' (resource 'game'): the API server refuses it: metadata.name: must start with a letter: "
         "Kubernetes before 1.36 refuses a Service name that is not a DNS-1035 label",
@@ -400,6 +405,22 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         f"ConfigMap 'Bad_One' (resource 'patch'): the API server refuses it: metadata.name: {subdomain}"]
     render.check_objects(engine.run(lambda: [k8s.core.v1.ConfigMap(later, metadata={"name": engine.UNKNOWN})
                                              for later in ("later-a", "later-b")], stack="dev"))
+    # Pulumi's autonaming settings name it instead: not worked out, not checked.
+    render.check_objects(engine.run(lambda: k8s.core.v1.ConfigMap("MyConfig", data={"a": "b"}), stack="dev",
+                                    config={"pulumi:autonaming": '{"mode": "verbatim"}'}))
+
+
+def test_every_problem_is_listed_at_once() -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("bad", metadata={"name": "Bad_Name"})
+        for twin in ("a", "b"):
+            k8s.core.v1.ConfigMap(twin, metadata={"name": "twin"})
+
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.check_objects(engine.run(program, stack="dev"))
+    assert [line.partition(":")[0] for line in str(refused.value).splitlines()] == [
+        "ConfigMap 'Bad_Name' (resource 'bad')",
+        "two resources of the program declare one Kubernetes object, default/ConfigMap-twin (resources 'a' and 'b')"]
 
 
 def test_what_the_api_server_cannot_take_is_refused_never_written_elsewhere_or_crashing(tmp_path: Path) -> None:
@@ -419,7 +440,8 @@ def test_what_the_api_server_cannot_take_is_refused_never_written_elsewhere_or_c
         "no object of apiVersion, kind and metadata {'metadata': 'x', 'kind': 'ConfigMap', 'apiVersion': 'v1'}",
         "no object of apiVersion, kind and metadata {'metadata': {'name': 'w'}, 'kind': 'Widget', 'apiVersion': "
         "'a/b/c'}",
-        "the provider's namespace: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+        "the namespace of provider 'escaping' '../../escaped': a lowercase RFC 1123 label must consist of lower case "
+        "alphanumeric characters or "
         "'-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
         "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]
     assert not (tmp_path / "escaped").exists()
@@ -465,3 +487,92 @@ def test_files_are_kept_apart_whatever_their_names(tmp_path: Path) -> None:
     assert "manifests/x/ConfigPatch-p.yaml" in files
     [wide] = [path for path in files if "ClusterRole-é" in path]
     assert len(Path(wide).name.encode()) <= 255
+
+
+def test_file_names_come_from_no_unchecked_text_and_fit(tmp_path: Path) -> None:
+    # Resource names are never checked as object names are: the file name of an object without a name is made of one.
+    def program() -> None:
+        k8s.core.v1.ConfigMap("/../../PWNED", metadata={"generate_name": "web-"})
+        k8s.core.v1.ConfigMap("a\0b", metadata={"generate_name": "web-"})
+        k8s.rbac.v1.ClusterRole("colon", metadata={"name": "system:reader"}, rules=[])  # a Windows file name has none
+        for cluster in ("east", "west"):  # the second's kept-apart name passes 255 bytes
+            k8s.core.v1.ConfigMap(cluster, metadata={"name": "c" * 240, "namespace": "x"},
+                                  opts=pulumi.ResourceOptions(provider=k8s.Provider(cluster)))
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "work" / "out")
+    assert sorted(Path(path).parent.as_posix() for path in files) == [
+        "manifests/_cluster", "manifests/default", "manifests/default", "manifests/x", "manifests/x"]
+    assert "manifests/_cluster/ClusterRole-system%3Areader.yaml" in files
+    assert any(path.startswith("manifests/default/ConfigMap-%2F..%2F..%2FPWNED-") for path in files)
+    assert any(path.startswith("manifests/default/ConfigMap-a%00b-") for path in files)
+    assert max(len(Path(path).name.encode()) for path in files) <= 255
+    assert sorted(path.name for path in (tmp_path / "work").iterdir()) == ["out"]
+
+
+def test_what_cannot_be_known_is_not_refused_and_what_is_shared_is_one_object(tmp_path: Path) -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("unknown-metadata", metadata=cast(Any, engine.UNKNOWN))  # known only at deployment
+        pod = {"containers": [{"name": "main", "image": "busybox"}], "restart_policy": "Never"}
+        k8s.batch.v1.Job("masked-selector", metadata={"name": "j" * 64}, spec={
+            "manual_selector": pulumi.Output.secret(True), "template": {"spec": pod}})
+        secret_team = pulumi.ResourceOptions(provider=k8s.Provider("team", namespace=pulumi.Output.secret("team")))
+        for twin in ("a", "b"):  # both in their provider's namespace, whatever it is
+            k8s.core.v1.ConfigMap(twin, metadata={"name": "c"}, opts=secret_team)
+
+    with pytest.raises(render.DuplicateObjectError) as duplicate:
+        render.check_objects(engine.run(program, stack="dev"))
+    assert str(duplicate.value).startswith("two resources of the program declare one Kubernetes object, "
+                                           "[secret]/ConfigMap-c (resources 'a' and 'b')")
+
+    def kubeconfigs() -> None:
+        k8s.core.v1.ConfigMap("implicit", metadata={"name": "c"})  # the kubeconfig context's namespace, maybe dev
+        k8s.core.v1.ConfigMap("explicit", metadata={"name": "c", "namespace": "default"})
+
+    assert len(_written(engine.run(kubeconfigs, stack="dev"), tmp_path / "out")) == 2
+
+
+def test_what_the_provider_or_api_server_refuses_of_any_shape_is_refused(tmp_path: Path) -> None:
+    def program() -> None:
+        k8s.core.v1.ConfigMap("prefix", metadata={"generate_name": "Bad_Prefix-"})
+        k8s.core.v1.ConfigMap("false-namespace", metadata={"name": "c", "namespace": False})
+        k8s.core.v1.SecretList("list", items=[{"metadata": {"name": "s"}, "string_data": {"password": "hunter2"}}])
+        k8s.apiextensions.CustomResource("flux", api_version="kustomize.toolkit.fluxcd.io/v1", kind="Kustomization",
+                                         metadata={"name": "Bad_Name"})
+        k8s.apiextensions.CustomResource("newline", api_version="example.com/v1", kind="Wid\nget",
+                                         metadata={"name": "w"})
+        k8s.helm.v3.Release("numbers", name=cast(Any, 5), namespace=cast(Any, 7), chart="web")
+
+    with pytest.raises(render.InvalidObjectNameError) as refused:
+        render.write(engine.run(program, stack="dev"), tmp_path / "out")
+    lines = str(refused.value).splitlines()
+    assert len(lines) == 6
+    assert [line for line in lines if "hunter2" in line] == []
+    assert any(line.startswith("ConfigMap without a name (resource 'prefix'): the API server refuses it: "
+                               "metadata.generateName: a lowercase RFC 1123 subdomain") for line in lines)
+    assert "ConfigMap 'c' (resource 'false-namespace'): the API server refuses it: metadata.namespace: must be text, " \
+           "got False" in lines
+    assert any(line.startswith("SecretList without a name (resource 'list'): the API server refuses it: kind: "
+                               "pulumi-kubernetes refuses a List") for line in lines)
+    assert any(line.startswith("Kustomization 'Bad_Name' (resource 'flux')") for line in lines)
+    assert any(line.startswith("Wid\\nget 'w' (resource 'newline')") for line in lines)
+    assert "Helm release (resource 'numbers'): namespace: must be text, got 7; name: must be text, got 5" in lines
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_definition_in_a_built_in_group_changes_no_kinds_scope(tmp_path: Path) -> None:
+    def program() -> None:
+        names = {"kind": "ConfigMap", "plural": "configmaps"}
+        k8s.apiextensions.v1.CustomResourceDefinition("hostile", metadata={"name": "configmaps"},
+                                                      spec={"group": "", "scope": "Cluster", "names": names,
+                                                            "versions": []})
+        for team in ("team-a", "team-b"):
+            k8s.core.v1.ConfigMap(team, metadata={"name": "c", "namespace": team})
+
+    files = _written(engine.run(program, stack="dev"), tmp_path / "out")
+    assert {"manifests/team-a/ConfigMap-c.yaml", "manifests/team-b/ConfigMap-c.yaml"} <= set(files)
+
+
+def test_a_render_is_never_written_inside_a_file(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("keep")
+    with pytest.raises(render.NotARenderError, match=r"which is a file; give a folder$"):
+        render.write(engine.run(lambda: None, stack="dev"), tmp_path / "file" / "out")

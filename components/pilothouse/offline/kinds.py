@@ -56,6 +56,24 @@ def stored_as(group: str, kind: str) -> GroupKind:
     return _STORED_AS.get((group, kind), (group, kind))
 
 
+#: The API groups Kubernetes itself serves that have a dot (``+groupName`` of k8s.io/api v0.37.2, with
+#: kube-aggregator's and apiextensions'); every group without one (``""``, ``apps``, ``batch``, ...) is built in
+#: too, since a custom resource's group must have a dot (apiextensions-apiserver v0.37.2,
+#: ``ValidateCustomResourceDefinition``).
+_BUILT_IN_DOTTED_GROUPS = frozenset({
+    "admission.k8s.io", "admissionregistration.k8s.io", "apidiscovery.k8s.io", "apiextensions.k8s.io",
+    "apiregistration.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io",
+    "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "imagepolicy.k8s.io",
+    "internal.apiserver.k8s.io", "lifecycle.k8s.io", "networking.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io",
+    "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io", "storagemigration.k8s.io",
+})
+
+
+def is_built_in_group(group: str) -> bool:
+    """Whether Kubernetes itself serves API group ``group`` (no custom resource definition can)."""
+    return "." not in group or group in _BUILT_IN_DOTTED_GROUPS
+
+
 def group_of(api_version: object) -> str:
     """The API group of an ``apiVersion`` (``apps/v1`` -> ``apps``; ``v1`` -> ``""``, the core group)."""
     return str(api_version).rpartition("/")[0]
@@ -63,13 +81,14 @@ def group_of(api_version: object) -> str:
 
 def declared(objects: Iterable[Mapping[str, Any]]) -> frozenset[GroupKind]:
     """The kinds that ``CustomResourceDefinition`` objects among ``objects`` (manifests) declare cluster-scoped
-    (``spec.scope: Cluster``)."""
+    (``spec.scope: Cluster``); a definition in a built-in group, which the API server refuses, declares nothing."""
     found = set()
     for obj in objects:
         spec = obj.get("spec")
         if (obj.get("kind") == "CustomResourceDefinition" and group_of(obj.get("apiVersion")) == "apiextensions.k8s.io"
                 and isinstance(spec, Mapping) and spec.get("scope") == "Cluster"
-                and isinstance(spec.get("group"), str) and isinstance(spec.get("names"), Mapping)
+                and isinstance(spec.get("group"), str) and not is_built_in_group(spec["group"])
+                and isinstance(spec.get("names"), Mapping)
                 and isinstance(spec["names"].get("kind"), str)):
             found.add((spec["group"], spec["names"]["kind"]))
     return frozenset(found)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
+import yaml
 
 from pilothouse.contract import SECRET_OUTPUTS
 from pilothouse.offline.kinds import CLUSTER_SCOPED_KINDS
@@ -149,8 +150,31 @@ def _resource_group_lookup(args: Mapping[str, Any]) -> Props:
             "location": "koreacentral", "tags": {}}
 
 
+def _decode_yaml(args: Mapping[str, Any]) -> Props:
+    """``kubernetes:yaml:decode``, which ``yaml.ConfigFile`` and ``ConfigGroup`` (v1) call with a file's text: its
+    documents that have a ``kind`` and an ``apiVersion``, as the provider's ``decodeYaml`` keeps them
+    (invoke_decode_yaml.go; the provider's default namespace, which it also sets, is the render's to apply)."""
+    documents = yaml.safe_load_all(str(args.get("text", "")))
+    return {"result": [document for document in documents
+                       if isinstance(document, dict) and document.get("kind") and document.get("apiVersion")]}
+
+
+class UnansweredInvokeError(NotImplementedError):
+    """The program calls a function (an invoke) the mocks have no answer for: ``pilothouse.testing.run`` takes one
+    in ``invokes=``; ``kubernetes:helm:template`` (``helm.v3.Chart``) needs the chart itself, which a render does
+    not fetch."""
+
+    def __init__(self, token: str) -> None:
+        hint = (": helm.v3.Chart templates its chart through the provider, which a render does not run; "
+                "helm.v4.Chart renders offline (its objects are the provider's at preview)"
+                if token == "kubernetes:helm:template" else "")
+        super().__init__(f"no mock answer for invoke {token!r}: pass one in invokes= (pilothouse.testing.run){hint}")
+        self.token = token
+
+
 #: Invoke results by function token.
 INVOKES: dict[str, Callable[[Mapping[str, Any]], Props]] = {
+    "kubernetes:yaml:decode": _decode_yaml,
     "azure-native:authorization:getClientToken": lambda _: {"token": "offline-render-placeholder"},
     "azure-native:authorization:getClientConfig": lambda _: {
         "clientId": OBJECT_ID, "objectId": OBJECT_ID, "subscriptionId": SUBSCRIPTION_ID,
@@ -233,8 +257,7 @@ class OfflineMocks(pulumi.runtime.Mocks):
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         answer = self.invokes.get(args.token)
         if answer is None:
-            raise NotImplementedError(
-                f"no mock answer for invoke {args.token!r}: pass one in invokes= (pilothouse.testing.run)")
+            raise UnansweredInvokeError(args.token)
         given = answer(args.args)
         if not isinstance(given, Mapping):
             raise TypeError(f"the invokes answer for {args.token} returned {type(given).__name__}, not a mapping")

@@ -36,7 +36,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from pilothouse.api_validation import is_dns1123_label, is_path_segment_name
+from pilothouse.api_validation import go_lower, is_dns1035_label, is_dns1123_label, is_path_segment_name
 from pilothouse.errors import shown
 from pilothouse.offline import engine, kinds, stack_config
 from pilothouse.offline.engine import Registration, Render
@@ -161,10 +161,14 @@ def render_stack(project_dir: Path, stack: str) -> Render:
         raise UndecryptedSecretError(error, files.project) from None
 
 
+#: pulumi-kubernetes' own modules of resources that are no Kubernetes object: Helm, YAML and kustomize groups.
+_PULUMI_MODULES = frozenset({"helm.sh/v3", "helm.sh/v4", "yaml", "yaml/v2", "kustomize", "kustomize/v2"})
+
+
 def _is_kubernetes_type(registration: Registration) -> bool:
     group = registration.type.split(":")
     return (registration.custom and not registration.read and group[0] == "kubernetes" and len(group) == 3
-            and not group[1].startswith(("helm.sh", "yaml", "kustomize")))
+            and group[1] not in _PULUMI_MODULES)
 
 
 def is_patch(registration: Registration) -> bool:
@@ -216,7 +220,8 @@ def manifest(registration: Registration) -> dict[str, Any]:
 
 def manifest_path(registration: Registration, default_namespace: object = "default",
                   namespace_source: str = "the provider's namespace",
-                  cluster_scoped: Collection[kinds.GroupKind] = kinds.CLUSTER_SCOPED_KINDS) -> Path:
+                  cluster_scoped: Collection[kinds.GroupKind] = kinds.CLUSTER_SCOPED_KINDS,
+                  autonaming: bool = True) -> Path:
     """Where a render folder keeps the object of ``registration``: ``<namespace>/<Kind>-<name>.yaml``, ``_cluster``
     for a cluster-scoped kind, ``default_namespace`` (what its provider puts such an object in,
     :func:`default_namespaces`; ``namespace_source`` names where that comes from in messages) for no namespace
@@ -225,44 +230,92 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
     ``<Kind>-<resource name>-<8 characters of a hash of its URN>.yaml``, deterministic and never another's; a file
     name that would pass 255 bytes keeps the first 150 bytes of the name and a hash of it.
 
+    With ``autonaming`` (pulumi-kubernetes' default: no ``pulumi:autonaming`` config), the name the provider gives an
+    object with neither ``name`` nor ``generateName`` (``AssignNameIfAutonamable``: ``<resource name>-`` and 8
+    hexadecimal digits) is held to the kind's rule as a given name is.
+
     Raises ``InvalidObjectNameError`` for what the API server refuses: ``metadata`` that is no object, a ``kind``
     or ``apiVersion`` that is no group/version text, a name or namespace that is not text, a name its kind's rule
     (:mod:`~pilothouse.offline.object_names`) refuses, a namespace (its own or its provider's) that is not a
     DNS-1123 label; a patch without a name (the provider refuses it). Names and namespaces known only at deployment
     (or masked secrets) are not checked."""
     inputs = registration.inputs
-    metadata, kind, api_version = inputs.get("metadata") or {}, inputs.get("kind"), inputs.get("apiVersion")
+    metadata, kind, api_version = inputs.get("metadata"), inputs.get("kind"), inputs.get("apiVersion")
+    metadata = {} if metadata is None or not _known(metadata) else metadata  # unknown: nothing to check
     if not isinstance(metadata, dict) or not isinstance(kind, str) or not kind or not _is_group_version(api_version):
         given = {"metadata": metadata, "kind": kind, "apiVersion": api_version}
-        raise InvalidObjectNameError(f"resource {shown(registration.name)} ({registration.type}): the API server "
-                                     f"refuses it: no object of apiVersion, kind and metadata {shown(given)}")
-    name, namespace = metadata.get("name"), metadata.get("namespace") or default_namespace
+        raise InvalidObjectNameError(f"resource {shown(registration.name)} ({shown(registration.type)}): the API "
+                                     f"server refuses it: no object of apiVersion, kind and metadata {shown(given)}")
+    name, namespace = metadata.get("name"), metadata.get("namespace")
+    namespace = default_namespace if namespace in (None, "") else namespace
     namespaced = (kinds.group_of(api_version), kind) not in cluster_scoped
-    refused = [f"kind {problem}" for problem in _path_segment_problems(kind)]
+    # A kind is a DNS-1035 label of mixed case (ValidateCustomResourceDefinitionNames; built-in kinds are too).
+    refused = [f"kind {problem}" for problem in _path_segment_problems(kind)] or [
+        f"kind: may have mixed case, but should otherwise match: {problem}"
+        for problem in is_dns1035_label(go_lower(kind))]
+    if kinds.is_built_in_group(kinds.group_of(api_version)) and kind.endswith("List") and not is_patch(registration):
+        refused.append("kind: pulumi-kubernetes refuses a List: list resources exist for compatibility with YAML "
+                       "manifests and Helm charts, and cannot be created directly; declare each item instead")
+    generate = metadata.get("generateName")
+    if generate is not None and not isinstance(generate, str):
+        refused.append(f"metadata.generateName: must be text, got {shown(generate)}")
+    elif generate and _known(generate) and not name:  # ValidateObjectMeta: the kind's rule, a trailing '-' allowed
+        refused += [f"metadata.generateName: {problem}"
+                    for problem in name_problems(str(api_version), kind, re.sub("-$", "a", generate))]
+    autonamed = autonaming and not name and not generate and not is_patch(registration)
+    checked, field = (name, "metadata.name") if name else (
+        f"{registration.name}-{'0' * 8}",
+        f"metadata.name (the provider names it {shown(registration.name + '-')} and 8 random hexadecimal digits)")
     if name is not None and not isinstance(name, str):
         refused.append(f"metadata.name: must be text, got {shown(name)}")
-    elif name and _known(name):
-        refused += [f"metadata.name {problem}" for problem in _path_segment_problems(name)]
+    elif (name or autonamed) and _known(checked):
+        refused += [f"{field} {problem}" for problem in _path_segment_problems(checked)]
         if not refused:
-            refused += [f"metadata.name: {problem}" for problem in name_problems(str(api_version), kind, name)]
-        if not refused and api_version == "batch/v1" and kind == "Job":
-            refused += [f"spec.template.labels: {problem}" for problem in job_label_problems(name, inputs)]
+            refused += [f"{field}: {problem}" for problem in name_problems(str(api_version), kind, checked)]
+        spec = inputs.get("spec")
+        manual_selector = spec.get("manualSelector") if isinstance(spec, dict) else None
+        if not refused and api_version == "batch/v1" and kind == "Job" and _known(manual_selector or False):
+            refused += [f"spec.template.labels: {problem}" for problem in job_label_problems(checked, inputs)]
     elif is_patch(registration) and not name:
         refused.append("metadata.name: a patch names the object it patches (pulumi-kubernetes refuses it without)")
     if namespaced and not isinstance(namespace, str):
-        refused.append(f"metadata.namespace: must be text, got {namespace!r}")
+        refused.append(f"metadata.namespace: must be text, got {shown(namespace)}")
     elif namespaced and isinstance(namespace, str) and _known(namespace):
         source = "metadata.namespace" if metadata.get("namespace") else namespace_source
-        refused += [f"{source}: {problem}" for problem in is_dns1123_label(namespace)]
+        refused += [f"{source} {shown(namespace)}: {problem}" for problem in is_dns1123_label(namespace)]
     if refused:
-        raise InvalidObjectNameError(f"{kind} {shown(name)} (resource {shown(registration.name)}): the API server "
-                                     f"refuses it: {'; '.join(refused)}")
+        subject = shown(name) if name is not None else "without a name"
+        raise InvalidObjectNameError(f"{_unquoted(kind)} {subject} (resource {shown(registration.name)}): the API "
+                                     f"server refuses it: {'; '.join(refused)}")
     base = name or f"{registration.name}-{_urn_hash(registration)}"
-    file = f"{kind}-{base}.yaml"
-    if len(file.encode()) > _FILE_NAME_MAX_BYTES:  # a name of 253 characters is valid; its file name is not
-        digest = hashlib.sha256(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        file = f"{_first_bytes(kind, 50)}-{_first_bytes(base, 150)}-{digest}.yaml"
-    return Path(str(namespace) if namespaced else "_cluster") / file
+    return Path(_file_safe(str(namespace)) if namespaced else "_cluster") / _fitted(_file_safe(f"{kind}-{base}"),
+                                                                                    ".yaml")
+
+
+#: Characters no file name on one of the common file systems may hold (Windows': ``<>:"/\|?*`` and control
+#: characters), and ``%``, which writes them: ``%`` and its two hexadecimal digits for each byte.
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*%\x00-\x1f\x7f]')
+
+
+def _file_safe(text: str) -> str:
+    """``text`` as a file name every common file system takes (an RBAC name ``system:reader``, a resource name
+    ``../x``): each character of :data:`_NOT_IN_FILE_NAMES` percent-encoded, which no other text reads as (``%`` is
+    encoded too)."""
+    return _NOT_IN_FILE_NAMES.sub(lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode()), text)
+
+
+def _fitted(stem: str, suffix: str) -> str:
+    """``stem + suffix``, or when that passes 255 bytes (a name of 253 characters is valid; its file name is not),
+    the first 150 bytes of ``stem``, ``-`` and 8 characters of a hash of it, then ``suffix``."""
+    if len((stem + suffix).encode("utf-8", "surrogatepass")) <= _FILE_NAME_MAX_BYTES:
+        return stem + suffix
+    return f"{_first_bytes(stem, 150)}-{hashlib.sha256(stem.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}{suffix}"
+
+
+def _unquoted(text: str) -> str:
+    """``text`` in a message: control characters escaped, cut past 200 characters with its length."""
+    shown_text = text if len(text) <= 200 else f"{text[:200]}... ({len(text)} characters)"
+    return _printable(shown_text)
 
 
 def _first_bytes(text: str, size: int) -> str:
@@ -307,6 +360,8 @@ def _check_out(out: Path) -> None:
     holds neither the working folder nor the process's own files."""
     if out.is_symlink():
         raise NotARenderError(f"{out} is a symbolic link; give the folder itself")
+    if file := next((parent for parent in out.parents if parent.exists() and not parent.is_dir()), None):
+        raise NotARenderError(f"{out} is inside {file}, which is a file; give a folder")
     resolved = out.resolve()
     if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents or len(resolved.parts) < 3:
         raise NotARenderError(f"{out} is the working folder, one of its parents or a top-level folder; "
@@ -366,22 +421,32 @@ def check_objects(render: Render) -> None:
 
 #: The stack config key of the default Kubernetes provider's namespace.
 DEFAULT_PROVIDER_NAMESPACE_KEY = "kubernetes:namespace"
+#: The stack config key of Pulumi's autonaming settings, which replace a provider's own names (the render does not
+#: work them out: names left to them are not checked).
+AUTONAMING_KEY = "pulumi:autonaming"
 
 
 def default_namespaces(render: Render) -> dict[str, object]:
     """The namespace each Kubernetes provider of ``render`` puts an object that names none in, by the provider's URN
     (``""``: the default provider), as pulumi-kubernetes decides it: the provider's ``namespace`` (for the default
-    provider, the stack's ``kubernetes:namespace`` config), else the namespace of the kubeconfig context it deploys
-    with, which a render cannot know and takes as ``default``. Source: pulumi-kubernetes' provider configuration,
+    provider, the stack's ``kubernetes:namespace`` config), else (``None``) the namespace of the kubeconfig context
+    it deploys with, which a render cannot know: such objects are filed under ``default``, and are one object with
+    each other but not with one declared in ``default``. Source: pulumi-kubernetes' provider configuration,
     ``namespace`` ("1. .metadata.namespace set on the resource. 2. This namespace parameter. 3. namespace set for
     the active context in the kubeconfig")."""
-    return {"": render.config.get(DEFAULT_PROVIDER_NAMESPACE_KEY) or "default",
-            **{provider.urn: provider.inputs.get("namespace") or "default" for provider in render.resources
+    return {"": render.config.get(DEFAULT_PROVIDER_NAMESPACE_KEY) or None,
+            **{provider.urn: provider.inputs.get("namespace") or None for provider in render.resources
                if provider.type == "pulumi:providers:kubernetes"}}
 
 
+#: In an object's identity, the namespace its provider puts it in when it is not known here.
+_PROVIDERS_NAMESPACE = "(its provider's namespace)"
+
+
 def _namespace_source(provider: str) -> str:
-    return f"the stack's {DEFAULT_PROVIDER_NAMESPACE_KEY} config" if not provider else "the provider's namespace"
+    if not provider:
+        return f"the stack's {DEFAULT_PROVIDER_NAMESPACE_KEY} config"
+    return f"the namespace of provider {shown(provider.rpartition('::')[2])}"
 
 
 def _files(render: Render) -> dict[Path, Any]:
@@ -408,51 +473,77 @@ def _files(render: Render) -> dict[Path, Any]:
         stem, taken = where.stem, 0
         while _caseless(where) in placed:  # a name that is another's kept-apart name is kept apart again
             taken += 1
-            where = where.with_name(f"{stem}-{_urn_hash(registration)}{'-' * (taken - 1)}{where.suffix}")
+            where = where.with_name(_fitted(f"{stem}-{_urn_hash(registration)}{'-' * (taken - 1)}", where.suffix))
         files[where] = content
         placed.add(_caseless(where))
 
     for folder, registration in [*(("manifests", r) for r in filter(is_kubernetes_object, render)),
                                  *(("patches", r) for r in filter(is_patch, render))]:
         try:
-            where = manifest_path(registration, namespaces.get(registration.provider, "default"),
-                                  _namespace_source(registration.provider), cluster_scoped)
+            where = manifest_path(registration, namespaces.get(registration.provider) or "default",
+                                  _namespace_source(registration.provider), cluster_scoped,
+                                  autonaming=AUTONAMING_KEY not in render.config)
         except InvalidObjectNameError as error:
             refused.append(str(error))
             continue
-        name = (registration.inputs.get("metadata") or {}).get("name")
+        metadata = registration.inputs.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        own = isinstance(metadata, dict) and metadata.get("namespace") not in (None, "")
         group, kind = kinds.stored_as(kinds.group_of(registration.inputs["apiVersion"]), registration.inputs["kind"])
-        identity = (registration.provider, group, *where.parent.parts, kind, str(name))
-        what = f"Kubernetes object, {where.with_suffix('')}"
-        known = name and all(_known(part) for part in (name, where.parent.name))  # a masked part may be anything
+        # Objects that take their provider's namespace share it, whatever it is (masked, or its kubeconfig's).
+        namespace = where.parent.name if own or where.parent.name == "_cluster" or _known(
+            namespaces.get(registration.provider)) else _PROVIDERS_NAMESPACE
+        identity = (registration.provider, group, namespace, kind, str(name))
+        what = f"Kubernetes object, {_unquoted(where.with_suffix('').as_posix())}"
+        known = name and _known(name) and _known(namespace)
         if folder == "manifests" and known and owned(identity, registration, what, _SECOND_CREATE):
             continue
         place(folder / where, registration, manifest(registration))
     for release in filter(is_helm_release, render):
-        # pulumi-kubernetes' defaults: a Chart's release is named after the resource, a Release's after the resource
-        # and 8 random hexadecimal digits (only their length and characters are known); both in their provider's
-        # namespace.
-        chart = is_helm_chart(release)
-        namespace = str(release.inputs.get("namespace") or namespaces.get(release.provider, "default"))
-        name = str(release.inputs.get("name") or (release.name if chart else ""))
-        named = shown(name) if name else f"{shown(release.name + '-')} and 8 random hexadecimal digits"
-        checked = release_name_problems(name or f"{release.name}-{'0' * 8}") if _known(name) else []
-        problems = [*(f"namespace: {p}" for p in (is_dns1123_label(namespace) if _known(namespace) else [])),
-                    *(f"release name {named}: {p}" for p in checked)]
+        problems, release_identity, where = _helm_release(release, namespaces)
         if problems:
-            refused.append(f"Helm {'chart' if chart else 'release'} (resource {shown(release.name)}): "
-                           f"{'; '.join(problems)}")
-        elif (name and _known(namespace) and _known(name)
-              and owned((release.provider, release.type, namespace, name), release,
-                        f"Helm release, {namespace}/{name}", _SECOND_TEMPLATE if chart else _SECOND_INSTALL)):
+            refused.append(f"Helm {'chart' if is_helm_chart(release) else 'release'} (resource "
+                           f"{shown(release.name)}): {'; '.join(problems)}")
+        elif release_identity and owned(release_identity, release,
+                                        f"Helm release, {_unquoted('/'.join(release_identity[2:]))}",
+                                _SECOND_TEMPLATE if is_helm_chart(release) else _SECOND_INSTALL):
             continue
-        elif chart:
-            place(Path("charts", namespace, f"{name}.yaml"), release, release.inputs)
-    if refused:
-        raise InvalidObjectNameError("\n".join(refused))
+        elif is_helm_chart(release):
+            place(where, release, release.inputs)
+    if refused:  # with the duplicates, so that one run lists every problem
+        raise InvalidObjectNameError("\n".join([*refused, *duplicates]))
     if duplicates:
         raise DuplicateObjectError("\n".join(duplicates))
     return files
+
+
+def _helm_release(release: Registration,
+                  namespaces: dict[str, object]) -> tuple[list[str], tuple[str, ...] | None, Path]:
+    """A Helm release's problems (a name or namespace that is not text, a namespace that is no DNS-1123 label, a name
+    Helm refuses), its identity (``None`` when its name is not known here: unknown, masked, or made by the provider
+    at random) and the file of a chart's arguments.
+
+    pulumi-kubernetes' defaults: a Chart's release is named after the resource, a Release's after the resource and
+    8 random hexadecimal digits (only their length and characters are known); both in their provider's namespace."""
+    chart = is_helm_chart(release)
+    given_namespace, given_name = release.inputs.get("namespace"), release.inputs.get("name")
+    problems = [f"{field}: must be text, got {shown(value)}" for field, value in
+                (("namespace", given_namespace), ("name", given_name))
+                if value is not None and not isinstance(value, str)]
+    if problems:
+        return problems, None, Path()
+    provider_namespace = namespaces.get(release.provider)
+    namespace = str(given_namespace or provider_namespace or "default")
+    source = "namespace" if given_namespace else _namespace_source(release.provider)
+    name = str(given_name or (release.name if chart else ""))
+    named = shown(name) if name else f"{shown(release.name + '-')} and 8 random hexadecimal digits"
+    problems = [*(f"{source} {shown(namespace)}: {p}" for p in (is_dns1123_label(namespace) if _known(namespace)
+                                                                 else [])),
+                *(f"release name {named}: {p}"
+                  for p in (release_name_problems(name or f"{release.name}-{'0' * 8}") if _known(name) else []))]
+    shared = namespace if given_namespace or _known(provider_namespace) else _PROVIDERS_NAMESPACE
+    identity = (release.provider, release.type, shared, name) if name and _known(name) and _known(shared) else None
+    return problems, identity, Path("charts", _file_safe(namespace), _fitted(_file_safe(name), ".yaml"))
 
 
 def _caseless(path: Path) -> str:

@@ -30,13 +30,13 @@ from typing import Any
 from pilothouse.errors import InvalidValueError
 from pilothouse.offline import engine, render
 from pilothouse.offline.engine import DuplicateUrnError, FailedReadError, Registration, Render
-from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks
+from pilothouse.offline.mocks import PLATFORM_OUTPUTS, OfflineMocks, UnansweredInvokeError
 from pilothouse.offline.render import DuplicateObjectError, InvalidObjectNameError, is_kubernetes_object, manifest
 from pilothouse.offline.stack_config import StackConfigError, stack_name
 from pilothouse.offline.stack_yaml import engine_value
 
 __all__ = ["PLATFORM_OUTPUTS", "DuplicateObjectError", "DuplicateUrnError", "FailedReadError", "InvalidObjectNameError",
-           "Registration", "Render", "is_kubernetes_object", "manifest", "run", "run_project"]
+           "Registration", "Render", "UnansweredInvokeError", "is_kubernetes_object", "manifest", "run", "run_project"]
 
 
 _KEY = re.compile(r"[^:\s]+(:[^:\s]+)?")
@@ -99,9 +99,11 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
       result with ``read=True`` and never among the managed Kubernetes objects.
 
     Returns the registrations sorted by URN, with the stack's outputs. Exceptions the program raises propagate
-    unchanged; ``DuplicateUrnError`` when two resources share a URN; ``DuplicateObjectError`` when two declare one
-    Kubernetes object (kind, namespace, name), ``InvalidObjectNameError`` for an object whose name, namespace or
-    kind the API server refuses (:func:`~pilothouse.offline.render.check_objects`); ``FailedReadError`` for a
+    unchanged; ``UnansweredInvokeError`` for an invoke ``invokes`` does not answer; ``DuplicateUrnError`` when two
+    resources share a URN; ``DuplicateObjectError`` when two declare one Kubernetes object (cluster, API group,
+    kind, namespace, name) or Helm release, ``InvalidObjectNameError`` for an object whose name, namespace or kind
+    the API server or pulumi-kubernetes refuses, or a release name Helm refuses, listing duplicates too
+    (:func:`~pilothouse.offline.render.check_objects`); ``FailedReadError`` for a
     ``Resource.get`` whose id the provider would not take. ``InvalidValueError`` (before anything runs) for a
     ``program`` that is not a plain function (an ``async`` or generator function's body would never run), a stack
     name the Pulumi CLI refuses (``organization/project/dev`` is taken as ``dev``), a config key that is not

@@ -404,9 +404,10 @@ def write(render: Render, out: Path) -> int:
 
 def check_objects(render: Render) -> None:
     """Raise ``InvalidObjectNameError`` naming every Kubernetes object of ``render`` whose kind, name or namespace
-    the API server refuses (no file name of a render holds ``/``, ``%``, ``..`` or a NUL byte; a name is held to its
-    kind's rule, :mod:`~pilothouse.offline.object_names`; a namespace is a DNS-1123 label), else
-    ``DuplicateObjectError`` naming every object two resources manage, one per line: what :func:`write` checks.
+    the API server or pulumi-kubernetes refuses (a name is held to its kind's rule,
+    :mod:`~pilothouse.offline.object_names`; a namespace is a DNS-1123 label; a kind a mixed-case DNS-1035 label and
+    no built-in ``List``) and every Helm release name Helm refuses, then every object two resources manage, one per
+    line; else ``DuplicateObjectError`` naming every such object: what :func:`write` checks.
 
     An object is its cluster (the provider it is declared with), API group, kind, namespace (its provider's, when
     it names none: :func:`default_namespaces`; none for a cluster-scoped kind, :mod:`kinds`) and name,

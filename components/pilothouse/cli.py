@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -232,14 +233,19 @@ def _policy(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pilothouse", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {importlib.metadata.version('pilothouse')}")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, handler in (("render", _render), ("diff", _diff)):
-        command = commands.add_parser(name)
-        command.add_argument("--stack", required=True)
-        command.add_argument("--project", type=Path, default=Path.cwd())
+    for name, handler, summary in (
+            ("render", _render, "run a stack's program under the mock engine and write every resource and manifest"),
+            ("diff", _diff, "what a stack's render changes against a git revision, as pull-request Markdown")):
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.add_argument("--stack", required=True, help="the stack, as Pulumi.<stack>.yaml names it")
+        command.add_argument("--project", type=Path, default=Path.cwd(),
+                             help="the folder of Pulumi.yaml (default: the working folder)")
         command.set_defaults(handler=handler)
         if name == "render":
-            command.add_argument("--out", type=Path, required=True)
+            command.add_argument("--out", type=Path, required=True,
+                                 help="the render folder: replaced whole, only when it is empty or an earlier render")
         else:
             command.add_argument("--base", required=True, help="git revision to compare against")
             command.add_argument("--path", action="append", default=[],
@@ -250,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--link", action="append", default=[],
                                  help="a folder of the working tree that git does not track (built charts, say), "
                                       "linked into the earlier revision's checkout (repeatable)")
-    policy = commands.add_parser("policy")
+    policy = commands.add_parser("policy", help="the policy rules over a render folder",
+                                 description="the policy rules over a render folder")
     policy.add_argument("render", type=Path, help="a folder written by `pilothouse render`")
     policy.add_argument("--allowed-registry", action="append", default=[], help="registries images may come from")
     policy.add_argument("--governed-elsewhere", action="append", default=[],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -519,3 +520,14 @@ def test_a_v1_config_file_renders_and_a_v3_chart_is_one_line(project: Path) -> N
         "error: no mock answer for invoke 'kubernetes:helm:template': pass one in invokes= (pilothouse.testing.run): "
         "helm.v3.Chart templates its chart through the provider, which a render does not run; helm.v4.Chart renders "
         "offline (its objects are the provider's at preview)\n"))  # called from the SDK's own task: no program line
+
+
+def test_each_command_and_option_says_what_it_is_and_the_version_is_the_package_s(project: Path) -> None:
+    assert pilothouse("--version", cwd=project).stdout == f"pilothouse {importlib.metadata.version('pilothouse')}\n"
+    listed = " ".join(pilothouse("--help", cwd=project).stdout.split())
+    assert all(command in listed for command in ("render run a stack's program", "diff what a stack's render",
+                                                 "policy the policy rules"))
+    for command in ("render", "diff"):
+        help_text = " ".join(pilothouse(command, "--help", cwd=project).stdout.split())
+        assert "--stack STACK the stack, as Pulumi.<stack>.yaml names it" in help_text
+        assert "--project PROJECT the folder of Pulumi.yaml" in help_text

@@ -379,6 +379,8 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
         k8s.batch.v1.CronJob("nightly", metadata={"name": "n" * 53},
                              spec={"schedule": "@daily", "job_template": {"spec": {"template": {"spec": pod}}}})
         k8s.batch.v1.Job("long", metadata={"name": "j" * 64}, spec={"template": {"spec": pod}})
+        k8s.batch.v1.Job("indexed", metadata={"name": "my.job"},  # a subdomain, but its pods' hostnames are labels
+                         spec={"completion_mode": "Indexed", "completions": 3, "template": {"spec": pod}})
         k8s.batch.v1.Job("manual", metadata={"name": "m" * 64}, spec={  # selects its pods itself: no name label
             "manual_selector": True, "selector": {"match_labels": {"app": "m"}},
             "template": {"metadata": {"labels": {"app": "m"}}, "spec": pod}})
@@ -393,6 +395,8 @@ def test_a_raw_object_is_held_to_its_kinds_name_rule() -> None:
     assert str(refused.value).splitlines() == [
         f"CronJob '{'n' * 53}' (resource 'nightly'): the API server refuses it: metadata.name: must be no more than "
         "52 characters",
+        "Job 'my.job' (resource 'indexed'): the API server refuses it: metadata.name: will not able to create pod "
+        "with invalid DNS label: my.job-2",
         f"Job '{'j' * 64}' (resource 'long'): the API server refuses it: spec.template.labels: the labels "
         "batch.kubernetes.io/job-name and job-name of its pods are its name unless spec.manualSelector: must be no "
         "more than 63 bytes",

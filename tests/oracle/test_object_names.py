@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pilothouse.offline.kinds import stored_as
-from pilothouse.offline.object_names import job_label_problems, name_problems
+from pilothouse.offline.object_names import indexed_job_name_problems, job_label_problems, name_problems
 from tests.oracle.server import NAMESPACE_PREFIX, Oracle
 
 pytestmark = pytest.mark.e2e
@@ -92,3 +92,18 @@ def test_an_event_is_one_object_through_either_of_its_groups(oracle: Oracle) -> 
     assert created.status < 300 or created.status == 409, created.message  # 409: made by an earlier run
     read = oracle.api.request("GET", f"/apis/events.k8s.io/v1/namespaces/{NAMESPACE}/events/one-event")
     assert read.status == 200, read.message
+
+
+def test_an_indexed_jobs_last_pod_hostname_is_a_label(oracle: Oracle) -> None:
+    oracle.check([{"apiVersion": "v1", "kind": "Namespace",
+                   "metadata": {"name": NAMESPACE.removeprefix(NAMESPACE_PREFIX)}}])
+    verdicts = {}
+    for name, completions in (("my.job", 3), ("j" * 60, 11), ("j" * 61, 11), ("web", 3)):
+        job = _job(name, False)
+        job["spec"].update(completionMode="Indexed", completions=completions)
+        reply = oracle.dry_run(job)
+        problems = indexed_job_name_problems(name, job)
+        verdicts[(name[:6], len(name))] = (reply.status < 300, not problems)
+        assert all(problem in reply.message for problem in problems), (problems, reply.message)
+    assert verdicts == {("my.job", 6): (False, False), ("jjjjjj", 60): (True, True), ("jjjjjj", 61): (False, False),
+                        ("web", 3): (True, True)}

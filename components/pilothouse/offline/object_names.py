@@ -74,6 +74,19 @@ def job_label_problems(name: str, manifest: Mapping[str, Any]) -> list[str]:
             "must be no more than 63 bytes"]
 
 
+def indexed_job_name_problems(name: str, manifest: Mapping[str, Any]) -> list[str]:
+    """What the API server says of the name of an Indexed ``batch/v1`` Job (its ``manifest``, as created): its last
+    pod's hostname, ``<name>-<completions - 1>``, must be a DNS-1123 label (``validateNameAllowsCompletions``,
+    pkg/apis/batch/validation/validation.go), in its own words."""
+    spec = manifest.get("spec")
+    completions = spec.get("completions") if isinstance(spec, Mapping) else None
+    if (not isinstance(spec, Mapping) or spec.get("completionMode") != "Indexed" or isinstance(completions, bool)
+            or not isinstance(completions, int) or completions <= 0):
+        return []
+    hostname = f"{name}-{completions - 1}"
+    return [f"will not able to create pod with invalid DNS label: {hostname}"] if is_dns1123_label(hostname) else []
+
+
 def name_problems(api_version: str, kind: str, name: str) -> list[str]:
     """What the API server says of ``name`` for an object of ``api_version`` (``apps/v1``, ``v1``) and ``kind``,
     in its own words; empty when it takes the name (as far as the name alone tells)."""

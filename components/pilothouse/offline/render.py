@@ -40,7 +40,12 @@ from pilothouse.api_validation import go_lower, is_dns1035_label, is_dns1123_lab
 from pilothouse.errors import shown
 from pilothouse.offline import engine, kinds, stack_config
 from pilothouse.offline.engine import Registration, Render
-from pilothouse.offline.object_names import job_label_problems, name_problems, release_name_problems
+from pilothouse.offline.object_names import (
+    indexed_job_name_problems,
+    job_label_problems,
+    name_problems,
+    release_name_problems,
+)
 
 _REDACTED_B64 = base64.b64encode(engine.SECRET.encode()).decode()
 
@@ -269,13 +274,7 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
     if name is not None and not isinstance(name, str):
         refused.append(f"metadata.name: must be text, got {shown(name)}")
     elif (name or autonamed) and _known(checked):
-        refused += [f"{field} {problem}" for problem in _path_segment_problems(checked)]
-        if not refused:
-            refused += [f"{field}: {problem}" for problem in name_problems(str(api_version), kind, checked)]
-        spec = inputs.get("spec")
-        manual_selector = spec.get("manualSelector") if isinstance(spec, dict) else None
-        if not refused and api_version == "batch/v1" and kind == "Job" and _known(manual_selector or False):
-            refused += [f"spec.template.labels: {problem}" for problem in job_label_problems(checked, inputs)]
+        refused += _name_problems(str(api_version), kind, checked, field, inputs) if not refused else []
     elif is_patch(registration) and not name:
         refused.append("metadata.name: a patch names the object it patches (pulumi-kubernetes refuses it without)")
     if namespaced and not isinstance(namespace, str):
@@ -290,6 +289,20 @@ def manifest_path(registration: Registration, default_namespace: object = "defau
     base = name or f"{registration.name}-{_urn_hash(registration)}"
     return Path(_file_safe(str(namespace)) if namespaced else "_cluster") / _fitted(_file_safe(f"{kind}-{base}"),
                                                                                     ".yaml")
+
+
+def _name_problems(api_version: str, kind: str, name: str, field: str, inputs: dict[str, Any]) -> list[str]:
+    """What the API server says of an object's ``name`` (given, or the provider's: ``field`` says which): a path
+    segment, its kind's rule, and for a Job its pods' hostnames and labels."""
+    refused = [f"{field} {problem}" for problem in _path_segment_problems(name)]
+    refused = refused or [f"{field}: {problem}" for problem in name_problems(api_version, kind, name)]
+    if refused or (api_version, kind) != ("batch/v1", "Job"):
+        return refused
+    spec = inputs.get("spec")
+    manual_selector = spec.get("manualSelector") if isinstance(spec, dict) else None
+    return [*(f"{field}: {problem}" for problem in indexed_job_name_problems(name, inputs)),
+            *(f"spec.template.labels: {problem}" for problem in (
+                job_label_problems(name, inputs) if _known(manual_selector or False) else []))]
 
 
 #: Characters no file name on one of the common file systems may hold (Windows': ``<>:"/\|?*`` and control

@@ -580,3 +580,15 @@ def test_a_render_is_never_written_inside_a_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("keep")
     with pytest.raises(render.NotARenderError, match=r"which is a file; give a folder$"):
         render.write(engine.run(lambda: None, stack="dev"), tmp_path / "file" / "out")
+
+
+def test_two_resources_of_one_name_in_a_duplicate_are_told_apart_by_urn() -> None:
+    def program() -> None:
+        for kind in ("App", "Job"):
+            parent = pulumi.ComponentResource(f"team:x:{kind}", kind)
+            k8s.core.v1.ConfigMap("shop", metadata={"name": "shop"}, opts=pulumi.ResourceOptions(parent=parent))
+
+    with pytest.raises(render.DuplicateObjectError) as duplicate:
+        render.check_objects(engine.run(program, stack="dev"))
+    urn = "urn:pulumi:dev::pilothouse::team:x:{}$kubernetes:core/v1:ConfigMap::shop".format
+    assert f"(resources '{urn('App')}' and '{urn('Job')}')" in str(duplicate.value)

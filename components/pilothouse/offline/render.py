@@ -479,8 +479,11 @@ def _files(render: Render) -> dict[Path, Any]:
         """Whether another resource manages the object ``identity`` already (then it is listed as a duplicate)."""
         first = owners.setdefault(identity, registration)
         if first is not registration:
-            duplicates.append(f"two resources of the program declare one {what} (resources {shown(first.name)} and "
-                              f"{shown(registration.name)}): {consequence}; give one of them another name")
+            # Resources of one name under two parents are told apart by their URNs.
+            one, other = ((first.name, registration.name) if first.name != registration.name
+                          else (first.urn, registration.urn))
+            duplicates.append(f"two resources of the program declare one {what} (resources {shown(one)} and "
+                              f"{shown(other)}): {consequence}; give one of them another name")
         return first is not registration
 
     def place(where: Path, registration: Registration, content: Any) -> None:

@@ -592,3 +592,12 @@ def test_two_resources_of_one_name_in_a_duplicate_are_told_apart_by_urn() -> Non
         render.check_objects(engine.run(program, stack="dev"))
     urn = "urn:pulumi:dev::pilothouse::team:x:{}$kubernetes:core/v1:ConfigMap::shop".format
     assert f"(resources '{urn('App')}' and '{urn('Job')}')" in str(duplicate.value)
+
+
+def test_a_mistyped_type_token_is_pointed_at_the_render_s_own() -> None:
+    result = engine.run(lambda: k8s.rbac.v1.ClusterRole("reader", rules=[]), stack="dev")
+    with pytest.raises(LookupError) as missing:
+        result.one("kubernetes:rbac/v1:ClusterRole")
+    assert str(missing.value) == (
+        "expected one kubernetes:rbac/v1:ClusterRole named None, found 0 among [] (no resource has that type; types "
+        "of a similar name: ['kubernetes:rbac.authorization.k8s.io/v1:ClusterRole'])")

@@ -8,6 +8,7 @@ engine for: the register request of each resource, including its options.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import os
 import threading
@@ -104,7 +105,9 @@ class Render:
         found = [r for r in self.of_type(type_) if name is None or r.name == name]
         if len(found) != 1:
             names = [r.name for r in self.of_type(type_)]
-            raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
+            similar = difflib.get_close_matches(type_, sorted({r.type for r in self.resources}), n=3, cutoff=0.6)
+            hint = f" (no resource has that type; types of a similar name: {similar})" if not names and similar else ""
+            raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}{hint}")
         return found[0]
 
     def children_of(self, parent: Registration) -> list[Registration]:

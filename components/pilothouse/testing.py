@@ -77,6 +77,16 @@ def _answers(field: str, given: object, valid: Callable[[Any], bool], expected: 
             raise InvalidValueError(f"{field}[{key!r}]", answer, expected)
 
 
+def _mocks(stack_outputs: Mapping[str, Mapping[str, Any]] | None, invokes: Mapping[str, Callable[..., Any]] | None,
+           reads: Mapping[str, Callable[..., Any]] | None) -> OfflineMocks:
+    """The mocks answering with the test's answers, each checked (``InvalidValueError``)."""
+    _answers("stack_outputs", stack_outputs, lambda outputs: isinstance(outputs, Mapping) and all(
+        isinstance(key, str) for key in outputs), "a mapping of output names to values")
+    _answers("invokes", invokes, callable, "a function of the invoke's arguments")
+    _answers("reads", reads, callable, "a function of the read's id")
+    return OfflineMocks(stack_outputs=stack_outputs, invokes=invokes, reads=reads)
+
+
 def run(program: Callable[[], object], *, stack: str = "test", project: str = "test",
         config: Mapping[str, object] | None = None, secrets: Mapping[str, object] | None = None,
         stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
@@ -130,11 +140,7 @@ def run(program: Callable[[], object], *, stack: str = "test", project: str = "t
     values, secret_values = _config("config", project, config), _config("secrets", project, secrets)
     if both := sorted(values.keys() & secret_values.keys()):
         raise InvalidValueError("secrets", both, "keys not also in config")
-    _answers("stack_outputs", stack_outputs, lambda outputs: isinstance(outputs, Mapping) and all(
-        isinstance(key, str) for key in outputs), "a mapping of output names to values")
-    _answers("invokes", invokes, callable, "a function of the invoke's arguments")
-    _answers("reads", reads, callable, "a function of the read's id")
-    mocks = OfflineMocks(stack_outputs=stack_outputs, invokes=invokes, reads=reads)
+    mocks = _mocks(stack_outputs, invokes, reads)
     try:
         result = engine.run(program, stack=name, project=project, config={**values, **secret_values},
                             secret_keys=sorted(secret_values), mocks=mocks)
@@ -180,13 +186,16 @@ def _mask(error: BaseException, secrets: Iterable[str]) -> None:
         chain += [chained.__cause__, chained.__context__]
 
 
-def run_project(project_dir: str | Path, stack: str) -> Render:
+def run_project(project_dir: str | Path, stack: str, *, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+                invokes: Mapping[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]] | None = None,
+                reads: Mapping[str, Callable[[str], Mapping[str, Any]]] | None = None) -> Render:
     """Run a whole Pulumi Python project (its ``__main__.py`` or what ``Pulumi.yaml``'s ``main`` names, with
     ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``, in ``stackConfigDir`` if set, read as the Pulumi CLI reads them),
-    as ``pilothouse render`` does.
+    as ``pilothouse render`` does; ``stack_outputs``, ``invokes`` and ``reads`` answer as for :func:`run` (the
+    stack file gives the config).
 
     Raises ``FileNotFoundError`` when the stack has no ``Pulumi.<stack>.yaml`` or ``main`` does not exist, and
-    what :func:`run` raises for what the program declares."""
-    result = render.render_stack(Path(project_dir).resolve(), stack)
+    what :func:`run` raises for what the program declares or for answers that are not mappings of functions."""
+    result = render.render_stack(Path(project_dir).resolve(), stack, _mocks(stack_outputs, invokes, reads))
     render.check_objects(result)
     return result

@@ -13,12 +13,14 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from pilothouse.errors import InvalidValueError
 from pilothouse.offline.engine import RecordingMonitor
 from pilothouse.offline.mocks import OfflineMocks
 from pilothouse.testing import (
     DuplicateObjectError,
     DuplicateUrnError,
     InvalidObjectNameError,
+    UnansweredInvokeError,
     is_kubernetes_object,
     manifest,
     run,
@@ -280,3 +282,19 @@ def test_a_registration_that_is_no_object_has_no_manifest() -> None:
         manifest(render.one("kubernetes:core/v1:ConfigMap", "read"))
     assert str(refused.value) == ("kubernetes:core/v1:ConfigMap 'read' is not a Kubernetes object the program manages "
                                   "or patches: it has no manifest")
+
+
+def test_a_project_runs_with_the_test_s_answers(tmp_path: Path) -> None:
+    project = _project(tmp_path, (
+        "import pulumi\n"
+        "ref = pulumi.StackReference('acme/network/prod')\n"
+        "zone = pulumi.runtime.invoke('acme:dns:getZone', {'name': 'shop'}).value\n"
+        "pulumi.export('vnet', ref.get_output('vnetId'))\n"
+        "pulumi.export('zone', zone['id'])\n"))
+    result = run_project(project, "dev", stack_outputs={"acme/network/prod": {"vnetId": "vnet-1"}},
+                         invokes={"acme:dns:getZone": lambda args: {"id": f"zone-{args['name']}"}})
+    assert result.outputs == {"vnet": "vnet-1", "zone": "zone-shop"}
+    with pytest.raises(UnansweredInvokeError, match=r"^no mock answer for invoke 'acme:dns:getZone'"):
+        run_project(project, "dev", stack_outputs={"acme/network/prod": {"vnetId": "vnet-1"}})
+    with pytest.raises(InvalidValueError, match=r"^invokes\['acme:dns:getZone'\]: got 'zone'; expected a function"):
+        run_project(project, "dev", invokes={"acme:dns:getZone": "zone"})  # type: ignore[dict-item]

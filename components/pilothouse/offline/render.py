@@ -139,9 +139,10 @@ class MissingConfigError(pulumi.ConfigMissingError):
         self.args = (f"{self.args[0]}\n\tthe stack's config has '{_printable(similar)}': a typo?",)
 
 
-def render_stack(project_dir: Path, stack: str) -> Render:
+def render_stack(project_dir: Path, stack: str, mocks: pulumi.runtime.Mocks | None = None) -> Render:
     """Run the project's program for ``stack`` under the mock engine: its ``__main__.py``, or what ``Pulumi.yaml``'s
-    ``main`` names, as the Pulumi CLI runs it (:func:`~pilothouse.offline.stack_config.program`).
+    ``main`` names, as the Pulumi CLI runs it (:func:`~pilothouse.offline.stack_config.program`); ``mocks`` answer
+    for resources, invokes and reads (default: :class:`~pilothouse.offline.mocks.OfflineMocks`).
 
     Secret config values cannot be decrypted offline and stand for placeholders
     (:data:`~pilothouse.offline.stack_config.TYPED_PLACEHOLDERS`). Raises :class:`UndecryptedSecretError` when the
@@ -153,7 +154,8 @@ def render_stack(project_dir: Path, stack: str) -> Render:
         with _inside(program):
             return engine.run(
                 lambda: runpy.run_path(str(program.file), run_name="__main__"),
-                stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys)
+                stack=files.stack, project=files.project, config=files.config, secret_keys=files.secret_keys,
+                mocks=mocks)
     except pulumi.ConfigMissingError as error:
         similar = difflib.get_close_matches(error.key, files.config, n=1, cutoff=0.8)
         if not similar:

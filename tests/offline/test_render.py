@@ -502,10 +502,14 @@ def test_file_names_come_from_no_unchecked_text_and_fit(tmp_path: Path) -> None:
         for cluster in ("east", "west"):  # the second's kept-apart name passes 255 bytes
             k8s.core.v1.ConfigMap(cluster, metadata={"name": "c" * 240, "namespace": "x"},
                                   opts=pulumi.ResourceOptions(provider=k8s.Provider(cluster)))
+        k8s.core.v1.ConfigMap("device", metadata={"name": "c", "namespace": "con"})  # Windows' console device
+        k8s.helm.v4.Chart("aux", chart="web")
 
     files = _written(engine.run(program, stack="dev"), tmp_path / "work" / "out")
     assert sorted(Path(path).parent.as_posix() for path in files) == [
-        "manifests/_cluster", "manifests/default", "manifests/default", "manifests/x", "manifests/x"]
+        "charts/default", "manifests/%63on", "manifests/_cluster", "manifests/default", "manifests/default",
+        "manifests/x", "manifests/x"]
+    assert "charts/default/%61ux.yaml" in files
     assert "manifests/_cluster/ClusterRole-system%3Areader.yaml" in files
     assert any(path.startswith("manifests/default/ConfigMap-%2F..%2F..%2FPWNED-") for path in files)
     assert any(path.startswith("manifests/default/ConfigMap-a%00b-") for path in files)

@@ -312,11 +312,19 @@ def _name_problems(api_version: str, kind: str, name: str, field: str, inputs: d
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*%\x00-\x1f\x7f]')
 
 
+#: Names Windows keeps for devices, whatever their case or extension (a namespace ``con``, a release ``aux``).
+_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in range(10))})
+
+
 def _file_safe(text: str) -> str:
     """``text`` as a file name every common file system takes (an RBAC name ``system:reader``, a resource name
-    ``../x``): each character of :data:`_NOT_IN_FILE_NAMES` percent-encoded, which no other text reads as (``%`` is
-    encoded too)."""
-    return _NOT_IN_FILE_NAMES.sub(lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode()), text)
+    ``../x``, a namespace ``con``): each character of :data:`_NOT_IN_FILE_NAMES` percent-encoded, which no other text
+    reads as (``%`` is encoded too), and the first character of a Windows device name."""
+    def encoded(part: str) -> str:
+        return "".join(f"%{byte:02X}" for byte in part.encode("utf-8", "surrogatepass"))
+
+    safe = _NOT_IN_FILE_NAMES.sub(lambda match: encoded(match.group()), text)
+    return encoded(safe[0]) + safe[1:] if safe.partition(".")[0].upper() in _DEVICE_NAMES else safe
 
 
 def _fitted(stem: str, suffix: str) -> str:

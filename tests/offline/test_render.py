@@ -476,16 +476,18 @@ def test_files_are_kept_apart_whatever_their_names(tmp_path: Path) -> None:
         k8s.rbac.v1.ClusterRole("wide", metadata={"name": "é" * 200})  # any path segment: 400 bytes
         k8s.rbac.v1.ClusterRole("upper", metadata={"name": "Admin"})  # one file where case is ignored (macOS)
         k8s.rbac.v1.ClusterRole("lower", metadata={"name": "admin"})
+        k8s.rbac.v1.ClusterRole("turkish", metadata={"name": "adm\u0131n"})  # dotless i is I upper-cased (Windows)
         for secret in ("one", "two"):  # masked namespaces may be two namespaces
             k8s.core.v1.ConfigMap(secret, metadata={"name": "s", "namespace": pulumi.Output.secret(secret)})
         k8s.apiextensions.CustomResource("patch-kind", api_version="example.com/v1", kind="ConfigPatch",
                                          metadata={"name": "p", "namespace": "x"})  # an object, not a patch
 
     files = _written(engine.run(program, stack="dev"), tmp_path / "out")
-    assert len([path for path in files if path.startswith("manifests/")]) == 9
-    upper = "urn:pulumi:dev::pilothouse::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::upper"
+    assert len([path for path in files if path.startswith("manifests/")]) == 10
+    roles = "urn:pulumi:dev::pilothouse::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::"
     assert {"manifests/_cluster/ClusterRole-admin.yaml",
-            _apart("manifests/_cluster/ClusterRole-Admin.yaml", upper)} <= set(files)
+            _apart("manifests/_cluster/ClusterRole-Admin.yaml", roles + "upper"),
+            _apart("manifests/_cluster/ClusterRole-adm\u0131n.yaml", roles + "turkish")} <= set(files)
     assert sorted(files[path]["metadata"]["name"] for path in files if "ConfigMap-x" in path) == ["x", "x", Path(
         taken).stem.removeprefix("ConfigMap-")]
     assert "manifests/x/ConfigPatch-p.yaml" in files

@@ -575,8 +575,10 @@ def _helm_release(release: Registration,
 
 def _caseless(path: Path) -> str:
     """``path`` as a file system that ignores case and Unicode normalisation sees it (macOS and Windows by default:
-    ``Role-Admin`` and ``Role-admin`` are one file there), so that a render written there loses no object."""
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path.as_posix()).casefold())
+    ``Role-Admin`` and ``Role-admin`` are one file there), so that a render written there loses no object. Upper-cased
+    before folding: Windows compares names upper-cased (a dotless i, U+0131, is an ``I`` there), macOS case-folded;
+    the key may join names neither joins, which only keeps one more file apart."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path.as_posix()).upper().casefold())
 
 
 def manifests(out: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
